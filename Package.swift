@@ -49,8 +49,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
-        .testTarget(name: "SharedTests", dependencies: ["Shared"]),
-        .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "Shared"]),
-        .testTarget(name: "WorkerTests", dependencies: ["Worker", "Shared"]),
+        // Test helpers (a real redis-server on a free port, temp dirs, running the built binaries).
+        .target(name: "GPLRTestSupport", dependencies: ["Shared"], path: "Tests/GPLRTestSupport"),
+        .testTarget(name: "SharedTests", dependencies: ["Shared", "GPLRTestSupport"]),
+        .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "Shared", "GPLRTestSupport"]),
+        .testTarget(name: "WorkerTests", dependencies: ["Worker", "Shared", "GPLRTestSupport"]),
     ]
 )
