@@ -19,8 +19,10 @@ let package = Package(
         .systemLibrary(
             name: "CZstd", pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]),
+        // hiredis's .pc adds -D_FILE_OFFSET_BITS=64, which SwiftPM rejects with a warning on every build; the
+        // headers live in the default include path (<hiredis/hiredis.h>), so pkg-config is not needed here.
         .systemLibrary(
-            name: "CHiredis", pkgConfig: "hiredis",
+            name: "CHiredis",
             providers: [.apt(["libhiredis-dev"]), .brew(["hiredis"])]),
         .systemLibrary(
             name: "CCurl", pkgConfig: "libcurl",
