@@ -17,12 +17,16 @@ struct ByteStringInterner: Sendable {
     private var ends: [Int] = []
     private var slots: [UInt64] = Array(repeating: 0, count: 1024)
     private var mask = 1023
+    /// The last id interned or found: purchase files are usually grouped by user, so the same user id
+    /// arrives many rows in a row and is recognised without hashing.
+    private var lastIndex = -1
 
     var count: Int { ends.count }
 
     /// The index of `key`, assigning the next one if it is new.
     @inline(__always)
     mutating func intern(_ key: UnsafeRawBufferPointer) -> UInt32 {
+        if lastIndex >= 0 && equals(lastIndex, key) { return UInt32(lastIndex) }
         let hash = Self.hash(key)
         let tag = hash & 0xFFFF_FFFF_0000_0000
         var slot = Int(truncatingIfNeeded: hash) & mask
@@ -31,11 +35,15 @@ struct ByteStringInterner: Sendable {
             if entry == 0 { break }
             if entry & 0xFFFF_FFFF_0000_0000 == tag {
                 let index = Int(entry & 0xFFFF_FFFF) - 1
-                if equals(index, key) { return UInt32(index) }
+                if equals(index, key) {
+                    lastIndex = index
+                    return UInt32(index)
+                }
             }
             slot = (slot + 1) & mask
         }
         let index = ends.count
+        lastIndex = index
         arena.append(contentsOf: key)
         ends.append(arena.count)
         slots[slot] = tag | UInt64(index + 1)
@@ -96,7 +104,18 @@ struct ByteStringInterner: Sendable {
         guard length == key.count else { return false }
         if length == 0 { return true }
         return arena.withUnsafeBytes { bytes in
-            memcmp(bytes.baseAddress! + start, key.baseAddress!, length) == 0
+            let a = bytes.baseAddress! + start, b = key.baseAddress!
+            if length <= 16 {  // ids are short: compare inline rather than paying for a libc call
+                var i = 0
+                while i < length {
+                    if a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) {
+                        return false
+                    }
+                    i += 1
+                }
+                return true
+            }
+            return memcmp(a, b, length) == 0
         }
     }
 
