@@ -2,86 +2,137 @@
 ///
 /// Users and items are numbered in order of first appearance, so the same input gives the same graph.
 /// Repeated (user, item) purchases are merged into one edge whose count is the sum.
+///
+/// Ids are interned from their UTF-8 bytes (see `ByteStringInterner`), so the ingest hot path can add a
+/// purchase straight from a CSV reader's buffer with ``addPurchase(userBytes:itemBytes:count:)`` without
+/// creating a `String` per field; `String`s are made once per distinct id in ``build()``.
 public struct GraphBuilder: Sendable {
-    private var userIndex: [String: UInt32] = [:]
-    private var itemIndex: [String: UInt32] = [:]
-    private var userIDs: [String] = []
-    private var itemIDs: [String] = []
+    private var users = ByteStringInterner()
+    private var items = ByteStringInterner()
     private var names: [String: String] = [:]
+    private var namesByIndex: [Int: String] = [:]
     private var edgeUsers: [UInt32] = []
-    private var edgeItems: [UInt32] = []
-    private var edgeCounts: [UInt32] = []
+    /// `(item << 32) | count` per purchase row: one array to append to, and the sort key of ``build()``.
+    private var edgeItemCounts: [UInt64] = []
 
     public init() {}
 
     /// Number of purchase rows added so far (before merging duplicates).
     public var purchaseRowCount: Int { edgeUsers.count }
+    /// Distinct users seen so far.
+    public var userCount: Int { users.count }
+    /// Distinct items seen so far.
+    public var itemCount: Int { items.count }
 
     /// Records that `user` bought `item` `count` times.
     public mutating func addPurchase(user: String, item: String, count: UInt32 = 1) {
-        let u = intern(user, in: &userIndex, ids: &userIDs)
-        let v = intern(item, in: &itemIndex, ids: &itemIDs)
-        edgeUsers.append(u)
-        edgeItems.append(v)
-        edgeCounts.append(count)
+        addPurchase(userIndex: users.intern(user), itemIndex: items.intern(item), count: count)
     }
 
-    /// Records a display name for an item; items without one are named by their external id.
+    /// Records a purchase from the raw UTF-8 bytes of the ids (the ingest fast path). The bytes are copied
+    /// when an id is new, so the buffers may be reused afterwards.
+    /// - Returns: the dense user and item indices the ids were given.
+    @discardableResult @inline(__always)
+    public mutating func addPurchase(
+        userBytes: UnsafeRawBufferPointer, itemBytes: UnsafeRawBufferPointer, count: UInt32 = 1
+    ) -> (user: UInt32, item: UInt32) {
+        let u = users.intern(userBytes)
+        let v = items.intern(itemBytes)
+        addPurchase(userIndex: u, itemIndex: v, count: count)
+        return (u, v)
+    }
+
+    /// The dense index of the user with these id bytes, assigning the next one if it is new. A user interned
+    /// this way is part of the graph even without purchases.
+    @inline(__always)
+    public mutating func userIndex(forBytes bytes: UnsafeRawBufferPointer) -> UInt32 { users.intern(bytes) }
+
+    /// The dense index of the item with these id bytes, assigning the next one if it is new. An item interned
+    /// this way is part of the graph even without purchases.
+    @inline(__always)
+    public mutating func itemIndex(forBytes bytes: UnsafeRawBufferPointer) -> UInt32 { items.intern(bytes) }
+
+    /// Records a purchase by dense indices returned from ``userIndex(forBytes:)`` / ``itemIndex(forBytes:)``.
+    @inline(__always)
+    public mutating func addPurchase(userIndex: UInt32, itemIndex: UInt32, count: UInt32) {
+        edgeUsers.append(userIndex)
+        edgeItemCounts.append(UInt64(itemIndex) << 32 | UInt64(count))
+    }
+
+    /// Records a display name for an item; items without one are named by their external id. Names of ids
+    /// that never appear in a purchase are ignored.
     public mutating func setName(_ name: String, forItem item: String) {
         names[item] = name
     }
 
-    private func intern(_ key: String, in index: inout [String: UInt32], ids: inout [String]) -> UInt32 {
-        if let existing = index[key] { return existing }
-        let next = UInt32(ids.count)
-        index[key] = next
-        ids.append(key)
-        return next
+    /// Records a display name for the item with dense index `index`; it takes precedence over a name set by
+    /// external id.
+    public mutating func setName(_ name: String, forItemAt index: UInt32) {
+        namesByIndex[Int(index)] = name
     }
 
     /// Builds the graph: a counting sort of the edges by user, then a sort and merge within each user's row.
     public func build() -> PurchaseGraph {
-        let userCount = userIDs.count
+        let userCount = users.count
+        let edgeCount = edgeUsers.count
         var offsets = [Int](repeating: 0, count: userCount + 1)
-        for u in edgeUsers { offsets[Int(u) + 1] += 1 }
-        for i in 0 ..< userCount { offsets[i + 1] += offsets[i] }
-        var cursor = offsets
-        var items = [UInt32](repeating: 0, count: edgeUsers.count)
-        var counts = [UInt32](repeating: 0, count: edgeUsers.count)
-        for e in 0 ..< edgeUsers.count {
-            let u = Int(edgeUsers[e])
-            items[cursor[u]] = edgeItems[e]
-            counts[cursor[u]] = edgeCounts[e]
-            cursor[u] += 1
-        }
-        // Sort each row by item and merge duplicates, compacting in place.
-        var mergedOffsets = [Int](repeating: 0, count: userCount + 1)
-        var write = 0
-        var row: [(UInt32, UInt32)] = []
-        for u in 0 ..< userCount {
-            row.removeAll(keepingCapacity: true)
-            for e in offsets[u] ..< offsets[u + 1] { row.append((items[e], counts[e])) }
-            row.sort { $0.0 < $1.0 }
-            var i = 0
-            while i < row.count {
-                var total = UInt64(row[i].1)
-                var j = i + 1
-                while j < row.count && row[j].0 == row[i].0 {
-                    total += UInt64(row[j].1)
-                    j += 1
+        var packed = [UInt64](repeating: 0, count: edgeCount)
+        offsets.withUnsafeMutableBufferPointer { offsets in
+            edgeUsers.withUnsafeBufferPointer { edgeUsers in
+                for u in edgeUsers { offsets[Int(u) + 1] += 1 }
+                for i in 0 ..< userCount { offsets[i + 1] += offsets[i] }
+                var cursor = Array(offsets)
+                edgeItemCounts.withUnsafeBufferPointer { source in
+                    packed.withUnsafeMutableBufferPointer { packed in
+                        for e in 0 ..< edgeCount {
+                            let u = Int(edgeUsers[e])
+                            packed[cursor[u]] = source[e]
+                            cursor[u] += 1
+                        }
+                    }
                 }
-                items[write] = row[i].0
-                counts[write] = UInt32(clamping: total)
-                write += 1
-                i = j
             }
-            mergedOffsets[u + 1] = write
         }
-        items.removeLast(items.count - write)
-        counts.removeLast(counts.count - write)
-        let itemNames = itemIDs.map { names[$0] ?? $0 }
+        // Sort each row by item (the high half of the packed key) and merge duplicates, compacting.
+        var mergedOffsets = [Int](repeating: 0, count: userCount + 1)
+        var targets = [UInt32](repeating: 0, count: edgeCount)
+        var counts = [UInt32](repeating: 0, count: edgeCount)
+        var write = 0
+        packed.withUnsafeMutableBufferPointer { packed in
+            targets.withUnsafeMutableBufferPointer { targets in
+                counts.withUnsafeMutableBufferPointer { counts in
+                    for u in 0 ..< userCount {
+                        let lo = offsets[u], hi = offsets[u + 1]
+                        packed[lo ..< hi].sort()
+                        var i = lo
+                        while i < hi {
+                            let item = packed[i] >> 32
+                            var total = packed[i] & 0xFFFF_FFFF
+                            var j = i + 1
+                            while j < hi && packed[j] >> 32 == item {
+                                total += packed[j] & 0xFFFF_FFFF
+                                j += 1
+                            }
+                            targets[write] = UInt32(item)
+                            counts[write] = UInt32(clamping: total)
+                            write += 1
+                            i = j
+                        }
+                        mergedOffsets[u + 1] = write
+                    }
+                }
+            }
+        }
+        targets.removeLast(edgeCount - write)
+        counts.removeLast(edgeCount - write)
+        let itemIDs = items.strings()
+        var itemNames = itemIDs
+        if !names.isEmpty {
+            for i in 0 ..< itemIDs.count { if let name = names[itemIDs[i]] { itemNames[i] = name } }
+        }
+        for (index, name) in namesByIndex where index < itemNames.count { itemNames[index] = name }
         return PurchaseGraph(
-            userIDs: userIDs, itemIDs: itemIDs, itemNames: itemNames,
-            userItems: CompressedSparseRows(offsets: mergedOffsets, targets: items), purchaseCounts: counts)
+            userIDs: users.strings(), itemIDs: itemIDs, itemNames: itemNames,
+            userItems: CompressedSparseRows(offsets: mergedOffsets, targets: targets), purchaseCounts: counts)
     }
 }

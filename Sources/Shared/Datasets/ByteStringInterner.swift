@@ -1,0 +1,167 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Numbers byte strings densely in order of first appearance, without making a Swift `String` per lookup.
+///
+/// The ingest hot path sees every user and item id once per purchase row (tens of millions of rows), so ids
+/// are hashed straight from the CSV reader's bytes and kept in one byte arena; `String`s are made once per
+/// distinct id, when the graph is built. Open addressing with linear probing over a power-of-two table that
+/// stores `(hash high bits << 32) | (index + 1)` per slot, so most mismatches are rejected without touching
+/// the arena.
+struct ByteStringInterner: Sendable {
+    private var arena: [UInt8] = []
+    /// `ends[i]` is the arena offset one past id `i`; id `i` starts at `ends[i - 1]` (or 0).
+    private var ends: [Int] = []
+    private var slots: [UInt64] = Array(repeating: 0, count: 1024)
+    private var mask = 1023
+    /// The last id interned or found: purchase files are usually grouped by user, so the same user id
+    /// arrives many rows in a row and is recognised without hashing.
+    private var lastIndex = -1
+
+    var count: Int { ends.count }
+
+    /// The index of `key`, assigning the next one if it is new.
+    @inline(__always)
+    mutating func intern(_ key: UnsafeRawBufferPointer) -> UInt32 {
+        if lastIndex >= 0 && equals(lastIndex, key) { return UInt32(lastIndex) }
+        let hash = Self.hash(key)
+        let tag = hash & 0xFFFF_FFFF_0000_0000
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let entry = slots[slot]
+            if entry == 0 { break }
+            if entry & 0xFFFF_FFFF_0000_0000 == tag {
+                let index = Int(entry & 0xFFFF_FFFF) - 1
+                if equals(index, key) {
+                    lastIndex = index
+                    return UInt32(index)
+                }
+            }
+            slot = (slot + 1) & mask
+        }
+        let index = ends.count
+        lastIndex = index
+        arena.append(contentsOf: key)
+        ends.append(arena.count)
+        slots[slot] = tag | UInt64(index + 1)
+        if ends.count * 2 > slots.count { grow() }
+        return UInt32(index)
+    }
+
+    /// The index of `key` if it was interned.
+    func lookup(_ key: UnsafeRawBufferPointer) -> UInt32? {
+        let hash = Self.hash(key)
+        let tag = hash & 0xFFFF_FFFF_0000_0000
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let entry = slots[slot]
+            if entry == 0 { return nil }
+            if entry & 0xFFFF_FFFF_0000_0000 == tag {
+                let index = Int(entry & 0xFFFF_FFFF) - 1
+                if equals(index, key) { return UInt32(index) }
+            }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    mutating func intern(_ key: String) -> UInt32 {
+        var key = key
+        return key.withUTF8 { intern(UnsafeRawBufferPointer($0)) }
+    }
+
+    func lookup(_ key: String) -> UInt32? {
+        var key = key
+        return key.withUTF8 { lookup(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Id `index` as a `String` (the bytes are UTF-8 from the source; invalid sequences are repaired).
+    func string(at index: Int) -> String {
+        let start = index == 0 ? 0 : ends[index - 1]
+        return arena.withUnsafeBufferPointer { String(decoding: $0[start ..< ends[index]], as: UTF8.self) }
+    }
+
+    /// Calls `body` with the bytes of id `index`.
+    func withBytes<R>(at index: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        let start = index == 0 ? 0 : ends[index - 1]
+        return try arena.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[start ..< ends[index]])) }
+    }
+
+    /// All ids, in index order.
+    func strings() -> [String] {
+        var result: [String] = []
+        result.reserveCapacity(count)
+        for i in 0 ..< count { result.append(string(at: i)) }
+        return result
+    }
+
+    @inline(__always)
+    private func equals(_ index: Int, _ key: UnsafeRawBufferPointer) -> Bool {
+        let start = index == 0 ? 0 : ends[index - 1]
+        let length = ends[index] - start
+        guard length == key.count else { return false }
+        if length == 0 { return true }
+        return arena.withUnsafeBytes { bytes in
+            let a = bytes.baseAddress! + start, b = key.baseAddress!
+            if length <= 16 {  // ids are short: compare inline rather than paying for a libc call
+                var i = 0
+                while i < length {
+                    if a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) {
+                        return false
+                    }
+                    i += 1
+                }
+                return true
+            }
+            return memcmp(a, b, length) == 0
+        }
+    }
+
+    private mutating func grow() {
+        let newCount = slots.count * 2
+        var newSlots = [UInt64](repeating: 0, count: newCount)
+        let newMask = newCount - 1
+        arena.withUnsafeBytes { bytes in
+            for index in 0 ..< ends.count {
+                let start = index == 0 ? 0 : ends[index - 1]
+                let hash = Self.hash(UnsafeRawBufferPointer(rebasing: bytes[start ..< ends[index]]))
+                var slot = Int(truncatingIfNeeded: hash) & newMask
+                while newSlots[slot] != 0 { slot = (slot + 1) & newMask }
+                newSlots[slot] = (hash & 0xFFFF_FFFF_0000_0000) | UInt64(index + 1)
+            }
+        }
+        slots = newSlots
+        mask = newMask
+    }
+
+    /// A fast 64-bit hash of short keys: 8 bytes at a time through a multiply–xorshift mix, then a final
+    /// avalanche (murmur3's fmix64). Not keyed: the inputs are the operator's own files.
+    @inline(__always)
+    static func hash(_ key: UnsafeRawBufferPointer) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(key.count)
+        var i = 0
+        let n = key.count
+        while i + 8 <= n {
+            let word = key.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            h = (h ^ word) &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 32
+            i += 8
+        }
+        if i < n {
+            var tail: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < n {
+                tail |= UInt64(key[i]) << shift
+                shift += 8
+                i += 1
+            }
+            h = (h ^ tail) &* 0xFF51_AFD7_ED55_8CCD
+        }
+        h ^= h >> 33
+        h &*= 0xC4CE_B9FE_1A85_EC53
+        h ^= h >> 33
+        return h
+    }
+}

@@ -1,0 +1,79 @@
+/// The purchase-data formats gplr ingests (and the synthetic generator writes).
+public enum DatasetFormat: String, CaseIterable, Sendable {
+    /// The Instacart Market Basket dataset: a directory with `orders.csv`, `order_products__prior.csv`
+    /// and/or `order_products__train.csv`, and (optionally) `products.csv`.
+    case instacart
+    /// The UCI Online Retail dataset exported as one CSV.
+    case onlineRetail = "online-retail"
+    /// `purchases.csv` (`user,item[,count]`) and optionally `items.csv` (`item,name`).
+    case generic
+}
+
+/// Where a dataset's files are.
+public enum IngestSource: Sendable, Equatable {
+    case instacart(directory: String)
+    case onlineRetail(file: String)
+    case generic(purchases: String, items: String?)
+
+    /// The source of `format` at `path`: the dataset directory for Instacart; the CSV file for Online Retail;
+    /// for generic, either a directory holding `purchases.csv` (and `items.csv` if present) or the purchases
+    /// file itself (with an `items.csv` beside it used if present).
+    public init(format: DatasetFormat, path: String) {
+        switch format {
+        case .instacart: self = .instacart(directory: path)
+        case .onlineRetail: self = .onlineRetail(file: path)
+        case .generic:
+            let purchases = FileSystem.isDirectory(path) ? FileSystem.join(path, "purchases.csv") : path
+            let items = FileSystem.join(FileSystem.parent(of: purchases), "items.csv")
+            self = .generic(purchases: purchases, items: FileSystem.exists(items) ? items : nil)
+        }
+    }
+
+    public var format: DatasetFormat {
+        switch self {
+        case .instacart: .instacart
+        case .onlineRetail: .onlineRetail
+        case .generic: .generic
+        }
+    }
+}
+
+/// How to ingest.
+public struct IngestOptions: Sendable {
+    /// Skip malformed rows (counting them in the report) instead of failing on the first one.
+    public var skipBadRows: Bool
+    /// Bytes per read; see ``CSVReader``.
+    public var chunkSize: Int
+    /// Called with the number of data rows read so far, about every million rows and once at the end.
+    public var progress: (@Sendable (Int) -> Void)?
+
+    public init(
+        skipBadRows: Bool = false, chunkSize: Int = CSVReader.defaultChunkSize,
+        progress: (@Sendable (Int) -> Void)? = nil
+    ) {
+        self.skipBadRows = skipBadRows
+        self.chunkSize = chunkSize
+        self.progress = progress
+    }
+}
+
+/// Reads a dataset into a ``PurchaseGraph``.
+///
+/// External user and item ids are kept verbatim (Online Retail's `CustomerID` "12346.0" becomes "12346");
+/// users and items are numbered in order of first appearance in the purchase rows.
+/// - Throws: ``DatasetError`` naming the file and line of the first malformed row (unless
+///   ``IngestOptions/skipBadRows``), a missing file or a missing header column.
+public func ingestDataset(
+    _ source: IngestSource, options: IngestOptions = IngestOptions()
+) throws -> (graph: PurchaseGraph, report: IngestReport) {
+    var context = IngestContext(options: options)
+    let graph: PurchaseGraph
+    switch source {
+    case .instacart(let directory): graph = try InstacartIngest.run(directory: directory, context: &context)
+    case .onlineRetail(let file): graph = try OnlineRetailIngest.run(file: file, context: &context)
+    case .generic(let purchases, let items):
+        graph = try GenericIngest.run(purchases: purchases, items: items, context: &context)
+    }
+    options.progress?(context.rowsRead)
+    return (graph, IngestReport(format: source.format, files: context.files, badRowSamples: context.samples))
+}

@@ -1,0 +1,120 @@
+/// A row the ingest cannot use because a field is malformed; turned into a ``DatasetError`` with the file
+/// and line by ``IngestContext``.
+struct BadRow: Error {
+    let message: String
+    let column: String?
+    let code: DatasetError.Code
+
+    init(_ message: String, column: String?, code: DatasetError.Code = .badValue) {
+        self.message = message
+        self.column = column
+        self.code = code
+    }
+}
+
+/// What an ingest does with a well-formed row.
+enum RowOutcome {
+    case used
+    case dropped(String)
+}
+
+/// Shared bookkeeping of the format readers: header lookup, field-count and quoting checks, the
+/// skip-or-fail decision for bad rows, per-file counts and progress.
+struct IngestContext {
+    let options: IngestOptions
+    private(set) var files: [IngestFileReport] = []
+    private(set) var samples: [DatasetError] = []
+    private(set) var rowsRead = 0
+    private static let sampleLimit = 10
+    private static let progressInterval = 1 << 20
+
+    init(options: IngestOptions) { self.options = options }
+
+    /// Reads the CSV at `path`: its first row must name every column in `columns[..<requiredCount]`
+    /// (compared trimmed and case-insensitively); the rest are optional. `body` gets each data row and the
+    /// column positions (-1 for an absent optional column), and returns what became of the row or throws
+    /// ``BadRow``.
+    mutating func readCSV(
+        _ path: String, columns: [String], requiredCount: Int,
+        _ body: (borrowing CSVRow, [Int]) throws -> RowOutcome
+    ) throws {
+        let reader = try CSVReader(path: path, chunkSize: options.chunkSize)
+        var report = IngestFileReport(path: path)
+        var positions: [Int]?
+        var fieldCount = 0
+        var samples = self.samples
+        var rowsRead = self.rowsRead
+        let skip = options.skipBadRows
+        let progress = options.progress
+
+        func fail(_ error: DatasetError) throws {
+            guard skip else { throw error }
+            report.rowsSkippedAsBad += 1
+            if samples.count < Self.sampleLimit { samples.append(error) }
+        }
+
+        try reader.forEachRow { row in
+            guard let columnPositions = positions else {
+                // The header row.
+                if let defect = row.defect {
+                    throw DatasetError(defect.code, defect.message, file: path, line: row.line)
+                }
+                let names = row.strings.map { PersonaSet.normalize($0) }
+                positions = try columns.enumerated().map { k, column in
+                    if let position = names.firstIndex(of: column) { return position }
+                    if k < requiredCount {
+                        throw DatasetError(
+                            .missingColumn, "the header has no '\(column)' column (it has: \(names.joined(separator: ",")))",
+                            file: path, line: row.line, column: column)
+                    }
+                    return -1
+                }
+                fieldCount = row.count
+                return
+            }
+            report.rowsRead += 1
+            rowsRead += 1
+            if rowsRead % Self.progressInterval == 0 { progress?(rowsRead) }
+            if let defect = row.defect {
+                try fail(DatasetError(defect.code, defect.message, file: path, line: row.line))
+                return
+            }
+            guard row.count == fieldCount else {
+                try fail(DatasetError(
+                    .wrongFieldCount, "expected \(fieldCount) fields as in the header, found \(row.count)",
+                    file: path, line: row.line))
+                return
+            }
+            do {
+                switch try body(row, columnPositions) {
+                case .used: report.rowsUsed += 1
+                case .dropped(let reason): report.rowsDropped[reason, default: 0] += 1
+                }
+            } catch let bad as BadRow {
+                try fail(DatasetError(bad.code, bad.message, file: path, line: row.line, column: bad.column))
+            }
+        }
+        if positions == nil {
+            throw DatasetError(.emptyFile, "the file has no header row", file: path, line: 1)
+        }
+        files.append(report)
+        self.samples = samples
+        self.rowsRead = rowsRead
+    }
+}
+
+extension UnsafeRawBufferPointer {
+    /// The bytes without leading and trailing ASCII spaces and tabs.
+    var trimmed: UnsafeRawBufferPointer {
+        var lo = 0, hi = count
+        while lo < hi && (self[lo] == 0x20 || self[lo] == 0x09) { lo += 1 }
+        while hi > lo && (self[hi - 1] == 0x20 || self[hi - 1] == 0x09) { hi -= 1 }
+        return UnsafeRawBufferPointer(rebasing: self[lo ..< hi])
+    }
+
+    /// The bytes as a `String` for messages, cut to a readable length.
+    var preview: String {
+        let text = String(decoding: prefix(60), as: UTF8.self)
+        return count > 60 ? text + "…" : text
+    }
+}

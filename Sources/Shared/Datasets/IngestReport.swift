@@ -1,0 +1,51 @@
+/// What one file of an ingest contributed. For every file,
+/// `rowsRead == rowsUsed + rowsSkippedAsBad + rowsDropped.values.sum()`.
+public struct IngestFileReport: Sendable, Equatable {
+    public var path: String
+    /// Data rows read (the header excluded).
+    public var rowsRead = 0
+    /// Rows that became a purchase, an order → user mapping or an item name.
+    public var rowsUsed = 0
+    /// Malformed rows skipped because ``IngestOptions/skipBadRows`` was set.
+    public var rowsSkippedAsBad = 0
+    /// Well-formed rows left out on purpose, by reason (see ``IngestReport/DropReason``).
+    public var rowsDropped: [String: Int] = [:]
+
+    public init(path: String) { self.path = path }
+}
+
+/// What an ingest read, used, skipped and dropped, per file and in total.
+public struct IngestReport: Sendable {
+    /// Reasons rows are dropped (keys of ``IngestFileReport/rowsDropped``).
+    public enum DropReason {
+        /// Online Retail: no CustomerID.
+        public static let missingCustomerID = "missing-customer-id"
+        /// Online Retail: the invoice number starts with "C".
+        public static let cancellation = "cancellation"
+        /// Online Retail: Quantity ≤ 0.
+        public static let nonPositiveQuantity = "non-positive-quantity"
+        /// Generic: count ≤ 0.
+        public static let nonPositiveCount = "non-positive-count"
+        /// Instacart: an order_products row whose order is not in orders.csv.
+        public static let unknownOrder = "unknown-order"
+    }
+
+    public var format: DatasetFormat
+    public var files: [IngestFileReport]
+    /// The first few malformed rows that were skipped, to show the user what was wrong.
+    public var badRowSamples: [DatasetError]
+
+    public init(format: DatasetFormat, files: [IngestFileReport], badRowSamples: [DatasetError]) {
+        self.format = format
+        self.files = files
+        self.badRowSamples = badRowSamples
+    }
+
+    public var rowsRead: Int { files.reduce(0) { $0 + $1.rowsRead } }
+    public var rowsUsed: Int { files.reduce(0) { $0 + $1.rowsUsed } }
+    public var rowsSkippedAsBad: Int { files.reduce(0) { $0 + $1.rowsSkippedAsBad } }
+    /// Dropped rows by reason, over all files.
+    public var rowsDropped: [String: Int] {
+        files.reduce(into: [:]) { total, file in total.merge(file.rowsDropped, uniquingKeysWith: +) }
+    }
+}

@@ -1,0 +1,126 @@
+/// Per-user persona labels as JSON Lines: one object per user, `{"user":"<external id>","personas":["Name",
+/// ...]}`, where an empty list means "Unrepresentable". The same format holds a synthetic dataset's planted
+/// truth, the Φ output of a run and the input of `gplr eval`.
+///
+/// Reading streams the file; errors name the file and the 1-based line. Persona names are matched against a
+/// ``PersonaSet`` after ``PersonaSet/normalize(_:)``; the list `["Unrepresentable"]` is read as empty.
+public enum LabelsFile {
+    /// What ``read(path:personas:lenient:chunkSize:)`` found.
+    public struct Contents: Sendable, Equatable {
+        /// User id → persona indices in the set, in file order, without repeats.
+        public var labels: [String: [Int]]
+        /// User ids in file order.
+        public var users: [String]
+        /// Names not in the set that a lenient read dropped.
+        public var unknownNamesDropped: Int
+
+        public init(labels: [String: [Int]], users: [String], unknownNamesDropped: Int) {
+            self.labels = labels
+            self.users = users
+            self.unknownNamesDropped = unknownNamesDropped
+        }
+    }
+
+    /// Reads a labels file.
+    /// - Parameter lenient: drop (and count) persona names that are not in `personas` instead of failing.
+    /// - Throws: ``DatasetError`` naming file and line for malformed JSON, a missing or non-string `user`, a
+    ///   missing or non-array `personas`, a repeated user, or (unless lenient) an unknown persona name.
+    public static func read(
+        path: String, personas: PersonaSet, lenient: Bool = false, chunkSize: Int = CSVReader.defaultChunkSize
+    ) throws -> Contents {
+        var labels: [String: [Int]] = [:]
+        var users: [String] = []
+        var dropped = 0
+        let unrepresentable = PersonaSet.normalize(PersonaSet.unrepresentable)
+        try LineReader(path: path, chunkSize: chunkSize).forEachLine { bytes, line in
+            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }  // blank lines are allowed
+            let object: JSONLineScanner.Object
+            do {
+                object = try JSONLineScanner.parseObject(bytes)
+            } catch let failure as JSONLineScanner.Failure {
+                throw DatasetError(.badJSON, failure.message, file: path, line: line)
+            }
+            guard let user = object.strings["user"] else {
+                throw DatasetError(.badJSON, "missing string member \"user\"", file: path, line: line, column: "user")
+            }
+            guard let names = object.stringArrays["personas"] else {
+                throw DatasetError(
+                    .badJSON, "missing array-of-strings member \"personas\"", file: path, line: line,
+                    column: "personas")
+            }
+            var indices: [Int] = []
+            for name in names {
+                if let index = personas.index(ofName: name) {
+                    if !indices.contains(index) { indices.append(index) }
+                } else if PersonaSet.normalize(name) == unrepresentable {
+                    continue
+                } else if lenient {
+                    dropped += 1
+                } else {
+                    throw DatasetError(
+                        .unknownPersona, "'\(name)' is not in the persona set", file: path, line: line,
+                        column: "personas")
+                }
+            }
+            guard labels.updateValue(indices, forKey: user) == nil else {
+                throw DatasetError(.duplicateUser, "user '\(user)' appears again", file: path, line: line)
+            }
+            users.append(user)
+        }
+        return Contents(labels: labels, users: users, unknownNamesDropped: dropped)
+    }
+
+    /// Writes `labels` (user id → persona indices) sorted by user id, so equal inputs give equal files.
+    public static func write(_ labels: [String: [Int]], personas: PersonaSet, to path: String) throws {
+        let writer = try LabelsFileWriter(path: path, personas: personas)
+        for user in labels.keys.sorted() { try writer.append(user: user, personas: labels[user]!) }
+        try writer.close()
+    }
+}
+
+/// Streams a labels file out, one user at a time (the generator writes millions of truth lines this way).
+public final class LabelsFileWriter {
+    private let output: BufferedFileWriter
+    /// Each persona name pre-encoded as a JSON string literal.
+    private let encodedNames: [[UInt8]]
+    public let personas: PersonaSet
+
+    public init(path: String, personas: PersonaSet) throws {
+        output = try BufferedFileWriter(path: path)
+        self.personas = personas
+        encodedNames = personas.names.map { name in
+            var bytes: [UInt8] = [0x22]
+            for b in name.utf8 {
+                switch b {
+                case 0x22, 0x5C: bytes += [0x5C, b]
+                case 0 ..< 0x20:
+                    let hex = Array("0123456789abcdef".utf8)
+                    bytes += [0x5C, 0x75, 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 15)]]
+                default: bytes.append(b)
+                }
+            }
+            bytes.append(0x22)
+            return bytes
+        }
+    }
+
+    /// Appends one user's line. `personas` are indices into the set; an empty list means Unrepresentable.
+    public func append(user: String, personas indices: [Int]) throws {
+        try output.write(Self.userPrefix)
+        try output.write(jsonString: user)
+        try output.write(Self.personasPrefix)
+        for (k, index) in indices.enumerated() {
+            precondition(encodedNames.indices.contains(index), "persona index \(index) out of range")
+            if k > 0 { try output.write(byte: 0x2C) }
+            try encodedNames[index].withUnsafeBytes { try output.write($0) }
+        }
+        try output.write(Self.lineEnd)
+    }
+
+    /// Flushes and closes the file.
+    public func close() throws { try output.close() }
+
+    private static let userPrefix = "{\"user\":"
+    private static let personasPrefix = ",\"personas\":["
+    private static let lineEnd = "]}\n"
+}
