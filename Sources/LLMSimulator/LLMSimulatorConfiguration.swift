@@ -1,29 +1,3 @@
-/// A fault the simulator can inject into a chat completion.
-public enum LLMSimulatorFault: String, Sendable, Hashable, CaseIterable {
-    /// HTTP 429 with `Retry-After`.
-    case rateLimited
-    /// HTTP 500.
-    case serverError
-    /// No answer until ``LLMSimulatorConfiguration/hangDuration`` has passed (or the simulator stops).
-    case hang
-    /// HTTP 200 whose body is not a chat completion (truncated JSON).
-    case malformedBody
-    /// A valid chat completion whose content is truncated JSON.
-    case malformedJSON
-    /// Each user's answer gets an extra persona name that is not in R.
-    case unknownPersona
-    /// The first user's answer comes under a user id that was not asked about.
-    case wrongUserID
-}
-
-/// How long the simulator takes to answer.
-public enum LLMSimulatorLatency: Sendable, Equatable {
-    case none
-    case fixed(Duration)
-    /// Log-normal with the given mean and σ of the underlying normal.
-    case logNormal(mean: Duration, sigma: Double)
-}
-
 /// Noise, latency and faults of an ``LLMSimulator``.
 public struct LLMSimulatorConfiguration: Sendable {
     /// Seeds every random choice: answers per user, and faults/latency per request number.
@@ -74,29 +48,4 @@ public struct LLMSimulatorConfiguration: Sendable {
         self.expectedAPIKey = expectedAPIKey
         self.unknownPersonaName = unknownPersonaName
     }
-}
-
-/// What the simulator did so far.
-public struct LLMSimulatorStatistics: Sendable, Equatable {
-    /// Chat completion requests received.
-    public var requests = 0
-    /// Requests answered with a chat completion (200), faulty content included.
-    public var completions = 0
-    /// Injected faults by kind.
-    public var faults: [LLMSimulatorFault: Int] = [:]
-    /// Requests refused for a missing or wrong API key.
-    public var unauthorized = 0
-    /// Requests whose body was not a chat completion request.
-    public var badRequests = 0
-    /// User answers written (one per user per completion).
-    public var userAnswers = 0
-    public var promptTokens = 0
-    public var completionTokens = 0
-    /// The most requests handled at the same time.
-    public var maxConcurrentRequests = 0
-
-    public init() {}
-
-    /// How many times `fault` was injected.
-    public subscript(fault: LLMSimulatorFault) -> Int { faults[fault, default: 0] }
 }

@@ -1,16 +1,5 @@
 import Foundation
 
-/// One HTTP header field. Values may be secrets (`Authorization`), so nothing in this layer prints them.
-public struct HTTPHeader: Sendable, Equatable {
-    public var name: String
-    public var value: String
-
-    public init(name: String, value: String) {
-        self.name = name
-        self.value = value
-    }
-}
-
 /// A request for ``HTTPClient``: method, URL, headers, body and its own timeouts.
 ///
 /// Its `description` and mirror show the method, the URL without credentials or query, and header *names*

@@ -115,7 +115,7 @@ public final class ChatCompletionClient: Sendable {
         } catch {
             let code: ChatCompletionError.Code = error.code == .cancelled ? .cancelled : .transport
             return .failure(ChatCompletionError(
-                code: code, message: "no response: \(error.code)", attempts: attempt, underlying: error))
+                code: code, message: "no response: \(error)", attempts: attempt, underlying: error))
         }
         let retryAfter = RetryPolicy.parseRetryAfter(response.header("Retry-After"))
         switch response.status {
