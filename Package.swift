@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
     ],
     targets: [
         // Thin system-library layers: only Sources/Shared imports these modules.
@@ -27,11 +28,13 @@ let package = Package(
         .systemLibrary(
             name: "CCurl", pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]),
+        // Non-variadic C wrappers around curl's variadic setopt/getinfo (Swift cannot call C varargs).
+        .target(name: "CCurlShim", dependencies: ["CCurl"]),
 
         .target(
             name: "Shared",
             dependencies: [
-                "CZstd", "CHiredis", "CCurl",
+                "CZstd", "CHiredis", "CCurl", "CCurlShim",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -51,9 +54,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
+        // OpenAI-compatible LLM simulator: a test and demo peer (never a production dependency).
+        .target(
+            name: "LLMSimulator",
+            dependencies: [
+                "Shared",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
         // Test helpers (a real redis-server on a free port, temp dirs, running the built binaries).
         .target(name: "GPLRTestSupport", dependencies: ["Shared"], path: "Tests/GPLRTestSupport"),
-        .testTarget(name: "SharedTests", dependencies: ["Shared", "GPLRTestSupport"]),
+        .testTarget(name: "SharedTests", dependencies: ["Shared", "GPLRTestSupport", "LLMSimulator"]),
         .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "Shared", "GPLRTestSupport"]),
         .testTarget(name: "WorkerTests", dependencies: ["Worker", "Shared", "GPLRTestSupport"]),
     ]

@@ -1,0 +1,206 @@
+import Foundation
+import Hummingbird
+import Logging
+import Shared
+
+/// An OpenAI-compatible chat completions server for TESTS AND DEMOS — never a real model.
+///
+/// It serves `POST /v1/chat/completions` on 127.0.0.1 and answers labeling prompts (``LabelingPrompt``)
+/// from a planted truth: it reads the user ids from the prompt's marker lines and returns, as one JSON object,
+/// each user's true personas with seeded noise (drop each with p, add a wrong one with q, "Unrepresentable"
+/// with r). It can add latency and inject faults by rate or by a fixed schedule — 429 with `Retry-After`,
+/// 500, hangs, malformed bodies and contents, unknown persona names, wrong user ids — and counts everything
+/// it did in ``statistics`` so tests can assert exact numbers. Token usage is characters / 4.
+public final class LLMSimulator: Sendable {
+    public let truth: [String: [String]]
+    public let personas: [String]
+    public let configuration: LLMSimulatorConfiguration
+
+    private struct State {
+        var statistics = LLMSimulatorStatistics()
+        var inFlight = 0
+        var stopping = false
+    }
+    private let state = SimulatorLocked(State())
+
+    /// - Parameters:
+    ///   - truth: user id → the persona names the simulator considers true (empty: Unrepresentable).
+    ///   - personas: R, the names the wrong-persona noise draws from.
+    public init(truth: [String: [String]], personas: [String], configuration: LLMSimulatorConfiguration = .init()) {
+        self.truth = truth
+        self.personas = personas
+        self.configuration = configuration
+    }
+
+    /// A snapshot of the counters.
+    public var statistics: LLMSimulatorStatistics { state.withLock { $0.statistics } }
+
+    /// Serves until the calling task is cancelled, then stops cleanly (hanging requests end at once).
+    ///
+    /// - Parameters:
+    ///   - port: the port to listen on; 0 picks a free one.
+    ///   - onRunning: called once with the bound port when the server accepts connections.
+    public func run(
+        host: String = "127.0.0.1", port: Int = 0, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
+        state.withLock { $0.stopping = false }
+        let router = Router()
+        router.post("/v1/chat/completions") { request, _ in try await self.respond(to: request) }
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "gplr-llm-simulator"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
+            logger: Logger(label: "gplr.llm-simulator", factory: { _ in SwiftLogNoOpLogHandler() }))
+        try await withTaskCancellationHandler {
+            try await app.run()
+        } onCancel: {
+            self.state.withLock { $0.stopping = true }
+        }
+    }
+
+    /// Starts the server on `port` (0: a free one), runs `body` with the bound port, then stops the server.
+    public func withRunningServer<Result: Sendable>(
+        host: String = "127.0.0.1", port: Int = 0, _ body: (Int) async throws -> Result
+    ) async throws -> Result {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            let (ports, portContinuation) = AsyncStream<Int>.makeStream()
+            group.addTask {
+                defer { portContinuation.finish() }
+                try await self.run(host: host, port: port) { bound in portContinuation.yield(bound) }
+            }
+            var iterator = ports.makeAsyncIterator()
+            guard let bound = await iterator.next() else {
+                try await group.waitForAll()
+                throw CancellationError()
+            }
+            do {
+                let result = try await body(bound)
+                group.cancelAll()
+                try await group.waitForAll()
+                return result
+            } catch {
+                group.cancelAll()
+                try? await group.waitForAll()
+                throw error
+            }
+        }
+    }
+
+    // MARK: - Handling
+
+    private func respond(to request: Request) async throws -> Response {
+        let (number, fault) = begin()
+        defer { state.withLock { $0.inFlight -= 1 } }
+
+        if let expected = configuration.expectedAPIKey, request.headers[.authorization] != "Bearer \(expected)" {
+            state.withLock { $0.statistics.unauthorized += 1 }
+            let received = request.headers[.authorization] ?? ""
+            // Like some real servers, echo what was received: the client must scrub it.
+            return Self.error(.unauthorized, "Incorrect API key provided: \(received.replacingOccurrences(of: "Bearer ", with: ""))")
+        }
+        let buffer = try await request.body.collect(upTo: 64 << 20)
+        let bytes = buffer.getBytes(at: buffer.readerIndex, length: buffer.readableBytes) ?? []
+        guard let chat = try? JSONDecoder().decode(ChatCompletionWire.Request.self, from: Data(bytes)) else {
+            state.withLock { $0.statistics.badRequests += 1 }
+            return Self.error(.badRequest, "request body is not a chat completion request")
+        }
+        if let fault { state.withLock { $0.statistics.faults[fault, default: 0] += 1 } }
+
+        switch fault {
+        case .rateLimited?:
+            var response = Self.error(.tooManyRequests, "Rate limit reached (simulated)")
+            response.headers[.retryAfter] = Self.format(configuration.retryAfter)
+            return response
+        case .serverError?:
+            return Self.error(.internalServerError, "The server had an error (simulated)")
+        case .hang?:
+            await hang()
+        default:
+            try await sleep(latency(forRequest: number))
+        }
+        if fault == .malformedBody {
+            state.withLock { $0.statistics.completions += 1 }
+            return Self.json(.ok, #"{"id": "chatcmpl-sim", "choices": [{"message": {"content": "#)
+        }
+
+        let prompt = chat.messages.last(where: { $0.role == "user" })?.content ?? ""
+        let userIDs = LabelingPrompt.userIDs(inPrompt: prompt)
+        let content = self.content(for: userIDs, fault: fault)
+        let usage = TokenUsage(
+            promptTokens: tokens(chat.messages.reduce(0) { $0 + $1.content.count }),
+            completionTokens: tokens(content.count))
+        state.withLock {
+            $0.statistics.completions += 1
+            $0.statistics.userAnswers += userIDs.count
+            $0.statistics.promptTokens += usage.promptTokens
+            $0.statistics.completionTokens += usage.completionTokens
+        }
+        let wire = ChatCompletionWire.Response(
+            id: "chatcmpl-sim-\(number)", created: Int(Date().timeIntervalSince1970), model: chat.model,
+            choices: [.init(index: 0, message: .init(role: "assistant", content: content), finishReason: "stop")],
+            usage: usage)
+        let body = (try? JSONEncoder().encode(wire)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return Self.json(.ok, body)
+    }
+
+    /// Numbers the request and picks its fault.
+    private func begin() -> (Int, LLMSimulatorFault?) {
+        state.withLock { state in
+            let number = state.statistics.requests
+            state.statistics.requests += 1
+            state.inFlight += 1
+            state.statistics.maxConcurrentRequests = max(state.statistics.maxConcurrentRequests, state.inFlight)
+            if number < configuration.faultSchedule.count { return (number, configuration.faultSchedule[number]) }
+            var random = SimulatorRandom(seed: configuration.seed, key: "fault:\(number)")
+            var draw = random.unit()
+            for fault in LLMSimulatorFault.allCases {
+                let rate = configuration.faultRates[fault, default: 0]
+                if draw < rate { return (number, fault) }
+                draw -= rate
+            }
+            return (number, nil)
+        }
+    }
+
+    private func latency(forRequest number: Int) -> Duration {
+        var random = SimulatorRandom(seed: configuration.seed, key: "latency:\(number)")
+        switch configuration.latency {
+        case .none: return .zero
+        case .fixed(let duration): return duration
+        case .logNormal(let mean, let sigma):
+            let (seconds, attoseconds) = mean.components
+            return .seconds(random.logNormal(mean: Double(seconds) + Double(attoseconds) / 1e18, sigma: sigma))
+        }
+    }
+
+    private func sleep(_ duration: Duration) async throws {
+        if duration > .zero { try await Task.sleep(for: duration) }
+    }
+
+    /// Waits `hangDuration`, or less if the simulator is stopping.
+    private func hang() async {
+        let clock = ContinuousClock()
+        let deadline = clock.now + configuration.hangDuration
+        while clock.now < deadline, !state.withLock({ $0.stopping }) {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    private static func format(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        if attoseconds == 0 { return "\(seconds)" }
+        return String(format: "%.3f", Double(seconds) + Double(attoseconds) / 1e18)
+    }
+
+    private static func json(_ status: HTTPResponse.Status, _ body: String) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    private static func error(_ status: HTTPResponse.Status, _ message: String) -> Response {
+        let body = ChatCompletionWire.ErrorBody(error: .init(message: message, type: "simulated_error"))
+        let text = (try? JSONEncoder().encode(body)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return json(status, text)
+    }
+}

@@ -1,0 +1,51 @@
+/// Noise, latency and faults of an ``LLMSimulator``.
+public struct LLMSimulatorConfiguration: Sendable {
+    /// Seeds every random choice: answers per user, and faults/latency per request number.
+    public var seed: UInt64
+    /// Probability p of dropping each true persona from an answer.
+    public var dropRate: Double
+    /// Probability q of adding one wrong persona (from R, not in the truth).
+    public var wrongPersonaRate: Double
+    /// Probability r of answering "Unrepresentable" instead.
+    public var unrepresentableRate: Double
+    /// Probability of writing a user's persona names in other case and spacing (still valid after
+    /// normalisation).
+    public var nameVariationRate: Double
+    public var latency: LLMSimulatorLatency
+    /// Probability of each fault per request (their sum should stay ≤ 1).
+    public var faultRates: [LLMSimulatorFault: Double]
+    /// Faults for the first requests in arrival order (`nil`: none), overriding ``faultRates``; makes
+    /// exact fault counts possible in tests.
+    public var faultSchedule: [LLMSimulatorFault?]
+    /// Sent as `Retry-After` with 429 (whole seconds unless given finer).
+    public var retryAfter: Duration
+    public var hangDuration: Duration
+    /// Tokens are counted as characters / this, rounded up.
+    public var charactersPerToken: Int
+    /// When set, requests without `Authorization: Bearer <key>` get a 401.
+    public var expectedAPIKey: String?
+    /// The name added by ``LLMSimulatorFault/unknownPersona``.
+    public var unknownPersonaName: String
+
+    public init(
+        seed: UInt64 = 1, dropRate: Double = 0, wrongPersonaRate: Double = 0, unrepresentableRate: Double = 0,
+        nameVariationRate: Double = 0, latency: LLMSimulatorLatency = .none,
+        faultRates: [LLMSimulatorFault: Double] = [:], faultSchedule: [LLMSimulatorFault?] = [],
+        retryAfter: Duration = .seconds(1), hangDuration: Duration = .seconds(30), charactersPerToken: Int = 4,
+        expectedAPIKey: String? = nil, unknownPersonaName: String = "Time Traveller"
+    ) {
+        self.seed = seed
+        self.dropRate = dropRate
+        self.wrongPersonaRate = wrongPersonaRate
+        self.unrepresentableRate = unrepresentableRate
+        self.nameVariationRate = nameVariationRate
+        self.latency = latency
+        self.faultRates = faultRates
+        self.faultSchedule = faultSchedule
+        self.retryAfter = retryAfter
+        self.hangDuration = hangDuration
+        self.charactersPerToken = max(1, charactersPerToken)
+        self.expectedAPIKey = expectedAPIKey
+        self.unknownPersonaName = unknownPersonaName
+    }
+}
