@@ -1,0 +1,103 @@
+/// One measured affinity computation, compared against the exact solver.
+public struct AffinityBenchmarkRow: Sendable, Equatable {
+    /// "exact" or "revaff".
+    public let method: String
+    /// ε for RevAff, `nil` for the exact solver.
+    public let epsilon: Double?
+    /// Best wall time over the repetitions, in seconds.
+    public let seconds: Double
+    /// AAE: mean over users and personas of |Ψ̂ − Ψ| (0 for the exact row).
+    public let meanAbsoluteError: Double
+    /// Largest |Ψ̂ − Ψ| over users and personas.
+    public let maxAbsoluteError: Double
+    /// RevAff pushes (0 for the exact row).
+    public let pushes: Int
+    /// Edges traversed: the pushed nodes' degrees for RevAff; for the exact solver the edge visits of one
+    /// persona block, (2ℓ̂ − 1)·|E| plus the labeled users' edges (each visit adds a block of persona columns).
+    public let edgesTouched: Int
+}
+
+/// Times the exact solver and RevAff at several ε on one graph and label set (for `gplr bench affinity`).
+/// Pure apart from reading the clock: no output, the caller prints the rows.
+public enum AffinityBenchmark {
+    public static func run(
+        graph: PurchaseGraph, labels: LabelMatrix, walkLength: Int = 1, epsilons: [Double] = [0.001, 0.02, 0.05, 0.1],
+        threadCount: Int? = nil, repetitions: Int = 1
+    ) throws -> [AffinityBenchmarkRow] {
+        let clock = ContinuousClock()
+        let exactSolver = ExactAffinity(walkLength: walkLength, threadCount: threadCount)
+        var exact: AffinityMatrix?
+        var best = Duration.seconds(Int64.max)
+        for _ in 0 ..< max(1, repetitions) {
+            let start = clock.now
+            exact = try exactSolver.compute(graph: graph, labels: labels)
+            best = min(best, clock.now - start)
+        }
+        guard let exact else { return [] }
+        let labeledEdges = labels.rowUsers.reduce(0) { $0 + graph.degree(ofUser: $1) }
+        var rows = [
+            AffinityBenchmarkRow(
+                method: "exact", epsilon: nil, seconds: seconds(best), meanAbsoluteError: 0, maxAbsoluteError: 0,
+                pushes: 0, edgesTouched: (2 * walkLength - 1) * graph.edgeCount + labeledEdges)
+        ]
+        for epsilon in epsilons {
+            let solver = RevAff(walkLength: walkLength, epsilon: epsilon, threadCount: threadCount)
+            var result: RevAff.Result?
+            var bestRevAff = Duration.seconds(Int64.max)
+            for _ in 0 ..< max(1, repetitions) {
+                let start = clock.now
+                result = try solver.compute(graph: graph, labels: labels)
+                bestRevAff = min(bestRevAff, clock.now - start)
+            }
+            guard let result else { continue }
+            let (mean, maximum) = errors(result.affinity, exact)
+            rows.append(
+                AffinityBenchmarkRow(
+                    method: "revaff", epsilon: epsilon, seconds: seconds(bestRevAff), meanAbsoluteError: mean,
+                    maxAbsoluteError: maximum, pushes: result.totalPushes, edgesTouched: result.totalEdgesTouched))
+        }
+        return rows
+    }
+
+    /// Mean and largest absolute difference between two matrices of the same shape and columns.
+    public static func errors(_ a: AffinityMatrix, _ b: AffinityMatrix) -> (mean: Double, max: Double) {
+        precondition(a.values.count == b.values.count && a.personas == b.personas, "matrices must line up")
+        guard !a.values.isEmpty else { return (0, 0) }
+        var sum = 0.0, maximum = 0.0
+        a.values.withUnsafeBufferPointer { x in
+            b.values.withUnsafeBufferPointer { y in
+                for i in 0 ..< x.count {
+                    let d = abs(x[i] - y[i])
+                    sum += d
+                    maximum = max(maximum, d)
+                }
+            }
+        }
+        return (sum / Double(a.values.count), maximum)
+    }
+
+    /// Random prototype labels for benchmarks: `prototypeShare` of the users, each with a uniformly drawn number
+    /// of distinct uniformly drawn personas in `personasPerPrototype`.
+    public static func randomLabels(
+        userCount: Int, personaCount: Int, prototypeShare: Double = 0.1, personasPerPrototype: ClosedRange<Int> = 1 ... 5,
+        seed: UInt64
+    ) throws -> PrototypeLabels {
+        var random = SamplingRandom(seed: seed, stream: 7)
+        let users = try UniformSampler().sample(
+            count: Int((Double(userCount) * prototypeShare).rounded()), userCount: userCount,
+            excluding: PrototypeLabels(personaCount: personaCount), using: &random)
+        var labels = PrototypeLabels(personaCount: personaCount)
+        for user in users {
+            let count = min(personaCount, Int.random(in: personasPerPrototype, using: &random))
+            var personas = Array(0 ..< personaCount)
+            personas.shuffle(using: &random)
+            try labels.setPersonas(Array(personas.prefix(count)), forUser: user)
+        }
+        return labels
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        let (s, attoseconds) = duration.components
+        return Double(s) + Double(attoseconds) * 1e-18
+    }
+}

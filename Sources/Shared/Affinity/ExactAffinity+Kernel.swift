@@ -1,0 +1,146 @@
+/// One exact solve: the graph, L, the requested columns and the output buffer (row-major, `columns.count` wide).
+struct ExactPlan {
+    let graph: PurchaseGraph
+    let labels: LabelMatrix
+    let columns: [Int]
+    let walkLength: Int
+    let threads: Int
+    let out: UnsafeMutablePointer<Double>
+
+    /// Runs the solver with persona blocks of `V.scalarCount` columns.
+    func run<V: SIMD>(_: V.Type) where V.Scalar == Double {
+        let userCount = graph.userCount, itemCount = graph.itemCount
+        let labeledCount = labels.rowCount
+        let invUser = inverseDegrees(graph.userItems.offsets)
+        let invItem = inverseDegrees(graph.itemUsers.offsets)
+        let (labeledOffsets, labeledTargets) = labeledBuyers()
+        let lanes = V.scalarCount
+        let blockL = UnsafeMutablePointer<V>.allocate(capacity: max(labeledCount, 1))
+        let y = UnsafeMutablePointer<V>.allocate(capacity: max(itemCount, 1))
+        let x = UnsafeMutablePointer<V>.allocate(capacity: walkLength > 1 ? userCount : 1)
+        let acc = UnsafeMutablePointer<V>.allocate(capacity: walkLength > 1 ? userCount : 1)
+        defer {
+            blockL.deallocate()
+            y.deallocate()
+            x.deallocate()
+            acc.deallocate()
+        }
+        var columnOfPersona = [Int](repeating: -1, count: labels.personaCount)
+        for (column, persona) in columns.enumerated() { columnOfPersona[persona] = column }
+        let width = columns.count
+        let parts = threads * 16
+        let scale = 1.0 / Double(walkLength)
+
+        graph.userItems.offsets.withUnsafeBufferPointer { userOffsets in
+            graph.userItems.targets.withUnsafeBufferPointer { userTargets in
+                graph.itemUsers.offsets.withUnsafeBufferPointer { itemOffsets in
+                    graph.itemUsers.targets.withUnsafeBufferPointer { itemTargets in
+                        labeledOffsets.withUnsafeBufferPointer { labOffsets in
+                            labeledTargets.withUnsafeBufferPointer { labTargets in
+                                invUser.withUnsafeBufferPointer { invU in
+                                    invItem.withUnsafeBufferPointer { invI in
+                                        let userRanges = ParallelLoop.balancedRanges(offsets: userOffsets, parts: parts)
+                                        let labeledItemRanges = ParallelLoop.balancedRanges(
+                                            offsets: labOffsets, parts: parts)
+                                        let itemRanges = ParallelLoop.balancedRanges(offsets: itemOffsets, parts: parts)
+                                        for first in stride(from: 0, to: width, by: lanes) {
+                                            let blockColumns = min(lanes, width - first)
+                                            fillBlock(blockL, first: first, columnOfPersona: columnOfPersona)
+                                            // Y = P'·L, summing only labeled buyers.
+                                            ParallelLoop.run(chunks: labeledItemRanges.count, threads: threads) { c in
+                                                for v in labeledItemRanges[c] {
+                                                    var sum = V()
+                                                    for e in labOffsets[v] ..< labOffsets[v + 1] {
+                                                        sum += blockL[Int(labTargets[e])]
+                                                    }
+                                                    y[v] = sum * invI[v]
+                                                }
+                                            }
+                                            for step in 1 ... walkLength {
+                                                if step > 1 {
+                                                    // Y = P'·X over all buyers.
+                                                    ParallelLoop.run(chunks: itemRanges.count, threads: threads) { c in
+                                                        for v in itemRanges[c] {
+                                                            var sum = V()
+                                                            for e in itemOffsets[v] ..< itemOffsets[v + 1] {
+                                                                sum += x[Int(itemTargets[e])]
+                                                            }
+                                                            y[v] = sum * invI[v]
+                                                        }
+                                                    }
+                                                }
+                                                let last = step == walkLength
+                                                // X = P·Y; acc += X; on the last step write acc / ℓ̂ to the output.
+                                                ParallelLoop.run(chunks: userRanges.count, threads: threads) { c in
+                                                    for u in userRanges[c] {
+                                                        var sum = V()
+                                                        for e in userOffsets[u] ..< userOffsets[u + 1] {
+                                                            sum += y[Int(userTargets[e])]
+                                                        }
+                                                        let xu = sum * invU[u]
+                                                        if last {
+                                                            let total = step == 1 ? xu : (acc[u] + xu) * scale
+                                                            let row = out + u * width + first
+                                                            for j in 0 ..< blockColumns { row[j] = total[j] }
+                                                        } else {
+                                                            x[u] = xu
+                                                            acc[u] = step == 1 ? xu : acc[u] + xu
+                                                        }
+                                                    }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// 1/d for every row of a CSR (0 for rows of degree 0, which then only ever sum to 0).
+    private func inverseDegrees(_ offsets: [Int]) -> [Double] {
+        (0 ..< offsets.count - 1).map { row in
+            let degree = offsets[row + 1] - offsets[row]
+            return degree == 0 ? 0 : 1.0 / Double(degree)
+        }
+    }
+
+    /// For every item, the labeled rows (indices into L's rows) of its buyers: a CSR built from the labeled
+    /// users' side, so it costs O(edges of prototypes) rather than O(|E|).
+    private func labeledBuyers() -> (offsets: [Int], targets: [UInt32]) {
+        let itemCount = graph.itemCount
+        var offsets = [Int](repeating: 0, count: itemCount + 1)
+        let userOffsets = graph.userItems.offsets, userTargets = graph.userItems.targets
+        for user in labels.rowUsers {
+            for e in userOffsets[user] ..< userOffsets[user + 1] { offsets[Int(userTargets[e]) + 1] += 1 }
+        }
+        for v in 0 ..< itemCount { offsets[v + 1] += offsets[v] }
+        var cursor = offsets
+        var targets = [UInt32](repeating: 0, count: offsets[itemCount])
+        for (index, user) in labels.rowUsers.enumerated() {
+            for e in userOffsets[user] ..< userOffsets[user + 1] {
+                let v = Int(userTargets[e])
+                targets[cursor[v]] = UInt32(index)
+                cursor[v] += 1
+            }
+        }
+        return (offsets, targets)
+    }
+
+    /// Copies the columns `first ..< first + lanes` of L's labeled rows into `block` (zero-padded).
+    private func fillBlock<V: SIMD>(_ block: UnsafeMutablePointer<V>, first: Int, columnOfPersona: [Int])
+    where V.Scalar == Double {
+        let lanes = V.scalarCount
+        for index in 0 ..< labels.rowCount {
+            var row = V()
+            for e in labels.rowOffsets[index] ..< labels.rowOffsets[index + 1] {
+                let column = columnOfPersona[labels.entryPersonas[e]] - first
+                if column >= 0 && column < lanes { row[column] = labels.entryValues[e] }
+            }
+            block[index] = row
+        }
+    }
+}

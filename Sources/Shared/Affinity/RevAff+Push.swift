@@ -1,0 +1,166 @@
+/// Scratch space for one persona at a time: residuals and "touched this hop" lists for both sides.
+/// One per worker thread; reused across personas (left zeroed after each persona).
+final class RevAffWorkspace {
+    let userValue: UnsafeMutablePointer<Double>
+    let itemValue: UnsafeMutablePointer<Double>
+    let userStamp: UnsafeMutablePointer<UInt32>
+    let itemStamp: UnsafeMutablePointer<UInt32>
+    let userList: UnsafeMutablePointer<Int32>
+    let itemList: UnsafeMutablePointer<Int32>
+    let userCount: Int
+    let itemCount: Int
+    var stamp: UInt32 = 0
+
+    init(userCount: Int, itemCount: Int) {
+        self.userCount = userCount
+        self.itemCount = itemCount
+        userValue = .allocate(capacity: max(userCount, 1))
+        itemValue = .allocate(capacity: max(itemCount, 1))
+        userStamp = .allocate(capacity: max(userCount, 1))
+        itemStamp = .allocate(capacity: max(itemCount, 1))
+        userList = .allocate(capacity: max(userCount, 1))
+        itemList = .allocate(capacity: max(itemCount, 1))
+        userValue.initialize(repeating: 0, count: max(userCount, 1))
+        itemValue.initialize(repeating: 0, count: max(itemCount, 1))
+        userStamp.initialize(repeating: 0, count: max(userCount, 1))
+        itemStamp.initialize(repeating: 0, count: max(itemCount, 1))
+    }
+
+    /// A fresh stamp: a node whose stamp differs has not been touched in the current hop.
+    func nextStamp() -> UInt32 {
+        if stamp == UInt32.max {
+            userStamp.update(repeating: 0, count: max(userCount, 1))
+            itemStamp.update(repeating: 0, count: max(itemCount, 1))
+            stamp = 0
+        }
+        stamp += 1
+        return stamp
+    }
+
+    deinit {
+        userValue.deallocate()
+        itemValue.deallocate()
+        userStamp.deallocate()
+        itemStamp.deallocate()
+        userList.deallocate()
+        itemList.deallocate()
+    }
+}
+
+/// The graph and parameters shared by every persona's push.
+struct RevAffContext {
+    let graph: PurchaseGraph
+    let walkLength: Int
+    let threshold: Double
+    let inverseUserDegree: [Double]
+    let inverseItemDegree: [Double]
+
+    init(graph: PurchaseGraph, walkLength: Int, threshold: Double) {
+        self.graph = graph
+        self.walkLength = walkLength
+        self.threshold = threshold
+        func inverse(_ offsets: [Int]) -> [Double] {
+            (0 ..< offsets.count - 1).map { row in
+                let degree = offsets[row + 1] - offsets[row]
+                return degree == 0 ? 0 : 1.0 / Double(degree)
+            }
+        }
+        inverseUserDegree = inverse(graph.userItems.offsets)
+        inverseItemDegree = inverse(graph.itemUsers.offsets)
+    }
+
+    /// Runs the hop-by-hop push for one persona from `seeds` (the non-zero entries of L[:, r]), adding Ψ̂[:, r]
+    /// into `out` (which the caller zeroed). Leaves the workspace zeroed.
+    func push(seeds: [(user: Int, value: Double)], into out: UnsafeMutablePointer<Double>, workspace ws: RevAffWorkspace)
+        -> (pushes: Int, edges: Int)
+    {
+        var pushes = 0, edges = 0
+        let theta = threshold, scale = 1.0 / Double(walkLength), hops = 2 * walkLength
+        var frontier = 0
+        for seed in seeds {
+            ws.userValue[seed.user] = seed.value
+            ws.userList[frontier] = Int32(seed.user)
+            frontier += 1
+        }
+        graph.userItems.offsets.withUnsafeBufferPointer { userOffsets in
+            graph.userItems.targets.withUnsafeBufferPointer { userTargets in
+                graph.itemUsers.offsets.withUnsafeBufferPointer { itemOffsets in
+                    graph.itemUsers.targets.withUnsafeBufferPointer { itemTargets in
+                        inverseUserDegree.withUnsafeBufferPointer { invU in
+                            inverseItemDegree.withUnsafeBufferPointer { invI in
+                                for hop in 0 ..< hops {
+                                    let stamp = ws.nextStamp()
+                                    var next = 0
+                                    if hop % 2 == 0 {
+                                        // Users at hop t push to items at hop t + 1.
+                                        for index in 0 ..< frontier {
+                                            let u = Int(ws.userList[index])
+                                            let q = ws.userValue[u]
+                                            ws.userValue[u] = 0
+                                            guard q >= theta && q > 0 else { continue }
+                                            pushes += 1
+                                            let lo = userOffsets[u], hi = userOffsets[u + 1]
+                                            edges += hi - lo
+                                            for e in lo ..< hi {
+                                                let v = Int(userTargets[e])
+                                                if ws.itemStamp[v] != stamp {
+                                                    ws.itemStamp[v] = stamp
+                                                    ws.itemList[next] = Int32(v)
+                                                    next += 1
+                                                }
+                                                ws.itemValue[v] += q * invI[v]
+                                            }
+                                        }
+                                    } else if hop + 1 == hops {
+                                        // Items at the last odd hop push straight into the output: Ψ̂_{2ℓ̂} / ℓ̂.
+                                        for index in 0 ..< frontier {
+                                            let v = Int(ws.itemList[index])
+                                            let q = ws.itemValue[v]
+                                            ws.itemValue[v] = 0
+                                            guard q >= theta && q > 0 else { continue }
+                                            pushes += 1
+                                            let lo = itemOffsets[v], hi = itemOffsets[v + 1]
+                                            edges += hi - lo
+                                            let qs = q * scale
+                                            for e in lo ..< hi {
+                                                let u = Int(itemTargets[e])
+                                                out[u] += qs * invU[u]
+                                            }
+                                        }
+                                    } else {
+                                        // Items at an inner odd hop push to users at hop t + 1 (an even hop).
+                                        for index in 0 ..< frontier {
+                                            let v = Int(ws.itemList[index])
+                                            let q = ws.itemValue[v]
+                                            ws.itemValue[v] = 0
+                                            guard q >= theta && q > 0 else { continue }
+                                            pushes += 1
+                                            let lo = itemOffsets[v], hi = itemOffsets[v + 1]
+                                            edges += hi - lo
+                                            for e in lo ..< hi {
+                                                let u = Int(itemTargets[e])
+                                                if ws.userStamp[u] != stamp {
+                                                    ws.userStamp[u] = stamp
+                                                    ws.userList[next] = Int32(u)
+                                                    next += 1
+                                                }
+                                                ws.userValue[u] += q * invU[u]
+                                            }
+                                        }
+                                        // Ψ̂_{t+1} on users is complete: it joins the output before being pushed on.
+                                        for index in 0 ..< next {
+                                            let u = Int(ws.userList[index])
+                                            out[u] += ws.userValue[u] * scale
+                                        }
+                                    }
+                                    frontier = next
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (pushes, edges)
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+
+/// Diversity–uncertainty sampling (Eq. 1, DESIGN §3): which users to send to the LLM next.
+///
+/// Iteration 1 draws users uniformly (there is no Ψ yet). Later iterations score every unlabeled user u with
+/// s(u) = KL(Q̂ ‖ Q_u) + H(Q_u), where Q_u(r) = Ψ[u, r] / Σ_n Ψ[u, n] (uniform when the row sums to 0), floored at
+/// `floor` and renormalised so every log is finite, and Q̂ is the prototypes' persona distribution (not floored:
+/// personas with Q̂(r) = 0 contribute 0 to the KL term). The highest scores win, ties to the lower user index.
+public struct DUSampler: Sendable {
+    /// δ: the floor applied to Q_u before renormalising (> 0).
+    public var floor: Double
+    /// Threads used to score user blocks (≥ 1).
+    public var threadCount: Int
+
+    public init(floor: Double = 1e-12, threadCount: Int? = nil) {
+        self.floor = floor
+        self.threadCount = threadCount ?? ProcessInfo.processInfo.activeProcessorCount
+    }
+
+    /// U_t for iteration `iteration` (1-based): uniform when it is 1, the top DU scores otherwise. Ascending users.
+    /// - Parameter affinity: the current complete Ψ; only read when `iteration > 1`.
+    public func sample(
+        iteration: Int, count: Int, userCount: Int, affinity: AffinityMatrix?, labels: PrototypeLabels,
+        using generator: inout some RandomNumberGenerator
+    ) throws -> [Int] {
+        guard iteration >= 1 else {
+            throw AlgorithmError(.invalidParameter, "iteration must be ≥ 1, got \(iteration)", context: "DUSampler")
+        }
+        if iteration == 1 {
+            return try UniformSampler().sample(
+                count: count, userCount: userCount, excluding: labels, using: &generator)
+        }
+        guard let affinity else {
+            throw AlgorithmError(
+                .incompleteAffinity, "iteration \(iteration) needs the affinity matrix", context: "DUSampler")
+        }
+        guard affinity.userCount == userCount else {
+            throw AlgorithmError(
+                .shardMismatch, "affinity has \(affinity.userCount) users, expected \(userCount)", context: "DUSampler")
+        }
+        return try mostInformative(count: count, affinity: affinity, labels: labels).map(\.user).sorted()
+    }
+
+    /// The `count` unlabeled users with the highest DU scores, best first (ties: lower user index first).
+    public func mostInformative(count: Int, affinity: AffinityMatrix, labels: PrototypeLabels) throws
+        -> [(user: Int, score: Double)]
+    {
+        try validate(count: count, affinity: affinity, labels: labels)
+        let distribution = PersonaDistribution(labels: labels)
+        let mask = labels.prototypeMask(userCount: affinity.userCount)
+        let userCount = affinity.userCount, blockSize = 8192
+        let blocks = (userCount + blockSize - 1) / blockSize
+        var partial = [TopScores](repeating: TopScores(capacity: count), count: blocks)
+        let terms = ScoreTerms(distribution: distribution, floor: floor)
+        affinity.values.withUnsafeBufferPointer { values in
+            partial.withUnsafeMutableBufferPointer { tops in
+                let base = tops.baseAddress!
+                ParallelLoop.run(chunks: blocks, threads: threadCount) { block in
+                    var top = TopScores(capacity: count)
+                    for user in block * blockSize ..< min(userCount, (block + 1) * blockSize) where !mask[user] {
+                        let row = UnsafeBufferPointer(rebasing: values[user * terms.width ..< (user + 1) * terms.width])
+                        top.offer(score: terms.score(row), user: user)
+                    }
+                    base[block] = top
+                }
+            }
+        }
+        var total = TopScores(capacity: count)
+        for top in partial { total.merge(top) }
+        return total.ranked().map { ($0.user, $0.score) }
+    }
+
+    /// s(u) for every user, `nil` for prototypes (they are never sampled again).
+    public func scores(affinity: AffinityMatrix, labels: PrototypeLabels) throws -> [Double?] {
+        try validate(count: 0, affinity: affinity, labels: labels)
+        let terms = ScoreTerms(distribution: PersonaDistribution(labels: labels), floor: floor)
+        let mask = labels.prototypeMask(userCount: affinity.userCount)
+        return affinity.values.withUnsafeBufferPointer { values in
+            (0 ..< affinity.userCount).map { user in
+                mask[user]
+                    ? nil
+                    : terms.score(UnsafeBufferPointer(rebasing: values[user * terms.width ..< (user + 1) * terms.width]))
+            }
+        }
+    }
+
+    /// s(u) for one affinity row (persona order) against a given Q̂.
+    public func score(row: [Double], distribution: PersonaDistribution) -> Double {
+        let terms = ScoreTerms(distribution: distribution, floor: floor)
+        return row.withUnsafeBufferPointer { terms.score($0) }
+    }
+
+    private func validate(count: Int, affinity: AffinityMatrix, labels: PrototypeLabels) throws {
+        guard count >= 0 else {
+            throw AlgorithmError(.invalidParameter, "sample size must be ≥ 0, got \(count)", context: "DUSampler")
+        }
+        guard floor > 0 && floor < 1 else {
+            throw AlgorithmError(.invalidParameter, "floor must be in (0, 1), got \(floor)", context: "DUSampler")
+        }
+        guard affinity.isComplete else {
+            throw AlgorithmError(
+                .incompleteAffinity, "DU scores need all \(affinity.personaCount) persona columns, got "
+                    + "\(affinity.columnCount)", context: "DUSampler")
+        }
+        guard affinity.personaCount == labels.personaCount else {
+            throw AlgorithmError(
+                .shardMismatch, "affinity has \(affinity.personaCount) personas, labels \(labels.personaCount)",
+                context: "DUSampler")
+        }
+    }
+}
+
+/// The parts of s(u) that do not depend on u.
+private struct ScoreTerms {
+    let qHat: [Double]
+    /// Σ_{Q̂(r)>0} Q̂(r) log Q̂(r).
+    let qHatNegEntropy: Double
+    let floor: Double
+    let width: Int
+
+    init(distribution: PersonaDistribution, floor: Double) {
+        qHat = distribution.probabilities
+        qHatNegEntropy = qHat.reduce(0) { $0 + ($1 > 0 ? $1 * log($1) : 0) }
+        self.floor = floor
+        width = qHat.count
+    }
+
+    /// s = Σ Q̂ log Q̂ − Σ_r (Q̂(r) + Q_u(r)) log Q_u(r), with Q_u floored and renormalised.
+    func score(_ row: UnsafeBufferPointer<Double>) -> Double {
+        guard width > 0 else { return 0 }
+        var sum = 0.0
+        for value in row { sum += value }
+        let uniform = sum > 0 ? 0 : 1.0 / Double(width)
+        let inverseSum = sum > 0 ? 1.0 / sum : 0
+        var normaliser = 0.0
+        for r in 0 ..< width { normaliser += max(row[r] * inverseSum + uniform, floor) }
+        var total = 0.0
+        for r in 0 ..< width {
+            let q = max(row[r] * inverseSum + uniform, floor) / normaliser
+            total += (qHat[r] + q) * log(q)
+        }
+        return qHatNegEntropy - total
+    }
+}

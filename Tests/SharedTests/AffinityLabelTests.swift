@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+@testable import Shared
+
+@Suite struct AffinityLabelTests {
+    /// 4 personas; u0: {0, 1}, u1: {0}, u2: {2}, u3: Unrepresentable; persona 3 nobody has.
+    /// Q̂ = [2, 1, 1, 0] / 4 = [0.5, 0.25, 0.25, 0]; min positive Q̂ = 0.25;
+    /// c = [(0.25/0.5)^0.5, 1, 1, 0] = [0.7071067811865476, 1, 1, 0].
+    /// L: u0 → {0: c0/2 = 0.3535533905932738, 1: 1/2}, u1 → {0: c0}, u2 → {2: 1}; no row for u3 (or u4).
+    private func example() throws -> PrototypeLabels {
+        try PrototypeLabels(personaCount: 4, labels: [0: [1, 0], 1: [0, 0], 2: [2], 3: []])
+    }
+
+    @Test func distributionAndCoefficients() throws {
+        let distribution = PersonaDistribution(labels: try example())
+        #expect(distribution.labelCount == 4)
+        #expect(distribution.probabilities == [0.5, 0.25, 0.25, 0])
+        let c = distribution.debiasCoefficients(beta: 0.5)
+        #expect(abs(c[0] - 0.7071067811865476) < 1e-15)
+        #expect(c[1] == 1 && c[2] == 1 && c[3] == 0)
+        #expect(distribution.debiasCoefficients(beta: 0) == [1, 1, 1, 0])
+        #expect(abs(distribution.debiasCoefficients(beta: 1)[0] - 0.5) < 1e-15)
+    }
+
+    @Test func labelMatrixRows() throws {
+        let l = try LabelMatrix(labels: try example(), userCount: 5, beta: 0.5)
+        #expect(l.rowUsers == [0, 1, 2])
+        #expect(l.row(at: 0).map(\.persona) == [0, 1])
+        #expect(abs(l.row(at: 0)[0].value - 0.3535533905932738) < 1e-15)
+        #expect(l.row(at: 0)[1].value == 0.5)
+        #expect(l.row(at: 1).map(\.persona) == [0])
+        #expect(abs(l.row(at: 1)[0].value - 0.7071067811865476) < 1e-15)
+        #expect(l.row(at: 2).map(\.persona) == [2] && l.row(at: 2)[0].value == 1)
+        #expect(l.denseColumn(1) == [0.5, 0, 0, 0, 0])
+        #expect(l.denseColumn(3) == [0, 0, 0, 0, 0])
+        #expect(l.sparseColumns()[2].map(\.user) == [2])
+    }
+
+    @Test func labelsKeepOrderWithoutDuplicatesAndRejectBadInput() throws {
+        let labels = try example()
+        #expect(labels.personas(ofUser: 0) == [1, 0])
+        #expect(labels.personas(ofUser: 1) == [0])
+        #expect(labels.personas(ofUser: 3) == [])
+        #expect(labels.personas(ofUser: 4) == nil)
+        #expect(labels.users == [0, 1, 2, 3])
+        #expect(throws: AlgorithmError.self) { try PrototypeLabels(personaCount: 2, labels: [0: [2]]) }
+        #expect(throws: AlgorithmError.self) { try PrototypeLabels(personaCount: 2, labels: [-1: [0]]) }
+        #expect(throws: AlgorithmError.self) { try LabelMatrix(labels: labels, userCount: 3) }
+        #expect(throws: AlgorithmError.self) { try LabelMatrix(labels: labels, userCount: 5, beta: -1) }
+    }
+
+    @Test func noLabelsGiveZeroDistribution() throws {
+        let labels = try PrototypeLabels(personaCount: 3, labels: [0: []])
+        let distribution = PersonaDistribution(labels: labels)
+        #expect(distribution.probabilities == [0, 0, 0])
+        #expect(distribution.debiasCoefficients(beta: 0.5) == [0, 0, 0])
+        #expect(try LabelMatrix(labels: labels, userCount: 2).rowCount == 0)
+    }
+
+    @Test func affinityShardsAssembleAndSelect() throws {
+        let full = try AffinityMatrix(
+            userCount: 2, personaCount: 3, personas: [0, 1, 2], values: [1, 2, 3, 4, 5, 6])
+        let a = try full.selecting(personas: [1])
+        let b = try full.selecting(personas: [0, 2])
+        #expect(a.values == [2, 5] && b.values == [1, 3, 4, 6])
+        #expect(try AffinityMatrix.assembled(from: [a, b]) == full)
+        #expect(try AffinityMatrix.assembled(from: [a]).isComplete == false)
+        #expect(full.columnValues(ofPersona: 2) == [3, 6])
+        #expect(a.columnValues(ofPersona: 0) == nil)
+        #expect(throws: AlgorithmError.self) { try AffinityMatrix.assembled(from: [a, a]) }
+        #expect(throws: AlgorithmError.self) {
+            try AffinityMatrix(userCount: 2, personaCount: 3, personas: [1, 0], values: [0, 0, 0, 0])
+        }
+    }
+}
