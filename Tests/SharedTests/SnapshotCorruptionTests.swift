@@ -82,11 +82,22 @@ import Testing
 
     @Test func zeroPurchaseCountIsRefused() throws {
         let graph = SnapshotTestGraphs.fromRows([[0, 1], [1]], itemCount: 2)
-        var payload: [UInt8] = []
-        IntegerColumn.append([1, 0, 2], to: &payload)
+        var payload: [UInt8] = [0b0011_1100]  // codes: count 1, escape, escape
+        IntegerColumn.append([9, 0], to: &payload)  // the second escape is a 0
         let bytes = try SnapshotTestGraphs.assemble(graph: graph, replacing: .purchaseCounts, with: payload)
         let error = try #require(throws: SnapshotError.self) { try Snapshot.decode(bytes) }
         #expect(error.section == "purchase-counts")
+    }
+
+    @Test func escapedCountsThatDoNotMatchTheCodesAreRefused() throws {
+        let graph = SnapshotTestGraphs.fromRows([[0, 1], [1]], itemCount: 2)
+        for escapes: [UInt32] in [[9], [9, 9, 9]] {  // the codes announce two escapes
+            var payload: [UInt8] = [0b0011_1100]
+            IntegerColumn.append(escapes, to: &payload)
+            let bytes = try SnapshotTestGraphs.assemble(graph: graph, replacing: .purchaseCounts, with: payload)
+            let error = try #require(throws: SnapshotError.self) { try Snapshot.decode(bytes) }
+            #expect(error.section == "purchase-counts")
+        }
     }
 
     @Test func unsortedRowIsRefused() throws {

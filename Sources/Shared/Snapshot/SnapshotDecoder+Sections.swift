@@ -71,15 +71,6 @@ extension SnapshotDecoder {
         return CompressedSparseRows(offsets: offsets, targets: targets)
     }
 
-    /// column(counts) → purchase counts, each ≥ 1.
-    static func counts(_ raw: UnsafeRawBufferPointer, count: Int) throws(ColumnError) -> [UInt32] {
-        var position = 0
-        let counts = try IntegerColumn.read(raw, at: &position, count: count)
-        guard position == raw.count else { throw ColumnError("\(raw.count - position) bytes after the counts") }
-        if let zero = counts.firstIndex(of: 0) { throw ColumnError("edge \(zero) has purchase count 0") }
-        return counts
-    }
-
     /// Checks that `itemUsers` is exactly the transpose of `userItems` in O(E): walking users in order, each
     /// edge (u, v) must be the next unread entry of item v's row, and every item row must be read to its end.
     /// Both matrices already satisfy the CSR invariants, so every index below is in bounds.

@@ -112,7 +112,7 @@ struct SnapshotDecoder: @unchecked Sendable {
                         try Self.rows(
                             raw, rowCount: header.itemCount, columnCount: header.userCount,
                             entryCount: header.edgeCount))
-                case .purchaseCounts: return .counts(try Self.counts(raw, count: header.edgeCount))
+                case .purchaseCounts: return .counts(try PurchaseCountColumn.decode(raw, count: header.edgeCount))
                 }
             }
         } catch let error as IntegerColumn.ColumnError {

@@ -52,10 +52,7 @@ struct SnapshotEncoder {
         case .itemIDs: return try Self.strings(graph.itemIDs, kind: kind)
         case .itemNames: return try Self.strings(graph.itemNames, kind: kind)
         case .userItems: return try Self.rows(graph.userItems, kind: kind)
-        case .purchaseCounts:
-            var out: [UInt8] = []
-            IntegerColumn.append(graph.purchaseCounts, to: &out)
-            return out
+        case .purchaseCounts: return PurchaseCountColumn.encode(graph.purchaseCounts)
         case .itemUsers: return try Self.rows(graph.itemUsers, kind: kind)
         }
     }

@@ -24,7 +24,7 @@
 /// ```
 /// user-ids, item-ids, item-names   column(byte lengths) ++ UTF-8 blob          (one string per user/item)
 /// user-items                       column(degrees) ++ column(row deltas)       (users × items CSR)
-/// purchase-counts                  column(counts)                              (parallel to user-items)
+/// purchase-counts                  2-bit codes, 4 per byte ++ column(escapes)  (parallel to user-items)
 /// item-users                       column(degrees) ++ column(row deltas)       (items × users CSR)
 /// ```
 /// An integer column of `count` values (count known from the header) is one width byte `w` in 1...4 (the
@@ -32,7 +32,9 @@
 /// holds byte `k` of every value. CSR rows are stored as degrees (so offsets are monotone by construction)
 /// and each row's sorted targets as deltas: the first target itself, then the gaps to the previous one.
 /// Planes keep the near-constant high bytes of small numbers together, so zstd's entropy coder sees each
-/// byte position's own distribution; decoding is branch-free, unlike varints.
+/// byte position's own distribution; decoding is branch-free, unlike varints. Purchase counts (mostly 1–3)
+/// are 2-bit codes (count − 1, or 3 = escape) packed four per byte, lowest bits first, followed by a column
+/// of the escaped counts in edge order (see ``PurchaseCountColumn``).
 ///
 /// **Reading verifies everything** before a graph exists: magic, version, the header's content hash,
 /// section kinds, codecs and bounds (a truncated file names the section it cuts into), each section's
