@@ -10,7 +10,9 @@ import Testing
         let info = try Snapshot.inspect(bytes)
         #expect(info.sections.count == 6)
         for section in info.sections {
-            for position in [section.offset, section.offset + section.storedBytes / 2, section.offset + section.storedBytes - 1] {
+            for position in [
+                section.offset, section.offset + section.storedBytes / 2, section.offset + section.storedBytes - 1,
+            ] {
                 var damaged = bytes
                 damaged[position] ^= 0x20
                 let error = try #require(throws: SnapshotError.self) { try Snapshot.decode(damaged) }
@@ -26,18 +28,24 @@ import Testing
     @Test func flippedHeaderByteIsAnError() throws {
         let bytes = try Snapshot.encode(Self.graph).bytes
         let headerSize = SnapshotFormat.headerSize(sectionCount: 6)
-        for position in 0 ..< headerSize {
+        for position in 0..<headerSize {
             var damaged = bytes
             damaged[position] ^= 0x01
             let error = try #require(throws: SnapshotError.self, "byte \(position)") { try Snapshot.decode(damaged) }
             #expect(error.section == nil, "byte \(position): \(error)")
+            switch position {
+            case 0..<8: #expect(error.code == .notASnapshot)
+            case 8..<10: #expect(error.code == .unsupportedVersion)
+            case 12..<14: #expect(error.code == .corrupt)  // the section count
+            default: #expect(error.description == "snapshot header is corrupt: content hash mismatch")
+            }
         }
     }
 
     @Test func truncationAtAnyOffsetNamesWhereItCut() throws {
         let bytes = try Snapshot.encode(Self.graph).bytes
         let info = try Snapshot.inspect(bytes)
-        for cut in 0 ..< bytes.count {
+        for cut in 0..<bytes.count {
             let error = try #require(throws: SnapshotError.self, "cut at \(cut)") {
                 try Snapshot.decode(Array(bytes[..<cut]))
             }

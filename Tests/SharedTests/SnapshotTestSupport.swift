@@ -20,18 +20,18 @@ enum SnapshotTestGraphs {
     {
         var rng = SeededGenerator(seed: seed)
         var builder = GraphBuilder()
-        let users = Int.random(in: 1 ... maxUsers, using: &rng)
-        let items = Int.random(in: 1 ... maxItems, using: &rng)
-        let purchases = Int.random(in: 1 ... maxPurchases, using: &rng)
-        for _ in 0 ..< purchases {
+        let users = Int.random(in: 1...maxUsers, using: &rng)
+        let items = Int.random(in: 1...maxItems, using: &rng)
+        let purchases = Int.random(in: 1...maxPurchases, using: &rng)
+        for _ in 0..<purchases {
             let count: UInt32 =
-                Int.random(in: 0 ..< 20, using: &rng) == 0
-                ? UInt32.random(in: 1 ... 100_000, using: &rng) : UInt32.random(in: 1 ... 3, using: &rng)
+                Int.random(in: 0..<20, using: &rng) == 0
+                ? UInt32.random(in: 1...100_000, using: &rng) : UInt32.random(in: 1...3, using: &rng)
             builder.addPurchase(
                 user: "user-\(Int.random(in: 0 ..< users, using: &rng))",
                 item: "item-\(Int.random(in: 0 ..< items, using: &rng))", count: count)
         }
-        for item in 0 ..< items where Bool.random(using: &rng) {
+        for item in 0..<items where Bool.random(using: &rng) {
             builder.setName("Product \(item), \"quoted\"\nline two é", forItem: "item-\(item)")
         }
         return builder.build()
@@ -46,8 +46,8 @@ enum SnapshotTestGraphs {
             offsets.append(targets.count)
         }
         return PurchaseGraph(
-            userIDs: rows.indices.map { "u\($0)" }, itemIDs: (0 ..< itemCount).map { "i\($0)" },
-            itemNames: (0 ..< itemCount).map { "name \($0)" },
+            userIDs: rows.indices.map { "u\($0)" }, itemIDs: (0..<itemCount).map { "i\($0)" },
+            itemNames: (0..<itemCount).map { "name \($0)" },
             userItems: CompressedSparseRows(offsets: offsets, targets: targets),
             purchaseCounts: counts ?? Array(repeating: 1, count: targets.count))
     }

@@ -5,7 +5,7 @@ import Testing
 @testable import Shared
 
 @Suite struct SnapshotRoundTripTests {
-    @Test(arguments: 1 ... 25 as ClosedRange<UInt64>)
+    @Test(arguments: 1...25 as ClosedRange<UInt64>)
     func randomGraphsRoundTripWithTheSameHash(seed: UInt64) throws {
         let graph = SnapshotTestGraphs.random(seed: seed)
         let encoded = try Snapshot.encode(graph)
@@ -79,13 +79,21 @@ import Testing
         #expect(info.hash == (try Snapshot.encode(graph)).hash)
         #expect(info.userCount == graph.userCount && info.itemCount == graph.itemCount)
         #expect(info.edgeCount == graph.edgeCount)
-        #expect(info.sections.map(\.name) == [
-            "user-ids", "item-ids", "item-names", "user-items", "purchase-counts", "item-users",
-        ])
+        #expect(
+            info.sections.map(\.name) == [
+                "user-ids", "item-ids", "item-names", "user-items", "purchase-counts", "item-users",
+            ])
         let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int
         #expect(info.fileBytes == size)
         // Only the snapshot is left: the temporary files were renamed away.
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["graph.gplrsnap"])
+    }
+
+    @Test func invalidCompressionLevelIsAnError() throws {
+        let error = try #require(throws: SnapshotError.self) {
+            try Snapshot.encode(SnapshotTestGraphs.random(seed: 5), compressionLevel: 1_000)
+        }
+        #expect(error.code == .compression)
     }
 
     @Test func missingFileIsAnIOErrorWithThePath() throws {

@@ -6,7 +6,7 @@ import Testing
     @Test(arguments: [1, 3, 19])
     func roundTripsRandomAndRepetitiveData(level: Int) throws {
         var rng = SeededGenerator(seed: UInt64(level))
-        let random = (0 ..< 50_000).map { _ in UInt8.random(in: 0 ... 255, using: &rng) }
+        let random = (0..<50_000).map { _ in UInt8.random(in: 0...255, using: &rng) }
         let repetitive = Array(repeating: Array("abcabcabd".utf8), count: 5_000).flatMap { $0 }
         for input in [random, repetitive, []] {
             let compressed = try Zstd.compress(input, level: level)
@@ -17,7 +17,7 @@ import Testing
     }
 
     @Test func multiThreadedCompressionRoundTrips() throws {
-        let input = (0 ..< 3_000_000).map { UInt8(truncatingIfNeeded: $0 * 7 / 5) }
+        let input = (0..<3_000_000).map { UInt8(truncatingIfNeeded: $0 * 7 / 5) }
         let compressor = try ZstdCompressor(level: 3, workers: 2)
         let compressed = try compressor.compress(input)
         #expect(try ZstdDecompressor().decompress(compressed, expectedSize: input.count) == input)

@@ -76,7 +76,8 @@ public final class ZstdCompressor {
     public func compress(_ input: UnsafeRawBufferPointer) throws -> [UInt8] {
         let bound = ZSTD_compressBound(input.count)
         if let name = Zstd.errorName(bound) {
-            throw ZstdError(code: .compression, message: "zstd cannot compress \(input.count) bytes", zstdErrorName: name)
+            throw ZstdError(
+                code: .compression, message: "zstd cannot compress \(input.count) bytes", zstdErrorName: name)
         }
         var failure: ZstdError?
         let output = [UInt8](unsafeUninitializedCapacity: max(bound, 1)) { buffer, initialized in

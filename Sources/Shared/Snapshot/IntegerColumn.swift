@@ -15,10 +15,10 @@ enum IntegerColumn {
         out.append(contentsOf: repeatElement(0, count: values.count * width))
         out.withUnsafeMutableBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
-            for plane in 0 ..< width {
+            for plane in 0..<width {
                 let destination = base + start + 1 + plane * values.count
                 let shift = UInt32(plane * 8)
-                for i in 0 ..< values.count { destination[i] = UInt8(truncatingIfNeeded: values[i] >> shift) }
+                for i in 0..<values.count { destination[i] = UInt8(truncatingIfNeeded: values[i] >> shift) }
             }
         }
     }
@@ -34,7 +34,7 @@ enum IntegerColumn {
     ) throws(ColumnError) -> [UInt32] {
         guard position >= 0, position < raw.count else { throw ColumnError("ends before a column's width byte") }
         let width = Int(raw[position])
-        guard (1 ... 4).contains(width) else { throw ColumnError("invalid column width \(width)") }
+        guard (1...4).contains(width) else { throw ColumnError("invalid column width \(width)") }
         let (needed, overflow) = count.multipliedReportingOverflow(by: width)
         guard !overflow, raw.count - position - 1 >= needed else {
             throw ColumnError("a column of \(count) values × \(width) bytes does not fit in the payload")
@@ -43,16 +43,19 @@ enum IntegerColumn {
         let planes = base.assumingMemoryBound(to: UInt8.self) + position + 1
         position += 1 + needed
         return [UInt32](unsafeUninitializedCapacity: count) { out, initialized in
-            let p0 = planes, p1 = planes + count, p2 = planes + 2 * count, p3 = planes + 3 * count
+            let p0 = planes
+            let p1 = planes + count
+            let p2 = planes + 2 * count
+            let p3 = planes + 3 * count
             switch width {
             case 1:
-                for i in 0 ..< count { out[i] = UInt32(p0[i]) }
+                for i in 0..<count { out[i] = UInt32(p0[i]) }
             case 2:
-                for i in 0 ..< count { out[i] = UInt32(p0[i]) | UInt32(p1[i]) << 8 }
+                for i in 0..<count { out[i] = UInt32(p0[i]) | UInt32(p1[i]) << 8 }
             case 3:
-                for i in 0 ..< count { out[i] = UInt32(p0[i]) | UInt32(p1[i]) << 8 | UInt32(p2[i]) << 16 }
+                for i in 0..<count { out[i] = UInt32(p0[i]) | UInt32(p1[i]) << 8 | UInt32(p2[i]) << 16 }
             default:
-                for i in 0 ..< count {
+                for i in 0..<count {
                     out[i] = UInt32(p0[i]) | UInt32(p1[i]) << 8 | UInt32(p2[i]) << 16 | UInt32(p3[i]) << 24
                 }
             }

@@ -30,7 +30,7 @@ struct LittleEndianReader {
 
     mutating func read(count: Int) -> [UInt8]? {
         guard count >= 0, position >= 0, bytes.count - position >= count else { return nil }
-        let out = Array(bytes[position ..< position + count])
+        let out = Array(bytes[position..<position + count])
         position += count
         return out
     }

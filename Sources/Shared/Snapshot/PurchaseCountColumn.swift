@@ -32,7 +32,7 @@ enum PurchaseCountColumn {
         var counts = [UInt32](repeating: 0, count: count)
         var escapes = 0
         counts.withUnsafeMutableBufferPointer { counts in
-            for index in 0 ..< count {
+            for index in 0..<count {
                 let code = UInt32(raw[index >> 2] >> UInt8((index & 3) * 2)) & 3
                 counts[index] = code + 1  // 4 marks an escape, filled in below
                 escapes += code == 3 ? 1 : 0
@@ -44,7 +44,7 @@ enum PurchaseCountColumn {
             throw IntegerColumn.ColumnError("\(raw.count - position) bytes after the escaped counts")
         }
         var next = 0
-        for index in 0 ..< count where counts[index] == 4 {
+        for index in 0..<count where counts[index] == 4 {
             let value = escaped[next]
             guard value >= 1 else { throw IntegerColumn.ColumnError("edge \(index) has purchase count 0") }
             counts[index] = value

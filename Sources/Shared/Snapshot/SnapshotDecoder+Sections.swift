@@ -18,7 +18,7 @@ extension SnapshotDecoder {
         var strings: [String] = []
         strings.reserveCapacity(count)
         for (index, length) in lengths.enumerated() {
-            let bytes = UnsafeRawBufferPointer(rebasing: raw[position ..< position + Int(length)])
+            let bytes = UnsafeRawBufferPointer(rebasing: raw[position..<position + Int(length)])
             guard let string = String(validating: bytes, as: UTF8.self) else {
                 throw ColumnError("string \(index) is not valid UTF-8")
             }
@@ -39,7 +39,7 @@ extension SnapshotDecoder {
         guard position == raw.count else { throw ColumnError("\(raw.count - position) bytes after the last column") }
         var offsets = [Int](repeating: 0, count: rowCount + 1)
         var total = 0
-        for row in 0 ..< rowCount {
+        for row in 0..<rowCount {
             let (sum, overflow) = total.addingReportingOverflow(Int(degrees[row]))
             guard !overflow, sum <= entryCount else {
                 throw ColumnError("row degrees exceed the header's \(entryCount) edges at row \(row)")
@@ -54,9 +54,9 @@ extension SnapshotDecoder {
         // invariant check below reports.
         offsets.withUnsafeBufferPointer { offsets in
             targets.withUnsafeMutableBufferPointer { targets in
-                for row in 0 ..< rowCount {
+                for row in 0..<rowCount {
                     var running: UInt32 = 0
-                    for e in offsets[row] ..< offsets[row + 1] {
+                    for e in offsets[row]..<offsets[row + 1] {
                         running &+= targets[e]
                         targets[e] = running
                     }
@@ -85,8 +85,8 @@ extension SnapshotDecoder {
                 itemUsers.offsets.withUnsafeBufferPointer { io in
                     itemUsers.targets.withUnsafeBufferPointer { it in
                         cursor.withUnsafeMutableBufferPointer { cursor in
-                            for user in 0 ..< uo.count - 1 {
-                                for e in uo[user] ..< uo[user + 1] {
+                            for user in 0..<uo.count - 1 {
+                                for e in uo[user]..<uo[user + 1] {
                                     let item = Int(ut[e])
                                     let c = cursor[item]
                                     guard c < io[item + 1], it[c] == UInt32(truncatingIfNeeded: user) else {
@@ -96,7 +96,7 @@ extension SnapshotDecoder {
                                     cursor[item] = c + 1
                                 }
                             }
-                            for item in 0 ..< cursor.count where cursor[item] != io[item + 1] {
+                            for item in 0..<cursor.count where cursor[item] != io[item + 1] {
                                 problem = "item \(item) lists users who did not buy it"
                                 return
                             }

@@ -28,7 +28,7 @@ struct SnapshotDecoder: @unchecked Sendable {
 
     /// The stored bytes of `section` (in bounds: the header parser checked the layout against the file size).
     func stored(_ section: SnapshotHeader.Section) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(rebasing: file[section.offset ..< section.offset + section.storedLength])
+        UnsafeRawBufferPointer(rebasing: file[section.offset..<section.offset + section.storedLength])
     }
 
     func verifyChecksum(_ section: SnapshotHeader.Section) throws(SnapshotError) {
@@ -58,15 +58,15 @@ struct SnapshotDecoder: @unchecked Sendable {
             Result { () throws(SnapshotError) -> DecodedSection in try decode(header.sections[order[slot]]) }
         }
         var decoded: [SnapshotFormat.SectionKind: DecodedSection] = [:]
-        var firstError: (index: Int, error: SnapshotError)?
+        var failures: [(index: Int, error: SnapshotError)] = []
         for (slot, result) in results.enumerated() {
             switch result {
             case .success(let section): decoded[header.sections[order[slot]].kind] = section
-            case .failure(let error):
-                if firstError == nil || order[slot] < firstError!.index { firstError = (order[slot], error) }
+            case .failure(let error): failures.append((order[slot], error))
             }
         }
-        if let firstError { throw firstError.error }
+        // Report the first damaged section in file order, whichever task finished first.
+        if let first = failures.min(by: { $0.index < $1.index }) { throw first.error }
         guard case .strings(let userIDs) = decoded[.userIDs], case .strings(let itemIDs) = decoded[.itemIDs],
             case .strings(let itemNames) = decoded[.itemNames], case .rows(let userItems) = decoded[.userItems],
             case .counts(let counts) = decoded[.purchaseCounts], case .rows(let itemUsers) = decoded[.itemUsers]

@@ -23,7 +23,7 @@ struct SnapshotEncoder {
                     stored = try ZstdCompressor(level: compressionLevel).compress(raw)
                 } catch {
                     throw SnapshotError(
-                        code: .tooLarge, section: kinds[index].name, message: "compression failed: \(error)",
+                        code: .compression, section: kinds[index].name, message: "\(error)",
                         underlying: error)
                 }
                 return (stored, raw.count, Self.checksum(stored))
@@ -86,15 +86,16 @@ struct SnapshotEncoder {
         matrix.offsets.withUnsafeBufferPointer { offsets in
             matrix.targets.withUnsafeBufferPointer { targets in
                 deltas.withUnsafeMutableBufferPointer { deltas in
-                    for row in 0 ..< rowCount {
-                        let lo = offsets[row], hi = offsets[row + 1]
+                    for row in 0..<rowCount {
+                        let lo = offsets[row]
+                        let hi = offsets[row + 1]
                         guard let degree = UInt32(exactly: hi - lo) else {
                             tooLarge = true
                             return
                         }
                         degrees[row] = degree
                         var previous: UInt32 = 0
-                        for e in lo ..< hi {
+                        for e in lo..<hi {
                             deltas[e] = targets[e] &- previous
                             previous = targets[e]
                         }
@@ -102,7 +103,9 @@ struct SnapshotEncoder {
                 }
             }
         }
-        if tooLarge { throw SnapshotError(code: .tooLarge, section: kind.name, message: "a row of 2^32 or more entries") }
+        if tooLarge {
+            throw SnapshotError(code: .tooLarge, section: kind.name, message: "a row of 2^32 or more entries")
+        }
         var out: [UInt8] = []
         out.reserveCapacity(2 + 4 * (rowCount + matrix.entryCount))
         IntegerColumn.append(degrees, to: &out)

@@ -6,7 +6,7 @@ public struct SnapshotError: Error, CustomStringConvertible {
     /// What kind of failure this is; compare against the static members.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Kind: Hashable, Sendable {
-            case notASnapshot, unsupportedVersion, truncated, corrupt, trailingData, tooLarge, io
+            case notASnapshot, unsupportedVersion, truncated, corrupt, trailingData, tooLarge, compression, io
         }
         private let kind: Kind
         private init(_ kind: Kind) { self.kind = kind }
@@ -23,6 +23,8 @@ public struct SnapshotError: Error, CustomStringConvertible {
         public static let trailingData = Code(.trailingData)
         /// The graph cannot be represented in this format (e.g. more than 2³² users).
         public static let tooLarge = Code(.tooLarge)
+        /// zstd refused to compress a section (e.g. an out-of-range compression level).
+        public static let compression = Code(.compression)
         /// Reading or writing the file failed.
         public static let io = Code(.io)
 
@@ -34,6 +36,7 @@ public struct SnapshotError: Error, CustomStringConvertible {
             case .corrupt: "corrupt"
             case .trailingData: "trailing data"
             case .tooLarge: "too large"
+            case .compression: "compression"
             case .io: "i/o"
             }
         }
@@ -69,6 +72,7 @@ public struct SnapshotError: Error, CustomStringConvertible {
         case .notASnapshot: text = "not a gplr snapshot: \(message)"
         case .trailingData: text = "snapshot has trailing data: \(message)"
         case .io: text = "snapshot i/o failed: \(message)"
+        case .compression: text = "snapshot section \"\(section ?? "?")\" could not be compressed: \(message)"
         default: text = message
         }
         guard let path else { return text }

@@ -36,6 +36,9 @@
 /// are 2-bit codes (count − 1, or 3 = escape) packed four per byte, lowest bits first, followed by a column
 /// of the escaped counts in edge order (see ``PurchaseCountColumn``).
 ///
+/// Any change to this layout (a new section kind, codec or column encoding) bumps the format version; a
+/// reader refuses unknown kinds, codecs, flags and non-zero reserved fields rather than guessing.
+///
 /// **Reading verifies everything** before a graph exists: magic, version, the header's content hash,
 /// section kinds, codecs and bounds (a truncated file names the section it cuts into), each section's
 /// checksum, decompressed sizes against the header's counts, UTF-8 validity, CSR invariants, counts ≥ 1,

@@ -81,14 +81,20 @@ extension SnapshotHeader {
         else {
             throw .truncated(nil, "file ends after \(file.count) bytes, inside the fixed header")
         }
+        guard sectionCount == SnapshotFormat.SectionKind.allCases.count else {
+            throw .corrupt(
+                nil,
+                "\(sectionCount) sections, format version \(version) has \(SnapshotFormat.SectionKind.allCases.count)")
+        }
         let headerSize = SnapshotFormat.headerSize(sectionCount: Int(sectionCount))
         guard file.count >= headerSize else {
             throw .truncated(
-                nil, "file ends after \(file.count) bytes, the header with \(sectionCount) sections needs \(headerSize)")
+                nil, "file ends after \(file.count) bytes, the header with \(sectionCount) sections needs \(headerSize)"
+            )
         }
         let digestStart = headerSize - SnapshotFormat.digestSize
-        let computed = Array(SHA256.hash(data: UnsafeRawBufferPointer(rebasing: file[0 ..< digestStart])))
-        let stored = Array(file[digestStart ..< headerSize])
+        let computed = Array(SHA256.hash(data: UnsafeRawBufferPointer(rebasing: file[0..<digestStart])))
+        let stored = Array(file[digestStart..<headerSize])
         guard computed == stored else { throw .corrupt(nil, "content hash mismatch") }
         guard flags == 0, reserved == 0 else {
             throw .corrupt(nil, "unknown flags 0x\(String(flags, radix: 16)) or reserved bits set")
@@ -102,7 +108,7 @@ extension SnapshotHeader {
         var sections: [Section] = []
         var seen = Set<SnapshotFormat.SectionKind>()
         var expectedOffset = headerSize
-        for index in 0 ..< Int(sectionCount) {
+        for index in 0..<Int(sectionCount) {
             guard let rawKind = reader.read(UInt16.self), let codec = reader.read(UInt16.self),
                 let entryReserved = reader.read(UInt32.self), let offset = reader.read(UInt64.self),
                 let storedLength = reader.read(UInt64.self), let rawLength = reader.read(UInt64.self),
@@ -130,9 +136,10 @@ extension SnapshotHeader {
                 throw .truncated(
                     kind, "file ends at byte \(file.count), the section spans bytes \(expectedOffset)..<\(end)")
             }
-            sections.append(Section(
-                kind: kind, offset: expectedOffset, storedLength: Int(storedLength), rawLength: Int(rawLength),
-                checksum: checksum))
+            sections.append(
+                Section(
+                    kind: kind, offset: expectedOffset, storedLength: Int(storedLength), rawLength: Int(rawLength),
+                    checksum: checksum))
             expectedOffset = end
         }
         for kind in SnapshotFormat.SectionKind.allCases where !seen.contains(kind) {
