@@ -108,6 +108,16 @@ import Testing
         }
     }
 
+    @Test func countPaddingBitsMustBeZero() throws {
+        let graph = SnapshotTestGraphs.fromRows([[0, 1], [1]], itemCount: 2)
+        var payload: [UInt8] = [0b0100_0000]  // three counts of 1, then a stray code in the padding
+        IntegerColumn.append([], to: &payload)
+        let bytes = try SnapshotTestGraphs.assemble(graph: graph, replacing: .purchaseCounts, with: payload)
+        let error = try #require(throws: SnapshotError.self) { try Snapshot.decode(bytes) }
+        #expect(error.section == "purchase-counts")
+        #expect(error.message.contains("padding"))
+    }
+
     @Test func unsortedRowIsRefused() throws {
         let graph = SnapshotTestGraphs.fromRows([[0, 1], [1]], itemCount: 2)
         var payload: [UInt8] = []

@@ -1,6 +1,7 @@
 /// Encodes and decodes the purchase-counts payload (see ``SnapshotFormat``): counts are mostly 1–3, so each
 /// gets a 2-bit code (0, 1, 2 for counts 1, 2, 3; 3 = "see the escape column"), four codes per byte, lowest
-/// bits first, followed by an integer column of the escaped counts in edge order. Packing four small counts
+/// bits first (unused bits of the last byte are zero), followed by an integer column of the escaped counts in
+/// edge order. Packing four small counts
 /// per byte gets under the one-bit-per-byte floor of zstd's Huffman literals (0.26 instead of 0.35 bytes per
 /// edge on an Instacart-shaped graph).
 enum PurchaseCountColumn {
@@ -28,6 +29,9 @@ enum PurchaseCountColumn {
         let packedBytes = packedSize(count: count)
         guard raw.count >= packedBytes else {
             throw IntegerColumn.ColumnError("\(raw.count) bytes cannot hold \(count) packed counts")
+        }
+        if count % 4 != 0, raw[packedBytes - 1] >> UInt8((count % 4) * 2) != 0 {
+            throw IntegerColumn.ColumnError("padding bits after the last count are set")
         }
         var counts = [UInt32](repeating: 0, count: count)
         var escapes = 0
