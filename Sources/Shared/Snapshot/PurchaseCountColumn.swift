@@ -1,9 +1,8 @@
 /// Encodes and decodes the purchase-counts payload (see ``SnapshotFormat``): counts are mostly 1–3, so each
 /// gets a 2-bit code (0, 1, 2 for counts 1, 2, 3; 3 = "see the escape column"), four codes per byte, lowest
 /// bits first (unused bits of the last byte are zero), followed by an integer column of the escaped counts in
-/// edge order. Packing four small counts
-/// per byte gets under the one-bit-per-byte floor of zstd's Huffman literals (0.26 instead of 0.35 bytes per
-/// edge on an Instacart-shaped graph).
+/// edge order. Packing four small counts per byte gets under the one-bit-per-byte floor of zstd's Huffman
+/// literals (0.26 instead of 0.35 bytes per edge on an Instacart-shaped graph).
 enum PurchaseCountColumn {
     static func packedSize(count: Int) -> Int { count / 4 + (count % 4 == 0 ? 0 : 1) }
 
