@@ -1,0 +1,93 @@
+/// Why a snapshot could not be written, read or verified.
+///
+/// Errors about one part of the file name it in ``section`` (e.g. `user-items`), and the description reads
+/// `snapshot section "user-items" is corrupt: checksum mismatch`.
+public struct SnapshotError: Error, CustomStringConvertible {
+    /// What kind of failure this is; compare against the static members.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Kind: Hashable, Sendable {
+            case notASnapshot, unsupportedVersion, truncated, corrupt, trailingData, tooLarge, compression, io
+        }
+        private let kind: Kind
+        private init(_ kind: Kind) { self.kind = kind }
+
+        /// The file does not start with the snapshot magic.
+        public static let notASnapshot = Code(.notASnapshot)
+        /// The file's format version is newer than this build (or invalid).
+        public static let unsupportedVersion = Code(.unsupportedVersion)
+        /// The file ends inside the header or inside the named section.
+        public static let truncated = Code(.truncated)
+        /// The header or the named section fails verification.
+        public static let corrupt = Code(.corrupt)
+        /// Bytes follow the last section.
+        public static let trailingData = Code(.trailingData)
+        /// The graph cannot be represented in this format (e.g. more than 2³² users).
+        public static let tooLarge = Code(.tooLarge)
+        /// zstd refused to compress a section (e.g. an out-of-range compression level).
+        public static let compression = Code(.compression)
+        /// Reading or writing the file failed.
+        public static let io = Code(.io)
+
+        public var description: String {
+            switch kind {
+            case .notASnapshot: "not a snapshot"
+            case .unsupportedVersion: "unsupported version"
+            case .truncated: "truncated"
+            case .corrupt: "corrupt"
+            case .trailingData: "trailing data"
+            case .tooLarge: "too large"
+            case .compression: "compression"
+            case .io: "i/o"
+            }
+        }
+    }
+
+    public let code: Code
+    /// The section the problem is in (`user-ids`, `item-ids`, `item-names`, `user-items`, `purchase-counts`,
+    /// `item-users`); `nil` for the header or the file as a whole.
+    public let section: String?
+    /// What exactly is wrong.
+    public let message: String
+    /// The file, when the error came from reading or writing one.
+    public var path: String?
+    /// The error underneath (a ``ZstdError``, an errno description), if any.
+    public var underlying: (any Error)?
+
+    public init(
+        code: Code, section: String? = nil, message: String, path: String? = nil, underlying: (any Error)? = nil
+    ) {
+        self.code = code
+        self.section = section
+        self.message = message
+        self.path = path
+        self.underlying = underlying
+    }
+
+    public var description: String {
+        let part = section.map { "snapshot section \"\($0)\"" } ?? "snapshot header"
+        let text: String
+        switch code {
+        case .truncated: text = "\(part) is truncated: \(message)"
+        case .corrupt: text = "\(part) is corrupt: \(message)"
+        case .notASnapshot: text = "not a gplr snapshot: \(message)"
+        case .trailingData: text = "snapshot has trailing data: \(message)"
+        case .io: text = "snapshot i/o failed: \(message)"
+        case .compression: text = "snapshot section \"\(section ?? "?")\" could not be compressed: \(message)"
+        default: text = message
+        }
+        guard let path else { return text }
+        return "\(path): \(text)"
+    }
+}
+
+extension SnapshotError {
+    static func corrupt(_ kind: SnapshotFormat.SectionKind?, _ message: String, underlying: (any Error)? = nil)
+        -> SnapshotError
+    {
+        SnapshotError(code: .corrupt, section: kind?.name, message: message, underlying: underlying)
+    }
+
+    static func truncated(_ kind: SnapshotFormat.SectionKind?, _ message: String) -> SnapshotError {
+        SnapshotError(code: .truncated, section: kind?.name, message: message)
+    }
+}

@@ -1,0 +1,172 @@
+import Testing
+
+@testable import Shared
+
+@Suite struct SnapshotCorruptionTests {
+    static let graph = SnapshotTestGraphs.random(seed: 7, maxUsers: 40, maxItems: 30, maxPurchases: 200)
+
+    @Test func flippedByteInEachSectionNamesThatSection() throws {
+        let bytes = try Snapshot.encode(Self.graph).bytes
+        let info = try Snapshot.inspect(bytes)
+        #expect(info.sections.count == 6)
+        for section in info.sections {
+            for position in [
+                section.offset, section.offset + section.storedBytes / 2, section.offset + section.storedBytes - 1,
+            ] {
+                var damaged = bytes
+                damaged[position] ^= 0x20
+                let error = try #require(throws: SnapshotError.self) { try Snapshot.decode(damaged) }
+                #expect(error.section == section.name)
+                #expect(error.code == .corrupt)
+                #expect(error.description == "snapshot section \"\(section.name)\" is corrupt: checksum mismatch")
+                let inspected = try #require(throws: SnapshotError.self) { try Snapshot.inspect(damaged) }
+                #expect(inspected.section == section.name)
+            }
+        }
+    }
+
+    @Test func flippedHeaderByteIsAnError() throws {
+        let bytes = try Snapshot.encode(Self.graph).bytes
+        let headerSize = SnapshotFormat.headerSize(sectionCount: 6)
+        for position in 0..<headerSize {
+            var damaged = bytes
+            damaged[position] ^= 0x01
+            let error = try #require(throws: SnapshotError.self, "byte \(position)") { try Snapshot.decode(damaged) }
+            #expect(error.section == nil, "byte \(position): \(error)")
+            switch position {
+            case 0..<8: #expect(error.code == .notASnapshot)
+            case 8..<10: #expect(error.code == .unsupportedVersion)
+            case 12..<14: #expect(error.code == .corrupt)  // the section count
+            default: #expect(error.description == "snapshot header is corrupt: content hash mismatch")
+            }
+        }
+    }
+
+    @Test func truncationAtAnyOffsetNamesWhereItCut() throws {
+        let bytes = try Snapshot.encode(Self.graph).bytes
+        let info = try Snapshot.inspect(bytes)
+        for cut in 0..<bytes.count {
+            let error = try #require(throws: SnapshotError.self, "cut at \(cut)") {
+                try Snapshot.decode(Array(bytes[..<cut]))
+            }
+            let expected = info.sections.first { $0.offset <= cut && cut < $0.offset + $0.storedBytes }?.name
+            #expect(error.section == expected, "cut at \(cut): \(error)")
+            #expect(error.code == .truncated, "cut at \(cut): \(error)")
+        }
+    }
+
+    @Test func trailingBytesAreRefused() throws {
+        let bytes = try Snapshot.encode(Self.graph).bytes
+        let error = try #require(throws: SnapshotError.self) { try Snapshot.decode(bytes + [0]) }
+        #expect(error.code == .trailingData)
+    }
+
+    @Test func notASnapshotIsRefused() throws {
+        let error = try #require(throws: SnapshotError.self) { try Snapshot.decode(Array("user,item\n1,2\n".utf8)) }
+        #expect(error.code == .notASnapshot)
+    }
+
+    @Test func newerVersionIsRefusedWithAClearMessage() throws {
+        var bytes = try Snapshot.encode(Self.graph).bytes
+        bytes[8] = 2
+        bytes[9] = 0
+        let error = try #require(throws: SnapshotError.self) { try Snapshot.decode(bytes) }
+        #expect(error.code == .unsupportedVersion)
+        #expect(error.description == "snapshot format version 2 is newer than this build supports (1); upgrade gplr")
+    }
+
+    // Damage that every checksum agrees with (a buggy or hostile writer): only the deeper checks can catch it.
+
+    @Test func itemUsersThatIsNotTheTransposeIsRefused() throws {
+        let graph = SnapshotTestGraphs.fromRows([[0, 1], [1]], itemCount: 2)
+        // A valid CSR with the right degrees (item 0: 1 buyer, item 1: 2 buyers), but item 0 lists user 1.
+        let wrong = SnapshotTestGraphs.fromRows([[1], [0, 1]], itemCount: 2)
+        let payload = try SnapshotEncoder.rows(wrong.userItems, kind: .itemUsers)
+        let bytes = try SnapshotTestGraphs.assemble(graph: graph, replacing: .itemUsers, with: payload)
+        let error = try #require(throws: SnapshotError.self) { try Snapshot.decode(bytes) }
+        #expect(error.section == "item-users")
+        #expect(error.message.contains("transpose"))
+    }
+
+    @Test func zeroPurchaseCountIsRefused() throws {
+        let graph = SnapshotTestGraphs.fromRows([[0, 1], [1]], itemCount: 2)
+        var payload: [UInt8] = [0b0011_1100]  // codes: count 1, escape, escape
+        IntegerColumn.append([9, 0], to: &payload)  // the second escape is a 0
+        let bytes = try SnapshotTestGraphs.assemble(graph: graph, replacing: .purchaseCounts, with: payload)
+        let error = try #require(throws: SnapshotError.self) { try Snapshot.decode(bytes) }
+        #expect(error.section == "purchase-counts")
+    }
+
+    @Test func escapedCountsThatDoNotMatchTheCodesAreRefused() throws {
+        let graph = SnapshotTestGraphs.fromRows([[0, 1], [1]], itemCount: 2)
+        for escapes: [UInt32] in [[9], [9, 9, 9]] {  // the codes announce two escapes
+            var payload: [UInt8] = [0b0011_1100]
+            IntegerColumn.append(escapes, to: &payload)
+            let bytes = try SnapshotTestGraphs.assemble(graph: graph, replacing: .purchaseCounts, with: payload)
+            let error = try #require(throws: SnapshotError.self) { try Snapshot.decode(bytes) }
+            #expect(error.section == "purchase-counts")
+        }
+    }
+
+    @Test func countPaddingBitsMustBeZero() throws {
+        let graph = SnapshotTestGraphs.fromRows([[0, 1], [1]], itemCount: 2)
+        var payload: [UInt8] = [0b0100_0000]  // three counts of 1, then a stray code in the padding
+        IntegerColumn.append([], to: &payload)
+        let bytes = try SnapshotTestGraphs.assemble(graph: graph, replacing: .purchaseCounts, with: payload)
+        let error = try #require(throws: SnapshotError.self) { try Snapshot.decode(bytes) }
+        #expect(error.section == "purchase-counts")
+        #expect(error.message.contains("padding"))
+    }
+
+    @Test func unsortedRowIsRefused() throws {
+        let graph = SnapshotTestGraphs.fromRows([[0, 1], [1]], itemCount: 2)
+        var payload: [UInt8] = []
+        IntegerColumn.append([2, 1], to: &payload)  // degrees
+        IntegerColumn.append([1, UInt32.max, 1], to: &payload)  // row 0 = 1, then 1 + (2^32 - 1) wraps to 0
+        let bytes = try SnapshotTestGraphs.assemble(graph: graph, replacing: .userItems, with: payload)
+        let error = try #require(throws: SnapshotError.self) { try Snapshot.decode(bytes) }
+        #expect(error.section == "user-items")
+        #expect(error.message.contains("ascending"))
+    }
+
+    @Test func degreesThatDisagreeWithTheEdgeCountAreRefused() throws {
+        let graph = SnapshotTestGraphs.fromRows([[0, 1], [1]], itemCount: 2)
+        var payload: [UInt8] = []
+        IntegerColumn.append([2, 2], to: &payload)
+        IntegerColumn.append([0, 1, 1], to: &payload)
+        let bytes = try SnapshotTestGraphs.assemble(graph: graph, replacing: .userItems, with: payload)
+        let error = try #require(throws: SnapshotError.self) { try Snapshot.decode(bytes) }
+        #expect(error.section == "user-items")
+    }
+
+    @Test func columnOutOfRangeIsRefused() throws {
+        let graph = SnapshotTestGraphs.fromRows([[0, 1], [1]], itemCount: 2)
+        var payload: [UInt8] = []
+        IntegerColumn.append([1, 2], to: &payload)
+        IntegerColumn.append([0, 0, 2], to: &payload)  // item-users row 1 ends at user 2 of 2
+        let bytes = try SnapshotTestGraphs.assemble(graph: graph, replacing: .itemUsers, with: payload)
+        let error = try #require(throws: SnapshotError.self) { try Snapshot.decode(bytes) }
+        #expect(error.section == "item-users")
+    }
+
+    @Test func invalidUTF8NameIsRefused() throws {
+        let graph = SnapshotTestGraphs.fromRows([[0, 1], [1]], itemCount: 2)
+        var payload: [UInt8] = []
+        IntegerColumn.append([1, 2], to: &payload)
+        payload += [0x41, 0xC3, 0x28]  // "A", then a broken two-byte sequence
+        let bytes = try SnapshotTestGraphs.assemble(graph: graph, replacing: .itemNames, with: payload)
+        let error = try #require(throws: SnapshotError.self) { try Snapshot.decode(bytes) }
+        #expect(error.section == "item-names")
+        #expect(error.message.contains("UTF-8"))
+    }
+
+    @Test func stringLengthsThatDoNotCoverThePayloadAreRefused() throws {
+        let graph = SnapshotTestGraphs.fromRows([[0, 1], [1]], itemCount: 2)
+        var payload: [UInt8] = []
+        IntegerColumn.append([1, 1], to: &payload)
+        payload += Array("u0u1".utf8)
+        let bytes = try SnapshotTestGraphs.assemble(graph: graph, replacing: .userIDs, with: payload)
+        let error = try #require(throws: SnapshotError.self) { try Snapshot.decode(bytes) }
+        #expect(error.section == "user-ids")
+    }
+}
