@@ -64,9 +64,12 @@ public struct CompressedSparseRows: Sendable, Equatable {
         guard offsets.last == targets.count else {
             return "last offset \(offsets.last ?? -1) does not match \(targets.count) entries"
         }
+        // Check every offset first, so the row loop below never indexes past `targets`.
+        for r in 0 ..< offsets.count - 1 where offsets[r] > offsets[r + 1] {
+            return "offsets decrease at row \(r)"
+        }
         for r in 0 ..< offsets.count - 1 {
             let lo = offsets[r], hi = offsets[r + 1]
-            guard lo <= hi else { return "offsets decrease at row \(r)" }
             var previous: Int64 = -1
             for e in lo ..< hi {
                 let c = Int64(targets[e])

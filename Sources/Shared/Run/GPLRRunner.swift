@@ -1,0 +1,131 @@
+import Foundation
+
+/// Algorithm 1 of the paper: T iterations of sample → label → affinity, then top-k assignment.
+///
+/// The runner does the cheap global steps itself (sampling, the label matrix, assignment) and delegates the two
+/// expensive ones to a ``PersonaLabeler`` and an ``AffinityComputer``, so the same loop runs in one process or
+/// sharded over workers, and gives the same Φ for the same seed and labels either way.
+public struct GPLRRunner: Sendable {
+    public let graph: PurchaseGraph
+    public let personas: PersonaSet
+    public let parameters: RunParameters
+    public let labeler: any PersonaLabeler
+    public let affinityComputer: any AffinityComputer
+    /// Identifies the graph in the report (the snapshot's content hash).
+    public let snapshotHash: String
+    /// Threads for sampling; `nil` = all active processors.
+    public var threadCount: Int?
+
+    public init(
+        graph: PurchaseGraph, personas: PersonaSet, parameters: RunParameters, labeler: any PersonaLabeler,
+        affinityComputer: any AffinityComputer, snapshotHash: String, threadCount: Int? = nil
+    ) {
+        self.graph = graph
+        self.personas = personas
+        self.parameters = parameters
+        self.labeler = labeler
+        self.affinityComputer = affinityComputer
+        self.snapshotHash = snapshotHash
+        self.threadCount = threadCount
+    }
+
+    /// Runs the whole algorithm. `observe` is called with each step's progress, in order.
+    public func run(observe: @Sendable (RunEvent) -> Void = { _ in }) async throws -> RunOutcome {
+        if let problem = parameters.validationProblem() {
+            throw AlgorithmError(.invalidParameter, problem, context: "run parameters")
+        }
+        let clock = ContinuousClock()
+        let started = clock.now
+        var report = RunReport(
+            parameters: parameters, snapshotHash: snapshotHash, users: graph.userCount, items: graph.itemCount,
+            edges: graph.edgeCount, personas: personas.names)
+        var prototypes = PrototypeLabels(personaCount: personas.count)
+        // Users the labeler could not answer for: never sampled again, so the budget is not spent twice on them.
+        var attempted = Set<Int>()
+        var affinity: AffinityMatrix?
+        let T = parameters.iterations
+
+        for iteration in 1 ... T {
+            let iterationStart = clock.now
+            let wanted = parameters.budget.perIteration(iteration, of: T, userCount: graph.userCount)
+            var sampleStart = clock.now
+            let sample = try sampleUsers(
+                iteration: iteration, count: wanted, affinity: affinity, prototypes: prototypes, attempted: attempted)
+            report.timings.sampling += seconds(clock.now - sampleStart)
+            observe(.sampled(iteration: iteration, of: T, sampled: sample.count))
+            if sample.isEmpty { break }
+
+            sampleStart = clock.now
+            let batch = try await labeler.label(users: sample, in: graph)
+            report.timings.labeling += seconds(clock.now - sampleStart)
+            attempted.formUnion(sample)
+            var unrepresentable = 0
+            for user in sample {
+                guard let labels = batch.labels[user] else { continue }
+                try prototypes.setPersonas(labels, forUser: user)
+                if labels.isEmpty { unrepresentable += 1 }
+            }
+            report.labelerCounters.merge(batch.counters, uniquingKeysWith: +)
+            report.labelBudgetSpent += sample.count
+            observe(
+                .labeled(
+                    iteration: iteration, labeled: sample.count - batch.failures.count,
+                    unrepresentable: unrepresentable, failed: batch.failures.count))
+
+            let affinityStart = clock.now
+            let labelMatrix = try LabelMatrix(labels: prototypes, userCount: graph.userCount, beta: parameters.beta)
+            affinity = try await affinityComputer.affinity(graph: graph, labels: labelMatrix)
+            let affinitySeconds = seconds(clock.now - affinityStart)
+            report.timings.affinity += affinitySeconds
+            observe(.affinityComputed(iteration: iteration, prototypes: prototypes.count, seconds: affinitySeconds))
+            report.iterations.append(
+                RunReport.Iteration(
+                    iteration: iteration, sampled: sample.count, labeled: sample.count - batch.failures.count,
+                    unrepresentable: unrepresentable, failed: batch.failures.count,
+                    seconds: seconds(clock.now - iterationStart)))
+        }
+
+        let finalAffinity = try affinity ?? AffinityMatrix(zerosForUsers: graph.userCount, personaCount: personas.count)
+        let assignStart = clock.now
+        let assignment = try PersonaAssignment(affinity: finalAffinity, labels: prototypes, k: parameters.topK)
+        report.timings.assignment = seconds(clock.now - assignStart)
+        observe(.assigned(unreachable: assignment.unreachableUsers.count))
+
+        report.prototypes = prototypes.count
+        let distribution = PersonaDistribution(labels: prototypes)
+        for (index, name) in personas.names.enumerated() {
+            report.prototypeDistribution[name] = distribution.probabilities[index]
+        }
+        var assigned = [Int](repeating: 0, count: personas.count)
+        for persona in assignment.personas { assigned[persona] += 1 }
+        for (index, name) in personas.names.enumerated() { report.assignedCounts[name] = assigned[index] }
+        report.unreachableUsers = assignment.unreachableUsers.count
+        report.unreachableSample = assignment.unreachableUsers.prefix(20).map { graph.userIDs[$0] }
+        report.timings.total = seconds(clock.now - started)
+        return RunOutcome(assignment: assignment, affinity: finalAffinity, prototypes: prototypes, report: report)
+    }
+
+    /// U_t: DU (or uniform) sampling among users that are neither prototypes nor already attempted.
+    func sampleUsers(
+        iteration: Int, count: Int, affinity: AffinityMatrix?, prototypes: PrototypeLabels, attempted: Set<Int>
+    ) throws -> [Int] {
+        // One generator per iteration, derived from the seed: a resumed run draws the same users.
+        var random = SeededGenerator(seed: parameters.seed &+ UInt64(iteration) &* 0x9E37_79B9_7F4A_7C15)
+        var excluded = prototypes
+        for user in attempted where !prototypes.isPrototype(user) {
+            // Failed users are excluded like prototypes; they are not labeled, so this copy is local.
+            try excluded.setPersonas([], forUser: user)
+        }
+        if parameters.sampling == .uniform || iteration == 1 || affinity == nil {
+            return try UniformSampler().sample(
+                count: count, userCount: graph.userCount, excluding: excluded, using: &random)
+        }
+        return try DUSampler(threadCount: threadCount).sample(
+            iteration: iteration, count: count, userCount: graph.userCount, affinity: affinity,
+            labels: excluded, using: &random)
+    }
+
+    private func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+    }
+}

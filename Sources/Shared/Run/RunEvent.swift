@@ -1,0 +1,11 @@
+/// Progress of a run, for the command line and, later, the dashboard. Sent in order from the run's task.
+public enum RunEvent: Sendable {
+    /// Iteration `iteration` of `of` sampled `sampled` users to label.
+    case sampled(iteration: Int, of: Int, sampled: Int)
+    /// The labeler answered for the iteration's users.
+    case labeled(iteration: Int, labeled: Int, unrepresentable: Int, failed: Int)
+    /// Ψ was recomputed from all prototypes so far.
+    case affinityComputed(iteration: Int, prototypes: Int, seconds: Double)
+    /// Φ was assigned for every user.
+    case assigned(unreachable: Int)
+}
