@@ -15,10 +15,14 @@ struct ExactPlan {
         let invItem = inverseDegrees(graph.itemUsers.offsets)
         let (labeledOffsets, labeledTargets) = labeledBuyers()
         let lanes = V.scalarCount
-        let blockL = UnsafeMutablePointer<V>.allocate(capacity: max(labeledCount, 1))
-        let y = UnsafeMutablePointer<V>.allocate(capacity: max(itemCount, 1))
-        let x = UnsafeMutablePointer<V>.allocate(capacity: walkLength > 1 ? userCount : 1)
-        let acc = UnsafeMutablePointer<V>.allocate(capacity: walkLength > 1 ? userCount : 1)
+        let width = columns.count
+        let blocks = (width + lanes - 1) / lanes
+        // Every persona block has its own L, Y (and X, acc) slab, so one parallel region covers all blocks:
+        // chunk c is (block c / ranges, row range c % ranges), block-major so concurrent chunks share a Y slab.
+        let blockL = UnsafeMutablePointer<V>.allocate(capacity: max(blocks * labeledCount, 1))
+        let y = UnsafeMutablePointer<V>.allocate(capacity: max(blocks * itemCount, 1))
+        let x = UnsafeMutablePointer<V>.allocate(capacity: walkLength > 1 ? blocks * userCount : 1)
+        let acc = UnsafeMutablePointer<V>.allocate(capacity: walkLength > 1 ? blocks * userCount : 1)
         defer {
             blockL.deallocate()
             y.deallocate()
@@ -27,8 +31,10 @@ struct ExactPlan {
         }
         var columnOfPersona = [Int](repeating: -1, count: labels.personaCount)
         for (column, persona) in columns.enumerated() { columnOfPersona[persona] = column }
-        let width = columns.count
-        let parts = threads * 16
+        for block in 0 ..< blocks {
+            fillBlock(blockL + block * labeledCount, first: block * lanes, columnOfPersona: columnOfPersona)
+        }
+        let parts = threads * 8
         let scale = 1.0 / Double(walkLength)
 
         graph.userItems.offsets.withUnsafeBufferPointer { userOffsets in
@@ -43,49 +49,56 @@ struct ExactPlan {
                                         let labeledItemRanges = ParallelLoop.balancedRanges(
                                             offsets: labOffsets, parts: parts)
                                         let itemRanges = ParallelLoop.balancedRanges(offsets: itemOffsets, parts: parts)
-                                        for first in stride(from: 0, to: width, by: lanes) {
-                                            let blockColumns = min(lanes, width - first)
-                                            fillBlock(blockL, first: first, columnOfPersona: columnOfPersona)
-                                            // Y = P'·L, summing only labeled buyers.
-                                            ParallelLoop.run(chunks: labeledItemRanges.count, threads: threads) { c in
-                                                for v in labeledItemRanges[c] {
-                                                    var sum = V()
-                                                    for e in labOffsets[v] ..< labOffsets[v + 1] {
-                                                        sum += blockL[Int(labTargets[e])]
+                                        // Y = P'·L, summing only labeled buyers.
+                                        let labeledChunks = labeledItemRanges.count
+                                        ParallelLoop.run(chunks: blocks * labeledChunks, threads: threads) { c in
+                                            let block = c / labeledChunks
+                                            let lBlock = blockL + block * labeledCount, yBlock = y + block * itemCount
+                                            for v in labeledItemRanges[c % labeledChunks] {
+                                                var sum = V()
+                                                for e in labOffsets[v] ..< labOffsets[v + 1] {
+                                                    sum += lBlock[Int(labTargets[e])]
+                                                }
+                                                yBlock[v] = sum * invI[v]
+                                            }
+                                        }
+                                        for step in 1 ... walkLength {
+                                            if step > 1 {
+                                                // Y = P'·X over all buyers.
+                                                let itemChunks = itemRanges.count
+                                                ParallelLoop.run(chunks: blocks * itemChunks, threads: threads) { c in
+                                                    let block = c / itemChunks
+                                                    let xBlock = x + block * userCount, yBlock = y + block * itemCount
+                                                    for v in itemRanges[c % itemChunks] {
+                                                        var sum = V()
+                                                        for e in itemOffsets[v] ..< itemOffsets[v + 1] {
+                                                            sum += xBlock[Int(itemTargets[e])]
+                                                        }
+                                                        yBlock[v] = sum * invI[v]
                                                     }
-                                                    y[v] = sum * invI[v]
                                                 }
                                             }
-                                            for step in 1 ... walkLength {
-                                                if step > 1 {
-                                                    // Y = P'·X over all buyers.
-                                                    ParallelLoop.run(chunks: itemRanges.count, threads: threads) { c in
-                                                        for v in itemRanges[c] {
-                                                            var sum = V()
-                                                            for e in itemOffsets[v] ..< itemOffsets[v + 1] {
-                                                                sum += x[Int(itemTargets[e])]
-                                                            }
-                                                            y[v] = sum * invI[v]
-                                                        }
+                                            let last = step == walkLength
+                                            // X = P·Y; acc += X; on the last step write acc / ℓ̂ to the output.
+                                            let userChunks = userRanges.count
+                                            ParallelLoop.run(chunks: blocks * userChunks, threads: threads) { c in
+                                                let block = c / userChunks
+                                                let first = block * lanes, blockColumns = min(lanes, width - first)
+                                                let yBlock = y + block * itemCount
+                                                let xBlock = x + block * userCount, accBlock = acc + block * userCount
+                                                for u in userRanges[c % userChunks] {
+                                                    var sum = V()
+                                                    for e in userOffsets[u] ..< userOffsets[u + 1] {
+                                                        sum += yBlock[Int(userTargets[e])]
                                                     }
-                                                }
-                                                let last = step == walkLength
-                                                // X = P·Y; acc += X; on the last step write acc / ℓ̂ to the output.
-                                                ParallelLoop.run(chunks: userRanges.count, threads: threads) { c in
-                                                    for u in userRanges[c] {
-                                                        var sum = V()
-                                                        for e in userOffsets[u] ..< userOffsets[u + 1] {
-                                                            sum += y[Int(userTargets[e])]
-                                                        }
-                                                        let xu = sum * invU[u]
-                                                        if last {
-                                                            let total = step == 1 ? xu : (acc[u] + xu) * scale
-                                                            let row = out + u * width + first
-                                                            for j in 0 ..< blockColumns { row[j] = total[j] }
-                                                        } else {
-                                                            x[u] = xu
-                                                            acc[u] = step == 1 ? xu : acc[u] + xu
-                                                        }
+                                                    let xu = sum * invU[u]
+                                                    if last {
+                                                        let total = step == 1 ? xu : (accBlock[u] + xu) * scale
+                                                        let row = out + u * width + first
+                                                        for j in 0 ..< blockColumns { row[j] = total[j] }
+                                                    } else {
+                                                        xBlock[u] = xu
+                                                        accBlock[u] = step == 1 ? xu : accBlock[u] + xu
                                                     }
                                                 }
                                             }
