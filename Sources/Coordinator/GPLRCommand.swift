@@ -6,5 +6,12 @@ struct GPLRCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gplr",
         abstract: "Tag customers with human-readable personas: LLM-labeled prototypes + random-walk affinities.",
-        subcommands: [])
+        discussion: """
+            Typical flow: `gplr generate` (or real data) → `gplr ingest` → `gplr run --local` → `gplr eval`.
+            `gplr quickstart` does all of it on a synthetic dataset.
+            """,
+        subcommands: [
+            QuickstartCommand.self, GenerateCommand.self, IngestCommand.self, SnapshotCommand.self, RunCommand.self,
+            EvalCommand.self, BenchCommand.self,
+        ])
 }

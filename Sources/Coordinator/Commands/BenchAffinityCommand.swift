@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import Shared
+
+/// `gplr bench affinity`: exact vs. RevAff at several ε, like the paper's Table 10.
+struct BenchAffinityCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "affinity",
+        abstract: "Time the exact solver and RevAff (wall time, AAE and max error vs. exact, pushes).")
+
+    @OptionGroup var graphOptions: BenchGraphOptions
+
+    @Option(help: "Share of users that are prototypes.")
+    var prototypes: Double = 0.1
+
+    @Option(help: "Random-walk length ℓ̂.")
+    var walkLength: Int = 1
+
+    @Option(help: "β (the paper's Table 10 removes the de-bias coefficients: 0).")
+    var beta: Double = 0
+
+    @Option(help: "ε values for RevAff, comma-separated.")
+    var epsilons: String = "0.001,0.02,0.05,0.1"
+
+    @Option(help: "Solver threads (default: all cores).")
+    var threads: Int?
+
+    @Option(help: "Repetitions; the best time is reported.")
+    var repetitions: Int = 3
+
+    func run() throws {
+        let epsilonValues = try epsilons.split(separator: ",").map { text in
+            guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value >= 0 else {
+                throw ValidationError("bad ε '\(text)'")
+            }
+            return value
+        }
+        let scratch = try graphOptions.scratchDirectory()
+        defer { if scratch.remove { try? FileManager.default.removeItem(atPath: scratch.path) } }
+        var timer = Stopwatch()
+        let (graph, truth) = try graphOptions.build(in: scratch.path)
+        Console.status("built \(graphOptions.source.rawValue) graph: \(Console.count(graph.userCount)) users, "
+            + "\(Console.count(graph.itemCount)) items, \(Console.count(graph.edgeCount)) edges in \(Console.seconds(timer.seconds))")
+
+        let labels: PrototypeLabels
+        if let truth {
+            // Prototypes: a uniform sample labeled with their planted personas.
+            var random = SeededGenerator(seed: graphOptions.seed)
+            let users = try UniformSampler().sample(
+                count: Int(Double(graph.userCount) * prototypes), userCount: graph.userCount,
+                excluding: PrototypeLabels(personaCount: graphOptions.personas), using: &random)
+            var planted = PrototypeLabels(personaCount: graphOptions.personas)
+            for user in users { try planted.setPersonas(truth[user], forUser: user) }
+            labels = planted
+        } else {
+            labels = try AffinityBenchmark.randomLabels(
+                userCount: graph.userCount, personaCount: graphOptions.personas, prototypeShare: prototypes,
+                seed: graphOptions.seed)
+        }
+        let matrix = try LabelMatrix(labels: labels, userCount: graph.userCount, beta: beta)
+        timer = Stopwatch()
+        let rows = try AffinityBenchmark.run(
+            graph: graph, labels: matrix, walkLength: walkLength, epsilons: epsilonValues, threadCount: threads,
+            repetitions: repetitions)
+        print("affinity: \(Console.count(graph.userCount)) users, \(Console.count(graph.edgeCount)) edges, "
+            + "\(graphOptions.personas) personas, \(Console.count(labels.count)) prototypes, ℓ̂ = \(walkLength), "
+            + "β = \(beta), threads = \(threads ?? ProcessInfo.processInfo.activeProcessorCount), best of \(repetitions)")
+        print("method   ε        time (s)   AAE (e-3)   max error   pushes")
+        for row in rows {
+            let epsilonText = row.epsilon.map { String(format: "%-8g", $0) } ?? "-       "
+            print(String(format: "%-8@ %@ %8.3f   %9.4f   %9.2e   %@", row.method, epsilonText, row.seconds,
+                         row.meanAbsoluteError * 1e3, row.maxAbsoluteError, Console.count(row.pushes)))
+        }
+        print("peak memory \(Console.count(peakResidentBytes() / (1 << 20))) MiB")
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `gplr bench`: the figures in docs/benchmarks.md, reproducible from the command line.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmarks: affinity solvers, snapshots, ingest, persona quality.",
+        subcommands: [BenchAffinityCommand.self, BenchSnapshotCommand.self, BenchIngestCommand.self,
+                      BenchQualityCommand.self])
+}

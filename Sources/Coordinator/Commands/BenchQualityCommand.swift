@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import Shared
+
+/// `gplr bench quality`: persona accuracy vs. the planted truth for several budgets, DU vs. uniform sampling.
+struct BenchQualityCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "quality",
+        abstract: "Micro-F1 against the planted truth for label budgets × DU/uniform sampling, noisy labeler.")
+
+    @Option(help: "Users.")
+    var users: Int = 50_000
+
+    @Option(help: "Items.")
+    var items: Int = 20_000
+
+    @Option(help: "Personas.")
+    var personas: Int = 20
+
+    @Option(help: "Budgets, comma-separated shares.")
+    var budgets: String = "5%,10%,20%,100%"
+
+    @Option(help: "Labeler noise: probability of dropping each true persona.")
+    var noiseDrop: Double = 0.2
+
+    @Option(help: "Labeler noise: probability of adding a wrong persona.")
+    var noiseAdd: Double = 0.1
+
+    @Option(help: "Seed.")
+    var seed: UInt64 = 42
+
+    func run() async throws {
+        let parsedBudgets = try budgets.split(separator: ",").map { text in
+            guard let budget = LabelBudget(parsing: String(text)) else { throw ValidationError("bad budget '\(text)'") }
+            return budget
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gplr-quality-\(UUID().uuidString.prefix(8))").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let generator = try SyntheticGenerator(
+            config: SyntheticConfig(users: users, items: items, personas: personas, seed: seed))
+        try generator.write(to: directory)
+        let (graph, _) = try ingestDataset(IngestSource(format: .generic, path: directory), options: IngestOptions())
+        let truth = try LabelsFile.read(
+            path: (directory as NSString).appendingPathComponent(SyntheticGenerator.truthFile),
+            personas: generator.personaSet)
+        let reference = graph.userIDs.map { truth.labels[$0] ?? [] }
+        let labeler = TruthLabeler(
+            truthByUserID: truth.labels, graph: graph, personaCount: personas, dropProbability: noiseDrop,
+            addProbability: noiseAdd, seed: seed)
+
+        print("quality: \(Console.count(graph.userCount)) users, \(Console.count(graph.edgeCount)) edges, "
+            + "\(personas) personas; labeler noise drop \(noiseDrop) add \(noiseAdd); T = 10, k = 5, ℓ̂ = 1, β = 0.5, exact")
+        print("budget  sampling  micro-F1  macro-F1  Jaccard   P@1    evaluated users  time (s)")
+        for budget in parsedBudgets {
+            for sampling in RunParameters.Sampling.allCases {
+                var parameters = RunParameters()
+                parameters.budget = budget
+                parameters.sampling = sampling
+                parameters.seed = seed
+                let timer = Stopwatch()
+                let outcome = try await GPLRRunner(
+                    graph: graph, personas: generator.personaSet, parameters: parameters, labeler: labeler,
+                    affinityComputer: LocalAffinityComputer(walkLength: 1, epsilon: nil),
+                    snapshotHash: "bench"
+                ).run()
+                // Score the inferred users; with a 100% budget everyone is a prototype, so score the LLM's labels.
+                var evaluated = (0 ..< graph.userCount).filter { !outcome.prototypes.isPrototype($0) }
+                if evaluated.isEmpty { evaluated = Array(0 ..< graph.userCount) }
+                let scores = try EvaluationReport(
+                    predicted: outcome.assignment.rows, reference: reference, users: evaluated)
+                print(String(format: "%-7@ %-9@ %8.3f  %8.3f  %7.3f  %5.3f  %15@  %8.1f", budget.description,
+                             sampling.rawValue, scores.microF1, scores.macroF1, scores.meanJaccard,
+                             scores.precisionAtOne, Console.count(evaluated.count), timer.seconds))
+            }
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import Shared
+
+/// The human-readable end of a run: the persona summary and, when reference labels are known, the accuracy on
+/// the users that were not prototypes.
+enum RunSummary {
+    static func print(_ result: LocalRun.Result) {
+        let report = result.outcome.report
+        let users = result.graph.userCount
+        Swift.print("GPLR on \(Console.count(users)) users, \(Console.count(result.graph.itemCount)) items, "
+            + "\(Console.count(result.graph.edgeCount)) purchases; \(result.personas.count) personas")
+        Swift.print("  prototypes labeled: \(Console.count(report.prototypes)) "
+            + "(budget spent \(Console.count(report.labelBudgetSpent)) of τ = \(report.parameters.budget)), "
+            + "unreachable users: \(Console.count(report.unreachableUsers))")
+        Swift.print("  time: total \(Console.seconds(report.timings.total)) — affinity "
+            + "\(Console.seconds(report.timings.affinity)), sampling \(Console.seconds(report.timings.sampling)), "
+            + "labeling \(Console.seconds(report.timings.labeling))")
+        Swift.print("")
+        Swift.print("  persona                               users   share")
+        let ranked = report.assignedCounts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+        for (name, count) in ranked {
+            let padded = name.padding(toLength: 34, withPad: " ", startingAt: 0)
+            let countText = Console.count(count)
+            Swift.print("  \(padded) \(String(repeating: " ", count: max(0, 8 - countText.count)))\(countText)   "
+                + Console.percent(Double(count) / Double(max(1, users))))
+        }
+    }
+
+    /// Accuracy of Φ against `reference` on the non-prototype users that have a reference label.
+    static func evaluate(_ result: LocalRun.Result) throws -> EvaluationReport {
+        let graph = result.graph
+        var reference = [[Int]](repeating: [], count: graph.userCount)
+        var evaluated: [Int] = []
+        for user in 0 ..< graph.userCount where !result.outcome.prototypes.isPrototype(user) {
+            guard let truth = result.labels.labels[graph.userIDs[user]] else { continue }
+            reference[user] = truth
+            evaluated.append(user)
+        }
+        return try EvaluationReport(predicted: result.outcome.assignment.rows, reference: reference, users: evaluated)
+    }
+
+    static func print(_ evaluation: EvaluationReport, title: String) {
+        Swift.print(title)
+        Swift.print(String(format: "  micro P %.3f  R %.3f  F1 %.3f | macro F1 %.3f | Jaccard %.3f | P@1 %.3f | coverage %.1f%%",
+            evaluation.microPrecision, evaluation.microRecall, evaluation.microF1, evaluation.macroF1,
+            evaluation.meanJaccard, evaluation.precisionAtOne, evaluation.coverage * 100)
+            + " (\(Console.count(evaluation.evaluatedUsers)) users)")
+    }
+}
