@@ -1,18 +1,5 @@
 @testable import Shared
 
-/// A small deterministic generator (SplitMix64) so failing cases can be replayed by seed.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 enum SnapshotTestGraphs {
     /// A random graph through ``GraphBuilder``, with occasional large counts and awkward names.
     static func random(seed: UInt64, maxUsers: Int = 60, maxItems: Int = 50, maxPurchases: Int = 400)

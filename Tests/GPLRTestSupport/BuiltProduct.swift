@@ -1,0 +1,45 @@
+import Foundation
+
+/// Runs the package's built executables (`gplr`, `gplr-worker`) the way a user does.
+///
+/// `swift build --build-tests` puts them next to the test bundle, so they are found from the running test
+/// binary's own path.
+public enum BuiltProduct {
+    /// The absolute path of the built executable `name`.
+    public static func path(_ name: String) -> String {
+        let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var directory = testBinary.deletingLastPathComponent()
+        // On Linux the runner is `<build>/gplrPackageTests.xctest`; on macOS it sits inside a bundle.
+        while !FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent(name).path),
+              directory.pathComponents.count > 1 {
+            directory.deleteLastPathComponent()
+        }
+        return directory.appendingPathComponent(name).path
+    }
+
+    /// What a finished command printed and how it exited.
+    public struct Output: Sendable {
+        public let status: Int32
+        public let stdout: String
+        public let stderr: String
+    }
+
+    /// Runs `name arguments…` to completion.
+    public static func run(_ name: String, _ arguments: [String], environment: [String: String]? = nil) throws -> Output {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path(name))
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Read both pipes before waiting so a chatty command never blocks on a full pipe.
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Output(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
