@@ -162,6 +162,18 @@ func job(_ id: String, run: String = "r1", kind: JobKind = .label, payload: Stri
         }
     }
 
+    @Test func envelopeOnTheWrongKindsStreamIsDeadLettered() async throws {
+        try await withJobQueue { queue, _ in
+            try await queue.prepare(kinds: [.label])
+            let misplaced = job("m", kind: .affinity)
+            try await queue.client.send(queue.streamEntryCommand(
+                id: misplaced.id, runID: "r1", kind: .label, version: 1, rawEnvelope: try misplaced.encoded()))
+            #expect(try await queue.dequeue(consumer: "w", kinds: [.label]).isEmpty)
+            let letter = try #require(try await queue.deadLetters(run: "r1").first)
+            #expect(letter.jobID == "m" && letter.error.contains("kind 'affinity'"))
+        }
+    }
+
     @Test func queueSurvivesARedisRestartWithAppendOnly() async throws {
         try await withJobQueue(server: RedisServer.Options(appendOnly: true)) { queue, server in
             try await queue.enqueue([job("p1"), job("p2"), job("p3")])

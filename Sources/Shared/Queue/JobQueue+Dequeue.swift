@@ -97,6 +97,11 @@ extension JobQueue {
                 try await deadLetter(entry: entry, deliveries: deliveries, reason: error.message)
                 continue
             }
+            guard envelope.kind == entry.kind else {
+                let reason = "envelope of kind '\(envelope.kind)' found on the stream of kind '\(entry.kind)'"
+                try await deadLetter(entry: entry, deliveries: deliveries, reason: reason)
+                continue
+            }
             let job = LeasedJob(envelope: envelope, entryID: entry.id, consumer: consumer, deliveryCount: deliveries)
             if deliveries > configuration.maxAttempts {
                 let last = try await client.send("HGET", RedisArgument(keys.run(envelope.runID).errors),

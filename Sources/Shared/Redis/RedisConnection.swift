@@ -63,8 +63,10 @@ public final class RedisConnection {
     public func command(_ arguments: [RedisArgument], extraTimeout: Duration = .zero) throws(RedisError) -> RedisValue {
         let value = try withTimeout(extraTimeout) { () throws(RedisError) -> RedisValue in
             try checkUsable(arguments)
-            let raw = Self.withArgv(arguments) { argc, argv, lengths in redisCommandArgv(context, argc, argv, lengths) }
-            guard let raw else { throw ioFailure(arguments.first) }
+            let (raw, callErrno) = Self.withArgv(arguments) { argc, argv, lengths in
+                (redisCommandArgv(context, argc, argv, lengths), errno)
+            }
+            guard let raw else { throw ioFailure(arguments.first, errno: callErrno) }
             defer { freeReplyObject(raw) }
             return Self.convert(raw.assumingMemoryBound(to: redisReply.self))
         }
@@ -78,16 +80,18 @@ public final class RedisConnection {
         return try withTimeout(extraTimeout) { () throws(RedisError) -> [RedisValue] in
             for arguments in commands {
                 try checkUsable(arguments)
-                let status = Self.withArgv(arguments) { argc, argv, lengths in
-                    redisAppendCommandArgv(context, argc, argv, lengths)
+                let (status, callErrno) = Self.withArgv(arguments) { argc, argv, lengths in
+                    (redisAppendCommandArgv(context, argc, argv, lengths), errno)
                 }
-                guard status == REDIS_OK else { throw ioFailure(arguments.first) }
+                guard status == REDIS_OK else { throw ioFailure(arguments.first, errno: callErrno) }
             }
             var replies: [RedisValue] = []
             replies.reserveCapacity(commands.count)
             for arguments in commands {
                 var raw: UnsafeMutableRawPointer?
-                guard redisGetReply(context, &raw) == REDIS_OK, let raw else { throw ioFailure(arguments.first) }
+                let status = redisGetReply(context, &raw)
+                let callErrno = errno
+                guard status == REDIS_OK, let raw else { throw ioFailure(arguments.first, errno: callErrno) }
                 replies.append(Self.convert(raw.assumingMemoryBound(to: redisReply.self)))
                 freeReplyObject(raw)
             }
@@ -121,8 +125,7 @@ public final class RedisConnection {
     }
 
     /// Marks the connection broken and describes the hiredis error (reading errno to tell timeouts apart).
-    private func ioFailure(_ command: RedisArgument?) -> RedisError {
-        let savedErrno = errno
+    private func ioFailure(_ command: RedisArgument?, errno savedErrno: Int32) -> RedisError {
         isBroken = true
         let kind = context.pointee.err
         let text = Self.errorString(context)
