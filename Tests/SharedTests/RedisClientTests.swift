@@ -35,6 +35,32 @@ import Testing
         }
     }
 
+    @Test func dataSurvivesSIGKILLWithAppendOnly() async throws {
+        try await withRedisServer(RedisServer.Options(appendOnly: true)) { server in
+            let client = try RedisClient(url: server.url)
+            try await client.send("SET", "durable", RedisArgument([0, 0, 7] as [UInt8]))
+            server.kill()
+            try server.restart()
+            #expect(try await client.send("GET", "durable").bytes == [0, 0, 7])
+        }
+    }
+
+    @Test func timedOutCommandIsNotResent() async throws {
+        try await withRedisServer { server in
+            let options = RedisClientOptions(connection: RedisConnectionOptions(commandTimeout: .milliseconds(200)))
+            let client = try RedisClient(url: server.url, options: options)
+            await #expect {
+                try await client.send("BLPOP", "q", "1")
+            } throws: { error in
+                (error as? RedisError)?.code == .timeout
+            }
+            // The client reconnects for the next command; the timed-out one was sent once, not retried.
+            let stats = try await client.send("INFO", "commandstats").string ?? ""
+            #expect(stats.contains("cmdstat_blpop:calls=1,"))
+            #expect(try await client.send(["BLPOP", "q", "1"], extraTimeout: .seconds(1)).isNull)
+        }
+    }
+
     @Test func givesUpAfterTheConfiguredAttempts() async throws {
         let server = try RedisServer()
         let url = server.url

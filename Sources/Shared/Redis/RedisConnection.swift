@@ -21,6 +21,7 @@ public final class RedisConnection {
 
     /// Connects, then authenticates (`AUTH [user] password`) and selects the database when the endpoint says so.
     public init(endpoint: RedisEndpoint, options: RedisConnectionOptions = RedisConnectionOptions()) throws(RedisError) {
+        _ = Self.ignoreSIGPIPE
         self.endpoint = endpoint
         self.options = options
         let connectTimeout = Self.timeval(options.connectTimeout)
@@ -100,6 +101,13 @@ public final class RedisConnection {
     }
 
     // MARK: - Internals
+
+    /// hiredis 0.14 writes with `write(2)`, so a write to a connection the server closed (restart, idle
+    /// timeout) raises SIGPIPE, which would kill the process. Ignore it process-wide, once, before the first
+    /// connection: the write then fails with EPIPE and becomes a retriable `.io` error.
+    private static let ignoreSIGPIPE: Void = {
+        _ = signal(SIGPIPE, SIG_IGN)
+    }()
 
     private func checkUsable(_ arguments: [RedisArgument]) throws(RedisError) {
         if isBroken {
