@@ -10,7 +10,8 @@ func withJobQueue<T>(
     _ body: (JobQueue, RedisServer) async throws -> T
 ) async throws -> T {
     try await withRedisServer(options) { server in
-        let configuration = JobQueueConfiguration(leaseDuration: lease, maxAttempts: maxAttempts, retryDelay: retryDelay)
+        let configuration = JobQueueConfiguration(
+            leaseDuration: lease, maxAttempts: maxAttempts, retryDelay: retryDelay)
         let queue = JobQueue(client: try RedisClient(url: server.url), keys: RedisKeys(prefix: "t"),
                              configuration: configuration)
         return try await body(queue, server)
@@ -125,7 +126,8 @@ func job(_ id: String, run: String = "r1", kind: JobKind = .label, payload: Stri
         try await withJobQueue { queue, _ in
             try await queue.enqueue([job("bad", kind: .itemLabel)])
             let leased = try #require(try await queue.dequeue(consumer: "w", kinds: [.itemLabel]).first)
-            #expect(try await queue.fail(leased, error: "no handler for kind item-label", retriable: false) == .deadLettered)
+            let outcome = try await queue.fail(leased, error: "no handler for kind item-label", retriable: false)
+            #expect(outcome == .deadLettered)
             let letter = try #require(try await queue.deadLetters(run: "r1").first)
             #expect(letter.error == "no handler for kind item-label" && letter.kind == .itemLabel)
             #expect(try await queue.streamStats(kind: .itemLabel).pending == 0)

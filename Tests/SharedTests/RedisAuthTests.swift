@@ -53,7 +53,8 @@ import Testing
             // Least privilege: keys outside the pattern are refused.
             #expect(throws: RedisError.self) { try connection.command(["SET", "other", "1"]) }
             do {
-                _ = try RedisConnection(endpoint: RedisEndpoint(url: "redis://worker:nope-\(Self.password)@127.0.0.1:\(server.port)"))
+                let wrongURL = "redis://worker:nope-\(Self.password)@127.0.0.1:\(server.port)"
+                _ = try RedisConnection(endpoint: RedisEndpoint(url: wrongURL))
                 Issue.record("wrong ACL password accepted")
             } catch let error as RedisError {
                 #expect(error.serverErrorPrefix == "WRONGPASS")

@@ -51,7 +51,8 @@ public struct JobEnvelope: Codable, Sendable, Hashable {
         do {
             return try JSONDecoder().decode(JobEnvelope.self, from: data)
         } catch {
-            throw JobQueueError(code: .malformedEnvelope, message: "malformed version-\(currentVersion) envelope: \(error)")
+            throw JobQueueError(
+                code: .malformedEnvelope, message: "malformed version-\(currentVersion) envelope: \(error)")
         }
     }
 }

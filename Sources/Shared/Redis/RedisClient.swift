@@ -66,7 +66,8 @@ public final class RedisClient: Sendable {
         } catch let error as RedisError where error.serverErrorPrefix == "NOSCRIPT" {
             let loaded = try await send("SCRIPT", "LOAD", RedisArgument(script.source))
             guard loaded.string == script.sha1 else {
-                throw RedisError(code: .unexpectedReply, message: "SCRIPT LOAD returned another SHA-1", context: "SCRIPT")
+                throw RedisError(
+                    code: .unexpectedReply, message: "SCRIPT LOAD returned another SHA-1", context: "SCRIPT")
             }
             return try await send(["EVALSHA", RedisArgument(script.sha1)] + tail)
         }

@@ -20,7 +20,9 @@ public final class RedisConnection {
     public private(set) var isBroken = false
 
     /// Connects, then authenticates (`AUTH [user] password`) and selects the database when the endpoint says so.
-    public init(endpoint: RedisEndpoint, options: RedisConnectionOptions = RedisConnectionOptions()) throws(RedisError) {
+    public init(endpoint: RedisEndpoint, options: RedisConnectionOptions = RedisConnectionOptions())
+        throws(RedisError)
+    {
         _ = Self.ignoreSIGPIPE
         self.endpoint = endpoint
         self.options = options
@@ -76,7 +78,9 @@ public final class RedisConnection {
 
     /// Sends all commands in one write and reads their replies in order. Error replies are returned in
     /// place (as ``RedisValue/error(_:)``); only connection-level failures throw.
-    public func pipeline(_ commands: [[RedisArgument]], extraTimeout: Duration = .zero) throws(RedisError) -> [RedisValue] {
+    public func pipeline(_ commands: [[RedisArgument]], extraTimeout: Duration = .zero)
+        throws(RedisError) -> [RedisValue]
+    {
         guard !commands.isEmpty else { return [] }
         return try withTimeout(extraTimeout) { () throws(RedisError) -> [RedisValue] in
             for arguments in commands {
@@ -216,6 +220,8 @@ public final class RedisConnection {
 
     private static func bytes(_ pointer: UnsafeMutablePointer<CChar>?, _ length: Int) -> [UInt8] {
         guard let pointer, length > 0 else { return [] }
-        return pointer.withMemoryRebound(to: UInt8.self, capacity: length) { Array(UnsafeBufferPointer(start: $0, count: length)) }
+        return pointer.withMemoryRebound(to: UInt8.self, capacity: length) {
+            Array(UnsafeBufferPointer(start: $0, count: length))
+        }
     }
 }

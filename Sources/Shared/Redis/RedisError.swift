@@ -6,7 +6,8 @@ public struct RedisError: Error, CustomStringConvertible, Sendable, Hashable {
     /// What kind of failure this is. Compare against the statics (`.connection`, `.timeout`, ...).
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: String, Hashable, Sendable {
-            case connection, io, `protocol`, serverError = "server-error", timeout, url, unexpectedReply = "unexpected-reply"
+            case connection, io, `protocol`, timeout, url
+            case serverError = "server-error", unexpectedReply = "unexpected-reply"
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }

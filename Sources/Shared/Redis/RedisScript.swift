@@ -1,6 +1,7 @@
 import Crypto
 
-/// A Lua script with its SHA-1, run with `EVALSHA` (and loaded on `NOSCRIPT`) by ``RedisClient/evaluate(_:keys:arguments:)``.
+/// A Lua script with its SHA-1, run with `EVALSHA` (and loaded on `NOSCRIPT`) by
+/// ``RedisClient/evaluate(_:keys:arguments:)``.
 public struct RedisScript: Sendable, Hashable {
     public let source: String
     /// The lowercase hex SHA-1 of ``source``, as `SCRIPT LOAD` returns it.
