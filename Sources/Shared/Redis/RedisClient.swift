@@ -1,0 +1,139 @@
+import Dispatch
+
+/// An async Redis client: one connection driven from its own serial dispatch queue, so blocking hiredis
+/// calls never run on the Swift cooperative thread pool.
+///
+/// The connection is opened lazily and reopened after connection errors, with the backoff of
+/// ``RedisClientOptions/reconnect``. A command whose connection broke mid-flight is sent again on a fresh
+/// connection, so it may run twice: callers rely on at-least-once semantics (the job queue does).
+/// Commands are serialised; a blocking command (`XREADGROUP ... BLOCK`) holds the client until it returns,
+/// so give long blocking reads their own client. Cancelling a task does not interrupt a command in flight;
+/// it stops further retries.
+public final class RedisClient: Sendable {
+    public let endpoint: RedisEndpoint
+    public let options: RedisClientOptions
+    private let queue: DispatchQueue
+    private let slot = ConnectionSlot()
+
+    /// The connection, touched only on `queue`.
+    private final class ConnectionSlot: @unchecked Sendable {
+        var connection: RedisConnection?
+    }
+
+    public init(endpoint: RedisEndpoint, options: RedisClientOptions = RedisClientOptions()) {
+        self.endpoint = endpoint
+        self.options = options
+        self.queue = DispatchQueue(label: "gplr.redis.client")
+    }
+
+    /// A client for a `redis://` or `unix://` URL (see ``RedisEndpoint/init(url:)``).
+    public convenience init(url: String, options: RedisClientOptions = RedisClientOptions()) throws {
+        self.init(endpoint: try RedisEndpoint(url: url), options: options)
+    }
+
+    /// Sends one command; an error reply is thrown as a ``RedisError`` with code `.serverError`.
+    ///
+    /// - Parameter extraTimeout: the block time of a blocking command, added to the socket timeout.
+    @discardableResult
+    public func send(_ arguments: [RedisArgument], extraTimeout: Duration = .zero) async throws -> RedisValue {
+        try await withRetries { connection throws(RedisError) in
+            try connection.command(arguments, extraTimeout: extraTimeout)
+        }
+    }
+
+    /// Sends one command given as variadic arguments.
+    @discardableResult
+    public func send(_ arguments: RedisArgument...) async throws -> RedisValue {
+        try await send(arguments)
+    }
+
+    /// Sends several commands in one round trip. Error replies come back in place as ``RedisValue/error(_:)``.
+    public func pipeline(_ commands: [[RedisArgument]], extraTimeout: Duration = .zero) async throws -> [RedisValue] {
+        try await withRetries { connection throws(RedisError) in
+            try connection.pipeline(commands, extraTimeout: extraTimeout)
+        }
+    }
+
+    /// Runs a Lua script with `EVALSHA`, loading it with `SCRIPT LOAD` when the server answers `NOSCRIPT`
+    /// (first use, after `SCRIPT FLUSH` or a server restart).
+    @discardableResult
+    public func evaluate(_ script: RedisScript, keys: [RedisArgument] = [], arguments: [RedisArgument] = [])
+        async throws -> RedisValue
+    {
+        let tail = [RedisArgument(keys.count)] + keys + arguments
+        do {
+            return try await send(["EVALSHA", RedisArgument(script.sha1)] + tail)
+        } catch let error as RedisError where error.serverErrorPrefix == "NOSCRIPT" {
+            let loaded = try await send("SCRIPT", "LOAD", RedisArgument(script.source))
+            guard loaded.string == script.sha1 else {
+                throw RedisError(
+                    code: .unexpectedReply, message: "SCRIPT LOAD returned another SHA-1", context: "SCRIPT")
+            }
+            return try await send(["EVALSHA", RedisArgument(script.sha1)] + tail)
+        }
+    }
+
+    /// Closes the connection now (the next command opens a new one).
+    public func close() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            queue.async { [slot] in
+                slot.connection = nil
+                continuation.resume()
+            }
+        }
+    }
+
+    // MARK: - Internals
+
+    private func withRetries<T: Sendable>(
+        _ body: @escaping @Sendable (RedisConnection) throws(RedisError) -> T
+    ) async throws -> T {
+        var attempt = 1
+        while true {
+            let (result, duringConnect) = await perform(body)
+            switch result {
+            case .success(let value):
+                return value
+            case .failure(let error):
+                // A command that timed out may still be running on the server: do not send it again.
+                // Failing to connect (refused, timeout) is always worth another try.
+                let retriable = duringConnect
+                    ? error.breaksConnection || error.isRetriable
+                    : error.isRetriable && error.code != .timeout
+                guard retriable, attempt < options.reconnect.maxAttempts else { throw error }
+                try await Task.sleep(for: options.reconnect.delay(afterAttempt: attempt))
+                attempt += 1
+            }
+        }
+    }
+
+    /// Runs `body` on the client's queue with a live connection (opening one if needed).
+    private func perform<T: Sendable>(
+        _ body: @escaping @Sendable (RedisConnection) throws(RedisError) -> T
+    ) async -> (Result<T, RedisError>, duringConnect: Bool) {
+        await withCheckedContinuation { (continuation: CheckedContinuation<(Result<T, RedisError>, Bool), Never>) in
+            queue.async { [slot, endpoint, options] in
+                let connection: RedisConnection
+                if let existing = slot.connection, !existing.isBroken {
+                    connection = existing
+                } else {
+                    slot.connection = nil
+                    let opened = Result { () throws(RedisError) -> RedisConnection in
+                        try RedisConnection(endpoint: endpoint, options: options.connection)
+                    }
+                    switch opened {
+                    case .success(let fresh):
+                        connection = fresh
+                        slot.connection = fresh
+                    case .failure(let error):
+                        continuation.resume(returning: (.failure(error), true))
+                        return
+                    }
+                }
+                let result = Result { () throws(RedisError) -> T in try body(connection) }
+                if connection.isBroken { slot.connection = nil }
+                continuation.resume(returning: (result, false))
+            }
+        }
+    }
+}

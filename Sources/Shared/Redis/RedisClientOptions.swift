@@ -1,0 +1,39 @@
+/// How a ``RedisClient`` retries after connection failures.
+public struct RedisReconnectPolicy: Sendable, Hashable {
+    /// Total tries of one operation (1 = no retry) while the failure is a connection/I/O error or a
+    /// transient server error such as `LOADING`.
+    public var maxAttempts: Int
+    /// The pause before the second try; doubled for each further try, up to ``maxDelay``.
+    public var initialDelay: Duration
+    public var maxDelay: Duration
+
+    public init(maxAttempts: Int = 8, initialDelay: Duration = .milliseconds(50), maxDelay: Duration = .seconds(2)) {
+        self.maxAttempts = max(1, maxAttempts)
+        self.initialDelay = initialDelay
+        self.maxDelay = maxDelay
+    }
+
+    /// No retries at all.
+    public static let never = RedisReconnectPolicy(maxAttempts: 1)
+
+    /// The pause after failed try number `attempt` (1-based): exponential, capped, with up to 25 % jitter
+    /// so that many workers reconnecting at once spread out.
+    public func delay(afterAttempt attempt: Int) -> Duration {
+        var delay = initialDelay
+        for _ in 1 ..< max(1, attempt) where delay < maxDelay { delay = delay * 2 }
+        delay = min(delay, maxDelay)
+        return delay + delay * Double.random(in: 0 ... 0.25)
+    }
+}
+
+/// Options of a ``RedisClient``.
+public struct RedisClientOptions: Sendable, Hashable {
+    public var connection: RedisConnectionOptions
+    public var reconnect: RedisReconnectPolicy
+
+    public init(connection: RedisConnectionOptions = RedisConnectionOptions(),
+                reconnect: RedisReconnectPolicy = RedisReconnectPolicy()) {
+        self.connection = connection
+        self.reconnect = reconnect
+    }
+}

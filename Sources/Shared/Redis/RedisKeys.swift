@@ -1,0 +1,56 @@
+/// The Redis key layout of gplr, under one configurable prefix (default `gplr`).
+///
+/// Redis Cluster is planned for: every key of one run carries the hash tag `{run:<id>}` so a run's keys
+/// share one slot and one Lua script may touch several of them; all job streams share the tag `{queue}` so a
+/// worker can `XREADGROUP` several kinds in one call; snapshot chunks share `{snap:<hash>}`. No script
+/// touches keys of two different tags. The full table is in docs/protocol.md.
+public struct RedisKeys: Sendable, Hashable {
+    /// The prefix of every key (no trailing colon).
+    public let prefix: String
+
+    public init(prefix: String = "gplr") {
+        self.prefix = prefix
+    }
+
+    // MARK: Global keys
+
+    /// The stream of jobs of one kind, for all runs (consumer group ``JobQueueConfiguration/group``).
+    public func jobStream(_ kind: JobKind) -> String { "\(prefix):{queue}:stream:\(kind.rawValue)" }
+    /// Dead letters whose envelope named no run (undecodable stream entries).
+    public var unroutableDeadLetters: String { "\(prefix):{queue}:dead" }
+    /// Registry of known runs (set of run ids).
+    public var runs: String { "\(prefix):runs" }
+    /// Worker heartbeats: hash worker id → last heartbeat (planned, used by the worker daemon).
+    public var workers: String { "\(prefix):workers" }
+    /// Metadata of a published snapshot (size, chunk count, section checksums).
+    public func snapshotMeta(hash: String) -> String { "\(prefix):{snap:\(hash)}:meta" }
+    /// Chunk `index` of a published snapshot.
+    public func snapshotChunk(hash: String, index: Int) -> String { "\(prefix):{snap:\(hash)}:chunk:\(index)" }
+    /// A cached LLM response, keyed by the hash of its request.
+    public func llmCache(requestHash: String) -> String { "\(prefix):llmcache:\(requestHash)" }
+    /// A shared rate-limit bucket (requests or tokens per minute) of one LLM endpoint.
+    public func rateLimit(_ name: String) -> String { "\(prefix):ratelimit:\(name)" }
+
+    // MARK: Per-run keys
+
+    /// The keys of one run; they all share the hash tag `{run:<id>}`.
+    public func run(_ runID: String) -> RunKeys { RunKeys(base: "\(prefix):{run:\(runID)}") }
+
+    /// The keys of one run.
+    public struct RunKeys: Sendable, Hashable {
+        /// `<prefix>:{run:<id>}`, the common beginning.
+        public let base: String
+        /// Set of every job id enqueued for the run.
+        public var jobs: String { base + ":jobs" }
+        /// Hash job id → result bytes (first result wins).
+        public var results: String { base + ":results" }
+        /// Hash job id → last error text.
+        public var errors: String { base + ":errors" }
+        /// Hash job id → dead-letter record (JSON).
+        public var deadLetters: String { base + ":dead" }
+        /// Hash of counters: `failures`, `deadLettered`, `retried`, `duplicates`.
+        public var counters: String { base + ":counters" }
+        /// The coordinator's run state (owned by the coordinator).
+        public var state: String { base + ":state" }
+    }
+}

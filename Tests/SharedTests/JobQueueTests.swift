@@ -1,0 +1,232 @@
+import Foundation
+import GPLRTestSupport
+import Testing
+@testable import Shared
+
+/// A queue on a fresh server, with a short lease so lease expiry happens within a test.
+func withJobQueue<T>(
+    lease: Duration = .milliseconds(300), maxAttempts: Int = 3, retryDelay: Duration = .zero,
+    server options: RedisServer.Options = RedisServer.Options(),
+    _ body: (JobQueue, RedisServer) async throws -> T
+) async throws -> T {
+    try await withRedisServer(options) { server in
+        let configuration = JobQueueConfiguration(
+            leaseDuration: lease, maxAttempts: maxAttempts, retryDelay: retryDelay)
+        let queue = JobQueue(client: try RedisClient(url: server.url), keys: RedisKeys(prefix: "t"),
+                             configuration: configuration)
+        return try await body(queue, server)
+    }
+}
+
+func job(_ id: String, run: String = "r1", kind: JobKind = .label, payload: String = "{}") -> JobEnvelope {
+    JobEnvelope(id: id, runID: run, kind: kind, payload: Data(payload.utf8))
+}
+
+@Suite struct JobQueueTests {
+    @Test func enqueueDequeueComplete() async throws {
+        try await withJobQueue { queue, _ in
+            let binary = Data([0, 1, 2, 0xFF, 0])
+            var jobs = [job("a"), job("b"), job("s0", kind: .affinity)]
+            jobs[1].payload = binary
+            #expect(try await queue.enqueue(jobs) == 3)
+            #expect(try await queue.enqueue([job("a")]) == 0)  // already known: skipped
+            let labels = try await queue.dequeue(consumer: "w1", kinds: [.label], count: 10)
+            #expect(labels.map(\.id) == ["a", "b"])
+            #expect(labels.allSatisfy { $0.deliveryCount == 1 && $0.consumer == "w1" && $0.runID == "r1" })
+            #expect(labels[1].envelope.payload == binary)
+            let running = try await queue.stats(run: "r1")
+            #expect(running.enqueued == 3 && running.running == 2 && running.queued == 1 && running.completed == 0)
+            let shards = try await queue.dequeue(consumer: "w2", kinds: [.label, .affinity], count: 10,
+                                                 block: .milliseconds(100))
+            #expect(shards.map(\.id) == ["s0"])
+            for leased in labels + shards {
+                #expect(try await queue.complete(leased, result: Data("result-\(leased.id)".utf8)))
+            }
+            #expect(try await queue.result(run: "r1", jobID: "b") == Data("result-b".utf8))
+            #expect(try await queue.results(run: "r1", jobIDs: ["a", "s0", "zzz"]).count == 2)
+            let done = try await queue.stats(run: "r1")
+            #expect(done.completed == 3 && done.running == 0 && done.queued == 0 && done.isSettled)
+            let stream = try await queue.streamStats(kind: .label)
+            #expect(stream.length == 0 && stream.pending == 0)
+            // Nothing left: a blocking dequeue times out empty.
+            #expect(try await queue.dequeue(consumer: "w1", kinds: [.label], block: .milliseconds(50)).isEmpty)
+        }
+    }
+
+    @Test func jobOfADeadWorkerIsReclaimedAfterTheLease() async throws {
+        try await withJobQueue { queue, _ in
+            try await queue.enqueue([job("j1")])
+            let taken = try #require(try await queue.dequeue(consumer: "dying", kinds: [.label]).first)
+            // "dying" never acknowledges. Once the lease ran out another worker takes the job over.
+            try await Task.sleep(for: .milliseconds(400))
+            let reclaimed = try await queue.reclaimExpired(consumer: "healthy", kinds: [.label])
+            let stolen = try #require(reclaimed.first)
+            #expect(reclaimed.count == 1)
+            #expect(stolen.id == "j1" && stolen.consumer == "healthy" && stolen.deliveryCount == 2)
+            #expect(try await queue.extendLease(taken) == false)  // the dead worker lost its lease
+            #expect(try await queue.extendLease(stolen))
+            #expect(try await queue.complete(stolen, result: Data("first".utf8)))
+            // The "dead" worker comes back and completes too: stored once, first result wins.
+            #expect(try await queue.complete(taken, result: Data("second".utf8)) == false)
+            #expect(try await queue.result(run: "r1", jobID: "j1") == Data("first".utf8))
+            let stats = try await queue.stats(run: "r1")
+            #expect(stats.completed == 1 && stats.duplicateResults == 1 && stats.running == 0)
+        }
+    }
+
+    @Test func leaseExtensionPreventsReclaim() async throws {
+        try await withJobQueue(lease: .milliseconds(1500)) { queue, _ in
+            try await queue.enqueue([job("long")])
+            let leased = try #require(try await queue.dequeue(consumer: "w1", kinds: [.label]).first)
+            try await Task.sleep(for: .milliseconds(1000))
+            #expect(try await queue.extendLease(leased))
+            try await Task.sleep(for: .milliseconds(700))
+            // 1.7 s since delivery, more than the lease, but only 0.7 s since the extension.
+            #expect(try await queue.reclaimExpired(consumer: "w2", kinds: [.label]).isEmpty)
+            #expect(try await queue.complete(leased, result: Data()))
+        }
+    }
+
+    @Test func failingJobIsDeadLetteredAfterMaxAttemptsAndRetryRunsItAgain() async throws {
+        try await withJobQueue(maxAttempts: 3) { queue, _ in
+            try await queue.enqueue([job("flaky"), job("fine")])
+            var current = try #require(try await queue.dequeue(consumer: "w", kinds: [.label], count: 1).first)
+            #expect(current.id == "flaky")
+            var outcomes: [JobFailureOutcome] = []
+            for attempt in 1 ... 3 {
+                #expect(current.deliveryCount == attempt)
+                outcomes.append(try await queue.fail(current, error: "boom \(attempt)"))
+                if attempt < 3 {
+                    #expect(try await queue.lastError(run: "r1", jobID: "flaky") == "boom \(attempt)")
+                    // retryDelay is zero: the job is reclaimable at once.
+                    current = try #require(try await queue.reclaimExpired(consumer: "w", kinds: [.label]).first)
+                }
+            }
+            #expect(outcomes == [.willRetry, .willRetry, .deadLettered])
+            let letters = try await queue.deadLetters(run: "r1")
+            #expect(letters.map(\.jobID) == ["flaky"])
+            #expect(letters.first?.error.contains("boom 3") == true)
+            #expect(letters.first?.deliveries == 3)
+            var stats = try await queue.stats(run: "r1")
+            #expect(stats.deadLettered == 1 && stats.failures == 2 && stats.queued == 1)
+            // Put it back: a fresh entry, attempt 1, and this time it succeeds.
+            #expect(try await queue.retry(run: "r1") == 1)
+            #expect(try await queue.deadLetters(run: "r1").isEmpty)
+            let again = try await queue.dequeue(consumer: "w", kinds: [.label], count: 5)
+            #expect(Set(again.map(\.id)) == ["flaky", "fine"])
+            let flaky = try #require(again.first { $0.id == "flaky" })
+            #expect(flaky.envelope.attempt == 1 && flaky.deliveryCount == 1)
+            for leased in again { try await queue.complete(leased, result: Data("ok".utf8)) }
+            stats = try await queue.stats(run: "r1")
+            #expect(stats.completed == 2 && stats.deadLettered == 0 && stats.retried == 1 && stats.isSettled)
+        }
+    }
+
+    @Test func nonRetriableFailureDeadLettersAtOnce() async throws {
+        try await withJobQueue { queue, _ in
+            try await queue.enqueue([job("bad", kind: .itemLabel)])
+            let leased = try #require(try await queue.dequeue(consumer: "w", kinds: [.itemLabel]).first)
+            let outcome = try await queue.fail(leased, error: "no handler for kind item-label", retriable: false)
+            #expect(outcome == .deadLettered)
+            let letter = try #require(try await queue.deadLetters(run: "r1").first)
+            #expect(letter.error == "no handler for kind item-label" && letter.kind == .itemLabel)
+            #expect(try await queue.streamStats(kind: .itemLabel).pending == 0)
+            // retry by job id
+            #expect(try await queue.retry(run: "r1", jobIDs: ["other"]) == 0)
+            #expect(try await queue.retry(run: "r1", jobIDs: ["bad"]) == 1)
+            #expect(try await queue.dequeue(consumer: "w", kinds: [.itemLabel]).map(\.id) == ["bad"])
+        }
+    }
+
+    @Test func jobAbandonedMoreThanMaxAttemptsIsDeadLettered() async throws {
+        try await withJobQueue(lease: .milliseconds(200), maxAttempts: 1) { queue, _ in
+            try await queue.enqueue([job("crashes-workers")])
+            _ = try await queue.dequeue(consumer: "w1", kinds: [.label])
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(try await queue.reclaimExpired(consumer: "w2", kinds: [.label]).isEmpty)
+            let letter = try #require(try await queue.deadLetters(run: "r1").first)
+            #expect(letter.error.contains("abandoned") && letter.deliveries == 2)
+        }
+    }
+
+    @Test func unknownEnvelopeVersionIsDeadLetteredWithAReason() async throws {
+        try await withJobQueue { queue, _ in
+            var future = job("from-the-future")
+            future.version = 99
+            try await queue.enqueue([future, job("normal")])
+            let taken = try await queue.dequeue(consumer: "w", kinds: [.label], count: 10)
+            #expect(taken.map(\.id) == ["normal"])
+            let letter = try #require(try await queue.deadLetters(run: "r1").first)
+            #expect(letter.jobID == "from-the-future")
+            #expect(letter.error.contains("unsupported envelope version 99"))
+            #expect(letter.envelope == nil)
+            #expect(try await queue.streamStats(kind: .label).pending == 1)  // only "normal"
+        }
+    }
+
+    @Test func envelopeOnTheWrongKindsStreamIsDeadLettered() async throws {
+        try await withJobQueue { queue, _ in
+            try await queue.prepare(kinds: [.label])
+            let misplaced = job("m", kind: .affinity)
+            try await queue.client.send(queue.streamEntryCommand(
+                id: misplaced.id, runID: "r1", kind: .label, version: 1, rawEnvelope: try misplaced.encoded()))
+            #expect(try await queue.dequeue(consumer: "w", kinds: [.label]).isEmpty)
+            let letter = try #require(try await queue.deadLetters(run: "r1").first)
+            #expect(letter.jobID == "m" && letter.error.contains("kind 'affinity'"))
+        }
+    }
+
+    @Test func queueSurvivesARedisRestartWithAppendOnly() async throws {
+        try await withJobQueue(server: RedisServer.Options(appendOnly: true)) { queue, server in
+            try await queue.enqueue([job("p1"), job("p2"), job("p3")])
+            let first = try #require(try await queue.dequeue(consumer: "w1", kinds: [.label]).first)
+            try await queue.complete(first, result: Data("r".utf8))
+            let pending = try #require(try await queue.dequeue(consumer: "w1", kinds: [.label]).first)
+            try server.restart()
+            // The same client reconnects; the undelivered job, the pending one and the result survived.
+            let next = try await queue.dequeue(consumer: "w2", kinds: [.label], count: 10)
+            #expect(next.map(\.id) == ["p3"])
+            for leased in next { try await queue.complete(leased, result: Data("r".utf8)) }
+            try await Task.sleep(for: .milliseconds(400))
+            let reclaimed = try await queue.reclaimExpired(consumer: "w2", kinds: [.label])
+            #expect(reclaimed.map(\.id) == [pending.id] && reclaimed.first?.deliveryCount == 2)
+            #expect(try await queue.result(run: "r1", jobID: first.id) == Data("r".utf8))
+            let stats = try await queue.stats(run: "r1")
+            #expect(stats.enqueued == 3 && stats.completed == 2 && stats.running == 1)
+        }
+    }
+
+    @Test func runsAreSeparated() async throws {
+        try await withJobQueue { queue, _ in
+            try await queue.enqueue([job("x", run: "A"), job("x", run: "B")])  // same job id, two runs
+            let both = try await queue.dequeue(consumer: "w", kinds: [.label], count: 5)
+            #expect(Set(both.map(\.runID)) == ["A", "B"])
+            let fromA = try #require(both.first { $0.runID == "A" })
+            try await queue.complete(fromA, result: Data("a".utf8))
+            #expect(try await queue.result(run: "B", jobID: "x") == nil)
+            #expect(try await queue.stats(run: "A").completed == 1)
+            #expect(try await queue.stats(run: "B").running == 1)
+        }
+    }
+}
+
+@Suite struct JobEnvelopeTests {
+    @Test func roundTripsAndRejectsOtherVersions() throws {
+        let envelope = JobEnvelope(id: "j", runID: "r", kind: .affinity, payload: Data([0, 9, 0]), attempt: 2)
+        #expect(try JobEnvelope.decode(envelope.encoded()) == envelope)
+        var other = envelope
+        other.version = 2
+        #expect(throws: JobQueueError.self) { try JobEnvelope.decode(other.encoded()) }
+        #expect(throws: JobQueueError.self) { try JobEnvelope.decode(Data("not json".utf8)) }
+    }
+
+    @Test func keysShareOneHashTagPerRun() {
+        let keys = RedisKeys()
+        let run = keys.run("abc")
+        for key in [run.jobs, run.results, run.errors, run.deadLetters, run.counters, run.state] {
+            #expect(key.hasPrefix("gplr:{run:abc}:"))
+        }
+        #expect(keys.jobStream(.label) == "gplr:{queue}:stream:label")
+        #expect(keys.snapshotChunk(hash: "ff", index: 3) == "gplr:{snap:ff}:chunk:3")
+    }
+}
