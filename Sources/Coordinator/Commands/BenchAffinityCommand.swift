@@ -68,8 +68,9 @@ struct BenchAffinityCommand: ParsableCommand {
         print("method   ε        time (s)   AAE (e-3)   max error   pushes")
         for row in rows {
             let epsilonText = row.epsilon.map { String(format: "%-8g", $0) } ?? "-       "
-            print(String(format: "%-8@ %@ %8.3f   %9.4f   %9.2e   %@", row.method, epsilonText, row.seconds,
-                         row.meanAbsoluteError * 1e3, row.maxAbsoluteError, Console.count(row.pushes)))
+            let method = row.method.padding(toLength: 8, withPad: " ", startingAt: 0)
+            print(method + " " + epsilonText + String(format: " %8.3f   %9.4f   %9.2e   ", row.seconds,
+                  row.meanAbsoluteError * 1e3, row.maxAbsoluteError) + Console.count(row.pushes))
         }
         print("peak memory \(Console.count(peakResidentBytes() / (1 << 20))) MiB")
     }

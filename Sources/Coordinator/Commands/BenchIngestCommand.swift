@@ -20,16 +20,16 @@ struct BenchIngestCommand: ParsableCommand {
         let generator = try SyntheticGenerator(config: graphOptions.syntheticConfig())
         let summary = try generator.write(to: scratch.path)
         let generateSeconds = timer.seconds
-        print(String(format: "generate: %@ rows in %.2f s (%.2f M rows/s), peak %@ MiB",
-                     Console.count(summary.purchaseRows), generateSeconds,
-                     Double(summary.purchaseRows) / generateSeconds / 1e6, Console.count(peakResidentBytes() >> 20)))
+        print("generate: \(Console.count(summary.purchaseRows)) rows"
+            + String(format: " in %.2f s (%.2f M rows/s)", generateSeconds, Double(summary.purchaseRows) / generateSeconds / 1e6)
+            + ", peak \(Console.count(peakResidentBytes() >> 20)) MiB")
         timer = Stopwatch()
         let (graph, report) = try ingestDataset(IngestSource(format: .generic, path: scratch.path), options: IngestOptions())
         let ingestSeconds = timer.seconds
-        print(String(format: "ingest: %@ rows → %@ users, %@ items, %@ edges in %.2f s (%.2f M rows/s), peak %@ MiB",
-                     Console.count(report.rowsRead), Console.count(graph.userCount), Console.count(graph.itemCount),
-                     Console.count(graph.edgeCount), ingestSeconds, Double(report.rowsRead) / ingestSeconds / 1e6,
-                     Console.count(peakResidentBytes() >> 20)))
+        print("ingest: \(Console.count(report.rowsRead)) rows → \(Console.count(graph.userCount)) users, "
+            + "\(Console.count(graph.itemCount)) items, \(Console.count(graph.edgeCount)) edges"
+            + String(format: " in %.2f s (%.2f M rows/s)", ingestSeconds, Double(report.rowsRead) / ingestSeconds / 1e6)
+            + ", peak \(Console.count(peakResidentBytes() >> 20)) MiB")
         guard affinity else { return }
         let truth = try LabelsFile.read(
             path: (scratch.path as NSString).appendingPathComponent(SyntheticGenerator.truthFile),
@@ -43,7 +43,7 @@ struct BenchIngestCommand: ParsableCommand {
         timer = Stopwatch()
         let matrix = try LabelMatrix(labels: labels, userCount: graph.userCount)
         let psi = try ExactAffinity().compute(graph: graph, labels: matrix)
-        print(String(format: "exact Ψ: %@ × %d in %.2f s, peak %@ MiB", Console.count(psi.userCount), psi.personaCount,
-                     timer.seconds, Console.count(peakResidentBytes() >> 20)))
+        print("exact Ψ: \(Console.count(psi.userCount)) × \(psi.personaCount)"
+            + String(format: " in %.2f s", timer.seconds) + ", peak \(Console.count(peakResidentBytes() >> 20)) MiB")
     }
 }

@@ -68,9 +68,12 @@ struct BenchQualityCommand: AsyncParsableCommand {
                 if evaluated.isEmpty { evaluated = Array(0 ..< graph.userCount) }
                 let scores = try EvaluationReport(
                     predicted: outcome.assignment.rows, reference: reference, users: evaluated)
-                print(String(format: "%-7@ %-9@ %8.3f  %8.3f  %7.3f  %5.3f  %15@  %8.1f", budget.description,
-                             sampling.rawValue, scores.microF1, scores.macroF1, scores.meanJaccard,
-                             scores.precisionAtOne, Console.count(evaluated.count), timer.seconds))
+                print(budget.description.padding(toLength: 7, withPad: " ", startingAt: 0) + " "
+                    + sampling.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
+                    + String(format: " %8.3f  %8.3f  %7.3f  %5.3f  ", scores.microF1, scores.macroF1,
+                             scores.meanJaccard, scores.precisionAtOne)
+                    + Console.count(evaluated.count).padding(toLength: 15, withPad: " ", startingAt: 0)
+                    + String(format: "  %8.1f", timer.seconds))
             }
         }
     }

@@ -32,11 +32,12 @@ struct BenchSnapshotCommand: ParsableCommand {
         }
         print("snapshot: \(Console.count(info.userCount)) users, \(Console.count(info.itemCount)) items, "
             + "\(Console.count(info.edgeCount)) edges (\(graphOptions.source.rawValue)), zstd level \(compressionLevel)")
-        print(String(format: "  %@ bytes, %.3f bytes/edge; write %.2f s; load + verify %.3f s (best of %d)",
-                     Console.count(info.fileBytes), info.bytesPerEdge, writeSeconds, best, repetitions))
+        print("  \(Console.count(info.fileBytes)) bytes"
+            + String(format: ", %.3f bytes/edge; write %.2f s; load + verify %.3f s (best of %d)",
+                     info.bytesPerEdge, writeSeconds, best, repetitions))
         for section in info.sections {
-            print(String(format: "  %-16@ %6.3f bytes/edge", section.name,
-                         Double(section.storedBytes) / Double(max(1, info.edgeCount))))
+            print("  " + section.name.padding(toLength: 16, withPad: " ", startingAt: 0)
+                + String(format: " %6.3f bytes/edge", Double(section.storedBytes) / Double(max(1, info.edgeCount))))
         }
     }
 }
