@@ -157,3 +157,57 @@ struct PlantedDataset {
         #expect(batch.failures.isEmpty)
     }
 }
+
+@Suite struct RunResumeTests {
+    /// A run stopped after any iteration and resumed from its checkpoint gives the same Φ, and nobody is labeled
+    /// twice.
+    @Test(arguments: [1, 4, 9]) func resumedRunEqualsUninterruptedRun(stopAfter: Int) async throws {
+        let data = try PlantedDataset(users: 900, items: 400, personas: 6)
+        var parameters = RunParameters()
+        parameters.budget = .count(120)
+        let whole = try await data.runner(parameters).run()
+
+        let saved = CheckpointBox()
+        struct Stop: Error {}
+        await #expect(throws: Stop.self) {
+            _ = try await data.runner(parameters).run(checkpoint: { checkpoint in
+                saved.value = checkpoint
+                if checkpoint.completedIterations == stopAfter { throw Stop() }
+            })
+        }
+        let checkpoint = try #require(saved.value)
+        #expect(checkpoint.completedIterations == stopAfter)
+
+        let counting = CountingLabeler(inner: TruthLabeler(
+            truthByUserID: data.truth, graph: data.graph, personaCount: data.personas.count))
+        let resumed = try await data.runner(parameters, labeler: counting).run(resumingFrom: checkpoint)
+        #expect(resumed.assignment == whole.assignment)
+        #expect(resumed.prototypes == whole.prototypes)
+        let relabeled = counting.asked.filter { Set(checkpoint.prototypes.users).contains($0) }
+        #expect(relabeled.isEmpty)
+        #expect(counting.asked.count == 120 - checkpoint.prototypes.users.count)
+    }
+}
+
+/// Remembers the last checkpoint a run reported.
+final class CheckpointBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: RunCheckpoint?
+    var value: RunCheckpoint? {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
+    }
+}
+
+/// Records every user a labeler was asked about.
+final class CountingLabeler: PersonaLabeler, @unchecked Sendable {
+    let inner: any PersonaLabeler
+    private let lock = NSLock()
+    private var users: [Int] = []
+    init(inner: any PersonaLabeler) { self.inner = inner }
+    var asked: [Int] { lock.withLock { users } }
+    func label(users batch: [Int], in graph: PurchaseGraph) async throws -> LabelingBatch {
+        lock.withLock { users += batch }
+        return try await inner.label(users: batch, in: graph)
+    }
+}

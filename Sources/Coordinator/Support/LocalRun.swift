@@ -34,7 +34,7 @@ struct LocalRun {
                 walkLength: parameters.walkLength, epsilon: parameters.epsilon, threadCount: threads),
             snapshotHash: info.hash.hex, threadCount: threads)
         let verbose = verbose
-        let outcome = try await runner.run { event in
+        let outcome = try await runner.run(observe: { event in
             guard verbose else { return }
             switch event {
             case .sampled(let t, let of, let sampled):
@@ -46,7 +46,7 @@ struct LocalRun {
             case .assigned(let unreachable):
                 Console.status("assigned personas (\(Console.count(unreachable)) users unreachable)")
             }
-        }
+        })
         let files = try RunOutputWriter(directory: outputDirectory).write(outcome, graph: graph, personas: personas)
         return Result(outcome: outcome, graph: graph, personas: personas, labels: labels, files: files)
     }

@@ -30,22 +30,36 @@ public struct GPLRRunner: Sendable {
     }
 
     /// Runs the whole algorithm. `observe` is called with each step's progress, in order.
-    public func run(observe: @Sendable (RunEvent) -> Void = { _ in }) async throws -> RunOutcome {
+    /// - Parameters:
+    ///   - resumingFrom: a checkpoint of an earlier, interrupted run with the same parameters and graph: its
+    ///     finished iterations are not redone and nobody it labeled is labeled again.
+    ///   - checkpoint: called after every finished iteration with the state to resume from.
+    public func run(
+        resumingFrom resumed: RunCheckpoint? = nil,
+        checkpoint: @Sendable (RunCheckpoint) async throws -> Void = { _ in },
+        observe: @Sendable (RunEvent) -> Void = { _ in }
+    ) async throws -> RunOutcome {
         if let problem = parameters.validationProblem() {
             throw AlgorithmError(.invalidParameter, problem, context: "run parameters")
         }
         let clock = ContinuousClock()
         let started = clock.now
-        var report = RunReport(
+        var report = resumed?.report ?? RunReport(
             parameters: parameters, snapshotHash: snapshotHash, users: graph.userCount, items: graph.itemCount,
             edges: graph.edgeCount, personas: personas.names)
-        var prototypes = PrototypeLabels(personaCount: personas.count)
+        var prototypes = try resumed?.prototypes.labels() ?? PrototypeLabels(personaCount: personas.count)
         // Users the labeler could not answer for: never sampled again, so the budget is not spent twice on them.
-        var attempted = Set<Int>()
+        var attempted = Set(resumed?.failedUsers ?? []).union(prototypes.users)
         var affinity: AffinityMatrix?
         let T = parameters.iterations
+        let firstIteration = (resumed?.completedIterations ?? 0) + 1
+        if firstIteration > 1 {
+            // Ψ is not checkpointed (it is large); recompute it from the resumed prototypes.
+            let labelMatrix = try LabelMatrix(labels: prototypes, userCount: graph.userCount, beta: parameters.beta)
+            affinity = try await affinityComputer.affinity(graph: graph, labels: labelMatrix)
+        }
 
-        for iteration in 1 ... T {
+        for iteration in firstIteration ... max(firstIteration, T) where iteration <= T {
             let iterationStart = clock.now
             let wanted = parameters.budget.perIteration(iteration, of: T, userCount: graph.userCount)
             var sampleStart = clock.now
@@ -83,6 +97,10 @@ public struct GPLRRunner: Sendable {
                     iteration: iteration, sampled: sample.count, labeled: sample.count - batch.failures.count,
                     unrepresentable: unrepresentable, failed: batch.failures.count,
                     seconds: seconds(clock.now - iterationStart)))
+            try await checkpoint(
+                RunCheckpoint(
+                    completedIterations: iteration, prototypes: PrototypeSet(prototypes),
+                    failedUsers: attempted.filter { !prototypes.isPrototype($0) }.sorted(), report: report))
         }
 
         let finalAffinity = try affinity ?? AffinityMatrix(zerosForUsers: graph.userCount, personaCount: personas.count)
@@ -101,7 +119,7 @@ public struct GPLRRunner: Sendable {
         for (index, name) in personas.names.enumerated() { report.assignedCounts[name] = assigned[index] }
         report.unreachableUsers = assignment.unreachableUsers.count
         report.unreachableSample = assignment.unreachableUsers.prefix(20).map { graph.userIDs[$0] }
-        report.timings.total = seconds(clock.now - started)
+        report.timings.total += seconds(clock.now - started)
         return RunOutcome(assignment: assignment, affinity: finalAffinity, prototypes: prototypes, report: report)
     }
 

@@ -1,0 +1,7 @@
+/// Which labeler a `label` job runs. Part of the job payload, so it never holds a secret: an LLM labeler's API
+/// key comes from the worker's own environment or key file.
+public enum LabelerSpec: Codable, Sendable, Equatable {
+    /// Answers from a labels file readable by the worker at `path` (a test/demo labeler: the planted truth of a
+    /// synthetic dataset), with the noise of a real LLM (see ``TruthLabeler``).
+    case labelsFile(path: String, dropProbability: Double, addProbability: Double, seed: UInt64)
+}
