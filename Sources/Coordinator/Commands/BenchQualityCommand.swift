@@ -29,6 +29,9 @@ struct BenchQualityCommand: AsyncParsableCommand {
     @Option(help: "Seed.")
     var seed: UInt64 = 42
 
+    @Option(help: "DU floors δ to compare, comma-separated.")
+    var duFloors: String = "1e-12"
+
     func run() async throws {
         let parsedBudgets = try budgets.split(separator: ",").map { text in
             guard let budget = LabelBudget(parsing: String(text)) else { throw ValidationError("bad budget '\(text)'") }
@@ -51,9 +54,16 @@ struct BenchQualityCommand: AsyncParsableCommand {
         print("quality: \(Console.count(graph.userCount)) users, \(Console.count(graph.edgeCount)) edges, "
             + "\(personas) personas; labeler noise drop \(noiseDrop) add \(noiseAdd); T = 10, k = 5, ℓ̂ = 1, β = 0.5, exact")
         print("budget  sampling  micro-F1  macro-F1  Jaccard   P@1    evaluated users  time (s)")
+        let floors = try duFloors.split(separator: ",").map { text in
+            guard let value = Double(text), value > 0, value < 1 else { throw ValidationError("bad δ '\(text)'") }
+            return value
+        }
+        let variants: [(RunParameters.Sampling, Double)] =
+            floors.map { (.du, $0) } + [(.uniform, floors[0])]
         for budget in parsedBudgets {
-            for sampling in RunParameters.Sampling.allCases {
+            for (sampling, floor) in variants {
                 var parameters = RunParameters()
+                parameters.duFloor = floor
                 parameters.budget = budget
                 parameters.sampling = sampling
                 parameters.seed = seed
@@ -69,7 +79,8 @@ struct BenchQualityCommand: AsyncParsableCommand {
                 let scores = try EvaluationReport(
                     predicted: outcome.assignment.rows, reference: reference, users: evaluated)
                 print(budget.description.padding(toLength: 7, withPad: " ", startingAt: 0) + " "
-                    + sampling.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
+                    + (sampling == .du && floors.count > 1 ? String(format: "du %.0e", floor) : sampling.rawValue)
+                        .padding(toLength: 9, withPad: " ", startingAt: 0)
                     + String(format: " %8.3f  %8.3f  %7.3f  %5.3f  ", scores.microF1, scores.macroF1,
                              scores.meanJaccard, scores.precisionAtOne)
                     + Console.count(evaluated.count).padding(toLength: 15, withPad: " ", startingAt: 0)

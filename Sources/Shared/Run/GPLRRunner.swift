@@ -138,7 +138,7 @@ public struct GPLRRunner: Sendable {
             return try UniformSampler().sample(
                 count: count, userCount: graph.userCount, excluding: excluded, using: &random)
         }
-        return try DUSampler(threadCount: threadCount).sample(
+        return try DUSampler(floor: parameters.duFloor, threadCount: threadCount).sample(
             iteration: iteration, count: count, userCount: graph.userCount, affinity: affinity,
             labels: excluded, using: &random)
     }

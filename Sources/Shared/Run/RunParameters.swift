@@ -22,6 +22,8 @@ public struct RunParameters: Sendable, Equatable, Codable {
     /// ε for RevAff; `nil` computes Ψ exactly.
     public var epsilon: Double? = nil
     public var sampling: Sampling = .du
+    /// δ, the floor of Q_u in DU scores (Eq. 1) before renormalising.
+    public var duFloor: Double = 1e-12
     /// Seeds the first iteration's uniform sample (and uniform sampling).
     public var seed: UInt64 = 1
 
@@ -34,6 +36,7 @@ public struct RunParameters: Sendable, Equatable, Codable {
         if walkLength < 1 { return "walk length must be at least 1" }
         if beta < 0 { return "beta must be non-negative" }
         if let epsilon, !(epsilon >= 0 && epsilon < 1) { return "epsilon must be in [0, 1)" }
+        if !(duFloor > 0 && duFloor < 1) { return "the DU floor δ must be in (0, 1)" }
         return nil
     }
 }
