@@ -53,7 +53,11 @@ struct GenerateCommand: ParsableCommand {
         let config = syntheticConfig()
         try config.validate()
         let timer = Stopwatch()
+        var lastReport = Stopwatch()
         let summary = try SyntheticGenerator(config: config).write(to: out, formats: try parsedFormats()) { rows in
+            // At most one line a second: the callback fires every 64K rows.
+            guard lastReport.seconds >= 1 else { return }
+            lastReport = Stopwatch()
             Console.status("generate: \(Console.count(rows)) purchase rows")
         }
         print("wrote \(Console.count(summary.users)) users, \(Console.count(summary.items)) items, "
