@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 
 /// Human-facing progress lines go to standard error, so standard output stays clean for results.
 enum Console {
@@ -29,7 +30,6 @@ enum Console {
 struct Stopwatch {
     private let start = ContinuousClock.now
     var seconds: Double {
-        let d = ContinuousClock.now - start
-        return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        (ContinuousClock.now - start).inSeconds
     }
 }

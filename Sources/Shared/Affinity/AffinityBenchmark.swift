@@ -37,7 +37,7 @@ public enum AffinityBenchmark {
         let labeledEdges = labels.rowUsers.reduce(0) { $0 + graph.degree(ofUser: $1) }
         var rows = [
             AffinityBenchmarkRow(
-                method: "exact", epsilon: nil, seconds: seconds(best), meanAbsoluteError: 0, maxAbsoluteError: 0,
+                method: "exact", epsilon: nil, seconds: best.inSeconds, meanAbsoluteError: 0, maxAbsoluteError: 0,
                 pushes: 0, edgesTouched: (2 * walkLength - 1) * graph.edgeCount + labeledEdges)
         ]
         for epsilon in epsilons {
@@ -53,7 +53,7 @@ public enum AffinityBenchmark {
             let (mean, maximum) = errors(result.affinity, exact)
             rows.append(
                 AffinityBenchmarkRow(
-                    method: "revaff", epsilon: epsilon, seconds: seconds(bestRevAff), meanAbsoluteError: mean,
+                    method: "revaff", epsilon: epsilon, seconds: bestRevAff.inSeconds, meanAbsoluteError: mean,
                     maxAbsoluteError: maximum, pushes: result.totalPushes, edgesTouched: result.totalEdgesTouched))
         }
         return rows
@@ -94,10 +94,5 @@ public enum AffinityBenchmark {
             try labels.setPersonas(Array(personas.prefix(count)), forUser: user)
         }
         return labels
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        let (s, attoseconds) = duration.components
-        return Double(s) + Double(attoseconds) * 1e-18
     }
 }

@@ -65,13 +65,13 @@ public struct GPLRRunner: Sendable {
             var sampleStart = clock.now
             let sample = try sampleUsers(
                 iteration: iteration, count: wanted, affinity: affinity, prototypes: prototypes, attempted: attempted)
-            report.timings.sampling += seconds(clock.now - sampleStart)
+            report.timings.sampling += (clock.now - sampleStart).inSeconds
             observe(.sampled(iteration: iteration, of: T, sampled: sample.count))
             if sample.isEmpty { break }
 
             sampleStart = clock.now
             let batch = try await labeler.label(users: sample, in: graph)
-            report.timings.labeling += seconds(clock.now - sampleStart)
+            report.timings.labeling += (clock.now - sampleStart).inSeconds
             attempted.formUnion(sample)
             var unrepresentable = 0
             for user in sample {
@@ -89,14 +89,14 @@ public struct GPLRRunner: Sendable {
             let affinityStart = clock.now
             let labelMatrix = try LabelMatrix(labels: prototypes, userCount: graph.userCount, beta: parameters.beta)
             affinity = try await affinityComputer.affinity(graph: graph, labels: labelMatrix)
-            let affinitySeconds = seconds(clock.now - affinityStart)
+            let affinitySeconds = (clock.now - affinityStart).inSeconds
             report.timings.affinity += affinitySeconds
             observe(.affinityComputed(iteration: iteration, prototypes: prototypes.count, seconds: affinitySeconds))
             report.iterations.append(
                 RunReport.Iteration(
                     iteration: iteration, sampled: sample.count, labeled: sample.count - batch.failures.count,
                     unrepresentable: unrepresentable, failed: batch.failures.count,
-                    seconds: seconds(clock.now - iterationStart)))
+                    seconds: (clock.now - iterationStart).inSeconds))
             try await checkpoint(
                 RunCheckpoint(
                     completedIterations: iteration, prototypes: PrototypeSet(prototypes),
@@ -106,7 +106,7 @@ public struct GPLRRunner: Sendable {
         let finalAffinity = try affinity ?? AffinityMatrix(zerosForUsers: graph.userCount, personaCount: personas.count)
         let assignStart = clock.now
         let assignment = try PersonaAssignment(affinity: finalAffinity, labels: prototypes, k: parameters.topK)
-        report.timings.assignment = seconds(clock.now - assignStart)
+        report.timings.assignment = (clock.now - assignStart).inSeconds
         observe(.assigned(unreachable: assignment.unreachableUsers.count))
 
         report.prototypes = prototypes.count
@@ -119,7 +119,7 @@ public struct GPLRRunner: Sendable {
         for (index, name) in personas.names.enumerated() { report.assignedCounts[name] = assigned[index] }
         report.unreachableUsers = assignment.unreachableUsers.count
         report.unreachableSample = assignment.unreachableUsers.prefix(20).map { graph.userIDs[$0] }
-        report.timings.total += seconds(clock.now - started)
+        report.timings.total += (clock.now - started).inSeconds
         return RunOutcome(assignment: assignment, affinity: finalAffinity, prototypes: prototypes, report: report)
     }
 
@@ -141,9 +141,5 @@ public struct GPLRRunner: Sendable {
         return try DUSampler(floor: parameters.duFloor, threadCount: threadCount).sample(
             iteration: iteration, count: count, userCount: graph.userCount, affinity: affinity,
             labels: excluded, using: &random)
-    }
-
-    private func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
 }
