@@ -144,6 +144,33 @@ import Testing
         }
     }
 
+    @Test func pastTheGracePeriodTheJobInHandIsHandedBackNotAcknowledged() async throws {
+        try await withRedisServer { server in
+            let harness = try await WorkerHarness(server: server)
+            defer { harness.remove() }
+            let job = harness.fixture.labelJob(users: [9], labelsPath: harness.labelsPath)
+            try await harness.queue.enqueue([try harness.envelope("long", kind: .label, payload: job)])
+            let worker = try harness.startWorker("w1", ["--debug-job-delay-ms", "600000", "--grace-seconds", "1"])
+            defer { worker.stop() }
+
+            let holding = try await eventually(timeout: .seconds(20)) {
+                try await harness.heartbeat("w1").flatMap { $0.currentJobs.contains("long") ? $0 : nil }
+            }
+            #expect(holding != nil, "worker log:\n\(worker.standardError)")
+            worker.send(SIGTERM)
+            #expect(await worker.wait(timeout: .seconds(20)) == .exited(0), "worker log:\n\(worker.standardError)")
+            #expect(try await harness.queue.result(run: harness.runID, jobID: "long") == nil)
+            #expect(worker.standardError.contains("job abandoned at shutdown"))
+            #expect(try await harness.queue.deadLetters(run: harness.runID).isEmpty)
+            #expect(try await harness.heartbeat("w1") == nil)
+            // Still pending with the stopped worker: another worker reclaims it after the lease.
+            let pending = try await harness.client.send(
+                "XPENDING", RedisArgument(harness.keys.jobStream(.label)), "workers", "-", "+", "10")
+            #expect(pending.array?.count == 1)
+            #expect(pending.array?.first?.array?[1].string == "w1")
+        }
+    }
+
     @Test func aJobOfAWorkerKilledMidJobCompletesOnAnotherWorkerOnce() async throws {
         try await withRedisServer { server in
             let harness = try await WorkerHarness(server: server)
