@@ -17,9 +17,9 @@ struct WorkerCommand: AsyncParsableCommand {
             """)
 
     @Option(help: ArgumentHelp(
-        "Redis URL: redis://[user:password@]host[:port][/db] or unix:///path?db=N.",
-        discussion: "Prefer an environment variable over typing a password on the command line."))
-    var redis: String
+        "Redis URL: redis://[user:password@]host[:port][/db] or unix:///path?db=N (default: $GPLR_REDIS_URL).",
+        discussion: "Prefer GPLR_REDIS_URL over typing a password on the command line (visible in `ps`)."))
+    var redis: String?
 
     @Option(help: "Key prefix shared with the coordinator.")
     var prefix = "gplr"
@@ -55,8 +55,9 @@ struct WorkerCommand: AsyncParsableCommand {
     var debugJobDelayMs: Int?
 
     func validate() throws {
+        guard let redisURL else { throw ValidationError("--redis is required (or set GPLR_REDIS_URL)") }
         do {
-            _ = try RedisEndpoint(url: redis)
+            _ = try RedisEndpoint(url: redisURL)
         } catch {
             throw ValidationError("--redis: \(error.message)")
         }
@@ -84,6 +85,11 @@ struct WorkerCommand: AsyncParsableCommand {
         if let delay = debugJobDelayMs, delay < 0 { throw ValidationError("--debug-job-delay-ms must not be negative") }
     }
 
+    /// `--redis`, else the `GPLR_REDIS_URL` environment variable.
+    private var redisURL: String? {
+        redis ?? ProcessInfo.processInfo.environment["GPLR_REDIS_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
     private var parsedKinds: [JobKind] {
         var seen: Set<JobKind> = []
         return kinds.split(separator: ",").map { JobKind(rawValue: $0.trimmingCharacters(in: .whitespaces)) }
@@ -105,7 +111,7 @@ struct WorkerCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "gplr.worker")
-        let endpoint = try RedisEndpoint(url: redis)
+        let endpoint = try RedisEndpoint(url: redisURL ?? "")
         let configuration = WorkerConfiguration(
             endpoint: endpoint, keys: RedisKeys(prefix: prefix), kinds: parsedKinds, concurrency: concurrency,
             cacheDirectory: cacheDirectory, leaseDuration: .seconds(leaseSeconds), maxAttempts: maxAttempts,

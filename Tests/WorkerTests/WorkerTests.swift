@@ -228,6 +228,17 @@ import Testing
         #expect(output.status != 0)
         #expect(output.stderr.contains("cannot reach Redis"), "\(output.stderr)")
         #expect(!output.stderr.contains("secret-pw"))
+        // The URL may come from the environment instead (kept out of `ps`).
+        let fromEnvironment = try BuiltProduct.run(
+            "gplr-worker", ["--cache-dir", directory.file("cache")],
+            environment: ["GPLR_REDIS_URL": "redis://:other-pw@127.0.0.1:\(port)"])
+        #expect(fromEnvironment.status != 0)
+        #expect(fromEnvironment.stderr.contains("cannot reach Redis at redis://:***@127.0.0.1:\(port)"),
+                "\(fromEnvironment.stderr)")
+        #expect(!fromEnvironment.stderr.contains("other-pw"))
+        let missing = try BuiltProduct.run("gplr-worker", [], environment: [:])
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("GPLR_REDIS_URL"), "\(missing.stderr)")
         let help = try BuiltProduct.run("gplr-worker", ["--help"])
         #expect(help.stdout.contains("--concurrency"))
         #expect(!help.stdout.contains("debug-job-delay"))
