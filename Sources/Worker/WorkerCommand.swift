@@ -72,7 +72,9 @@ struct WorkerCommand: AsyncParsableCommand {
                     + WorkerConfiguration.supportedKinds.map(\.rawValue).joined(separator: ", ") + ")")
         }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1, got \(concurrency)") }
-        guard leaseSeconds >= 1 else { throw ValidationError("--lease-seconds must be at least 1, got \(leaseSeconds)") }
+        guard leaseSeconds >= 1 else {
+            throw ValidationError("--lease-seconds must be at least 1, got \(leaseSeconds)")
+        }
         guard maxAttempts >= 1 else { throw ValidationError("--max-attempts must be at least 1, got \(maxAttempts)") }
         guard graceSeconds >= 0 else { throw ValidationError("--grace-seconds must not be negative") }
         guard Logger.Level(rawValue: logLevel.lowercased()) != nil else {
@@ -128,7 +130,8 @@ struct WorkerCommand: AsyncParsableCommand {
         // Fail fast with a clear message when Redis is unreachable or refuses us (a few quick tries only).
         let probe = RedisClient(
             endpoint: endpoint,
-            options: RedisClientOptions(reconnect: RedisReconnectPolicy(maxAttempts: 3, initialDelay: .milliseconds(200))))
+            options: RedisClientOptions(
+                reconnect: RedisReconnectPolicy(maxAttempts: 3, initialDelay: .milliseconds(200))))
         do {
             try await probe.send("PING")
             await probe.close()

@@ -72,7 +72,8 @@ final class WorkerService: Service {
             logger.warning("cannot remove the heartbeat record", metadata: ["error": "\(error)"])
         }
         let counters = state.snapshot
-        logger.info("worker stopped", metadata: ["worker.done": "\(counters.done)", "worker.failed": "\(counters.failed)"])
+        logger.info(
+            "worker stopped", metadata: ["worker.done": "\(counters.done)", "worker.failed": "\(counters.failed)"])
     }
 
     // MARK: - Dispatch

@@ -47,7 +47,8 @@ import Testing
     @Test func labelJobWithAMalformedLabelsFileIsNotRetriable() async throws {
         defer { directory.remove() }
         let path = directory.file("bad.jsonl")
-        try Data("{\"user\":\"u0\",\"personas\":[\"Persona 0\"]}\nnot json\n".utf8).write(to: URL(fileURLWithPath: path))
+        let text = "{\"user\":\"u0\",\"personas\":[\"Persona 0\"]}\nnot json\n"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         let error = await #expect(throws: JobExecutionError.self) {
             try await LabelJobExecutor().execute(fixture.labelJob(users: [0], labelsPath: path), graph: fixture.graph)
         }

@@ -49,10 +49,12 @@ public final class LabelJobExecutor: Sendable {
     public static func validate(_ job: LabelJob, graph: PurchaseGraph) throws -> PersonaSet {
         guard job.version == LabelJob.currentVersion else {
             throw JobExecutionError(
-                .unsupportedVersion, "label job version \(job.version) (this build understands \(LabelJob.currentVersion))")
+                .unsupportedVersion,
+                "label job version \(job.version) (this build understands \(LabelJob.currentVersion))")
         }
         if let bad = job.users.first(where: { !(0 ..< graph.userCount).contains($0) }) {
-            throw JobExecutionError(.outOfRange, "user \(bad) is not in 0 ..< \(graph.userCount) (the snapshot's users)")
+            throw JobExecutionError(
+                .outOfRange, "user \(bad) is not in 0 ..< \(graph.userCount) (the snapshot's users)")
         }
         let personas: PersonaSet
         do {
@@ -109,7 +111,8 @@ public final class LabelJobExecutor: Sendable {
         } catch let error as DatasetError {
             let unreadable = error.code == .fileNotFound || error.code == .readFailed
             throw JobExecutionError(
-                .labelsFile, "labels file \(key.path) " + (unreadable ? "cannot be read on this worker" : "is malformed"),
+                .labelsFile,
+                "labels file \(key.path) " + (unreadable ? "cannot be read on this worker" : "is malformed"),
                 retriable: unreadable, underlying: error)
         }
         files.withLock { $0.insert(contents, for: key) }
