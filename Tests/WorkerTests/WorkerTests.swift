@@ -207,6 +207,29 @@ import Testing
         }
     }
 
+    @Test func aJobLongerThanItsLeaseKeepsItByExtendingIt() async throws {
+        try await withRedisServer { server in
+            let harness = try await WorkerHarness(server: server)
+            defer { harness.remove() }
+            let job = harness.fixture.labelJob(users: [10, 11], labelsPath: harness.labelsPath)
+            try await harness.queue.enqueue([try harness.envelope("long", kind: .label, payload: job)])
+            let slow = try harness.startWorker("slow", ["--lease-seconds", "1", "--debug-job-delay-ms", "3500"])
+            defer { slow.stop() }
+            let holding = try await eventually(timeout: .seconds(20)) {
+                try await harness.heartbeat("slow").flatMap { $0.currentJobs.contains("long") ? $0 : nil }
+            }
+            #expect(holding != nil, "worker log:\n\(slow.standardError)")
+            // A second worker reclaims every 0.5 s; it must never get the job while the first extends it.
+            let other = try harness.startWorker("other", ["--lease-seconds", "1"])
+            defer { other.stop() }
+            #expect(try await harness.waitForResults(["long"])["long"] != nil)
+            let completion = slow.standardError.split(separator: "\n").first { $0.contains("job completed") }
+            #expect(completion?.contains("job.deliveries=1") == true, "worker log:\n\(slow.standardError)")
+            #expect(completion?.contains("job.leaseLost=false") == true)
+            #expect(!other.standardError.contains("job.id=long"), "other worker log:\n\(other.standardError)")
+        }
+    }
+
     @Test func invalidFlagsAndAnUnreachableRedisAreClearErrors() async throws {
         let cases: [([String], String)] = [
             (["--redis", "rediss://127.0.0.1:6379"], "TLS"),
