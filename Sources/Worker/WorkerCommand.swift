@@ -1,13 +1,158 @@
 import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import Shared
 
 /// `gplr-worker`: the stateless daemon that pulls GPLR jobs from Redis and runs them.
 @main
 struct WorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gplr-worker",
-        abstract: "Pull GPLR jobs (label, affinity, ...) from Redis and run them. (Distributed runtime: not yet built.)")
+        abstract: "Pull GPLR jobs (label, affinity) of any run from Redis, run them and store the results.",
+        discussion: """
+            Stateless: start and stop any number of workers at any time. SIGTERM or SIGINT stops taking jobs, \
+            finishes the jobs in hand (up to --grace-seconds) and exits 0. Jobs of a killed worker are \
+            reclaimed by the others once their lease runs out. See docs/protocol.md.
+            """)
+
+    @Option(help: ArgumentHelp(
+        "Redis URL: redis://[user:password@]host[:port][/db] or unix:///path?db=N (default: $GPLR_REDIS_URL).",
+        discussion: "Prefer GPLR_REDIS_URL over typing a password on the command line (visible in `ps`)."))
+    var redis: String?
+
+    @Option(help: "Key prefix shared with the coordinator.")
+    var prefix = "gplr"
+
+    @Option(help: "Job kinds to take, comma-separated (label, affinity).")
+    var kinds = "label,affinity"
+
+    @Option(help: "Jobs run at once.")
+    var concurrency = 2
+
+    @Option(help: "Snapshot cache directory (default $XDG_CACHE_HOME/gplr or ~/.cache/gplr).")
+    var cacheDir: String?
+
+    @Option(help: ArgumentHelp(
+        "Lease in seconds: a job not extended for this long is reclaimed by another worker.",
+        discussion: "Use the same value on every worker."))
+    var leaseSeconds = 60
+
+    @Option(help: "Worker id, its consumer name in Redis (default host:pid:random).")
+    var id: String?
+
+    @Option(help: "Deliveries after which a failing job is dead-lettered.")
+    var maxAttempts = 5
+
+    @Option(help: "Seconds to wait for the jobs in hand at shutdown before handing them back (not acknowledged).")
+    var graceSeconds = 30
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel = "info"
+
+    @Option(help: ArgumentHelp("Testing only: sleep this long inside every job before completing it.",
+                               visibility: .hidden))
+    var debugJobDelayMs: Int?
+
+    func validate() throws {
+        guard let redisURL else { throw ValidationError("--redis is required (or set GPLR_REDIS_URL)") }
+        do {
+            _ = try RedisEndpoint(url: redisURL)
+        } catch {
+            throw ValidationError("--redis: \(error.message)")
+        }
+        guard !prefix.isEmpty, !prefix.contains(where: { $0.isWhitespace || $0 == "{" || $0 == "}" }) else {
+            throw ValidationError("--prefix must be non-empty, without spaces or braces")
+        }
+        let parsed = parsedKinds
+        guard !parsed.isEmpty else { throw ValidationError("--kinds names no kind") }
+        for kind in parsed where !WorkerConfiguration.supportedKinds.contains(kind) {
+            throw ValidationError(
+                "--kinds: unknown kind '\(kind)' (this worker runs "
+                    + WorkerConfiguration.supportedKinds.map(\.rawValue).joined(separator: ", ") + ")")
+        }
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1, got \(concurrency)") }
+        guard leaseSeconds >= 1 else {
+            throw ValidationError("--lease-seconds must be at least 1, got \(leaseSeconds)")
+        }
+        guard maxAttempts >= 1 else { throw ValidationError("--max-attempts must be at least 1, got \(maxAttempts)") }
+        guard graceSeconds >= 0 else { throw ValidationError("--grace-seconds must not be negative") }
+        guard Logger.Level(rawValue: logLevel.lowercased()) != nil else {
+            throw ValidationError(
+                "--log-level: unknown level '\(logLevel)' (trace, debug, info, notice, warning, error, critical)")
+        }
+        if let id, id.isEmpty || id.contains(where: \.isWhitespace) {
+            throw ValidationError("--id must be non-empty, without spaces")
+        }
+        if let delay = debugJobDelayMs, delay < 0 { throw ValidationError("--debug-job-delay-ms must not be negative") }
+    }
+
+    /// `--redis`, else the `GPLR_REDIS_URL` environment variable.
+    private var redisURL: String? {
+        redis ?? ProcessInfo.processInfo.environment["GPLR_REDIS_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    private var parsedKinds: [JobKind] {
+        var seen: Set<JobKind> = []
+        return kinds.split(separator: ",").map { JobKind(rawValue: $0.trimmingCharacters(in: .whitespaces)) }
+            .filter { !$0.rawValue.isEmpty && seen.insert($0).inserted }
+    }
+
+    private var cacheDirectory: String {
+        if let cacheDir { return cacheDir }
+        let environment = ProcessInfo.processInfo.environment
+        if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty { return xdg + "/gplr" }
+        return (environment["HOME"] ?? NSHomeDirectory()) + "/.cache/gplr"
+    }
 
     func run() async throws {
-        throw ValidationError("the distributed worker is not built yet; use `gplr run --local` for now")
+        let level = Logger.Level(rawValue: logLevel.lowercased()) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "gplr.worker")
+        let endpoint = try RedisEndpoint(url: redisURL ?? "")
+        let configuration = WorkerConfiguration(
+            endpoint: endpoint, keys: RedisKeys(prefix: prefix), kinds: parsedKinds, concurrency: concurrency,
+            cacheDirectory: cacheDirectory, leaseDuration: .seconds(leaseSeconds), maxAttempts: maxAttempts,
+            workerID: id ?? WorkerConfiguration.defaultWorkerID(),
+            debugJobDelay: debugJobDelayMs.map { .milliseconds($0) })
+
+        do {
+            try FileManager.default.createDirectory(
+                atPath: configuration.cacheDirectory, withIntermediateDirectories: true)
+        } catch {
+            Self.fail("cannot create the snapshot cache directory \(configuration.cacheDirectory): \(error)")
+            throw ExitCode.failure
+        }
+        // Fail fast with a clear message when Redis is unreachable or refuses us (a few quick tries only).
+        let probe = RedisClient(
+            endpoint: endpoint,
+            options: RedisClientOptions(
+                reconnect: RedisReconnectPolicy(maxAttempts: 3, initialDelay: .milliseconds(200))))
+        do {
+            try await probe.send("PING")
+            await probe.close()
+        } catch {
+            Self.fail("cannot reach Redis at \(endpoint): \(error)")
+            throw ExitCode.failure
+        }
+
+        let service = WorkerService(configuration: configuration, logger: logger)
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(graceSeconds)
+        do {
+            try await ServiceGroup(configuration: groupConfiguration).run()
+        } catch {
+            Self.fail("stopped on an error: \(error)")
+            throw ExitCode.failure
+        }
+    }
+
+    private static func fail(_ message: String) {
+        FileHandle.standardError.write(Data("gplr-worker: \(message)\n".utf8))
     }
 }

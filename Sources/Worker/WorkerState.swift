@@ -1,0 +1,100 @@
+import Shared
+import Synchronization
+
+/// The mutable state of a running worker, shared by its loops: the jobs it holds, its counters, the stop
+/// request, and the free job slots (with a waiter the dispatcher parks on while every slot is busy).
+final class WorkerState: Sendable {
+    private struct State {
+        var held: [String: HeldJob] = [:]
+        var running = 0
+        var done = 0
+        var failed = 0
+        var stopping = false
+        var slotWaiter: CheckedContinuation<Void, Never>?
+    }
+
+    /// A job the worker holds the lease of.
+    struct HeldJob: Sendable {
+        var job: LeasedJob
+        /// `extendLease` said another worker took it.
+        var leaseLost = false
+    }
+
+    let concurrency: Int
+    private let state = Mutex(State())
+
+    init(concurrency: Int) {
+        self.concurrency = concurrency
+    }
+
+    // MARK: Stop
+
+    var isStopping: Bool { state.withLock { $0.stopping } }
+
+    /// Asks the dispatcher to take no new jobs (graceful shutdown).
+    func requestStop() { state.withLock { $0.stopping = true } }
+
+    // MARK: Slots
+
+    var freeSlots: Int { state.withLock { concurrency - $0.running } }
+
+    /// Returns once a slot is free, or the task is cancelled.
+    func waitForFreeSlot() async {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let resumeNow = state.withLock { state -> Bool in
+                    if state.running < concurrency || Task.isCancelled { return true }
+                    state.slotWaiter = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            let waiter = state.withLock { state in
+                defer { state.slotWaiter = nil }
+                return state.slotWaiter
+            }
+            waiter?.resume()
+        }
+    }
+
+    /// A job takes a slot.
+    func jobStarted() { state.withLock { $0.running += 1 } }
+
+    /// A job gave its slot back.
+    func jobEnded() {
+        let waiter = state.withLock { state in
+            state.running -= 1
+            defer { state.slotWaiter = nil }
+            return state.slotWaiter
+        }
+        waiter?.resume()
+    }
+
+    // MARK: Held jobs
+
+    func hold(_ jobs: [LeasedJob]) {
+        state.withLock { state in for job in jobs { state.held[job.entryID] = HeldJob(job: job) } }
+    }
+
+    /// Forgets a job (done, failed or abandoned); returns whether its lease had been lost.
+    @discardableResult
+    func release(_ job: LeasedJob) -> Bool {
+        state.withLock { $0.held.removeValue(forKey: job.entryID)?.leaseLost ?? false }
+    }
+
+    /// The held jobs whose lease is still ours.
+    var jobsToExtend: [LeasedJob] { state.withLock { $0.held.values.filter { !$0.leaseLost }.map(\.job) } }
+
+    func markLeaseLost(_ job: LeasedJob) { state.withLock { $0.held[job.entryID]?.leaseLost = true } }
+
+    // MARK: Counters
+
+    func countDone() { state.withLock { $0.done += 1 } }
+    func countFailed() { state.withLock { $0.failed += 1 } }
+
+    /// Held job ids (sorted) and the done/failed counters, for the heartbeat.
+    var snapshot: (jobs: [String], done: Int, failed: Int) {
+        state.withLock { state in (state.held.values.map(\.job.id).sorted(), state.done, state.failed) }
+    }
+}

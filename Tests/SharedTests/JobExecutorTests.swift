@@ -1,0 +1,132 @@
+import Foundation
+import GPLRTestSupport
+import Testing
+@testable import Shared
+
+/// The job executors give what the local algorithms give, and refuse bad payloads with non-retriable errors.
+@Suite struct JobExecutorTests {
+    let fixture: JobFixture
+    let directory: TemporaryDirectory
+    let labelsPath: String
+
+    init() throws {
+        fixture = try JobFixture()
+        directory = try TemporaryDirectory(prefix: "gplr-executor")
+        labelsPath = directory.file("truth.jsonl")
+        try fixture.writeLabelsFile(to: labelsPath)
+    }
+
+    @Test func labelJobAnswersAsTheTruthLabelerDoesLocally() async throws {
+        defer { directory.remove() }
+        let users = [0, 3, 17, 42, 99, 250, 299]
+        let job = fixture.labelJob(users: users, labelsPath: labelsPath, drop: 0.3, add: 0.2, seed: 11)
+        let executor = LabelJobExecutor()
+        let result = try await executor.execute(job, graph: fixture.graph)
+
+        let local = TruthLabeler(
+            truthByUserID: fixture.truth, graph: fixture.graph, personaCount: fixture.personas.count,
+            dropProbability: 0.3, addProbability: 0.2, seed: 11)
+        let expected = try await local.label(users: users, in: fixture.graph)
+        #expect(result.batch == expected)
+        #expect(result.labeled.map(\.user) == users)
+        // A second job hits the caches and still answers the same.
+        #expect(try await executor.execute(job, graph: fixture.graph) == result)
+    }
+
+    @Test func labelJobWithAMissingLabelsFileIsARetriableJobError() async throws {
+        defer { directory.remove() }
+        let job = fixture.labelJob(users: [1], labelsPath: directory.file("nope.jsonl"))
+        let error = await #expect(throws: JobExecutionError.self) {
+            try await LabelJobExecutor().execute(job, graph: fixture.graph)
+        }
+        #expect(error?.code == .labelsFile)
+        #expect(error?.isRetriable == true)
+        #expect(error?.description.contains("nope.jsonl") == true)
+    }
+
+    @Test func labelJobWithAMalformedLabelsFileIsNotRetriable() async throws {
+        defer { directory.remove() }
+        let path = directory.file("bad.jsonl")
+        let text = "{\"user\":\"u0\",\"personas\":[\"Persona 0\"]}\nnot json\n"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        let error = await #expect(throws: JobExecutionError.self) {
+            try await LabelJobExecutor().execute(fixture.labelJob(users: [0], labelsPath: path), graph: fixture.graph)
+        }
+        #expect(error?.code == .labelsFile)
+        #expect(error?.isRetriable == false)
+    }
+
+    @Test func labelJobRefusesABadVersionAndAnOutOfRangeUser() async throws {
+        defer { directory.remove() }
+        var job = fixture.labelJob(users: [0], labelsPath: labelsPath)
+        job.version = LabelJob.currentVersion + 1
+        let versionError = await #expect(throws: JobExecutionError.self) {
+            try await LabelJobExecutor().execute(job, graph: fixture.graph)
+        }
+        #expect(versionError?.code == .unsupportedVersion)
+        #expect(versionError?.isRetriable == false)
+
+        let outOfRange = fixture.labelJob(users: [0, fixture.graph.userCount], labelsPath: labelsPath)
+        let rangeError = await #expect(throws: JobExecutionError.self) {
+            try await LabelJobExecutor().execute(outOfRange, graph: fixture.graph)
+        }
+        #expect(rangeError?.code == .outOfRange)
+        #expect(rangeError?.isRetriable == false)
+        #expect(rangeError?.message.contains("\(fixture.graph.userCount)") == true)
+    }
+
+    @Test func exactAffinityShardEqualsTheLocalComputation() throws {
+        defer { directory.remove() }
+        let shard = [1, 4, 5]
+        let job = fixture.affinityJob(personas: shard, prototypesKey: "gplr:p", walkLength: 2, beta: 0.5)
+        let bytes = try AffinityJobExecutor(threadCount: 1).execute(job, graph: fixture.graph,
+                                                                    prototypes: fixture.prototypes)
+        let decoded = try AffinityShardCodec.decode(bytes)
+        let labels = try LabelMatrix(labels: fixture.prototypes.labels(), userCount: fixture.graph.userCount, beta: 0.5)
+        let local = try ExactAffinity(walkLength: 2).compute(graph: fixture.graph, labels: labels, personas: shard)
+        #expect(decoded == local)
+        #expect(decoded.values.contains { $0 > 0 })
+    }
+
+    @Test func revAffShardIsWithinEpsilonOfExact() throws {
+        defer { directory.remove() }
+        let shard = [0, 2, 3]
+        let epsilon = 1e-3
+        let job = fixture.affinityJob(personas: shard, prototypesKey: "gplr:p", walkLength: 2, epsilon: epsilon)
+        let approximate = try AffinityShardCodec.decode(
+            AffinityJobExecutor().execute(job, graph: fixture.graph, prototypes: fixture.prototypes))
+        let labels = try LabelMatrix(labels: fixture.prototypes.labels(), userCount: fixture.graph.userCount, beta: 0.5)
+        let exact = try ExactAffinity(walkLength: 2).compute(graph: fixture.graph, labels: labels, personas: shard)
+        #expect(approximate.personas == shard)
+        #expect(approximate.values.count == exact.values.count)
+        let worst = zip(approximate.values, exact.values).map { abs($0 - $1) }.max() ?? 0
+        #expect(worst <= epsilon + 1e-12)
+    }
+
+    @Test func affinityJobRefusesBadPayloads() throws {
+        defer { directory.remove() }
+        let executor = AffinityJobExecutor()
+        func refusal(_ job: AffinityJob, prototypes: PrototypeSet? = nil) -> JobExecutionError? {
+            #expect(throws: JobExecutionError.self) {
+                try executor.execute(job, graph: fixture.graph, prototypes: prototypes ?? fixture.prototypes)
+            }
+        }
+        var job = fixture.affinityJob(personas: [0], prototypesKey: "gplr:p")
+        job.version = 99
+        #expect(refusal(job)?.code == .unsupportedVersion)
+
+        #expect(refusal(fixture.affinityJob(personas: [fixture.personas.count], prototypesKey: "gplr:p"))?.code
+            == .outOfRange)
+        #expect(refusal(fixture.affinityJob(personas: [1, 1], prototypesKey: "gplr:p"))?.code == .invalidPayload)
+        #expect(refusal(fixture.affinityJob(personas: [0], prototypesKey: "gplr:p", walkLength: 0))?.code
+            == .invalidPayload)
+        #expect(refusal(fixture.affinityJob(personas: [0], prototypesKey: "gplr:p", epsilon: -1))?.code
+            == .invalidPayload)
+
+        var badPrototypes = fixture.prototypes
+        badPrototypes.users[0] = fixture.graph.userCount + 5
+        let error = refusal(fixture.affinityJob(personas: [0], prototypesKey: "gplr:p"), prototypes: badPrototypes)
+        #expect(error?.code == .outOfRange)
+        #expect(error?.isRetriable == false)
+    }
+}

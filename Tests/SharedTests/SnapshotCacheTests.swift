@@ -1,0 +1,104 @@
+import Foundation
+import GPLRTestSupport
+import Logging
+import Testing
+@testable import Shared
+
+/// The worker's snapshot cache against a real redis-server: memory → disk → Redis, one download per hash.
+@Suite struct SnapshotCacheTests {
+    let logger = Logger(label: "test.snapshot-cache", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    private func withPublished<T>(
+        chunkSize: Int = 4 << 20, _ body: (SnapshotStore, JobFixture, TemporaryDirectory) async throws -> T
+    ) async throws -> T {
+        let fixture = try JobFixture()
+        return try await withRedisServer { server in
+            let store = SnapshotStore(client: try RedisClient(url: server.url), chunkSize: chunkSize)
+            try await store.publish(fixture.snapshotBytes, hash: fixture.hash)
+            let directory = try TemporaryDirectory(prefix: "gplr-snapcache")
+            defer { directory.remove() }
+            return try await body(store, fixture, directory)
+        }
+    }
+
+    @Test func downloadsOnceThenHitsMemory() async throws {
+        try await withPublished { store, fixture, directory in
+            let cache = SnapshotCache(store: store, directory: directory.path, logger: logger)
+            // Concurrent first requests share one download.
+            let graphs = try await withThrowingTaskGroup(of: PurchaseGraph.self) { group in
+                for _ in 0 ..< 4 { group.addTask { try await cache.graph(for: fixture.hash) } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(graphs.count == 4)
+            #expect(graphs.allSatisfy { $0 == fixture.graph })
+            #expect(await cache.statistics.downloads == 1)
+            let again = try await cache.graph(for: fixture.hash)
+            #expect(again == fixture.graph)
+            let statistics = await cache.statistics
+            #expect(statistics.downloads == 1)
+            #expect(statistics.memoryHits >= 1)
+            #expect(statistics.diskHits == 0)
+            let path = try #require(cache.filePath(for: fixture.hash))
+            #expect(try Snapshot.read(from: path).info.hash == fixture.hash)
+        }
+    }
+
+    @Test func aNewCacheInstanceHitsTheDisk() async throws {
+        try await withPublished { store, fixture, directory in
+            _ = try await SnapshotCache(store: store, directory: directory.path, logger: logger)
+                .graph(for: fixture.hash)
+            let second = SnapshotCache(store: store, directory: directory.path, logger: logger)
+            #expect(try await second.graph(for: fixture.hash) == fixture.graph)
+            let statistics = await second.statistics
+            #expect(statistics.diskHits == 1)
+            #expect(statistics.downloads == 0)
+        }
+    }
+
+    @Test func aCorruptCachedFileIsDeletedAndDownloadedAgain() async throws {
+        try await withPublished { store, fixture, directory in
+            let first = SnapshotCache(store: store, directory: directory.path, logger: logger)
+            _ = try await first.graph(for: fixture.hash)
+            let path = try #require(first.filePath(for: fixture.hash))
+            var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+            bytes[bytes.count / 2] ^= 0x5A
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+
+            let second = SnapshotCache(store: store, directory: directory.path, logger: logger)
+            #expect(try await second.graph(for: fixture.hash) == fixture.graph)
+            let statistics = await second.statistics
+            #expect(statistics.corruptFiles == 1)
+            #expect(statistics.downloads == 1)
+            #expect(statistics.diskHits == 0)
+            #expect(try Snapshot.read(from: path).info.hash == fixture.hash)  // rewritten intact
+        }
+    }
+
+    @Test func aCorruptChunkInRedisIsAnErrorNamingTheSnapshot() async throws {
+        try await withPublished(chunkSize: 1024) { store, fixture, directory in
+            let key = store.keys.snapshotChunk(hash: fixture.hash.hex, index: 1)
+            var chunk = try #require(try await store.client.send("GET", RedisArgument(key)).bytes)
+            chunk[chunk.count / 2] ^= 0x5A
+            try await store.client.send("SET", RedisArgument(key), RedisArgument(chunk))
+
+            let cache = SnapshotCache(store: store, directory: directory.path, logger: logger)
+            let error = await #expect(throws: SnapshotStoreError.self) { try await cache.graph(for: fixture.hash) }
+            #expect(error?.hash == fixture.hash)
+            #expect(error?.description.contains(String(fixture.hash.hex.prefix(16))) == true)
+            #expect(await cache.statistics.downloads == 0)
+            // Nothing corrupt was written to the disk cache.
+            #expect(!FileManager.default.fileExists(atPath: try #require(cache.filePath(for: fixture.hash))))
+        }
+    }
+
+    @Test func anUnpublishedSnapshotIsAnError() async throws {
+        try await withPublished { store, fixture, directory in
+            let other = try #require(ContentHash(hex: String(repeating: "ab", count: 32)))
+            let cache = SnapshotCache(store: store, directory: directory.path, logger: logger)
+            let error = await #expect(throws: SnapshotStoreError.self) { try await cache.graph(for: other) }
+            #expect(error?.hash == other)
+            // A failed load is not remembered: the real snapshot still loads.
+            #expect(try await cache.graph(for: fixture.hash) == fixture.graph)
+        }
+    }
+}
