@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import Shared
+
+/// `gplr bench queue`: no-op jobs per second through the Redis job protocol (enqueue, XREADGROUP, store result,
+/// XACK) for 1 and 2 consumers — the queue's own overhead, without any job work. Each consumer takes a batch
+/// per XREADGROUP and completes it in one pipelined round trip.
+struct BenchQueueCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "queue", abstract: "No-op jobs per second through Redis for 1 and 2 consumers.")
+
+    @Option(help: "Redis URL (default: start a redis-server in a temp dir).")
+    var redis: String?
+
+    @Option(help: "Jobs per measurement.")
+    var jobs: Int = 20_000
+
+    @Option(help: "Consumer counts to measure, comma-separated.")
+    var consumers: String = "1,2"
+
+    @Option(help: "Jobs taken per XREADGROUP.")
+    var batch: Int = 64
+
+    func run() async throws {
+        let counts = consumers.split(separator: ",").compactMap { Int($0) }.filter { $0 > 0 }
+        let server = redis == nil ? try LocalRedisServer() : nil
+        let url = redis ?? server!.url
+        if let server { _ = try await server.waitUntilReady() }
+        print("queue: \(Console.count(jobs)) no-op jobs per row, dequeue batch \(batch), Redis \(redis == nil ? "local (loopback)" : "given")")
+        print("consumers   jobs/s    wall (s)")
+        for count in counts {
+            let (rate, seconds) = try await measure(url: url, consumers: count)
+            print(String(format: "%9d   %7.0f   %7.2f", count, rate, seconds))
+        }
+        await server?.stop()
+    }
+
+    private func measure(url: String, consumers: Int) async throws -> (rate: Double, seconds: Double) {
+        let runID = "bench-\(UUID().uuidString.prefix(8))"
+        let kind = JobKind(rawValue: "bench-noop")
+        let producer = JobQueue(client: try RedisClient(url: url))
+        for start in stride(from: 0, to: jobs, by: 1000) {
+            let envelopes = (start ..< min(jobs, start + 1000)).map {
+                JobEnvelope(id: "j\($0)", runID: runID, kind: kind, payload: Data())
+            }
+            try await producer.enqueue(envelopes)
+        }
+        let timer = Stopwatch()
+        let done = try await withThrowingTaskGroup(of: Int.self) { group in
+            for index in 0 ..< consumers {
+                group.addTask {
+                    let queue = JobQueue(client: try RedisClient(url: url))
+                    var completed = 0
+                    while true {
+                        let taken = try await queue.dequeue(
+                            consumer: "bench-\(index)", kinds: [kind], count: batch, block: .milliseconds(200))
+                        if taken.isEmpty { return completed }
+                        try await queue.complete(taken.map { (job: $0, result: Data()) })
+                        completed += taken.count
+                    }
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        let seconds = timer.seconds - 0.2  // the last, empty blocking read
+        guard done == jobs else { throw ValidationErrorMessage("only \(done) of \(jobs) jobs completed") }
+        return (Double(jobs) / seconds, seconds)
+    }
+}
