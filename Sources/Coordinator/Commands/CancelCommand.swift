@@ -22,7 +22,7 @@ struct CancelCommand: AsyncParsableCommand {
         let client = try redis.client()
         let store = RunRecordStore(client: client, keys: redis.keys)
         guard let previous = try await store.cancel(run: run) else {
-            throw ValidationError("no run \(run) (see `gplr runs`)")
+            throw RunRecordError(.notFound, "no such run (see `gplr runs`)", run: run)
         }
         let dropped = try await QueuePurge(queue: JobQueue(client: client, keys: redis.keys)).purge(run: run)
         print("cancelled run \(run) (was \(previous.rawValue)); dropped \(dropped) queued job\(dropped == 1 ? "" : "s")")

@@ -41,7 +41,7 @@ struct RetryCommand: AsyncParsableCommand {
         } else if let persona {
             let record = try await RunRecordStore(client: client, keys: redis.keys).require(run: run)
             guard let index = try PersonaSet(record.personas).index(ofName: persona) else {
-                throw ValidationError("run \(run) has no persona called '\(persona)'")
+                throw DistributedRunError(.invalidInput, "has no persona called '\(persona)'", run: run)
             }
             chosen = letters.filter { letter in
                 guard letter.kind == .affinity, let envelope = letter.envelope,
