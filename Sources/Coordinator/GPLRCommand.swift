@@ -8,10 +8,12 @@ struct GPLRCommand: AsyncParsableCommand {
         abstract: "Tag customers with human-readable personas: LLM-labeled prototypes + random-walk affinities.",
         discussion: """
             Typical flow: `gplr generate` (or real data) → `gplr ingest` → `gplr run --local` → `gplr eval`.
-            `gplr quickstart` does all of it on a synthetic dataset.
+            `gplr quickstart` does all of it on a synthetic dataset. Distributed: `gplr run --redis URL` with \
+            `gplr-worker`s, watched with `gplr status`; `gplr retry`, `gplr cancel`, `gplr runs`.
             """,
         subcommands: [
             QuickstartCommand.self, GenerateCommand.self, IngestCommand.self, SnapshotCommand.self, RunCommand.self,
-            EvalCommand.self, BenchCommand.self,
+            StatusCommand.self, RunsCommand.self, RetryCommand.self, CancelCommand.self, EvalCommand.self,
+            BenchCommand.self,
         ])
 }

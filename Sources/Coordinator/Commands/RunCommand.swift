@@ -1,7 +1,8 @@
 import ArgumentParser
+import Foundation
 import Shared
 
-/// `gplr run`: Algorithm 1 end to end.
+/// `gplr run`: Algorithm 1 end to end, in this process (`--local`) or through Redis and workers (`--redis`).
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
@@ -10,39 +11,133 @@ struct RunCommand: AsyncParsableCommand {
             --local runs everything in this process with a labeler that answers from a labels file (JSON Lines \
             {"user": ..., "personas": [...]}, e.g. a synthetic dataset's truth.jsonl), optionally with the noise \
             of a real LLM. Writes phi.jsonl, phi.csv, prototypes.jsonl, psi.npy, psi-index.json and report.json.
+
+            --redis URL runs the same algorithm as `label` and `affinity` jobs executed by `gplr-worker`s: the \
+            snapshot is published to Redis, the run's state is kept there (see `gplr status`, `gplr runs`), and \
+            a stopped coordinator continues with `--resume RUN`. The labels file is read by the WORKERS: its path \
+            is made absolute and must be readable at that path on every worker host. For the same seed and labels \
+            the result equals --local's.
             """)
 
     @Flag(help: "Run in this process (no Redis, no workers).")
     var local = false
 
-    @Option(help: "The graph snapshot (.gplrsnap) from `gplr ingest`.")
-    var snapshot: String
+    @Option(help: ArgumentHelp("Run through Redis and workers (default URL: $GPLR_REDIS_URL with --resume).",
+                               valueName: "url"))
+    var redis: String?
+
+    @Option(help: "Key prefix in Redis (as for the workers).")
+    var prefix: String = "gplr"
+
+    @Option(help: "Id of a new distributed run (letters, digits, . _ -; default: generated).")
+    var runID: String?
+
+    @Option(help: ArgumentHelp("Continue the distributed run RUN from its last checkpoint.", valueName: "run"))
+    var resume: String?
+
+    @Option(help: "The graph snapshot (.gplrsnap) from `gplr ingest` (with --resume: optional local copy).")
+    var snapshot: String?
 
     @Option(help: "The persona set (JSON array of {name, description}).")
-    var personas: String
+    var personas: String?
 
-    @Option(help: "Labels file the local labeler answers from (JSON Lines).")
-    var labels: String
+    @Option(help: "Labels file the labeler answers from (JSON Lines).")
+    var labels: String?
 
-    @Option(name: .shortAndLong, help: "Output directory.")
-    var out: String
+    @Option(name: .shortAndLong, help: "Output directory (with --resume: default the run's).")
+    var out: String?
+
+    @Option(help: "Users per label job (--redis).")
+    var labelBatchSize: Int = 100
+
+    @Option(help: "Personas per affinity job (--redis).")
+    var personasPerShard: Int = 5
+
+    @Option(help: "Give up when one step's jobs are not all done within this many seconds (--redis; default none).")
+    var timeout: Double?
+
+    @Option(help: .hidden)
+    var pollMilliseconds: Int = 200
 
     @OptionGroup var options: RunOptions
     @OptionGroup var noise: LabelerNoiseOptions
 
     func validate() throws {
-        guard local else {
-            throw ValidationError("only --local runs exist so far; the distributed runtime (--redis) is not built yet")
+        guard local != (redis != nil) else {
+            throw ValidationError("choose --local (everything in this process) or --redis URL (distributed, with workers)")
         }
+        if local || resume == nil {
+            guard snapshot != nil, personas != nil, labels != nil, out != nil else {
+                throw ValidationError("give --snapshot, --personas, --labels and --out")
+            }
+        }
+        if local {
+            guard resume == nil, runID == nil else { throw ValidationError("--resume and --run-id need --redis") }
+            return
+        }
+        if resume != nil {
+            guard personas == nil, labels == nil, runID == nil else {
+                throw ValidationError("--resume takes the persona set, labeler and parameters from the run record; "
+                    + "drop --personas, --labels and --run-id")
+            }
+        }
+        if let runID, !RunRecord.isValidID(runID) {
+            throw ValidationError("--run-id may hold only letters, digits, '.', '_' and '-' (at most 100)")
+        }
+        guard labelBatchSize >= 1, personasPerShard >= 1 else {
+            throw ValidationError("--label-batch-size and --personas-per-shard must be at least 1")
+        }
+        if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be positive") }
+        guard pollMilliseconds >= 1 else { throw ValidationError("--poll-milliseconds must be at least 1") }
     }
 
     func run() async throws {
-        let result = try await LocalRun(
-            snapshotPath: snapshot, personasPath: personas, labelsPath: labels, outputDirectory: out,
-            parameters: options.parameters, noise: noise.noise, threads: options.threads
-        ).execute()
+        let result: LocalRun.Result
+        if let redis {
+            result = try await distributed(url: redis)
+        } else {
+            result = try await LocalRun(
+                snapshotPath: snapshot ?? "", personasPath: personas ?? "", labelsPath: labels ?? "",
+                outputDirectory: out ?? "", parameters: options.parameters, noise: noise.noise,
+                threads: options.threads
+            ).execute()
+        }
         RunSummary.print(result)
         print("")
         print("wrote \(result.files.joined(separator: ", "))")
+    }
+
+    private func distributed(url: String) async throws -> LocalRun.Result {
+        var run = DistributedRun(client: try RedisClient(url: url), keys: RedisKeys(prefix: prefix))
+        run.pollInterval = .milliseconds(pollMilliseconds)
+        run.timeout = timeout.map { .milliseconds(Int64($0 * 1000)) }
+        run.threads = options.threads
+        run.log = { Console.status($0) }
+        if let resume {
+            Console.status("run \(resume): parameters, personas and labeler come from the run record")
+            return try await run.resume(runID: resume, snapshotPath: snapshot, outputDirectory: out)
+        }
+        let id = runID ?? Self.generatedRunID()
+        Console.status("run \(id): if this coordinator stops, continue with `gplr run --redis URL --resume \(id)`")
+        let labelsPath = DistributedRun.absolute(labels ?? "")
+        guard FileManager.default.isReadableFile(atPath: labelsPath) else {
+            throw ValidationError("cannot read the labels file \(labelsPath) (workers read it at this same path)")
+        }
+        return try await run.start(DistributedRun.NewRun(
+            runID: id, snapshotPath: snapshot ?? "", personasPath: personas ?? "",
+            labeler: .labelsFile(
+                path: labelsPath, dropProbability: noise.noiseDrop, addProbability: noise.noiseAdd,
+                seed: noise.noiseSeed),
+            parameters: options.parameters, labelBatchSize: labelBatchSize, personasPerShard: personasPerShard,
+            outputDirectory: out ?? ""))
+    }
+
+    /// `r-<UTC yyyyMMdd-HHmmss>-<4 hex>`: sortable by time, unique enough for concurrent starts.
+    static func generatedRunID() -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        return "r-\(formatter.string(from: Date()))-\(String(UInt16.random(in: .min ... .max), radix: 16))"
     }
 }

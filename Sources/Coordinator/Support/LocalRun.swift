@@ -35,19 +35,23 @@ struct LocalRun {
             snapshotHash: info.hash.hex, threadCount: threads)
         let verbose = verbose
         let outcome = try await runner.run(observe: { event in
-            guard verbose else { return }
-            switch event {
-            case .sampled(let t, let of, let sampled):
-                Console.status("iteration \(t)/\(of): sampled \(Console.count(sampled)) users")
-            case .labeled(_, let labeled, let unrepresentable, let failed):
-                Console.status("  labeled \(Console.count(labeled)) (\(unrepresentable) unrepresentable, \(failed) failed)")
-            case .affinityComputed(_, let prototypes, let seconds):
-                Console.status("  affinity from \(Console.count(prototypes)) prototypes in \(Console.seconds(seconds))")
-            case .assigned(let unreachable):
-                Console.status("assigned personas (\(Console.count(unreachable)) users unreachable)")
-            }
+            if verbose { Self.describe(event, log: Console.status) }
         })
         let files = try RunOutputWriter(directory: outputDirectory).write(outcome, graph: graph, personas: personas)
         return Result(outcome: outcome, graph: graph, personas: personas, labels: labels, files: files)
+    }
+
+    /// One progress line per run event (shared with the distributed run).
+    static func describe(_ event: RunEvent, log: (String) -> Void) {
+        switch event {
+        case .sampled(let t, let of, let sampled):
+            log("iteration \(t)/\(of): sampled \(Console.count(sampled)) users")
+        case .labeled(_, let labeled, let unrepresentable, let failed):
+            log("  labeled \(Console.count(labeled)) (\(unrepresentable) unrepresentable, \(failed) failed)")
+        case .affinityComputed(_, let prototypes, let seconds):
+            log("  affinity from \(Console.count(prototypes)) prototypes in \(Console.seconds(seconds))")
+        case .assigned(let unreachable):
+            log("assigned personas (\(Console.count(unreachable)) users unreachable)")
+        }
     }
 }

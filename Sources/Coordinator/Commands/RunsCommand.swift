@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import Shared
+
+/// `gplr runs`: the runs known to a Redis.
+struct RunsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "runs", abstract: "List the distributed runs with their phase, iteration and creation time.")
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    @OptionGroup var redis: RedisOptions
+
+    struct Row: Codable {
+        var id: String
+        var phase: String?
+        var iteration: Int?
+        var completedIterations: Int?
+        var iterations: Int?
+        var createdAt: Int64?
+        var updatedAt: Int64?
+    }
+
+    func run() async throws {
+        let store = RunRecordStore(client: try redis.client(), keys: redis.keys)
+        var rows: [Row] = []
+        for id in try await store.runIDs() {
+            let record = try? await store.load(run: id)
+            rows.append(Row(
+                id: id, phase: record?.phase.rawValue, iteration: record?.iteration,
+                completedIterations: record?.completedIterations, iterations: record?.parameters.iterations,
+                createdAt: record?.createdAt, updatedAt: record?.updatedAt))
+        }
+        rows.sort { ($0.createdAt ?? 0, $0.id) < ($1.createdAt ?? 0, $1.id) }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+            print(String(decoding: try encoder.encode(rows), as: UTF8.self))
+            return
+        }
+        if rows.isEmpty { print("no runs") }
+        for row in rows {
+            let iteration = row.iterations.map { "iteration \(row.iteration ?? 0)/\($0)" } ?? ""
+            let created = row.createdAt.map { "created \(RunStatusReport.date($0))" } ?? "no record"
+            print([row.id, row.phase ?? "-", iteration, created].filter { !$0.isEmpty }.joined(separator: "  "))
+        }
+    }
+}

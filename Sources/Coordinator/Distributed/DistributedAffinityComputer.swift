@@ -1,0 +1,91 @@
+import Foundation
+import Shared
+
+/// The `AffinityCompute` step of Algorithm 1 as `affinity` jobs: the iteration's prototypes are stored once
+/// under `<run>:prototypes:<t>-<p>` (a ``PrototypeSet`` in JSON), the personas are split into shards of
+/// `personasPerShard` columns, one job per shard (``RunJobID/affinity(iteration:firstPersona:count:prototypesHash:)``),
+/// and the shards' Ψ columns are assembled into one matrix.
+struct DistributedAffinityComputer: AffinityComputer {
+    let queue: JobQueue
+    let records: RunRecordStore
+    let waiter: JobWaiter
+    let tracker: IterationTracker
+    let runID: String
+    let snapshotHash: String
+    let parameters: RunParameters
+    let personasPerShard: Int
+
+    func affinity(graph: PurchaseGraph, labels: LabelMatrix) async throws -> AffinityMatrix {
+        let iteration = tracker.iteration
+        try await records.update(run: runID, [(.step, "affinity")])
+        let prototypes = try Self.prototypes(of: labels, run: runID)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let prototypesJSON = try encoder.encode(prototypes)
+        let hash = RunJobID.shortHash(Array(prototypesJSON))
+        let prototypesKey = queue.keys.run(runID).base + ":prototypes:\(iteration)-\(hash)"
+
+        var jobs: [JobEnvelope] = []
+        var shardOfJob: [String: [Int]] = [:]
+        for first in stride(from: 0, to: labels.personaCount, by: personasPerShard) {
+            let shard = Array(first ..< min(first + personasPerShard, labels.personaCount))
+            let id = RunJobID.affinity(iteration: iteration, firstPersona: first, count: shard.count, prototypesHash: hash)
+            let job = AffinityJob(
+                snapshot: snapshotHash, personaCount: labels.personaCount, personas: shard, prototypesKey: prototypesKey,
+                walkLength: parameters.walkLength, beta: parameters.beta, epsilon: parameters.epsilon)
+            jobs.append(JobEnvelope(id: id, runID: runID, kind: .affinity, payload: try encoder.encode(job)))
+            shardOfJob[id] = shard
+        }
+        let done = Set(try await waiter.presentResults(among: Set(shardOfJob.keys)))
+        let missing = jobs.filter { !done.contains($0.id) }
+        if !missing.isEmpty {
+            // The prototypes first: a worker may take a job the moment it is enqueued.
+            _ = try await queue.client.send("SET", RedisArgument(prototypesKey), RedisArgument(prototypesJSON))
+                .throwingServerError(context: "SET prototypes")
+        }
+        let added = try await queue.enqueue(missing)
+        waiter.log("  enqueued \(added) affinity jobs (\(done.count) already done) over \(labels.personaCount) personas")
+
+        var shards: [AffinityMatrix] = []
+        try await waiter.wait(for: jobs.map(\.id), step: "affinity jobs of iteration \(iteration)", fetchBatch: 1) {
+            id, data in
+            let shard: AffinityMatrix
+            do {
+                shard = try AffinityShardCodec.decode(Array(data))
+            } catch {
+                throw DistributedRunError(.badResult, "result of job \(id) is not an affinity shard", run: runID,
+                                          underlying: error)
+            }
+            guard shard.personas == shardOfJob[id], shard.userCount == graph.userCount,
+                  shard.personaCount == labels.personaCount
+            else {
+                throw DistributedRunError(
+                    .badResult,
+                    "result of job \(id) holds personas \(shard.personas) of \(shard.personaCount) for "
+                        + "\(shard.userCount) users; expected \(shardOfJob[id] ?? []) of \(labels.personaCount) for "
+                        + "\(graph.userCount) users",
+                    run: runID)
+            }
+            shards.append(shard)
+        }
+        // Every shard has its result: the prototypes are not needed any more (a late duplicate delivery of a
+        // finished job fails to read them, and a failure of a job that has a result is ignored).
+        _ = try await queue.client.send("DEL", RedisArgument(prototypesKey))
+        return try AffinityMatrix.assembled(from: shards)
+    }
+
+    /// The prototype set behind a label matrix: each non-zero row's personas. "Unrepresentable" prototypes have
+    /// no row, but they contribute nothing to L (nor to Q̂), so the set rebuilds exactly this L; checked.
+    static func prototypes(of labels: LabelMatrix, run: String) throws -> PrototypeSet {
+        var prototypes = PrototypeLabels(personaCount: labels.personaCount)
+        for index in 0 ..< labels.rowCount {
+            try prototypes.setPersonas(labels.row(at: index).map(\.persona), forUser: labels.rowUsers[index])
+        }
+        let rebuilt = try LabelMatrix(labels: prototypes, userCount: labels.userCount, beta: labels.beta)
+        guard rebuilt == labels else {
+            throw DistributedRunError(
+                .invalidInput, "the label matrix cannot be rebuilt from its prototypes (internal error)", run: run)
+        }
+        return PrototypeSet(prototypes)
+    }
+}

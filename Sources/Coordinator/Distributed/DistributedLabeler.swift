@@ -1,0 +1,58 @@
+import Foundation
+import Shared
+
+/// The `LLMAnswer` step of Algorithm 1 as `label` jobs: the sample is split into batches of `batchSize` users
+/// (in sample order), each batch becomes a job with a deterministic id (``RunJobID/label(iteration:users:)``),
+/// jobs whose result already exists are not enqueued again, and the answers are merged once all have arrived.
+struct DistributedLabeler: PersonaLabeler {
+    let queue: JobQueue
+    let records: RunRecordStore
+    let waiter: JobWaiter
+    let tracker: IterationTracker
+    let runID: String
+    let snapshotHash: String
+    let personas: [Persona]
+    let spec: LabelerSpec
+    let batchSize: Int
+
+    func label(users: [Int], in graph: PurchaseGraph) async throws -> LabelingBatch {
+        let iteration = tracker.iteration
+        try await records.update(run: runID, [(.iteration, RedisArgument(iteration)), (.step, "labeling")])
+        let batches = users.chunked(batchSize)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var jobs: [JobEnvelope] = []
+        var usersOfJob: [String: [Int]] = [:]
+        for batch in batches {
+            let id = RunJobID.label(iteration: iteration, users: batch)
+            let payload = try encoder.encode(
+                LabelJob(snapshot: snapshotHash, users: batch, personas: personas, labeler: spec))
+            jobs.append(JobEnvelope(id: id, runID: runID, kind: .label, payload: payload))
+            usersOfJob[id] = batch
+        }
+        let done = Set(try await waiter.presentResults(among: Set(usersOfJob.keys)))
+        let added = try await queue.enqueue(jobs.filter { !done.contains($0.id) })
+        waiter.log("  enqueued \(added) label jobs (\(done.count) already done) for \(users.count) users")
+
+        var merged = LabelingBatch()
+        try await waiter.wait(for: jobs.map(\.id), step: "label jobs of iteration \(iteration)") { id, data in
+            let result: LabelJobResult
+            do {
+                result = try JSONDecoder().decode(LabelJobResult.self, from: data)
+            } catch {
+                throw DistributedRunError(.badResult, "result of job \(id) is not a label result", run: runID,
+                                          underlying: error)
+            }
+            let asked = Set(usersOfJob[id] ?? [])
+            var batch = result.batch
+            batch.labels = batch.labels.filter { asked.contains($0.key) }
+            batch.failures = batch.failures.filter { asked.contains($0.key) }
+            for user in asked where batch.labels[user] == nil && batch.failures[user] == nil {
+                batch.failures[user] = "no answer for this user in the result of job \(id)"
+                batch.counters["missing-from-job-result", default: 0] += 1
+            }
+            merged.merge(batch)
+        }
+        return merged
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import Shared
+
+/// One GPLR run driven through Redis: the coordinator side of the distributed runtime (DESIGN §2).
+///
+/// ``start(_:)`` publishes the snapshot, creates the run record and runs Algorithm 1 with a
+/// ``DistributedLabeler`` and a ``DistributedAffinityComputer``; ``resume(runID:snapshotPath:outputDirectory:)``
+/// continues a run from the checkpoint in its record. After every iteration the checkpoint is stored in the
+/// record, so a killed coordinator loses at most the iteration in progress, and even that iteration's finished
+/// jobs are found again by their ids.
+struct DistributedRun: Sendable {
+    let client: RedisClient
+    let keys: RedisKeys
+    /// Time between two polls of job results.
+    var pollInterval: Duration = .milliseconds(200)
+    /// Longest wait for one step's jobs; `nil` = none.
+    var timeout: Duration?
+    /// Threads for sampling in the coordinator.
+    var threads: Int?
+    /// Progress lines (stderr in the CLI).
+    var log: @Sendable (String) -> Void = { _ in }
+    /// Called with each checkpoint before it is stored; a throw stops the run as a crash would (tests).
+    var beforeCheckpoint: @Sendable (RunCheckpoint) async throws -> Void = { _ in }
+
+    init(client: RedisClient, keys: RedisKeys) {
+        self.client = client
+        self.keys = keys
+    }
+
+    /// What a new run needs.
+    struct NewRun: Sendable {
+        var runID: String
+        var snapshotPath: String
+        var personasPath: String
+        var labeler: LabelerSpec
+        var parameters: RunParameters
+        var labelBatchSize: Int = 100
+        var personasPerShard: Int = 5
+        var outputDirectory: String
+    }
+
+    var records: RunRecordStore { RunRecordStore(client: client, keys: keys) }
+
+    /// Starts a new run and runs it to the end.
+    func start(_ new: NewRun) async throws -> LocalRun.Result {
+        guard RunRecord.isValidID(new.runID) else {
+            throw DistributedRunError(
+                .invalidInput, "run ids may hold only letters, digits, '.', '_' and '-' (at most 100)", run: new.runID)
+        }
+        let personas = try PersonaSet(contentsOf: new.personasPath)
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: new.snapshotPath)))
+        let (graph, hash) = try Snapshot.decode(bytes)
+        try await SnapshotStore(client: client, keys: keys).publish(bytes, hash: hash)
+        let record = RunRecord(
+            id: new.runID, snapshotHash: hash.hex, users: graph.userCount, parameters: new.parameters,
+            personas: personas.personas, labeler: new.labeler, labelBatchSize: new.labelBatchSize,
+            personasPerShard: new.personasPerShard, outputDirectory: Self.absolute(new.outputDirectory))
+        try await records.create(record)
+        log("run \(new.runID): snapshot \(hash.hex.prefix(16)) published; \(Console.count(graph.userCount)) users, "
+            + "\(personas.count) personas")
+        return try await execute(record: record, graph: graph, personas: personas, from: nil)
+    }
+
+    /// Continues a run from its record's last checkpoint.
+    /// - Parameters:
+    ///   - snapshotPath: a local copy of the run's snapshot (checked against the record's hash); `nil` fetches it
+    ///     from Redis.
+    ///   - outputDirectory: overrides the record's output directory.
+    func resume(runID: String, snapshotPath: String?, outputDirectory: String?) async throws -> LocalRun.Result {
+        var record = try await records.require(run: runID)
+        guard record.phase.isResumable else {
+            throw DistributedRunError(.invalidInput, "is \(record.phase.rawValue); nothing to resume", run: runID)
+        }
+        guard let hash = ContentHash(hex: record.snapshotHash) else {
+            throw DistributedRunError(.invalidInput, "record names no valid snapshot hash", run: runID)
+        }
+        let graph: PurchaseGraph
+        if let snapshotPath {
+            let (local, info) = try Snapshot.read(from: snapshotPath)
+            guard info.hash == hash else {
+                throw DistributedRunError(
+                    .invalidInput,
+                    "\(snapshotPath) is snapshot \(info.hash.hex.prefix(16)), the run used \(hash.hex.prefix(16))",
+                    run: runID)
+            }
+            graph = local
+        } else {
+            graph = try await SnapshotStore(client: client, keys: keys).fetch(hash).graph
+        }
+        let personas = try PersonaSet(record.personas)
+        if let outputDirectory {
+            record.outputDirectory = Self.absolute(outputDirectory)
+            try await records.update(run: runID, [(.outputDirectory, RedisArgument(record.outputDirectory))])
+        }
+        log("run \(runID): resuming after iteration \(record.checkpoint?.completedIterations ?? 0) of "
+            + "\(record.parameters.iterations) (was \(record.phase.rawValue))")
+        return try await execute(record: record, graph: graph, personas: personas, from: record.checkpoint)
+    }
+
+    private func execute(record: RunRecord, graph: PurchaseGraph, personas: PersonaSet, from checkpoint: RunCheckpoint?)
+        async throws -> LocalRun.Result
+    {
+        let runID = record.id
+        let records = records
+        try await records.setPhase(.running, run: runID, evenIfCancelled: true)
+        try await records.update(run: runID, [(.startedAt, RedisArgument(RunRecord.now()))])
+        let queue = JobQueue(client: client, keys: keys)
+        let waiter = JobWaiter(queue: queue, records: records, runID: runID, pollInterval: pollInterval,
+                               timeout: timeout, log: log)
+        let tracker = IterationTracker(checkpoint?.completedIterations ?? 0)
+        let runner = GPLRRunner(
+            graph: graph, personas: personas, parameters: record.parameters,
+            labeler: DistributedLabeler(
+                queue: queue, records: records, waiter: waiter, tracker: tracker, runID: runID,
+                snapshotHash: record.snapshotHash, personas: personas.personas, spec: record.labeler,
+                batchSize: record.labelBatchSize),
+            affinityComputer: DistributedAffinityComputer(
+                queue: queue, records: records, waiter: waiter, tracker: tracker, runID: runID,
+                snapshotHash: record.snapshotHash, parameters: record.parameters,
+                personasPerShard: record.personasPerShard),
+            snapshotHash: record.snapshotHash, threadCount: threads)
+        let log = log, beforeCheckpoint = beforeCheckpoint
+        do {
+            let outcome = try await runner.run(
+                resumingFrom: checkpoint,
+                checkpoint: { checkpoint in
+                    try await beforeCheckpoint(checkpoint)
+                    try await records.saveCheckpoint(checkpoint, run: runID)
+                    try await records.update(run: runID, [(.step, "sampling")])
+                    if try await records.phase(run: runID) == .cancelled {
+                        throw DistributedRunError(
+                            .cancelled, "cancelled (`gplr cancel`) after iteration \(checkpoint.completedIterations); "
+                                + "stopping", run: runID)
+                    }
+                },
+                observe: { event in
+                    if case .sampled(let t, _, _) = event { tracker.iteration = t }
+                    LocalRun.describe(event, log: log)
+                })
+            try await records.update(run: runID, [(.step, "writing")])
+            let files = try RunOutputWriter(directory: record.outputDirectory)
+                .write(outcome, graph: graph, personas: personas)
+            try await records.update(run: runID, [
+                (.step, "done"), (.report, RedisArgument(try RunRecord.json(outcome.report))),
+            ])
+            try await records.setPhase(.done, run: runID)
+            return LocalRun.Result(
+                outcome: outcome, graph: graph, personas: personas,
+                labels: LabelsFile.Contents(labels: [:], users: [], unknownNamesDropped: 0), files: files)
+        } catch let error as DistributedRunError where error.code == .cancelled {
+            throw error
+        } catch {
+            // Best effort: the run stays resumable; a cancelled run stays cancelled.
+            _ = try? await records.setPhase(.failed, run: runID, error: String(describing: error))
+            throw error
+        }
+    }
+
+    static func absolute(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+}

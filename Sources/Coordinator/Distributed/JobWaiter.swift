@@ -1,0 +1,107 @@
+import Foundation
+import Shared
+
+/// Waits for the results of one step's jobs by polling the run's results hash, while watching for dead
+/// letters, cancellation (`gplr cancel` sets the run's phase) and the step timeout.
+///
+/// A dead-lettered job does not stop the wait: it is reported once (with its error and the `gplr retry`
+/// command), and when the operator puts it back its result arrives like any other.
+struct JobWaiter: Sendable {
+    let queue: JobQueue
+    let records: RunRecordStore
+    let runID: String
+    /// Time between two polls of the results.
+    var pollInterval: Duration = .milliseconds(200)
+    /// Longest wait for one step; `nil` = no limit.
+    var timeout: Duration?
+    /// Human-facing progress and problems (stderr in the CLI).
+    var log: @Sendable (String) -> Void
+
+    /// Waits until every job in `jobIDs` has a result, handing each result to `receive` as it arrives.
+    /// - Parameters:
+    ///   - step: names the step in messages, e.g. "label jobs of iteration 3".
+    ///   - fetchBatch: results fetched per round trip (small for large results).
+    func wait(
+        for jobIDs: [String], step: String, fetchBatch: Int = 200,
+        receive: (String, Data) throws -> Void
+    ) async throws {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var pending = Set(jobIDs)
+        var reportedDead: [String: Int64] = [:]
+        var lastLog = start, lastChecks = start - .seconds(10)
+        var lastLoggedDone = -1
+        let total = jobIDs.count
+        while !pending.isEmpty {
+            try Task.checkCancellation()
+            let present = try await presentResults(among: pending)
+            for chunk in present.chunked(fetchBatch) {
+                let results = try await queue.results(run: runID, jobIDs: chunk)
+                for (id, data) in results.sorted(by: { $0.key < $1.key }) {
+                    try receive(id, data)
+                    pending.remove(id)
+                }
+            }
+            if pending.isEmpty { break }
+            let now = clock.now
+            if now - lastChecks >= .seconds(1) {
+                lastChecks = now
+                if try await records.phase(run: runID) == .cancelled {
+                    throw DistributedRunError(
+                        .cancelled,
+                        "cancelled (`gplr cancel`) while waiting for \(pending.count) of \(total) \(step); stopping",
+                        run: runID)
+                }
+                try await reportDeadLetters(among: pending, reported: &reportedDead)
+            }
+            let done = total - pending.count
+            if done != lastLoggedDone && now - lastLog >= .seconds(1) {
+                log("  \(step): \(done)/\(total) done, waiting for \(pending.count)")
+                lastLog = now
+                lastLoggedDone = done
+            }
+            if let timeout, now - start > timeout {
+                throw DistributedRunError(
+                    .timedOut,
+                    "timed out after \(timeout) waiting for \(pending.count) of \(total) \(step) (are workers running? "
+                        + "see `gplr status \(runID)`); resume with `gplr run --resume \(runID)`",
+                    run: runID)
+            }
+            try await Task.sleep(for: pollInterval)
+        }
+    }
+
+    /// The ids among `ids` whose result exists (`HEXISTS`, pipelined, so large results are not read twice).
+    func presentResults(among ids: Set<String>) async throws -> [String] {
+        let results = RedisArgument(queue.keys.run(runID).results)
+        var present: [String] = []
+        for chunk in ids.sorted().chunked(1000) {
+            let replies = try await queue.client.pipeline(chunk.map { ["HEXISTS", results, RedisArgument($0)] })
+            for (id, reply) in zip(chunk, replies) where reply.int == 1 { present.append(id) }
+        }
+        return present
+    }
+
+    /// Logs each new dead letter among `ids` once (again if it is dead-lettered again after a retry).
+    private func reportDeadLetters(among ids: Set<String>, reported: inout [String: Int64]) async throws {
+        let deadKey = RedisArgument(queue.keys.run(runID).deadLetters)
+        guard (try await queue.client.send("HLEN", deadKey).int ?? 0) > 0 else { return }
+        for chunk in ids.sorted().chunked(1000) {
+            let reply = try await queue.client.send(["HMGET", deadKey] + chunk.map { RedisArgument($0) })
+            for (id, value) in zip(chunk, reply.array ?? []) {
+                guard let bytes = value.bytes, let letter = try? JSONDecoder().decode(DeadLetter.self, from: Data(bytes)),
+                      reported[id] != letter.deadLetteredAt
+                else { continue }
+                reported[id] = letter.deadLetteredAt
+                log("job \(id) failed: \(letter.error); fix the cause and run `gplr retry \(runID) --failed`")
+            }
+        }
+    }
+}
+
+extension Array {
+    /// Consecutive slices of at most `size` elements.
+    func chunked(_ size: Int) -> [[Element]] {
+        stride(from: 0, to: count, by: Swift.max(1, size)).map { Array(self[$0 ..< Swift.min($0 + size, count)]) }
+    }
+}

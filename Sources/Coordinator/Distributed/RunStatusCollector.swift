@@ -1,0 +1,96 @@
+import Foundation
+import Shared
+
+/// Gathers a ``RunStatusReport`` from Redis: run records, per-kind job counts (job ids name their kind, see
+/// ``RunJobID``), queue counters and worker heartbeats.
+struct RunStatusCollector: Sendable {
+    let queue: JobQueue
+    let records: RunRecordStore
+
+    init(client: RedisClient, keys: RedisKeys) {
+        queue = JobQueue(client: client, keys: keys)
+        records = RunRecordStore(client: client, keys: keys)
+    }
+
+    /// The status of `runIDs` (every registered run when `nil`) and of all workers.
+    func collect(runIDs: [String]? = nil) async throws -> RunStatusReport {
+        let now = RunRecord.now()
+        var runs: [RunStatusReport.Run] = []
+        var ids = runIDs ?? []
+        if runIDs == nil { ids = try await records.runIDs() }
+        for id in ids { runs.append(try await run(id, now: now)) }
+        return RunStatusReport(generatedAt: now, runs: runs, workers: try await workers(now: now))
+    }
+
+    func run(_ id: String, now: Int64) async throws -> RunStatusReport.Run {
+        let record: RunRecord?
+        var recordError: String?
+        do {
+            record = try await records.load(run: id)
+        } catch {
+            record = nil
+            recordError = String(describing: error)
+        }
+        let keys = queue.keys.run(id)
+        let replies = try await queue.client.pipeline([
+            ["SMEMBERS", RedisArgument(keys.jobs)], ["HKEYS", RedisArgument(keys.results)],
+            ["HKEYS", RedisArgument(keys.deadLetters)], ["HKEYS", RedisArgument(keys.errors)],
+            ["HGETALL", RedisArgument(keys.counters)],
+        ])
+        func ids(_ index: Int) -> [String] { (replies[index].array ?? []).compactMap(\.string) }
+        let done = Set(ids(1)), dead = Set(ids(2))
+        var jobs: [String: RunStatusReport.KindCounts] = [:]
+        func kind(_ id: String) -> String { RunJobID.kind(of: id)?.rawValue ?? "other" }
+        for job in ids(0) { jobs[kind(job), default: .init()].enqueued += 1 }
+        for job in done { jobs[kind(job), default: .init()].done += 1 }
+        for job in dead { jobs[kind(job), default: .init()].deadLettered += 1 }
+        for job in ids(3) where !done.contains(job) && !dead.contains(job) {
+            jobs[kind(job), default: .init()].failing += 1
+        }
+        for (name, counts) in jobs {
+            var counts = counts
+            if let kind = JobQueue.allKinds.first(where: { $0.rawValue == name }),
+               counts.enqueued > counts.done + counts.deadLettered
+            {
+                counts.running = try await queue.stats(run: id, kinds: [kind]).running
+            }
+            counts.queued = max(0, counts.enqueued - counts.done - counts.deadLettered - counts.running)
+            jobs[name] = counts
+        }
+        let counters = replies[4].fieldMap ?? [:]
+        let labeler = record?.report?.labelerCounters ?? record?.checkpoint?.report.labelerCounters ?? [:]
+        var status = RunStatusReport.Run(
+            id: id, phase: record?.phase.rawValue ?? (recordError == nil ? nil : "unreadable"),
+            iteration: record?.iteration, completedIterations: record?.completedIterations,
+            iterations: record?.parameters.iterations, step: record?.step, createdAt: record?.createdAt,
+            updatedAt: record?.updatedAt, error: record?.error ?? recordError, jobs: jobs,
+            failures: counters["failures"]?.int ?? 0, retried: counters["retried"]?.int ?? 0,
+            duplicateResults: counters["duplicates"]?.int ?? 0, labelerCounters: labeler,
+            spend: RunStatusReport.Spend(
+                promptTokens: labeler["prompt-tokens"] ?? 0, completionTokens: labeler["completion-tokens"] ?? 0,
+                costUSD: Double(labeler["cost-microusd"] ?? 0) / 1e6))
+        // Without a watch window: rates and ETA from the record's timestamps.
+        if let record, record.phase == .running {
+            let elapsed = Double(now - record.createdAt) / 1000
+            let finished = jobs.values.reduce(0) { $0 + $1.done }
+            if elapsed > 0 { status.jobsPerSecond = Double(finished) / elapsed }
+            if record.completedIterations > 0 {
+                let perIteration = elapsed / Double(record.completedIterations)
+                status.etaSeconds = perIteration * Double(max(0, record.parameters.iterations - record.completedIterations))
+            }
+        }
+        return status
+    }
+
+    func workers(now: Int64) async throws -> [RunStatusReport.Worker] {
+        let map = try await queue.client.send("HGETALL", RedisArgument(queue.keys.workers)).fieldMap ?? [:]
+        return map.keys.sorted().map { key in
+            let view = map[key]?.bytes.flatMap { try? JSONDecoder().decode(WorkerHeartbeatView.self, from: Data($0)) }
+            return RunStatusReport.Worker(
+                id: view?.id ?? key, host: view?.host, pid: view?.pid, kinds: view?.kinds ?? [],
+                concurrency: view?.concurrency,
+                heartbeatAgeSeconds: view?.lastSeen.map { Double(now - $0) / 1000 },
+                currentJobs: view?.currentJobs ?? [], done: view?.done, failed: view?.failed)
+        }
+    }
+}

@@ -1,0 +1,63 @@
+/// What `gplr status` shows (and prints with `--json`): runs with their job counts per kind, and the workers.
+struct RunStatusReport: Codable, Sendable {
+    /// Job counts of one kind in one run.
+    struct KindCounts: Codable, Sendable, Equatable {
+        var enqueued = 0
+        /// Waiting for a worker.
+        var queued = 0
+        /// Taken by a worker and not acknowledged (including jobs waiting for redelivery after a failure).
+        var running = 0
+        var done = 0
+        /// Jobs whose last attempt failed and that will be tried again (a recorded error, no result yet).
+        var failing = 0
+        var deadLettered = 0
+    }
+
+    /// What the labeler spent (the labels-file labeler spends nothing; an LLM labeler fills these in).
+    struct Spend: Codable, Sendable, Equatable {
+        var promptTokens = 0
+        var completionTokens = 0
+        var costUSD = 0.0
+    }
+
+    struct Run: Codable, Sendable {
+        var id: String
+        /// `nil` when the run enqueued jobs but has no record (not made by `gplr run --redis`).
+        var phase: String?
+        var iteration: Int?
+        var completedIterations: Int?
+        var iterations: Int?
+        var step: String?
+        var createdAt: Int64?
+        var updatedAt: Int64?
+        var error: String?
+        var jobs: [String: KindCounts]
+        /// Failed attempts, dead letters put back, duplicate results (all kinds).
+        var failures: Int
+        var retried: Int
+        var duplicateResults: Int
+        /// Jobs finished per second (over the `--watch` window, or since the coordinator started).
+        var jobsPerSecond: Double?
+        /// Seconds until the current step's jobs are done (`--watch`), or until the run is done (by iterations).
+        var etaSeconds: Double?
+        var labelerCounters: [String: Int]
+        var spend: Spend
+    }
+
+    struct Worker: Codable, Sendable {
+        var id: String
+        var host: String?
+        var pid: Int?
+        var kinds: [String]
+        var concurrency: Int?
+        var heartbeatAgeSeconds: Double?
+        var currentJobs: [String]
+        var done: Int?
+        var failed: Int?
+    }
+
+    /// Milliseconds since 1970.
+    var generatedAt: Int64
+    var runs: [Run]
+    var workers: [Worker]
+}

@@ -1,0 +1,74 @@
+import Foundation
+import GPLRTestSupport
+import Testing
+@testable import Coordinator
+@testable import Shared
+
+/// The distributed commands as a user runs them (the built `gplr` binary).
+@Suite struct DistributedCommandTests {
+    @Test func runRedisBinaryWithAWorkerWritesTheLocalResults() async throws {
+        let data = try DistributedDataset(users: 400, items: 200, personas: 5)
+        defer { data.directory.remove() }
+        let server = try RedisServer()
+        defer { server.stop() }
+        let worker = try TestWorker(url: server.url, graph: data.graph)
+        let common = ["--snapshot", data.snapshotPath, "--personas", data.personasPath, "--budget", "40",
+                      "--iterations", "3", "--noise-drop", "0.2"]
+        let local = try BuiltProduct.run("gplr", ["run", "--local", "--labels", data.truthPath,
+                                                  "--out", data.directory.file("local")] + common)
+        #expect(local.status == 0, "\(local.stderr)")
+        // The labels path is given relative to the working directory; workers get it absolute.
+        let depth = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL.pathComponents.count - 1
+        let relativeLabels = String(repeating: "../", count: depth) + data.truthPath.dropFirst()
+        let ran = try await withWorker(worker) {
+            try await runOffThePool(["run", "--redis", server.url, "--run-id", "cli1", "--labels", relativeLabels,
+                                     "--out", data.directory.file("dist"), "--label-batch-size", "4",
+                                     "--personas-per-shard", "2", "--poll-milliseconds", "20", "--timeout", "60"]
+                                    + common)
+        }
+        #expect(ran.status == 0, "\(ran.stderr)")
+        #expect(ran.stderr.contains("--resume cli1"))
+        #expect(ran.stdout.contains("prototypes labeled: 40"), "\(ran.stdout)")
+        let phiLocal = try String(contentsOfFile: data.directory.file("local/phi.jsonl"), encoding: .utf8)
+        let phiDistributed = try String(contentsOfFile: data.directory.file("dist/phi.jsonl"), encoding: .utf8)
+        #expect(phiLocal == phiDistributed)
+        let record = try #require(try await RunRecordStore(client: RedisClient(url: server.url)).load(run: "cli1"))
+        #expect(record.labeler == .labelsFile(path: data.truthPath, dropProbability: 0.2, addProbability: 0,
+                                              seed: 7))
+
+        // A finished run is not resumed; an unknown one is named.
+        let again = try BuiltProduct.run("gplr", ["run", "--redis", server.url, "--resume", "cli1"])
+        #expect(again.status != 0)
+        #expect(again.stderr.contains("done"), "\(again.stderr)")
+        let unknown = try BuiltProduct.run("gplr", ["run", "--redis", server.url, "--resume", "nope"])
+        #expect(unknown.stderr.contains("no such run"), "\(unknown.stderr)")
+        let duplicate = try BuiltProduct.run("gplr", ["run", "--redis", server.url, "--run-id", "cli1", "--labels",
+                                                      data.truthPath, "--out", data.directory.file("x")] + common)
+        #expect(duplicate.status != 0)
+        #expect(duplicate.stderr.contains("exists already"), "\(duplicate.stderr)")
+    }
+
+    @Test func invalidCombinationsAreRefused() throws {
+        let resume = try BuiltProduct.run("gplr", ["run", "--redis", "redis://127.0.0.1:1", "--resume", "r",
+                                                   "--personas", "p.json"])
+        #expect(resume.status != 0)
+        #expect(resume.stderr.contains("from the run record"), "\(resume.stderr)")
+        let both = try BuiltProduct.run("gplr", ["run", "--local", "--redis", "redis://x", "--snapshot", "s"])
+        #expect(both.status != 0)
+        #expect(both.stderr.contains("choose --local"), "\(both.stderr)")
+        let retry = try BuiltProduct.run("gplr", ["retry", "r", "--redis", "redis://127.0.0.1:1"])
+        #expect(retry.status != 0)
+        #expect(retry.stderr.contains("exactly one of"), "\(retry.stderr)")
+        let badID = try BuiltProduct.run("gplr", ["run", "--redis", "redis://x", "--run-id", "a:b", "--snapshot", "s",
+                                                  "--personas", "p", "--labels", "l", "--out", "o"])
+        #expect(badID.stderr.contains("--run-id"), "\(badID.stderr)")
+    }
+}
+
+/// Runs the `gplr` binary on a thread of its own, so waiting for it does not hold a cooperative thread that the
+/// in-test worker needs.
+func runOffThePool(_ arguments: [String]) async throws -> BuiltProduct.Output {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try BuiltProduct.run("gplr", arguments) }) }.start()
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import GPLRTestSupport
+import Synchronization
+@testable import Coordinator
+@testable import Shared
+
+/// A small planted dataset on disk (snapshot, persona set, planted truth) for distributed runs.
+struct DistributedDataset: Sendable {
+    let directory: TemporaryDirectory
+    let graph: PurchaseGraph
+    let personas: PersonaSet
+    var snapshotPath: String { directory.file("g.gplrsnap") }
+    var personasPath: String { directory.file("data/" + SyntheticGenerator.personasFile) }
+    var truthPath: String { directory.file("data/" + SyntheticGenerator.truthFile) }
+
+    init(users: Int = 700, items: Int = 300, personas: Int = 7, seed: UInt64 = 5) throws {
+        directory = try TemporaryDirectory(prefix: "gplr-dist")
+        let data = directory.file("data")
+        let generator = try SyntheticGenerator(
+            config: SyntheticConfig(users: users, items: items, personas: personas, seed: seed))
+        try generator.write(to: data)
+        (graph, _) = try ingestDataset(IngestSource(format: .generic, path: data), options: IngestOptions())
+        self.personas = generator.personaSet
+        try Snapshot.write(graph, to: directory.file("g.gplrsnap"))
+    }
+
+    func parameters(budget: Int = 70, iterations: Int = 4) -> RunParameters {
+        var parameters = RunParameters()
+        parameters.budget = .count(budget)
+        parameters.iterations = iterations
+        parameters.seed = 11
+        return parameters
+    }
+
+    func newRun(_ id: String, parameters: RunParameters, batch: Int = 6, shard: Int = 3) -> DistributedRun.NewRun {
+        DistributedRun.NewRun(
+            runID: id, snapshotPath: snapshotPath, personasPath: personasPath,
+            labeler: .labelsFile(path: truthPath, dropProbability: 0.1, addProbability: 0.1, seed: 3),
+            parameters: parameters, labelBatchSize: batch, personasPerShard: shard,
+            outputDirectory: directory.file("out-\(id)"))
+    }
+
+    /// The same run in one process (`gplr run --local`), the reference.
+    func localRun(_ parameters: RunParameters) async throws -> LocalRun.Result {
+        var run = LocalRun(
+            snapshotPath: snapshotPath, personasPath: personasPath, labelsPath: truthPath,
+            outputDirectory: directory.file("out-local"), parameters: parameters,
+            noise: LabelerNoise(drop: 0.1, add: 0.1, seed: 3), threads: 2)
+        run.verbose = false
+        return try await run.execute()
+    }
+
+    func coordinator(_ server: RedisServer, log: @escaping @Sendable (String) -> Void = { _ in }) throws
+        -> DistributedRun
+    {
+        var run = DistributedRun(client: try RedisClient(url: server.url), keys: RedisKeys())
+        run.pollInterval = .milliseconds(20)
+        run.timeout = .seconds(60)
+        run.threads = 2
+        run.log = log
+        return run
+    }
+}
+
+/// A second consumer through real Redis: takes `label` and `affinity` jobs with the real `JobQueue` and runs
+/// the computations a worker runs (the labels-file labeler, the exact solver / RevAff on the job's shard).
+final class TestWorker: Sendable {
+    let queue: JobQueue
+    let graph: PurchaseGraph
+    /// Returns an error text to dead-letter a job instead of running it (asked once per delivery).
+    let fault: @Sendable (JobEnvelope) -> String?
+    private let state = Mutex<(labeledUsers: [Int], jobs: [String])>(([], []))
+
+    init(url: String, graph: PurchaseGraph, fault: @escaping @Sendable (JobEnvelope) -> String? = { _ in nil }) throws {
+        queue = JobQueue(client: try RedisClient(url: url), keys: RedisKeys())
+        self.graph = graph
+        self.fault = fault
+    }
+
+    /// Every user of every label job run, in order (a user twice = labeled twice).
+    var labeledUsers: [Int] { state.withLock { $0.labeledUsers } }
+    /// Ids of the jobs run.
+    var jobs: [String] { state.withLock { $0.jobs } }
+
+    /// Runs jobs until the task is cancelled.
+    func run() async throws {
+        while !Task.isCancelled {
+            let jobs = try await queue.dequeue(
+                consumer: "test-worker", kinds: [.label, .affinity], count: 4, block: .milliseconds(50))
+            for job in jobs {
+                if let error = fault(job.envelope) {
+                    try await queue.fail(job, error: error, retriable: false)
+                    continue
+                }
+                let result: Data
+                do {
+                    result = try await execute(job.envelope)
+                } catch {
+                    // Surfaces as a dead letter the coordinator reports, rather than a silent hang.
+                    try await queue.fail(job, error: "test worker: \(error)", retriable: false)
+                    continue
+                }
+                state.withLock { $0.jobs.append(job.id) }
+                try await queue.complete(job, result: result)
+            }
+        }
+    }
+
+    private func execute(_ envelope: JobEnvelope) async throws -> Data {
+        let decoder = JSONDecoder()
+        switch envelope.kind {
+        case .label:
+            let job = try decoder.decode(LabelJob.self, from: envelope.payload)
+            guard case .labelsFile(let path, let drop, let add, let seed) = job.labeler else {
+                throw TestWorkerError(message: "unknown labeler")
+            }
+            let personas = try PersonaSet(job.personas)
+            let truth = try LabelsFile.read(path: path, personas: personas)
+            let labeler = TruthLabeler(
+                truthByUserID: truth.labels, graph: graph, personaCount: personas.count, dropProbability: drop,
+                addProbability: add, seed: seed)
+            state.withLock { $0.labeledUsers += job.users }
+            return try JSONEncoder().encode(LabelJobResult(batch: try await labeler.label(users: job.users, in: graph)))
+        case .affinity:
+            let job = try decoder.decode(AffinityJob.self, from: envelope.payload)
+            guard let bytes = try await queue.client.send("GET", RedisArgument(job.prototypesKey)).bytes else {
+                throw TestWorkerError(message: "prototypes \(job.prototypesKey) missing")
+            }
+            let prototypes = try decoder.decode(PrototypeSet.self, from: Data(bytes))
+            let labels = try LabelMatrix(labels: try prototypes.labels(), userCount: graph.userCount, beta: job.beta)
+            let shard: AffinityMatrix
+            if let epsilon = job.epsilon {
+                shard = try RevAff(walkLength: job.walkLength, epsilon: epsilon, threadCount: 1)
+                    .compute(graph: graph, labels: labels, personas: job.personas).affinity
+            } else {
+                shard = try ExactAffinity(walkLength: job.walkLength, threadCount: 1)
+                    .compute(graph: graph, labels: labels, personas: job.personas)
+            }
+            return Data(AffinityShardCodec.encode(shard))
+        default:
+            throw TestWorkerError(message: "unexpected kind \(envelope.kind)")
+        }
+    }
+}
+
+struct TestWorkerError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+/// Collects log lines.
+final class LogLines: Sendable {
+    private let lines = Mutex<[String]>([])
+    var all: [String] { lines.withLock { $0 } }
+    func append(_ line: String) { lines.withLock { $0.append(line) } }
+}
+
+/// Runs `body` while `worker` serves jobs in the background; stops the worker afterwards.
+func withWorker<T: Sendable>(_ worker: TestWorker, _ body: () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await worker.run() }
+        defer { group.cancelAll() }
+        return try await body()
+    }
+}
