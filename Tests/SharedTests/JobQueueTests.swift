@@ -53,6 +53,26 @@ func job(_ id: String, run: String = "r1", kind: JobKind = .label, payload: Stri
         }
     }
 
+    @Test func batchCompletionStoresEachResultOnceAndAcknowledgesAll() async throws {
+        try await withJobQueue { queue, _ in
+            try await queue.enqueue((0 ..< 50).map { job("j\($0)") } + [job("x", run: "r2", kind: .affinity)])
+            // Scripts not loaded yet on a fresh server: the batch path must load them itself.
+            _ = try await queue.client.send("SCRIPT", "FLUSH")
+            let taken = try await queue.dequeue(consumer: "w1", kinds: [.label, .affinity], count: 100)
+            #expect(taken.count == 51)
+            let stored = try await queue.complete(taken.map { (job: $0, result: Data("r-\($0.id)".utf8)) })
+            #expect(stored == Array(repeating: true, count: 51))
+            // A second completion of the same jobs (as after a redelivery) stores nothing new.
+            #expect(try await queue.complete(taken.prefix(3).map { (job: $0, result: Data("late".utf8)) })
+                == [false, false, false])
+            #expect(try await queue.result(run: "r1", jobID: "j7") == Data("r-j7".utf8))
+            #expect(try await queue.result(run: "r2", jobID: "x") == Data("r-x".utf8))
+            #expect(try await queue.stats(run: "r1").completed == 50)
+            #expect(try await queue.streamStats(kind: .label).pending == 0)
+            #expect(try await queue.streamStats(kind: .affinity).pending == 0)
+        }
+    }
+
     @Test func jobOfADeadWorkerIsReclaimedAfterTheLease() async throws {
         try await withJobQueue { queue, _ in
             try await queue.enqueue([job("j1")])

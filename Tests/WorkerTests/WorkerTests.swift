@@ -201,9 +201,10 @@ import Testing
             let duplicates = try await harness.client.send(
                 "HGET", RedisArgument(harness.keys.run(harness.runID).counters), "duplicates")
             #expect(duplicates.isNull)
-            let log = rescuer.standardError
-            let completion = log.split(separator: "\n").first { $0.contains("job completed") && $0.contains("psi") }
-            #expect(completion?.contains("job.deliveries=2") == true, "rescuer log:\n\(log)")
+            let completion = try await eventually(timeout: .seconds(10)) {
+                rescuer.standardError.split(separator: "\n").first { $0.contains("job completed") && $0.contains("psi") }
+            }
+            #expect(completion?.contains("job.deliveries=2") == true, "rescuer log:\n\(rescuer.standardError)")
         }
     }
 
@@ -223,7 +224,10 @@ import Testing
             let other = try harness.startWorker("other", ["--lease-seconds", "1"])
             defer { other.stop() }
             #expect(try await harness.waitForResults(["long"])["long"] != nil)
-            let completion = slow.standardError.split(separator: "\n").first { $0.contains("job completed") }
+            // The log line follows the stored result: wait for it rather than race the worker's write.
+            let completion = try await eventually(timeout: .seconds(10)) {
+                slow.standardError.split(separator: "\n").first { $0.contains("job completed") }
+            }
             #expect(completion?.contains("job.deliveries=1") == true, "worker log:\n\(slow.standardError)")
             #expect(completion?.contains("job.leaseLost=false") == true)
             #expect(!other.standardError.contains("job.id=long"), "other worker log:\n\(other.standardError)")
