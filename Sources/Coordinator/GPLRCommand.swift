@@ -12,6 +12,6 @@ struct GPLRCommand: AsyncParsableCommand {
             """,
         subcommands: [
             QuickstartCommand.self, GenerateCommand.self, IngestCommand.self, SnapshotCommand.self, RunCommand.self,
-            EvalCommand.self, BenchCommand.self,
+            EvalCommand.self, BenchCommand.self, PersonasCommand.self, LLMSimCommand.self,
         ])
 }

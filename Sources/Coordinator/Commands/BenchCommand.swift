@@ -6,5 +6,5 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Benchmarks: affinity solvers, snapshots, ingest, persona quality.",
         subcommands: [BenchAffinityCommand.self, BenchSnapshotCommand.self, BenchIngestCommand.self,
-                      BenchQualityCommand.self])
+                      BenchQualityCommand.self, BenchLLMCommand.self])
 }
