@@ -44,6 +44,7 @@ let package = Package(
             name: "Coordinator",
             dependencies: [
                 "Shared",
+                "LLMSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

@@ -28,9 +28,36 @@ extension LLMSimulator {
         return answer
     }
 
-    /// The answer content for the users of one prompt, with `fault` applied to the content.
-    func content(for userIDs: [String], fault: LLMSimulatorFault?) -> String {
-        var entries = userIDs.map { (id: $0, personas: answer(forUser: $0)) }
+    /// The answer content for one prompt of any kind, with `fault` applied, and the ids it answered about.
+    func content(forPrompt prompt: String, fault: LLMSimulatorFault?) -> (String, [String]) {
+        if let count = PersonaGenerationPrompt.requestedCount(inPrompt: prompt) {
+            let content = personaSetContent(forPrompt: prompt, count: count)
+            return (fault == .malformedJSON ? String(content.prefix(content.count / 3)) : content, [])
+        }
+        let items = ItemLabelingPrompt.itemIDs(inPrompt: prompt)
+        if !items.isEmpty { return (content(for: items, fault: fault, answer: answer(forItem:)), items) }
+        let users = LabelingPrompt.userIDs(inPrompt: prompt)
+        return (content(for: users, fault: fault, answer: answer(forUser:)), users)
+    }
+
+    /// The personas the simulator answers for item `itemID`: its item truth, else one or two seeded random
+    /// personas of R.
+    public func answer(forItem itemID: String) -> [String] {
+        if let known = itemTruth[itemID] { return known.isEmpty ? ["Unrepresentable"] : known }
+        guard !personas.isEmpty else { return ["Unrepresentable"] }
+        var random = SimulatorRandom(seed: configuration.seed, key: "item:" + itemID)
+        let first = Int(random.next() % UInt64(personas.count))
+        var answer = [personas[first]]
+        if random.unit() < 0.5, personas.count > 1 {
+            answer.append(personas[(first + 1 + Int(random.next() % UInt64(personas.count - 1))) % personas.count])
+        }
+        return answer
+    }
+
+    /// The JSON answer for `ids`, with `fault` applied to the content.
+    func content(for ids: [String], fault: LLMSimulatorFault?, answer: (String) -> [String]) -> String {
+        let userIDs = ids
+        var entries = userIDs.map { (id: $0, personas: answer($0)) }
         if fault == .unknownPersona {
             for index in entries.indices { entries[index].personas.append(configuration.unknownPersonaName) }
         }

@@ -6,7 +6,8 @@ import Shared
 /// An OpenAI-compatible chat completions server for TESTS AND DEMOS — never a real model.
 ///
 /// It serves `POST /v1/chat/completions` on 127.0.0.1 and answers labeling prompts (``LabelingPrompt``)
-/// from a planted truth: it reads the user ids from the prompt's marker lines and returns, as one JSON object,
+/// from a planted truth, item prompts (``ItemLabelingPrompt``) from an item truth or at random, and the
+/// persona-set prompts (``PersonaGenerationPrompt``) from its persona list. For labeling prompts it reads the user ids from the prompt's marker lines and returns, as one JSON object,
 /// each user's true personas with seeded noise (drop each with p, add a wrong one with q, "Unrepresentable"
 /// with r). It can add latency and inject faults by rate or by a fixed schedule — 429 with `Retry-After`,
 /// 500, hangs, malformed bodies and contents, unknown persona names, wrong user ids — and counts everything
@@ -15,6 +16,11 @@ public final class LLMSimulator: Sendable {
     public let truth: [String: [String]]
     public let personas: [String]
     public let configuration: LLMSimulatorConfiguration
+    /// Persona name → description, used in answers to persona-set prompts.
+    public let personaDescriptions: [String: String]
+    /// Item id → the persona names the simulator considers true for it (items not in it get a seeded random
+    /// answer).
+    public let itemTruth: [String: [String]]
 
     private struct State {
         var statistics = LLMSimulatorStatistics()
@@ -26,10 +32,17 @@ public final class LLMSimulator: Sendable {
     /// - Parameters:
     ///   - truth: user id → the persona names the simulator considers true (empty: Unrepresentable).
     ///   - personas: R, the names the wrong-persona noise draws from.
-    public init(truth: [String: [String]], personas: [String], configuration: LLMSimulatorConfiguration = .init()) {
+    ///   - personaDescriptions: persona name → description, for answers to persona-set prompts.
+    ///   - itemTruth: item id → persona names, for answers to item prompts.
+    public init(
+        truth: [String: [String]], personas: [String], configuration: LLMSimulatorConfiguration = .init(),
+        personaDescriptions: [String: String] = [:], itemTruth: [String: [String]] = [:]
+    ) {
         self.truth = truth
         self.personas = personas
         self.configuration = configuration
+        self.personaDescriptions = personaDescriptions
+        self.itemTruth = itemTruth
     }
 
     /// A snapshot of the counters.
@@ -124,8 +137,7 @@ public final class LLMSimulator: Sendable {
         }
 
         let prompt = chat.messages.last(where: { $0.role == "user" })?.content ?? ""
-        let userIDs = LabelingPrompt.userIDs(inPrompt: prompt)
-        let content = self.content(for: userIDs, fault: fault)
+        let (content, userIDs) = self.content(forPrompt: prompt, fault: fault)
         let usage = TokenUsage(
             promptTokens: tokens(chat.messages.reduce(0) { $0 + $1.content.count }),
             completionTokens: tokens(content.count))

@@ -15,24 +15,39 @@ public final class ChatCompletionClient: Sendable {
     private let ownsHTTPClient: Bool
     private let policy: RetryPolicy
     private let logger: Logger
+    /// Asked before every attempt (retries included), e.g. a shared ``LLMRateLimiter``.
+    public let admission: (any ChatCompletionAdmission)?
 
     /// A client with its own ``HTTPClient`` of ``LLMConfiguration/concurrency`` connections; call
     /// ``shutdown()`` when done.
-    public convenience init(configuration: LLMConfiguration, logger: Logger? = nil) throws(HTTPClientError) {
+    public convenience init(
+        configuration: LLMConfiguration, admission: (any ChatCompletionAdmission)? = nil, logger: Logger? = nil
+    ) throws(HTTPClientError) {
         let http = try HTTPClient(configuration: HTTPClientConfiguration(
             maxConcurrentRequests: configuration.concurrency))
-        self.init(configuration: configuration, httpClient: http, ownsHTTPClient: true, logger: logger)
+        self.init(
+            configuration: configuration, httpClient: http, ownsHTTPClient: true, admission: admission,
+            logger: logger)
     }
 
     /// A client over a shared ``HTTPClient``, which the caller shuts down.
-    public convenience init(configuration: LLMConfiguration, httpClient: HTTPClient, logger: Logger? = nil) {
-        self.init(configuration: configuration, httpClient: httpClient, ownsHTTPClient: false, logger: logger)
+    public convenience init(
+        configuration: LLMConfiguration, httpClient: HTTPClient, admission: (any ChatCompletionAdmission)? = nil,
+        logger: Logger? = nil
+    ) {
+        self.init(
+            configuration: configuration, httpClient: httpClient, ownsHTTPClient: false, admission: admission,
+            logger: logger)
     }
 
-    private init(configuration: LLMConfiguration, httpClient: HTTPClient, ownsHTTPClient: Bool, logger: Logger?) {
+    private init(
+        configuration: LLMConfiguration, httpClient: HTTPClient, ownsHTTPClient: Bool,
+        admission: (any ChatCompletionAdmission)?, logger: Logger?
+    ) {
         self.configuration = configuration
         self.http = httpClient
         self.ownsHTTPClient = ownsHTTPClient
+        self.admission = admission
         self.policy = RetryPolicy(configuration: configuration)
         self.logger = logger ?? Logger(label: "gplr.llm", factory: { _ in SwiftLogNoOpLogHandler() })
     }
@@ -47,10 +62,24 @@ public final class ChatCompletionClient: Sendable {
         let httpRequest = try makeHTTPRequest(request)
         var retries: [ChatCompletionRetry] = []
         var attempt = 1
+        let model = request.model ?? configuration.model
+        let estimatedTokens = request.estimatedTokens
         while true {
+            if let admission {
+                do {
+                    try await admission.admit(model: model, estimatedTokens: estimatedTokens)
+                } catch {
+                    let cancelled = error is CancellationError || Task.isCancelled
+                    throw ChatCompletionError(
+                        code: cancelled ? .cancelled : .admission,
+                        message: cancelled ? "cancelled while waiting for the rate limit" : "rate limiter failed",
+                        attempts: attempt - 1, underlying: error)
+                }
+            }
             let failure: ChatCompletionError
             switch await attemptOnce(httpRequest, attempt: attempt) {
             case .success(var completion):
+                await admission?.settle(model: model, estimatedTokens: estimatedTokens, usage: completion.usage)
                 completion.attempts = attempt
                 completion.retries = retries
                 return completion

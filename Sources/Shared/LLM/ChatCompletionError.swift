@@ -3,7 +3,7 @@
 public struct ChatCompletionError: Error, CustomStringConvertible, Sendable {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Base: String {
-            case rateLimited, serverError, transport, invalidResponse, rejected, cancelled, attemptsExhausted
+            case rateLimited, serverError, transport, invalidResponse, rejected, cancelled, attemptsExhausted, admission
         }
         private let base: Base
 
@@ -21,6 +21,9 @@ public struct ChatCompletionError: Error, CustomStringConvertible, Sendable {
         public static let cancelled = Code(base: .cancelled)
         /// Every attempt failed; ``ChatCompletionError/underlying`` holds the last cause.
         public static let attemptsExhausted = Code(base: .attemptsExhausted)
+        /// The ``ChatCompletionAdmission`` (the shared rate limiter) failed, e.g. Redis is unreachable
+        /// (not retried: nothing was sent).
+        public static let admission = Code(base: .admission)
 
         public var description: String { base.rawValue }
     }

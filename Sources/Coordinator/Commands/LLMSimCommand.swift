@@ -1,0 +1,132 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import LLMSimulator
+import Shared
+
+/// `gplr llm-sim`: the OpenAI-compatible LLM simulator, a test and demo peer.
+struct LLMSimCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "llm-sim",
+        abstract: "Serve a SIMULATED OpenAI-compatible LLM for tests and demos (not an LLM).",
+        discussion: """
+            THIS IS NOT A LANGUAGE MODEL. It is a test and demo peer that speaks the OpenAI chat completions \
+            protocol (POST /v1/chat/completions on 127.0.0.1) and answers gplr's prompts from files: labeling \
+            prompts from a labels file (the planted truth of a synthetic dataset), with seeded noise; persona-set \
+            prompts from the persona file; item prompts from an item labels file, else at random. It can add \
+            latency and inject faults (429 with Retry-After, 500, hangs, malformed JSON, unknown persona names, \
+            wrong user ids) so the client's retries and the labeler's strict parsing can be watched.
+
+            Point gplr at it with OPENAI_BASE_URL=<the printed URL>. Runs until Ctrl-C.
+            """)
+
+    @Option(help: "Labels file (JSON Lines {\"user\", \"personas\"}) the answers come from.")
+    var truth: String
+
+    @Option(help: "Persona set (JSON array of {name, description}).")
+    var personas: String
+
+    @Option(help: "Item labels file (JSON Lines {\"item\", \"personas\"}) for item prompts.")
+    var items: String?
+
+    @Option(help: "Port on 127.0.0.1 (0: any free port).")
+    var port: Int = 8089
+
+    @Option(help: "Probability p of dropping each true persona.")
+    var drop: Double = 0
+
+    @Option(help: "Probability q of adding one wrong persona.")
+    var add: Double = 0
+
+    @Option(help: "Probability r of answering Unrepresentable.")
+    var unrepresentable: Double = 0
+
+    @Option(help: "Mean answer latency in milliseconds (log-normal; 0: none).")
+    var latencyMs: Double = 0
+
+    @Option(name: .customLong("fault-429"), help: "Share of requests answered 429 with Retry-After.")
+    var fault429: Double = 0
+
+    @Option(name: .customLong("fault-500"), help: "Share of requests answered 500.")
+    var fault500: Double = 0
+
+    @Option(help: "Share of requests that hang (30 s or until stopped).")
+    var faultHang: Double = 0
+
+    @Option(help: "Share of answers whose content is truncated JSON.")
+    var faultMalformed: Double = 0
+
+    @Option(help: "Share of answers with an extra persona name that is not in the set.")
+    var faultUnknownPersona: Double = 0
+
+    @Option(help: "Share of answers with a user id that was not asked about.")
+    var faultWrongUser: Double = 0
+
+    @Option(help: "Seed of noise, latency and faults.")
+    var seed: UInt64 = 1
+
+    func validate() throws {
+        let rates = [drop, add, unrepresentable, fault429, fault500, faultHang, faultMalformed, faultUnknownPersona,
+                     faultWrongUser]
+        guard rates.allSatisfy({ (0 ... 1).contains($0) }) else {
+            throw ValidationError("probabilities and fault shares must be in [0, 1]")
+        }
+        guard fault429 + fault500 + faultHang + faultMalformed + faultUnknownPersona + faultWrongUser <= 1 else {
+            throw ValidationError("the fault shares must add up to at most 1")
+        }
+        guard (0 ... 65535).contains(port) else { throw ValidationError("--port must be in 0 ... 65535") }
+        guard latencyMs >= 0 else { throw ValidationError("--latency-ms must not be negative") }
+    }
+
+    func run() async throws {
+        let personaSet = try PersonaSet(contentsOf: personas)
+        let labels = try LabelsFile.read(path: truth, personas: personaSet, lenient: true)
+        let truthByUser = labels.labels.mapValues { $0.map { personaSet[$0].name } }
+        let itemTruth = try items.map { try ItemLabelsFile.read(path: $0) } ?? [:]
+        let configuration = LLMSimulatorConfiguration(
+            seed: seed, dropRate: drop, wrongPersonaRate: add, unrepresentableRate: unrepresentable,
+            latency: latencyMs > 0 ? .logNormal(mean: .milliseconds(latencyMs), sigma: 0.5) : .none,
+            faultRates: [
+                .rateLimited: fault429, .serverError: fault500, .hang: faultHang, .malformedJSON: faultMalformed,
+                .unknownPersona: faultUnknownPersona, .wrongUserID: faultWrongUser,
+            ])
+        let simulator = LLMSimulator(
+            truth: truthByUser, personas: personaSet.names, configuration: configuration,
+            personaDescriptions: Dictionary(personaSet.personas.map { ($0.name, $0.description) }) { a, _ in a },
+            itemTruth: itemTruth)
+        Console.status("llm-sim: SIMULATED LLM for tests and demos (not a language model); "
+            + "\(Console.count(truthByUser.count)) users, \(personaSet.count) personas")
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await simulator.run(port: port) { bound in
+                    FileHandle.standardOutput.write(Data("http://127.0.0.1:\(bound)\n".utf8))
+                    Console.status("llm-sim: listening; Ctrl-C to stop")
+                }
+            }
+            group.addTask { await Self.waitForInterrupt() }
+            _ = try await group.next()
+            group.cancelAll()
+            try await group.waitForAll()
+        }
+        let statistics = simulator.statistics
+        Console.status("llm-sim: stopped after \(Console.count(statistics.requests)) requests "
+            + "(\(Console.count(statistics.completions)) answered, "
+            + "\(Console.count(statistics.faults.values.reduce(0, +))) faults injected)")
+    }
+
+    /// Returns on SIGINT or SIGTERM (or when cancelled).
+    static func waitForInterrupt() async {
+        let (stream, continuation) = AsyncStream<Int32>.makeStream()
+        let queue = DispatchQueue(label: "gplr.llm-sim.signals")
+        let sources = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler { continuation.yield(number) }
+            source.resume()
+            return source
+        }
+        for await _ in stream { break }
+        for source in sources { source.cancel() }
+        continuation.finish()
+    }
+}

@@ -1,0 +1,221 @@
+import ArgumentParser
+import Foundation
+import Shared
+
+/// `gplr personas`: build the persona set R with an LLM, and relate items to it.
+struct PersonasCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "personas",
+        abstract: "Generate a persona set with an LLM (paper, Appendix B) and label items with personas.",
+        subcommands: [PersonasGenerateCommand.self, PersonasLabelItemsCommand.self])
+}
+
+/// `gplr personas generate`: propose → merge → final, run in this process with concurrent requests.
+struct PersonasGenerateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Generate the persona set R from users' purchases: propose, merge, final (Figure 2).",
+        discussion: """
+            Runs the paper's three steps locally: --samples proposals of --final personas each from --sample-size \
+            random users, --merges merges of --merge-size proposals, one final pick. Writes a JSON array of \
+            {name, description} that `gplr run --personas` reads. The distributed persona-propose / persona-merge \
+            job kinds are not wired yet.
+            """)
+
+    @Option(help: "The graph snapshot (.gplrsnap).")
+    var snapshot: String
+
+    @Option(name: .shortAndLong, help: "Output persona file (JSON).")
+    var out: String
+
+    @Option(help: "Proposals (step 1).")
+    var samples: Int = 40
+
+    @Option(help: "Users per proposal.")
+    var sampleSize: Int = 100
+
+    @Option(help: "Merges (step 2).")
+    var merges: Int = 8
+
+    @Option(help: "Proposals per merge.")
+    var mergeSize: Int = 5
+
+    @Option(help: "Personas per set and in the final set.")
+    var final: Int = 20
+
+    @Option(help: "Dataset name used in the prompt.")
+    var datasetName: String = "e-commerce purchase"
+
+    @Option(help: "Seed of the user samples and merge groups.")
+    var seed: UInt64 = 1
+
+    @OptionGroup var llm: LLMCommandOptions
+
+    func validate() throws {
+        guard samples > 0, sampleSize > 0, merges > 0, mergeSize > 0, final > 0 else {
+            throw ValidationError("--samples, --sample-size, --merges, --merge-size and --final must be positive")
+        }
+    }
+
+    func run() async throws {
+        let (graph, _) = try Snapshot.read(from: snapshot)
+        let session = try await llm.session()
+        let options = PersonaSetGenerationOptions(
+            samples: samples, sampleSize: sampleSize, merges: merges, mergeSize: mergeSize, personaCount: final,
+            seed: seed, datasetName: datasetName)
+        let timer = Stopwatch()
+        let result: PersonaSetGenerator.Result
+        do {
+            result = try await PersonaSetGenerator(client: session.client, options: options).generate(from: graph)
+        } catch {
+            await session.shutdown()
+            throw error
+        }
+        await session.shutdown()
+        try result.personaSet.write(to: out)
+        Console.status("personas: \(result.proposals.count) proposals, \(result.merged.count) merges, "
+            + "\(result.personaSet.count) personas in \(Console.seconds(timer.seconds))")
+        LLMCommandOptions.printCounters(result.counters)
+        if result.personaSet.count < final {
+            Console.status("warning: the final answer had only \(result.personaSet.count) of \(final) personas")
+        }
+        print("wrote \(out)")
+    }
+}
+
+/// `gplr personas label-items`: which personas each item pertains to.
+struct PersonasLabelItemsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "label-items",
+        abstract: "Ask an LLM which personas each item pertains to; writes JSON Lines {\"item\", \"personas\"}.")
+
+    @Option(help: "The graph snapshot (.gplrsnap).")
+    var snapshot: String
+
+    @Option(help: "The persona set (JSON array of {name, description}).")
+    var personas: String
+
+    @Option(name: .shortAndLong, help: "Output file (JSON Lines).")
+    var out: String
+
+    @Option(help: "Items per request.")
+    var itemsPerRequest: Int = 20
+
+    @Option(help: "Only the N most purchased items (default: all).")
+    var limit: Int?
+
+    @OptionGroup var llm: LLMCommandOptions
+
+    func run() async throws {
+        let (graph, _) = try Snapshot.read(from: snapshot)
+        let personaSet = try PersonaSet(contentsOf: personas)
+        var items = Array(0 ..< graph.itemCount)
+        if let limit {
+            items.sort { graph.degree(ofItem: $0) != graph.degree(ofItem: $1)
+                ? graph.degree(ofItem: $0) > graph.degree(ofItem: $1) : $0 < $1 }
+            items = Array(items.prefix(max(0, limit)))
+        }
+        let session = try await llm.session()
+        let labeler = ItemLabeler(
+            client: session.client, personas: personaSet,
+            options: ItemLabelerOptions(itemsPerRequest: itemsPerRequest), cache: session.cache)
+        let batch: ItemLabelingBatch
+        do {
+            batch = try await labeler.label(items: items, in: graph)
+        } catch {
+            await session.shutdown()
+            throw error
+        }
+        await session.shutdown()
+        try ItemLabelsFile.write(batch.labels, graph: graph, personas: personaSet, to: out)
+        Console.status("items: \(Console.count(batch.labels.count)) labeled, \(Console.count(batch.failures.count)) failed")
+        LLMCommandOptions.printCounters(batch.counters)
+        print("wrote \(out)")
+    }
+}
+
+/// Where the LLM is and how to call it. The API key comes from --llm-key-file or OPENAI_API_KEY, never from
+/// a flag value (it would show in the process list).
+struct LLMCommandOptions: ParsableArguments {
+    @Option(help: "Base URL of an OpenAI-compatible server (default: OPENAI_BASE_URL, else https://api.openai.com).")
+    var llmURL: String?
+
+    @Option(help: "Model (default: GPLR_LLM_MODEL, else gpt-4o-mini).")
+    var llmModel: String?
+
+    @Option(help: "File holding the API key (default: OPENAI_API_KEY; none for local servers).")
+    var llmKeyFile: String?
+
+    @Option(help: "Requests in flight at once.")
+    var llmConcurrency: Int = 16
+
+    @Option(help: "Seconds allowed per attempt.")
+    var llmTimeout: Double = 120
+
+    @Option(help: "Attempts per request.")
+    var llmMaxAttempts: Int = 6
+
+    @Option(help: "USD per 1,000 prompt tokens (for the cost report).")
+    var llmPromptPrice: Double = 0
+
+    @Option(help: "USD per 1,000 completion tokens.")
+    var llmCompletionPrice: Double = 0
+
+    @Option(help: "Redis URL for the shared response cache and rate limit.")
+    var redis: String?
+
+    @Flag(inversion: .prefixedNo, help: "Cache answers in Redis (needs --redis).")
+    var llmCache = true
+
+    @Option(help: "Days a cached answer is kept (default: until evicted).")
+    var llmCacheTTLDays: Double?
+
+    @Option(help: "Requests per minute shared by everyone using this Redis (needs --redis).")
+    var llmRPM: Int?
+
+    @Option(help: "Tokens per minute shared by everyone using this Redis (needs --redis).")
+    var llmTPM: Int?
+
+    func validate() throws {
+        if (llmRPM != nil || llmTPM != nil) && redis == nil {
+            throw ValidationError("--llm-rpm and --llm-tpm need --redis (the limit is shared through it)")
+        }
+        guard llmConcurrency > 0, llmMaxAttempts > 0, llmTimeout > 0 else {
+            throw ValidationError("--llm-concurrency, --llm-max-attempts and --llm-timeout must be positive")
+        }
+    }
+
+    /// A client (and, with --redis, the cache and the rate limiter).
+    struct Session {
+        var client: ChatCompletionClient
+        var cache: LLMResponseCache?
+        func shutdown() async { await client.shutdown() }
+    }
+
+    func session() async throws -> Session {
+        var configuration = try LLMConfiguration.load(keyFile: llmKeyFile)
+        if let llmURL { configuration.baseURL = llmURL }
+        if let llmModel { configuration.model = llmModel }
+        configuration.concurrency = llmConcurrency
+        configuration.requestTimeout = .milliseconds(Int(llmTimeout * 1000))
+        configuration.maxAttempts = llmMaxAttempts
+        configuration.promptPricePer1K = llmPromptPrice
+        configuration.completionPricePer1K = llmCompletionPrice
+        var cache: LLMResponseCache?
+        var limiter: LLMRateLimiter?
+        if let redis {
+            let client = try RedisClient(url: redis)
+            if llmCache {
+                cache = LLMResponseCache(
+                    redis: client, ttl: llmCacheTTLDays.map { .seconds(Int($0 * 86_400)) })
+            }
+            let limit = LLMRateLimit(requestsPerMinute: llmRPM, tokensPerMinute: llmTPM)
+            if limit.isLimited { limiter = LLMRateLimiter(redis: client, limit: limit) }
+        }
+        return Session(client: try ChatCompletionClient(configuration: configuration, admission: limiter), cache: cache)
+    }
+
+    static func printCounters(_ counters: [String: Int]) {
+        for name in counters.keys.sorted() { Console.status("  \(name): \(Console.count(counters[name]!))") }
+    }
+}

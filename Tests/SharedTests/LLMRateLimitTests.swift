@@ -1,0 +1,90 @@
+import Foundation
+import GPLRTestSupport
+import LLMSimulator
+import Testing
+@testable import Shared
+
+/// The rate limit shared through Redis by several workers, measured at the simulator.
+@Suite struct LLMRateLimitTests {
+    /// Two "workers" (own Redis connection, own limiter, own HTTP client) send as fast as they can.
+    static func hammer(
+        redisPort: Int, simulatorPort: Int, limit: LLMRateLimit, for duration: Duration
+    ) async throws -> [LLMRateLimiterStatistics] {
+        let request = LLMFixtures.prompt.request(for: [LLMFixtures.user("12358")])
+        var limiters: [LLMRateLimiter] = []
+        var clients: [ChatCompletionClient] = []
+        for _ in 0 ..< 2 {
+            let redis = RedisClient(endpoint: RedisEndpoint(address: .tcp(host: "127.0.0.1", port: redisPort)))
+            let limiter = LLMRateLimiter(redis: redis, limit: limit)
+            limiters.append(limiter)
+            clients.append(try ChatCompletionClient(
+                configuration: LLMLabelerFixtures.configuration(port: simulatorPort, concurrency: 12), admission: limiter))
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for client in clients {
+                for _ in 0 ..< 12 {
+                    group.addTask {
+                        while !Task.isCancelled {
+                            do { _ = try await client.complete(request) } catch { break }
+                        }
+                    }
+                }
+            }
+            group.addTask { try? await Task.sleep(for: duration) }
+            _ = await group.next()  // the sleeper ends first: the others only end when cancelled
+            group.cancelAll()
+        }
+        for client in clients { await client.shutdown() }
+        return limiters.map(\.statistics)
+    }
+
+    @Test func twoWorkersTogetherStayWithinRequestsPerMinute() async throws {
+        try await withRedisServer { server in
+            try await LLMLabelerFixtures.withSimulator(truth: LLMFixtures.truth) { simulator, port in
+                let limit = LLMRateLimit(requestsPerMinute: 120, window: .seconds(60))
+                let statistics = try await Self.hammer(
+                    redisPort: server.port, simulatorPort: port, limit: limit, for: .milliseconds(2500))
+                let requests = simulator.statistics.requests
+                #expect(requests <= 120, "the simulator saw \(requests) requests within one minute")
+                // Without latency the whole minute's budget is used within the test, by both workers.
+                #expect(requests == 120)
+                #expect(statistics.map(\.admitted).reduce(0, +) == requests)
+                #expect(statistics.allSatisfy { $0.admitted > 0 && $0.waits > 0 })
+            }
+        }
+    }
+
+    @Test func aShortWindowSpreadsTheMinutesBudget() async throws {
+        try await withRedisServer { server in
+            try await LLMLabelerFixtures.withSimulator(truth: LLMFixtures.truth) { simulator, port in
+                // 600 per minute in 1-second windows: at most 10 per window; over ~2 s that is at most 3 windows.
+                let limit = LLMRateLimit(requestsPerMinute: 600, window: .seconds(1))
+                let clock = ContinuousClock()
+                let start = clock.now
+                _ = try await Self.hammer(redisPort: server.port, simulatorPort: port, limit: limit, for: .milliseconds(1500))
+                let elapsed = clock.now - start
+                let windows = Int((elapsed / .seconds(1)).rounded(.up)) + 1
+                let requests = simulator.statistics.requests
+                #expect(requests >= 10)
+                #expect(requests <= 10 * windows, "\(requests) requests in \(elapsed)")
+                #expect(requests < 120, "a 60-second window would have let far more through")
+            }
+        }
+    }
+
+    @Test func estimatedTokensStayWithinTokensPerMinute() async throws {
+        try await withRedisServer { server in
+            try await LLMLabelerFixtures.withSimulator(truth: LLMFixtures.truth) { simulator, port in
+                let request = LLMFixtures.prompt.request(for: [LLMFixtures.user("12358")])
+                let tpm = request.estimatedTokens * 15 + request.estimatedTokens / 2
+                let limit = LLMRateLimit(tokensPerMinute: tpm, window: .seconds(60))
+                let statistics = try await Self.hammer(
+                    redisPort: server.port, simulatorPort: port, limit: limit, for: .milliseconds(1500))
+                let seen = simulator.statistics
+                #expect(seen.requests >= 1 && seen.requests <= 15)
+                #expect(seen.promptTokens <= tpm)
+                #expect(statistics.map(\.admittedTokens).reduce(0, +) <= tpm)
+            }
+        }
+    }
+}
