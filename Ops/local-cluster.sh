@@ -13,7 +13,7 @@ workers=${1:-2}
 users=${2:-50000}
 
 bash Ops/setup.sh
-swift build -c release --product gplr --product gplr-worker >/dev/null 2>&1 || swift build -c release
+swift build -c release >/dev/null
 bin=.build/release
 
 work=$(mktemp -d -t gplr-cluster.XXXXXX)
