@@ -97,8 +97,22 @@ import Testing
 
         let before = try #require(
             try await cluster.waitForRecord(run: run) { $0.completedIterations >= 1 }, "\(cluster.logs)")
+        #expect(coordinator.isRunning, "restarted too late to prove anything")
         try cluster.server.restart()
-        #expect(before.completedIterations < cluster.iterations, "restarted too late to prove anything")
+        #expect(before.completedIterations < cluster.iterations)
+        let restarted = try await cluster.record(run: run)
+        #expect(restarted?.completedIterations ?? -1 >= before.completedIterations, "the AOF lost the record")
+
+        // Harsher, later: SIGKILL (nothing flushed at exit; `appendfsync always` has written every reply) and an
+        // outage of a second and a half, which the clients ride out with their reconnect backoff.
+        let later = try #require(
+            try await cluster.waitForRecord(run: run) { $0.completedIterations >= 3 }, "\(cluster.logs)")
+        #expect(coordinator.isRunning, "killed too late to prove anything")
+        cluster.server.kill()
+        try await Task.sleep(for: .milliseconds(1500))
+        try cluster.server.restart()
+        let reloaded = try await cluster.record(run: run)
+        #expect(reloaded?.completedIterations ?? -1 >= later.completedIterations, "the AOF lost the record")
 
         let end = await coordinator.wait(timeout: .seconds(60))
         #expect(end == .exited(0), "\(cluster.logs)")
