@@ -13,6 +13,7 @@ extension WorkerService {
         logger[metadataKey: "job.deliveries"] = "\(job.deliveryCount)"
         logger.debug("job started")
         let started = ContinuousClock.now
+        if await runWasCancelled(job, logger: logger) { return }
         do {
             let result = try await execute(job)
             if let delay = configuration.debugJobDelay { try await Task.sleep(for: delay) }
@@ -43,6 +44,31 @@ extension WorkerService {
             state.release(job)
         }
     }
+
+    /// Whether the job's run is cancelled, in which case the job is dead-lettered (non-retriable, "run
+    /// cancelled") without running: `gplr status` shows it as not done, and `gplr retry` or a `--resume` can still
+    /// bring it back. When the phase cannot be read the job runs (a cancelled run ignores its results anyway).
+    func runWasCancelled(_ job: LeasedJob, logger: Logger) async -> Bool {
+        do {
+            guard try await runPhases.phase(run: job.runID) == .cancelled else { return false }
+        } catch {
+            logger.debug("cannot read the run's phase; running the job", metadata: ["error": "\(error)"])
+            return false
+        }
+        do {
+            try await queue.fail(job, error: Self.runCancelledReason, retriable: false)
+            logger.info("job skipped: its run was cancelled")
+        } catch {
+            logger.warning(
+                "job of a cancelled run could not be set aside; it is reclaimed after its lease",
+                metadata: ["redis.error": "\(error)"])
+        }
+        state.release(job)
+        return true
+    }
+
+    /// The dead-letter reason of a job skipped because its run was cancelled.
+    static let runCancelledReason = "run cancelled"
 
     /// The error text stored with the job, and whether another delivery may succeed.
     static func describe(_ error: any Error) -> (message: String, retriable: Bool) {

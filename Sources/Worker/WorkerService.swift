@@ -18,6 +18,8 @@ final class WorkerService: Service {
     /// Only the blocking `XREADGROUP` (it holds its connection for the block time).
     let reader: JobQueue
     let registry: WorkerRegistry
+    /// Run phases, to skip the jobs of cancelled runs.
+    let runPhases: RunPhaseCache
     /// Snapshot chunks and prototypes (large transfers on their own connection).
     let dataClient: RedisClient
     let snapshots: SnapshotCache
@@ -38,6 +40,7 @@ final class WorkerService: Service {
             client: RedisClient(endpoint: configuration.endpoint), keys: configuration.keys,
             configuration: configuration.queueConfiguration)
         registry = WorkerRegistry(client: control, keys: configuration.keys)
+        runPhases = RunPhaseCache(records: RunRecordStore(client: control, keys: configuration.keys))
         dataClient = RedisClient(endpoint: configuration.endpoint)
         snapshots = SnapshotCache(
             store: SnapshotStore(client: dataClient, keys: configuration.keys),

@@ -1,0 +1,137 @@
+import Foundation
+import GPLRTestSupport
+import Testing
+@testable import Shared
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The failure model of DESIGN §6, end to end with the real binaries: a `gplr run --redis` coordinator process,
+/// `gplr-worker` processes and a real redis-server. Each test kills or restarts one part mid-run and checks that
+/// the run completes with the Φ of `gplr run --local` (same seed and options), that every job has exactly one
+/// stored result, and that nobody is labeled twice.
+@Suite(.serialized) struct ClusterFailureTests {
+    /// kill -9 of a worker while it holds `label` jobs, then of another while it holds `affinity` jobs: the
+    /// jobs are reclaimed after their lease by the other workers and the run completes unchanged.
+    @Test func workersKilledMidLabelAndMidAffinityJobsAreReclaimed() async throws {
+        let cluster = try ClusterHarness()
+        defer { cluster.stop() }
+        let reference = try cluster.referencePhi()
+        let run = "kill-workers"
+        // Only the slow label worker takes label jobs at first, so it is the one holding them.
+        let slowLabel = try cluster.startWorker(
+            "slow-label", ["--kinds", "label", "--concurrency", "2", "--debug-job-delay-ms", "4000"])
+        let coordinator = try cluster.startCoordinator(run: run)
+
+        let heldLabels = try #require(
+            try await cluster.heldJobs(worker: "slow-label", prefix: "label-"), "\(cluster.logs)")
+        slowLabel.send(SIGKILL)
+        #expect(await slowLabel.wait(timeout: .seconds(10)) == .signaled(SIGKILL))
+
+        // Likewise for affinity: the slow affinity worker is the only one taking affinity jobs until it dies.
+        let slowAffinity = try cluster.startWorker(
+            "slow-affinity", ["--kinds", "affinity", "--concurrency", "2", "--debug-job-delay-ms", "4000"])
+        let fastLabel = try cluster.startWorker("fast-label", ["--kinds", "label"])
+        let heldAffinity = try #require(
+            try await cluster.heldJobs(worker: "slow-affinity", prefix: "affinity-"), "\(cluster.logs)")
+        slowAffinity.send(SIGKILL)
+        #expect(await slowAffinity.wait(timeout: .seconds(10)) == .signaled(SIGKILL))
+        let fastAffinity = try cluster.startWorker("fast-affinity", ["--kinds", "affinity"])
+
+        let end = await coordinator.wait(timeout: .seconds(60))
+        #expect(end == .exited(0), "\(cluster.logs)")
+        #expect(try cluster.phi(run: run) == reference)
+
+        // The killed workers' jobs were delivered again to the survivors, and each has one result.
+        let results = try await cluster.results(run: run)
+        for id in heldLabels + heldAffinity { #expect(results[id] != nil, "no result for \(id)") }
+        for (worker, held) in [(fastLabel, heldLabels), (fastAffinity, heldAffinity)] {
+            let reclaims = worker.standardError.split(separator: "\n").filter {
+                $0.contains("reclaimed a job whose lease expired")
+            }
+            for id in held {
+                #expect(reclaims.contains { $0.contains("job.id=\(id)") }, "\(id) not reclaimed:\n\(cluster.logs)")
+            }
+        }
+        try await expectEveryJobReducedOnce(cluster, run: run)
+        #expect(fastLabel.isRunning && fastAffinity.isRunning)
+    }
+
+    /// kill -9 of the coordinator after its second checkpoint; `gplr run --resume` finishes the run from the
+    /// record, reusing the results of the jobs that ran meanwhile.
+    @Test func coordinatorKilledMidRunIsResumed() async throws {
+        let cluster = try ClusterHarness()
+        defer { cluster.stop() }
+        let reference = try cluster.referencePhi()
+        let run = "kill-coordinator"
+        for name in ["w1", "w2"] { _ = try cluster.startWorker(name, ["--debug-job-delay-ms", "150"]) }
+        let coordinator = try cluster.startCoordinator(run: run)
+
+        let checkpointed = try #require(
+            try await cluster.waitForRecord(run: run) { $0.completedIterations >= 2 }, "\(cluster.logs)")
+        coordinator.send(SIGKILL)
+        #expect(await coordinator.wait(timeout: .seconds(10)) == .signaled(SIGKILL))
+        let stopped = try #require(try await cluster.record(run: run))
+        #expect(stopped.phase == .running, "the coordinator was killed, so the record still says running")
+        #expect(stopped.completedIterations < cluster.iterations, "killed too late to prove anything")
+        #expect(stopped.completedIterations >= checkpointed.completedIterations)
+
+        let resumed = try cluster.resumeCoordinator(run: run)
+        let end = await resumed.wait(timeout: .seconds(60))
+        #expect(end == .exited(0), "\(cluster.logs)")
+        #expect(try cluster.phi(run: run) == reference)
+        #expect(try await cluster.record(run: run)?.phase == .done)
+        try await expectEveryJobReducedOnce(cluster, run: run)
+    }
+
+    /// redis-server (AOF, `appendfsync always`) restarted on the same port and directory mid-run: coordinator and
+    /// workers reconnect, nothing acknowledged is lost, and the run completes unchanged.
+    @Test func redisRestartedMidRunWithPersistence() async throws {
+        let cluster = try ClusterHarness(redis: RedisServer.Options(appendOnly: true))
+        defer { cluster.stop() }
+        let reference = try cluster.referencePhi()
+        let run = "restart-redis"
+        let workers = try ["w1", "w2"].map { try cluster.startWorker($0, ["--debug-job-delay-ms", "150"]) }
+        let coordinator = try cluster.startCoordinator(run: run)
+
+        let before = try #require(
+            try await cluster.waitForRecord(run: run) { $0.completedIterations >= 1 }, "\(cluster.logs)")
+        #expect(coordinator.isRunning, "restarted too late to prove anything")
+        try cluster.server.restart()
+        #expect(before.completedIterations < cluster.iterations)
+        let restarted = try await cluster.record(run: run)
+        #expect(restarted?.completedIterations ?? -1 >= before.completedIterations, "the AOF lost the record")
+
+        // Harsher, later: SIGKILL (nothing flushed at exit; `appendfsync always` has written every reply) and an
+        // outage of a second and a half, which the clients ride out with their reconnect backoff.
+        let later = try #require(
+            try await cluster.waitForRecord(run: run) { $0.completedIterations >= 3 }, "\(cluster.logs)")
+        #expect(coordinator.isRunning, "killed too late to prove anything")
+        cluster.server.kill()
+        try await Task.sleep(for: .milliseconds(1500))
+        try cluster.server.restart()
+        let reloaded = try await cluster.record(run: run)
+        #expect(reloaded?.completedIterations ?? -1 >= later.completedIterations, "the AOF lost the record")
+
+        let end = await coordinator.wait(timeout: .seconds(60))
+        #expect(end == .exited(0), "\(cluster.logs)")
+        #expect(try cluster.phi(run: run) == reference)
+        #expect(try await cluster.record(run: run)?.phase == .done)
+        try await expectEveryJobReducedOnce(cluster, run: run)
+        for worker in workers { #expect(worker.isRunning, "a worker died with the connection:\n\(cluster.logs)") }
+    }
+
+    /// One stored result per enqueued job, none dead-lettered, and every prototype labeled exactly once.
+    private func expectEveryJobReducedOnce(_ cluster: ClusterHarness, run: String) async throws {
+        let jobs = try await cluster.jobIDs(run: run)
+        let results = try await cluster.results(run: run)
+        #expect(!jobs.isEmpty)
+        #expect(Set(results.keys) == jobs)
+        let stats = try await JobQueue(client: cluster.client, keys: cluster.keys).stats(run: run)
+        #expect(stats.deadLettered == 0)
+        let users = try await cluster.labeledUsers(run: run)
+        #expect(users.count == cluster.budget, "users in label results: \(users.count)")
+        #expect(Set(users).count == users.count, "a user was labeled twice")
+    }
+}
