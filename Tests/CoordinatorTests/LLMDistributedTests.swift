@@ -137,6 +137,43 @@ import Testing
         }
     }
 
+    @Test func localRunAsksTheLLMWithTheCoordinatorsKey() async throws {
+        let data = try DistributedDataset(users: 200, items: 100, personas: 4)
+        defer { data.directory.remove() }
+        let simulator = LLMSimulator(
+            truth: try Self.truth(data), personas: data.personas.names,
+            configuration: LLMSimulatorConfiguration(expectedAPIKey: Self.secret))
+        try await simulator.withRunningServer { port in
+            var base = ProcessInfo.processInfo.environment
+            base["OPENAI_API_KEY"] = Self.secret
+            let environment = base
+            let arguments = [
+                "run", "--local", "--snapshot", data.snapshotPath, "--personas", data.personasPath,
+                "--out", data.directory.file("local"), "--budget", "12", "--iterations", "2",
+                "--llm-url", "http://127.0.0.1:\(port)", "--llm-model", "sim-model", "--llm-users-per-request", "4",
+                "--llm-prompt-price", "1",
+            ]
+            let ran = try await withCheckedThrowingContinuation { continuation in
+                Thread {
+                    continuation.resume(with: Result {
+                        try BuiltProduct.run("gplr", arguments, environment: environment)
+                    })
+                }.start()
+            }
+            #expect(ran.status == 0, "\(ran.stderr)")
+            #expect(ran.stdout.contains("prototypes labeled: 12"), "\(ran.stdout)")
+            #expect(simulator.statistics.requests > 0)
+            #expect(simulator.statistics.unauthorized == 0)
+            let counters = try Self.counters(data.directory.file("local/report.json"))
+            #expect(counters["llm.cost-micros", default: 0] > 0, "\(counters)")
+            for (name, text) in [("stdout", ran.stdout), ("stderr", ran.stderr)]
+                + Self.allFiles(under: data.directory.file("local"))
+            {
+                #expect(!text.contains(Self.secret), "the key is in \(name)")
+            }
+        }
+    }
+
     @Test func runRefusesTwoLabelersOrNone() throws {
         let common = ["run", "--redis", "redis://127.0.0.1:1", "--snapshot", "s", "--personas", "p", "--out", "o"]
         let both = try BuiltProduct.run("gplr", common + ["--labels", "l", "--llm-url", "http://127.0.0.1:1"])
@@ -147,6 +184,10 @@ import Testing
         #expect(none.stderr.contains("--llm-url"), "\(none.stderr)")
         let badURL = try BuiltProduct.run("gplr", common + ["--llm-url", "ftp://x"])
         #expect(badURL.stderr.contains("http(s)"), "\(badURL.stderr)")
+        let keyFile = try BuiltProduct.run(
+            "gplr", common + ["--llm-url", "http://127.0.0.1:1", "--llm-key-file", "/k"])
+        #expect(keyFile.status != 0)
+        #expect(keyFile.stderr.contains("own key"), "\(keyFile.stderr)")
     }
 }
 

@@ -18,10 +18,11 @@ struct RunCommand: AsyncParsableCommand {
             is made absolute and must be readable at that path on every worker host. For the same seed and labels \
             the result equals --local's.
 
-            With --redis, --llm-url URL (instead of --labels) labels with an OpenAI-compatible LLM: the jobs name \
+            --llm-url URL (instead of --labels) labels with an OpenAI-compatible LLM: the jobs name \
             the server, model and limits, never a key; every worker uses its own OPENAI_API_KEY or \
             --llm-key-file. Answers are cached in Redis (a re-run costs nothing) and --llm-rpm/--llm-tpm are \
-            shared by all workers. The report counts tokens (llm.prompt-tokens, ...) and cost (llm.cost-micros).
+            shared by all workers. With --local the key is this process's (--llm-key-file or OPENAI_API_KEY) and \
+            there is no shared cache or rate limit. The report counts tokens (llm.prompt-tokens, ...) and cost (llm.cost-micros).
             """)
 
     @Flag(help: "Run in this process (no Redis, no workers).")
@@ -81,9 +82,15 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         if local {
-            guard llm.llmURL == nil else { throw ValidationError("--llm-url needs --redis (the workers ask the LLM)") }
+            guard llm.llmRPM == nil, llm.llmTPM == nil else {
+                throw ValidationError("--llm-rpm and --llm-tpm need --redis (the limit is shared through it)")
+            }
             guard resume == nil, runID == nil else { throw ValidationError("--resume and --run-id need --redis") }
             return
+        }
+        if llm.llmKeyFile != nil {
+            throw ValidationError("--llm-key-file is for --local: with --redis every worker uses its own key "
+                + "(gplr-worker --llm-key-file or OPENAI_API_KEY)")
         }
         if resume != nil {
             guard personas == nil, labels == nil, llm.llmURL == nil, runID == nil else {
@@ -105,6 +112,10 @@ struct RunCommand: AsyncParsableCommand {
         let result: LocalRun.Result
         if let redis {
             result = try await distributed(url: redis)
+        } else if llm.llmURL != nil {
+            result = try await llm.runLocally(
+                snapshotPath: snapshot ?? "", personasPath: personas ?? "", outputDirectory: out ?? "",
+                parameters: options.parameters, threads: options.threads)
         } else {
             result = try await LocalRun(
                 snapshotPath: snapshot ?? "", personasPath: personas ?? "", labelsPath: labels ?? "",

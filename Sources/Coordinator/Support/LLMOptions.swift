@@ -51,6 +51,11 @@ struct LLMRunOptions: ParsableArguments {
     @Option(help: "Tokens per minute shared by every worker on this Redis.")
     var llmTPM: Int?
 
+    @Option(help: ArgumentHelp(
+        "With --local: file holding the API key (default: $OPENAI_API_KEY; none for local servers).",
+        discussion: "With --redis the workers use their own key: give it to them, not to the coordinator."))
+    var llmKeyFile: String?
+
     @Option(help: "USD per 1,000 prompt tokens (for the report's cost).")
     var llmPromptPrice: Double = 0
 
@@ -83,5 +88,38 @@ struct LLMRunOptions: ParsableArguments {
 
     func validate() throws {
         if let problem = spec?.problem { throw ValidationError("--llm-*: \(problem)") }
+    }
+}
+
+extension LLMRunOptions {
+    /// `gplr run --local --llm-url`: Algorithm 1 in this process with an ``LLMLabeler`` whose key comes from
+    /// this process (`--llm-key-file`, else `OPENAI_API_KEY`). No Redis: no shared cache or rate limit.
+    func runLocally(
+        snapshotPath: String, personasPath: String, outputDirectory: String, parameters: RunParameters,
+        threads: Int?
+    ) async throws -> LocalRun.Result {
+        guard let spec else { throw ValidationError("--llm-url is required") }
+        let personas = try PersonaSet(contentsOf: personasPath)
+        let (graph, info) = try Snapshot.read(from: snapshotPath)
+        let key = try LLMConfiguration.load(keyFile: llmKeyFile).apiKey
+        let client = try ChatCompletionClient(configuration: spec.configuration(apiKey: key))
+        let runner = GPLRRunner(
+            graph: graph, personas: personas, parameters: parameters,
+            labeler: LLMLabeler(client: client, personas: personas, options: spec.labelerOptions),
+            affinityComputer: LocalAffinityComputer(
+                walkLength: parameters.walkLength, epsilon: parameters.epsilon, threadCount: threads),
+            snapshotHash: info.hash.hex, threadCount: threads)
+        let outcome: RunOutcome
+        do {
+            outcome = try await runner.run(observe: { LocalRun.describe($0, log: Console.status) })
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+        await client.shutdown()
+        let files = try RunOutputWriter(directory: outputDirectory).write(outcome, graph: graph, personas: personas)
+        return LocalRun.Result(
+            outcome: outcome, graph: graph, personas: personas,
+            labels: LabelsFile.Contents(labels: [:], users: [], unknownNamesDropped: 0), files: files)
     }
 }
