@@ -122,12 +122,19 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "gplr.worker")
         let endpoint = try RedisEndpoint(url: redisURL ?? "")
-        let llmKey: LLMAPIKey?
-        do {
-            llmKey = try LLMConfiguration.load(keyFile: llmKeyFile).apiKey
-        } catch {
-            Self.fail("--llm-key-file: \(error)")
-            throw ExitCode.failure
+        // Only the key is read here: the server, model and limits come with each job.
+        var llmKey: LLMAPIKey?
+        if let llmKeyFile {
+            do {
+                llmKey = try LLMConfiguration.readKey(from: llmKeyFile)
+            } catch {
+                Self.fail("--llm-key-file: \(error)")
+                throw ExitCode.failure
+            }
+        } else if let key = ProcessInfo.processInfo.environment["OPENAI_API_KEY"]?
+            .trimmingCharacters(in: .whitespacesAndNewlines), !key.isEmpty
+        {
+            llmKey = LLMAPIKey(key)
         }
         var configuration = WorkerConfiguration(
             endpoint: endpoint, keys: RedisKeys(prefix: prefix), kinds: parsedKinds, concurrency: concurrency,
