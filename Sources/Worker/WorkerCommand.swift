@@ -47,6 +47,11 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Seconds to wait for the jobs in hand at shutdown before handing them back (not acknowledged).")
     var graceSeconds = 30
 
+    @Option(help: ArgumentHelp(
+        "File holding the API key for LLM label jobs (default: $OPENAI_API_KEY).",
+        discussion: "The key never leaves this worker: label jobs name the server and model, never a key."))
+    var llmKeyFile: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
@@ -84,6 +89,9 @@ struct WorkerCommand: AsyncParsableCommand {
         if let id, id.isEmpty || id.contains(where: \.isWhitespace) {
             throw ValidationError("--id must be non-empty, without spaces")
         }
+        if let llmKeyFile, !FileManager.default.isReadableFile(atPath: llmKeyFile) {
+            throw ValidationError("--llm-key-file: cannot read \(llmKeyFile)")
+        }
         if let delay = debugJobDelayMs, delay < 0 { throw ValidationError("--debug-job-delay-ms must not be negative") }
     }
 
@@ -114,11 +122,26 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "gplr.worker")
         let endpoint = try RedisEndpoint(url: redisURL ?? "")
-        let configuration = WorkerConfiguration(
+        // Only the key is read here: the server, model and limits come with each job.
+        var llmKey: LLMAPIKey?
+        if let llmKeyFile {
+            do {
+                llmKey = try LLMConfiguration.readKey(from: llmKeyFile)
+            } catch {
+                Self.fail("--llm-key-file: \(error)")
+                throw ExitCode.failure
+            }
+        } else if let key = ProcessInfo.processInfo.environment["OPENAI_API_KEY"]?
+            .trimmingCharacters(in: .whitespacesAndNewlines), !key.isEmpty
+        {
+            llmKey = LLMAPIKey(key)
+        }
+        var configuration = WorkerConfiguration(
             endpoint: endpoint, keys: RedisKeys(prefix: prefix), kinds: parsedKinds, concurrency: concurrency,
             cacheDirectory: cacheDirectory, leaseDuration: .seconds(leaseSeconds), maxAttempts: maxAttempts,
             workerID: id ?? WorkerConfiguration.defaultWorkerID(),
             debugJobDelay: debugJobDelayMs.map { .milliseconds($0) })
+        configuration.llmAPIKey = llmKey
 
         do {
             try FileManager.default.createDirectory(

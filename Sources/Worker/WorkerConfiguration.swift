@@ -22,6 +22,8 @@ struct WorkerConfiguration: Sendable {
     var blockTime: Duration = .seconds(1)
     /// Testing only: a pause inside every job before it completes (`--debug-job-delay-ms`).
     var debugJobDelay: Duration?
+    /// The key `llm` label jobs use (`OPENAI_API_KEY` or `--llm-key-file`); `nil` fails those jobs.
+    var llmAPIKey: LLMAPIKey?
 
     /// How often leases of held jobs are extended: a third of the lease.
     var leaseExtensionInterval: Duration { leaseDuration / 3 }

@@ -45,7 +45,11 @@ final class WorkerService: Service {
         snapshots = SnapshotCache(
             store: SnapshotStore(client: dataClient, keys: configuration.keys),
             directory: configuration.cacheDirectory, logger: logger)
-        labelExecutor = LabelJobExecutor(blocking: blocking)
+        labelExecutor = LabelJobExecutor(
+            blocking: blocking,
+            llm: LLMJobContext(
+                apiKey: configuration.llmAPIKey, redis: RedisClient(endpoint: configuration.endpoint),
+                keys: configuration.keys, logger: logger))
     }
 
     func run() async throws {
@@ -74,6 +78,7 @@ final class WorkerService: Service {
         } catch {
             logger.warning("cannot remove the heartbeat record", metadata: ["error": "\(error)"])
         }
+        await labelExecutor.shutdown()
         let counters = state.snapshot
         logger.info(
             "worker stopped", metadata: ["worker.done": "\(counters.done)", "worker.failed": "\(counters.failed)"])

@@ -17,6 +17,12 @@ struct RunCommand: AsyncParsableCommand {
             a stopped coordinator continues with `--resume RUN`. The labels file is read by the WORKERS: its path \
             is made absolute and must be readable at that path on every worker host. For the same seed and labels \
             the result equals --local's.
+
+            --llm-url URL (instead of --labels) labels with an OpenAI-compatible LLM: the jobs name \
+            the server, model and limits, never a key; every worker uses its own OPENAI_API_KEY or \
+            --llm-key-file. Answers are cached in Redis (a re-run costs nothing) and --llm-rpm/--llm-tpm are \
+            shared by all workers. With --local the key is this process's (--llm-key-file or OPENAI_API_KEY) and \
+            there is no shared cache or rate limit. The report counts tokens (llm.prompt-tokens, ...) and cost (llm.cost-micros).
             """)
 
     @Flag(help: "Run in this process (no Redis, no workers).")
@@ -61,24 +67,35 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var options: RunOptions
     @OptionGroup var noise: LabelerNoiseOptions
+    @OptionGroup var llm: LLMRunOptions
 
     func validate() throws {
         guard local != (redis != nil) else {
             throw ValidationError("choose --local (everything in this process) or --redis URL (distributed, with workers)")
         }
         if local || resume == nil {
-            guard snapshot != nil, personas != nil, labels != nil, out != nil else {
-                throw ValidationError("give --snapshot, --personas, --labels and --out")
+            guard snapshot != nil, personas != nil, out != nil else {
+                throw ValidationError("give --snapshot, --personas, --labels (or --llm-url) and --out")
+            }
+            guard (labels != nil) != (llm.llmURL != nil) else {
+                throw ValidationError("choose the labeler: --labels FILE or --llm-url URL (exactly one)")
             }
         }
         if local {
+            guard llm.llmRPM == nil, llm.llmTPM == nil else {
+                throw ValidationError("--llm-rpm and --llm-tpm need --redis (the limit is shared through it)")
+            }
             guard resume == nil, runID == nil else { throw ValidationError("--resume and --run-id need --redis") }
             return
         }
+        if llm.llmKeyFile != nil {
+            throw ValidationError("--llm-key-file is for --local: with --redis every worker uses its own key "
+                + "(gplr-worker --llm-key-file or OPENAI_API_KEY)")
+        }
         if resume != nil {
-            guard personas == nil, labels == nil, runID == nil else {
+            guard personas == nil, labels == nil, llm.llmURL == nil, runID == nil else {
                 throw ValidationError("--resume takes the persona set, labeler and parameters from the run record; "
-                    + "drop --personas, --labels and --run-id")
+                    + "drop --personas, --labels, --llm-url and --run-id")
             }
         }
         if let runID, !RunRecord.isValidID(runID) {
@@ -95,6 +112,10 @@ struct RunCommand: AsyncParsableCommand {
         let result: LocalRun.Result
         if let redis {
             result = try await distributed(url: redis)
+        } else if llm.llmURL != nil {
+            result = try await llm.runLocally(
+                snapshotPath: snapshot ?? "", personasPath: personas ?? "", outputDirectory: out ?? "",
+                parameters: options.parameters, threads: options.threads)
         } else {
             result = try await LocalRun(
                 snapshotPath: snapshot ?? "", personasPath: personas ?? "", labelsPath: labels ?? "",
@@ -119,15 +140,22 @@ struct RunCommand: AsyncParsableCommand {
         }
         let id = runID ?? Self.generatedRunID()
         Console.status("run \(id): if this coordinator stops, continue with `gplr run --redis URL --resume \(id)`")
-        let labelsPath = DistributedRun.absolute(labels ?? "")
-        guard FileManager.default.isReadableFile(atPath: labelsPath) else {
-            throw ValidationError("cannot read the labels file \(labelsPath) (workers read it at this same path)")
+        let labeler: LabelerSpec
+        if let spec = llm.spec {
+            Console.status("labeling with the LLM \(spec.model) (the workers use their own API key)")
+            labeler = .llm(spec)
+        } else {
+            let labelsPath = DistributedRun.absolute(labels ?? "")
+            guard FileManager.default.isReadableFile(atPath: labelsPath) else {
+                throw ValidationError("cannot read the labels file \(labelsPath) (workers read it at this same path)")
+            }
+            labeler = .labelsFile(
+                path: labelsPath, dropProbability: noise.noiseDrop, addProbability: noise.noiseAdd,
+                seed: noise.noiseSeed)
         }
         return try await run.start(DistributedRun.NewRun(
             runID: id, snapshotPath: snapshot ?? "", personasPath: personas ?? "",
-            labeler: .labelsFile(
-                path: labelsPath, dropProbability: noise.noiseDrop, addProbability: noise.noiseAdd,
-                seed: noise.noiseSeed),
+            labeler: labeler,
             parameters: options.parameters, labelBatchSize: labelBatchSize, personasPerShard: personasPerShard,
             outputDirectory: out ?? ""))
     }

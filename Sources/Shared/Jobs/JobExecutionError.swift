@@ -7,7 +7,7 @@ public struct JobExecutionError: Error, CustomStringConvertible, Sendable {
             case unsupportedKind = "unsupported-kind", unsupportedVersion = "unsupported-version"
             case invalidPayload = "invalid-payload", outOfRange = "out-of-range"
             case labelsFile = "labels-file", prototypes = "prototypes", snapshot = "snapshot"
-            case computation = "computation"
+            case computation = "computation", llm = "llm"
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -28,6 +28,8 @@ public struct JobExecutionError: Error, CustomStringConvertible, Sendable {
         public static let snapshot = Code(.snapshot)
         /// The algorithm itself failed.
         public static let computation = Code(.computation)
+        /// An `llm` labeler cannot run here: no API key on this worker, or its client cannot be built.
+        public static let llm = Code(.llm)
 
         public var description: String { value.rawValue }
     }

@@ -7,16 +7,27 @@ import Synchronization
 /// file size and modification time), and the ``TruthLabeler`` built from one for a snapshot and noise setting is
 /// cached too, so the jobs of a run do not re-read a multi-million-line truth file each time. Reading a file
 /// runs on the ``BlockingExecutor``, never on the cooperative pool.
+///
+/// An `llm` spec runs an ``LLMLabeler`` over a ``ChatCompletionClient`` built once per distinct spec with the
+/// key, cache and rate limit of ``LLMJobContext`` (the worker's, never the payload's); call ``shutdown()``
+/// to close those clients.
 public final class LabelJobExecutor: Sendable {
     private let blocking: BlockingExecutor
     private let files: Mutex<RecentlyUsed<FileKey, LabelsFile.Contents>>
     private let labelers: Mutex<RecentlyUsed<LabelerKey, TruthLabeler>>
+    /// The worker's LLM key and Redis; `nil`: `llm` jobs fail (non-retriably) for want of a key.
+    let llm: LLMJobContext?
+    /// One client per distinct spec, kept for the executor's lifetime (a handful per worker).
+    let llmClients = Mutex<[LLMLabelerSpec: ChatCompletionClient]>([:])
 
-    /// - Parameter capacity: parsed files (and labelers) kept, least recently used dropped first.
-    public init(blocking: BlockingExecutor = .shared, capacity: Int = 2) {
+    /// - Parameters:
+    ///   - capacity: parsed files (and labelers) kept, least recently used dropped first.
+    ///   - llm: what `llm` label jobs need from this worker (key, Redis for cache and rate limit).
+    public init(blocking: BlockingExecutor = .shared, capacity: Int = 2, llm: LLMJobContext? = nil) {
         self.blocking = blocking
         files = Mutex(RecentlyUsed(capacity: capacity))
         labelers = Mutex(RecentlyUsed(capacity: capacity))
+        self.llm = llm
     }
 
     /// Labels the job's users of `graph` (the snapshot `job.snapshot` names).
@@ -42,6 +53,8 @@ public final class LabelJobExecutor: Sendable {
                 labelers.withLock { $0.insert(labeler, for: labelerKey) }
             }
             return LabelJobResult(batch: try await labeler.label(users: job.users, in: graph))
+        case .llm(let spec):
+            return LabelJobResult(batch: try await labelWithLLM(job, spec: spec, personas: personas, graph: graph))
         }
     }
 
@@ -68,6 +81,8 @@ public final class LabelJobExecutor: Sendable {
             for (name, value) in [("drop", drop), ("add", add)] where !(0 ... 1).contains(value) {
                 throw JobExecutionError(.invalidPayload, "\(name) probability must be in 0 ... 1, got \(value)")
             }
+        case .llm(let spec):
+            if let problem = spec.problem { throw JobExecutionError(.invalidPayload, problem) }
         }
         return personas
     }

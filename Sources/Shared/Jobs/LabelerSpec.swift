@@ -4,4 +4,7 @@ public enum LabelerSpec: Codable, Sendable, Equatable {
     /// Answers from a labels file readable by the worker at `path` (a test/demo labeler: the planted truth of a
     /// synthetic dataset), with the noise of a real LLM (see ``TruthLabeler``).
     case labelsFile(path: String, dropProbability: Double, addProbability: Double, seed: UInt64)
+    /// Asks an OpenAI-compatible chat completions endpoint (``LLMLabeler``) as the spec says; the worker
+    /// supplies the key. JSON: `{"llm": {"_0": {...}}}` (a `labelsFile` payload is unchanged).
+    case llm(LLMLabelerSpec)
 }

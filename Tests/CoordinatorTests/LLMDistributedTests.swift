@@ -1,0 +1,227 @@
+import Foundation
+import GPLRTestSupport
+import LLMSimulator
+import Testing
+@testable import Coordinator
+@testable import Shared
+
+/// `gplr run --redis --llm-url`: the built `gplr` and `gplr-worker` binaries, real Redis and the LLM simulator
+/// in this process. The API key is given to the worker's environment only and must never leak.
+@Suite(.serialized) struct LLMDistributedTests {
+    static let secret = "sk-test-SECRET-1234567890"
+
+    /// The simulator's truth: the dataset's planted personas by name.
+    static func truth(_ data: DistributedDataset) throws -> [String: [String]] {
+        let contents = try LabelsFile.read(path: data.truthPath, personas: data.personas)
+        return contents.labels.mapValues { $0.map { data.personas.names[$0] } }
+    }
+
+    /// Starts a real worker whose environment alone holds `key` (through `env`, so this process never has it).
+    static func worker(_ server: RedisServer, _ directory: TemporaryDirectory, label: String, key: String?) throws
+        -> ProcessHandle
+    {
+        var arguments = ["-u", "OPENAI_API_KEY", "-u", "OPENAI_BASE_URL"]
+        if let key { arguments.append("OPENAI_API_KEY=\(key)") }
+        arguments += [BuiltProduct.path("gplr-worker"), "--redis", server.url, "--concurrency", "2",
+                      "--cache-dir", directory.file("cache-\(label)"), "--max-attempts", "2", "--log-level", "debug"]
+        return try ProcessHandle(
+            executable: "/usr/bin/env", arguments: arguments, stdoutPath: directory.file("\(label).stdout"),
+            stderrPath: directory.file("\(label).stderr"))
+    }
+
+    static func counters(_ reportPath: String) throws -> [String: Int] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: reportPath))
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        return try #require(object["labelerCounters"] as? [String: Int])
+    }
+
+    /// Every regular file under `directory`, as text.
+    static func allFiles(under directory: String) -> [(String, String)] {
+        let enumerator = FileManager.default.enumerator(atPath: directory)
+        var files: [(String, String)] = []
+        while let name = enumerator?.nextObject() as? String {
+            let path = directory + "/" + name
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+                let data = FileManager.default.contents(atPath: path)
+            else { continue }
+            files.append((path, String(decoding: data, as: UTF8.self)))
+        }
+        return files
+    }
+
+    @Test func llmLabeledRunCompletesCachesAndNeverLeaksTheKey() async throws {
+        #expect(ProcessInfo.processInfo.environment["OPENAI_API_KEY"] != Self.secret)
+        let data = try DistributedDataset(users: 300, items: 150, personas: 5)
+        defer { data.directory.remove() }
+        let server = try RedisServer()
+        defer { server.stop() }
+        let simulator = LLMSimulator(
+            truth: try Self.truth(data), personas: data.personas.names,
+            configuration: LLMSimulatorConfiguration(dropRate: 0.1, expectedAPIKey: Self.secret))
+        try await simulator.withRunningServer { port in
+            let worker = try Self.worker(server, data.directory, label: "worker", key: Self.secret)
+            defer { worker.stop() }
+            func run(_ id: String) async throws -> BuiltProduct.Output {
+                try await runOffThePool([
+                    "run", "--redis", server.url, "--run-id", id, "--snapshot", data.snapshotPath,
+                    "--personas", data.personasPath, "--out", data.directory.file("out/\(id)"), "--budget", "30",
+                    "--iterations", "2", "--seed", "5", "--label-batch-size", "8", "--personas-per-shard", "3",
+                    "--poll-milliseconds", "20", "--timeout", "60", "--llm-url", "http://127.0.0.1:\(port)",
+                    "--llm-model", "sim-model", "--llm-users-per-request", "3", "--llm-prompt-price", "1",
+                    "--llm-completion-price", "2", "--llm-rpm", "100000",
+                ])
+            }
+            let first = try await run("llm1")
+            #expect(first.status == 0, "\(first.stderr)")
+            #expect(first.stdout.contains("prototypes labeled: 30"), "\(first.stdout)")
+            let firstCounters = try Self.counters(data.directory.file("out/llm1/report.json"))
+            #expect(firstCounters["llm.prompt-tokens", default: 0] > 0, "\(firstCounters)")
+            #expect(firstCounters["llm.cost-micros", default: 0] > 0, "\(firstCounters)")
+            #expect(firstCounters["llm.labeled", default: 0] == 30, "\(firstCounters)")
+            let requestsAfterFirst = simulator.statistics.requests
+            #expect(requestsAfterFirst > 0)
+            #expect(simulator.statistics.unauthorized == 0)
+
+            // Same seed: the same prototypes, the same prompts: every answer comes from the Redis cache.
+            let second = try await run("llm2")
+            #expect(second.status == 0, "\(second.stderr)")
+            #expect(simulator.statistics.requests == requestsAfterFirst)
+            let secondCounters = try Self.counters(data.directory.file("out/llm2/report.json"))
+            #expect(secondCounters["llm.cache-hits", default: 0] > 0, "\(secondCounters)")
+            #expect(secondCounters["llm.cache-misses", default: 0] == 0, "\(secondCounters)")
+            let phi1 = try String(contentsOfFile: data.directory.file("out/llm1/phi.jsonl"), encoding: .utf8)
+            let phi2 = try String(contentsOfFile: data.directory.file("out/llm2/phi.jsonl"), encoding: .utf8)
+            #expect(phi1 == phi2)
+
+            // The secret is nowhere: Redis (every key and value of every type, job payloads included), the logs
+            // of the worker and the coordinator, the output files.
+            let redis = try RedisClient(url: server.url)
+            let everything = try await LLMDumpRedis.everything(redis)
+            #expect(everything.contains { $0.contains("llmcache") }, "the cache is in Redis")
+            #expect(everything.contains { $0.contains("sim-model") }, "the job payloads are in the dump")
+            #expect(!everything.contains { $0.contains(Self.secret) })
+            #expect(!everything.contains { $0.contains("SECRET") })
+            worker.stop()
+            _ = await worker.wait(timeout: .seconds(10))
+            let texts = [("coordinator stdout", first.stdout + second.stdout),
+                         ("coordinator stderr", first.stderr + second.stderr)]
+                + Self.allFiles(under: data.directory.path)
+            #expect(texts.contains { $0.0.hasSuffix("worker.stderr") && $0.1.contains("worker started") })
+            for (name, text) in texts { #expect(!text.contains(Self.secret), "the key is in \(name)") }
+        }
+    }
+
+    @Test func workerWithoutAKeyFailsTheJobClearlyAndKeepsRunning() async throws {
+        let data = try DistributedDataset(users: 200, items: 100, personas: 4)
+        defer { data.directory.remove() }
+        let server = try RedisServer()
+        defer { server.stop() }
+        let simulator = LLMSimulator(truth: try Self.truth(data), personas: data.personas.names)
+        try await simulator.withRunningServer { port in
+            let worker = try Self.worker(server, data.directory, label: "keyless", key: nil)
+            defer { worker.stop() }
+            let ran = try await runOffThePool([
+                "run", "--redis", server.url, "--run-id", "nokey", "--snapshot", data.snapshotPath,
+                "--personas", data.personasPath, "--out", data.directory.file("out"), "--budget", "10",
+                "--iterations", "1", "--label-batch-size", "5", "--poll-milliseconds", "20", "--timeout", "3",
+                "--llm-url", "http://127.0.0.1:\(port)", "--llm-model", "sim-model",
+            ])
+            #expect(ran.status != 0)
+            // The coordinator reports the dead-lettered jobs with the worker's reason (then gives up at --timeout).
+            #expect(ran.stderr.contains(LLMJobContext.missingKeyMessage), "\(ran.stderr)")
+            #expect(simulator.statistics.requests == 0)
+            #expect(worker.isRunning, "a job failing for want of a key does not stop the worker")
+            let log = try String(contentsOfFile: worker.stderrPath, encoding: .utf8)
+            #expect(log.contains(LLMJobContext.missingKeyMessage), "\(log)")
+        }
+    }
+
+    @Test func localRunAsksTheLLMWithTheCoordinatorsKey() async throws {
+        let data = try DistributedDataset(users: 200, items: 100, personas: 4)
+        defer { data.directory.remove() }
+        let simulator = LLMSimulator(
+            truth: try Self.truth(data), personas: data.personas.names,
+            configuration: LLMSimulatorConfiguration(expectedAPIKey: Self.secret))
+        try await simulator.withRunningServer { port in
+            var base = ProcessInfo.processInfo.environment
+            base["OPENAI_API_KEY"] = Self.secret
+            let environment = base
+            let arguments = [
+                "run", "--local", "--snapshot", data.snapshotPath, "--personas", data.personasPath,
+                "--out", data.directory.file("local"), "--budget", "12", "--iterations", "2",
+                "--llm-url", "http://127.0.0.1:\(port)", "--llm-model", "sim-model", "--llm-users-per-request", "4",
+                "--llm-prompt-price", "1",
+            ]
+            let ran = try await withCheckedThrowingContinuation { continuation in
+                Thread {
+                    continuation.resume(with: Result {
+                        try BuiltProduct.run("gplr", arguments, environment: environment)
+                    })
+                }.start()
+            }
+            #expect(ran.status == 0, "\(ran.stderr)")
+            #expect(ran.stdout.contains("prototypes labeled: 12"), "\(ran.stdout)")
+            #expect(simulator.statistics.requests > 0)
+            #expect(simulator.statistics.unauthorized == 0)
+            let counters = try Self.counters(data.directory.file("local/report.json"))
+            #expect(counters["llm.cost-micros", default: 0] > 0, "\(counters)")
+            for (name, text) in [("stdout", ran.stdout), ("stderr", ran.stderr)]
+                + Self.allFiles(under: data.directory.file("local"))
+            {
+                #expect(!text.contains(Self.secret), "the key is in \(name)")
+            }
+        }
+    }
+
+    @Test func runRefusesTwoLabelersOrNone() throws {
+        let common = ["run", "--redis", "redis://127.0.0.1:1", "--snapshot", "s", "--personas", "p", "--out", "o"]
+        let both = try BuiltProduct.run("gplr", common + ["--labels", "l", "--llm-url", "http://127.0.0.1:1"])
+        #expect(both.status != 0)
+        #expect(both.stderr.contains("exactly one"), "\(both.stderr)")
+        let none = try BuiltProduct.run("gplr", common)
+        #expect(none.status != 0)
+        #expect(none.stderr.contains("--llm-url"), "\(none.stderr)")
+        let badURL = try BuiltProduct.run("gplr", common + ["--llm-url", "ftp://x"])
+        #expect(badURL.stderr.contains("http(s)"), "\(badURL.stderr)")
+        let keyFile = try BuiltProduct.run(
+            "gplr", common + ["--llm-url", "http://127.0.0.1:1", "--llm-key-file", "/k"])
+        #expect(keyFile.status != 0)
+        #expect(keyFile.stderr.contains("own key"), "\(keyFile.stderr)")
+    }
+}
+
+/// Every key name and every value (of any type) in a Redis, as text.
+enum LLMDumpRedis {
+    static func everything(_ redis: RedisClient) async throws -> [String] {
+        var texts: [String] = []
+        var cursor = "0"
+        repeat {
+            let reply = try await redis.send("SCAN", RedisArgument(cursor), "COUNT", 1000)
+            guard let parts = reply.array, parts.count == 2 else { break }
+            cursor = parts[0].string ?? "0"
+            for key in parts[1].array ?? [] {
+                guard let name = key.string else { continue }
+                texts.append(name)
+                let type = try await redis.send("TYPE", RedisArgument(name)).string ?? ""
+                let command: [RedisArgument] = switch type {
+                case "string": ["GET", RedisArgument(name)]
+                case "zset": ["ZRANGE", RedisArgument(name), 0, -1, "WITHSCORES"]
+                case "hash": ["HGETALL", RedisArgument(name)]
+                case "list": ["LRANGE", RedisArgument(name), 0, -1]
+                case "set": ["SMEMBERS", RedisArgument(name)]
+                case "stream": ["XRANGE", RedisArgument(name), "-", "+"]
+                default: ["DUMP", RedisArgument(name)]
+                }
+                texts.append(flatten(try await redis.send(command)))
+            }
+        } while cursor != "0"
+        return texts
+    }
+
+    private static func flatten(_ value: RedisValue) -> String {
+        if let array = value.array { return array.map(flatten).joined(separator: " ") }
+        if let bytes = value.bytes { return String(decoding: bytes, as: UTF8.self) }
+        return value.string ?? ""
+    }
+}
