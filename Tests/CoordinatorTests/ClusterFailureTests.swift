@@ -19,9 +19,10 @@ import Testing
         defer { cluster.stop() }
         let reference = try cluster.referencePhi()
         let run = "kill-workers"
-        // Only the slow label worker takes label jobs at first, so it is the one holding them.
+        // Only the slow label worker takes label jobs at first, so it is the one holding them; its jobs take 30 s,
+        // far longer than it takes to notice them in its heartbeat (every 2 s) and kill it, even on a busy machine.
         let slowLabel = try cluster.startWorker(
-            "slow-label", ["--kinds", "label", "--concurrency", "2", "--debug-job-delay-ms", "4000"])
+            "slow-label", ["--kinds", "label", "--concurrency", "2", "--debug-job-delay-ms", "30000"])
         let coordinator = try cluster.startCoordinator(run: run)
 
         let heldLabels = try #require(
@@ -31,7 +32,7 @@ import Testing
 
         // Likewise for affinity: the slow affinity worker is the only one taking affinity jobs until it dies.
         let slowAffinity = try cluster.startWorker(
-            "slow-affinity", ["--kinds", "affinity", "--concurrency", "2", "--debug-job-delay-ms", "4000"])
+            "slow-affinity", ["--kinds", "affinity", "--concurrency", "2", "--debug-job-delay-ms", "30000"])
         let fastLabel = try cluster.startWorker("fast-label", ["--kinds", "label"])
         let heldAffinity = try #require(
             try await cluster.heldJobs(worker: "slow-affinity", prefix: "affinity-"), "\(cluster.logs)")

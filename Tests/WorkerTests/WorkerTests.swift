@@ -128,7 +128,7 @@ import Testing
             defer { harness.remove() }
             let job = harness.fixture.labelJob(users: [7, 8], labelsPath: harness.labelsPath)
             try await harness.queue.enqueue([try harness.envelope("slow", kind: .label, payload: job)])
-            let worker = try harness.startWorker("w1", ["--debug-job-delay-ms", "3000"])
+            let worker = try harness.startWorker("w1", ["--debug-job-delay-ms", "8000"])
             defer { worker.stop() }
 
             let holding = try await eventually(timeout: .seconds(20)) {
@@ -214,7 +214,7 @@ import Testing
             defer { harness.remove() }
             let job = harness.fixture.labelJob(users: [10, 11], labelsPath: harness.labelsPath)
             try await harness.queue.enqueue([try harness.envelope("long", kind: .label, payload: job)])
-            let slow = try harness.startWorker("slow", ["--lease-seconds", "1", "--debug-job-delay-ms", "3500"])
+            let slow = try harness.startWorker("slow", ["--lease-seconds", "1", "--debug-job-delay-ms", "6000"])
             defer { slow.stop() }
             let holding = try await eventually(timeout: .seconds(20)) {
                 try await harness.heartbeat("slow").flatMap { $0.currentJobs.contains("long") ? $0 : nil }
