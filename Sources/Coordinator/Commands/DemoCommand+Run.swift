@@ -21,8 +21,9 @@ extension DemoCommand {
             try await Self.ping(url)
             Console.status("demo: using Redis at \(Self.shown(url))")
         } else {
-            url = try await cluster.startRedis().url
-            Console.status("demo: redis-server started at \(url) (temp dir \(cluster.redisDirectory ?? "?"))")
+            let server = try await cluster.startRedis(logPath: Self.join(logs, "redis.log"))
+            url = server.url
+            Console.status("demo: redis-server started at \(url) (pid \(server.pid), temp dir \(server.directory))")
         }
         let prefix = prefix ?? (redis == nil ? "gplr" : "gplr-demo")
 

@@ -128,10 +128,9 @@ struct DemoCommand: AsyncParsableCommand {
             print("")
             print("--keep: left running: redis at \(url) and \(kept.workers.count) workers "
                 + "(the LLM simulator has stopped with this process). Stop them with:")
-            print("  kill \(kept.workers.map(String.init).joined(separator: " "))")
-            if redis == nil, let port = URL(string: url)?.port {
-                print("  redis-cli -p \(port) shutdown nosave"
-                    + (kept.redisDirectory.map { " && rm -rf \($0)" } ?? ""))
+            print("  kill \(kept.workers.map(String.init).joined(separator: " "))   # the workers")
+            if let server = kept.redis {
+                print("  kill \(server.pid) && rm -rf \(server.directory)   # redis-server")
             }
         case .finished, .cancelled:
             let stopped = await cluster.stop(grace: grace)

@@ -1,17 +1,19 @@
 import Foundation
 import Shared
+import Synchronization
 
 /// The processes `gplr demo` starts — a `redis-server` (when no Redis was given) and the `gplr-worker`s — and
 /// the one place that stops them, from the normal end of the demo or from a signal, whichever comes first.
 ///
 /// Thread-safe: the demo's body starts processes while the signal path may be stopping them. Once
 /// ``stop(grace:)`` has begun, nothing new starts (a start throws), so nothing is left behind.
-final class DemoCluster: @unchecked Sendable {
-    // @unchecked: every stored property below `lock` is guarded by it (LocalRedisServer is a plain class).
-    private let lock = NSLock()
-    private var redis: LocalRedisServer?
-    private var workers: [ChildProcess] = []
-    private var stopping = false
+final class DemoCluster: Sendable {
+    private struct State {
+        var redis: DemoRedisServer?
+        var workers: [ChildProcess] = []
+        var stopping = false
+    }
+    private let state = Mutex(State())
 
     /// The `gplr-worker` executable next to the running `gplr` (`/proc/self/exe`, else `argv[0]`).
     static func workerExecutable() throws -> String {
@@ -30,30 +32,26 @@ final class DemoCluster: @unchecked Sendable {
     }
 
     /// Starts a `redis-server` on a free loopback port in a temp dir and waits until it answers.
-    func startRedis() async throws -> (url: String, port: Int) {
-        let server: LocalRedisServer = try lock.withLock {
-            guard !stopping else { throw CancellationError() }
-            let server = try LocalRedisServer()
-            redis = server
+    func startRedis(logPath: String) async throws -> DemoRedisServer {
+        let server: DemoRedisServer = try state.withLock { state in
+            guard !state.stopping else { throw CancellationError() }
+            let server = try DemoRedisServer(logPath: logPath)
+            state.redis = server
             return server
         }
-        let client = try await server.waitUntilReady()
-        await client.close()
-        return (server.url, server.port)
+        try await server.waitUntilReady()
+        return server
     }
-
-    /// The temp dir of the `redis-server` started here, if any.
-    var redisDirectory: String? { lock.withLock { redis?.directory } }
 
     /// Starts one `gplr-worker`; `environment` is its whole environment.
     func startWorker(executable: String, arguments: [String], environment: [String: String], logPath: String)
         throws -> ChildProcess
     {
-        try lock.withLock {
-            guard !stopping else { throw CancellationError() }
+        try state.withLock { state in
+            guard !state.stopping else { throw CancellationError() }
             let worker = try ChildProcess(
                 executable: executable, arguments: arguments, environment: environment, logPath: logPath)
-            workers.append(worker)
+            state.workers.append(worker)
             return worker
         }
     }
@@ -61,7 +59,7 @@ final class DemoCluster: @unchecked Sendable {
     /// Returns the first worker that has ended, once one has (polling); `nil` when cancelled.
     func firstWorkerExit() async -> (ChildProcess, ChildProcess.Termination)? {
         while !Task.isCancelled {
-            for worker in lock.withLock({ workers }) {
+            for worker in state.withLock({ $0.workers }) {
                 if let ended = worker.termination { return (worker, ended) }
             }
             try? await Task.sleep(for: .milliseconds(250))
@@ -76,28 +74,28 @@ final class DemoCluster: @unchecked Sendable {
     }
 
     /// Stops everything started here: the workers (SIGTERM, SIGKILL after `grace`), then the `redis-server`
-    /// (`SHUTDOWN NOSAVE`, its temp dir removed). Idempotent; later starts throw.
+    /// (SIGTERM, its temp dir removed). Idempotent; later starts throw.
     @discardableResult
     func stop(grace: Duration) async -> Stopped {
-        let (workers, redis) = lock.withLock {
-            stopping = true
-            defer { self.workers = []; self.redis = nil }
-            return (self.workers, self.redis)
+        let (workers, redis) = state.withLock { state in
+            state.stopping = true
+            defer { state.workers = []; state.redis = nil }
+            return (state.workers, state.redis)
         }
         await withTaskGroup(of: Void.self) { group in
             for worker in workers { group.addTask { await worker.terminate(grace: grace) } }
         }
-        if let redis { await redis.stop() }
+        if let redis { await redis.stop(grace: grace) }
         return Stopped(workers: workers.count, redis: redis != nil)
     }
 
     /// Leaves everything running (`--keep`) and forgets it: the pids of the workers and the redis-server's
     /// temp dir.
-    func release() -> (workers: [pid_t], redisDirectory: String?) {
-        lock.withLock {
-            stopping = true
-            defer { workers = []; redis = nil }
-            return (workers.map(\.pid), redis?.directory)
+    func release() -> (workers: [pid_t], redis: (pid: pid_t, directory: String)?) {
+        state.withLock { state in
+            state.stopping = true
+            defer { state.workers = []; state.redis = nil }
+            return (state.workers.map(\.pid), state.redis.map { ($0.pid, $0.directory) })
         }
     }
 }
