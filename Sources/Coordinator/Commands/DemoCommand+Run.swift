@@ -68,7 +68,7 @@ extension DemoCommand {
                     environment: environment, logPath: Self.join(logs, "worker-\(index).log"))
                 pids.append(String(worker.pid))
             }
-            Console.status("demo: \(workers) workers started (pids \(pids.joined(separator: ", ")); "
+            Console.status("demo: \(Self.workers(workers)) started (pids \(pids.joined(separator: ", ")); "
                 + "logs in \(logs)/)")
             Console.status("demo: watch it: gplr status --watch --redis \(Self.shown(url))"
                 + (prefix == "gplr" ? "" : " --prefix \(prefix)"))
@@ -124,7 +124,7 @@ extension DemoCommand {
         let new = DistributedRun.NewRun(
             runID: RunCommand.generatedRunID(), snapshotPath: snapshot, personasPath: personasPath,
             labeler: .llm(spec), parameters: options.parameters, outputDirectory: results)
-        Console.status("demo: run \(new.runID): labeling with the simulated LLM through \(workers) workers")
+        Console.status("demo: run \(new.runID): labeling with the simulated LLM through \(Self.workers(workers))")
         let prepared = run
         do {
             let result = try await Self.raceWorkers(cluster) { try await prepared.start(new) }

@@ -126,7 +126,7 @@ struct DemoCommand: AsyncParsableCommand {
         case .finished(let url) where keep:
             let kept = cluster.release()
             print("")
-            print("--keep: left running: redis at \(url) and \(kept.workers.count) workers "
+            print("--keep: left running: redis at \(url) and \(Self.workers(kept.workers.count)) "
                 + "(the LLM simulator has stopped with this process). Stop them with:")
             print("  kill \(kept.workers.map(String.init).joined(separator: " "))   # the workers")
             if let server = kept.redis {
@@ -134,7 +134,7 @@ struct DemoCommand: AsyncParsableCommand {
             }
         case .finished, .cancelled:
             let stopped = await cluster.stop(grace: grace)
-            Console.status("demo: stopped \(stopped.workers) workers" + (stopped.redis ? " and redis-server" : ""))
+            Console.status("demo: stopped \(Self.workers(stopped.workers))" + (stopped.redis ? " and redis-server" : ""))
         case .failed(let error):
             await cluster.stop(grace: grace)
             throw error
@@ -142,6 +142,9 @@ struct DemoCommand: AsyncParsableCommand {
             break  // not reached: interrupted(by:) exits
         }
     }
+
+    /// `1 worker`, `2 workers`.
+    static func workers(_ count: Int) -> String { count == 1 ? "1 worker" : "\(count) workers" }
 
     var grace: Duration { .milliseconds(Int64(graceSeconds * 1000)) }
 
@@ -153,7 +156,7 @@ struct DemoCommand: AsyncParsableCommand {
         Console.status("demo: \(TerminationSignals.name(number)) received; stopping the workers, the LLM simulator "
             + "and Redis")
         let stopped = await cluster.stop(grace: grace)
-        Console.status("demo: interrupted; stopped \(stopped.workers) workers"
+        Console.status("demo: interrupted; stopped \(Self.workers(stopped.workers))"
             + (stopped.redis ? " and redis-server" : ""))
         Foundation.exit(128 + number)
     }
