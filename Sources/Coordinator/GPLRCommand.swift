@@ -14,6 +14,6 @@ struct GPLRCommand: AsyncParsableCommand {
         subcommands: [
             QuickstartCommand.self, GenerateCommand.self, IngestCommand.self, SnapshotCommand.self, RunCommand.self,
             StatusCommand.self, RunsCommand.self, RetryCommand.self, CancelCommand.self, EvalCommand.self,
-            BenchCommand.self, PersonasCommand.self, LLMSimCommand.self,
+            BenchCommand.self, PersonasCommand.self, LLMSimCommand.self, DemoCommand.self,
         ])
 }

@@ -1,0 +1,182 @@
+import Foundation
+import LLMSimulator
+import Shared
+
+extension DemoCommand {
+    /// The demo's main part: Redis, dataset, simulator, workers, the distributed run and its summary. Returns the
+    /// URL of the Redis it used. Everything it starts is registered with `cluster`, which the caller stops.
+    func demo(_ cluster: DemoCluster) async throws -> String {
+        let directory = DistributedRun.absolute(dir)
+        let data = Self.join(directory, "data")
+        let snapshot = Self.join(directory, "graph.gplrsnap")
+        let results = Self.join(directory, "results")
+        let logs = Self.join(directory, "logs")
+        try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
+        let workerExecutable = try DemoCluster.workerExecutable()
+
+        // Redis: the given one, or a redis-server of our own.
+        let url: String
+        if let redis {
+            url = redis
+            try await Self.ping(url)
+            Console.status("demo: using Redis at \(Self.shown(url))")
+        } else {
+            let server = try await cluster.startRedis(logPath: Self.join(logs, "redis.log"))
+            url = server.url
+            Console.status("demo: redis-server started at \(url) (pid \(server.pid), temp dir \(server.directory))")
+        }
+        let prefix = prefix ?? (redis == nil ? "gplr" : "gplr-demo")
+
+        // The dataset, with planted personas, and its snapshot.
+        var timer = Stopwatch()
+        var config = SyntheticConfig(users: users, items: items ?? users / 2 + 1_000, personas: personas)
+        config.seed = 42
+        let summary = try SyntheticGenerator(config: config).write(to: data)
+        Console.status("demo: generated \(Console.count(summary.purchaseRows)) purchases of "
+            + "\(Console.count(users)) users with \(personas) planted personas in \(Console.seconds(timer.seconds)) "
+            + "→ \(data)")
+        timer = Stopwatch()
+        let (graph, _) = try ingestDataset(IngestSource(format: .generic, path: data), options: IngestOptions())
+        let info = try Snapshot.write(graph, to: snapshot)
+        Console.status("demo: ingested into \(snapshot) (\(Console.count(info.fileBytes)) bytes) in "
+            + "\(Console.seconds(timer.seconds))")
+
+        let personasPath = Self.join(data, SyntheticGenerator.personasFile)
+        let personaSet = try PersonaSet(contentsOf: personasPath)
+        let truth = try LabelsFile.read(
+            path: Self.join(data, SyntheticGenerator.truthFile), personas: personaSet)
+        let simulator = simulator(truth: truth, personas: personaSet)
+
+        try await simulator.withRunningServer { port in
+            Console.status("demo: LLM SIMULATOR (not a language model) at http://127.0.0.1:\(port): answers from "
+                + "the planted truth, drops \(noiseDrop) / adds \(noiseAdd), ~\(Int(latencyMs)) ms, "
+                + "\(Console.percent(fault429)) 429s and \(Console.percent(fault500)) 500s injected")
+
+            var environment = ProcessInfo.processInfo.environment
+            environment["OPENAI_BASE_URL"] = nil
+            environment["OPENAI_API_KEY"] = Self.apiKey
+            environment["GPLR_REDIS_URL"] = url  // not on the command line, where a password would show in `ps`
+            var pids: [String] = []
+            for index in 1 ... workers {
+                let worker = try cluster.startWorker(
+                    executable: workerExecutable,
+                    arguments: [
+                        "--prefix", prefix, "--concurrency", String(workerConcurrency),
+                        "--cache-dir", Self.join(directory, "cache/worker-\(index)"),
+                        "--id", "demo-\(getpid())-\(index)", "--grace-seconds", String(Int(graceSeconds.rounded(.up))),
+                    ],
+                    environment: environment, logPath: Self.join(logs, "worker-\(index).log"))
+                pids.append(String(worker.pid))
+            }
+            Console.status("demo: \(Self.workers(workers)) started (pids \(pids.joined(separator: ", ")); "
+                + "logs in \(logs)/)")
+            Console.status("demo: watch it: gplr status --watch --redis \(Self.shown(url))"
+                + (prefix == "gplr" ? "" : " --prefix \(prefix)"))
+
+            var result = try await distributedRun(
+                url: url, prefix: prefix, snapshot: snapshot, personasPath: personasPath, results: results,
+                port: port, cluster: cluster)
+            result.labels = truth
+            print("")
+            RunSummary.print(result)
+            print("")
+            RunSummary.print(try RunSummary.evaluate(result),
+                title: "accuracy vs. the planted truth on the inferred (non-prototype) users, "
+                    + "LLM simulator noise drop \(noiseDrop) / add \(noiseAdd):")
+            print("")
+            let statistics = simulator.statistics
+            let counters = result.outcome.report.labelerCounters
+            print("LLM simulator: \(Console.count(statistics.requests)) requests, "
+                + "\(Console.count(statistics[.rateLimited])) answered 429 and "
+                + "\(Console.count(statistics[.serverError])) answered 500 (retried by the workers: "
+                + "\(Console.count(counters["llm.retries", default: 0])) retries), "
+                + "\(Console.count(statistics.promptTokens + statistics.completionTokens)) tokens")
+            print("results in \(results)/ (phi.csv, phi.jsonl, psi.npy, report.json); worker logs in \(logs)/")
+            fflush(nil)  // the summary before the stop messages on stderr
+        }
+        return url
+    }
+
+    /// The simulated LLM: the planted truth by persona name, with the demo's noise, latency and faults.
+    private func simulator(truth: LabelsFile.Contents, personas: PersonaSet) -> LLMSimulator {
+        let configuration = LLMSimulatorConfiguration(
+            seed: 7, dropRate: noiseDrop, wrongPersonaRate: noiseAdd,
+            latency: latencyMs > 0 ? .logNormal(mean: .milliseconds(latencyMs), sigma: 0.5) : .none,
+            faultRates: [.rateLimited: fault429, .serverError: fault500], retryAfter: .milliseconds(500),
+            expectedAPIKey: Self.apiKey)
+        return LLMSimulator(
+            truth: truth.labels.mapValues { $0.map { personas[$0].name } }, personas: personas.names,
+            configuration: configuration,
+            personaDescriptions: Dictionary(personas.personas.map { ($0.name, $0.description) }) { a, _ in a })
+    }
+
+    /// `gplr run --redis URL --llm-url <simulator>`, the same types the run command uses; fails when a worker
+    /// ends during the run (the jobs would wait forever otherwise).
+    private func distributedRun(
+        url: String, prefix: String, snapshot: String, personasPath: String, results: String, port: Int,
+        cluster: DemoCluster
+    ) async throws -> LocalRun.Result {
+        var run = DistributedRun(client: try RedisClient(url: url), keys: RedisKeys(prefix: prefix))
+        run.pollInterval = .milliseconds(50)
+        run.threads = options.threads
+        run.log = { Console.status($0) }
+        let spec = LLMLabelerSpec(baseURL: "http://127.0.0.1:\(port)", model: "gplr-demo-simulator")
+        let new = DistributedRun.NewRun(
+            runID: RunCommand.generatedRunID(), snapshotPath: snapshot, personasPath: personasPath,
+            labeler: .llm(spec), parameters: options.parameters, outputDirectory: results)
+        Console.status("demo: run \(new.runID): labeling with the simulated LLM through \(Self.workers(workers))")
+        let prepared = run
+        do {
+            let result = try await Self.raceWorkers(cluster) { try await prepared.start(new) }
+            await prepared.client.close()
+            return result
+        } catch {
+            await prepared.client.close()
+            throw error
+        }
+    }
+
+    /// Runs `body`, failing when a worker of `cluster` ends before it is done.
+    private static func raceWorkers(
+        _ cluster: DemoCluster, _ body: @escaping @Sendable () async throws -> LocalRun.Result
+    ) async throws -> LocalRun.Result {
+        try await withThrowingTaskGroup(of: LocalRun.Result?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                guard let (worker, ended) = await cluster.firstWorkerExit() else { return nil }
+                throw DemoError(.workerExited, "worker \(worker.pid) \(ended) during the run (log: \(worker.logPath))")
+            }
+            defer { group.cancelAll() }
+            while let next = try await group.next() {
+                if let result = next { return result }
+            }
+            throw CancellationError()
+        }
+    }
+
+    /// Fails with a clear message when `url` does not answer PING.
+    static func ping(_ url: String) async throws {
+        do {
+            let client = try RedisClient(url: url)
+            do {
+                _ = try await client.send("PING")
+            } catch {
+                await client.close()
+                throw error
+            }
+            await client.close()
+        } catch {
+            throw DemoError(.redisUnreachable, "cannot reach Redis at \(Self.shown(url))",
+                            underlying: error)
+        }
+    }
+
+    /// `url` as it may be printed: the password of a `--redis` URL replaced by `***`.
+    static func shown(_ url: String) -> String {
+        (try? RedisEndpoint(url: url)).map { String(describing: $0) } ?? "<the --redis URL>"
+    }
+
+    private static func join(_ directory: String, _ name: String) -> String {
+        (directory as NSString).appendingPathComponent(name)
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Shared
+
+/// The demo's own `redis-server`: a free loopback port, a temp dir, no persistence, started as a
+/// ``ChildProcess`` so that SIGTERM stops it at once.
+///
+/// (``LocalRedisServer`` stops its server with `SHUTDOWN NOSAVE` through a reconnecting client, which takes
+/// seconds once the server has closed the connection: too slow for a Ctrl-C.)
+final class DemoRedisServer: Sendable {
+    let port: Int
+    let directory: String
+    private let process: ChildProcess
+
+    var url: String { "redis://127.0.0.1:\(port)" }
+
+    /// Starts `redis-server` (from `PATH`), its log appended to `logPath`.
+    init(logPath: String) throws {
+        directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("gplr-demo-redis-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        port = try Self.freePort()
+        process = try ChildProcess(
+            executable: "/usr/bin/env",
+            arguments: ["redis-server", "--port", "\(port)", "--bind", "127.0.0.1", "--dir", directory,
+                        "--save", "", "--appendonly", "no", "--daemonize", "no"],
+            environment: ProcessInfo.processInfo.environment, logPath: logPath)
+    }
+
+    var pid: pid_t { process.pid }
+
+    /// Waits until the server answers PING (up to ~5 s).
+    func waitUntilReady() async throws {
+        let options = RedisClientOptions(reconnect: .never)
+        for _ in 0 ..< 100 {
+            if let ended = process.termination {
+                throw ChildProcessError(
+                    .spawnFailed, "redis-server \(ended) at start (is it installed? Ops/setup.sh)")
+            }
+            if let client = try? RedisClient(url: url, options: options) {
+                let answer = try? await client.send("PING")
+                await client.close()
+                if answer?.string == "PONG" { return }
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw ChildProcessError(.spawnFailed, "redis-server did not answer on port \(port) within 5 s")
+    }
+
+    /// SIGTERM (SIGKILL after `grace`), then removes its temp dir.
+    func stop(grace: Duration) async {
+        await process.terminate(grace: grace)
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    private static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
+        }
+        guard bound else { throw ChildProcessError(.spawnFailed, "no free loopback port for redis-server") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import GPLRTestSupport
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `gplr demo`: the built binary starts redis-server, the LLM simulator and real workers, runs GPLR through them
+/// and stops everything it started — at the end, and on SIGINT.
+@Suite(.serialized) struct DemoTests {
+    /// Command lines of the running processes (zombies have none), by pid.
+    static func commandLines() -> [pid_t: String] {
+        var lines: [pid_t: String] = [:]
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let pid = pid_t(entry), let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline"),
+                !data.isEmpty
+            else { continue }
+            lines[pid] = String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
+        }
+        return lines
+    }
+
+    /// Processes the demo in `directory` may have left: workers (their cache dir is inside it) and the
+    /// redis-server on `port`.
+    static func leftovers(directory: String, redisPort: Int?) -> [String] {
+        commandLines().filter { pid, line in
+            pid != getpid() && (line.contains(directory)
+                || (redisPort.map { line.contains("redis-server") && line.contains("127.0.0.1:\($0)") } ?? false))
+        }.map { "\($0.key): \($0.value)" }
+    }
+
+    /// The port of the redis-server the demo announced on standard error.
+    static func redisPort(_ stderr: String) -> Int? {
+        guard let range = stderr.range(of: "redis-server started at redis://127.0.0.1:") else { return nil }
+        return Int(stderr[range.upperBound...].prefix { $0.isNumber })
+    }
+
+    static func text(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+
+    /// Waits until `condition` holds or `timeout` passes; whether it held.
+    static func eventually(_ timeout: Duration, _ condition: () -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return condition()
+    }
+
+    @Test func demoRunsTheDistributedSystemAndStopsEverything() async throws {
+        let scratch = try TemporaryDirectory(prefix: "gplr-demo-test")
+        defer { scratch.remove() }
+        let directory = scratch.file("demo")
+        let demo = try ProcessHandle(
+            product: "gplr", ["demo", "--users", "1500", "--personas", "6", "--workers", "2", "--dir", directory],
+            directory: scratch, label: "demo")
+        defer { demo.stop() }
+        let ended = await demo.wait(timeout: .seconds(120))
+        let stdout = Self.text(demo.stdoutPath), stderr = demo.standardError
+        #expect(ended == .exited(0), "\(stderr)")
+
+        #expect(stderr.contains("2 workers started"), "\(stderr)")
+        #expect(stderr.contains("gplr status --watch --redis redis://127.0.0.1:"), "\(stderr)")
+        #expect(stdout.contains("GPLR on 1,500 users"), "\(stdout)")
+        #expect(stdout.contains("prototypes labeled: 150"), "\(stdout)")
+        #expect(stdout.contains("accuracy vs. the planted truth"), "\(stdout)")
+        let f1 = stdout.range(of: "F1 ").flatMap { Double(stdout[$0.upperBound...].prefix { !$0.isWhitespace }) }
+        #expect((f1 ?? 0) > 0.3, "micro F1 of the inferred users: \(stdout)")
+        for file in ["results/phi.jsonl", "results/phi.csv", "results/psi.npy", "results/report.json",
+                     "results/prototypes.jsonl", "graph.gplrsnap", "data/truth.jsonl", "logs/worker-1.log",
+                     "logs/worker-2.log"]
+        {
+            #expect(FileManager.default.fileExists(atPath: directory + "/" + file), "\(file) missing")
+        }
+        // The labels came from the simulated LLM through the workers (the demo's key in their environment).
+        let report = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: directory + "/results/report.json"))) as? [String: Any]
+        let counters = report?["labelerCounters"] as? [String: Int] ?? [:]
+        #expect(counters["llm.requests", default: 0] >= 150, "\(counters)")
+        #expect(counters["llm.labeled", default: 0] == 150, "\(counters)")
+        let workerLog = Self.text(directory + "/logs/worker-1.log") + Self.text(directory + "/logs/worker-2.log")
+        #expect(workerLog.contains("job completed"))
+        #expect(!workerLog.contains("demo-key"), "the key never reaches a log")
+
+        let port = Self.redisPort(stderr)
+        #expect(port != nil, "\(stderr)")
+        #expect(Self.leftovers(directory: directory, redisPort: port).isEmpty,
+                "\(Self.leftovers(directory: directory, redisPort: port))")
+    }
+
+    @Test func interruptStopsEverythingPromptly() async throws {
+        let scratch = try TemporaryDirectory(prefix: "gplr-demo-test")
+        defer { scratch.remove() }
+        let directory = scratch.file("demo")
+        let demo = try ProcessHandle(
+            product: "gplr", ["demo", "--users", "30000", "--personas", "10", "--workers", "2", "--dir", directory],
+            directory: scratch, label: "demo")
+        defer { demo.stop() }
+        let started = await Self.eventually(.seconds(60)) {
+            demo.standardError.contains("workers started") || !demo.isRunning
+        }
+        #expect(started && demo.isRunning, "\(demo.standardError)")
+        let port = Self.redisPort(demo.standardError)
+        #expect(port != nil)
+        #expect(!Self.leftovers(directory: directory, redisPort: port).isEmpty, "the workers are running")
+
+        demo.send(SIGINT)
+        let ended = await demo.wait(timeout: .seconds(15))
+        #expect(ended == .exited(130), "\(demo.standardError)")
+        #expect(demo.standardError.contains("SIGINT received"), "\(demo.standardError)")
+        #expect(demo.standardError.contains("interrupted; stopped 2 workers and redis-server"),
+                "\(demo.standardError)")
+        #expect(Self.leftovers(directory: directory, redisPort: port).isEmpty,
+                "\(Self.leftovers(directory: directory, redisPort: port))")
+    }
+}
