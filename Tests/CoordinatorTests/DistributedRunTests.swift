@@ -48,7 +48,7 @@ import Testing
         #expect(run.jobs["label"]?.queued == 0)
         #expect(run.jobs["affinity"]?.deadLettered == 0)
         let w1 = try #require(report.workers.first)
-        #expect(w1.id == "w1" && w1.done == 7 && w1.kinds == ["label", "affinity", "persona-propose", "persona-merge", "item-label"])
+        #expect(w1.id == "w1" && w1.done == 7 && w1.kinds == ["label", "affinity"])
         #expect((w1.heartbeatAgeSeconds ?? 99) < 60)
 
         let text = try BuiltProduct.run("gplr", ["status", "r1", "--redis", server.url])
