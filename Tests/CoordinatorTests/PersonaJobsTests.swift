@@ -123,6 +123,35 @@ import Testing
         }
     }
 
+    @Test func executorRefusesBadPayloadsAndAWorkerWithoutAKey() async throws {
+        let data = try DistributedDataset(users: 50, items: 40, personas: 4)
+        defer { data.directory.remove() }
+        let spec = LLMLabelerSpec(baseURL: "http://127.0.0.1:1", model: "m")
+        let counts = PersonaJobCounts(personaCount: 4, datasetName: "test")
+        let keyless = PersonaJobExecutor(clients: LabelJobExecutor(llm: LLMJobContext(apiKey: nil, redis: nil)))
+        let withKey = PersonaJobExecutor(clients: LabelJobExecutor(
+            llm: LLMJobContext(apiKey: LLMAPIKey(Self.secret), redis: nil)))
+        func code(_ body: () async throws -> Void) async -> JobExecutionError? {
+            do { try await body() } catch let error as JobExecutionError { return error } catch {}
+            return nil
+        }
+        let propose = PersonaProposeJob(snapshot: "x", users: [0, 1], counts: counts, llm: spec)
+        let noKey = await code { _ = try await keyless.propose(propose, graph: data.graph) }
+        #expect(noKey?.code == .llm && noKey?.message == LLMJobContext.missingKeyMessage && noKey?.isRetriable == false)
+        var outside = propose
+        outside.users = [data.graph.userCount]
+        #expect(await code { _ = try await withKey.propose(outside, graph: data.graph) }?.code == .outOfRange)
+        var newer = propose
+        newer.version = 2
+        #expect(await code { _ = try await withKey.propose(newer, graph: data.graph) }?.code == .unsupportedVersion)
+        let emptyMerge = PersonaMergeJob(sets: [], totalSets: 0, final: true, counts: counts, llm: spec)
+        #expect(await code { _ = try await withKey.merge(emptyMerge) }?.code == .invalidPayload)
+        let items = ItemLabelJob(
+            snapshot: "x", items: [data.graph.itemCount], personas: data.personas.personas, itemsPerRequest: 5,
+            llm: spec)
+        #expect(await code { _ = try await withKey.labelItems(items, graph: data.graph) }?.code == .outOfRange)
+    }
+
     @Test func distributedPathRefusesACoordinatorKeyFile() throws {
         let ran = try BuiltProduct.run("gplr", [
             "personas", "generate", "--redis", "redis://127.0.0.1:1", "--snapshot", "s", "--out", "o",
