@@ -227,7 +227,7 @@ struct LLMCommandOptions: ParsableArguments {
         }
     }
 
-    /// A client (and, with --redis, the cache and the rate limiter).
+    /// The in-process client (the response cache and shared rate limit are the workers', with --redis).
     struct Session {
         var client: ChatCompletionClient
         var cache: LLMResponseCache?
@@ -243,18 +243,8 @@ struct LLMCommandOptions: ParsableArguments {
         configuration.maxAttempts = llmMaxAttempts
         configuration.promptPricePer1K = llmPromptPrice
         configuration.completionPricePer1K = llmCompletionPrice
-        var cache: LLMResponseCache?
-        var limiter: LLMRateLimiter?
-        if let redis {  // not reached: --redis runs the calls as jobs
-            let client = try RedisClient(url: redis)
-            if llmCache {
-                cache = LLMResponseCache(
-                    redis: client, ttl: llmCacheTTLDays.map { .seconds(Int($0 * 86_400)) })
-            }
-            let limit = LLMRateLimit(requestsPerMinute: llmRPM, tokensPerMinute: llmTPM)
-            if limit.isLimited { limiter = LLMRateLimiter(redis: client, limit: limit) }
-        }
-        return Session(client: try ChatCompletionClient(configuration: configuration, admission: limiter), cache: cache)
+        // In-process only: with --redis the calls run as jobs, and the workers use the cache and rate limit.
+        return Session(client: try ChatCompletionClient(configuration: configuration), cache: nil)
     }
 
     static func printCounters(_ counters: [String: Int]) {
