@@ -24,8 +24,8 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Key prefix shared with the coordinator.")
     var prefix = "gplr"
 
-    @Option(help: "Job kinds to take, comma-separated (label, affinity).")
-    var kinds = "label,affinity"
+    @Option(help: "Job kinds to take, comma-separated (label, affinity, persona-propose, persona-merge, item-label).")
+    var kinds = "label,affinity,persona-propose,persona-merge,item-label"
 
     @Option(help: "Jobs run at once.")
     var concurrency = 2

@@ -38,7 +38,7 @@ struct WorkerConfiguration: Sendable {
     }
 
     /// The kinds this build can run.
-    static let supportedKinds: [JobKind] = [.label, .affinity]
+    static let supportedKinds: [JobKind] = [.label, .affinity, .personaPropose, .personaMerge, .itemLabel]
 
     /// `host:pid:random`, the consumer naming of docs/protocol.md.
     static func defaultWorkerID() -> String {

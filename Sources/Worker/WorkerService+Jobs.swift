@@ -98,9 +98,31 @@ extension WorkerService {
             let graph = try await snapshots.graph(for: hash)
             let executor = affinityExecutor
             return Data(try await blocking.run { try executor.execute(payload, graph: graph, prototypes: prototypes) })
+        case .personaPropose:
+            let payload = try Self.decode(PersonaProposeJob.self, from: job.envelope.payload, kind: job.kind,
+                                          version: PersonaProposeJob.currentVersion)
+            let graph = try await snapshots.graph(for: try Self.snapshotHash(payload.snapshot))
+            return try Self.encode(try await PersonaJobExecutor(clients: labelExecutor).propose(payload, graph: graph))
+        case .personaMerge:
+            let payload = try Self.decode(PersonaMergeJob.self, from: job.envelope.payload, kind: job.kind,
+                                          version: PersonaMergeJob.currentVersion)
+            return try Self.encode(try await PersonaJobExecutor(clients: labelExecutor).merge(payload))
+        case .itemLabel:
+            let payload = try Self.decode(ItemLabelJob.self, from: job.envelope.payload, kind: job.kind,
+                                          version: ItemLabelJob.currentVersion)
+            let graph = try await snapshots.graph(for: try Self.snapshotHash(payload.snapshot))
+            return try Self.encode(
+                try await PersonaJobExecutor(clients: labelExecutor).labelItems(payload, graph: graph))
         default:
             throw JobExecutionError(.unsupportedKind, "this worker does not run jobs of kind '\(job.kind)'")
         }
+    }
+
+    /// A result as JSON with sorted keys.
+    static func encode<Result: Encodable>(_ result: Result) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return try encoder.encode(result)
     }
 
     /// The iteration's prototypes of an `affinity` job (a ``PrototypeSet`` as JSON under a key of ours).

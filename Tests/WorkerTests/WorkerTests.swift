@@ -46,7 +46,7 @@ import Testing
             #expect(zip(approximateShard.values, reference.values).allSatisfy { abs($0 - $1) <= 1e-4 + 1e-12 })
 
             let heartbeat = try #require(try await harness.heartbeat("w1"))
-            #expect(heartbeat.kinds == ["label", "affinity"])
+            #expect(heartbeat.kinds == ["label", "affinity", "persona-propose", "persona-merge", "item-label"])
             #expect(heartbeat.concurrency == 2)
             #expect(heartbeat.pid == worker.pid)
             #expect(worker.isRunning)

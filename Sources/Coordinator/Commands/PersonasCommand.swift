@@ -18,8 +18,8 @@ struct PersonasGenerateCommand: AsyncParsableCommand {
         discussion: """
             Runs the paper's three steps locally: --samples proposals of --final personas each from --sample-size \
             random users, --merges merges of --merge-size proposals, one final pick. Writes a JSON array of \
-            {name, description} that `gplr run --personas` reads. The distributed persona-propose / persona-merge \
-            job kinds are not wired yet.
+            {name, description} that `gplr run --personas` reads. With --redis the steps run as persona-propose and \
+            persona-merge jobs on gplr-worker processes (each with its own API key); without it, in this process.
             """)
 
     @Option(help: "The graph snapshot (.gplrsnap).")
@@ -51,18 +51,35 @@ struct PersonasGenerateCommand: AsyncParsableCommand {
 
     @OptionGroup var llm: LLMCommandOptions
 
+    @OptionGroup var jobs: PersonaJobOptions
+
     func validate() throws {
+        try jobs.validate(llm: llm)
         guard samples > 0, sampleSize > 0, merges > 0, mergeSize > 0, final > 0 else {
             throw ValidationError("--samples, --sample-size, --merges, --merge-size and --final must be positive")
         }
     }
 
     func run() async throws {
-        let (graph, _) = try Snapshot.read(from: snapshot)
-        let session = try await llm.session()
         let options = PersonaSetGenerationOptions(
             samples: samples, sampleSize: sampleSize, merges: merges, mergeSize: mergeSize, personaCount: final,
             seed: seed, datasetName: datasetName)
+        if let redis = llm.redis {
+            let timer = Stopwatch()
+            let generated = try await jobs.distributed(redis: redis, llm: llm)
+                .generate(snapshotPath: snapshot, options: options, runID: jobs.runID)
+            try generated.personaSet.write(to: out)
+            Console.status("personas: \(generated.proposals) proposals, \(generated.merged) merges, "
+                + "\(generated.personaSet.count) personas in \(Console.seconds(timer.seconds)) (jobs)")
+            LLMCommandOptions.printCounters(generated.counters)
+            if generated.personaSet.count < final {
+                Console.status("warning: the final answer had only \(generated.personaSet.count) of \(final) personas")
+            }
+            print("wrote \(out)")
+            return
+        }
+        let (graph, _) = try Snapshot.read(from: snapshot)
+        let session = try await llm.session()
         let timer = Stopwatch()
         let result: PersonaSetGenerator.Result
         do {
@@ -104,11 +121,34 @@ struct PersonasLabelItemsCommand: AsyncParsableCommand {
     @Option(help: "Only the N most purchased items (default: all).")
     var limit: Int?
 
+    @Option(help: "Items per item-label job (with --redis).")
+    var itemBatchSize: Int = 100
+
     @OptionGroup var llm: LLMCommandOptions
 
+    @OptionGroup var jobs: PersonaJobOptions
+
+    func validate() throws {
+        try jobs.validate(llm: llm)
+        guard itemsPerRequest > 0, itemBatchSize > 0 else {
+            throw ValidationError("--items-per-request and --item-batch-size must be positive")
+        }
+    }
+
     func run() async throws {
-        let (graph, _) = try Snapshot.read(from: snapshot)
         let personaSet = try PersonaSet(contentsOf: personas)
+        if let redis = llm.redis {
+            let (graph, batch) = try await jobs.distributed(redis: redis, llm: llm).labelItems(
+                snapshotPath: snapshot, personas: personaSet, limit: limit, batchSize: itemBatchSize,
+                itemsPerRequest: itemsPerRequest, runID: jobs.runID)
+            try ItemLabelsFile.write(batch.labels, graph: graph, personas: personaSet, to: out)
+            Console.status("items: \(Console.count(batch.labels.count)) labeled, "
+                + "\(Console.count(batch.failures.count)) failed (jobs)")
+            LLMCommandOptions.printCounters(batch.counters)
+            print("wrote \(out)")
+            return
+        }
+        let (graph, _) = try Snapshot.read(from: snapshot)
         var items = Array(0 ..< graph.itemCount)
         if let limit {
             items.sort { graph.degree(ofItem: $0) != graph.degree(ofItem: $1)
@@ -161,10 +201,12 @@ struct LLMCommandOptions: ParsableArguments {
     @Option(help: "USD per 1,000 completion tokens.")
     var llmCompletionPrice: Double = 0
 
-    @Option(help: "Redis URL for the shared response cache and rate limit.")
+    @Option(help: ArgumentHelp(
+        "Redis URL: run the LLM calls as jobs on gplr-worker processes, which use their own API key.",
+        discussion: "Without it the calls run in this process (with this process's key)."))
     var redis: String?
 
-    @Flag(inversion: .prefixedNo, help: "Cache answers in Redis (needs --redis).")
+    @Flag(inversion: .prefixedNo, help: "Cache answers in Redis (on the workers, with --redis).")
     var llmCache = true
 
     @Option(help: "Days a cached answer is kept (default: until evicted).")
@@ -185,7 +227,7 @@ struct LLMCommandOptions: ParsableArguments {
         }
     }
 
-    /// A client (and, with --redis, the cache and the rate limiter).
+    /// The in-process client (the response cache and shared rate limit are the workers', with --redis).
     struct Session {
         var client: ChatCompletionClient
         var cache: LLMResponseCache?
@@ -201,21 +243,71 @@ struct LLMCommandOptions: ParsableArguments {
         configuration.maxAttempts = llmMaxAttempts
         configuration.promptPricePer1K = llmPromptPrice
         configuration.completionPricePer1K = llmCompletionPrice
-        var cache: LLMResponseCache?
-        var limiter: LLMRateLimiter?
-        if let redis {
-            let client = try RedisClient(url: redis)
-            if llmCache {
-                cache = LLMResponseCache(
-                    redis: client, ttl: llmCacheTTLDays.map { .seconds(Int($0 * 86_400)) })
-            }
-            let limit = LLMRateLimit(requestsPerMinute: llmRPM, tokensPerMinute: llmTPM)
-            if limit.isLimited { limiter = LLMRateLimiter(redis: client, limit: limit) }
-        }
-        return Session(client: try ChatCompletionClient(configuration: configuration, admission: limiter), cache: cache)
+        // In-process only: with --redis the calls run as jobs, and the workers use the cache and rate limit.
+        return Session(client: try ChatCompletionClient(configuration: configuration), cache: nil)
     }
 
     static func printCounters(_ counters: [String: Int]) {
         for name in counters.keys.sorted() { Console.status("  \(name): \(Console.count(counters[name]!))") }
+    }
+}
+
+/// How `gplr personas generate|label-items --redis` runs its jobs.
+struct PersonaJobOptions: ParsableArguments {
+    @Option(help: "Key prefix shared with the workers (with --redis).")
+    var prefix: String = "gplr"
+
+    @Option(help: ArgumentHelp(
+        "Run id of the jobs (with --redis).",
+        discussion: "Default: derived from the snapshot and the parameters, so a rerun reuses finished jobs."))
+    var runID: String?
+
+    @Option(help: "Seconds to wait for one step's jobs (with --redis; default: no limit).")
+    var timeout: Double?
+
+    @Option(help: "Milliseconds between two polls of job results (with --redis).")
+    var pollMilliseconds: Int = 200
+
+    func validate(llm: LLMCommandOptions) throws {
+        guard llm.redis != nil else { return }
+        if llm.llmKeyFile != nil {
+            throw ValidationError("--llm-key-file is for the in-process path: with --redis every worker uses its own "
+                + "key (gplr-worker --llm-key-file or OPENAI_API_KEY)")
+        }
+        if let runID, !RunRecord.isValidID(runID) {
+            throw ValidationError("--run-id may hold only letters, digits, '.', '_' and '-' (at most 100)")
+        }
+        guard pollMilliseconds > 0, (timeout ?? 1) > 0 else {
+            throw ValidationError("--poll-milliseconds and --timeout must be positive")
+        }
+        if let problem = spec(llm).problem { throw ValidationError(problem) }
+    }
+
+    /// The LLM spec the jobs carry: server, model and limits, never a key.
+    func spec(_ llm: LLMCommandOptions) -> LLMLabelerSpec {
+        let environment = ProcessInfo.processInfo.environment
+        var spec = LLMLabelerSpec(
+            baseURL: llm.llmURL ?? environment["OPENAI_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+                ?? "https://api.openai.com",
+            model: llm.llmModel ?? environment["GPLR_LLM_MODEL"].flatMap { $0.isEmpty ? nil : $0 } ?? "gpt-4o-mini")
+        spec.concurrency = llm.llmConcurrency
+        spec.requestTimeoutSeconds = llm.llmTimeout
+        spec.maxRequestAttempts = llm.llmMaxAttempts
+        spec.promptPricePer1K = llm.llmPromptPrice
+        spec.completionPricePer1K = llm.llmCompletionPrice
+        spec.cache = llm.llmCache
+        spec.cacheTTLSeconds = llm.llmCacheTTLDays.map { $0 * 86_400 }
+        spec.requestsPerMinute = llm.llmRPM
+        spec.tokensPerMinute = llm.llmTPM
+        return spec
+    }
+
+    func distributed(redis: String, llm: LLMCommandOptions) throws -> DistributedPersonaGeneration {
+        var run = DistributedPersonaGeneration(
+            client: try RedisClient(url: redis), keys: RedisKeys(prefix: prefix), spec: spec(llm))
+        run.pollInterval = .milliseconds(pollMilliseconds)
+        run.timeout = timeout.map { .milliseconds(Int64($0 * 1000)) }
+        run.log = { Console.status($0) }
+        return run
     }
 }

@@ -19,7 +19,7 @@ extension LabelJobExecutor {
     }
 
     /// The client of `spec`, created once (with the shared rate limit as its admission when the spec sets one).
-    private func client(for spec: LLMLabelerSpec, key: LLMAPIKey, context: LLMJobContext) throws
+    func client(for spec: LLMLabelerSpec, key: LLMAPIKey, context: LLMJobContext) throws
         -> ChatCompletionClient
     {
         try llmClients.withLock { clients in

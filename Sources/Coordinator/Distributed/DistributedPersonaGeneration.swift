@@ -1,0 +1,223 @@
+import Foundation
+import Shared
+
+/// Persona-set generation and item labeling as distributed jobs (DESIGN §2, docs/protocol.md §10): the
+/// coordinator publishes the snapshot, enqueues `persona-propose` jobs (one per user sample), then
+/// `persona-merge` jobs (one per group of proposals), then one final `persona-merge` job over all merged sets;
+/// or `item-label` jobs over batches of items. Workers answer with their own API key; payloads carry only the
+/// ``LLMLabelerSpec``.
+///
+/// Job ids are derived from what a job computes, so running the same command again with the same run id finds
+/// the finished jobs' results and enqueues nothing twice.
+struct DistributedPersonaGeneration: Sendable {
+    let client: RedisClient
+    let keys: RedisKeys
+    let spec: LLMLabelerSpec
+    var pollInterval: Duration = .milliseconds(200)
+    /// Longest wait for one step's jobs; `nil` = none.
+    var timeout: Duration?
+    /// Progress lines (stderr in the CLI).
+    var log: @Sendable (String) -> Void = { _ in }
+
+    /// What a generation produced (as ``PersonaSetGenerator/Result``, without the candidate sets' text).
+    struct Generated: Sendable {
+        var personaSet: PersonaSet
+        var proposals: Int
+        var merged: Int
+        var counters: [String: Int]
+    }
+
+    /// The default run id of a generation: derived from the snapshot and every parameter.
+    static func runID(prefix: String, snapshotHash: String, parts: [String]) -> String {
+        "\(prefix)-" + RunJobID.shortHash(Array(([snapshotHash] + parts).joined(separator: "|").utf8))
+    }
+
+    /// Runs propose → merge → final as jobs over the snapshot at `snapshotPath`.
+    func generate(snapshotPath: String, options: PersonaSetGenerationOptions, runID: String?) async throws -> Generated {
+        let (graph, hash) = try await publish(snapshotPath)
+        let counts = PersonaJobCounts(
+            personaCount: options.personaCount, datasetName: options.datasetName,
+            maxProductsPerUser: options.prompt.maxProductsPerUser,
+            maxCharactersPerUser: options.prompt.maxCharactersPerUser)
+        let run = runID ?? Self.runID(
+            prefix: "personas", snapshotHash: hash.hex,
+            parts: ["\(options.samples)", "\(options.sampleSize)", "\(options.merges)", "\(options.mergeSize)",
+                    "\(options.personaCount)", "\(options.seed)", options.datasetName, spec.baseURL, spec.model])
+        let (samples, groupsOf) = try await plan(graph: graph, options: options)
+        guard !samples.isEmpty else {
+            throw PersonaSetGenerationError(code: .noUsers, message: "no user has a purchase", step: "propose")
+        }
+        log("personas \(run): snapshot \(hash.hex.prefix(16)) published; \(samples.count) propose jobs")
+        var counters: [String: Int] = [:]
+
+        let proposeJobs = try samples.enumerated().map { index, users in
+            try envelope(
+                id: "persona-propose-\(index)-\(RunJobID.shortHash(Array(users.map(String.init).joined(separator: ",").utf8)))",
+                run: run, kind: .personaPropose,
+                PersonaProposeJob(snapshot: hash.hex, users: users, counts: counts, llm: spec))
+        }
+        let proposalAnswers = try await runStep(proposeJobs, run: run, step: "persona-propose jobs")
+        let proposals = collect(proposalAnswers, into: &counters)
+        guard !proposals.isEmpty else {
+            throw PersonaSetGenerationError(
+                code: .noProposals, message: "all \(samples.count) proposals failed", step: "propose",
+                underlying: proposalAnswers.compactMap(\.error).last.map(JobCause.init))
+        }
+
+        let mergeJobs = try groupsOf(proposals.count).enumerated().map { index, group in
+            let job = PersonaMergeJob(
+                sets: group.map { proposals[$0] }, totalSets: proposals.count, final: false, counts: counts, llm: spec)
+            return try envelope(id: "persona-merge-\(index)-\(try Self.hash(job))", run: run, kind: .personaMerge, job)
+        }
+        let mergeAnswers = try await runStep(mergeJobs, run: run, step: "persona-merge jobs")
+        let merged = collect(mergeAnswers, into: &counters)
+        guard !merged.isEmpty else {
+            throw PersonaSetGenerationError(
+                code: .noMerges, message: "all \(mergeJobs.count) merges failed", step: "merge",
+                underlying: mergeAnswers.compactMap(\.error).last.map(JobCause.init))
+        }
+
+        let finalJob = PersonaMergeJob(sets: merged, totalSets: proposals.count, final: true, counts: counts, llm: spec)
+        let finalEnvelope = try envelope(
+            id: "persona-merge-final-\(try Self.hash(finalJob))", run: run, kind: .personaMerge, finalJob)
+        let finalAnswers = try await runStep([finalEnvelope], run: run, step: "final persona-merge job")
+        let final = finalAnswers[0]
+        counters.merge(final.counters, uniquingKeysWith: +)
+        guard !final.personas.isEmpty else {
+            throw PersonaSetGenerationError(
+                code: .noFinalSet, message: "the final pick produced no persona", step: "final",
+                underlying: final.error.map(JobCause.init))
+        }
+        let personas = Array(final.personas.prefix(options.personaCount))
+        if personas.count < options.personaCount { counters["personas.final-short", default: 0] += 1 }
+        return Generated(
+            personaSet: try PersonaSet(personas), proposals: proposals.count, merged: merged.count, counters: counters)
+    }
+
+    /// Labels `items` of the snapshot at `snapshotPath` as `item-label` jobs of `batchSize` items.
+    func labelItems(
+        snapshotPath: String, personas: PersonaSet, items: [Int]? = nil, limit: Int?, batchSize: Int,
+        itemsPerRequest: Int, runID: String?
+    ) async throws -> (graph: PurchaseGraph, batch: ItemLabelingBatch) {
+        let (graph, hash) = try await publish(snapshotPath)
+        var chosen = items ?? Array(0 ..< graph.itemCount)
+        if let limit {
+            chosen.sort { graph.degree(ofItem: $0) != graph.degree(ofItem: $1)
+                ? graph.degree(ofItem: $0) > graph.degree(ofItem: $1) : $0 < $1 }
+            chosen = Array(chosen.prefix(max(0, limit)))
+        }
+        let personasHash = RunJobID.shortHash(Array(try JSONEncoder().encode(personas.personas)))
+        let run = runID ?? Self.runID(
+            prefix: "items", snapshotHash: hash.hex,
+            parts: [personasHash, "\(limit ?? -1)", "\(batchSize)", "\(itemsPerRequest)", spec.baseURL, spec.model])
+        let batches = chosen.chunked(batchSize)
+        log("items \(run): snapshot \(hash.hex.prefix(16)) published; \(batches.count) item-label jobs")
+        var itemsOfJob: [String: [Int]] = [:]
+        let jobs = try batches.map { batch in
+            let id = "item-label-\(personasHash)-\(RunJobID.shortHash(Array(batch.map(String.init).joined(separator: ",").utf8)))"
+            itemsOfJob[id] = batch
+            return try envelope(
+                id: id, run: run, kind: .itemLabel,
+                ItemLabelJob(snapshot: hash.hex, items: batch, personas: personas.personas,
+                             itemsPerRequest: itemsPerRequest, llm: spec))
+        }
+        let waiter = try await enqueue(jobs, run: run, step: "item-label jobs")
+        var merged = ItemLabelingBatch()
+        try await waiter.wait(for: jobs.map(\.id), step: "item-label jobs") { id, data in
+            let result = try decode(ItemLabelJobResult.self, data, job: id, run: run)
+            let asked = Set(itemsOfJob[id] ?? [])
+            for (item, labels) in result.batch.labels where asked.contains(item) {
+                guard labels.allSatisfy({ (0 ..< personas.count).contains($0) }) else {
+                    throw DistributedRunError(
+                        .badResult, "result of job \(id) names a persona outside the set", run: run)
+                }
+                merged.labels[item] = labels
+            }
+            for (item, error) in result.batch.failures where asked.contains(item) { merged.failures[item] = error }
+            for item in asked where merged.labels[item] == nil && merged.failures[item] == nil {
+                merged.failures[item] = "no answer for this item in the result of job \(id)"
+                merged.counters["missing-from-job-result", default: 0] += 1
+            }
+            merged.counters.merge(result.counters, uniquingKeysWith: +)
+        }
+        return (graph, merged)
+    }
+
+    // MARK: - Steps
+
+    private func publish(_ path: String) async throws -> (PurchaseGraph, ContentHash) {
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        let (graph, hash) = try Snapshot.decode(bytes)
+        try await SnapshotStore(client: client, keys: keys).publish(bytes, hash: hash)
+        return (graph, hash)
+    }
+
+    /// The user samples and the merge groups (as a function of the proposals that succeeded), exactly as
+    /// ``PersonaSetGenerator`` draws them in-process. The generator's client is never called.
+    private func plan(graph: PurchaseGraph, options: PersonaSetGenerationOptions) async throws
+        -> ([[Int]], @Sendable (Int) -> [[Int]])
+    {
+        let unused = try ChatCompletionClient(configuration: spec.configuration(apiKey: nil))
+        let generator = PersonaSetGenerator(client: unused, options: options)
+        let samples = generator.userSamples(in: graph)
+        await unused.shutdown()
+        return (samples, { generator.mergeGroups(count: $0) })
+    }
+
+    private func runStep(_ jobs: [JobEnvelope], run: String, step: String) async throws -> [PersonaJobResult] {
+        let waiter = try await enqueue(jobs, run: run, step: step)
+        var results: [String: PersonaJobResult] = [:]
+        try await waiter.wait(for: jobs.map(\.id), step: step) { id, data in
+            results[id] = try decode(PersonaJobResult.self, data, job: id, run: run)
+        }
+        return jobs.map { results[$0.id]! }
+    }
+
+    /// Enqueues the jobs whose result is not there yet; returns the waiter for them.
+    private func enqueue(_ jobs: [JobEnvelope], run: String, step: String) async throws -> JobWaiter {
+        let queue = JobQueue(client: client, keys: keys)
+        let waiter = JobWaiter(
+            queue: queue, records: RunRecordStore(client: client, keys: keys), runID: run,
+            pollInterval: pollInterval, timeout: timeout, log: log)
+        let done = Set(try await waiter.presentResults(among: Set(jobs.map(\.id))))
+        let added = try await queue.enqueue(jobs.filter { !done.contains($0.id) })
+        log("  enqueued \(added) \(step) (\(done.count) already done)")
+        return waiter
+    }
+
+    private func collect(_ answers: [PersonaJobResult], into counters: inout [String: Int]) -> [[Persona]] {
+        for answer in answers { counters.merge(answer.counters, uniquingKeysWith: +) }
+        return answers.map(\.personas).filter { !$0.isEmpty }
+    }
+
+    private func envelope<Payload: Encodable>(id: String, run: String, kind: JobKind, _ payload: Payload) throws
+        -> JobEnvelope
+    {
+        JobEnvelope(id: id, runID: run, kind: kind, payload: try Self.encoder.encode(payload))
+    }
+
+    private func decode<Result: Decodable>(_ type: Result.Type, _ data: Data, job: String, run: String) throws -> Result {
+        do {
+            return try JSONDecoder().decode(type, from: data)
+        } catch {
+            throw DistributedRunError(.badResult, "result of job \(job) is not a \(type) JSON", run: run, underlying: error)
+        }
+    }
+
+    private static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+
+    /// 16 hex digits of SHA-256 over the payload's sorted-keys JSON.
+    private static func hash<Payload: Encodable>(_ payload: Payload) throws -> String {
+        RunJobID.shortHash(Array(try encoder.encode(payload)))
+    }
+}
+
+/// The error text of a failed step job, as an underlying error value.
+private struct JobCause: Error, CustomStringConvertible, Sendable {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
