@@ -66,7 +66,7 @@ import Testing
 
     @Test func hangTimesOutAndIsRetried() async throws {
         let configuration = LLMSimulatorConfiguration(faultSchedule: [.hang], hangDuration: .seconds(20))
-        try await LLMFixtures.withSimulator(configuration, timeout: .milliseconds(400)) { simulator, client in
+        try await LLMFixtures.withSimulator(configuration, timeout: .seconds(2)) { simulator, client in
             let (outcome, completion) = try await Self.label(client)
             #expect(outcome.isClean)
             #expect(completion.attempts == 2)

@@ -17,7 +17,8 @@ import Testing
         let simulatorConfiguration = LLMSimulatorConfiguration(
             faultSchedule: schedule, retryAfter: .milliseconds(20), hangDuration: .seconds(20))
         try await LLMLabelerFixtures.withSimulator(truth: truth, simulatorConfiguration) { simulator, port in
-            let configuration = LLMLabelerFixtures.configuration(port: port, timeout: .milliseconds(600))
+            // Long enough that no healthy answer times out on a busy machine (only the injected hang must).
+            let configuration = LLMLabelerFixtures.configuration(port: port, timeout: .seconds(3))
             let batch = try await LLMLabelerFixtures.label(Array(0 ..< 70), in: graph, configuration: configuration)
             let statistics = simulator.statistics
             #expect(batch.failures.isEmpty)

@@ -23,16 +23,16 @@ struct BenchQueueCommand: AsyncParsableCommand {
 
     func run() async throws {
         let counts = consumers.split(separator: ",").compactMap { Int($0) }.filter { $0 > 0 }
-        let server = redis == nil ? try LocalRedisServer() : nil
+        let server = redis == nil ? try LocalRedisServer(logPath: "/dev/null") : nil
         let url = redis ?? server!.url
-        if let server { _ = try await server.waitUntilReady() }
+        if let server { try await server.waitUntilReady() }
         print("queue: \(Console.count(jobs)) no-op jobs per row, dequeue batch \(batch), Redis \(redis == nil ? "local (loopback)" : "given")")
         print("consumers   jobs/s    wall (s)")
         for count in counts {
             let (rate, seconds) = try await measure(url: url, consumers: count)
             print(String(format: "%9d   %7.0f   %7.2f", count, rate, seconds))
         }
-        await server?.stop()
+        await server?.stop(grace: .seconds(2))
     }
 
     private func measure(url: String, consumers: Int) async throws -> (rate: Double, seconds: Double) {
@@ -63,7 +63,7 @@ struct BenchQueueCommand: AsyncParsableCommand {
             return try await group.reduce(0, +)
         }
         let seconds = timer.seconds - 0.2  // the last, empty blocking read
-        guard done == jobs else { throw ValidationErrorMessage("only \(done) of \(jobs) jobs completed") }
+        guard done == jobs else { throw ValidationError("only \(done) of \(jobs) jobs completed") }
         return (Double(jobs) / seconds, seconds)
     }
 }

@@ -9,7 +9,7 @@ import Synchronization
 /// ``stop(grace:)`` has begun, nothing new starts (a start throws), so nothing is left behind.
 final class DemoCluster: Sendable {
     private struct State {
-        var redis: DemoRedisServer?
+        var redis: LocalRedisServer?
         var workers: [ChildProcess] = []
         var stopping = false
     }
@@ -32,10 +32,10 @@ final class DemoCluster: Sendable {
     }
 
     /// Starts a `redis-server` on a free loopback port in a temp dir and waits until it answers.
-    func startRedis(logPath: String) async throws -> DemoRedisServer {
-        let server: DemoRedisServer = try state.withLock { state in
+    func startRedis(logPath: String) async throws -> LocalRedisServer {
+        let server: LocalRedisServer = try state.withLock { state in
             guard !state.stopping else { throw CancellationError() }
-            let server = try DemoRedisServer(logPath: logPath)
+            let server = try LocalRedisServer(logPath: logPath)
             state.redis = server
             return server
         }

@@ -1,46 +1,51 @@
 import Foundation
 import Shared
 
-/// A `redis-server` this process starts for itself (benchmarks, the demo): a free loopback port, a temp dir,
-/// stopped with `SHUTDOWN NOSAVE` (a signal would not do: children of a Swift process may start with signals
-/// blocked).
-final class LocalRedisServer {
+/// A `redis-server` this process starts for itself (`gplr demo`, `gplr bench queue`): a free loopback port, a
+/// temp dir, no persistence, started as a ``ChildProcess`` so that SIGTERM stops it at once.
+final class LocalRedisServer: Sendable {
     let port: Int
     let directory: String
-    private let process: Process
+    private let process: ChildProcess
 
     var url: String { "redis://127.0.0.1:\(port)" }
 
-    init(appendOnly: Bool = false) throws {
+    /// Starts `redis-server` (from `PATH`), its log appended to `logPath`.
+    init(logPath: String) throws {
         directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("gplr-redis-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         port = try Self.freePort()
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["redis-server", "--port", "\(port)", "--bind", "127.0.0.1", "--dir", directory,
-                             "--save", "", "--appendonly", appendOnly ? "yes" : "no", "--daemonize", "no"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        process = try ChildProcess(
+            executable: "/usr/bin/env",
+            arguments: ["redis-server", "--port", "\(port)", "--bind", "127.0.0.1", "--dir", directory,
+                        "--save", "", "--appendonly", "no", "--daemonize", "no"],
+            environment: ProcessInfo.processInfo.environment, logPath: logPath)
     }
 
-    /// Waits until the server answers PING.
-    func waitUntilReady() async throws -> RedisClient {
-        let client = try RedisClient(url: url)
+    var pid: pid_t { process.pid }
+
+    /// Waits until the server answers PING (up to ~5 s).
+    func waitUntilReady() async throws {
+        let options = RedisClientOptions(reconnect: .never)
         for _ in 0 ..< 100 {
-            if (try? await client.send("PING"))?.string == "PONG" { return client }
+            if let ended = process.termination {
+                throw ChildProcessError(
+                    .spawnFailed, "redis-server \(ended) at start (is it installed? Ops/setup.sh)")
+            }
+            if let client = try? RedisClient(url: url, options: options) {
+                let answer = try? await client.send("PING")
+                await client.close()
+                if answer?.string == "PONG" { return }
+            }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw ValidationErrorMessage("redis-server did not start on port \(port) (is it installed? Ops/setup.sh)")
+        throw ChildProcessError(.spawnFailed, "redis-server did not answer on port \(port) within 5 s")
     }
 
-    func stop() async {
-        if let client = try? RedisClient(url: url) {
-            _ = try? await client.send("SHUTDOWN", "NOSAVE")
-            await client.close()
-        }
-        process.waitUntilExit()
+    /// SIGTERM (SIGKILL after `grace`), then removes its temp dir.
+    func stop(grace: Duration) async {
+        await process.terminate(grace: grace)
         try? FileManager.default.removeItem(atPath: directory)
     }
 
@@ -57,13 +62,7 @@ final class LocalRedisServer {
                 bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
             }
         }
-        guard bound else { throw ValidationErrorMessage("no free loopback port") }
+        guard bound else { throw ChildProcessError(.spawnFailed, "no free loopback port for redis-server") }
         return Int(UInt16(bigEndian: address.sin_port))
     }
-}
-
-/// A plain error message for the command line.
-struct ValidationErrorMessage: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }
