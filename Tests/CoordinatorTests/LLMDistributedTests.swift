@@ -97,7 +97,7 @@ import Testing
             // The secret is nowhere: Redis (every key and value of every type, job payloads included), the logs
             // of the worker and the coordinator, the output files.
             let redis = try RedisClient(url: server.url)
-            let everything = try await LLMDumpRedis.everything(redis)
+            let everything = try await RedisDump.everything(redis)
             #expect(everything.contains { $0.contains("llmcache") }, "the cache is in Redis")
             #expect(everything.contains { $0.contains("sim-model") }, "the job payloads are in the dump")
             #expect(!everything.contains { $0.contains(Self.secret) })
@@ -188,40 +188,5 @@ import Testing
             "gplr", common + ["--llm-url", "http://127.0.0.1:1", "--llm-key-file", "/k"])
         #expect(keyFile.status != 0)
         #expect(keyFile.stderr.contains("own key"), "\(keyFile.stderr)")
-    }
-}
-
-/// Every key name and every value (of any type) in a Redis, as text.
-enum LLMDumpRedis {
-    static func everything(_ redis: RedisClient) async throws -> [String] {
-        var texts: [String] = []
-        var cursor = "0"
-        repeat {
-            let reply = try await redis.send("SCAN", RedisArgument(cursor), "COUNT", 1000)
-            guard let parts = reply.array, parts.count == 2 else { break }
-            cursor = parts[0].string ?? "0"
-            for key in parts[1].array ?? [] {
-                guard let name = key.string else { continue }
-                texts.append(name)
-                let type = try await redis.send("TYPE", RedisArgument(name)).string ?? ""
-                let command: [RedisArgument] = switch type {
-                case "string": ["GET", RedisArgument(name)]
-                case "zset": ["ZRANGE", RedisArgument(name), 0, -1, "WITHSCORES"]
-                case "hash": ["HGETALL", RedisArgument(name)]
-                case "list": ["LRANGE", RedisArgument(name), 0, -1]
-                case "set": ["SMEMBERS", RedisArgument(name)]
-                case "stream": ["XRANGE", RedisArgument(name), "-", "+"]
-                default: ["DUMP", RedisArgument(name)]
-                }
-                texts.append(flatten(try await redis.send(command)))
-            }
-        } while cursor != "0"
-        return texts
-    }
-
-    private static func flatten(_ value: RedisValue) -> String {
-        if let array = value.array { return array.map(flatten).joined(separator: " ") }
-        if let bytes = value.bytes { return String(decoding: bytes, as: UTF8.self) }
-        return value.string ?? ""
     }
 }

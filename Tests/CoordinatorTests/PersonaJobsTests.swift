@@ -18,7 +18,7 @@ import Testing
 
     static func assertNoSecret(_ server: RedisServer, _ worker: ProcessHandle, _ outputs: [BuiltProduct.Output],
                                directory: String, present: String) async throws {
-        let everything = try await LLMDumpRedis.everything(try RedisClient(url: server.url))
+        let everything = try await RedisDump.everything(try RedisClient(url: server.url))
         #expect(everything.contains { $0.contains(present) }, "the dump holds the run's jobs")
         #expect(!everything.contains { $0.contains(secret) })
         worker.stop()

@@ -28,7 +28,7 @@ import Testing
                 #expect(second.counters["llm.requests"] == nil && second.counters["llm.prompt-tokens"] == nil)
                 #expect(second.counters["llm.cost-micros"] == nil)
             }
-            let everything = try await LLMLabelerFixtures.dumpEverything(redis)
+            let everything = try await RedisDump.everything(redis)
             #expect(everything.count >= 2 * 20)
             #expect(everything.contains { $0.contains(":llmcache:") })
             #expect(everything.contains { $0.contains(":ratelimit:") })

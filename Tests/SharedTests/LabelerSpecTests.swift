@@ -97,7 +97,7 @@ import Testing
                 #expect(simulator.statistics.requests == 5)
                 let rateKeys = try await redis.send("KEYS", "gplr:ratelimit:*").array ?? []
                 #expect(!rateKeys.isEmpty, "the shared rate limit was consulted")
-                let everything = try await LLMLabelerFixtures.dumpEverything(redis)
+                let everything = try await RedisDump.everything(redis)
                 #expect(!everything.contains { $0.contains(LLMLabelerFixtures.apiKey) })
                 await executor.shutdown()
             }
