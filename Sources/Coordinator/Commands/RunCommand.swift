@@ -28,7 +28,7 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Run in this process (no Redis, no workers).")
     var local = false
 
-    @Option(help: ArgumentHelp("Run through Redis and workers (default URL: $GPLR_REDIS_URL with --resume).",
+    @Option(help: ArgumentHelp("Run through Redis and workers at this URL (also needed with --resume).",
                                valueName: "url"))
     var redis: String?
 
