@@ -62,10 +62,11 @@ import Testing
     }
 
     @Test func givesUpAfterTheConfiguredAttempts() async throws {
-        let server = try RedisServer()
-        let url = server.url
-        server.stop()
-        defer { server.directory.remove() }
+        // A socket nobody listens on. (A stopped server's TCP port could be taken by another test's server
+        // meanwhile — tests run in parallel — and then something else answers.)
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let url = "unix://" + directory.file("no-server.sock")
         let options = RedisClientOptions(
             connection: RedisConnectionOptions(connectTimeout: .milliseconds(500)),
             reconnect: RedisReconnectPolicy(maxAttempts: 3, initialDelay: .milliseconds(10)))
