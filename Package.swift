@@ -71,5 +71,6 @@ let package = Package(
         .testTarget(name: "SharedTests", dependencies: ["Shared", "GPLRTestSupport", "LLMSimulator"]),
         .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "Shared", "GPLRTestSupport"]),
         .testTarget(name: "WorkerTests", dependencies: ["Worker", "Shared", "GPLRTestSupport"]),
+        .testTarget(name: "LLMSimulatorTests", dependencies: ["LLMSimulator", "Shared"]),
     ]
 )
