@@ -27,7 +27,7 @@ public final class LLMSimulator: Sendable {
         var inFlight = 0
         var stopping = false
     }
-    private let state = SimulatorLocked(State())
+    private let state = LockedValue(State())
 
     /// - Parameters:
     ///   - truth: user id → the persona names the simulator considers true (empty: Unrepresentable).
@@ -180,8 +180,7 @@ public final class LLMSimulator: Sendable {
         case .none: return .zero
         case .fixed(let duration): return duration
         case .logNormal(let mean, let sigma):
-            let (seconds, attoseconds) = mean.components
-            return .seconds(random.logNormal(mean: Double(seconds) + Double(attoseconds) / 1e18, sigma: sigma))
+            return .seconds(random.logNormal(mean: mean.inSeconds, sigma: sigma))
         }
     }
 

@@ -173,8 +173,7 @@ extension WorkerService {
     }
 
     private func seconds(since start: ContinuousClock.Instant) -> String {
-        let elapsed = (ContinuousClock.now - start).components
-        return String(format: "%.3f", Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18)
+        String(format: "%.3f", (ContinuousClock.now - start).inSeconds)
     }
 }
 

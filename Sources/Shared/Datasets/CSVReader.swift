@@ -23,50 +23,31 @@ public final class CSVReader {
 
     /// The file being read (as given).
     public let path: String
-    private let chunkSize: Int
-    private let descriptor: Int32
+    private let file: ChunkedFileReader
 
     /// Opens `path` for reading.
     /// - Parameter chunkSize: bytes per `read(2)`; any size ≥ 1 gives the same rows (tests use tiny ones).
     /// - Throws: ``DatasetError`` with code `fileNotFound` or `readFailed`.
     public init(path: String, chunkSize: Int = CSVReader.defaultChunkSize) throws {
         self.path = path
-        self.chunkSize = max(1, chunkSize)
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else {
-            let err = errno
-            throw DatasetError(
-                err == ENOENT ? .fileNotFound : .readFailed, "cannot open: \(String(cString: strerror(err)))",
-                file: path)
-        }
-        descriptor = fd
+        file = try ChunkedFileReader(path: path, chunkSize: chunkSize)
     }
-
-    deinit { close(descriptor) }
 
     /// Reads the file to its end, calling `body` for every row in order. A row with a quoting defect is
     /// still delivered (with ``CSVRow/defect`` set) so the caller decides whether to fail or skip it.
     /// Errors thrown by `body` stop the reading and are rethrown.
     public func forEachRow(_ body: (borrowing CSVRow) throws -> Void) throws {
         var parser = CSVParser()
-        let buffer = UnsafeMutableRawPointer.allocate(byteCount: chunkSize, alignment: 16)
-        defer { buffer.deallocate() }
         var atStart = true
         var pendingBOM: [UInt8] = []  // the first bytes while deciding whether they are a BOM
-        while true {
-            let got = read(descriptor, buffer, chunkSize)
-            if got < 0 {
-                if errno == EINTR { continue }
-                throw DatasetError(.readFailed, String(cString: strerror(errno)), file: path)
-            }
-            if got == 0 { break }
-            var chunk = UnsafeRawBufferPointer(start: buffer, count: got)
+        try file.forEachChunk { read in
+            var chunk = read
             if atStart {
                 // Collect up to three bytes to recognise a byte-order mark even with tiny chunks.
                 let take = min(3 - pendingBOM.count, chunk.count)
                 pendingBOM.append(contentsOf: chunk[0 ..< take])
                 chunk = UnsafeRawBufferPointer(rebasing: chunk[take...])
-                if pendingBOM.count < 3 && chunk.isEmpty { continue }
+                if pendingBOM.count < 3 && chunk.isEmpty { return }
                 atStart = false
                 if pendingBOM != [0xEF, 0xBB, 0xBF] {
                     try pendingBOM.withUnsafeBytes { try parser.consume($0, emit: body) }

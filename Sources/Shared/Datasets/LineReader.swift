@@ -8,27 +8,14 @@ import Darwin
 /// `\r`) and its 1-based number to a callback. Used for JSON Lines files.
 final class LineReader {
     let path: String
-    private let chunkSize: Int
-    private let descriptor: Int32
+    private let file: ChunkedFileReader
 
     init(path: String, chunkSize: Int = CSVReader.defaultChunkSize) throws {
         self.path = path
-        self.chunkSize = max(1, chunkSize)
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else {
-            let err = errno
-            throw DatasetError(
-                err == ENOENT ? .fileNotFound : .readFailed, "cannot open: \(String(cString: strerror(err)))",
-                file: path)
-        }
-        descriptor = fd
+        file = try ChunkedFileReader(path: path, chunkSize: chunkSize)
     }
 
-    deinit { close(descriptor) }
-
     func forEachLine(_ body: (UnsafeRawBufferPointer, Int) throws -> Void) throws {
-        let buffer = UnsafeMutableRawPointer.allocate(byteCount: chunkSize, alignment: 16)
-        defer { buffer.deallocate() }
         var carry: [UInt8] = []  // the start of a line that continues in the next chunk
         var line = 1
         func deliver(_ bytes: UnsafeRawBufferPointer) throws {
@@ -37,14 +24,7 @@ final class LineReader {
             try body(bytes, line)
             line += 1
         }
-        while true {
-            let got = read(descriptor, buffer, chunkSize)
-            if got < 0 {
-                if errno == EINTR { continue }
-                throw DatasetError(.readFailed, String(cString: strerror(errno)), file: path)
-            }
-            if got == 0 { break }
-            let chunk = UnsafeRawBufferPointer(start: buffer, count: got)
+        try file.forEachChunk { chunk in
             var start = 0
             while let newline = chunk[start...].firstIndex(of: 0x0A) {
                 if carry.isEmpty {

@@ -184,9 +184,7 @@ private func curlWriteHeader(
 fileprivate extension Duration {
     /// Whole milliseconds, at least 1 (curl treats 0 as "no timeout").
     var curlMilliseconds: Int {
-        let (seconds, attoseconds) = components
-        let milliseconds = seconds * 1000 + attoseconds / 1_000_000_000_000_000
-        return Int(max(1, min(milliseconds, Int64(Int32.max))))
+        Int(max(1, min(milliseconds, Int64(Int32.max))))
     }
 }
 

@@ -22,8 +22,7 @@ public struct LLMRateLimit: Sendable, Equatable {
     public var isLimited: Bool { requestsPerMinute != nil || tokensPerMinute != nil }
 
     var windowMilliseconds: Int {
-        let (seconds, attoseconds) = window.components
-        return max(1, Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000))
+        max(1, Int(window.milliseconds))
     }
 
     /// What one window may hold of a per-minute `limit`.

@@ -43,8 +43,7 @@ public struct LLMResponseCache: Sendable {
         let data = try JSONEncoder().encode(entry)
         var command: [RedisArgument] = ["SET", RedisArgument(keys.llmCache(requestHash: hash)), RedisArgument(data)]
         if let ttl {
-            let (seconds, attoseconds) = ttl.components
-            command += ["PX", RedisArgument(max(1, seconds * 1000 + attoseconds / 1_000_000_000_000_000))]
+            command += ["PX", RedisArgument(max(1, ttl.milliseconds))]
         }
         try await redis.send(command)
     }

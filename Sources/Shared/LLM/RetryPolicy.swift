@@ -17,7 +17,7 @@ struct RetryPolicy: Sendable {
     func delay(afterAttempt attempt: Int, retryAfter: Duration?, unit: Double) -> (Duration, fromRetryAfter: Bool) {
         if let retryAfter { return (min(max(retryAfter, .zero), maxRetryAfter), true) }
         let exponent = Double(min(max(attempt - 1, 0), 30))
-        let ceiling = min(base.secondsValue * Double(1 << Int(exponent)), cap.secondsValue)
+        let ceiling = min(base.inSeconds * Double(1 << Int(exponent)), cap.inSeconds)
         return (.seconds(ceiling * min(max(unit, 0), 1)), false)
     }
 
@@ -27,13 +27,6 @@ struct RetryPolicy: Sendable {
             seconds >= 0
         else { return nil }
         return .seconds(seconds)
-    }
-}
-
-extension Duration {
-    fileprivate var secondsValue: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }
 

@@ -19,11 +19,3 @@ public struct JobQueueConfiguration: Sendable, Hashable {
         self.retryDelay = retryDelay
     }
 }
-
-extension Duration {
-    /// Whole milliseconds, rounded down, at least 0 (Redis stream commands take milliseconds).
-    var milliseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return max(0, seconds * 1000 + attoseconds / 1_000_000_000_000_000)
-    }
-}
