@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Observability
 import ServiceLifecycle
 import Shared
 
@@ -52,6 +53,14 @@ struct WorkerCommand: AsyncParsableCommand {
         discussion: "The key never leaves this worker: label jobs name the server and model, never a key."))
     var llmKeyFile: String?
 
+    @Option(help: ArgumentHelp(
+        "Serve Prometheus /metrics and /healthz on this port (0 picks a free one; default: no metrics server).",
+        discussion: "The bound port is logged as metrics.port."))
+    var metricsPort: Int?
+
+    @Option(help: "Address the metrics server listens on.")
+    var metricsHost = "0.0.0.0"
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
@@ -91,6 +100,9 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         if let llmKeyFile, !FileManager.default.isReadableFile(atPath: llmKeyFile) {
             throw ValidationError("--llm-key-file: cannot read \(llmKeyFile)")
+        }
+        if let metricsPort, !(0 ... 65535).contains(metricsPort) {
+            throw ValidationError("--metrics-port must be between 0 and 65535, got \(metricsPort)")
         }
         if let delay = debugJobDelayMs, delay < 0 { throw ValidationError("--debug-job-delay-ms must not be negative") }
     }
@@ -164,8 +176,16 @@ struct WorkerCommand: AsyncParsableCommand {
         }
 
         let service = WorkerService(configuration: configuration, logger: logger)
+        // Shutdown runs in reverse order: the worker finishes its jobs first, the metrics server stops last.
+        var services: [any Service] = []
+        if let metricsPort {
+            _ = PrometheusExporter.shared  // bootstrap swift-metrics before any job records a metric
+            services.append(
+                WorkerMetricsServer.application(host: metricsHost, port: metricsPort, worker: service, logger: logger))
+        }
+        services.append(service)
         var groupConfiguration = ServiceGroupConfiguration(
-            services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(graceSeconds)
         do {
             try await ServiceGroup(configuration: groupConfiguration).run()

@@ -14,11 +14,13 @@ extension WorkerService {
         logger.debug("job started")
         let started = ContinuousClock.now
         if await runWasCancelled(job, logger: logger) { return }
+        WorkerMetrics.started(job)
         do {
             let result = try await execute(job)
             if let delay = configuration.debugJobDelay { try await Task.sleep(for: delay) }
             let stored = try await queue.complete(job, result: result)
             state.countDone()
+            WorkerMetrics.finished(job, .succeeded, duplicate: !stored, duration: ContinuousClock.now - started)
             let leaseLost = state.release(job)
             logger.info(
                 "job completed",
@@ -32,11 +34,14 @@ extension WorkerService {
             let (message, retriable) = Self.describe(error)
             do {
                 let outcome = try await queue.fail(job, error: message, retriable: retriable)
+                WorkerMetrics.finished(
+                    job, outcome == .deadLettered ? .deadLettered : .retried, duration: ContinuousClock.now - started)
                 logger.warning(
                     "job failed",
                     metadata: ["error": "\(message)", "job.retriable": "\(retriable)",
                                "job.outcome": "\(outcome == .deadLettered ? "dead-lettered" : "will-retry")"])
             } catch let recording {
+                WorkerMetrics.finished(job, .unrecorded, duration: ContinuousClock.now - started)
                 logger.error(
                     "job failed and the failure could not be recorded; it is reclaimed after its lease",
                     metadata: ["error": "\(message)", "redis.error": "\(recording)"])
@@ -57,6 +62,7 @@ extension WorkerService {
         }
         do {
             try await queue.fail(job, error: Self.runCancelledReason, retriable: false)
+            WorkerMetrics.finished(job, .deadLettered, duration: nil)
             logger.info("job skipped: its run was cancelled")
         } catch {
             logger.warning(

@@ -112,7 +112,10 @@ final class WorkerService: Service {
                         nextReclaim = ContinuousClock.now + configuration.reclaimInterval
                         taken = try await queue.reclaimExpired(
                             consumer: configuration.workerID, kinds: configuration.kinds, count: state.freeSlots)
-                        for job in taken { logReclaimed(job) }
+                        for job in taken {
+                            logReclaimed(job)
+                            WorkerMetrics.reclaimed(job)
+                        }
                     }
                     if taken.isEmpty {
                         taken = try await reader.dequeue(

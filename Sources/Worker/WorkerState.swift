@@ -38,6 +38,9 @@ final class WorkerState: Sendable {
 
     var freeSlots: Int { state.withLock { concurrency - $0.running } }
 
+    /// Jobs taking a slot right now.
+    var runningJobs: Int { state.withLock { $0.running } }
+
     /// Returns once a slot is free, or the task is cancelled.
     func waitForFreeSlot() async {
         await withTaskCancellationHandler {

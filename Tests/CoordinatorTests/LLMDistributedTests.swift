@@ -17,13 +17,14 @@ import Testing
     }
 
     /// Starts a real worker whose environment alone holds `key` (through `env`, so this process never has it).
-    static func worker(_ server: RedisServer, _ directory: TemporaryDirectory, label: String, key: String?) throws
-        -> ProcessHandle
-    {
+    static func worker(
+        _ server: RedisServer, _ directory: TemporaryDirectory, label: String, key: String?, extra: [String] = []
+    ) throws -> ProcessHandle {
         var arguments = ["-u", "OPENAI_API_KEY", "-u", "OPENAI_BASE_URL"]
         if let key { arguments.append("OPENAI_API_KEY=\(key)") }
         arguments += [BuiltProduct.path("gplr-worker"), "--redis", server.url, "--concurrency", "2",
                       "--cache-dir", directory.file("cache-\(label)"), "--max-attempts", "2", "--log-level", "debug"]
+            + extra
         return try ProcessHandle(
             executable: "/usr/bin/env", arguments: arguments, stdoutPath: directory.file("\(label).stdout"),
             stderrPath: directory.file("\(label).stderr"))
@@ -60,7 +61,9 @@ import Testing
             truth: try Self.truth(data), personas: data.personas.names,
             configuration: LLMSimulatorConfiguration(dropRate: 0.1, expectedAPIKey: Self.secret))
         try await simulator.withRunningServer { port in
-            let worker = try Self.worker(server, data.directory, label: "worker", key: Self.secret)
+            let worker = try Self.worker(
+                server, data.directory, label: "worker", key: Self.secret,
+                extra: ["--metrics-port", "0", "--metrics-host", "127.0.0.1"])
             defer { worker.stop() }
             func run(_ id: String) async throws -> BuiltProduct.Output {
                 try await runOffThePool([
@@ -102,6 +105,23 @@ import Testing
             #expect(everything.contains { $0.contains("sim-model") }, "the job payloads are in the dump")
             #expect(!everything.contains { $0.contains(Self.secret) })
             #expect(!everything.contains { $0.contains("SECRET") })
+
+            // The worker's metrics add up to what the two runs' reports counted; the key is not in them either.
+            let metricsPort = try #require(try await worker.loggedMetricsPort())
+            let (metrics, scraped) = try await PrometheusText.scrape(port: metricsPort)
+            let both = firstCounters.merging(secondCounters, uniquingKeysWith: +)
+            func counted(_ name: String) -> Double { Double(both[name, default: -1]) }
+            #expect(metrics.value("gplr_llm_requests_total", ["model": "sim-model"]) == counted("llm.requests"))
+            #expect(
+                metrics.value("gplr_llm_requests_total", ["outcome": "ok"]) == Double(simulator.statistics.requests))
+            #expect(metrics.value("gplr_llm_prompt_tokens_total") == counted("llm.prompt-tokens"))
+            #expect(metrics.value("gplr_llm_completion_tokens_total") == counted("llm.completion-tokens"))
+            let cost = try #require(metrics.value("gplr_llm_cost_usd_total"))
+            #expect(abs(cost - Double(both["llm.cost-micros", default: 0]) / 1e6) < 1e-5)
+            #expect(metrics.value("gplr_llm_cache_lookups_total", ["result": "hit"]) == counted("llm.cache-hits"))
+            #expect(metrics.value("gplr_llm_cache_lookups_total", ["result": "miss"]) == counted("llm.cache-misses"))
+            #expect(metrics.value("gplr_jobs_succeeded_total", ["kind": "label"]) ?? 0 > 0)
+            #expect(!String(decoding: scraped.body, as: UTF8.self).contains(Self.secret))
             worker.stop()
             _ = await worker.wait(timeout: .seconds(10))
             let texts = [("coordinator stdout", first.stdout + second.stdout),

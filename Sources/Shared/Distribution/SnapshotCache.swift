@@ -7,7 +7,7 @@ import Logging
 /// Concurrent requests for one hash share one load, so a snapshot is downloaded once however many jobs ask
 /// for it at the same moment. A cached file is fully verified (``Snapshot/read(from:)`` and its hash) before
 /// use; a corrupt one is deleted and downloaded again. Decoding runs on the ``BlockingExecutor``, never on the
-/// cooperative pool. Counters (``statistics``) feed the worker's metrics.
+/// cooperative pool. Counters: ``statistics``, and the `gplr_snapshot_*` metrics (``SnapshotMetrics``).
 public actor SnapshotCache {
     /// What the cache has done so far.
     public struct Statistics: Sendable, Equatable {
@@ -51,6 +51,7 @@ public actor SnapshotCache {
     public func graph(for hash: ContentHash) async throws -> PurchaseGraph {
         if let graph = memory?.value(for: hash) {
             statistics.memoryHits += 1
+            SnapshotMetrics.hit(tier: "memory")
             return graph
         }
         if let running = loading[hash] { return try await running.value }
@@ -77,11 +78,13 @@ public actor SnapshotCache {
                     throw SnapshotStoreError(hash: hash, message: "cached file \(path) holds snapshot \(info.hash.hex)")
                 }
                 statistics.diskHits += 1
+                SnapshotMetrics.hit(tier: "disk")
                 return graph
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
                 statistics.corruptFiles += 1
+                SnapshotMetrics.corruptFile()
                 logger.warning(
                     "cached snapshot failed verification; deleting it and downloading again",
                     metadata: ["snapshot.hash": "\(hash.hex)", "snapshot.path": "\(path)", "error": "\(error)"])
@@ -92,6 +95,7 @@ public actor SnapshotCache {
         let store = store
         let fetched = try await withTaskExecutorPreference(blocking) { try await store.fetch(hash) }
         statistics.downloads += 1
+        SnapshotMetrics.downloaded(bytes: fetched.bytes.count)
         logger.info(
             "snapshot downloaded",
             metadata: ["snapshot.hash": "\(hash.hex)", "snapshot.bytes": "\(fetched.bytes.count)"])

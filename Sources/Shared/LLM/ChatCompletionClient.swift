@@ -77,9 +77,16 @@ public final class ChatCompletionClient: Sendable {
                 }
             }
             let failure: ChatCompletionError
-            switch await attemptOnce(httpRequest, attempt: attempt) {
+            let attemptStarted = ContinuousClock.now
+            let outcome = await attemptOnce(httpRequest, attempt: attempt)
+            LLMMetrics.attempt(
+                model: model, outcome: outcome.metricOutcome,
+                duration: ContinuousClock.now - attemptStarted)
+            switch outcome {
             case .success(var completion):
                 await admission?.settle(model: model, estimatedTokens: estimatedTokens, usage: completion.usage)
+                LLMMetrics.usage(
+                    model: model, usage: completion.usage, costUSD: configuration.cost(of: completion.usage))
                 completion.attempts = attempt
                 completion.retries = retries
                 return completion
@@ -207,5 +214,15 @@ public final class ChatCompletionClient: Sendable {
             word.hasPrefix("sk-") || word.hasPrefix("Bearer") ? "[redacted]" : word
         }
         return words.joined(separator: " ")
+    }
+}
+
+extension Result where Failure == ChatCompletionError {
+    /// The attempt's `outcome` metric label: `ok`, or the failure's code.
+    fileprivate var metricOutcome: String {
+        switch self {
+        case .success: "ok"
+        case .failure(let error): error.code.description
+        }
     }
 }

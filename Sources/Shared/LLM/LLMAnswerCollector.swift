@@ -69,11 +69,14 @@ struct LLMAnswerCollector: Sendable {
                     if let entry = try await cache.lookup(hash: hash) {
                         content = entry.content
                         result.counters["llm.cache-hits", default: 0] += 1
+                        LLMMetrics.cacheLookup("hit")
                     } else {
                         result.counters["llm.cache-misses", default: 0] += 1
+                        LLMMetrics.cacheLookup("miss")
                     }
                 } catch {
                     result.counters["llm.cache-errors", default: 0] += 1
+                    LLMMetrics.cacheLookup("error")
                     logger.warning("llm.cache.lookup-failed", metadata: ["llm.error": "\(error)"])
                 }
             }
@@ -97,6 +100,7 @@ struct LLMAnswerCollector: Sendable {
             }
             let outcome = parser.parse(content ?? "", askedUserIDs: pending)
             count(outcome, into: &result.counters)
+            LLMMetrics.parseFailures(outcome.parseFailures)
             for (id, personas) in outcome.personas { result.answers[id] = personas }
             if let completion, let cache, outcome.parseFailures == 0, !outcome.personas.isEmpty {
                 do {

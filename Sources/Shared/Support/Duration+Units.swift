@@ -10,4 +10,10 @@ extension Duration {
         let (seconds, attoseconds) = components
         return max(0, seconds * 1000 + attoseconds / 1_000_000_000_000_000)
     }
+
+    /// Whole nanoseconds, rounded down, at least 0 (swift-metrics' timers take nanoseconds).
+    public var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return max(0, seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
 }

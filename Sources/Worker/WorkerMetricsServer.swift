@@ -1,0 +1,38 @@
+import Hummingbird
+import Logging
+import Observability
+import Shared
+
+/// `--metrics-port`: serves `GET /metrics` (Prometheus) and `GET /healthz` next to the worker, as one more
+/// service in the worker's `ServiceGroup`. A scrape first refreshes the queue gauges of every job kind (stream
+/// length, pending, consumer lag: a few pipelined reads) and the in-progress gauge.
+enum WorkerMetricsServer {
+    static func application(
+        host: String, port: Int, worker: WorkerService, logger: Logger
+    ) -> some ApplicationProtocol {
+        let exporter = PrometheusExporter.shared
+        let gauges = QueueGauges(queue: worker.queue)
+        let router = Router()
+        router.addObservabilityRoutes(
+            exporter: exporter,
+            beforeScrape: {
+                WorkerMetrics.inProgress(worker.state.runningJobs)
+                do {
+                    try await gauges.refresh()
+                } catch {
+                    logger.warning("cannot read the queue gauges from Redis", metadata: ["error": "\(error)"])
+                }
+            },
+            health: { worker.state.isStopping ? "stopping" : nil })
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "gplr-worker"),
+            onServerRunning: { channel in
+                let bound = channel.localAddress?.port ?? port
+                logger.info(
+                    "metrics endpoint listening",
+                    metadata: ["metrics.port": "\(bound)", "metrics.url": "http://\(host):\(bound)/metrics"])
+            },
+            logger: Logger(label: "gplr.worker.metrics", factory: { _ in SwiftLogNoOpLogHandler() }))
+    }
+}
