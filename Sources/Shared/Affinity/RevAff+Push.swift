@@ -93,24 +93,12 @@ struct RevAffContext {
                                     var next = 0
                                     if hop % 2 == 0 {
                                         // Users at hop t push to items at hop t + 1.
-                                        for index in 0 ..< frontier {
-                                            let u = Int(ws.userList[index])
-                                            let q = ws.userValue[u]
-                                            ws.userValue[u] = 0
-                                            guard q >= theta && q > 0 else { continue }
-                                            pushes += 1
-                                            let lo = userOffsets[u], hi = userOffsets[u + 1]
-                                            edges += hi - lo
-                                            for e in lo ..< hi {
-                                                let v = Int(userTargets[e])
-                                                if ws.itemStamp[v] != stamp {
-                                                    ws.itemStamp[v] = stamp
-                                                    ws.itemList[next] = Int32(v)
-                                                    next += 1
-                                                }
-                                                ws.itemValue[v] += q * invI[v]
-                                            }
-                                        }
+                                        next = Self.spread(
+                                            frontier: frontier, sources: ws.userList, sourceValue: ws.userValue,
+                                            offsets: userOffsets, targets: userTargets, inverseDegree: invI,
+                                            targetValue: ws.itemValue, targetStamp: ws.itemStamp,
+                                            targetList: ws.itemList, stamp: stamp, threshold: theta,
+                                            pushes: &pushes, edges: &edges)
                                     } else if hop + 1 == hops {
                                         // Items at the last odd hop push straight into the output: Ψ̂_{2ℓ̂} / ℓ̂.
                                         for index in 0 ..< frontier {
@@ -129,24 +117,12 @@ struct RevAffContext {
                                         }
                                     } else {
                                         // Items at an inner odd hop push to users at hop t + 1 (an even hop).
-                                        for index in 0 ..< frontier {
-                                            let v = Int(ws.itemList[index])
-                                            let q = ws.itemValue[v]
-                                            ws.itemValue[v] = 0
-                                            guard q >= theta && q > 0 else { continue }
-                                            pushes += 1
-                                            let lo = itemOffsets[v], hi = itemOffsets[v + 1]
-                                            edges += hi - lo
-                                            for e in lo ..< hi {
-                                                let u = Int(itemTargets[e])
-                                                if ws.userStamp[u] != stamp {
-                                                    ws.userStamp[u] = stamp
-                                                    ws.userList[next] = Int32(u)
-                                                    next += 1
-                                                }
-                                                ws.userValue[u] += q * invU[u]
-                                            }
-                                        }
+                                        next = Self.spread(
+                                            frontier: frontier, sources: ws.itemList, sourceValue: ws.itemValue,
+                                            offsets: itemOffsets, targets: itemTargets, inverseDegree: invU,
+                                            targetValue: ws.userValue, targetStamp: ws.userStamp,
+                                            targetList: ws.userList, stamp: stamp, threshold: theta,
+                                            pushes: &pushes, edges: &edges)
                                         // Ψ̂_{t+1} on users is complete: it joins the output before being pushed on.
                                         for index in 0 ..< next {
                                             let u = Int(ws.userList[index])
@@ -162,5 +138,39 @@ struct RevAffContext {
             }
         }
         return (pushes, edges)
+    }
+
+    /// One inner hop, in either direction: every frontier node whose residual reaches `threshold` spreads it
+    /// over its neighbours (divided by their degree) and is zeroed; the neighbours touched for the first time in
+    /// this hop (`stamp`) are listed in `targetList`. Returns the length of that list (the next frontier).
+    @inline(__always)
+    private static func spread(
+        frontier: Int, sources: UnsafeMutablePointer<Int32>, sourceValue: UnsafeMutablePointer<Double>,
+        offsets: UnsafeBufferPointer<Int>, targets: UnsafeBufferPointer<UInt32>,
+        inverseDegree: UnsafeBufferPointer<Double>,
+        targetValue: UnsafeMutablePointer<Double>, targetStamp: UnsafeMutablePointer<UInt32>,
+        targetList: UnsafeMutablePointer<Int32>, stamp: UInt32, threshold theta: Double,
+        pushes: inout Int, edges: inout Int
+    ) -> Int {
+        var next = 0
+        for index in 0 ..< frontier {
+            let source = Int(sources[index])
+            let q = sourceValue[source]
+            sourceValue[source] = 0
+            guard q >= theta && q > 0 else { continue }
+            pushes += 1
+            let lo = offsets[source], hi = offsets[source + 1]
+            edges += hi - lo
+            for e in lo ..< hi {
+                let target = Int(targets[e])
+                if targetStamp[target] != stamp {
+                    targetStamp[target] = stamp
+                    targetList[next] = Int32(target)
+                    next += 1
+                }
+                targetValue[target] += q * inverseDegree[target]
+            }
+        }
+        return next
     }
 }
