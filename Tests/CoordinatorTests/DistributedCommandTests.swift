@@ -17,6 +17,7 @@ import Testing
         let local = try BuiltProduct.run("gplr", ["run", "--local", "--labels", data.truthPath,
                                                   "--out", data.directory.file("local")] + common)
         #expect(local.status == 0, "\(local.stderr)")
+        #expect(local.stderr.contains("run: 3 iterations in "), "\(local.stderr)")  // final progress line
         // The labels path is given relative to the working directory; workers get it absolute.
         let depth = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL.pathComponents.count - 1
         let relativeLabels = String(repeating: "../", count: depth) + data.truthPath.dropFirst()
@@ -28,6 +29,10 @@ import Testing
         }
         #expect(ran.status == 0, "\(ran.stderr)")
         #expect(ran.stderr.contains("--resume cli1"))
+        // Each wait for jobs ends with a progress line (plain: standard error is a pipe); 5 personas, 2 per shard.
+        #expect(ran.stderr.contains("iteration 1 · label: "), "\(ran.stderr)")
+        #expect(ran.stderr.contains("iteration 3 · affinity: 3 jobs in "), "\(ran.stderr)")
+        #expect(!ran.stderr.contains("\r"))
         #expect(ran.stdout.contains("prototypes labeled: 40"), "\(ran.stdout)")
         let phiLocal = try String(contentsOfFile: data.directory.file("local/phi.jsonl"), encoding: .utf8)
         let phiDistributed = try String(contentsOfFile: data.directory.file("dist/phi.jsonl"), encoding: .utf8)

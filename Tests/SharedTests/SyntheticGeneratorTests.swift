@@ -50,11 +50,11 @@ import Testing
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let config = SyntheticConfig(users: 500, items: 400, seed: 3)
-        let progressSeen = Mutex<[Int]>([])
-        let summary = try SyntheticGenerator(config: config).write(to: dir.path, formats: Self.allFormats) { rows in
-            progressSeen.withLock { $0.append(rows) }
+        let progressSeen = Mutex<[SyntheticProgress]>([])
+        let summary = try SyntheticGenerator(config: config).write(to: dir.path, formats: Self.allFormats) { progress in
+            progressSeen.withLock { $0.append(progress) }
         }
-        #expect(progressSeen.withLock { $0.last } == summary.purchaseRows)
+        #expect(progressSeen.withLock { $0.last } == SyntheticProgress(users: 500, purchaseRows: summary.purchaseRows))
 
         let (generic, report) = try ingestDataset(IngestSource(format: .generic, path: dir.path))
         #expect(generic.userCount == config.users)

@@ -59,9 +59,14 @@ struct BenchAffinityCommand: ParsableCommand {
         }
         let matrix = try LabelMatrix(labels: labels, userCount: graph.userCount, beta: beta)
         timer = Stopwatch()
+        let progress = ProgressReporter(
+            "bench affinity", total: (1 + epsilonValues.count) * max(1, repetitions), unit: .items("solver runs"))
+        defer { progress.finish() }
+        progress.update(0)
         let rows = try AffinityBenchmark.run(
             graph: graph, labels: matrix, walkLength: walkLength, epsilons: epsilonValues, threadCount: threads,
-            repetitions: repetitions)
+            repetitions: repetitions, progress: { done, _ in progress.update(done) })
+        progress.finish()
         print("affinity: \(Console.count(graph.userCount)) users, \(Console.count(graph.edgeCount)) edges, "
             + "\(graphOptions.personas) personas, \(Console.count(labels.count)) prototypes, ℓ̂ = \(walkLength), "
             + "β = \(beta), threads = \(threads ?? ProcessInfo.processInfo.activeProcessorCount), best of \(repetitions)")

@@ -57,6 +57,10 @@ struct BenchLLMCommand: AsyncParsableCommand {
         let redisClient = try redis.map { try RedisClient(url: $0) }
         let cache = redisClient.map { LLMResponseCache(redis: $0, keys: RedisKeys(prefix: "gplr-bench-\(UUID().uuidString.prefix(8))")) }
         var rows: [Row] = []
+        // Between passes only: each pass is timed.
+        let progress = ProgressReporter("bench llm", total: cache == nil ? 2 : 4, unit: .items("passes"))
+        defer { progress.finish() }
+        progress.update(0)
         try await simulator.withRunningServer { port in
             let configuration = LLMConfiguration(
                 baseURL: "http://127.0.0.1:\(port)", model: "sim", concurrency: concurrency)
@@ -71,6 +75,7 @@ struct BenchLLMCommand: AsyncParsableCommand {
                 await client.shutdown()
                 rows.append(Row(name: name, users: batch.labels.count, seconds: seconds, counters: batch.counters))
                 Console.status("  \(name): \(batch.labels.count) users in \(Console.seconds(seconds))")
+                progress.advance()
             }
             try await pass("1 user/request, no cache", perRequest: 1, cache: nil)
             if let cache {
@@ -79,6 +84,7 @@ struct BenchLLMCommand: AsyncParsableCommand {
             }
             try await pass("10 users/request, no cache", perRequest: 10, cache: nil)
         }
+        progress.finish()
         if let redisClient { try await Self.deleteBenchKeys(redisClient) }
         print("LLM labeler vs simulator: \(users) users, latency mean \(Int(latencyMs)) ms (log-normal σ 0.5), "
             + "concurrency \(concurrency)")

@@ -41,8 +41,7 @@ struct BenchQualityCommand: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let generator = try SyntheticGenerator(
             config: SyntheticConfig(users: users, items: items, personas: personas, seed: seed))
-        try generator.write(to: directory)
-        let (graph, _) = try ingestDataset(IngestSource(format: .generic, path: directory), options: IngestOptions())
+        let graph = try generateAndIngest(generator, in: directory)
         let truth = try LabelsFile.read(
             path: (directory as NSString).appendingPathComponent(SyntheticGenerator.truthFile),
             personas: generator.personaSet)
@@ -60,6 +59,11 @@ struct BenchQualityCommand: AsyncParsableCommand {
         }
         let variants: [(RunParameters.Sampling, Double)] =
             floors.map { (.du, $0) } + [(.uniform, floors[0])]
+        // Between runs only: each run's own time is measured.
+        let progress = ProgressReporter(
+            "bench quality", total: parsedBudgets.count * variants.count, unit: .items("runs"))
+        defer { progress.finish() }
+        progress.update(0)
         for budget in parsedBudgets {
             for (sampling, floor) in variants {
                 var parameters = RunParameters()
@@ -78,13 +82,15 @@ struct BenchQualityCommand: AsyncParsableCommand {
                 if evaluated.isEmpty { evaluated = Array(0 ..< graph.userCount) }
                 let scores = try EvaluationReport(
                     predicted: outcome.assignment.rows, reference: reference, users: evaluated)
-                print(budget.description.padding(toLength: 7, withPad: " ", startingAt: 0) + " "
+                let seconds = timer.seconds
+                Console.result(budget.description.padding(toLength: 7, withPad: " ", startingAt: 0) + " "
                     + (sampling == .du && floors.count > 1 ? String(format: "du %.0e", floor) : sampling.rawValue)
                         .padding(toLength: 9, withPad: " ", startingAt: 0)
                     + String(format: " %8.3f  %8.3f  %7.3f  %5.3f  ", scores.microF1, scores.macroF1,
                              scores.meanJaccard, scores.precisionAtOne)
                     + Console.count(evaluated.count).padding(toLength: 15, withPad: " ", startingAt: 0)
-                    + String(format: "  %8.1f", timer.seconds))
+                    + String(format: "  %8.1f", seconds))
+                progress.advance()
             }
         }
     }

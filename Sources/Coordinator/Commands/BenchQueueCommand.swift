@@ -28,10 +28,16 @@ struct BenchQueueCommand: AsyncParsableCommand {
         if let server { try await server.waitUntilReady() }
         print("queue: \(Console.count(jobs)) no-op jobs per row, dequeue batch \(batch), Redis \(redis == nil ? "local (loopback)" : "given")")
         print("consumers   jobs/s    wall (s)")
+        // Between measurements only, never inside one.
+        let progress = ProgressReporter("bench queue", total: counts.count, unit: .items("measurements"))
+        defer { progress.finish() }
+        progress.update(0)
         for count in counts {
             let (rate, seconds) = try await measure(url: url, consumers: count)
-            print(String(format: "%9d   %7.0f   %7.2f", count, rate, seconds))
+            Console.result(String(format: "%9d   %7.0f   %7.2f", count, rate, seconds))
+            progress.advance()
         }
+        progress.finish()
         await server?.stop(grace: .seconds(2))
     }
 

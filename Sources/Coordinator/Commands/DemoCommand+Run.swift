@@ -120,6 +120,7 @@ extension DemoCommand {
         run.pollInterval = .milliseconds(50)
         run.threads = options.threads
         run.log = { Console.status($0) }
+        run.progressMode = .current
         let spec = LLMLabelerSpec(baseURL: "http://127.0.0.1:\(port)", model: "gplr-demo-simulator")
         let new = DistributedRun.NewRun(
             runID: RunCommand.generatedRunID(), snapshotPath: snapshot, personasPath: personasPath,

@@ -53,13 +53,12 @@ struct GenerateCommand: ParsableCommand {
         let config = syntheticConfig()
         try config.validate()
         let timer = Stopwatch()
-        var lastReport = Stopwatch()
-        let summary = try SyntheticGenerator(config: config).write(to: out, formats: try parsedFormats()) { rows in
-            // At most one line a second: the callback fires every 64K rows.
-            guard lastReport.seconds >= 1 else { return }
-            lastReport = Stopwatch()
-            Console.status("generate: \(Console.count(rows)) purchase rows")
+        let progress = ProgressReporter("generate", total: config.users, unit: .items("users"))
+        defer { progress.finish() }
+        let summary = try SyntheticGenerator(config: config).write(to: out, formats: try parsedFormats()) { done in
+            progress.update(done.users, detail: "\(Console.count(done.purchaseRows)) rows")
         }
+        progress.finish()
         print("wrote \(Console.count(summary.users)) users, \(Console.count(summary.items)) items, "
             + "\(Console.count(summary.purchaseRows)) purchase rows to \(out) in \(Console.seconds(timer.seconds))")
     }

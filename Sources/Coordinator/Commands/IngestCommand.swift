@@ -29,8 +29,12 @@ struct IngestCommand: ParsableCommand {
 
     func run() throws {
         let timer = Stopwatch()
+        let source = IngestSource(format: format, path: input)
+        let progress = ProgressReporter("ingest", total: nil, unit: .bytes)
+        defer { progress.finish() }
         let (graph, report) = try ingestDataset(
-            IngestSource(format: format, path: input), options: IngestOptions(skipBadRows: skipBadRows))
+            source, options: IngestOptions(skipBadRows: skipBadRows, progress: progress.ingestCallback))
+        progress.finish()
         let ingestSeconds = timer.seconds
         let info = try Snapshot.write(graph, to: out, compressionLevel: compressionLevel)
         print("ingested \(Console.count(report.rowsRead)) rows (\(Console.count(report.rowsUsed)) used, "

@@ -308,6 +308,7 @@ struct PersonaJobOptions: ParsableArguments {
         run.pollInterval = .milliseconds(pollMilliseconds)
         run.timeout = timeout.map { .milliseconds(Int64($0 * 1000)) }
         run.log = { Console.status($0) }
+        run.progressMode = .current
         return run
     }
 }

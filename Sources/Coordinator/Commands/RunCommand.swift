@@ -134,6 +134,7 @@ struct RunCommand: AsyncParsableCommand {
         run.timeout = timeout.map { .milliseconds(Int64($0 * 1000)) }
         run.threads = options.threads
         run.log = { Console.status($0) }
+        run.progressMode = .current
         if let resume {
             Console.status("run \(resume): parameters, personas and labeler come from the run record")
             return try await run.resume(runID: resume, snapshotPath: snapshot, outputDirectory: out)

@@ -47,8 +47,10 @@ struct DistributedAffinityComputer: AffinityComputer {
         waiter.log("  enqueued \(added) affinity jobs (\(done.count) already done) over \(labels.personaCount) personas")
 
         var shards: [AffinityMatrix] = []
-        try await waiter.wait(for: jobs.map(\.id), step: "affinity jobs of iteration \(iteration)", fetchBatch: 1) {
-            id, data in
+        try await waiter.wait(
+            for: jobs.map(\.id), step: "affinity jobs of iteration \(iteration)",
+            progressLabel: "iteration \(iteration) · affinity", fetchBatch: 1
+        ) { id, data in
             let shard: AffinityMatrix
             do {
                 shard = try AffinityShardCodec.decode(Array(data))

@@ -35,7 +35,10 @@ struct DistributedLabeler: PersonaLabeler {
         waiter.log("  enqueued \(added) label jobs (\(done.count) already done) for \(users.count) users")
 
         var merged = LabelingBatch()
-        try await waiter.wait(for: jobs.map(\.id), step: "label jobs of iteration \(iteration)") { id, data in
+        try await waiter.wait(
+            for: jobs.map(\.id), step: "label jobs of iteration \(iteration)",
+            progressLabel: "iteration \(iteration) · label"
+        ) { id, data in
             let result: LabelJobResult
             do {
                 result = try JSONDecoder().decode(LabelJobResult.self, from: data)

@@ -18,6 +18,8 @@ struct DistributedPersonaGeneration: Sendable {
     var timeout: Duration?
     /// Progress lines (stderr in the CLI).
     var log: @Sendable (String) -> Void = { _ in }
+    /// How waits for jobs show their progress (``ProgressMode/current`` in the CLI).
+    var progressMode: ProgressMode = .off
 
     /// What a generation produced (as ``PersonaSetGenerator/Result``, without the candidate sets' text).
     struct Generated: Sendable {
@@ -178,7 +180,7 @@ struct DistributedPersonaGeneration: Sendable {
         let queue = JobQueue(client: client, keys: keys)
         let waiter = JobWaiter(
             queue: queue, records: RunRecordStore(client: client, keys: keys), runID: run,
-            pollInterval: pollInterval, timeout: timeout, log: log)
+            pollInterval: pollInterval, timeout: timeout, log: log, progressMode: progressMode)
         let done = Set(try await waiter.presentResults(among: Set(jobs.map(\.id))))
         let added = try await queue.enqueue(jobs.filter { !done.contains($0.id) })
         log("  enqueued \(added) \(step) (\(done.count) already done)")

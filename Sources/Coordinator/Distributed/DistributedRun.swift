@@ -19,6 +19,8 @@ struct DistributedRun: Sendable {
     var threads: Int?
     /// Progress lines (stderr in the CLI).
     var log: @Sendable (String) -> Void = { _ in }
+    /// How waits for jobs show their progress (``ProgressMode/current`` in the CLI).
+    var progressMode: ProgressMode = .off
     /// Called with each checkpoint before it is stored; a throw stops the run as a crash would (tests).
     var beforeCheckpoint: @Sendable (RunCheckpoint) async throws -> Void = { _ in }
 
@@ -106,7 +108,7 @@ struct DistributedRun: Sendable {
         try await records.update(run: runID, [(.startedAt, RedisArgument(RunRecord.now()))])
         let queue = JobQueue(client: client, keys: keys)
         let waiter = JobWaiter(queue: queue, records: records, runID: runID, pollInterval: pollInterval,
-                               timeout: timeout, log: log)
+                               timeout: timeout, log: log, progressMode: progressMode)
         let tracker = IterationTracker(checkpoint?.completedIterations ?? 0)
         let runner = GPLRRunner(
             graph: graph, personas: personas, parameters: record.parameters,

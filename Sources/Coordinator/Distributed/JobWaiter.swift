@@ -14,24 +14,30 @@ struct JobWaiter: Sendable {
     var pollInterval: Duration = .milliseconds(200)
     /// Longest wait for one step; `nil` = no limit.
     var timeout: Duration?
-    /// Human-facing progress and problems (stderr in the CLI).
+    /// Problems, such as dead letters (stderr in the CLI).
     var log: @Sendable (String) -> Void
+    /// How the jobs done of each wait are shown (``ProgressMode/current`` in the CLI; off by default, for tests).
+    var progressMode: ProgressMode = .off
 
     /// Waits until every job in `jobIDs` has a result, handing each result to `receive` as it arrives.
     /// - Parameters:
     ///   - step: names the step in messages, e.g. "label jobs of iteration 3".
+    ///   - progressLabel: names the step on the progress line (jobs done of `jobIDs`), e.g. "iteration 3 · label";
+    ///     default `step` without a trailing " jobs".
     ///   - fetchBatch: results fetched per round trip (small for large results).
     func wait(
-        for jobIDs: [String], step: String, fetchBatch: Int = 200,
+        for jobIDs: [String], step: String, progressLabel: String? = nil, fetchBatch: Int = 200,
         receive: (String, Data) throws -> Void
     ) async throws {
         let clock = ContinuousClock()
         let start = clock.now
         var pending = Set(jobIDs)
         var reportedDead: [String: Int64] = [:]
-        var lastLog = start, lastChecks = start - .seconds(10)
-        var lastLoggedDone = -1
+        var lastChecks = start - .seconds(10)
         let total = jobIDs.count
+        var progress: ProgressReporter?
+        // Ends the progress line before an error (timeout, cancel, bad result) is printed, too.
+        defer { progress?.finish() }
         while !pending.isEmpty {
             try Task.checkCancellation()
             let present = try await presentResults(among: pending)
@@ -42,6 +48,14 @@ struct JobWaiter: Sendable {
                     pending.remove(id)
                 }
             }
+            let done = total - pending.count
+            if progress == nil {
+                // Results there before the wait (a resumed run) do not count in the rate.
+                let label = progressLabel ?? (step.hasSuffix(" jobs") ? String(step.dropLast(5)) : step)
+                progress = ProgressReporter(
+                    label, total: total, unit: .items("jobs"), initial: done, mode: progressMode)
+            }
+            progress?.update(done)
             if pending.isEmpty { break }
             let now = clock.now
             if now - lastChecks >= .seconds(1) {
@@ -53,12 +67,6 @@ struct JobWaiter: Sendable {
                         run: runID)
                 }
                 try await reportDeadLetters(among: pending, reported: &reportedDead)
-            }
-            let done = total - pending.count
-            if done != lastLoggedDone && now - lastLog >= .seconds(1) {
-                log("  \(step): \(done)/\(total) done, waiting for \(pending.count)")
-                lastLog = now
-                lastLoggedDone = done
             }
             if let timeout, now - start > timeout {
                 throw DistributedRunError(

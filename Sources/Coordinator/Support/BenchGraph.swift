@@ -54,14 +54,29 @@ struct BenchGraphOptions: ParsableArguments {
             return (graph, nil)
         case .planted:
             let generator = try SyntheticGenerator(config: syntheticConfig())
-            try generator.write(to: directory)
-            let (graph, _) = try ingestDataset(IngestSource(format: .generic, path: directory), options: IngestOptions())
+            let graph = try generateAndIngest(generator, in: directory)
             let truth = try LabelsFile.read(
                 path: (directory as NSString).appendingPathComponent(SyntheticGenerator.truthFile),
                 personas: generator.personaSet)
             return (graph, graph.userIDs.map { truth.labels[$0] ?? [] })
         }
     }
+}
+
+/// Writes `generator`'s dataset (generic format) into `directory` and ingests it, with a progress line for each
+/// step: the setup of a benchmark, not what it measures.
+func generateAndIngest(_ generator: SyntheticGenerator, in directory: String) throws -> PurchaseGraph {
+    let generating = ProgressReporter("generate", total: generator.config.users, unit: .items("users"))
+    defer { generating.finish() }
+    try generator.write(to: directory) { done in
+        generating.update(done.users, detail: "\(Console.count(done.purchaseRows)) rows")
+    }
+    generating.finish()
+    let ingesting = ProgressReporter("ingest", total: nil, unit: .bytes)
+    defer { ingesting.finish() }
+    let (graph, _) = try ingestDataset(
+        IngestSource(format: .generic, path: directory), options: IngestOptions(progress: ingesting.ingestCallback))
+    return graph
 }
 
 /// Peak resident memory of this process so far, in bytes.

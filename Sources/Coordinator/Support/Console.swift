@@ -3,8 +3,14 @@ import Shared
 
 /// Human-facing progress lines go to standard error, so standard output stays clean for results.
 enum Console {
+    /// A status line on standard error (above a live progress bar, if one is shown).
     static func status(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        StatusLine.standardError.message(message)
+    }
+
+    /// A result line on standard output, printed while a progress bar may be live on the same terminal.
+    static func result(_ line: String) {
+        StatusLine.standardError.suspended { print(line) }
     }
 
     /// Seconds with a sensible number of digits.
@@ -13,6 +19,19 @@ enum Console {
     }
 
     static func percent(_ value: Double) -> String { String(format: "%.1f%%", value * 100) }
+
+    /// Bytes in binary units: "512 B", "1.50 KiB", "12.3 MiB", "1.20 GiB".
+    static func bytes(_ value: Int) -> String {
+        let units = ["KiB", "MiB", "GiB", "TiB"]
+        guard value >= 1024 else { return "\(value) B" }
+        var scaled = Double(value) / 1024
+        var unit = 0
+        while scaled >= 1024 && unit < units.count - 1 {
+            scaled /= 1024
+            unit += 1
+        }
+        return String(format: scaled < 10 ? "%.2f " : "%.1f ", scaled) + units[unit]
+    }
 
     /// Integer with thousands separators.
     static func count(_ value: Int) -> String {

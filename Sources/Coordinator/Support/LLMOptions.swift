@@ -110,12 +110,18 @@ extension LLMRunOptions {
                 walkLength: parameters.walkLength, epsilon: parameters.epsilon, threadCount: threads),
             snapshotHash: info.hash.hex, threadCount: threads)
         let outcome: RunOutcome
+        let progress = LocalRun.iterationProgress(parameters)
         do {
-            outcome = try await runner.run(observe: { LocalRun.describe($0, log: Console.status) })
+            outcome = try await runner.run(observe: { event in
+                LocalRun.describe(event, log: Console.status)
+                LocalRun.track(event, on: progress)
+            })
         } catch {
+            progress.finish()
             await client.shutdown()
             throw error
         }
+        progress.finish()
         await client.shutdown()
         let files = try RunOutputWriter(directory: outputDirectory).write(outcome, graph: graph, personas: personas)
         return LocalRun.Result(

@@ -10,7 +10,7 @@ struct LocalRun {
     var parameters: RunParameters
     var noise: LabelerNoise
     var threads: Int?
-    /// Print each iteration's progress.
+    /// Print each iteration's progress (lines and a progress line over the iterations).
     var verbose = true
 
     struct Result {
@@ -34,11 +34,31 @@ struct LocalRun {
                 walkLength: parameters.walkLength, epsilon: parameters.epsilon, threadCount: threads),
             snapshotHash: info.hash.hex, threadCount: threads)
         let verbose = verbose
+        let progress = Self.iterationProgress(parameters, mode: verbose ? .current : .off)
+        defer { progress.finish() }
         let outcome = try await runner.run(observe: { event in
-            if verbose { Self.describe(event, log: Console.status) }
+            guard verbose else { return }
+            Self.describe(event, log: Console.status)
+            Self.track(event, on: progress)
         })
+        progress.finish()
         let files = try RunOutputWriter(directory: outputDirectory).write(outcome, graph: graph, personas: personas)
         return Result(outcome: outcome, graph: graph, personas: personas, labels: labels, files: files)
+    }
+
+    /// A progress line over the iterations of a run in this process.
+    static func iterationProgress(_ parameters: RunParameters, mode: ProgressMode = .current) -> ProgressReporter {
+        ProgressReporter("run", total: parameters.iterations, unit: .items("iterations"), mode: mode)
+    }
+
+    /// Moves the iterations' progress line on a run event: an iteration is done once its Ψ is computed.
+    static func track(_ event: RunEvent, on progress: ProgressReporter) {
+        switch event {
+        case .sampled(let iteration, let of, _): progress.update(iteration - 1, of: of)
+        case .affinityComputed(let iteration, _, _): progress.update(iteration)
+        case .labeled: break
+        case .assigned: progress.finish()
+        }
     }
 
     /// One progress line per run event (shared with the distributed run).

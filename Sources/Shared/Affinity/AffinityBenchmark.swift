@@ -20,18 +20,24 @@ public struct AffinityBenchmarkRow: Sendable, Equatable {
 /// Times the exact solver and RevAff at several ε on one graph and label set (for `gplr bench affinity`).
 /// Pure apart from reading the clock: no output, the caller prints the rows.
 public enum AffinityBenchmark {
+    /// - Parameter progress: called with the computations done and their total, (1 + ε count) × repetitions,
+    ///   after each one and outside the timed region.
     public static func run(
         graph: PurchaseGraph, labels: LabelMatrix, walkLength: Int = 1, epsilons: [Double] = [0.001, 0.02, 0.05, 0.1],
-        threadCount: Int? = nil, repetitions: Int = 1
+        threadCount: Int? = nil, repetitions: Int = 1, progress: ((_ done: Int, _ total: Int) -> Void)? = nil
     ) throws -> [AffinityBenchmarkRow] {
         let clock = ContinuousClock()
+        let runs = max(1, repetitions), totalRuns = (1 + epsilons.count) * runs
+        var runsDone = 0
         let exactSolver = ExactAffinity(walkLength: walkLength, threadCount: threadCount)
         var exact: AffinityMatrix?
         var best = Duration.seconds(Int64.max)
-        for _ in 0 ..< max(1, repetitions) {
+        for _ in 0 ..< runs {
             let start = clock.now
             exact = try exactSolver.compute(graph: graph, labels: labels)
             best = min(best, clock.now - start)
+            runsDone += 1
+            progress?(runsDone, totalRuns)
         }
         guard let exact else { return [] }
         let labeledEdges = labels.rowUsers.reduce(0) { $0 + graph.degree(ofUser: $1) }
@@ -44,10 +50,12 @@ public enum AffinityBenchmark {
             let solver = RevAff(walkLength: walkLength, epsilon: epsilon, threadCount: threadCount)
             var result: RevAff.Result?
             var bestRevAff = Duration.seconds(Int64.max)
-            for _ in 0 ..< max(1, repetitions) {
+            for _ in 0 ..< runs {
                 let start = clock.now
                 result = try solver.compute(graph: graph, labels: labels)
                 bestRevAff = min(bestRevAff, clock.now - start)
+                runsDone += 1
+                progress?(runsDone, totalRuns)
             }
             guard let result else { continue }
             let (mean, maximum) = errors(result.affinity, exact)

@@ -23,6 +23,8 @@ public final class CSVReader {
 
     /// The file being read (as given).
     public let path: String
+    /// Bytes read from the file so far (whole chunks: a row's callback sees the bytes of its chunk counted).
+    public private(set) var bytesRead = 0
     private let file: ChunkedFileReader
 
     /// Opens `path` for reading.
@@ -41,6 +43,7 @@ public final class CSVReader {
         var atStart = true
         var pendingBOM: [UInt8] = []  // the first bytes while deciding whether they are a BOM
         try file.forEachChunk { read in
+            bytesRead += read.count
             var chunk = read
             if atStart {
                 // Collect up to three bytes to recognise a byte-order mark even with tiny chunks.

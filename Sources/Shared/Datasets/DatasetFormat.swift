@@ -36,6 +36,20 @@ public enum IngestSource: Sendable, Equatable {
         case .generic: .generic
         }
     }
+
+    /// The files an ingest of this source reads, in reading order, as far as they exist (a missing required file
+    /// is reported by the ingest itself).
+    public var existingFiles: [String] {
+        let candidates: [String]
+        switch self {
+        case .instacart(let directory):
+            candidates = (["orders.csv"] + InstacartIngest.purchaseFiles + ["products.csv"])
+                .map { FileSystem.join(directory, $0) }
+        case .onlineRetail(let file): candidates = [file]
+        case .generic(let purchases, let items): candidates = [purchases] + (items.map { [$0] } ?? [])
+        }
+        return candidates.filter { FileSystem.exists($0) && !FileSystem.isDirectory($0) }
+    }
 }
 
 /// How to ingest.
@@ -44,12 +58,13 @@ public struct IngestOptions: Sendable {
     public var skipBadRows: Bool
     /// Bytes per read; see ``CSVReader``.
     public var chunkSize: Int
-    /// Called with the number of data rows read so far, about every million rows and once at the end.
-    public var progress: (@Sendable (Int) -> Void)?
+    /// Called with how far the reading is: about every 65,536 rows, after each file and once at the end. It runs
+    /// on the ingesting thread, inside the reading loop, so it should return quickly.
+    public var progress: (@Sendable (IngestProgress) -> Void)?
 
     public init(
         skipBadRows: Bool = false, chunkSize: Int = CSVReader.defaultChunkSize,
-        progress: (@Sendable (Int) -> Void)? = nil
+        progress: (@Sendable (IngestProgress) -> Void)? = nil
     ) {
         self.skipBadRows = skipBadRows
         self.chunkSize = chunkSize
@@ -66,7 +81,8 @@ public struct IngestOptions: Sendable {
 public func ingestDataset(
     _ source: IngestSource, options: IngestOptions = IngestOptions()
 ) throws -> (graph: PurchaseGraph, report: IngestReport) {
-    var context = IngestContext(options: options)
+    let total = source.existingFiles.reduce(0) { $0 + (FileSystem.size($1) ?? 0) }
+    var context = IngestContext(options: options, bytesTotal: total)
     let graph: PurchaseGraph
     switch source {
     case .instacart(let directory): graph = try InstacartIngest.run(directory: directory, context: &context)
@@ -74,6 +90,6 @@ public func ingestDataset(
     case .generic(let purchases, let items):
         graph = try GenericIngest.run(purchases: purchases, items: items, context: &context)
     }
-    options.progress?(context.rowsRead)
+    options.progress?(context.progress)
     return (graph, IngestReport(format: source.format, files: context.files, badRowSamples: context.samples))
 }

@@ -25,10 +25,22 @@ struct IngestContext {
     private(set) var files: [IngestFileReport] = []
     private(set) var samples: [DatasetError] = []
     private(set) var rowsRead = 0
+    /// Bytes of the files read to their end so far.
+    private(set) var bytesRead = 0
+    /// Bytes of all the files the ingest reads (for progress).
+    let bytesTotal: Int
     private static let sampleLimit = 10
-    private static let progressInterval = 1 << 20
+    private static let progressInterval = 1 << 16
 
-    init(options: IngestOptions) { self.options = options }
+    init(options: IngestOptions, bytesTotal: Int = 0) {
+        self.options = options
+        self.bytesTotal = bytesTotal
+    }
+
+    /// How far the reading is after the last finished file.
+    var progress: IngestProgress {
+        IngestProgress(rowsRead: rowsRead, bytesRead: bytesRead, bytesTotal: max(bytesTotal, bytesRead))
+    }
 
     /// Reads the CSV at `path`: its first row must name every column in `columns[..<requiredCount]`
     /// (compared trimmed and case-insensitively); the rest are optional. `body` gets each data row and the
@@ -46,6 +58,7 @@ struct IngestContext {
         var rowsRead = self.rowsRead
         let skip = options.skipBadRows
         let progress = options.progress
+        let bytesBefore = bytesRead, bytesTotal = bytesTotal
 
         func fail(_ error: DatasetError) throws {
             guard skip else { throw error }
@@ -74,7 +87,10 @@ struct IngestContext {
             }
             report.rowsRead += 1
             rowsRead += 1
-            if rowsRead % Self.progressInterval == 0 { progress?(rowsRead) }
+            if rowsRead % Self.progressInterval == 0, let progress {
+                let bytes = bytesBefore + reader.bytesRead
+                progress(IngestProgress(rowsRead: rowsRead, bytesRead: bytes, bytesTotal: max(bytesTotal, bytes)))
+            }
             if let defect = row.defect {
                 try fail(DatasetError(defect.code, defect.message, file: path, line: row.line))
                 return
@@ -100,6 +116,8 @@ struct IngestContext {
         files.append(report)
         self.samples = samples
         self.rowsRead = rowsRead
+        bytesRead = bytesBefore + reader.bytesRead
+        progress?(self.progress)
     }
 }
 

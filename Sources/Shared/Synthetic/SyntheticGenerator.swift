@@ -64,10 +64,12 @@ public struct SyntheticGenerator: Sendable {
 
     /// Writes the dataset into `directory` (created if needed): `purchases.csv`, `items.csv`, `personas.json`,
     /// `truth.jsonl`, plus `instacart/` and/or `online-retail.csv` when those formats are asked for.
-    /// - Parameter progress: called with the number of purchase rows written so far, periodically and at the end.
+    /// - Parameter progress: called with the users and purchase rows written so far, about every 65,536 rows and
+    ///   once at the end (after the files are closed).
     @discardableResult
     public func write(
-        to directory: String, formats: Set<DatasetFormat> = [.generic], progress: ((Int) -> Void)? = nil
+        to directory: String, formats: Set<DatasetFormat> = [.generic],
+        progress: ((SyntheticProgress) -> Void)? = nil
     ) throws -> SyntheticSummary {
         try FileSystem.createDirectory(directory)
         var sink = try SyntheticSink(generator: self, directory: directory, formats: formats)
@@ -118,16 +120,24 @@ public struct SyntheticGenerator: Sendable {
             try sink.writeUser(user, personas: chosen, purchases: purchases)
             rows += purchases.count
             if rows >= nextProgress {
-                progress?(rows)
+                progress?(SyntheticProgress(users: user + 1, purchaseRows: rows))
                 nextProgress = rows + progressInterval
             }
         }
         let files = try sink.close()
-        progress?(rows)
+        progress?(SyntheticProgress(users: config.users, purchaseRows: rows))
         return SyntheticSummary(
             directory: directory, users: config.users, items: config.items, purchaseRows: rows,
             files: [FileSystem.join(directory, Self.personasFile)] + files)
     }
+}
+
+/// How far ``SyntheticGenerator/write(to:formats:progress:)`` is.
+public struct SyntheticProgress: Sendable, Equatable {
+    /// Users generated so far (of ``SyntheticConfig/users``).
+    public var users: Int
+    /// Rows of `purchases.csv` written so far.
+    public var purchaseRows: Int
 }
 
 /// What ``SyntheticGenerator/write(to:formats:progress:)`` wrote.
