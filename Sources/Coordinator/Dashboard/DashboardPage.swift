@@ -101,7 +101,7 @@ enum DashboardPage {
         .kind-counts { grid-column: 2; font-size: 12px; color: var(--muted); }
         .legend { font-size: 12px; color: var(--muted); }
         .legend i { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin: 0 3px 0 10px; }
-        .persona { display: grid; grid-template-columns: 170px minmax(0, 1fr) 90px; gap: 8px; align-items: center;
+        .persona { display: grid; grid-template-columns: 170px minmax(0, 1fr) 120px; gap: 8px; align-items: center;
           margin: 2px 0; font-size: 12px; }
         .persona-name { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
         .pbar { height: 10px; background: #eef0f3; border-radius: 2px; }
@@ -111,6 +111,7 @@ enum DashboardPage {
         th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
         th { color: var(--muted); font-weight: 600; }
         td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+        td.job-id { font-family: ui-monospace, Menlo, monospace; white-space: nowrap; }
         td.error-text { font-family: ui-monospace, Menlo, monospace; white-space: pre-wrap; word-break: break-word;
           color: var(--dead); }
         tr.stale td { background: #fdecea; }
@@ -243,6 +244,10 @@ enum DashboardPage {
           const dead = detail.deadLettered, failing = detail.failing;
           const box = el("div", { class: "failed", "data-run-id": run.id, "data-dead-total": dead.total,
             "data-failing-total": failing.total });
+          if (dead.total === 0 && failing.total === 0) {
+            box.append(el("h3", null, "Failed jobs"), el("p", { class: "muted" }, "None dead-lettered, none failing."));
+            return box;
+          }
           const head = el("h3", null, "Dead-lettered jobs: " + integer(dead.total) + " ");
           if (dead.total > 0) {
             head.append(el("button", { "data-action": "retry-all", "data-run-id": run.id,
@@ -255,7 +260,8 @@ enum DashboardPage {
                 el("th", null, "last error"), el("th", null, "")),
               dead.jobs.map((job) => el("tr", { class: "job", "data-run-id": run.id, "data-job-id": job.id,
                   "data-state": "dead", "data-kind": job.kind },
-                el("td", null, job.id), el("td", null, job.kind), el("td", { class: "num" }, integer(job.deliveries)),
+                el("td", { class: "job-id" }, job.id), el("td", null, job.kind),
+                el("td", { class: "num" }, integer(job.deliveries)),
                 el("td", { class: "error-text" }, job.error),
                 el("td", null, el("button", { "data-action": "retry", "data-job-id": job.id,
                   onclick: (e) => retry(run.id, { jobs: [job.id] }, e.currentTarget) }, "Retry"))))));
@@ -270,7 +276,8 @@ enum DashboardPage {
               el("tr", null, el("th", null, "job"), el("th", null, "kind"), el("th", null, "last error")),
               failing.jobs.map((job) => el("tr", { class: "job", "data-run-id": run.id, "data-job-id": job.id,
                   "data-state": "failing", "data-kind": job.kind },
-                el("td", null, job.id), el("td", null, job.kind), el("td", { class: "error-text" }, job.error)))));
+                el("td", { class: "job-id" }, job.id), el("td", null, job.kind),
+                el("td", { class: "error-text" }, job.error)))));
             if (failing.total > failing.jobs.length) {
               box.append(note(failing));
             }
@@ -310,11 +317,11 @@ enum DashboardPage {
                 el("div", { class: "legend" }, el("i", { class: "seg done" }), "done", el("i", { class: "seg dead" }),
                   "dead", el("i", { class: "seg running" }), "running", el("i", { class: "seg queued" }), "queued"),
                 kinds.length ? kinds.map((kind) => kindRow(run, kind, run.jobs[kind]))
-                  : el("p", { class: "muted" }, "No jobs enqueued yet."),
-                detail && !detail.error ? failedJobs(run, detail) : null),
+                  : el("p", { class: "muted" }, "No jobs enqueued yet.")),
               detail && detail.error ? el("p", { class: "muted" }, "Details unavailable: " + detail.error)
                 : detail ? personaChart(run, detail.personas) : el("p", { class: "muted" }, "Details for the " +
-                  MAX_DETAILS + " newest runs only.")));
+                  MAX_DETAILS + " newest runs only.")),
+            detail && !detail.error ? failedJobs(run, detail) : null);
         }
 
         function renderRuns(runs, details) {
