@@ -3,7 +3,8 @@
 # Needs root (or sudo) on Debian 12 / Ubuntu, and a Swift 6 toolchain on PATH.
 set -euo pipefail
 
-packages=(pkg-config libhiredis-dev libcurl4-openssl-dev libzstd-dev redis-server)
+# chromium: the dashboard's browser test renders the page headless (GPLR_SKIP_BROWSER_TESTS=1 skips it).
+packages=(pkg-config libhiredis-dev libcurl4-openssl-dev libzstd-dev redis-server chromium)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -22,4 +23,5 @@ fi
 # service (if the package started one) does not matter: we never talk to port 6379.
 command -v swift >/dev/null || { echo "setup: the Swift toolchain (swift) is not on PATH" >&2; exit 1; }
 command -v redis-server >/dev/null || { echo "setup: redis-server missing after install" >&2; exit 1; }
+command -v chromium >/dev/null || { echo "setup: chromium missing after install" >&2; exit 1; }
 echo "setup: ok ($(swift --version 2>/dev/null | head -1); $(redis-server --version | cut -d' ' -f3))"

@@ -9,11 +9,12 @@ struct GPLRCommand: AsyncParsableCommand {
         discussion: """
             Typical flow: `gplr generate` (or real data) → `gplr ingest` → `gplr run --local` → `gplr eval`.
             `gplr quickstart` does all of it on a synthetic dataset. Distributed: `gplr run --redis URL` with \
-            `gplr-worker`s, watched with `gplr status`; `gplr retry`, `gplr cancel`, `gplr runs`.
+            `gplr-worker`s, watched with `gplr status` or `gplr serve` (a live dashboard); `gplr retry`, \
+            `gplr cancel`, `gplr runs`.
             """,
         subcommands: [
             QuickstartCommand.self, GenerateCommand.self, IngestCommand.self, SnapshotCommand.self, RunCommand.self,
-            StatusCommand.self, RunsCommand.self, RetryCommand.self, CancelCommand.self, EvalCommand.self,
-            BenchCommand.self, PersonasCommand.self, LLMSimCommand.self, DemoCommand.self,
+            StatusCommand.self, ServeCommand.self, RunsCommand.self, RetryCommand.self, CancelCommand.self,
+            EvalCommand.self, BenchCommand.self, PersonasCommand.self, LLMSimCommand.self, DemoCommand.self,
         ])
 }

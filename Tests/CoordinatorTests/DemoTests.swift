@@ -1,5 +1,6 @@
 import Foundation
 import GPLRTestSupport
+import Shared
 import Testing
 
 #if canImport(Glibc)
@@ -61,6 +62,7 @@ import Testing
         #expect(ended == .exited(0), "\(stderr)")
 
         #expect(stderr.contains("2 workers started"), "\(stderr)")
+        #expect(DashboardProcess.announcedURL(stderr)?.hasPrefix("http://127.0.0.1:") == true, "\(stderr)")
         #expect(stderr.contains("gplr status --watch --redis redis://127.0.0.1:"), "\(stderr)")
         #expect(stdout.contains("GPLR on 1,500 users"), "\(stdout)")
         #expect(stdout.contains("prototypes labeled: 150"), "\(stdout)")
@@ -104,6 +106,10 @@ import Testing
         let port = Self.redisPort(demo.standardError)
         #expect(port != nil)
         #expect(!Self.leftovers(directory: directory, redisPort: port).isEmpty, "the workers are running")
+        // The dashboard it announced answers while it runs.
+        let dashboard = try #require(DashboardProcess.announcedURL(demo.standardError), "\(demo.standardError)")
+        let workers = try await HTTPClient().execute(HTTPClientRequest(method: .get, url: dashboard + "api/workers"))
+        #expect(workers.status == 200)
 
         demo.send(SIGINT)
         let ended = await demo.wait(timeout: .seconds(15))

@@ -3,16 +3,14 @@ import LLMSimulator
 import Shared
 
 extension DemoCommand {
-    /// The demo's main part: Redis, dataset, simulator, workers, the distributed run and its summary. Returns the
-    /// URL of the Redis it used. Everything it starts is registered with `cluster`, which the caller stops.
+    /// The demo's main part: Redis, the dashboard, dataset, simulator, workers, the distributed run and its
+    /// summary. Returns the URL of the Redis it used. Everything it starts is registered with `cluster`, which the
+    /// caller stops; the dashboard stops when this returns.
     func demo(_ cluster: DemoCluster) async throws -> String {
         let directory = DistributedRun.absolute(dir)
-        let data = Self.join(directory, "data")
-        let snapshot = Self.join(directory, "graph.gplrsnap")
-        let results = Self.join(directory, "results")
         let logs = Self.join(directory, "logs")
         try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
-        let workerExecutable = try DemoCluster.workerExecutable()
+        _ = try DemoCluster.workerExecutable()  // fail before starting anything when it is missing
 
         // Redis: the given one, or a redis-server of our own.
         let url: String
@@ -26,6 +24,34 @@ extension DemoCommand {
             Console.status("demo: redis-server started at \(url) (pid \(server.pid), temp dir \(server.directory))")
         }
         let prefix = prefix ?? (redis == nil ? "gplr" : "gplr-demo")
+        guard dashboard else {
+            try await generateAndRun(url: url, prefix: prefix, directory: directory, cluster: cluster)
+            return url
+        }
+        let client = try RedisClient(url: url)
+        var server = DashboardServer(client: client, keys: RedisKeys(prefix: prefix))
+        server.port = dashboardPort
+        do {
+            try await server.withRunning { port in
+                Console.status("dashboard: \(DashboardServer.url(host: server.host, port: port)) "
+                    + "(live while the demo runs)")
+                try await generateAndRun(url: url, prefix: prefix, directory: directory, cluster: cluster)
+            }
+        } catch {
+            await client.close()
+            throw error
+        }
+        await client.close()
+        return url
+    }
+
+    /// The demo after Redis is up: dataset, snapshot, simulator, workers, the run and its summary.
+    private func generateAndRun(url: String, prefix: String, directory: String, cluster: DemoCluster) async throws {
+        let data = Self.join(directory, "data")
+        let snapshot = Self.join(directory, "graph.gplrsnap")
+        let results = Self.join(directory, "results")
+        let logs = Self.join(directory, "logs")
+        let workerExecutable = try DemoCluster.workerExecutable()
 
         // The dataset, with planted personas, and its snapshot.
         var timer = Stopwatch()
@@ -94,7 +120,6 @@ extension DemoCommand {
             print("results in \(results)/ (phi.csv, phi.jsonl, psi.npy, report.json); worker logs in \(logs)/")
             fflush(nil)  // the summary before the stop messages on stderr
         }
-        return url
     }
 
     /// The simulated LLM: the planted truth by persona name, with the demo's noise, latency and faults.

@@ -14,8 +14,9 @@ struct DemoCommand: AsyncParsableCommand {
             is not a language model) and --workers gplr-worker processes (found next to this gplr; their API key \
             `demo-key` is in their environment only). It generates a synthetic dataset with planted personas, \
             ingests it and runs GPLR through Redis exactly like `gplr run --redis --llm-url`, then prints the \
-            persona summary and the accuracy against the planted truth. Watch it with the printed \
-            `gplr status --watch` command.
+            persona summary and the accuracy against the planted truth. Watch it on the live dashboard whose URL \
+            it prints (`dashboard: http://127.0.0.1:PORT/`, up while the demo runs; --no-dashboard turns it off) \
+            or with the printed `gplr status --watch` command.
 
             Ctrl-C or SIGTERM stops everything it started (workers: SIGTERM, then SIGKILL after a grace) and exits \
             non-zero. At the end everything is stopped too, unless --keep. Dataset, snapshot, results and worker \
@@ -70,6 +71,12 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(help: "Leave redis-server and the workers running at the end (prints how to stop them).")
     var keep = false
 
+    @Flag(inversion: .prefixedNo, help: "Serve the live dashboard (gplr serve) on 127.0.0.1 while the demo runs.")
+    var dashboard = true
+
+    @Option(help: "Port of the dashboard (0: any free port).")
+    var dashboardPort = 0
+
     /// The API key the demo's workers get in their environment; the simulator accepts only this one.
     static let apiKey = "demo-key"
 
@@ -90,6 +97,9 @@ struct DemoCommand: AsyncParsableCommand {
         }
         if let redis {
             do { _ = try RedisEndpoint(url: redis) } catch { throw ValidationError("--redis: \(error.message)") }
+        }
+        guard (0 ... 65535).contains(dashboardPort) else {
+            throw ValidationError("--dashboard-port must be in 0 ... 65535")
         }
     }
 
@@ -132,6 +142,8 @@ struct DemoCommand: AsyncParsableCommand {
             if let server = kept.redis {
                 print("  kill \(server.pid) && rm -rf \(server.directory)   # redis-server")
             }
+            print("Watch it meanwhile with: gplr serve --redis \(Self.shown(url))"
+                + (prefix.map { " --prefix \($0)" } ?? (redis == nil ? "" : " --prefix gplr-demo")))
         case .finished, .cancelled:
             let stopped = await cluster.stop(grace: grace)
             Console.status("demo: stopped \(Self.workers(stopped.workers))" + (stopped.redis ? " and redis-server" : ""))

@@ -32,30 +32,12 @@ struct RetryCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let client = try redis.client()
-        let queue = JobQueue(client: client, keys: redis.keys)
-        let letters = try await queue.deadLetters(run: run)
-        let chosen: [DeadLetter]
-        if failed {
-            chosen = letters
-        } else if let persona {
-            let record = try await RunRecordStore(client: client, keys: redis.keys).require(run: run)
-            guard let index = try PersonaSet(record.personas).index(ofName: persona) else {
-                throw DistributedRunError(.invalidInput, "has no persona called '\(persona)'", run: run)
-            }
-            chosen = letters.filter { letter in
-                guard letter.kind == .affinity, let envelope = letter.envelope,
-                      let job = try? JSONDecoder().decode(AffinityJob.self, from: envelope.payload)
-                else { return false }
-                return job.personas.contains(index)
-            }
-        } else {
-            let known = Set(letters.map(\.jobID))
-            for id in job where !known.contains(id) { Console.status("job \(id) is not dead-lettered; skipped") }
-            chosen = letters.filter { job.contains($0.jobID) }
-        }
-        for letter in chosen { Console.status("retrying \(letter.jobID) (last error: \(letter.error))") }
-        let count = chosen.isEmpty ? 0 : try await queue.retry(run: run, jobIDs: chosen.map(\.jobID))
+        let selection: DeadLetterRetry.Selection =
+            failed ? .all : persona.map { .persona($0) } ?? .jobs(job)
+        let outcome = try await DeadLetterRetry(client: try redis.client(), keys: redis.keys).retry(run: run, selection)
+        for id in outcome.notDeadLettered { Console.status("job \(id) is not dead-lettered; skipped") }
+        for letter in outcome.chosen { Console.status("retrying \(letter.jobID) (last error: \(letter.error))") }
+        let count = outcome.retried
         print("put back \(count) job\(count == 1 ? "" : "s") of run \(run)")
     }
 }

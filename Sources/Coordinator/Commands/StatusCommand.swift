@@ -54,6 +54,11 @@ struct ThroughputMeter {
     private var samples: [String: [(time: Int64, done: Int)]] = [:]
     /// Refreshes kept: the rate is measured over about this many seconds.
     var window = 10
+    /// Samples older than this many milliseconds are dropped too (`nil`: by count only). The dashboard sets it,
+    /// since its refreshes come from however many pages are open.
+    var maxAge: Int64?
+    /// No rate until the samples span at least this many milliseconds (requests a moment apart say nothing).
+    var minimumSpan: Int64 = 0
 
     mutating func apply(to report: inout RunStatusReport) {
         for index in report.runs.indices {
@@ -62,8 +67,11 @@ struct ThroughputMeter {
             var history = samples[run.id, default: []]
             history.append((report.generatedAt, done))
             if history.count > window { history.removeFirst(history.count - window) }
+            if let maxAge { history.removeAll { report.generatedAt - $0.time > maxAge } }
             samples[run.id] = history
-            guard let first = history.first, history.count > 1, report.generatedAt > first.time else {
+            guard let first = history.first, history.count > 1, report.generatedAt > first.time,
+                  report.generatedAt - first.time >= minimumSpan
+            else {
                 report.runs[index].jobsPerSecond = nil
                 report.runs[index].etaSeconds = nil
                 continue

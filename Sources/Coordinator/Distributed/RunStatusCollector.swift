@@ -65,10 +65,7 @@ struct RunStatusCollector: Sendable {
             iterations: record?.parameters.iterations, step: record?.step, createdAt: record?.createdAt,
             updatedAt: record?.updatedAt, error: record?.error ?? recordError, jobs: jobs,
             failures: counters["failures"]?.int ?? 0, retried: counters["retried"]?.int ?? 0,
-            duplicateResults: counters["duplicates"]?.int ?? 0, labelerCounters: labeler,
-            spend: RunStatusReport.Spend(
-                promptTokens: labeler["prompt-tokens"] ?? 0, completionTokens: labeler["completion-tokens"] ?? 0,
-                costUSD: Double(labeler["cost-microusd"] ?? 0) / 1e6))
+            duplicateResults: counters["duplicates"]?.int ?? 0, labelerCounters: labeler, spend: Self.spend(labeler))
         // Without a watch window: rates and ETA from the record's timestamps.
         if let record, record.phase == .running {
             let elapsed = Double(now - record.createdAt) / 1000
@@ -80,6 +77,17 @@ struct RunStatusCollector: Sendable {
             }
         }
         return status
+    }
+
+    /// Tokens and cost from the labeler's counters: `llm.prompt-tokens`, `llm.completion-tokens` and
+    /// `llm.cost-micros` (millionths of a dollar), summed with any other `<source>.` counters of the same names.
+    static func spend(_ counters: [String: Int]) -> RunStatusReport.Spend {
+        func sum(_ name: String) -> Int {
+            counters.reduce(0) { $0 + ($1.key == name || $1.key.hasSuffix("." + name) ? $1.value : 0) }
+        }
+        return RunStatusReport.Spend(
+            promptTokens: sum("prompt-tokens"), completionTokens: sum("completion-tokens"),
+            costUSD: Double(sum("cost-micros")) / 1e6)
     }
 
     func workers(now: Int64) async throws -> [RunStatusReport.Worker] {

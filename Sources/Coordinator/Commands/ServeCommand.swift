@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import Shared
+
+/// `gplr serve`: the live dashboard (a self-refreshing page and a JSON API) over a gplr Redis.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the live dashboard: runs, jobs per kind, failures with a retry button, personas, workers.",
+        discussion: """
+            The page at / refreshes itself every 2 s from the JSON API: GET /api/runs, /api/runs/{id}, \
+            /api/queues, /api/workers; POST /api/runs/{id}/retry (only with Content-Type: application/json, so \
+            no other web site can trigger it); GET /healthz. There is no login: anyone who can reach the port \
+            can see the runs and retry their dead-lettered jobs, so keep the default --host 127.0.0.1 (reach it \
+            through an SSH tunnel) or put an authenticating proxy in front. SIGINT or SIGTERM stops it. See \
+            docs/operations.md.
+            """)
+
+    @OptionGroup var redis: RedisOptions
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on (0: any free port).")
+    var port = 8080
+
+    func validate() throws {
+        guard (0 ... 65535).contains(port) else { throw ValidationError("--port must be in 0 ... 65535") }
+        guard !host.isEmpty else { throw ValidationError("--host must not be empty") }
+    }
+
+    func run() async throws {
+        let client = try redis.client()
+        do {
+            _ = try await client.send("PING").throwingServerError(context: "PING")
+        } catch {
+            await client.close()
+            Console.status("gplr serve: cannot reach Redis at \(DemoCommand.shown(redis.url ?? "")): \(error)")
+            throw ExitCode.failure
+        }
+        var logger = Logger(label: "gplr.dashboard", factory: { StreamLogHandler.standardError(label: $0) })
+        logger.logLevel = .warning
+        var server = DashboardServer(client: client, keys: redis.keys)
+        server.host = host
+        server.port = port
+        server.logger = logger
+        let host = host
+        let application = server.application { bound in
+            Console.status("dashboard: \(DashboardServer.url(host: host, port: bound))")
+        }
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            await client.close()
+            Console.status("gplr serve: stopped on an error: \(error)")
+            throw ExitCode.failure
+        }
+        await client.close()
+        Console.status("dashboard: stopped")
+    }
+}

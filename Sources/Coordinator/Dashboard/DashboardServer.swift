@@ -1,0 +1,72 @@
+import Hummingbird
+import Logging
+import Shared
+
+/// The live dashboard over one gplr Redis (and key prefix): the page at `/`, the JSON API under `/api`,
+/// `/healthz`. `gplr serve` runs it as a service; `gplr demo` runs it beside its run.
+struct DashboardServer: Sendable {
+    let api: DashboardAPI
+    var host = "127.0.0.1"
+    /// 0 picks a free port.
+    var port = 8080
+    var logger = Logger(label: "gplr.dashboard", factory: { _ in SwiftLogNoOpLogHandler() })
+    /// Adds more routes after the dashboard's own (e.g. a `/metrics` endpoint).
+    var extraRoutes: @Sendable (Router<BasicRequestContext>) -> Void = { _ in }
+
+    init(client: RedisClient, keys: RedisKeys) {
+        api = DashboardAPI(client: client, keys: keys)
+    }
+
+    /// Every route: the dashboard's, then ``extraRoutes``.
+    func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        DashboardRoutes.add(to: router, api: api)
+        extraRoutes(router)
+        return router
+    }
+
+    /// The HTTP application, a `Service` that serves until cancelled or shut down gracefully. `onRunning` gets the
+    /// bound port once connections are accepted.
+    func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+        -> some ApplicationProtocol
+    {
+        let port = port
+        return Application(
+            router: router(),
+            configuration: .init(address: .hostname(host, port: port), serverName: "gplr-dashboard"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
+            logger: logger)
+    }
+
+    /// Serves while `body` runs, with the bound port; stops the server when `body` returns or throws.
+    func withRunning<Result: Sendable>(_ body: (Int) async throws -> Result) async throws -> Result {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            let (ports, portContinuation) = AsyncStream<Int>.makeStream()
+            let application = application { bound in portContinuation.yield(bound) }
+            group.addTask {
+                defer { portContinuation.finish() }
+                try await application.run()
+            }
+            var iterator = ports.makeAsyncIterator()
+            guard let bound = await iterator.next() else {
+                try await group.waitForAll()
+                throw CancellationError()
+            }
+            do {
+                let result = try await body(bound)
+                group.cancelAll()
+                try await group.waitForAll()
+                return result
+            } catch {
+                group.cancelAll()
+                try? await group.waitForAll()
+                throw error
+            }
+        }
+    }
+
+    /// `http://host:port/` for a person (IPv6 hosts in brackets).
+    static func url(host: String, port: Int) -> String {
+        host.contains(":") ? "http://[\(host)]:\(port)/" : "http://\(host):\(port)/"
+    }
+}
