@@ -58,6 +58,7 @@ let package = Package(
                 "Shared",
                 "Observability",
                 "LLMSimulator",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -1,17 +1,12 @@
 import Hummingbird
 
 extension Router {
-    /// Adds `GET /metrics` (Prometheus text format) and `GET /healthz`.
+    /// Adds `GET /metrics`: the Prometheus text exposition of `exporter`.
     ///
-    /// - Parameters:
-    ///   - exporter: the process's registry.
-    ///   - beforeScrape: refreshes gauges read on demand (queue depth and lag) before each scrape; a failure is
-    ///     logged by the caller's closure and the scrape still answers with what is known.
-    ///   - health: `nil` when healthy, else why not (answered with 503).
-    public func addObservabilityRoutes(
-        exporter: PrometheusExporter = .shared,
-        beforeScrape: @escaping @Sendable () async -> Void = {},
-        health: @escaping @Sendable () async -> String? = { nil }
+    /// - Parameter beforeScrape: refreshes gauges read on demand (queue depth and lag) before each scrape; it
+    ///   handles its own failures (the scrape still answers with what is known).
+    public func addMetricsRoute(
+        exporter: PrometheusExporter = .shared, beforeScrape: @escaping @Sendable () async -> Void = {}
     ) {
         get("/metrics") { _, _ -> Response in
             await beforeScrape()
@@ -19,6 +14,10 @@ extension Router {
                 status: .ok, headers: [.contentType: PrometheusExporter.contentType],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: exporter.render())))
         }
+    }
+
+    /// Adds `GET /healthz`: 200 `ok`, or 503 with the reason `health` gives.
+    public func addHealthRoute(_ health: @escaping @Sendable () async -> String?) {
         get("/healthz") { _, _ -> Response in
             let problem = await health()
             return Response(

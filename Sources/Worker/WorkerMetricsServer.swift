@@ -13,17 +13,15 @@ enum WorkerMetricsServer {
         let exporter = PrometheusExporter.shared
         let gauges = QueueGauges(queue: worker.queue)
         let router = Router()
-        router.addObservabilityRoutes(
-            exporter: exporter,
-            beforeScrape: {
-                WorkerMetrics.inProgress(worker.state.runningJobs)
-                do {
-                    try await gauges.refresh()
-                } catch {
-                    logger.warning("cannot read the queue gauges from Redis", metadata: ["error": "\(error)"])
-                }
-            },
-            health: { worker.state.isStopping ? "stopping" : nil })
+        router.addMetricsRoute(exporter: exporter) {
+            WorkerMetrics.inProgress(worker.state.runningJobs)
+            do {
+                try await gauges.refresh()
+            } catch {
+                logger.warning("cannot read the queue gauges from Redis", metadata: ["error": "\(error)"])
+            }
+        }
+        router.addHealthRoute { worker.state.isStopping ? "stopping" : nil }
         return Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "gplr-worker"),

@@ -13,7 +13,7 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             The page at / refreshes itself every 2 s from the JSON API: GET /api/runs, /api/runs/{id}, \
             /api/queues, /api/workers; POST /api/runs/{id}/retry (only with Content-Type: application/json, so \
-            no other web site can trigger it); GET /healthz. There is no login: anyone who can reach the port \
+            no other web site can trigger it); GET /healthz; GET /metrics (Prometheus). There is no login: anyone who can reach the port \
             can see the runs and retry their dead-lettered jobs, so keep the default --host 127.0.0.1 (reach it \
             through an SSH tunnel) or put an authenticating proxy in front. SIGINT or SIGTERM stops it. See \
             docs/operations.md.

@@ -1,27 +1,34 @@
 import Hummingbird
 import Logging
+import Observability
 import Shared
 
 /// The live dashboard over one gplr Redis (and key prefix): the page at `/`, the JSON API under `/api`,
-/// `/healthz`. `gplr serve` runs it as a service; `gplr demo` runs it beside its run.
+/// `/healthz`, `/metrics` (Prometheus). `gplr serve` runs it as a service; `gplr demo` runs it beside its run.
 struct DashboardServer: Sendable {
     let api: DashboardAPI
     var host = "127.0.0.1"
     /// 0 picks a free port.
     var port = 8080
     var logger = Logger(label: "gplr.dashboard", factory: { _ in SwiftLogNoOpLogHandler() })
-    /// Adds more routes after the dashboard's own (e.g. a `/metrics` endpoint).
-    var extraRoutes: @Sendable (Router<BasicRequestContext>) -> Void = { _ in }
 
     init(client: RedisClient, keys: RedisKeys) {
         api = DashboardAPI(client: client, keys: keys)
     }
 
-    /// Every route: the dashboard's, then ``extraRoutes``.
+    /// Every route: the dashboard's, and `/metrics` (the process's Prometheus registry, with the queue and
+    /// worker gauges read from Redis at each scrape).
     func router() -> Router<BasicRequestContext> {
         let router = Router()
         DashboardRoutes.add(to: router, api: api)
-        extraRoutes(router)
+        let api = api, logger = logger
+        router.addMetricsRoute(exporter: .shared) {
+            do {
+                try await api.refreshGauges()
+            } catch {
+                logger.warning("cannot read the queue gauges from Redis", metadata: ["error": "\(error)"])
+            }
+        }
         return router
     }
 

@@ -1,0 +1,43 @@
+import Foundation
+import GPLRTestSupport
+import Testing
+@testable import Shared
+
+/// `gplr serve`'s `GET /metrics`: queue depth and lag, and workers alive or stale, read from a real Redis at
+/// each scrape.
+@Suite struct DashboardMetricsTests {
+    @Test func metricsShowQueueDepthAndWorkersFromRedis() async throws {
+        let directory = try TemporaryDirectory(prefix: "gplr-dashboard-metrics")
+        defer { directory.remove() }
+        let server = try RedisServer()
+        defer { server.stop() }
+        let client = try RedisClient(url: server.url)
+        let queue = JobQueue(client: client, keys: RedisKeys())
+        #expect(try await queue.enqueue((1 ... 3).map {
+            JobEnvelope(id: "label-\($0)", runID: "r1", kind: .label, payload: Data("{}".utf8))
+        }) == 3)
+        // One worker that beat just now, one whose last heartbeat is two minutes old.
+        let registry = WorkerRegistry(client: client, keys: RedisKeys())
+        let now = Int64(Date().timeIntervalSince1970)
+        for (id, lastSeen) in [("fresh", now), ("gone", now - 120)] {
+            try await registry.publish(WorkerHeartbeat(
+                id: id, host: "h", pid: 1, kinds: ["label"], concurrency: 1, startedAt: now - 300, lastSeen: lastSeen))
+        }
+
+        let dashboard = try await DashboardProcess(redis: server.url, directory: directory)
+        let (status, body) = try await dashboard.request("metrics")
+        #expect(status == 200)
+        let metrics = PrometheusText(String(decoding: body, as: UTF8.self))
+        #expect(metrics.value("gplr_queue_length", ["kind": "label"]) == 3)
+        #expect(metrics.value("gplr_queue_lag", ["kind": "label"]) == 3)
+        #expect(metrics.value("gplr_queue_length", ["kind": "affinity"]) == 0)
+        #expect(metrics.value("gplr_workers", ["state": "alive"]) == 1)
+        #expect(metrics.value("gplr_workers", ["state": "stale"]) == 1)
+
+        // Each scrape reads Redis again: a fourth job shows at once.
+        _ = try await queue.enqueue([JobEnvelope(id: "label-4", runID: "r1", kind: .label, payload: Data("{}".utf8))])
+        let (_, again) = try await dashboard.request("metrics")
+        #expect(PrometheusText(String(decoding: again, as: UTF8.self)).value("gplr_queue_length", ["kind": "label"]) == 4)
+        await client.close()
+    }
+}
