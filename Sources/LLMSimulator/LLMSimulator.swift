@@ -75,28 +75,8 @@ public final class LLMSimulator: Sendable {
     public func withRunningServer<Result: Sendable>(
         host: String = "127.0.0.1", port: Int = 0, _ body: (Int) async throws -> Result
     ) async throws -> Result {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            let (ports, portContinuation) = AsyncStream<Int>.makeStream()
-            group.addTask {
-                defer { portContinuation.finish() }
-                try await self.run(host: host, port: port) { bound in portContinuation.yield(bound) }
-            }
-            var iterator = ports.makeAsyncIterator()
-            guard let bound = await iterator.next() else {
-                try await group.waitForAll()
-                throw CancellationError()
-            }
-            do {
-                let result = try await body(bound)
-                group.cancelAll()
-                try await group.waitForAll()
-                return result
-            } catch {
-                group.cancelAll()
-                try? await group.waitForAll()
-                throw error
-            }
-        }
+        try await Shared.withRunningServer(
+            { onRunning in try await self.run(host: host, port: port, onRunning: onRunning) }, body)
     }
 
     // MARK: - Handling

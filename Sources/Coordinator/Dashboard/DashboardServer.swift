@@ -47,29 +47,7 @@ struct DashboardServer: Sendable {
 
     /// Serves while `body` runs, with the bound port; stops the server when `body` returns or throws.
     func withRunning<Result: Sendable>(_ body: (Int) async throws -> Result) async throws -> Result {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            let (ports, portContinuation) = AsyncStream<Int>.makeStream()
-            let application = application { bound in portContinuation.yield(bound) }
-            group.addTask {
-                defer { portContinuation.finish() }
-                try await application.run()
-            }
-            var iterator = ports.makeAsyncIterator()
-            guard let bound = await iterator.next() else {
-                try await group.waitForAll()
-                throw CancellationError()
-            }
-            do {
-                let result = try await body(bound)
-                group.cancelAll()
-                try await group.waitForAll()
-                return result
-            } catch {
-                group.cancelAll()
-                try? await group.waitForAll()
-                throw error
-            }
-        }
+        try await withRunningServer({ onRunning in try await application(onRunning: onRunning).run() }, body)
     }
 
     /// `http://host:port/` for a person (IPv6 hosts in brackets).
