@@ -54,6 +54,11 @@ struct WorkerCommand: AsyncParsableCommand {
     var llmKeyFile: String?
 
     @Option(help: ArgumentHelp(
+        "Remove stream consumers idle this long with no pending job, and worker records this old.",
+        discussion: "What workers that died or were scaled away leave behind; every worker prunes."))
+    var pruneAfterSeconds = 600
+
+    @Option(help: ArgumentHelp(
         "Serve Prometheus /metrics and /healthz on this port (0 picks a free one; default: no metrics server).",
         discussion: "The bound port is logged as metrics.port."))
     var metricsPort: Int?
@@ -100,6 +105,9 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         if let llmKeyFile, !FileManager.default.isReadableFile(atPath: llmKeyFile) {
             throw ValidationError("--llm-key-file: cannot read \(llmKeyFile)")
+        }
+        guard pruneAfterSeconds >= 1 else {
+            throw ValidationError("--prune-after-seconds must be at least 1, got \(pruneAfterSeconds)")
         }
         if let metricsPort, !(0 ... 65535).contains(metricsPort) {
             throw ValidationError("--metrics-port must be between 0 and 65535, got \(metricsPort)")
@@ -154,6 +162,7 @@ struct WorkerCommand: AsyncParsableCommand {
             workerID: id ?? WorkerConfiguration.defaultWorkerID(),
             debugJobDelay: debugJobDelayMs.map { .milliseconds($0) })
         configuration.llmAPIKey = llmKey
+        configuration.pruneAfter = .seconds(pruneAfterSeconds)
 
         do {
             try FileManager.default.createDirectory(

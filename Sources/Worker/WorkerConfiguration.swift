@@ -20,6 +20,9 @@ struct WorkerConfiguration: Sendable {
     var heartbeatInterval: Duration = .seconds(2)
     /// How long one blocking `XREADGROUP` waits (also the longest delay before a stop request is noticed).
     var blockTime: Duration = .seconds(1)
+    /// Consumers idle this long with no pending job, and heartbeat records this old, are removed by any worker
+    /// (`--prune-after-seconds`): what workers that died or were scaled away leave behind.
+    var pruneAfter: Duration = .seconds(600)
     /// Testing only: a pause inside every job before it completes (`--debug-job-delay-ms`).
     var debugJobDelay: Duration?
     /// The key `llm` label jobs use (`OPENAI_API_KEY` or `--llm-key-file`); `nil` fails those jobs.
@@ -31,6 +34,10 @@ struct WorkerConfiguration: Sendable {
     /// How often expired leases are reclaimed: half the lease, at most every 5 s so a job that failed
     /// retriably is picked up again soon after its retry delay.
     var reclaimInterval: Duration { min(leaseDuration / 2, .seconds(5)) }
+
+    /// How often a worker looks for what dead workers left behind: every minute, or sooner for a short
+    /// ``pruneAfter``.
+    var pruneInterval: Duration { max(.seconds(1), min(.seconds(60), pruneAfter / 2)) }
 
     /// The queue configuration every worker of a cluster must share (the lease is the reclaim threshold).
     var queueConfiguration: JobQueueConfiguration {

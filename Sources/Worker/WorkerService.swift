@@ -66,6 +66,7 @@ final class WorkerService: Service {
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.heartbeatLoop() }
                 group.addTask { await self.leaseLoop() }
+                group.addTask { await self.pruneLoop() }
                 await self.dispatchLoop()
                 group.cancelAll()
             }
@@ -77,6 +78,13 @@ final class WorkerService: Service {
             try await registry.remove(workerID: configuration.workerID)
         } catch {
             logger.warning("cannot remove the heartbeat record", metadata: ["error": "\(error)"])
+        }
+        do {
+            // Gone from the consumer groups too, unless it hands jobs back (they stay pending for reclaiming).
+            try await queue.pruneIdleConsumers(
+                kinds: configuration.kinds, minimumIdle: .zero, consumer: configuration.workerID)
+        } catch {
+            logger.warning("cannot remove this worker's stream consumers", metadata: ["error": "\(error)"])
         }
         await labelExecutor.shutdown()
         let counters = state.snapshot
@@ -165,6 +173,30 @@ final class WorkerService: Service {
             try await registry.publish(heartbeat)
         } catch {
             logger.warning("cannot publish the heartbeat", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Every ``WorkerConfiguration/pruneInterval``: removes the consumers and heartbeat records that workers
+    /// which died or were scaled away left behind (idle or silent for ``WorkerConfiguration/pruneAfter``).
+    private func pruneLoop() async {
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(for: configuration.pruneInterval)
+            } catch {
+                return
+            }
+            do {
+                let consumers = try await queue.pruneIdleConsumers(
+                    kinds: configuration.kinds, minimumIdle: configuration.pruneAfter)
+                let records = try await registry.removeStale(olderThan: configuration.pruneAfter)
+                if !consumers.isEmpty || !records.isEmpty {
+                    logger.info(
+                        "removed what stopped workers left behind",
+                        metadata: ["worker.consumers": "\(consumers)", "worker.records": "\(records)"])
+                }
+            } catch {
+                logger.warning("cannot prune stopped workers' consumers and records", metadata: ["error": "\(error)"])
+            }
         }
     }
 

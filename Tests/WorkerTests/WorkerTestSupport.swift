@@ -85,6 +85,13 @@ struct WorkerHarness {
             graph: fixture.graph, labels: labels, personas: job.personas)
     }
 
+    /// The consumers of a kind's stream group (empty when the group does not exist).
+    func consumers(_ kind: JobKind) async throws -> Set<String> {
+        let reply = try await client.send(
+            "XINFO", "CONSUMERS", RedisArgument(keys.jobStream(kind)), RedisArgument(queue.configuration.group))
+        return Set((reply.array ?? []).compactMap { $0.fieldMap?["name"]?.string })
+    }
+
     func remove() { directory.remove() }
 }
 

@@ -138,9 +138,10 @@ import Testing
             worker.send(SIGTERM)
             let termination = await worker.wait(timeout: .seconds(20))
             #expect(termination == .exited(0), "worker log:\n\(worker.standardError)")
-            // The job in hand was finished, not dropped; the heartbeat record is gone.
+            // The job in hand was finished, not dropped; the heartbeat record and its stream consumers are gone.
             #expect(try await harness.queue.result(run: harness.runID, jobID: "slow") != nil)
             #expect(try await harness.heartbeat("w1") == nil)
+            for kind in JobQueue.allKinds { #expect(try await harness.consumers(kind).isEmpty, "\(kind)") }
         }
     }
 

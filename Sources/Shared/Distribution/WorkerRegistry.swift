@@ -36,4 +36,16 @@ public struct WorkerRegistry: Sendable {
         let reply = try await client.send("HGET", RedisArgument(keys.workers), RedisArgument(id))
         return try reply.bytes.map { try JSONDecoder().decode(WorkerHeartbeat.self, from: Data($0)) }
     }
+
+    /// Removes the records whose last heartbeat is older than `age` (workers that died without removing
+    /// theirs); returns their ids. A worker that is alive after all publishes again at its next heartbeat.
+    @discardableResult
+    public func removeStale(olderThan age: Duration, now: Int64 = Int64(Date().timeIntervalSince1970)) async throws
+        -> [String]
+    {
+        let stale = try await workers().filter { Double(now - $0.lastSeen) >= age.inSeconds }.map(\.id)
+        guard !stale.isEmpty else { return [] }
+        try await client.send(["HDEL", RedisArgument(keys.workers)] + stale.map { RedisArgument($0) })
+        return stale
+    }
 }

@@ -51,4 +51,26 @@ enum JobQueueScripts {
         redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
         return redis.call('HINCRBY', KEYS[2], 'failures', 1)
         """)
+
+    /// KEYS: stream. ARGV: group, minimum idle ms, consumer name (or "" for every consumer).
+    /// Deletes the group's consumers that hold no pending entry and have been idle at least the minimum; returns
+    /// their names. A consumer holding entries is never deleted (that would drop its entries from the pending
+    /// list, so no one could reclaim them); a live worker deleted by mistake loses nothing: its next read
+    /// creates it again.
+    static let pruneConsumers = RedisScript(
+        """
+        local removed = {}
+        local ok, consumers = pcall(redis.call, 'XINFO', 'CONSUMERS', KEYS[1], ARGV[1])
+        if not ok then return removed end
+        for _, consumer in ipairs(consumers) do
+          local fields = {}
+          for i = 1, #consumer, 2 do fields[consumer[i]] = consumer[i + 1] end
+          if (ARGV[3] == '' or fields['name'] == ARGV[3]) and tonumber(fields['pending']) == 0
+              and tonumber(fields['idle']) >= tonumber(ARGV[2]) then
+            redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], fields['name'])
+            table.insert(removed, fields['name'])
+          end
+        end
+        return removed
+        """)
 }
