@@ -120,4 +120,42 @@ import Testing
         #expect(Self.leftovers(directory: directory, redisPort: port).isEmpty,
                 "\(Self.leftovers(directory: directory, redisPort: port))")
     }
+
+    /// `gplr demo 2>&1 | head`: the reader goes away mid-run. The failed write must not crash the demo past its
+    /// clean-up: it stops as on SIGTERM and leaves nothing running.
+    @Test func aClosedOutputPipeStopsEverything() async throws {
+        let scratch = try TemporaryDirectory(prefix: "gplr-demo-test")
+        defer { scratch.remove() }
+        let directory = scratch.file("demo")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: BuiltProduct.path("gplr"))
+        process.arguments = ["demo", "--users", "30000", "--personas", "10", "--workers", "2", "--dir", directory]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        // Read like `head` until the workers are up, then close the pipe's only reader.
+        var seen = ""
+        let reader = pipe.fileHandleForReading
+        while !seen.contains("workers started") {
+            let chunk = reader.availableData
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
+        }
+        #expect(seen.contains("workers started"), "\(seen)")
+        let port = Self.redisPort(seen)
+        #expect(port != nil, "\(seen)")
+        try reader.close()
+        try pipe.fileHandleForWriting.close()
+
+        let ended = await Self.eventually(.seconds(60)) { !process.isRunning }
+        #expect(ended, "the demo kept running after its output was closed")
+        #expect(process.terminationReason == .exit && process.terminationStatus == 128 + SIGTERM,
+                "status \(process.terminationStatus) (\(process.terminationReason == .exit ? "exit" : "signal"))")
+        let stopped = await Self.eventually(.seconds(15)) {
+            Self.leftovers(directory: directory, redisPort: port).isEmpty
+        }
+        #expect(stopped, "\(Self.leftovers(directory: directory, redisPort: port))")
+    }
 }

@@ -42,7 +42,7 @@ struct StatusCommand: AsyncParsableCommand {
                 for line in report.lines() { text += line + "\n" }
             }
             // Unbuffered, so every refresh shows at once even through a pipe.
-            FileHandle.standardOutput.write(Data(text.utf8))
+            StandardStreams.writeOutput(text)
             if watch { try await Task.sleep(for: .seconds(1)) }
         } while watch
     }

@@ -11,7 +11,7 @@ final class StatusLine: Sendable {
     /// Carriage return, then ANSI "erase to end of line": the cursor is at the start of an empty line.
     static let clearLine = "\r\u{1B}[K"
     /// The process's standard error.
-    static let standardError = StatusLine { text in FileHandle.standardError.write(Data(text.utf8)) }
+    static let standardError = StatusLine { text in StandardStreams.writeError(text) }
 
     private let write: @Sendable (String) -> Void
     /// The live line currently shown, if any.
