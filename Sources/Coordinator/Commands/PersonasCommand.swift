@@ -177,54 +177,23 @@ struct PersonasLabelItemsCommand: AsyncParsableCommand {
 /// Where the LLM is and how to call it. The API key comes from --llm-key-file or OPENAI_API_KEY, never from
 /// a flag value (it would show in the process list).
 struct LLMCommandOptions: ParsableArguments {
-    @Option(help: "Base URL of an OpenAI-compatible server (default: OPENAI_BASE_URL, else https://api.openai.com).")
-    var llmURL: String?
-
-    @Option(help: "Model (default: GPLR_LLM_MODEL, else gpt-4o-mini).")
-    var llmModel: String?
-
-    @Option(help: "File holding the API key (default: OPENAI_API_KEY; none for local servers).")
-    var llmKeyFile: String?
-
-    @Option(help: "Requests in flight at once.")
-    var llmConcurrency: Int = 16
-
-    @Option(help: "Seconds allowed per attempt.")
-    var llmTimeout: Double = 120
-
-    @Option(help: "Attempts per request.")
-    var llmMaxAttempts: Int = 6
-
-    @Option(help: "USD per 1,000 prompt tokens (for the cost report).")
-    var llmPromptPrice: Double = 0
-
-    @Option(help: "USD per 1,000 completion tokens.")
-    var llmCompletionPrice: Double = 0
+    @OptionGroup var endpoint: LLMEndpointOptions
 
     @Option(help: ArgumentHelp(
         "Redis URL: run the LLM calls as jobs on gplr-worker processes, which use their own API key.",
         discussion: "Without it the calls run in this process (with this process's key)."))
     var redis: String?
 
-    @Flag(inversion: .prefixedNo, help: "Cache answers in Redis (on the workers, with --redis).")
-    var llmCache = true
-
-    @Option(help: "Days a cached answer is kept (default: until evicted).")
-    var llmCacheTTLDays: Double?
-
-    @Option(help: "Requests per minute shared by everyone using this Redis (needs --redis).")
-    var llmRPM: Int?
-
-    @Option(help: "Tokens per minute shared by everyone using this Redis (needs --redis).")
-    var llmTPM: Int?
-
     func validate() throws {
-        if (llmRPM != nil || llmTPM != nil) && redis == nil {
+        if (endpoint.llmRPM != nil || endpoint.llmTPM != nil) && redis == nil {
             throw ValidationError("--llm-rpm and --llm-tpm need --redis (the limit is shared through it)")
         }
-        guard llmConcurrency > 0, llmMaxAttempts > 0, llmTimeout > 0 else {
-            throw ValidationError("--llm-concurrency, --llm-max-attempts and --llm-timeout must be positive")
-        }
+    }
+
+    /// The server: `--llm-url`, else `OPENAI_BASE_URL`, else OpenAI's.
+    var baseURL: String {
+        endpoint.llmURL ?? ProcessInfo.processInfo.environment["OPENAI_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? "https://api.openai.com"
     }
 
     /// The in-process client (the response cache and shared rate limit are the workers', with --redis).
@@ -235,14 +204,14 @@ struct LLMCommandOptions: ParsableArguments {
     }
 
     func session() async throws -> Session {
-        var configuration = try LLMConfiguration.load(keyFile: llmKeyFile)
-        if let llmURL { configuration.baseURL = llmURL }
-        if let llmModel { configuration.model = llmModel }
-        configuration.concurrency = llmConcurrency
-        configuration.requestTimeout = .milliseconds(Int(llmTimeout * 1000))
-        configuration.maxAttempts = llmMaxAttempts
-        configuration.promptPricePer1K = llmPromptPrice
-        configuration.completionPricePer1K = llmCompletionPrice
+        var configuration = try LLMConfiguration.load(keyFile: endpoint.llmKeyFile)
+        configuration.baseURL = baseURL
+        configuration.model = endpoint.model
+        configuration.concurrency = endpoint.llmConcurrency
+        configuration.requestTimeout = .milliseconds(Int(endpoint.llmTimeout * 1000))
+        configuration.maxAttempts = endpoint.llmMaxAttempts
+        configuration.promptPricePer1K = endpoint.llmPromptPrice
+        configuration.completionPricePer1K = endpoint.llmCompletionPrice
         // In-process only: with --redis the calls run as jobs, and the workers use the cache and rate limit.
         return Session(client: try ChatCompletionClient(configuration: configuration), cache: nil)
     }
@@ -270,7 +239,7 @@ struct PersonaJobOptions: ParsableArguments {
 
     func validate(llm: LLMCommandOptions) throws {
         guard llm.redis != nil else { return }
-        if llm.llmKeyFile != nil {
+        if llm.endpoint.llmKeyFile != nil {
             throw ValidationError("--llm-key-file is for the in-process path: with --redis every worker uses its own "
                 + "key (gplr-worker --llm-key-file or OPENAI_API_KEY)")
         }
@@ -285,21 +254,7 @@ struct PersonaJobOptions: ParsableArguments {
 
     /// The LLM spec the jobs carry: server, model and limits, never a key.
     func spec(_ llm: LLMCommandOptions) -> LLMLabelerSpec {
-        let environment = ProcessInfo.processInfo.environment
-        var spec = LLMLabelerSpec(
-            baseURL: llm.llmURL ?? environment["OPENAI_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
-                ?? "https://api.openai.com",
-            model: llm.llmModel ?? environment["GPLR_LLM_MODEL"].flatMap { $0.isEmpty ? nil : $0 } ?? "gpt-4o-mini")
-        spec.concurrency = llm.llmConcurrency
-        spec.requestTimeoutSeconds = llm.llmTimeout
-        spec.maxRequestAttempts = llm.llmMaxAttempts
-        spec.promptPricePer1K = llm.llmPromptPrice
-        spec.completionPricePer1K = llm.llmCompletionPrice
-        spec.cache = llm.llmCache
-        spec.cacheTTLSeconds = llm.llmCacheTTLDays.map { $0 * 86_400 }
-        spec.requestsPerMinute = llm.llmRPM
-        spec.tokensPerMinute = llm.llmTPM
-        return spec
+        llm.endpoint.spec(baseURL: llm.baseURL)
     }
 
     func distributed(redis: String, llm: LLMCommandOptions) throws -> DistributedPersonaGeneration {

@@ -77,23 +77,23 @@ struct RunCommand: AsyncParsableCommand {
             guard snapshot != nil, personas != nil, out != nil else {
                 throw ValidationError("give --snapshot, --personas, --labels (or --llm-url) and --out")
             }
-            guard (labels != nil) != (llm.llmURL != nil) else {
+            guard (labels != nil) != (llm.endpoint.llmURL != nil) else {
                 throw ValidationError("choose the labeler: --labels FILE or --llm-url URL (exactly one)")
             }
         }
         if local {
-            guard llm.llmRPM == nil, llm.llmTPM == nil else {
+            guard llm.endpoint.llmRPM == nil, llm.endpoint.llmTPM == nil else {
                 throw ValidationError("--llm-rpm and --llm-tpm need --redis (the limit is shared through it)")
             }
             guard resume == nil, runID == nil else { throw ValidationError("--resume and --run-id need --redis") }
             return
         }
-        if llm.llmKeyFile != nil {
+        if llm.endpoint.llmKeyFile != nil {
             throw ValidationError("--llm-key-file is for --local: with --redis every worker uses its own key "
                 + "(gplr-worker --llm-key-file or OPENAI_API_KEY)")
         }
         if resume != nil {
-            guard personas == nil, labels == nil, llm.llmURL == nil, runID == nil else {
+            guard personas == nil, labels == nil, llm.endpoint.llmURL == nil, runID == nil else {
                 throw ValidationError("--resume takes the persona set, labeler and parameters from the run record; "
                     + "drop --personas, --labels, --llm-url and --run-id")
             }
@@ -112,7 +112,7 @@ struct RunCommand: AsyncParsableCommand {
         let result: LocalRun.Result
         if let redis {
             result = try await distributed(url: redis)
-        } else if llm.llmURL != nil {
+        } else if llm.endpoint.llmURL != nil {
             result = try await llm.runLocally(
                 snapshotPath: snapshot ?? "", personasPath: personas ?? "", outputDirectory: out ?? "",
                 parameters: options.parameters, threads: options.threads)
