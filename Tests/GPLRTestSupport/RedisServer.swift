@@ -121,23 +121,10 @@ public final class RedisServer: Sendable {
         throw RedisServerError(message: "redis-server did not answer PING on port \(port) within 10 s")
     }
 
-    /// A port that was free a moment ago: bind 127.0.0.1:0, read the port, close.
+    /// A port that was free a moment ago (``LoopbackPort/free()``).
     public static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw RedisServerError(message: "socket() failed: errno \(errno)") }
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw -> Bool in
-                bind(descriptor, raw, length) == 0 && getsockname(descriptor, raw, &length) == 0
-            }
-        }
-        guard bound else { throw RedisServerError(message: "bind() failed: errno \(errno)") }
-        return Int(UInt16(bigEndian: address.sin_port))
+        guard let port = LoopbackPort.free() else { throw RedisServerError(message: "no free port: errno \(errno)") }
+        return port
     }
 }
 

@@ -15,7 +15,10 @@ final class LocalRedisServer: Sendable {
         directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("gplr-redis-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        port = try Self.freePort()
+        guard let free = LoopbackPort.free() else {
+            throw ChildProcessError(.spawnFailed, "no free loopback port for redis-server")
+        }
+        port = free
         process = try ChildProcess(
             executable: "/usr/bin/env",
             arguments: ["redis-server", "--port", "\(port)", "--bind", "127.0.0.1", "--dir", directory,
@@ -47,22 +50,5 @@ final class LocalRedisServer: Sendable {
     func stop(grace: Duration) async {
         await process.terminate(grace: grace)
         try? FileManager.default.removeItem(atPath: directory)
-    }
-
-    private static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
-            }
-        }
-        guard bound else { throw ChildProcessError(.spawnFailed, "no free loopback port for redis-server") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
