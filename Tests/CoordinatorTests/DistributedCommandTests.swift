@@ -40,6 +40,17 @@ import Testing
         let record = try #require(try await RunRecordStore(client: RedisClient(url: server.url)).load(run: "cli1"))
         #expect(record.labeler == .labelsFile(path: data.truthPath, dropProbability: 0.2, addProbability: 0,
                                               seed: 7))
+        // What status views read: the same record without the checkpoint, which `progress` sums up.
+        let store = RunRecordStore(client: try RedisClient(url: server.url))
+        let summary = try #require(try await store.loadWithoutCheckpoint(run: "cli1"))
+        let checkpoint = try #require(record.checkpoint)
+        #expect(summary.checkpoint == nil)
+        #expect(summary.progress == RunProgress(checkpoint))
+        #expect(summary.progress?.prototypes == 40 && summary.progress?.completedIterations == 3)
+        #expect(summary.progress?.prototypeCounts.reduce(0, +) == checkpoint.prototypes.personas.joined().count)
+        var withoutCheckpoint = record
+        withoutCheckpoint.checkpoint = nil
+        #expect(summary == withoutCheckpoint)
 
         // A finished run is not resumed; an unknown one is named.
         let again = try BuiltProduct.run("gplr", ["run", "--redis", server.url, "--resume", "cli1"])

@@ -49,7 +49,10 @@ final class DashboardAPI: Sendable {
                 id: letter.jobID, kind: letter.kind.rawValue, error: letter.error, deliveries: letter.deliveries,
                 deadLetteredAt: letter.deadLetteredAt)
         })
-        let record = try? await collector.records.load(run: id)
+        var record = try? await collector.records.loadWithoutCheckpoint(run: id)
+        if let summary = record, summary.report == nil, summary.progress == nil, summary.completedIterations > 0 {
+            record = try? await collector.records.load(run: id)  // written before `progress` existed
+        }
         return DashboardPayload.RunDetail(
             generatedAt: now, run: measured([status], at: now)[0], deadLettered: dead,
             failing: try await failing(run: id, deadLettered: Set(letters.map(\.jobID))),
@@ -122,7 +125,7 @@ final class DashboardAPI: Sendable {
     }
 
     /// Φ's persona counts when the run is done, else the prototypes' labels of the last checkpoint (Φ on U_s so
-    /// far), else `nil`; every persona of the run is listed (zero when absent), largest first.
+    /// far, from ``RunProgress``), else `nil`; every persona of the run is listed (zero when absent), largest first.
     static func personas(_ record: RunRecord) -> DashboardPayload.PersonaDistribution? {
         let names = record.personas.map(\.name)
         let source: String, label: String, values: [String: Double], iterations: Int
@@ -131,15 +134,15 @@ final class DashboardAPI: Sendable {
             label = "users per persona in Φ (final)"
             values = report.assignedCounts.mapValues(Double.init)
             iterations = record.completedIterations
-        } else if let checkpoint = record.checkpoint, !checkpoint.prototypes.users.isEmpty {
+        } else if let progress = record.progress ?? record.checkpoint.map(RunProgress.init), progress.prototypes > 0 {
             source = "prototypes"
-            label = "prototypes labeled with each persona so far (after iteration \(checkpoint.completedIterations))"
+            label = "prototypes labeled with each persona so far (after iteration \(progress.completedIterations))"
             var counts: [String: Double] = [:]
-            for index in checkpoint.prototypes.personas.joined() where names.indices.contains(index) {
-                counts[names[index], default: 0] += 1
+            for (index, count) in progress.prototypeCounts.enumerated() where names.indices.contains(index) {
+                if count > 0 { counts[names[index], default: 0] += Double(count) }
             }
             values = counts
-            iterations = checkpoint.completedIterations
+            iterations = progress.completedIterations
         } else {
             return nil
         }

@@ -26,7 +26,7 @@ struct RunStatusCollector: Sendable {
         let record: RunRecord?
         var recordError: String?
         do {
-            record = try await records.load(run: id)
+            record = try await records.loadWithoutCheckpoint(run: id)
         } catch {
             record = nil
             recordError = String(describing: error)
@@ -58,7 +58,11 @@ struct RunStatusCollector: Sendable {
             jobs[name] = counts
         }
         let counters = replies[4].fieldMap ?? [:]
-        let labeler = record?.report?.labelerCounters ?? record?.checkpoint?.report.labelerCounters ?? [:]
+        var labeler = record?.report?.labelerCounters ?? record?.progress?.labelerCounters ?? [:]
+        if let record, record.report == nil, record.progress == nil, record.completedIterations > 0 {
+            // A record written before `progress` existed: the counters are in the checkpoint only.
+            labeler = (try? await records.load(run: id))?.checkpoint?.report.labelerCounters ?? [:]
+        }
         var status = RunStatusReport.Run(
             id: id, phase: record?.phase.rawValue ?? (recordError == nil ? nil : "unreadable"),
             iteration: record?.iteration, completedIterations: record?.completedIterations,

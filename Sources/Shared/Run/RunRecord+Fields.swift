@@ -14,6 +14,7 @@ extension RunRecord {
             (.outputDirectory, RedisArgument(outputDirectory)),
         ]
         if let checkpoint { out.append((.checkpoint, RedisArgument(try Self.json(checkpoint)))) }
+        if let progress { out.append((.progress, RedisArgument(try Self.json(progress)))) }
         if let report { out.append((.report, RedisArgument(try Self.json(report)))) }
         if let error { out.append((.error, RedisArgument(error))) }
         return out
@@ -58,6 +59,7 @@ extension RunRecord {
         updatedAt = try number(.updatedAt)
         startedAt = (try? number(.startedAt)) ?? createdAt
         if map[Field.checkpoint.rawValue] != nil { checkpoint = try decoded(RunCheckpoint.self, .checkpoint) }
+        if map[Field.progress.rawValue] != nil { progress = try decoded(RunProgress.self, .progress) }
         if map[Field.report.rawValue] != nil { report = try decoded(RunReport.self, .report) }
         error = map[Field.error.rawValue]?.string
     }

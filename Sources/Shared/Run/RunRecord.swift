@@ -10,7 +10,7 @@ public struct RunRecord: Sendable, Equatable {
     public enum Field: String, CaseIterable, Sendable {
         case phase, iteration, completedIterations, step, createdAt, updatedAt, startedAt
         case snapshot, users, parameters, personas, labeler, labelBatchSize, personasPerShard, outputDirectory
-        case checkpoint, report, error
+        case checkpoint, progress, report, error
     }
 
     public var id: String
@@ -41,6 +41,8 @@ public struct RunRecord: Sendable, Equatable {
     public var outputDirectory: String
     /// The state after the last finished iteration.
     public var checkpoint: RunCheckpoint?
+    /// The checkpoint summed up (written with it; what status views read instead of the checkpoint).
+    public var progress: RunProgress?
     /// The final report, once done.
     public var report: RunReport?
     /// Why the run failed (phase `failed`).

@@ -35,6 +35,18 @@ public struct RunRecordStore: Sendable {
         return try RunRecord(id: runID, fields: map)
     }
 
+    /// The record of `runID` without its checkpoint (`checkpoint` is `nil`; ``RunRecord/progress`` sums it up):
+    /// what status views read, at a few kilobytes whatever the size of the run.
+    public func loadWithoutCheckpoint(run runID: String) async throws -> RunRecord? {
+        let fields = RunRecord.Field.allCases.filter { $0 != .checkpoint }
+        let reply = try await client.send(
+            ["HMGET", RedisArgument(keys.run(runID).state)] + fields.map { RedisArgument($0.rawValue) })
+        var map: [String: RedisValue] = [:]
+        for (field, value) in zip(fields, reply.array ?? []) where !value.isNull { map[field.rawValue] = value }
+        guard !map.isEmpty else { return nil }
+        return try RunRecord(id: runID, fields: map)
+    }
+
     /// The record of `runID`.
     /// - Throws: ``RunRecordError/Code/notFound`` when there is none.
     public func require(run runID: String) async throws -> RunRecord {
@@ -66,10 +78,11 @@ public struct RunRecordStore: Sendable {
         _ = try await client.send(command).throwingServerError(context: "HSET run state")
     }
 
-    /// Stores the checkpoint of a finished iteration.
+    /// Stores the checkpoint of a finished iteration, and its ``RunProgress``.
     public func saveCheckpoint(_ checkpoint: RunCheckpoint, run runID: String) async throws {
         try await update(run: runID, [
             (.checkpoint, RedisArgument(try RunRecord.json(checkpoint))),
+            (.progress, RedisArgument(try RunRecord.json(RunProgress(checkpoint)))),
             (.completedIterations, RedisArgument(checkpoint.completedIterations)),
         ])
     }
