@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Installs the system packages gplr builds and tests against. Idempotent; safe to run on every CI job.
+# Installs the system packages gplr builds and runs against; with --tests also what the test suite needs.
+# Idempotent; safe to run on every CI job.
 # Needs root (or sudo) on Debian 12 / Ubuntu, and a Swift 6 toolchain on PATH.
 set -euo pipefail
 
-# chromium: the dashboard's browser test renders the page headless (GPLR_SKIP_BROWSER_TESTS=1 skips it).
-packages=(pkg-config libhiredis-dev libcurl4-openssl-dev libzstd-dev redis-server chromium)
+packages=(pkg-config libhiredis-dev libcurl4-openssl-dev libzstd-dev redis-server)
+# --tests: chromium, in which the dashboard's browser test renders the page headless
+# (GPLR_SKIP_BROWSER_TESTS=1 skips that test).
+if [ "${1:-}" = "--tests" ]; then packages+=(chromium); fi
 
 missing=()
 for p in "${packages[@]}"; do

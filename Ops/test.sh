@@ -3,7 +3,7 @@
 # binaries, runs every test target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash Ops/setup.sh
+bash Ops/setup.sh --tests
 swift build --build-tests
 bash Ops/lint-deploy.sh
 swift test --skip-build
