@@ -16,15 +16,15 @@ import Testing
         #expect(try await queue.enqueue((1 ... 3).map {
             JobEnvelope(id: "label-\($0)", runID: "r1", kind: .label, payload: Data("{}".utf8))
         }) == 3)
-        // One worker that beat just now, one whose last heartbeat is two minutes old.
+        let dashboard = try await DashboardProcess(redis: server.url, directory: directory)
+        // One worker that beats just now (right before the scrape: stale means older than 10 s, and starting the
+        // dashboard may take longer than that on a busy machine), one whose last heartbeat is two minutes old.
         let registry = WorkerRegistry(client: client, keys: RedisKeys())
         let now = Int64(Date().timeIntervalSince1970)
         for (id, lastSeen) in [("fresh", now), ("gone", now - 120)] {
             try await registry.publish(WorkerHeartbeat(
                 id: id, host: "h", pid: 1, kinds: ["label"], concurrency: 1, startedAt: now - 300, lastSeen: lastSeen))
         }
-
-        let dashboard = try await DashboardProcess(redis: server.url, directory: directory)
         let (status, body) = try await dashboard.request("metrics")
         #expect(status == 200)
         let metrics = PrometheusText(String(decoding: body, as: UTF8.self))

@@ -8,7 +8,8 @@ import Testing
 @Suite struct LLMRateLimitTests {
     /// Two "workers" (own Redis connection, own limiter, own HTTP client) send as fast as they can.
     static func hammer(
-        redisPort: Int, simulatorPort: Int, limit: LLMRateLimit, for duration: Duration
+        redisPort: Int, simulatorPort: Int, limit: LLMRateLimit, for duration: Duration,
+        until done: @escaping @Sendable () -> Bool = { false }
     ) async throws -> [LLMRateLimiterStatistics] {
         let request = LLMFixtures.prompt.request(for: [LLMFixtures.user("12358")])
         var limiters: [LLMRateLimiter] = []
@@ -30,7 +31,11 @@ import Testing
                     }
                 }
             }
-            group.addTask { try? await Task.sleep(for: duration) }
+            // Ends after `duration`, or as soon as `done()` holds (checked every 20 ms).
+            group.addTask {
+                let deadline = ContinuousClock.now + duration
+                while ContinuousClock.now < deadline, !done() { try? await Task.sleep(for: .milliseconds(20)) }
+            }
             _ = await group.next()  // the sleeper ends first: the others only end when cancelled
             group.cancelAll()
         }
@@ -42,8 +47,19 @@ import Testing
         try await withRedisServer { server in
             try await LLMLabelerFixtures.withSimulator(truth: LLMFixtures.truth) { simulator, port in
                 let limit = LLMRateLimit(requestsPerMinute: 120, window: .seconds(60))
+                // Until the simulator has seen the minute's budget (however slow the machine), then 1 s more in
+                // which both workers keep asking and nothing more may get through.
+                let budgetSeen = LockedValue<ContinuousClock.Instant?>(nil)
                 let statistics = try await Self.hammer(
-                    redisPort: server.port, simulatorPort: port, limit: limit, for: .milliseconds(2500))
+                    redisPort: server.port, simulatorPort: port, limit: limit, for: .seconds(40),
+                    until: {
+                        guard simulator.statistics.requests >= 120 else { return false }
+                        let seen = budgetSeen.withLock { seen in
+                            if seen == nil { seen = .now }
+                            return seen!
+                        }
+                        return ContinuousClock.now - seen >= .seconds(1)
+                    })
                 let requests = simulator.statistics.requests
                 #expect(requests <= 120, "the simulator saw \(requests) requests within one minute")
                 // Without latency the whole minute's budget is used within the test, by both workers.
