@@ -37,3 +37,23 @@ import Testing
         }
     }
 }
+
+/// `register(run:jobIDs:)`: a reused result's job joins the run's job set, which status counts rely on.
+@Suite struct JobQueueRegisterTests {
+    @Test func registeredIDsCountAsEnqueuedAndAreNotEnqueuedAgain() async throws {
+        try await withJobQueue { queue, _ in
+            // A job whose result exists although its id never reached the set (coordinator killed between XADD
+            // and SADD): the coordinator reuses the result and registers the id.
+            _ = try await queue.client.send(
+                "HSET", RedisArgument(queue.keys.run("r9").results), "label-x", "{}")
+            #expect(try await queue.stats(run: "r9").enqueued == 0)
+            try await queue.register(run: "r9", jobIDs: ["label-x"])
+            let stats = try await queue.stats(run: "r9")
+            #expect(stats.enqueued == 1 && stats.completed == 1 && stats.isSettled)
+            #expect(try await RunRecordStore(client: queue.client, keys: queue.keys).runIDs().contains("r9"))
+            // Registered means known: enqueueing it again adds nothing to the stream.
+            #expect(try await queue.enqueue([job("label-x", run: "r9")]) == 0)
+            #expect(try await queue.streamStats(kind: .label).length == 0)
+        }
+    }
+}

@@ -37,6 +37,7 @@ struct DistributedAffinityComputer: AffinityComputer {
             shardOfJob[id] = shard
         }
         let done = Set(try await waiter.presentResults(among: Set(shardOfJob.keys)))
+        try await queue.register(run: runID, jobIDs: done)
         let missing = jobs.filter { !done.contains($0.id) }
         if !missing.isEmpty {
             // The prototypes first: a worker may take a job the moment it is enqueued.

@@ -31,6 +31,7 @@ struct DistributedLabeler: PersonaLabeler {
             usersOfJob[id] = batch
         }
         let done = Set(try await waiter.presentResults(among: Set(usersOfJob.keys)))
+        try await queue.register(run: runID, jobIDs: done)
         let added = try await queue.enqueue(jobs.filter { !done.contains($0.id) })
         waiter.log("  enqueued \(added) label jobs (\(done.count) already done) for \(users.count) users")
 

@@ -88,6 +88,19 @@ public final class JobQueue: Sendable {
         return fresh.count
     }
 
+    /// Registers job ids in their run's job set (and the run in the run set) without enqueuing anything: for
+    /// jobs whose stored result a coordinator reuses. A coordinator killed between `enqueue`'s `XADD` and its
+    /// `SADD` leaves a job that runs and stores a result although its id was never registered; registering it
+    /// on reuse keeps "every job with a result is in the run's job set", which status counts rely on.
+    public func register(run runID: String, jobIDs: some Collection<String>) async throws {
+        guard !jobIDs.isEmpty else { return }
+        let replies = try await client.pipeline([
+            ["SADD", RedisArgument(keys.runs), RedisArgument(runID)],
+            ["SADD", RedisArgument(keys.run(runID).jobs)] + jobIDs.map { RedisArgument($0) },
+        ])
+        for reply in replies { _ = try reply.throwingServerError(context: "SADD") }
+    }
+
     /// The `XADD` of one job: fields `job`, `run`, `v` and `env` (the envelope JSON).
     func streamEntryCommand(id: String, runID: String, kind: JobKind, version: Int, rawEnvelope: Data)
         -> [RedisArgument]
