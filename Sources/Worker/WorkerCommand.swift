@@ -69,6 +69,12 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
+    @Option(help: ArgumentHelp(
+        "Stop gracefully when the process with this pid, the worker's parent, is gone (for supervisors such as "
+            + "gplr demo).",
+        valueName: "pid"))
+    var parentPid: Int32?
+
     @Option(help: ArgumentHelp("Testing only: sleep this long inside every job before completing it.",
                                visibility: .hidden))
     var debugJobDelayMs: Int?
@@ -109,6 +115,7 @@ struct WorkerCommand: AsyncParsableCommand {
         guard pruneAfterSeconds >= 1 else {
             throw ValidationError("--prune-after-seconds must be at least 1, got \(pruneAfterSeconds)")
         }
+        if let parentPid, parentPid <= 1 { throw ValidationError("--parent-pid must be a process id above 1") }
         if let metricsPort, !(0 ... 65535).contains(metricsPort) {
             throw ValidationError("--metrics-port must be between 0 and 65535, got \(metricsPort)")
         }
@@ -141,6 +148,10 @@ struct WorkerCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "gplr.worker")
+        if let parentPid, getppid() != parentPid {
+            Self.fail("--parent-pid \(parentPid) is not this worker's parent (\(getppid())): it is gone already")
+            throw ExitCode.failure
+        }
         let endpoint = try RedisEndpoint(url: redisURL ?? "")
         // Only the key is read here: the server, model and limits come with each job.
         var llmKey: LLMAPIKey?
@@ -192,6 +203,7 @@ struct WorkerCommand: AsyncParsableCommand {
             services.append(
                 WorkerMetricsServer.application(host: metricsHost, port: metricsPort, worker: service, logger: logger))
         }
+        if let parentPid { services.append(ParentWatch(parent: parentPid, logger: logger)) }
         services.append(service)
         var groupConfiguration = ServiceGroupConfiguration(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

@@ -158,4 +158,35 @@ import Testing
         }
         #expect(stopped, "\(Self.leftovers(directory: directory, redisPort: port))")
     }
+
+    /// SIGKILL gives the demo no chance to stop anything: its workers notice their parent is gone
+    /// (`--parent-pid`) and stop by themselves. (Its redis-server cannot: the test stops it.)
+    @Test func workersStopWhenTheDemoIsKilled() async throws {
+        let scratch = try TemporaryDirectory(prefix: "gplr-demo-test")
+        defer { scratch.remove() }
+        let directory = scratch.file("demo")
+        let demo = try ProcessHandle(
+            product: "gplr", ["demo", "--users", "30000", "--personas", "10", "--workers", "2", "--dir", directory],
+            directory: scratch, label: "demo")
+        defer { demo.stop() }
+        let started = await Self.eventually(.seconds(60)) {
+            demo.standardError.contains("workers started") || !demo.isRunning
+        }
+        #expect(started && demo.isRunning, "\(demo.standardError)")
+        let port = Self.redisPort(demo.standardError)
+        let redisPID = demo.standardError.range(of: "(pid ").flatMap {
+            pid_t(demo.standardError[$0.upperBound...].prefix { $0.isNumber })
+        }
+        defer { if let redisPID { kill(redisPID, SIGTERM) } }
+        let workers = { Self.leftovers(directory: directory, redisPort: nil).filter { $0.contains("gplr-worker") } }
+        #expect(workers().count == 2, "\(workers())")
+
+        demo.send(SIGKILL)
+        #expect(await demo.wait(timeout: .seconds(10)) == .signaled(SIGKILL))
+        let stopped = await Self.eventually(.seconds(30)) { workers().isEmpty }
+        #expect(stopped, "workers left running: \(workers())")
+        let log = Self.text(directory + "/logs/worker-1.log")
+        #expect(log.contains("parent process is gone; stopping"), "\(log)")
+        #expect(port != nil)
+    }
 }

@@ -90,7 +90,7 @@ extension DemoCommand {
                         "--prefix", prefix, "--concurrency", String(workerConcurrency),
                         "--cache-dir", Self.join(directory, "cache/worker-\(index)"),
                         "--id", "demo-\(getpid())-\(index)", "--grace-seconds", String(Int(graceSeconds.rounded(.up))),
-                    ],
+                    ] + (keep ? [] : ["--parent-pid", String(getpid())]),  // they never outlive the demo
                     environment: environment, logPath: Self.join(logs, "worker-\(index).log"))
                 pids.append(String(worker.pid))
             }
