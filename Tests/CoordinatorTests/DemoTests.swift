@@ -49,6 +49,19 @@ import Testing
         return condition()
     }
 
+    /// A 30,000-user demo in `scratch`, once its workers are up (long enough to interrupt mid-run).
+    static func runningDemo(in scratch: TemporaryDirectory) async throws -> (demo: ProcessHandle, directory: String) {
+        let directory = scratch.file("demo")
+        let demo = try ProcessHandle(
+            product: "gplr", ["demo", "--users", "30000", "--personas", "10", "--workers", "2", "--dir", directory],
+            directory: scratch, label: "demo")
+        let started = await eventually(.seconds(60)) {
+            demo.standardError.contains("workers started") || !demo.isRunning
+        }
+        #expect(started && demo.isRunning, "\(demo.standardError)")
+        return (demo, directory)
+    }
+
     @Test func demoRunsTheDistributedSystemAndStopsEverything() async throws {
         let scratch = try TemporaryDirectory(prefix: "gplr-demo-test")
         defer { scratch.remove() }
@@ -94,15 +107,8 @@ import Testing
     @Test func interruptStopsEverythingPromptly() async throws {
         let scratch = try TemporaryDirectory(prefix: "gplr-demo-test")
         defer { scratch.remove() }
-        let directory = scratch.file("demo")
-        let demo = try ProcessHandle(
-            product: "gplr", ["demo", "--users", "30000", "--personas", "10", "--workers", "2", "--dir", directory],
-            directory: scratch, label: "demo")
+        let (demo, directory) = try await Self.runningDemo(in: scratch)
         defer { demo.stop() }
-        let started = await Self.eventually(.seconds(60)) {
-            demo.standardError.contains("workers started") || !demo.isRunning
-        }
-        #expect(started && demo.isRunning, "\(demo.standardError)")
         let port = Self.redisPort(demo.standardError)
         #expect(port != nil)
         #expect(!Self.leftovers(directory: directory, redisPort: port).isEmpty, "the workers are running")
@@ -164,15 +170,8 @@ import Testing
     @Test func workersStopWhenTheDemoIsKilled() async throws {
         let scratch = try TemporaryDirectory(prefix: "gplr-demo-test")
         defer { scratch.remove() }
-        let directory = scratch.file("demo")
-        let demo = try ProcessHandle(
-            product: "gplr", ["demo", "--users", "30000", "--personas", "10", "--workers", "2", "--dir", directory],
-            directory: scratch, label: "demo")
+        let (demo, directory) = try await Self.runningDemo(in: scratch)
         defer { demo.stop() }
-        let started = await Self.eventually(.seconds(60)) {
-            demo.standardError.contains("workers started") || !demo.isRunning
-        }
-        #expect(started && demo.isRunning, "\(demo.standardError)")
         let port = Self.redisPort(demo.standardError)
         let redisPID = demo.standardError.range(of: "(pid ").flatMap {
             pid_t(demo.standardError[$0.upperBound...].prefix { $0.isNumber })
