@@ -68,6 +68,25 @@ import Testing
                 chromium, ["--virtual-time-budget=8000", "--dump-dom"], url: dashboard.url,
                 directory: data.directory, label: "chromium-dump")
             try await expectPage(html, matches: dashboard)
+
+            // The Retry button, clicked in the browser (DevTools protocol): the job is put back, the page says so,
+            // and the real worker finishes it.
+            let browser = try DevToolsBrowser(chromium: chromium, directory: data.directory)
+            try await browser.open(dashboard.url)
+            let button = "document.querySelector('button[data-action=\"retry\"][data-job-id]')"
+            #expect(try await browser.waitUntil("\(button) !== null"), "no Retry button on the page")
+            let jobID = try #require(try await browser.evaluate("\(button).dataset.jobId") as? String)
+            #expect(jobID == chosen.withLock { $0 })
+            _ = try await browser.evaluate("\(button).click(), true")
+            let message = "document.getElementById('message').textContent"
+            let announced = try await browser.waitUntil("\(message).includes('Put back 1 job of run waiting-run.')")
+            let shown = try await browser.evaluate(message)
+            #expect(announced, "page message: \(String(describing: shown))")
+            let retried = try await poll(timeout: .seconds(60)) { () -> Bool? in
+                let stats = try await queue.stats(run: "waiting-run")
+                return stats.deadLettered == 0 && stats.retried == 1 ? true : nil
+            }
+            #expect(retried == true, "the dead letter was not put back: \(worker.standardError)")
         }
     }
 

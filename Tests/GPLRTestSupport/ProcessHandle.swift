@@ -17,7 +17,12 @@ public final class ProcessHandle: @unchecked Sendable {
     private var status: Int32?
 
     /// Starts `executable arguments…` (an absolute path) with standard input from /dev/null.
-    public init(executable: String, arguments: [String], stdoutPath: String, stderrPath: String) throws {
+    /// - Parameter descriptors: more descriptors for the child, as child descriptor → this process's descriptor
+    ///   (e.g. the pipes of `chromium --remote-debugging-pipe` on 3 and 4).
+    public init(
+        executable: String, arguments: [String], stdoutPath: String, stderrPath: String,
+        descriptors: [Int32: Int32] = [:]
+    ) throws {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -36,6 +41,9 @@ public final class ProcessHandle: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        for (child, parent) in descriptors.sorted(by: { $0.key < $1.key }) {
+            posix_spawn_file_actions_adddup2(&actions, parent, child)
+        }
 
         var argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
