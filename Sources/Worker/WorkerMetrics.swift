@@ -5,13 +5,13 @@ import Shared
 /// and meaning in docs/operations.md, "Metrics"). Every metric is labelled by job `kind`.
 enum WorkerMetrics {
     /// How one delivery of a job ended.
-    enum Outcome: String {
+    enum Outcome {
         /// Result stored (or a duplicate of a stored one).
         case succeeded
         /// Failed; another delivery will try again.
         case retried
         /// Failed for good (or skipped because its run was cancelled); in the dead letters.
-        case deadLettered = "dead_lettered"
+        case deadLettered
         /// Failed, and the failure could not be recorded: the lease runs out and another worker retries it.
         case unrecorded
     }

@@ -13,10 +13,10 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             The page at / refreshes itself every 2 s from the JSON API: GET /api/runs, /api/runs/{id}, \
             /api/queues, /api/workers; POST /api/runs/{id}/retry (only with Content-Type: application/json, so \
-            no other web site can trigger it); GET /healthz; GET /metrics (Prometheus). There is no login: anyone who can reach the port \
-            can see the runs and retry their dead-lettered jobs, so keep the default --host 127.0.0.1 (reach it \
-            through an SSH tunnel) or put an authenticating proxy in front. SIGINT or SIGTERM stops it. See \
-            docs/operations.md.
+            no other web site can trigger it); GET /healthz; GET /metrics (Prometheus). There is no login: \
+            anyone who can reach the port can see the runs and retry their dead-lettered jobs, so keep the \
+            default --host 127.0.0.1 (reach it through an SSH tunnel) or put an authenticating proxy in front. \
+            SIGINT or SIGTERM stops it. See docs/operations.md.
             """)
 
     @OptionGroup var redis: RedisOptions
@@ -34,16 +34,14 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let client = try redis.client()
-        do {
-            _ = try await client.send("PING").throwingServerError(context: "PING")
-        } catch {
+        var server = DashboardServer(client: client, keys: redis.keys)
+        if let problem = await server.api.ping() {
             await client.close()
-            Console.status("gplr serve: cannot reach Redis at \(DemoCommand.shown(redis.url ?? "")): \(error)")
+            Console.status("gplr serve: cannot reach Redis at \(DemoCommand.shown(redis.url ?? "")): \(problem)")
             throw ExitCode.failure
         }
         var logger = Logger(label: "gplr.dashboard", factory: { StreamLogHandler.standardError(label: $0) })
         logger.logLevel = .warning
-        var server = DashboardServer(client: client, keys: redis.keys)
         server.host = host
         server.port = port
         server.logger = logger

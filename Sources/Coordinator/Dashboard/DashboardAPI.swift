@@ -41,7 +41,7 @@ final class DashboardAPI: Sendable {
     func run(_ id: String) async throws -> DashboardPayload.RunDetail? {
         guard RunRecord.isValidID(id) else { return nil }
         let now = RunRecord.now()
-        let status = try await collector.run(id, now: now)
+        let (status, record) = try await collector.runAndRecord(id, now: now)
         guard status.phase != nil || !status.jobs.isEmpty else { return nil }
         let letters = try await collector.queue.deadLetters(run: id)
         let dead = DashboardPayload.JobList(total: letters.count, jobs: letters.prefix(Self.listLimit).map { letter in
@@ -49,10 +49,6 @@ final class DashboardAPI: Sendable {
                 id: letter.jobID, kind: letter.kind.rawValue, error: letter.error, deliveries: letter.deliveries,
                 deadLetteredAt: letter.deadLetteredAt)
         })
-        var record = try? await collector.records.loadWithoutCheckpoint(run: id)
-        if let summary = record, summary.report == nil, summary.progress == nil, summary.completedIterations > 0 {
-            record = try? await collector.records.load(run: id)  // written before `progress` existed
-        }
         return DashboardPayload.RunDetail(
             generatedAt: now, run: measured([status], at: now)[0], deadLettered: dead,
             failing: try await failing(run: id, deadLettered: Set(letters.map(\.jobID))),
@@ -134,7 +130,7 @@ final class DashboardAPI: Sendable {
             label = "users per persona in Φ (final)"
             values = report.assignedCounts.mapValues(Double.init)
             iterations = record.completedIterations
-        } else if let progress = record.progress ?? record.checkpoint.map(RunProgress.init), progress.prototypes > 0 {
+        } else if let progress = record.progress, progress.prototypes > 0 {
             source = "prototypes"
             label = "prototypes labeled with each persona so far (after iteration \(progress.completedIterations))"
             var counts: [String: Double] = [:]

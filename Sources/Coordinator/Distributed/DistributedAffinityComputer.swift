@@ -36,8 +36,7 @@ struct DistributedAffinityComputer: AffinityComputer {
             jobs.append(JobEnvelope(id: id, runID: runID, kind: .affinity, payload: try encoder.encode(job)))
             shardOfJob[id] = shard
         }
-        let done = Set(try await waiter.presentResults(among: Set(shardOfJob.keys)))
-        try await queue.register(run: runID, jobIDs: done)
+        let done = try await waiter.reusableResults(among: Set(shardOfJob.keys))
         let missing = jobs.filter { !done.contains($0.id) }
         if !missing.isEmpty {
             // The prototypes first: a worker may take a job the moment it is enqueued.

@@ -30,8 +30,7 @@ struct DistributedLabeler: PersonaLabeler {
             jobs.append(JobEnvelope(id: id, runID: runID, kind: .label, payload: payload))
             usersOfJob[id] = batch
         }
-        let done = Set(try await waiter.presentResults(among: Set(usersOfJob.keys)))
-        try await queue.register(run: runID, jobIDs: done)
+        let done = try await waiter.reusableResults(among: Set(usersOfJob.keys))
         let added = try await queue.enqueue(jobs.filter { !done.contains($0.id) })
         waiter.log("  enqueued \(added) label jobs (\(done.count) already done) for \(users.count) users")
 

@@ -181,8 +181,7 @@ struct DistributedPersonaGeneration: Sendable {
         let waiter = JobWaiter(
             queue: queue, records: RunRecordStore(client: client, keys: keys), runID: run,
             pollInterval: pollInterval, timeout: timeout, log: log, progressMode: progressMode)
-        let done = Set(try await waiter.presentResults(among: Set(jobs.map(\.id))))
-        try await queue.register(run: run, jobIDs: done)
+        let done = try await waiter.reusableResults(among: Set(jobs.map(\.id)))
         let added = try await queue.enqueue(jobs.filter { !done.contains($0.id) })
         log("  enqueued \(added) \(step) (\(done.count) already done)")
         return waiter

@@ -80,7 +80,7 @@ struct JobWaiter: Sendable {
     }
 
     /// The ids among `ids` whose result exists (`HEXISTS`, pipelined, so large results are not read twice).
-    func presentResults(among ids: Set<String>) async throws -> [String] {
+    private func presentResults(among ids: Set<String>) async throws -> [String] {
         let results = RedisArgument(queue.keys.run(runID).results)
         var present: [String] = []
         for chunk in ids.sorted().chunked(1000) {
@@ -88,6 +88,15 @@ struct JobWaiter: Sendable {
             for (id, reply) in zip(chunk, replies) where reply.int == 1 { present.append(id) }
         }
         return present
+    }
+
+    /// The ids among `ids` that need no enqueueing because their result is there already (a resumed coordinator;
+    /// a job that ran meanwhile), registered in the run's job set: a coordinator killed between enqueue's `XADD`
+    /// and `SADD` leaves such a job unregistered (``JobQueue/register(run:jobIDs:)``).
+    func reusableResults(among ids: Set<String>) async throws -> Set<String> {
+        let done = Set(try await presentResults(among: ids))
+        try await queue.register(run: runID, jobIDs: done)
+        return done
     }
 
     /// Logs each new dead letter among `ids` once (again if it is dead-lettered again after a retry).

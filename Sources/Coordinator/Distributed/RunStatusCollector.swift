@@ -23,6 +23,12 @@ struct RunStatusCollector: Sendable {
     }
 
     func run(_ id: String, now: Int64) async throws -> RunStatusReport.Run {
+        try await runAndRecord(id, now: now).status
+    }
+
+    /// The status of run `id` and the record it was made from (without the checkpoint; `nil` when the run has
+    /// no readable record), so a caller that needs more of the record does not read it again.
+    func runAndRecord(_ id: String, now: Int64) async throws -> (status: RunStatusReport.Run, record: RunRecord?) {
         let record: RunRecord?
         var recordError: String?
         do {
@@ -58,11 +64,7 @@ struct RunStatusCollector: Sendable {
             jobs[name] = counts
         }
         let counters = replies[4].fieldMap ?? [:]
-        var labeler = record?.report?.labelerCounters ?? record?.progress?.labelerCounters ?? [:]
-        if let record, record.report == nil, record.progress == nil, record.completedIterations > 0 {
-            // A record written before `progress` existed: the counters are in the checkpoint only.
-            labeler = (try? await records.load(run: id))?.checkpoint?.report.labelerCounters ?? [:]
-        }
+        let labeler = record?.report?.labelerCounters ?? record?.progress?.labelerCounters ?? [:]
         var status = RunStatusReport.Run(
             id: id, phase: record?.phase.rawValue ?? (recordError == nil ? nil : "unreadable"),
             iteration: record?.iteration, completedIterations: record?.completedIterations,
@@ -80,7 +82,7 @@ struct RunStatusCollector: Sendable {
                 status.etaSeconds = perIteration * Double(max(0, record.parameters.iterations - record.completedIterations))
             }
         }
-        return status
+        return (status, record)
     }
 
     /// Tokens and cost from the labeler's counters: `llm.prompt-tokens`, `llm.completion-tokens` and
