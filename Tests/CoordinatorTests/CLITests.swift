@@ -85,4 +85,24 @@ import Testing
         #expect(result.status != 0)
         #expect(result.stderr.contains("--local"))
     }
+
+    /// Total labeling failure (here: a labels file that answers for nobody) must not end "done" with exit 0 and an
+    /// empty Φ: the run fails, names the cause, and writes no result.
+    @Test func aRunWhoseLabelerAnswersForNobodyFailsLoudly() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let data = directory.file("data"), snapshot = directory.file("g.gplrsnap"), out = directory.file("out")
+        _ = try BuiltProduct.run("gplr", ["generate", "--out", data, "--users", "300", "--items", "120",
+                                          "--personas", "4", "--formats", "generic"])
+        _ = try BuiltProduct.run("gplr", ["ingest", "--format", "generic", data, "--out", snapshot])
+        try Data().write(to: URL(fileURLWithPath: directory.file("empty.jsonl")))
+        let ran = try BuiltProduct.run("gplr", [
+            "run", "--local", "--snapshot", snapshot, "--personas", data + "/personas.json",
+            "--labels", directory.file("empty.jsonl"), "--out", out,
+        ])
+        #expect(ran.status != 0)
+        #expect(ran.stderr.contains("labeling failed in iteration 1"), "\(ran.stderr)")
+        #expect(ran.stderr.contains("no label for user"), "\(ran.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out + "/phi.jsonl"))
+    }
 }

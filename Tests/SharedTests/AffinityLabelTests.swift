@@ -6,7 +6,8 @@ import Testing
     /// 4 personas; u0: {0, 1}, u1: {0}, u2: {2}, u3: Unrepresentable; persona 3 nobody has.
     /// Q̂ = [2, 1, 1, 0] / 4 = [0.5, 0.25, 0.25, 0]; min positive Q̂ = 0.25;
     /// c = [(0.25/0.5)^0.5, 1, 1, 0] = [0.7071067811865476, 1, 1, 0].
-    /// L: u0 → {0: c0/2 = 0.3535533905932738, 1: 1/2}, u1 → {0: c0}, u2 → {2: 1}; no row for u3 (or u4).
+    /// L_raw (the shares; c_r is applied when Ψ is read): u0 → {0: 1/2, 1: 1/2}, u1 → {0: 1}, u2 → {2: 1}; no row
+    /// for u3 (or u4).
     private func example() throws -> PrototypeLabels {
         try PrototypeLabels(personaCount: 4, labels: [0: [1, 0], 1: [0, 0], 2: [2], 3: []])
     }
@@ -26,10 +27,12 @@ import Testing
         let l = try LabelMatrix(labels: try example(), userCount: 5, beta: 0.5)
         #expect(l.rowUsers == [0, 1, 2])
         #expect(l.row(at: 0).map(\.persona) == [0, 1])
-        #expect(abs(l.row(at: 0)[0].value - 0.3535533905932738) < 1e-15)
+        // The raw shares, never the c_r-scaled values (DESIGN §3: scaling the seeds ruins RevAff's ε).
+        #expect(l.row(at: 0)[0].value == 0.5)
         #expect(l.row(at: 0)[1].value == 0.5)
         #expect(l.row(at: 1).map(\.persona) == [0])
-        #expect(abs(l.row(at: 1)[0].value - 0.7071067811865476) < 1e-15)
+        #expect(l.row(at: 1)[0].value == 1)
+        #expect(abs(l.coefficients[0] - 0.7071067811865476) < 1e-15 && l.coefficients[1 ... 3] == [1, 1, 0])
         #expect(l.row(at: 2).map(\.persona) == [2] && l.row(at: 2)[0].value == 1)
         #expect(l.denseColumn(1) == [0.5, 0, 0, 0, 0])
         #expect(l.denseColumn(3) == [0, 0, 0, 0, 0])

@@ -102,6 +102,7 @@ struct PlantedDataset {
         let labeler = TruthLabeler(truthByUserID: partial, graph: data.graph, personaCount: data.personas.count)
         var parameters = RunParameters()
         parameters.budget = .count(300)
+        parameters.maxLabelFailureShare = 1  // a third fails: more than the default 20 % would allow
         let outcome = try await data.runner(parameters, labeler: labeler).run()
         let failed = outcome.report.iterations.reduce(0) { $0 + $1.failed }
         #expect(failed > 0)

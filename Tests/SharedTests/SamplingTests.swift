@@ -5,7 +5,8 @@ import Testing
     private let qHat = PersonaDistribution(probabilities: [0.5, 0.25, 0.25], labelCount: 4)
 
     @Test func duScoreMatchesHandComputation() {
-        let sampler = DUSampler(floor: 0.01)
+        // β = 0: c_r = 1 for every labeled persona, so Ψ_raw rows are scored as they are (the paper's Eq. 1, α = 0).
+        let sampler = DUSampler(floor: 0.01, beta: 0)
         // Ψ_u = [0.2, 0.2, 0] → Q_u = [0.5, 0.5, 0] → floored [0.5, 0.5, 0.01] / 1.01 = [50, 50, 1] / 101.
         // KL = 0.5 ln(101/100) + 0.25 ln(101/200) + 0.25 ln(101/4) = 0.641382491930232
         // H  = (100/101) ln(101/50) + (1/101) ln 101 = 0.741830412456956
@@ -17,7 +18,7 @@ import Testing
         let skewed = PersonaDistribution(probabilities: [2.0 / 3, 1.0 / 3, 0], labelCount: 3)
         #expect(abs(sampler.score(row: [0.3, 0.1, 0], distribution: skewed) - 0.6396358764213433) < 1e-12)
         // Default δ = 1e-12: KL = 0.0173720003806712, H = 0.5623351446468771.
-        #expect(abs(DUSampler().score(row: [0.3, 0.1, 0], distribution: skewed) - 0.5797071450275483) < 1e-9)
+        #expect(abs(DUSampler(beta: 0).score(row: [0.3, 0.1, 0], distribution: skewed) - 0.5797071450275483) < 1e-9)
     }
 
     @Test func selectsTopScoresExcludingPrototypes() throws {

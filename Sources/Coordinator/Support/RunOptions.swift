@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Shared
 
 /// The parameters of Algorithm 1 as command-line options (defaults are the paper's).
@@ -9,8 +10,13 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Iterations T.")
     var iterations: Int = 10
 
-    @Option(help: "Personas per inferred user k.")
+    @Option(help: "Personas per inferred user k (with --assign top-k).")
     var topK: Int = 5
+
+    @Option(
+        name: .customLong("assign"),
+        help: "How many personas each inferred user gets: calibrated (learned from the prototypes) or top-k (the paper's fixed k).")
+    var assignment: RunParameters.Assignment = .calibrated
 
     @Option(help: "Random-walk length ℓ̂.")
     var walkLength: Int = 1
@@ -24,6 +30,12 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Sampling after the first iteration: du or uniform.")
     var sampling: RunParameters.Sampling = .du
 
+    @Option(help: "DU prior α: the walk mass at which a user's own affinities weigh as much as a uniform prior (0 = the paper's Eq. 1).")
+    var duPrior: Double = 0.03
+
+    @Option(help: "Fail the run when the labeler answers for fewer than this share of an iteration's users: a share (\"20%\", \"0.2\"); 100% never fails.")
+    var maxLabelFailures: String = "20%"
+
     @Option(help: "Seed for sampling.")
     var seed: UInt64 = 1
 
@@ -36,6 +48,9 @@ struct RunOptions: ParsableArguments {
         }
         if let problem = parameters.validationProblem() { throw ValidationError(problem) }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        guard Self.share(maxLabelFailures) != nil else {
+            throw ValidationError("--max-label-failures must be a share like 20% or 0.2")
+        }
     }
 
     var parameters: RunParameters {
@@ -43,6 +58,9 @@ struct RunOptions: ParsableArguments {
         p.budget = LabelBudget(parsing: budget) ?? .fraction(0.1)
         p.iterations = iterations
         p.topK = topK
+        p.assignment = assignment
+        p.duPrior = duPrior
+        p.maxLabelFailureShare = Self.share(maxLabelFailures) ?? 0.2
         p.walkLength = walkLength
         p.beta = beta
         p.epsilon = epsilon
@@ -52,7 +70,18 @@ struct RunOptions: ParsableArguments {
     }
 }
 
+extension RunOptions {
+    /// "20%" or "0.2" → 0.2; `nil` outside [0, 1].
+    static func share(_ text: String) -> Double? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let value = trimmed.hasSuffix("%") ? Double(trimmed.dropLast()).map { $0 / 100 } : Double(trimmed)
+        guard let value, (0 ... 1).contains(value) else { return nil }
+        return value
+    }
+}
+
 extension RunParameters.Sampling: ExpressibleByArgument {}
+extension RunParameters.Assignment: ExpressibleByArgument {}
 
 /// Noise of a simulated LLM on top of a labels file.
 struct LabelerNoiseOptions: ParsableArguments {

@@ -12,6 +12,13 @@ enum RunSummary {
         Swift.print("  prototypes labeled: \(Console.count(report.prototypes)) "
             + "(budget spent \(Console.count(report.labelBudgetSpent)) of τ = \(report.parameters.budget)), "
             + "unreachable users: \(Console.count(report.unreachableUsers))")
+        if let cut = report.calibratedCut {
+            Swift.print(String(
+                format: "  assignment: calibrated, k(u) = round(%.2f + %.2f·ln d(u) %+.1f), 1 … %d (micro-F1 %.3f on %@ "
+                    + "prototypes, leave-one-out)", cut.intercept, cut.slope, cut.shift, cut.maximum,
+                cut.calibrationMicroF1, Console.count(cut.calibrationUsers)))
+        }
+        if let warning = unreachableWarning(report) { Console.status(warning) }
         Swift.print("  time: total \(Console.seconds(report.timings.total)) — affinity "
             + "\(Console.seconds(report.timings.affinity)), sampling \(Console.seconds(report.timings.sampling)), "
             + "labeling \(Console.seconds(report.timings.labeling))")
@@ -24,6 +31,16 @@ enum RunSummary {
             Swift.print("  \(padded) \(String(repeating: " ", count: max(0, 8 - countText.count)))\(countText)   "
                 + Console.percent(Double(count) / Double(max(1, users))))
         }
+    }
+
+    /// A warning when more than 1 % of the inferred users have no reachable prototype (they get no persona).
+    static func unreachableWarning(_ report: RunReport) -> String? {
+        let inferred = max(1, report.users - report.prototypes)
+        let share = Double(report.unreachableUsers) / Double(inferred)
+        guard share > 0.01 else { return nil }
+        return "warning: \(Console.count(report.unreachableUsers)) users (\(Console.percent(share)) of the inferred) "
+            + "have no reachable prototype and got no persona; a larger budget, a longer walk (--walk-length) or the "
+            + "exact solver (no --epsilon, or a smaller one) reaches more"
     }
 
     /// Accuracy of Φ against `reference` on the non-prototype users that have a reference label.

@@ -15,6 +15,11 @@ public struct AffinityBenchmarkRow: Sendable, Equatable {
     /// Edges traversed: the pushed nodes' degrees for RevAff; for the exact solver the edge visits of one
     /// persona block, (2ℓ̂ − 1)·|E| plus the labeled users' edges (each visit adds a block of persona columns).
     public let edgesTouched: Int
+    /// Of the users the exact walk reaches (a non-zero Ψ row), the share this method reaches too (1 for exact).
+    public var reachedShare: Double = 1
+    /// Of the users the exact walk reaches, the share whose top-k personas (ranked by c_r · Ψ_raw) are the same
+    /// set as exact's: what an error figure alone does not show (1 for exact).
+    public var topKAgreement: Double = 1
 }
 
 /// Times the exact solver and RevAff at several ε on one graph and label set (for `gplr bench affinity`).
@@ -24,7 +29,8 @@ public enum AffinityBenchmark {
     ///   after each one and outside the timed region.
     public static func run(
         graph: PurchaseGraph, labels: LabelMatrix, walkLength: Int = 1, epsilons: [Double] = [0.001, 0.02, 0.05, 0.1],
-        threadCount: Int? = nil, repetitions: Int = 1, progress: ((_ done: Int, _ total: Int) -> Void)? = nil
+        threadCount: Int? = nil, repetitions: Int = 1, topK: Int = 5,
+        progress: ((_ done: Int, _ total: Int) -> Void)? = nil
     ) throws -> [AffinityBenchmarkRow] {
         let clock = ContinuousClock()
         let runs = max(1, repetitions), totalRuns = (1 + epsilons.count) * runs
@@ -59,12 +65,41 @@ public enum AffinityBenchmark {
             }
             guard let result else { continue }
             let (mean, maximum) = errors(result.affinity, exact)
-            rows.append(
-                AffinityBenchmarkRow(
-                    method: "revaff", epsilon: epsilon, seconds: bestRevAff.inSeconds, meanAbsoluteError: mean,
-                    maxAbsoluteError: maximum, pushes: result.totalPushes, edgesTouched: result.totalEdgesTouched))
+            var row = AffinityBenchmarkRow(
+                method: "revaff", epsilon: epsilon, seconds: bestRevAff.inSeconds, meanAbsoluteError: mean,
+                maxAbsoluteError: maximum, pushes: result.totalPushes, edgesTouched: result.totalEdgesTouched)
+            (row.reachedShare, row.topKAgreement) = agreement(
+                result.affinity, exact, coefficients: labels.coefficients, k: topK)
+            rows.append(row)
         }
         return rows
+    }
+
+    /// Of the users with a non-zero row in `reference`: the share with a non-zero row in `approximate`, and the share
+    /// whose top-k persona set under c_r-scaled values (ties to the lower persona) is the same in both.
+    public static func agreement(
+        _ approximate: AffinityMatrix, _ reference: AffinityMatrix, coefficients: [Double], k: Int
+    ) -> (reached: Double, sameTopK: Double) {
+        precondition(approximate.values.count == reference.values.count && approximate.personas == reference.personas)
+        let width = reference.columnCount
+        let scale = reference.personas.map { coefficients[$0] }
+        func topSet(_ row: ArraySlice<Double>) -> Set<Int> {
+            var ranked: [(persona: Int, value: Double)] = []
+            for (column, value) in row.enumerated() where value > 0 { ranked.append((column, value * scale[column])) }
+            ranked.sort { $0.value != $1.value ? $0.value > $1.value : $0.persona < $1.persona }
+            return Set(ranked.prefix(k).map { $0.persona })
+        }
+        var reachable = 0, reached = 0, same = 0
+        for user in 0 ..< reference.userCount {
+            let exactRow = reference.values[user * width ..< (user + 1) * width]
+            guard exactRow.contains(where: { $0 > 0 }) else { continue }
+            reachable += 1
+            let row = approximate.values[user * width ..< (user + 1) * width]
+            if row.contains(where: { $0 > 0 }) { reached += 1 }
+            if topSet(row) == topSet(exactRow) { same += 1 }
+        }
+        guard reachable > 0 else { return (1, 1) }
+        return (Double(reached) / Double(reachable), Double(same) / Double(reachable))
     }
 
     /// Mean and largest absolute difference between two matrices of the same shape and columns.

@@ -1,7 +1,11 @@
-/// L of Eq. (3), stored sparsely: one row per prototype with at least one persona,
-/// L[u, r] = c_r · Φ[u, r] / Σ_n Φ[u, n]; every other row (unlabeled or "Unrepresentable" users) is zero.
+/// The label matrix, stored sparsely as the *raw* shares L_raw[u, r] = Φ[u, r] / Σ_n Φ[u, n]: one row per prototype
+/// with at least one persona; every other row (unlabeled or "Unrepresentable" users) is zero.
 ///
-/// This is the seed of every affinity computation: the exact solver and RevAff both start from it.
+/// This is the seed of every affinity computation: the exact solver and RevAff both start from it and compute
+/// Ψ_raw = Π·L_raw. Eq. (3)'s de-biased L is L_raw with column r scaled by c_r (``coefficients``); since Ψ = Π·L is
+/// linear per column, Ψ[:, r] = c_r · Ψ_raw[:, r], and c_r is applied when Ψ is read (DESIGN §3). Pushing the
+/// unscaled shares is what gives RevAff's ε its meaning (the paper's and the authors' scale), and it makes the
+/// iterations incremental: Ψ_raw is a sum over prototypes, so new prototypes only add their own rows.
 public struct LabelMatrix: Sendable, Equatable {
     /// |U|.
     public let userCount: Int
@@ -9,7 +13,8 @@ public struct LabelMatrix: Sendable, Equatable {
     public let personaCount: Int
     /// β used for the coefficients.
     public let beta: Double
-    /// c_r for every persona (0 for personas no prototype has).
+    /// c_r of Eq. (3) for every persona, from these rows' own Q̂ (0 for personas no prototype has). Not applied
+    /// to ``entryValues``: the reader of Ψ_raw applies them.
     public let coefficients: [Double]
     /// Users with a non-zero row, ascending.
     public let rowUsers: [Int]
@@ -17,10 +22,10 @@ public struct LabelMatrix: Sendable, Equatable {
     public let rowOffsets: [Int]
     /// Persona of each non-zero entry, ascending within a row.
     public let entryPersonas: [Int]
-    /// L[u, r] of each non-zero entry.
+    /// L_raw[u, r] = 1 / (the prototype's persona count) of each non-zero entry.
     public let entryValues: [Double]
 
-    /// Builds L from the prototypes' labels with c_r from their own ``PersonaDistribution``.
+    /// Builds L_raw from the prototypes' labels, and c_r from their own ``PersonaDistribution``.
     /// - Throws: ``AlgorithmError/Code/userOutOfRange`` when a prototype is not a user of the graph,
     ///   ``AlgorithmError/Code/invalidParameter`` for a negative or non-finite β.
     public init(labels: PrototypeLabels, userCount: Int, beta: Double = 0.5) throws {
@@ -44,7 +49,7 @@ public struct LabelMatrix: Sendable, Equatable {
             rowUsers.append(user)
             for persona in personas {
                 entryPersonas.append(persona)
-                entryValues.append(coefficients[persona] * share)
+                entryValues.append(share)
             }
             rowOffsets.append(entryPersonas.count)
         }
@@ -66,14 +71,14 @@ public struct LabelMatrix: Sendable, Equatable {
         (rowOffsets[index] ..< rowOffsets[index + 1]).map { (entryPersonas[$0], entryValues[$0]) }
     }
 
-    /// L[:, persona] as a dense `userCount`-long column.
+    /// L_raw[:, persona] as a dense `userCount`-long column.
     public func denseColumn(_ persona: Int) -> [Double] {
         var column = [Double](repeating: 0, count: userCount)
         for (user, value) in sparseColumn(persona) { column[user] = value }
         return column
     }
 
-    /// The non-zero entries of L[:, persona], by ascending user.
+    /// The non-zero entries of L_raw[:, persona], by ascending user.
     public func sparseColumn(_ persona: Int) -> [(user: Int, value: Double)] {
         var result: [(user: Int, value: Double)] = []
         for index in 0 ..< rowUsers.count {

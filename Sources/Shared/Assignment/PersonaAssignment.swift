@@ -1,5 +1,6 @@
 /// Φ for every user (Algorithm 1, line 7): prototypes keep their LLM labels; every other user gets the top-k
-/// personas of Ψ[u] among those with Ψ[u, r] > 0, highest first, ties to the lower persona index.
+/// personas of Ψ[u] among those with Ψ[u, r] > 0, highest first, ties to the lower persona index — k fixed (the
+/// paper) or per user (``CalibratedCut``).
 ///
 /// A non-prototype whose Ψ row is all zero has no prototype within reach of the walk: it is listed in
 /// ``unreachableUsers`` and gets no persona, never a made-up one.
@@ -13,12 +14,29 @@ public struct PersonaAssignment: Sendable, Equatable {
     /// Non-prototype users with an all-zero affinity row, ascending.
     public let unreachableUsers: [Int]
 
-    /// Assigns personas from a complete Ψ.
+    /// Assigns the top-k personas from a complete Ψ (de-biased: c_r applied).
     /// - Throws: ``AlgorithmError`` when k < 1, Ψ lacks persona columns, or labels and Ψ disagree on |R|.
     public init(affinity: AffinityMatrix, labels: PrototypeLabels, k: Int) throws {
         guard k >= 1 else {
             throw AlgorithmError(.invalidParameter, "k must be ≥ 1, got \(k)", context: "PersonaAssignment")
         }
+        try self.init(affinity: affinity, labels: labels, maximum: k) { _ in k }
+    }
+
+    /// Assigns each inferred user the top-k(u) personas of a complete Ψ, k(u) from the calibrated cut and the
+    /// user's degree in `graph`.
+    public init(affinity: AffinityMatrix, labels: PrototypeLabels, cut: CalibratedCut, graph: PurchaseGraph) throws {
+        guard graph.userCount == affinity.userCount else {
+            throw AlgorithmError(
+                .shardMismatch, "affinity has \(affinity.userCount) users, the graph \(graph.userCount)",
+                context: "PersonaAssignment")
+        }
+        try self.init(affinity: affinity, labels: labels, maximum: cut.maximum) {
+            cut.personaCount(degree: graph.degree(ofUser: $0))
+        }
+    }
+
+    private init(affinity: AffinityMatrix, labels: PrototypeLabels, maximum: Int, limit: (Int) -> Int) throws {
         guard affinity.isComplete else {
             throw AlgorithmError(
                 .incompleteAffinity, "assignment needs all \(affinity.personaCount) persona columns, got "
@@ -33,7 +51,7 @@ public struct PersonaAssignment: Sendable, Equatable {
         var offsets = [0]
         offsets.reserveCapacity(userCount + 1)
         var personas: [Int] = []
-        personas.reserveCapacity(userCount * min(k, width))
+        personas.reserveCapacity(userCount * min(maximum, width))
         var unreachable: [Int] = []
         var best: [(value: Double, persona: Int)] = []
         affinity.values.withUnsafeBufferPointer { values in
@@ -42,6 +60,7 @@ public struct PersonaAssignment: Sendable, Equatable {
                     personas.append(contentsOf: labeled)
                 } else {
                     best.removeAll(keepingCapacity: true)
+                    let k = limit(user)
                     let row = values.baseAddress! + user * width
                     for r in 0 ..< width where row[r] > 0 {
                         Self.insert((row[r], r), into: &best, keeping: k)

@@ -1,9 +1,12 @@
-/// An `affinity` job: compute the Ψ columns of a shard of personas from the run's current prototypes.
+/// An `affinity` job: compute the Ψ_raw columns (Π·L_raw, c_r not applied) of a shard of personas from a set of
+/// prototypes — with the exact solver, only the iteration's new prototypes (the coordinator adds the result to
+/// its running Ψ_raw); with RevAff, all of them.
 ///
 /// The prototypes (which can be large) are not in the payload: they are stored once per iteration in Redis
 /// under ``prototypesKey`` (a ``PrototypeSet`` in JSON), and every shard of that iteration reads the same value.
+/// Version 2: results are Ψ_raw (version 1 returned c_r-scaled columns; a worker of either kind refuses the other).
 public struct AffinityJob: Codable, Sendable, Equatable {
-    public static let currentVersion = 1
+    public static let currentVersion = 2
 
     public var version: Int = AffinityJob.currentVersion
     public var snapshot: String
@@ -14,6 +17,7 @@ public struct AffinityJob: Codable, Sendable, Equatable {
     /// The Redis key holding the iteration's prototypes.
     public var prototypesKey: String
     public var walkLength: Int
+    /// β of the run (informational since version 2: Ψ_raw does not depend on it).
     public var beta: Double
     /// ε for RevAff; `nil` for the exact solver.
     public var epsilon: Double?

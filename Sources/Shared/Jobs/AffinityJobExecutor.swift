@@ -1,5 +1,5 @@
-/// Runs an `affinity` job: L (Eq. 3, with the job's β) from the iteration's prototypes, then Ψ[:, shard] with
-/// the exact solver (`epsilon == nil`) or RevAff (ε), encoded with ``AffinityShardCodec``.
+/// Runs an `affinity` job: L_raw from the job's prototypes, then Ψ_raw[:, shard] with the exact solver
+/// (`epsilon == nil`) or RevAff (ε), encoded with ``AffinityShardCodec``.
 ///
 /// Pure and synchronous (CPU-heavy: call it off the cooperative pool). Everything in the payload is checked
 /// against the graph first, so a bad job fails with a non-retriable ``JobExecutionError`` naming the problem

@@ -50,13 +50,18 @@ public struct GPLRRunner: Sendable {
         var prototypes = try resumed?.prototypes.labels() ?? PrototypeLabels(personaCount: personas.count)
         // Users the labeler could not answer for: never sampled again, so the budget is not spent twice on them.
         var attempted = Set(resumed?.failedUsers ?? []).union(prototypes.users)
-        var affinity: AffinityMatrix?
+        // Ψ_raw = Π·L_raw (DESIGN §3): c_r is applied when Ψ is read. It is linear in L_raw, so with the exact
+        // solver each iteration only propagates its own new prototypes and adds them; RevAff's ε bounds one solve,
+        // so it solves from all prototypes every iteration.
+        var rawAffinity: AffinityMatrix?
+        let incremental = parameters.epsilon == nil
+        report.solver = parameters.epsilon.map { "revaff ε=\($0)" } ?? "exact (incremental)"
         let T = parameters.iterations
         let firstIteration = (resumed?.completedIterations ?? 0) + 1
         if firstIteration > 1 {
-            // Ψ is not checkpointed (it is large); recompute it from the resumed prototypes.
+            // Ψ_raw is not checkpointed (it is large); one solve from the resumed prototypes rebuilds it.
             let labelMatrix = try LabelMatrix(labels: prototypes, userCount: graph.userCount, beta: parameters.beta)
-            affinity = try await affinityComputer.affinity(graph: graph, labels: labelMatrix)
+            rawAffinity = try await affinityComputer.affinity(graph: graph, labels: labelMatrix)
         }
 
         for iteration in firstIteration ... max(firstIteration, T) where iteration <= T {
@@ -64,7 +69,8 @@ public struct GPLRRunner: Sendable {
             let wanted = parameters.budget.perIteration(iteration, of: T, userCount: graph.userCount)
             var sampleStart = clock.now
             let sample = try sampleUsers(
-                iteration: iteration, count: wanted, affinity: affinity, prototypes: prototypes, attempted: attempted)
+                iteration: iteration, count: wanted, affinity: rawAffinity, prototypes: prototypes,
+                attempted: attempted)
             report.timings.sampling += (clock.now - sampleStart).inSeconds
             observe(.sampled(iteration: iteration, of: T, sampled: sample.count))
             if sample.isEmpty { break }
@@ -74,21 +80,28 @@ public struct GPLRRunner: Sendable {
             report.timings.labeling += (clock.now - sampleStart).inSeconds
             attempted.formUnion(sample)
             var unrepresentable = 0
+            var newPrototypes = PrototypeLabels(personaCount: personas.count)
             for user in sample {
                 guard let labels = batch.labels[user] else { continue }
                 try prototypes.setPersonas(labels, forUser: user)
+                try newPrototypes.setPersonas(labels, forUser: user)
                 if labels.isEmpty { unrepresentable += 1 }
             }
             report.labelerCounters.merge(batch.counters, uniquingKeysWith: +)
             report.labelBudgetSpent += sample.count
+            if Double(batch.failures.count) > parameters.maxLabelFailureShare * Double(sample.count) {
+                throw RunFailure.labeling(
+                    failures: batch.failures, sampled: sample.count, allowedShare: parameters.maxLabelFailureShare,
+                    iteration: iteration)
+            }
             observe(
                 .labeled(
                     iteration: iteration, labeled: sample.count - batch.failures.count,
                     unrepresentable: unrepresentable, failed: batch.failures.count))
 
             let affinityStart = clock.now
-            let labelMatrix = try LabelMatrix(labels: prototypes, userCount: graph.userCount, beta: parameters.beta)
-            affinity = try await affinityComputer.affinity(graph: graph, labels: labelMatrix)
+            rawAffinity = try await updatedAffinity(
+                rawAffinity, incremental: incremental, prototypes: prototypes, newPrototypes: newPrototypes)
             let affinitySeconds = (clock.now - affinityStart).inSeconds
             report.timings.affinity += affinitySeconds
             observe(.affinityComputed(iteration: iteration, prototypes: prototypes.count, seconds: affinitySeconds))
@@ -103,9 +116,22 @@ public struct GPLRRunner: Sendable {
                     failedUsers: attempted.filter { !prototypes.isPrototype($0) }.sorted(), report: report))
         }
 
-        let finalAffinity = try affinity ?? AffinityMatrix(zerosForUsers: graph.userCount, personaCount: personas.count)
+        var finalAffinity = try rawAffinity
+            ?? AffinityMatrix(zerosForUsers: graph.userCount, personaCount: personas.count)
         let assignStart = clock.now
-        let assignment = try PersonaAssignment(affinity: finalAffinity, labels: prototypes, k: parameters.topK)
+        let coefficients = PersonaDistribution(labels: prototypes).debiasCoefficients(beta: parameters.beta)
+        var cut: CalibratedCut?
+        if parameters.assignment == .calibrated {
+            cut = try CalibratedCut.fit(
+                graph: graph, prototypes: prototypes, rawAffinity: finalAffinity, coefficients: coefficients,
+                walkLength: parameters.walkLength, seed: parameters.seed)
+            report.calibratedCut = cut
+        }
+        // From here on Ψ is the de-biased affinity of Eq. (4): what assignment ranks and psi.npy holds.
+        try finalAffinity.scaleColumns(by: coefficients, threadCount: threadCount)
+        let assignment = try cut.map {
+            try PersonaAssignment(affinity: finalAffinity, labels: prototypes, cut: $0, graph: graph)
+        } ?? PersonaAssignment(affinity: finalAffinity, labels: prototypes, k: parameters.topK)
         report.timings.assignment = (clock.now - assignStart).inSeconds
         observe(.assigned(unreachable: assignment.unreachableUsers.count))
 
@@ -123,6 +149,21 @@ public struct GPLRRunner: Sendable {
         return RunOutcome(assignment: assignment, affinity: finalAffinity, prototypes: prototypes, report: report)
     }
 
+    /// Ψ_raw after an iteration: the previous Ψ_raw plus Π·L_raw of the iteration's new prototypes when
+    /// `incremental` (skipped when none has a persona), or one solve from all prototypes.
+    func updatedAffinity(
+        _ previous: AffinityMatrix?, incremental: Bool, prototypes: PrototypeLabels, newPrototypes: PrototypeLabels
+    ) async throws -> AffinityMatrix {
+        guard incremental, var running = previous else {
+            let labels = try LabelMatrix(labels: prototypes, userCount: graph.userCount, beta: parameters.beta)
+            return try await affinityComputer.affinity(graph: graph, labels: labels)
+        }
+        let added = try LabelMatrix(labels: newPrototypes, userCount: graph.userCount, beta: parameters.beta)
+        guard added.rowCount > 0 else { return running }
+        try running.add(try await affinityComputer.affinity(graph: graph, labels: added), threadCount: threadCount)
+        return running
+    }
+
     /// U_t: DU (or uniform) sampling among users that are neither prototypes nor already attempted.
     func sampleUsers(
         iteration: Int, count: Int, affinity: AffinityMatrix?, prototypes: PrototypeLabels, attempted: Set<Int>
@@ -138,7 +179,9 @@ public struct GPLRRunner: Sendable {
             return try UniformSampler().sample(
                 count: count, userCount: graph.userCount, excluding: excluded, using: &random)
         }
-        return try DUSampler(floor: parameters.duFloor, threadCount: threadCount).sample(
+        return try DUSampler(
+            floor: parameters.duFloor, prior: parameters.duPrior, beta: parameters.beta, threadCount: threadCount
+        ).sample(
             iteration: iteration, count: count, userCount: graph.userCount, affinity: affinity,
             labels: excluded, using: &random)
     }

@@ -1,5 +1,5 @@
 /// τ: how many prototype users the LLM may label in a whole run, as a share of all users or a count.
-public enum LabelBudget: Sendable, Equatable, Codable, CustomStringConvertible {
+public enum LabelBudget: Sendable, Hashable, Codable, CustomStringConvertible {
     case fraction(Double)
     case count(Int)
 

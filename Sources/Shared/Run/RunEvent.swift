@@ -4,7 +4,7 @@ public enum RunEvent: Sendable {
     case sampled(iteration: Int, of: Int, sampled: Int)
     /// The labeler answered for the iteration's users.
     case labeled(iteration: Int, labeled: Int, unrepresentable: Int, failed: Int)
-    /// Ψ was recomputed from all prototypes so far.
+    /// Ψ_raw was brought up to date with the iteration's prototypes (incrementally, or from all of them).
     case affinityComputed(iteration: Int, prototypes: Int, seconds: Double)
     /// Φ was assigned for every user.
     case assigned(unreachable: Int)

@@ -9,12 +9,22 @@ public struct RunParameters: Sendable, Equatable, Codable {
         case uniform
     }
 
+    /// How many personas each inferred user gets.
+    public enum Assignment: String, Sendable, Codable, CaseIterable {
+        /// The paper's: the k strongest personas of Ψ[u] for every user.
+        case topK = "top-k"
+        /// k(u) learned from the prototypes' own labels and leave-one-out affinities (``CalibratedCut``).
+        case calibrated
+    }
+
     /// τ, the label budget of the whole run.
     public var budget: LabelBudget = .fraction(0.1)
     /// T, the number of sample → label → affinity iterations.
     public var iterations: Int = 10
-    /// k, the number of personas assigned to each non-prototype user.
+    /// k, the number of personas assigned to each non-prototype user (`.topK`); with `.calibrated`, unused.
     public var topK: Int = 5
+    /// Fixed top-k (the paper) or the calibrated per-user cut.
+    public var assignment: Assignment = .calibrated
     /// ℓ̂, the random-walk length.
     public var walkLength: Int = 1
     /// β, the de-bias exponent of Eq. (3).
@@ -24,10 +34,39 @@ public struct RunParameters: Sendable, Equatable, Codable {
     public var sampling: Sampling = .du
     /// δ, the floor of Q_u in DU scores (Eq. 1) before renormalising.
     public var duFloor: Double = 1e-12
+    /// α, the walk mass at which a user's own affinities weigh as much as a uniform prior in DU scores
+    /// (``DUSampler/prior``); 0 is the paper's Eq. (1).
+    public var duPrior: Double = 0.03
+    /// The run fails (``RunFailure``) when the labeler leaves more than this share of an iteration's users
+    /// without an answer: a result built from the rest could not be trusted. 1 never fails.
+    public var maxLabelFailureShare: Double = 0.2
     /// Seeds the first iteration's uniform sample (and uniform sampling).
     public var seed: UInt64 = 1
 
     public init() {}
+
+    private enum CodingKeys: String, CodingKey {
+        case budget, iterations, topK, assignment, walkLength, beta, epsilon, sampling, duFloor, duPrior
+        case maxLabelFailureShare, seed
+    }
+
+    /// Decodes parameters; fields added after a record was written take the values that reproduce that record's
+    /// runs: top-k assignment, the paper's DU prior 0, no limit on label failures.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        budget = try container.decode(LabelBudget.self, forKey: .budget)
+        iterations = try container.decode(Int.self, forKey: .iterations)
+        topK = try container.decode(Int.self, forKey: .topK)
+        assignment = try container.decodeIfPresent(Assignment.self, forKey: .assignment) ?? .topK
+        walkLength = try container.decode(Int.self, forKey: .walkLength)
+        beta = try container.decode(Double.self, forKey: .beta)
+        epsilon = try container.decodeIfPresent(Double.self, forKey: .epsilon)
+        sampling = try container.decode(Sampling.self, forKey: .sampling)
+        duFloor = try container.decode(Double.self, forKey: .duFloor)
+        duPrior = try container.decodeIfPresent(Double.self, forKey: .duPrior) ?? 0
+        maxLabelFailureShare = try container.decodeIfPresent(Double.self, forKey: .maxLabelFailureShare) ?? 1
+        seed = try container.decode(UInt64.self, forKey: .seed)
+    }
 
     /// Checks ranges; returns a message for the first problem found.
     public func validationProblem() -> String? {
@@ -37,6 +76,8 @@ public struct RunParameters: Sendable, Equatable, Codable {
         if beta < 0 { return "beta must be non-negative" }
         if let epsilon, !(epsilon >= 0 && epsilon < 1) { return "epsilon must be in [0, 1)" }
         if !(duFloor > 0 && duFloor < 1) { return "the DU floor δ must be in (0, 1)" }
+        if !(duPrior >= 0 && duPrior.isFinite) { return "the DU prior α must be finite and ≥ 0" }
+        if !(0 ... 1).contains(maxLabelFailureShare) { return "the allowed share of label failures must be in [0, 1]" }
         return nil
     }
 }

@@ -46,6 +46,11 @@ public struct RunReport: Sendable, Codable, Equatable {
     public var unreachableUsers: Int = 0
     /// The first few unreachable users' external ids (the full list is in Φ, with no personas).
     public var unreachableSample: [String] = []
+    /// The affinity solver as run: "exact" (incremental: each iteration adds its new prototypes' Π·L_raw) or
+    /// "revaff ε=…" (each iteration solves from all prototypes: ε bounds one solve). `nil` in older reports.
+    public var solver: String?
+    /// The calibrated cut of `--assign calibrated` (`nil` with top-k, or when no prototype had a persona).
+    public var calibratedCut: CalibratedCut?
     /// Counters from the labeler (noise, drops, failures, retries), summed over the run.
     public var labelerCounters: [String: Int] = [:]
     public var timings = Timings()

@@ -3,22 +3,35 @@ import Foundation
 /// Diversity–uncertainty sampling (Eq. 1, DESIGN §3): which users to send to the LLM next.
 ///
 /// Iteration 1 draws users uniformly (there is no Ψ yet). Later iterations score every unlabeled user u with
-/// s(u) = KL(Q̂ ‖ Q_u) + H(Q_u), where Q_u(r) = Ψ[u, r] / Σ_n Ψ[u, n] (uniform when the row sums to 0), floored at
-/// `floor` and renormalised so every log is finite, and Q̂ is the prototypes' persona distribution (not floored:
-/// personas with Q̂(r) = 0 contribute 0 to the KL term). The highest scores win, ties to the lower user index.
+/// s(u) = KL(Q̂ ‖ Q_u) + H(Q_u) and take the highest scores (ties to the lower user index). Q̂ is the prototypes'
+/// persona distribution (not floored: personas with Q̂(r) = 0 contribute 0 to the KL term).
+///
+/// Q_u is the de-biased share of u's affinities, *weighed by how much the walk knows about u*:
+/// Q_u(r) = (m_u · Ψ[u, r] / Σ_n Ψ[u, n] + α / |R|) / (m_u + α), where Ψ[u, r] = c_r · Ψ_raw[u, r] and
+/// m_u = Σ_n Ψ_raw[u, n] ∈ [0, 1] is the probability that u's walk ends on a labeled prototype. Without the prior
+/// (α = 0, the paper's Eq. 1 exactly) the KL term is ruled by the floor δ — every persona a row misses adds
+/// Q̂(r)·ln(Q̂(r)/δ) — so the emptiest rows (users with a few purchases, barely reached) win; with it, a missing
+/// persona costs in proportion to the evidence (docs/decisions.md, "DU sampling"). Q_u is then floored at δ and
+/// renormalised so every log is finite.
 public struct DUSampler: Sendable {
     /// δ: the floor applied to Q_u before renormalising (> 0).
     public var floor: Double
+    /// α ≥ 0: the walk mass at which a user's own affinities weigh as much as the uniform prior.
+    public var prior: Double
+    /// β of Eq. (3): the de-bias coefficients c_r are derived from the prototypes with it.
+    public var beta: Double
     /// Threads used to score user blocks (≥ 1).
     public var threadCount: Int
 
-    public init(floor: Double = 1e-12, threadCount: Int? = nil) {
+    public init(floor: Double = 1e-12, prior: Double = 0, beta: Double = 0.5, threadCount: Int? = nil) {
         self.floor = floor
+        self.prior = prior
+        self.beta = beta
         self.threadCount = threadCount ?? ProcessInfo.processInfo.activeProcessorCount
     }
 
     /// U_t for iteration `iteration` (1-based): uniform when it is 1, the top DU scores otherwise. Ascending users.
-    /// - Parameter affinity: the current complete Ψ; only read when `iteration > 1`.
+    /// - Parameter affinity: the current complete Ψ_raw (c_r not applied); only read when `iteration > 1`.
     public func sample(
         iteration: Int, count: Int, userCount: Int, affinity: AffinityMatrix?, labels: PrototypeLabels,
         using generator: inout some RandomNumberGenerator
@@ -51,7 +64,7 @@ public struct DUSampler: Sendable {
         let userCount = affinity.userCount, blockSize = 8192
         let blocks = (userCount + blockSize - 1) / blockSize
         var partial = [TopScores](repeating: TopScores(capacity: count), count: blocks)
-        let terms = ScoreTerms(distribution: distribution, floor: floor)
+        let terms = ScoreTerms(distribution: distribution, beta: beta, floor: floor, prior: prior)
         affinity.values.withUnsafeBufferPointer { values in
             partial.withUnsafeMutableBufferPointer { tops in
                 let base = tops.baseAddress!
@@ -73,7 +86,7 @@ public struct DUSampler: Sendable {
     /// s(u) for every user, `nil` for prototypes (they are never sampled again).
     public func scores(affinity: AffinityMatrix, labels: PrototypeLabels) throws -> [Double?] {
         try validate(count: 0, affinity: affinity, labels: labels)
-        let terms = ScoreTerms(distribution: PersonaDistribution(labels: labels), floor: floor)
+        let terms = ScoreTerms(distribution: PersonaDistribution(labels: labels), beta: beta, floor: floor, prior: prior)
         let mask = labels.prototypeMask(userCount: affinity.userCount)
         return affinity.values.withUnsafeBufferPointer { values in
             (0 ..< affinity.userCount).map { user in
@@ -84,9 +97,9 @@ public struct DUSampler: Sendable {
         }
     }
 
-    /// s(u) for one affinity row (persona order) against a given Q̂.
+    /// s(u) for one Ψ_raw row (persona order) against a given Q̂ (c_r derived from it with ``beta``).
     public func score(row: [Double], distribution: PersonaDistribution) -> Double {
-        let terms = ScoreTerms(distribution: distribution, floor: floor)
+        let terms = ScoreTerms(distribution: distribution, beta: beta, floor: floor, prior: prior)
         return row.withUnsafeBufferPointer { terms.score($0) }
     }
 
@@ -96,6 +109,12 @@ public struct DUSampler: Sendable {
         }
         guard floor > 0 && floor < 1 else {
             throw AlgorithmError(.invalidParameter, "floor must be in (0, 1), got \(floor)", context: "DUSampler")
+        }
+        guard prior >= 0 && prior.isFinite else {
+            throw AlgorithmError(.invalidParameter, "prior α must be finite and ≥ 0, got \(prior)", context: "DUSampler")
+        }
+        guard beta >= 0 && beta.isFinite else {
+            throw AlgorithmError(.invalidParameter, "beta must be finite and ≥ 0, got \(beta)", context: "DUSampler")
         }
         guard affinity.isComplete else {
             throw AlgorithmError(
@@ -113,30 +132,42 @@ public struct DUSampler: Sendable {
 /// The parts of s(u) that do not depend on u.
 private struct ScoreTerms {
     let qHat: [Double]
+    /// c_r of Eq. (3).
+    let coefficients: [Double]
     /// Σ_{Q̂(r)>0} Q̂(r) log Q̂(r).
     let qHatNegEntropy: Double
     let floor: Double
+    let prior: Double
     let width: Int
 
-    init(distribution: PersonaDistribution, floor: Double) {
+    init(distribution: PersonaDistribution, beta: Double, floor: Double, prior: Double) {
         qHat = distribution.probabilities
+        coefficients = distribution.debiasCoefficients(beta: beta)
         qHatNegEntropy = qHat.reduce(0) { $0 + ($1 > 0 ? $1 * log($1) : 0) }
         self.floor = floor
+        self.prior = prior
         width = qHat.count
     }
 
-    /// s = Σ Q̂ log Q̂ − Σ_r (Q̂(r) + Q_u(r)) log Q_u(r), with Q_u floored and renormalised.
+    /// s = Σ Q̂ log Q̂ − Σ_r (Q̂(r) + Q_u(r)) log Q_u(r), with Q_u the evidence-weighted share (type doc), floored and
+    /// renormalised.
     func score(_ row: UnsafeBufferPointer<Double>) -> Double {
         guard width > 0 else { return 0 }
-        var sum = 0.0
-        for value in row { sum += value }
-        let uniform = sum > 0 ? 0 : 1.0 / Double(width)
-        let inverseSum = sum > 0 ? 1.0 / sum : 0
+        var mass = 0.0, debiased = 0.0
+        for r in 0 ..< width {
+            mass += row[r]
+            debiased += row[r] * coefficients[r]
+        }
+        let uniformShare = 1.0 / Double(width)
+        // Q_u(r) = own · c_r Ψ_raw[u, r] + base: the share weighed by m/(m + α), plus α/(m + α) of uniform.
+        let evidence = mass + prior
+        let own = debiased > 0 && evidence > 0 ? mass / (evidence * debiased) : 0
+        let base = own == 0 ? uniformShare : prior / evidence * uniformShare
         var normaliser = 0.0
-        for r in 0 ..< width { normaliser += max(row[r] * inverseSum + uniform, floor) }
+        for r in 0 ..< width { normaliser += max(row[r] * coefficients[r] * own + base, floor) }
         var total = 0.0
         for r in 0 ..< width {
-            let q = max(row[r] * inverseSum + uniform, floor) / normaliser
+            let q = max(row[r] * coefficients[r] * own + base, floor) / normaliser
             total += (qHat[r] + q) * log(q)
         }
         return qHatNegEntropy - total

@@ -1,0 +1,52 @@
+/// Why a run stopped although nothing crashed: its result could not be trusted (e.g. the labeler failed for too many
+/// of an iteration's users), so it fails loudly rather than ending "done" with a wrong or empty answer.
+public struct RunFailure: Error, CustomStringConvertible, Sendable, Equatable {
+    /// What went wrong. Compare against the statics; the set may grow.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Value: Hashable, Sendable { case labelingFailed }
+        private let value: Value
+        private init(_ value: Value) { self.value = value }
+
+        /// More than the allowed share of an iteration's users got no label.
+        public static let labelingFailed = Code(.labelingFailed)
+
+        public var description: String {
+            switch value {
+            case .labelingFailed: "labeling failed"
+            }
+        }
+    }
+
+    public let code: Code
+    public let message: String
+    /// The iteration it happened in (1-based).
+    public let iteration: Int
+
+    public init(_ code: Code, _ message: String, iteration: Int) {
+        self.code = code
+        self.message = message
+        self.iteration = iteration
+    }
+
+    public var description: String { "\(code) in iteration \(iteration): \(message)" }
+
+    /// The failure for an iteration whose labeler left `failures` of `sampled` users unlabeled, naming the most
+    /// frequent reason (the labelers' reasons carry the HTTP status and URL, or the missing file entry).
+    static func labeling(failures: [Int: String], sampled: Int, allowedShare: Double, iteration: Int) -> RunFailure {
+        var reasons: [String: Int] = [:]
+        for reason in failures.values { reasons[Self.generalised(reason), default: 0] += 1 }
+        let common = reasons.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }
+        let share = Double(failures.count) / Double(max(sampled, 1))
+        var message = "the labeler gave no answer for \(failures.count) of \(sampled) users "
+            + "(\(Int((share * 100).rounded())) %, more than the allowed \(Int((allowedShare * 100).rounded())) %)"
+        if let common {
+            message += "; most common reason (\(common.value) users): \(common.key)"
+        }
+        return RunFailure(.labelingFailed, message, iteration: iteration)
+    }
+
+    /// A reason with user ids replaced, so that "no label for user u17" and "… u42" count as one reason.
+    static func generalised(_ reason: String) -> String {
+        reason.replacing(/user \S+/, with: "user …")
+    }
+}
