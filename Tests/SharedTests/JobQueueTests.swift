@@ -95,13 +95,14 @@ func job(_ id: String, run: String = "r1", kind: JobKind = .label, payload: Stri
     }
 
     @Test func leaseExtensionPreventsReclaim() async throws {
-        try await withJobQueue(lease: .milliseconds(1500)) { queue, _ in
+        // Margins of seconds, not milliseconds: a loaded CI machine can take most of a second per command.
+        try await withJobQueue(lease: .milliseconds(4000)) { queue, _ in
             try await queue.enqueue([job("long")])
             let leased = try #require(try await queue.dequeue(consumer: "w1", kinds: [.label]).first)
-            try await Task.sleep(for: .milliseconds(1000))
+            try await Task.sleep(for: .milliseconds(2500))
             #expect(try await queue.extendLease(leased))
-            try await Task.sleep(for: .milliseconds(700))
-            // 1.7 s since delivery, more than the lease, but only 0.7 s since the extension.
+            try await Task.sleep(for: .milliseconds(2000))
+            // 4.5 s since delivery, more than the lease, but only 2 s since the extension.
             #expect(try await queue.reclaimExpired(consumer: "w2", kinds: [.label]).isEmpty)
             #expect(try await queue.complete(leased, result: Data()))
         }

@@ -31,6 +31,9 @@ struct BenchAffinityCommand: ParsableCommand {
     @Option(help: "Repetitions; the best time is reported.")
     var repetitions: Int = 3
 
+    @Option(help: "Also time a whole run's exact affinity work: the prototypes in T batches, Ψ_raw updated incrementally vs from scratch after each, against one full solve.")
+    var runIterations: Int?
+
     func run() throws {
         let epsilonValues = try epsilons.split(separator: ",").map { text in
             guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value >= 0 else {
@@ -82,6 +85,16 @@ struct BenchAffinityCommand: ParsableCommand {
             print(method + " " + epsilonText + String(format: " %8.3f   %9.4f   %9.2e   %6.1f%%   %9.1f%%   ",
                   row.seconds, row.meanAbsoluteError * 1e3, row.maxAbsoluteError, row.reachedShare * 100,
                   row.topKAgreement * 100) + Console.count(row.pushes))
+        }
+        if let runIterations {
+            let run = try IncrementalAffinityBenchmark.run(
+                graph: graph, prototypes: labels, walkLength: walkLength, iterations: runIterations,
+                threadCount: threads, repetitions: repetitions)
+            print("whole run, T = \(runIterations) (exact, interleaved, best of \(repetitions)): one full solve "
+                + String(format: "%.3f s; incremental updates %.3f s (%.2f× one solve); from scratch every iteration "
+                    + "%.3f s (%.2f×); max |incremental − full| %.1e", run.fullSolveSeconds, run.incrementalSeconds,
+                    run.incrementalSeconds / run.fullSolveSeconds, run.fromScratchSeconds,
+                    run.fromScratchSeconds / run.fullSolveSeconds, run.maxDifference))
         }
         print("peak memory \(Console.count(peakResidentBytes() / (1 << 20))) MiB")
     }

@@ -139,3 +139,65 @@ public enum AffinityBenchmark {
         return labels
     }
 }
+
+/// The affinity work of a whole run, as `gplr bench affinity --run-iterations T` measures it: the prototypes split
+/// into T batches (as T iterations would label them), exact Ψ_raw kept up to date after each batch either
+/// incrementally (propagate the batch, add it) or from scratch (one solve from every prototype so far, what gplr
+/// did before Ψ_raw became incremental), against one full solve.
+public struct IncrementalAffinityBenchmark: Sendable, Equatable {
+    /// Best wall time of one solve from all prototypes.
+    public let fullSolveSeconds: Double
+    /// Best wall time of the T incremental updates together (solves of each batch plus the additions).
+    public let incrementalSeconds: Double
+    /// Best wall time of T solves from all prototypes so far.
+    public let fromScratchSeconds: Double
+    /// Largest |incremental − full| over users and personas.
+    public let maxDifference: Double
+
+    public static func run(
+        graph: PurchaseGraph, prototypes: PrototypeLabels, walkLength: Int = 1, iterations: Int,
+        threadCount: Int? = nil, repetitions: Int = 1
+    ) throws -> IncrementalAffinityBenchmark {
+        let clock = ContinuousClock()
+        let solver = ExactAffinity(walkLength: walkLength, threadCount: threadCount)
+        let users = prototypes.users
+        let batches: [PrototypeLabels] = try (0 ..< iterations).map { batch in
+            var labels = PrototypeLabels(personaCount: prototypes.personaCount)
+            let lo = users.count * batch / iterations, hi = users.count * (batch + 1) / iterations
+            for user in users[lo ..< hi] { try labels.setPersonas(prototypes.personas(ofUser: user)!, forUser: user) }
+            return labels
+        }
+        var cumulative: [PrototypeLabels] = []
+        var running = PrototypeLabels(personaCount: prototypes.personaCount)
+        for batch in batches {
+            try running.merge(batch)
+            cumulative.append(running)
+        }
+        var full = Duration.seconds(Int64.max), incremental = full, scratch = full
+        var whole: AffinityMatrix?, summed: AffinityMatrix?
+        for _ in 0 ..< max(1, repetitions) {
+            var start = clock.now
+            whole = try solver.compute(graph: graph, labels: LabelMatrix(labels: prototypes, userCount: graph.userCount))
+            full = min(full, clock.now - start)
+
+            start = clock.now
+            var sum: AffinityMatrix?
+            for batch in batches {
+                let delta = try solver.compute(graph: graph, labels: LabelMatrix(labels: batch, userCount: graph.userCount))
+                if sum == nil { sum = delta } else { try sum!.add(delta, threadCount: threadCount) }
+            }
+            incremental = min(incremental, clock.now - start)
+            summed = sum
+
+            start = clock.now
+            for labels in cumulative {
+                _ = try solver.compute(graph: graph, labels: LabelMatrix(labels: labels, userCount: graph.userCount))
+            }
+            scratch = min(scratch, clock.now - start)
+        }
+        let difference = zip(summed?.values ?? [], whole?.values ?? []).reduce(0.0) { max($0, abs($1.0 - $1.1)) }
+        return IncrementalAffinityBenchmark(
+            fullSolveSeconds: full.inSeconds, incrementalSeconds: incremental.inSeconds,
+            fromScratchSeconds: scratch.inSeconds, maxDifference: difference)
+    }
+}
