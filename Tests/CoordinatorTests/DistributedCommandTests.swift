@@ -39,7 +39,7 @@ import Testing
         #expect(phiLocal == phiDistributed)
         let record = try #require(try await RunRecordStore(client: RedisClient(url: server.url)).load(run: "cli1"))
         #expect(record.labeler == .labelsFile(path: data.truthPath, dropProbability: 0.2, addProbability: 0,
-                                              seed: 7))
+                                              seed: 7, sha256: try FileDigest.sha256(path: data.truthPath)))
         // What status views read: the same record without the checkpoint, which `progress` sums up.
         let store = RunRecordStore(client: try RedisClient(url: server.url))
         let summary = try #require(try await store.loadWithoutCheckpoint(run: "cli1"))

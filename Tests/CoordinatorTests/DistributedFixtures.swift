@@ -111,7 +111,7 @@ final class TestWorker: Sendable {
         switch envelope.kind {
         case .label:
             let job = try decoder.decode(LabelJob.self, from: envelope.payload)
-            guard case .labelsFile(let path, let drop, let add, let seed) = job.labeler else {
+            guard case .labelsFile(let path, let drop, let add, let seed, _) = job.labeler else {
                 throw TestWorkerError(message: "unknown labeler")
             }
             let personas = try PersonaSet(job.personas)

@@ -44,6 +44,35 @@ import Testing
         #expect(error?.description.contains("nope.jsonl") == true)
     }
 
+    /// Side inputs are content-addressed: a worker whose labels file at the job's path holds other content refuses
+    /// the job (the result would silently differ), naming both digests; the right content is accepted.
+    @Test func labelJobRefusesALabelsFileWithOtherContent() async throws {
+        defer { directory.remove() }
+        let expected = try FileDigest.sha256(path: labelsPath)
+        var job = fixture.labelJob(users: [0, 1, 2], labelsPath: labelsPath)
+        guard case .labelsFile(let path, let drop, let add, let seed, _) = job.labeler else { return }
+        job.labeler = .labelsFile(path: path, dropProbability: drop, addProbability: add, seed: seed, sha256: expected)
+        let executor = LabelJobExecutor()
+        #expect(try await executor.execute(job, graph: fixture.graph).labeled.count == 3)
+
+        // Another file at the same path (one user's labels changed): refused, however the executor had cached it.
+        var text = try String(contentsOfFile: labelsPath, encoding: .utf8)
+        let firstLine = text.prefix { $0 != "\n" }
+        text = text.replacingOccurrences(of: firstLine, with: firstLine.replacingOccurrences(of: "[", with: "[ "))
+        try Data(text.utf8).write(to: URL(fileURLWithPath: labelsPath))
+        let error = await #expect(throws: JobExecutionError.self) {
+            try await executor.execute(job, graph: fixture.graph)
+        }
+        #expect(error?.code == .labelsFile)
+        #expect(error?.isRetriable == true)
+        #expect(error?.description.contains(String(expected.prefix(16))) == true)
+        #expect(error?.description.contains("a different file at the same path") == true)
+        // A digest that is not one is a bad payload.
+        job.labeler = .labelsFile(path: path, dropProbability: drop, addProbability: add, seed: seed, sha256: "xyz")
+        let bad = await #expect(throws: JobExecutionError.self) { try await executor.execute(job, graph: fixture.graph) }
+        #expect(bad?.code == .invalidPayload)
+    }
+
     @Test func labelJobWithAMalformedLabelsFileIsNotRetriable() async throws {
         defer { directory.remove() }
         let path = directory.file("bad.jsonl")

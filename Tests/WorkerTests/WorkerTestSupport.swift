@@ -68,7 +68,7 @@ struct WorkerHarness {
 
     /// The expected result of a label job, computed in this process.
     func localLabels(_ job: LabelJob) async throws -> LabelJobResult {
-        guard case .labelsFile(_, let drop, let add, let seed) = job.labeler else {
+        guard case .labelsFile(_, let drop, let add, let seed, _) = job.labeler else {
             throw HarnessError(message: "not a labels-file job")
         }
         let labeler = TruthLabeler(

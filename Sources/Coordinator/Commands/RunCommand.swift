@@ -150,9 +150,11 @@ struct RunCommand: AsyncParsableCommand {
             guard FileManager.default.isReadableFile(atPath: labelsPath) else {
                 throw ValidationError("cannot read the labels file \(labelsPath) (workers read it at this same path)")
             }
+            // Workers read the file from their own disks: the jobs name its content, and a worker whose file
+            // differs refuses them instead of changing the result.
             labeler = .labelsFile(
                 path: labelsPath, dropProbability: noise.noiseDrop, addProbability: noise.noiseAdd,
-                seed: noise.noiseSeed)
+                seed: noise.noiseSeed, sha256: try FileDigest.sha256(path: labelsPath))
         }
         return try await run.start(DistributedRun.NewRun(
             runID: id, snapshotPath: snapshot ?? "", personasPath: personas ?? "",

@@ -13,7 +13,7 @@ import Synchronization
 /// to close those clients.
 public final class LabelJobExecutor: Sendable {
     private let blocking: BlockingExecutor
-    private let files: Mutex<RecentlyUsed<FileKey, LabelsFile.Contents>>
+    private let files: Mutex<RecentlyUsed<FileKey, DigestedLabels>>
     private let labelers: Mutex<RecentlyUsed<LabelerKey, TruthLabeler>>
     /// The worker's LLM key and Redis; `nil`: `llm` jobs fail (non-retriably) for want of a key.
     let llm: LLMJobContext?
@@ -37,17 +37,25 @@ public final class LabelJobExecutor: Sendable {
     public func execute(_ job: LabelJob, graph: PurchaseGraph) async throws -> LabelJobResult {
         let personas = try Self.validate(job, graph: graph)
         switch job.labeler {
-        case .labelsFile(let path, let drop, let add, let seed):
+        case .labelsFile(let path, let drop, let add, let seed, let expected):
             let fileKey = try Self.fileKey(path: path, personas: personas)
             let labelerKey = LabelerKey(file: fileKey, snapshot: job.snapshot, drop: drop, add: add, seed: seed)
+            let contents = try await labelsFile(fileKey, personas: personas)
+            if let expected, contents.sha256 != expected.lowercased() {
+                // Another worker may hold the right file at this path: retriable, and the error says why.
+                throw JobExecutionError(
+                    .labelsFile,
+                    "labels file \(path) on this worker has SHA-256 \(contents.sha256.prefix(16))…, the run expects "
+                        + "\(expected.prefix(16))… (a different file at the same path)",
+                    retriable: true)
+            }
             let labeler: TruthLabeler
             if let cached = labelers.withLock({ $0.value(for: labelerKey) }) {
                 labeler = cached
             } else {
-                let contents = try await labelsFile(fileKey, personas: personas)
                 labeler = try await blocking.run {
                     TruthLabeler(
-                        truthByUserID: contents.labels, graph: graph, personaCount: personas.count,
+                        truthByUserID: contents.file.labels, graph: graph, personaCount: personas.count,
                         dropProbability: drop, addProbability: add, seed: seed)
                 }
                 labelers.withLock { $0.insert(labeler, for: labelerKey) }
@@ -76,7 +84,10 @@ public final class LabelJobExecutor: Sendable {
             throw JobExecutionError(.invalidPayload, "the job's persona set is invalid", underlying: error)
         }
         switch job.labeler {
-        case .labelsFile(let path, let drop, let add, _):
+        case .labelsFile(let path, let drop, let add, _, let sha256):
+            if let sha256, sha256.count != 64 || !sha256.allSatisfy(\.isHexDigit) {
+                throw JobExecutionError(.invalidPayload, "the labels file's SHA-256 must be 64 hex digits")
+            }
             guard !path.isEmpty else { throw JobExecutionError(.invalidPayload, "the labels file path is empty") }
             for (name, value) in [("drop", drop), ("add", add)] where !(0 ... 1).contains(value) {
                 throw JobExecutionError(.invalidPayload, "\(name) probability must be in 0 ... 1, got \(value)")
@@ -118,11 +129,21 @@ public final class LabelJobExecutor: Sendable {
         return FileKey(path: path, personaNames: personas.names, size: size, modified: modified)
     }
 
-    private func labelsFile(_ key: FileKey, personas: PersonaSet) async throws -> LabelsFile.Contents {
+    /// A parsed labels file and the SHA-256 of the bytes it was parsed from.
+    struct DigestedLabels {
+        var file: LabelsFile.Contents
+        var sha256: String
+    }
+
+    private func labelsFile(_ key: FileKey, personas: PersonaSet) async throws -> DigestedLabels {
         if let cached = files.withLock({ $0.value(for: key) }) { return cached }
-        let contents: LabelsFile.Contents
+        let contents: DigestedLabels
         do {
-            contents = try await blocking.run { try LabelsFile.read(path: key.path, personas: personas) }
+            contents = try await blocking.run {
+                DigestedLabels(
+                    file: try LabelsFile.read(path: key.path, personas: personas),
+                    sha256: try FileDigest.sha256(path: key.path))
+            }
         } catch let error as DatasetError {
             let unreadable = error.code == .fileNotFound || error.code == .readFailed
             throw JobExecutionError(
