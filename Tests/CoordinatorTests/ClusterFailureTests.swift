@@ -59,8 +59,9 @@ import Testing
         #expect(fastLabel.isRunning && fastAffinity.isRunning)
     }
 
-    /// kill -9 of the coordinator after its second checkpoint; `gplr run --resume` finishes the run from the
-    /// record, reusing the results of the jobs that ran meanwhile.
+    /// kill -9 of the coordinator after its second checkpoint; `gplr run --resume` is refused while the dead
+    /// coordinator's lease lives (one coordinator per run), `gplr status` then says the coordinator is lost, and
+    /// the resume finishes the run from the record, reusing the results of the jobs that ran meanwhile.
     @Test func coordinatorKilledMidRunIsResumed() async throws {
         let cluster = try ClusterHarness()
         defer { cluster.stop() }
@@ -77,6 +78,15 @@ import Testing
         #expect(stopped.phase == .running, "the coordinator was killed, so the record still says running")
         #expect(stopped.completedIterations < cluster.iterations, "killed too late to prove anything")
         #expect(stopped.completedIterations >= checkpointed.completedIterations)
+
+        let refused = try cluster.resumeCoordinator(run: run)
+        let refusal = await refused.wait(timeout: .seconds(30))
+        #expect(refusal != nil && refusal != .exited(0))
+        #expect(refused.standardError.contains("another coordinator drives this run"), "\(refused.standardError)")
+        #expect(try await cluster.waitForLeaseExpiry(run: run))
+        let status = try BuiltProduct.run("gplr", ["status", "--redis", cluster.server.url, run])
+        #expect(status.stdout.contains("coordinator lost"), "\(status.stdout)")
+        #expect(status.stdout.contains("--resume \(run)"))
 
         let resumed = try cluster.resumeCoordinator(run: run)
         let end = await resumed.wait(timeout: .seconds(60))

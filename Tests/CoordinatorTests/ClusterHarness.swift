@@ -68,7 +68,21 @@ final class ClusterHarness: Sendable {
         try start("gplr", label: "coordinator-\(runID)", [
             "run", "--redis", server.url, "--run-id", runID, "--out", directory.file("out-\(runID)"),
             "--label-batch-size", "10", "--personas-per-shard", "2", "--poll-milliseconds", "20", "--timeout", "60",
+            "--coordinator-lease-seconds", String(coordinatorLeaseSeconds),
         ] + runOptions)
+    }
+
+    /// The coordinators' lease (short, so that a test can wait for a killed coordinator's lease to run out).
+    let coordinatorLeaseSeconds = 6
+
+    /// Waits until nobody holds the run's coordinator lease (its holder was killed: the lease runs out).
+    func waitForLeaseExpiry(run runID: String, timeout: Duration = .seconds(30)) async throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try await CoordinatorLease.holder(client: client, keys: RedisKeys(), run: runID) == nil { return true }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        return false
     }
 
     /// Starts `gplr run --redis URL --resume RUN`.

@@ -65,6 +65,11 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: .hidden)
     var pollMilliseconds: Int = 200
 
+    @Option(help: ArgumentHelp(
+        "Seconds the coordinator lease lives without a renewal (--redis): one coordinator per run; after a "
+            + "coordinator dies, --resume is refused until its lease has run out."))
+    var coordinatorLeaseSeconds: Double = 15
+
     @OptionGroup var options: RunOptions
     @OptionGroup var noise: LabelerNoiseOptions
     @OptionGroup var llm: LLMRunOptions
@@ -106,6 +111,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be positive") }
         guard pollMilliseconds >= 1 else { throw ValidationError("--poll-milliseconds must be at least 1") }
+        guard coordinatorLeaseSeconds >= 1 else { throw ValidationError("--coordinator-lease-seconds must be at least 1") }
     }
 
     func run() async throws {
@@ -131,6 +137,7 @@ struct RunCommand: AsyncParsableCommand {
     private func distributed(url: String) async throws -> LocalRun.Result {
         var run = DistributedRun(client: try RedisClient(url: url), keys: RedisKeys(prefix: prefix))
         run.pollInterval = .milliseconds(pollMilliseconds)
+        run.leaseMilliseconds = Int(coordinatorLeaseSeconds * 1000)
         run.timeout = timeout.map { .milliseconds(Int64($0 * 1000)) }
         run.threads = options.threads
         run.log = { Console.status($0) }

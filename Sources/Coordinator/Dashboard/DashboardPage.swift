@@ -302,6 +302,10 @@ enum DashboardPage {
               el("span", { class: "step" }, "step " + (run.step ?? "–")),
               el("span", { class: "muted" }, "started " + clock(run.createdAt) + ", updated " + clock(run.updatedAt))),
             run.error ? el("div", { class: "run-error", "data-field": "error" }, run.error) : null,
+            run.coordinatorLost ? el("div", { class: "run-error", "data-field": "coordinator-lost" },
+              "Coordinator lost: nobody drives this run. Continue it with: gplr run --redis URL --resume " + run.id)
+              : el("div", { class: "muted", "data-field": "coordinator" },
+                  run.coordinator ? "coordinator " + run.coordinator : ""),
             el("div", { class: "stats" },
               stat("throughput", "throughput", rate(run.jobsPerSecond), run.jobsPerSecond),
               stat("eta", "run ETA", duration(run.etaSeconds), run.etaSeconds),

@@ -21,6 +21,9 @@ struct DistributedRun: Sendable {
     var log: @Sendable (String) -> Void = { _ in }
     /// How waits for jobs show their progress (``ProgressMode/current`` in the CLI).
     var progressMode: ProgressMode = .off
+    /// How long the coordinator lease lives without a renewal (renewed every third of it): how soon a run whose
+    /// coordinator died can be resumed by another.
+    var leaseMilliseconds = 15_000
     /// Called with each checkpoint before it is stored; a throw stops the run as a crash would (tests).
     var beforeCheckpoint: @Sendable (RunCheckpoint) async throws -> Void = { _ in }
 
@@ -58,9 +61,11 @@ struct DistributedRun: Sendable {
             personas: personas.personas, labeler: new.labeler, labelBatchSize: new.labelBatchSize,
             personasPerShard: new.personasPerShard, outputDirectory: Self.absolute(new.outputDirectory))
         try await records.create(record)
+        let lease = CoordinatorLease(client: client, keys: keys, run: new.runID, milliseconds: leaseMilliseconds)
+        try await lease.acquire(keys: keys)
         log("run \(new.runID): snapshot \(hash.hex.prefix(16)) published; \(Console.count(graph.userCount)) users, "
             + "\(personas.count) personas")
-        return try await execute(record: record, graph: graph, personas: personas, from: nil)
+        return try await execute(record: record, graph: graph, personas: personas, from: nil, lease: lease)
     }
 
     /// Continues a run from its record's last checkpoint.
@@ -73,6 +78,9 @@ struct DistributedRun: Sendable {
         guard record.phase.isResumable else {
             throw DistributedRunError(.invalidInput, "is \(record.phase.rawValue); nothing to resume", run: runID)
         }
+        // One coordinator per run: refused while another one's lease is alive.
+        let lease = CoordinatorLease(client: client, keys: keys, run: runID, milliseconds: leaseMilliseconds)
+        try await lease.acquire(keys: keys)
         guard let hash = ContentHash(hex: record.snapshotHash) else {
             throw DistributedRunError(.invalidInput, "record names no valid snapshot hash", run: runID)
         }
@@ -96,10 +104,39 @@ struct DistributedRun: Sendable {
         }
         log("run \(runID): resuming after iteration \(record.checkpoint?.completedIterations ?? 0) of "
             + "\(record.parameters.iterations) (was \(record.phase.rawValue))")
-        return try await execute(record: record, graph: graph, personas: personas, from: record.checkpoint)
+        return try await execute(
+            record: record, graph: graph, personas: personas, from: record.checkpoint, lease: lease)
     }
 
-    private func execute(record: RunRecord, graph: PurchaseGraph, personas: PersonaSet, from checkpoint: RunCheckpoint?)
+    /// Drives the run while keeping its lease: a lost lease stops the run; the lease is given up at the end,
+    /// whatever the end.
+    private func execute(
+        record: RunRecord, graph: PurchaseGraph, personas: PersonaSet, from checkpoint: RunCheckpoint?,
+        lease: CoordinatorLease
+    ) async throws -> LocalRun.Result {
+        do {
+            let result = try await withThrowingTaskGroup(of: LocalRun.Result?.self) { group in
+                group.addTask {
+                    try await self.drive(record: record, graph: graph, personas: personas, from: checkpoint)
+                }
+                group.addTask {
+                    try await lease.keepRenewing()
+                    return nil
+                }
+                // The first to finish decides: the run's result, or the error of a lost lease.
+                let first = try await group.next()!
+                group.cancelAll()
+                return first!
+            }
+            try? await lease.release()
+            return result
+        } catch {
+            try? await lease.release()
+            throw error
+        }
+    }
+
+    private func drive(record: RunRecord, graph: PurchaseGraph, personas: PersonaSet, from checkpoint: RunCheckpoint?)
         async throws -> LocalRun.Result
     {
         let runID = record.id

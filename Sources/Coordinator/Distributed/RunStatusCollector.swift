@@ -72,8 +72,10 @@ struct RunStatusCollector: Sendable {
             updatedAt: record?.updatedAt, error: record?.error ?? recordError, jobs: jobs,
             failures: counters["failures"]?.int ?? 0, retried: counters["retried"]?.int ?? 0,
             duplicateResults: counters["duplicates"]?.int ?? 0, labelerCounters: labeler, spend: Self.spend(labeler))
-        // Without a watch window: rates and ETA from the record's timestamps.
-        if let record, record.phase == .running {
+        status.coordinator = try await CoordinatorLease.holder(client: queue.client, keys: queue.keys, run: id)?.token
+        status.coordinatorLost = record?.phase == .running && status.coordinator == nil
+        // Without a watch window: rates and ETA from the record's timestamps (none for a run nobody drives).
+        if let record, record.phase == .running, !status.coordinatorLost {
             let elapsed = Double(now - record.createdAt) / 1000
             let finished = jobs.values.reduce(0) { $0 + $1.done }
             if elapsed > 0 { status.jobsPerSecond = Double(finished) / elapsed }

@@ -15,6 +15,12 @@ extension RunStatusReport {
             if let updated = run.updatedAt { head += "  updated \(Self.age(generatedAt - updated)) ago" }
             out.append(head)
             if let error = run.error { out.append("  error: \(error)") }
+            if run.coordinatorLost {
+                out.append("  coordinator lost: nobody drives this run; continue it with "
+                    + "`gplr run --redis URL --resume \(run.id)`")
+            } else if let coordinator = run.coordinator {
+                out.append("  coordinator \(coordinator)")
+            }
             out.append("  kind              queued  running     done  failing     dead")
             for (kind, counts) in run.jobs.sorted(by: { $0.key < $1.key }) {
                 let cells = [counts.queued, counts.running, counts.done, counts.failing, counts.deadLettered]

@@ -42,6 +42,11 @@ struct RunStatusReport: Codable, Sendable {
         var etaSeconds: Double?
         var labelerCounters: [String: Int]
         var spend: Spend
+        /// The token of the coordinator holding the run's lease (`<host>:<pid>:<random>`), `nil` when none does.
+        var coordinator: String?
+        /// A `running` run whose coordinator holds no lease: it died (or lost Redis) and the run waits for
+        /// `gplr run --redis URL --resume <id>`.
+        var coordinatorLost = false
     }
 
     struct Worker: Codable, Sendable {

@@ -52,5 +52,8 @@ public struct RedisKeys: Sendable, Hashable {
         public var counters: String { base + ":counters" }
         /// The coordinator's run state (owned by the coordinator).
         public var state: String { base + ":state" }
+        /// The coordinator lease: the token of the one coordinator driving the run, with a TTL it keeps renewing
+        /// (``CoordinatorLease``). Absent: nobody drives the run.
+        public var coordinator: String { base + ":coordinator" }
     }
 }

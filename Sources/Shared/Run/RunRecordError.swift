@@ -2,7 +2,7 @@
 public struct RunRecordError: Error, CustomStringConvertible, Sendable {
     /// What went wrong. Compare against the statics; the set may grow.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Value: Hashable, Sendable { case exists, notFound, malformed }
+        private enum Value: Hashable, Sendable { case exists, notFound, malformed, busy }
         private let value: Value
         private init(_ value: Value) { self.value = value }
 
@@ -12,12 +12,15 @@ public struct RunRecordError: Error, CustomStringConvertible, Sendable {
         public static let notFound = Code(.notFound)
         /// A field is missing or does not decode.
         public static let malformed = Code(.malformed)
+        /// Another coordinator holds the run's lease (``CoordinatorLease``).
+        public static let busy = Code(.busy)
 
         public var description: String {
             switch value {
             case .exists: "run exists"
             case .notFound: "run not found"
             case .malformed: "malformed run record"
+            case .busy: "run busy"
             }
         }
     }
