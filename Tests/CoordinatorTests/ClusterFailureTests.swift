@@ -133,6 +133,23 @@ import Testing
         for worker in workers { #expect(worker.isRunning, "a worker died with the connection:\n\(cluster.logs)") }
     }
 
+    /// redis-server restarted *without* persistence while the coordinator waits on queued jobs (no worker runs):
+    /// the run's record, queue and lease are gone. The coordinator notices within a lease period and fails with a
+    /// message saying so, instead of waiting forever; it writes no partial record that status could not read.
+    @Test func redisLostWithoutPersistenceFailsTheCoordinatorLoudly() async throws {
+        let cluster = try ClusterHarness()
+        defer { cluster.stop() }
+        let run = "lost-redis"
+        let coordinator = try cluster.startCoordinator(run: run)
+        _ = try #require(try await cluster.waitForRecord(run: run) { $0.phase == .running }, "\(cluster.logs)")
+        try await Task.sleep(for: .milliseconds(500))
+        try cluster.server.restart()
+        let end = await coordinator.wait(timeout: .seconds(60))
+        #expect(end != nil && end != .exited(0), "\(cluster.logs)")
+        #expect(coordinator.standardError.contains("Redis lost this run's data"), "\(coordinator.standardError)")
+        #expect(try await cluster.record(run: run) == nil)
+    }
+
     /// One stored result per enqueued job, none dead-lettered, and every prototype labeled exactly once.
     private func expectEveryJobReducedOnce(_ cluster: ClusterHarness, run: String) async throws {
         let jobs = try await cluster.jobIDs(run: run)

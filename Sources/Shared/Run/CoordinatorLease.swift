@@ -7,6 +7,8 @@ import Foundation
 public struct CoordinatorLease: Sendable {
     public let client: RedisClient
     public let key: String
+    /// The run record's key: gone together with the lease means Redis lost the run.
+    let recordKey: String
     public let runID: String
     /// Who holds it: `<host>:<pid>:<random>`, shown to whoever is refused.
     public let token: String
@@ -16,6 +18,7 @@ public struct CoordinatorLease: Sendable {
     public init(client: RedisClient, keys: RedisKeys, run runID: String, milliseconds: Int = 15_000) {
         self.client = client
         self.key = keys.run(runID).coordinator
+        self.recordKey = keys.run(runID).state
         self.runID = runID
         self.token = "\(ProcessInfo.processInfo.hostName):\(getpid()):"
             + String(UInt32.random(in: .min ... .max), radix: 16)
@@ -60,17 +63,33 @@ public struct CoordinatorLease: Sendable {
         _ = try await client.evaluate(Self.releaseScript, keys: [RedisArgument(key)], arguments: [RedisArgument(token)])
     }
 
-    /// Renews the lease every third of its duration until cancelled.
-    /// - Throws: ``RunRecordError/Code/busy`` when the lease was lost (this coordinator stalled past it and another
-    ///   took the run): the caller must stop driving the run.
+    /// Renews the lease every third of its duration until cancelled. A renewal that fails on the connection is
+    /// tried again at the next period, as long as the lease can still be alive.
+    /// - Throws: ``RunRecordError/Code/notFound`` when Redis lost the run (lease and record gone: restarted without
+    ///   persistence), ``RunRecordError/Code/busy`` when only the lease was lost (this coordinator stalled past it
+    ///   and another may drive the run), or the connection error once a whole lease period passed without renewal:
+    ///   in every case the caller must stop driving the run.
     public func keepRenewing() async throws {
+        let clock = ContinuousClock()
+        var renewed = clock.now
         while true {
             try await Task.sleep(for: .milliseconds(milliseconds / 3))
-            guard try await renew() else {
-                throw RunRecordError(
-                    .busy, "this coordinator lost its lease (it stalled for longer than \(milliseconds / 1000) s and "
-                        + "another coordinator may have taken the run); stopping", run: runID)
+            let ours: Bool
+            do {
+                ours = try await renew()
+            } catch let error where !(error is CancellationError) {
+                if clock.now - renewed > .milliseconds(milliseconds) { throw error }
+                continue
             }
+            if ours {
+                renewed = clock.now
+                continue
+            }
+            let recordExists = try await client.send("EXISTS", RedisArgument(recordKey)).int == 1
+            guard recordExists else { throw RunRecordStore.lost(run: runID) }
+            throw RunRecordError(
+                .busy, "this coordinator lost its lease (it stalled for longer than \(milliseconds / 1000) s, and "
+                    + "another coordinator may drive the run now); stopping", run: runID)
         }
     }
 

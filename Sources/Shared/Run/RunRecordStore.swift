@@ -70,12 +70,25 @@ public struct RunRecordStore: Sendable {
     }
 
     /// Sets fields (and `updatedAt`) without touching the phase.
+    /// - Throws: ``RunRecordError/Code/notFound`` when the record is gone (Redis lost it): nothing is written, so a
+    ///   coordinator never leaves a partial record that no status view can read.
     public func update(run runID: String, _ fields: [(RunRecord.Field, RedisArgument)]) async throws {
-        var command: [RedisArgument] = ["HSET", RedisArgument(keys.run(runID).state)]
+        var arguments: [RedisArgument] = []
         for (field, value) in fields + [(.updatedAt, RedisArgument(RunRecord.now()))] {
-            command += [RedisArgument(field.rawValue), value]
+            arguments += [RedisArgument(field.rawValue), value]
         }
-        _ = try await client.send(command).throwingServerError(context: "HSET run state")
+        let written = try await client.evaluate(
+            Self.updateScript, keys: [RedisArgument(keys.run(runID).state)], arguments: arguments
+        ).throwingServerError(context: "update run state")
+        guard written.int == 1 else { throw Self.lost(run: runID) }
+    }
+
+    /// The error for a run whose record vanished under its coordinator.
+    static func lost(run runID: String) -> RunRecordError {
+        RunRecordError(
+            .notFound,
+            "Redis lost this run's data: its record is gone (Redis restarted without persistence, or the keys were "
+                + "deleted); the run cannot be resumed — start it again with the same options", run: runID)
     }
 
     /// Stores the checkpoint of a finished iteration, and its ``RunProgress``.
@@ -111,6 +124,13 @@ public struct RunRecordStore: Sendable {
     }
 
     /// Creates the hash only if it does not exist: KEYS[1] = state; ARGV = field, value, ...
+    /// KEYS[1] = state; ARGV = field, value, …. Writes only into an existing record.
+    static let updateScript = RedisScript("""
+        if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+        redis.call('HSET', KEYS[1], unpack(ARGV))
+        return 1
+        """)
+
     static let createScript = RedisScript("""
         if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
         redis.call('HSET', KEYS[1], unpack(ARGV))
@@ -119,6 +139,7 @@ public struct RunRecordStore: Sendable {
 
     /// KEYS[1] = state; ARGV = phase, now, force ("1"/"0"), error ("" = none).
     static let setPhaseScript = RedisScript("""
+        if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
         if redis.call('HGET', KEYS[1], 'phase') == 'cancelled' and ARGV[1] ~= 'cancelled' and ARGV[3] ~= '1' then
           return 0
         end
