@@ -150,6 +150,24 @@ import Testing
         #expect(try await cluster.record(run: run) == nil)
     }
 
+    /// A coordinator whose jobs no worker takes says so (naming the prefix and the command) instead of waiting
+    /// without a word, and carries on once a worker comes.
+    @Test func aCoordinatorWithoutWorkersSaysSoAndWaits() async throws {
+        let cluster = try ClusterHarness()
+        defer { cluster.stop() }
+        let run = "no-workers"
+        let coordinator = try cluster.startCoordinator(run: run)
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !coordinator.standardError.contains("no live worker takes label jobs"), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(coordinator.standardError.contains("under the prefix 'gplr'"), "\(coordinator.standardError)")
+        #expect(coordinator.standardError.contains("gplr-worker --redis URL --prefix gplr"))
+        #expect(coordinator.isRunning)
+        _ = try cluster.startWorker("late")
+        #expect(await coordinator.wait(timeout: .seconds(90)) == .exited(0), "\(cluster.logs)")
+    }
+
     /// One stored result per enqueued job, none dead-lettered, and every prototype labeled exactly once.
     private func expectEveryJobReducedOnce(_ cluster: ClusterHarness, run: String) async throws {
         let jobs = try await cluster.jobIDs(run: run)

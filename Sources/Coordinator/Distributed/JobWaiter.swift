@@ -34,6 +34,8 @@ struct JobWaiter: Sendable {
         var pending = Set(jobIDs)
         var reportedDead: [String: Int64] = [:]
         var lastChecks = start - .seconds(10)
+        var lastProgress = (done: -1, at: start)
+        var warnedNoWorker = false
         let total = jobIDs.count
         var progress: ProgressReporter?
         // Ends the progress line before an error (timeout, cancel, bad result) is printed, too.
@@ -58,6 +60,7 @@ struct JobWaiter: Sendable {
             progress?.update(done)
             if pending.isEmpty { break }
             let now = clock.now
+            if done != lastProgress.done { lastProgress = (done, now) }
             if now - lastChecks >= .seconds(1) {
                 lastChecks = now
                 if try await records.phase(run: runID) == .cancelled {
@@ -67,6 +70,16 @@ struct JobWaiter: Sendable {
                         run: runID)
                 }
                 try await reportDeadLetters(among: pending, reported: &reportedDead)
+                // Nothing moved for a while: say so if no worker could take the jobs, instead of waiting silently.
+                if !warnedNoWorker, now - lastProgress.at >= .seconds(10),
+                   let kind = pending.first.flatMap(RunJobID.kind(of:))?.rawValue,
+                   try await !hasLiveWorker(taking: kind)
+                {
+                    warnedNoWorker = true
+                    log("no live worker takes \(kind) jobs under the prefix '\(queue.keys.prefix)' on this Redis (no "
+                        + "heartbeat in the last 30 s): start `gplr-worker --redis URL --prefix \(queue.keys.prefix)`; "
+                        + "still waiting for \(pending.count) of \(total) \(step)")
+                }
             }
             if let timeout, now - start > timeout {
                 throw DistributedRunError(
@@ -76,6 +89,13 @@ struct JobWaiter: Sendable {
                     run: runID)
             }
             try await Task.sleep(for: pollInterval)
+        }
+    }
+
+    /// Whether some worker with a fresh heartbeat (≤ 30 s) takes jobs of `kind` (every kind when it lists none).
+    private func hasLiveWorker(taking kind: String) async throws -> Bool {
+        try await WorkerRegistry(client: queue.client, keys: queue.keys).workers().contains { worker in
+            !worker.isStale(after: 30) && (worker.kinds.isEmpty || worker.kinds.contains(kind))
         }
     }
 
