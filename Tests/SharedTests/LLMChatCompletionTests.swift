@@ -134,7 +134,18 @@ import Testing
             let error = await #expect(throws: ChatCompletionError.self) { try await Self.label(client) }
             #expect(error?.code == .rejected && error?.status == 401)
             #expect(simulator.statistics.requests == 1 && simulator.statistics.unauthorized == 1)
+            // The message names what was refused: the endpoint (never a key) and the status.
+            #expect(error?.description.contains("POST http://127.0.0.1:") == true, "\(String(describing: error))")
+            #expect(error?.description.contains("/v1/chat/completions rejected") == true)
+            #expect(error?.description.contains("[HTTP 401]") == true)
         }
+    }
+
+    @Test func urlsInMessagesLoseQueriesAndUserInfo() {
+        #expect(ChatCompletionClient.redacted("https://u:p@host.example/v1/chat/completions?api-key=K#x")
+            == "https://host.example/v1/chat/completions")
+        #expect(ChatCompletionClient.redacted("http://127.0.0.1:8/v1/chat/completions")
+            == "http://127.0.0.1:8/v1/chat/completions")
     }
 
     @Test func theAPIKeyIsSentButNeverPrinted() async throws {

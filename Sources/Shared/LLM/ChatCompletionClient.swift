@@ -167,9 +167,22 @@ public final class ChatCompletionClient: Sendable {
                 attempts: attempt, retryAfter: retryAfter))
         default:
             return .failure(ChatCompletionError(
-                code: .rejected, message: "request rejected: \(serverMessage(response))", status: response.status,
+                code: .rejected,
+                message: "POST \(Self.redacted(request.url)) rejected: \(serverMessage(response))",
+                status: response.status,
                 attempts: attempt))
         }
+    }
+
+    /// `url` for an error message: without a query (it may carry a key, e.g. `?api-key=`) or user info.
+    static func redacted(_ url: String) -> String {
+        var text = String(url.prefix { $0 != "?" && $0 != "#" })
+        if let scheme = text.range(of: "://"), let at = text[scheme.upperBound...].firstIndex(of: "@"),
+           !text[scheme.upperBound ..< at].contains("/")
+        {
+            text.removeSubrange(scheme.upperBound ... at)
+        }
+        return text
     }
 
     private func decode(_ response: HTTPClientResponse, attempt: Int) -> Result<ChatCompletion, ChatCompletionError> {
