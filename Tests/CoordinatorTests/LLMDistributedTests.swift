@@ -132,6 +132,37 @@ import Testing
         }
     }
 
+    /// An endpoint that refuses every request (a wrong key: 401) must not end "done", exit 0 with nobody labeled:
+    /// the run fails at its first iteration, the record says failed with the cause, and no Φ is written.
+    @Test func aRunWhoseEveryLLMRequestIsRefusedFailsWithTheCause() async throws {
+        let data = try DistributedDataset(users: 200, items: 100, personas: 4)
+        defer { data.directory.remove() }
+        let server = try RedisServer()
+        defer { server.stop() }
+        let simulator = LLMSimulator(
+            truth: try Self.truth(data), personas: data.personas.names,
+            configuration: LLMSimulatorConfiguration(expectedAPIKey: "the-right-key"))
+        try await simulator.withRunningServer { port in
+            let worker = try Self.worker(server, data.directory, label: "wrong-key", key: "a-wrong-key")
+            defer { worker.stop() }
+            let ran = try await runOffThePool([
+                "run", "--redis", server.url, "--run-id", "refused", "--snapshot", data.snapshotPath,
+                "--personas", data.personasPath, "--out", data.directory.file("out/refused"), "--budget", "20",
+                "--iterations", "2", "--label-batch-size", "5", "--poll-milliseconds", "20", "--timeout", "60",
+                "--llm-url", "http://127.0.0.1:\(port)", "--llm-model", "sim-model",
+            ])
+            #expect(ran.status != 0)
+            #expect(ran.stderr.contains("labeling failed in iteration 1"), "\(ran.stderr)")
+            #expect(ran.stderr.contains("[HTTP 401]"), "\(ran.stderr)")
+            #expect(ran.stderr.contains("/v1/chat/completions rejected"), "\(ran.stderr)")
+            let record = try await RunRecordStore(client: RedisClient(url: server.url)).load(run: "refused")
+            #expect(record?.phase == .failed)
+            #expect(record?.error?.contains("HTTP 401") == true)
+            #expect(!FileManager.default.fileExists(atPath: data.directory.file("out/refused/phi.jsonl")))
+            #expect(simulator.statistics.unauthorized > 0)
+        }
+    }
+
     @Test func workerWithoutAKeyFailsTheJobClearlyAndKeepsRunning() async throws {
         let data = try DistributedDataset(users: 200, items: 100, personas: 4)
         defer { data.directory.remove() }
