@@ -105,4 +105,24 @@ import Testing
         #expect(ran.stderr.contains("no label for user"), "\(ran.stderr)")
         #expect(!FileManager.default.fileExists(atPath: out + "/phi.jsonl"))
     }
+
+    /// A run that leaves more than 1 % of its inferred users without a reachable prototype says so (here RevAff
+    /// with a huge ε drops almost every residual), and the calibrated cut it used is printed.
+    @Test func unreachableUsersAreWarnedAbout() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let data = directory.file("data"), snapshot = directory.file("g.gplrsnap")
+        _ = try BuiltProduct.run("gplr", ["generate", "--out", data, "--users", "400", "--items", "150",
+                                          "--personas", "4", "--formats", "generic"])
+        _ = try BuiltProduct.run("gplr", ["ingest", "--format", "generic", data, "--out", snapshot])
+        let common = ["run", "--local", "--snapshot", snapshot, "--personas", data + "/personas.json",
+                      "--labels", data + "/truth.jsonl", "--budget", "5%"]
+        let coarse = try BuiltProduct.run("gplr", common + ["--out", directory.file("coarse"), "--epsilon", "0.9"])
+        #expect(coarse.status == 0, "\(coarse.stderr)")
+        #expect(coarse.stderr.contains("have no reachable prototype and got no persona"), "\(coarse.stderr)")
+        let exact = try BuiltProduct.run("gplr", common + ["--out", directory.file("exact")])
+        #expect(exact.status == 0, "\(exact.stderr)")
+        #expect(!exact.stderr.contains("no reachable prototype"), "\(exact.stderr)")
+        #expect(exact.stdout.contains("assignment: calibrated, k(u) = round("), "\(exact.stdout)")
+    }
 }
