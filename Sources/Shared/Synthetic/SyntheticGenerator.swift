@@ -2,11 +2,15 @@ import Foundation
 
 /// Writes a synthetic purchase dataset with planted personas (`gplr generate`).
 ///
-/// Each persona owns a pool of items (item k belongs to persona k mod |R|, at popularity rank k div |R|)
-/// named from its archetype's vocabulary. Each user gets 1–4 personas drawn by persona popularity, a
-/// log-normal number of distinct items, each taken — with probability 1 − noise — from one of the user's
-/// personas' pools by Zipf popularity, otherwise from a random persona's pool; and a geometric purchase count
-/// per item. The personas of each user are written as the planted truth.
+/// Items `0 ..< stapleItems` are staples (milk, bananas: bought by everyone, a signal of nobody); each
+/// persona owns a pool of the others (item `stapleItems + k` belongs to persona k mod |R|, at popularity rank
+/// k div |R|), named from its archetype's vocabulary. Each user gets a log-normal number d of distinct items
+/// and 1 + Poisson(``SyntheticConfig/personasPerLogDegree`` × ln d) latent personas drawn by persona
+/// popularity; each purchase is off-persona noise (a random persona's pool), a staple, or — most of the
+/// time — for one of the user's personas (the first ones more often), taken from that persona's pool or
+/// from a related persona's (``related``), by Zipf popularity; then a geometric purchase count per item.
+/// The planted truth lists the latent personas the user bought enough items for
+/// (``SyntheticConfig/minEvidence``). docs/decisions.md ("Synthetic data") says why.
 ///
 /// Output streams: rows are written as each user is generated and only the per-persona item tables are in
 /// memory, so the number of users is limited by disk, not RAM. The same seed gives byte-identical files;
@@ -24,6 +28,10 @@ public struct SyntheticGenerator: Sendable {
     public let config: SyntheticConfig
     /// R: the personas planted (in popularity order).
     public let personaSet: PersonaSet
+    /// For each persona, the personas whose pools its users also buy from (sorted, symmetric): the
+    /// archetypes' ``PersonaArchetype/relations`` within the same round of names, a repeated archetype
+    /// ("Home Chef 2") and its original, and ring neighbours for a persona with no relation in the set.
+    public let related: [[Int]]
 
     public init(config: SyntheticConfig) throws {
         try config.validate()
@@ -38,16 +46,50 @@ public struct SyntheticGenerator: Sendable {
                 description: archetype.description))
         }
         personaSet = try PersonaSet(personas)
+        related = Self.relatedPersonas(count: config.personas)
     }
 
-    /// The persona whose pool holds `item`.
-    public func persona(ofItem item: Int) -> Int { item % config.personas }
+    static func relatedPersonas(count: Int) -> [[Int]] {
+        let archetypes = PersonaArchetype.all, n = archetypes.count
+        let index = Dictionary(uniqueKeysWithValues: archetypes.enumerated().map { ($1.name, $0) })
+        var related = [Set<Int>](repeating: [], count: count)
+        func relate(_ p: Int, _ q: Int) {
+            guard p != q, p < count, q < count else { return }
+            related[p].insert(q)
+            related[q].insert(p)
+        }
+        for round in 0 ... (count - 1) / n {
+            for (a, b) in PersonaArchetype.relations {
+                guard let a = index[a], let b = index[b] else { continue }
+                relate(round * n + a, round * n + b)
+            }
+        }
+        for p in n ..< max(n, count) { relate(p, p % n) }
+        for p in 0 ..< count where related[p].isEmpty && count > 1 {
+            relate(p, (p + 1) % count)
+            relate(p, (p + count - 1) % count)
+        }
+        return related.map { $0.sorted() }
+    }
 
-    /// The display name of `item`: "<adjective> <noun> <variant>" from its persona's vocabulary, with a
-    /// "#n" suffix once the combinations run out.
+    /// The persona whose pool holds `item`; nil for a staple.
+    public func persona(ofItem item: Int) -> Int? {
+        let staples = config.stapleItems
+        return item < staples ? nil : (item - staples) % config.personas
+    }
+
+    /// The popularity rank of `item` within its pool (the staples or its persona's), 0 = most popular.
+    public func poolRank(ofItem item: Int) -> Int {
+        let staples = config.stapleItems
+        return item < staples ? item : (item - staples) / config.personas
+    }
+
+    /// The display name of `item`: "<adjective> <noun> <variant>" from its persona's vocabulary (or the
+    /// staples'), with a "#n" suffix once the combinations run out.
     public func itemName(_ item: Int) -> String {
-        let p = persona(ofItem: item), rank = item / config.personas
-        let archetype = PersonaArchetype.all[p % PersonaArchetype.all.count]
+        let rank = poolRank(ofItem: item)
+        let archetype = persona(ofItem: item).map { PersonaArchetype.all[$0 % PersonaArchetype.all.count] }
+            ?? PersonaArchetype.staples
         let variants = PersonaArchetype.variants
         let a = archetype.adjectives.count, n = archetype.nouns.count
         var name = "\(archetype.adjectives[rank % a]) \(archetype.nouns[(rank / a) % n]) "
@@ -76,49 +118,15 @@ public struct SyntheticGenerator: Sendable {
         try personaSet.write(to: FileSystem.join(directory, Self.personasFile))
         try sink.writeItems()
 
-        let p = config.personas
-        let personaTable = AliasTable(weights: (0 ..< p).map(config.personaWeight))
-        let countTable = AliasTable(weights: config.personasPerUserWeights)
-        let poolTables = (0 ..< p).map { persona in
-            AliasTable.zipf(count: (config.items - persona + p - 1) / p, exponent: config.itemSkew)
-        }
+        var sampler = SyntheticUserSampler(generator: self)
         var rng = SeededGenerator(seed: config.seed)
-        var seen = [UInt32](repeating: 0, count: config.items)  // seen[item] == user + 1: already bought
-        var chosen: [Int] = []
-        var purchases: [(item: Int, count: Int)] = []
         var rows = 0
         let progressInterval = 1 << 16
         var nextProgress = progressInterval
-
         for user in 0 ..< config.users {
-            let personaCount = min(countTable.sample(using: &rng) + 1, p)
-            chosen.removeAll(keepingCapacity: true)
-            while chosen.count < personaCount {
-                let candidate = personaTable.sample(using: &rng)
-                if !chosen.contains(candidate) { chosen.append(candidate) }
-            }
-            chosen.sort()
-            let degreeDraw = Foundation.exp(config.degreeLogMean + config.degreeLogSigma * rng.nextStandardNormal())
-            let degree = max(1, min(config.items, Int(min(degreeDraw.rounded(), 1e9))))
-            purchases.removeAll(keepingCapacity: true)
-            let stamp = UInt32(truncatingIfNeeded: user + 1)
-            for _ in 0 ..< degree {
-                // The pool is decided once per slot, so exhausted pools do not inflate the noise share; a few
-                // tries then look for an item of it the user has not bought yet.
-                let persona = rng.nextUnitDouble() < config.noiseShare
-                    ? rng.nextIndex(below: p) : chosen[rng.nextIndex(below: chosen.count)]
-                for _ in 0 ..< 8 {
-                    let item = persona + poolTables[persona].sample(using: &rng) * p
-                    guard seen[item] != stamp else { continue }
-                    seen[item] = stamp
-                    var count = 1
-                    while count < 100 && rng.nextUnitDouble() < config.repeatProbability { count += 1 }
-                    purchases.append((item, count))
-                    break
-                }
-            }
-            try sink.writeUser(user, personas: chosen, purchases: purchases)
-            rows += purchases.count
+            sampler.drawUser(user, using: &rng)
+            try sink.writeUser(user, personas: sampler.truth, purchases: sampler.purchases)
+            rows += sampler.purchases.count
             if rows >= nextProgress {
                 progress?(SyntheticProgress(users: user + 1, purchaseRows: rows))
                 nextProgress = rows + progressInterval

@@ -76,12 +76,13 @@ struct SyntheticSink {
             try itemsOut.write(csvField: name)
             try itemsOut.write(byte: 0x0A)
             if let products {
-                let persona = generator.persona(ofItem: item)
+                // One department per persona and one more for the staples, ten aisles in each.
+                let persona = generator.persona(ofItem: item) ?? generator.config.personas
                 try products.write(decimal: item + 1)
                 try products.write(byte: 0x2C)
                 try products.write(csvField: name)
                 try products.write(byte: 0x2C)
-                try products.write(decimal: persona * 10 + (item / generator.config.personas) % 10 + 1)
+                try products.write(decimal: persona * 10 + generator.poolRank(ofItem: item) % 10 + 1)
                 try products.write(byte: 0x2C)
                 try products.write(decimal: persona + 1)
                 try products.write(byte: 0x0A)
