@@ -95,7 +95,8 @@ import Testing
         #expect(rarestHalf < 0.2, "\(share)")
 
         // Mean degree ≈ 30 and purchases mostly from the user's own personas' pools.
-        let (graph, _) = try ingestDataset(.generic(purchases: dir.file("purchases.csv"), items: nil))
+        let (graph, _) = try ingestDataset(
+            .generic(purchases: dir.file("purchases.csv"), items: nil), options: IngestOptions(itemNamesAbsent: true))
         let meanDegree = Double(summary.purchaseRows) / Double(config.users)
         #expect(meanDegree > 20 && meanDegree < 40, "\(meanDegree)")
         var own = 0

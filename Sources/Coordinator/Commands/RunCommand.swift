@@ -68,6 +68,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var options: RunOptions
     @OptionGroup var noise: LabelerNoiseOptions
     @OptionGroup var llm: LLMRunOptions
+    @OptionGroup var personaLimits: PersonaLimitOptions
 
     func validate() throws {
         guard local != (redis != nil) else {
@@ -115,12 +116,12 @@ struct RunCommand: AsyncParsableCommand {
         } else if llm.endpoint.llmURL != nil {
             result = try await llm.runLocally(
                 snapshotPath: snapshot ?? "", personasPath: personas ?? "", outputDirectory: out ?? "",
-                parameters: options.parameters, threads: options.threads)
+                parameters: options.parameters, threads: options.threads, personaLimits: personaLimits.limits)
         } else {
             result = try await LocalRun(
                 snapshotPath: snapshot ?? "", personasPath: personas ?? "", labelsPath: labels ?? "",
                 outputDirectory: out ?? "", parameters: options.parameters, noise: noise.noise,
-                threads: options.threads
+                threads: options.threads, personaLimits: personaLimits.limits
             ).execute()
         }
         RunSummary.print(result)
@@ -158,7 +159,7 @@ struct RunCommand: AsyncParsableCommand {
             runID: id, snapshotPath: snapshot ?? "", personasPath: personas ?? "",
             labeler: labeler,
             parameters: options.parameters, labelBatchSize: labelBatchSize, personasPerShard: personasPerShard,
-            outputDirectory: out ?? ""))
+            outputDirectory: out ?? "", personaLimits: personaLimits.limits))
     }
 
     /// `r-<UTC yyyyMMdd-HHmmss>-<4 hex>`: sortable by time, unique enough for concurrent starts.
