@@ -65,6 +65,15 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: .hidden)
     var pollMilliseconds: Int = 200
 
+    @Option(help: ArgumentHelp(
+        "With --redis: when the run ends (done, failed or cancelled), its data in Redis expires after this long.",
+        discussion: "30m, 12h, 3d, 2w (or seconds). The results are in --out; `gplr runs --prune` removes them now.",
+        valueName: "duration"))
+    var keepResults = DurationArgument(argument: "3d")!
+
+    @Flag(help: "With --redis: keep the run's data in Redis until `gplr runs --prune` (no expiry).")
+    var keepResultsForever = false
+
     @OptionGroup var options: RunOptions
     @OptionGroup var noise: LabelerNoiseOptions
     @OptionGroup var llm: LLMRunOptions
@@ -130,17 +139,39 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     private func distributed(url: String) async throws -> LocalRun.Result {
-        var run = DistributedRun(client: try RedisClient(url: url), keys: RedisKeys(prefix: prefix))
+        let client = try RedisClient(url: url)
+        let retention = RunDataRetention(client: client, keys: RedisKeys(prefix: prefix))
+        let id = resume ?? runID ?? Self.generatedRunID()
+        if resume != nil { try await retention.persist(run: id) }
+        do {
+            let result = try await coordinate(client: client, id: id)
+            try await expire(id, retention)
+            return result
+        } catch {
+            try? await expire(id, retention)
+            throw error
+        }
+    }
+
+    /// Sets the ``keepResults`` expiry on a run that ended (nothing for a run still running elsewhere).
+    private func expire(_ id: String, _ retention: RunDataRetention) async throws {
+        guard !keepResultsForever else { return }
+        if try await retention.expire(run: id, after: keepResults.duration) {
+            Console.status("run \(id): its data in Redis expires in \(keepResults) (--keep-results)")
+        }
+    }
+
+    private func coordinate(client: RedisClient, id: String) async throws -> LocalRun.Result {
+        var run = DistributedRun(client: client, keys: RedisKeys(prefix: prefix))
         run.pollInterval = .milliseconds(pollMilliseconds)
         run.timeout = timeout.map { .milliseconds(Int64($0 * 1000)) }
         run.threads = options.threads
         run.log = { Console.status($0) }
         run.progressMode = .current
-        if let resume {
-            Console.status("run \(resume): parameters, personas and labeler come from the run record")
-            return try await run.resume(runID: resume, snapshotPath: snapshot, outputDirectory: out)
+        if resume != nil {
+            Console.status("run \(id): parameters, personas and labeler come from the run record")
+            return try await run.resume(runID: id, snapshotPath: snapshot, outputDirectory: out)
         }
-        let id = runID ?? Self.generatedRunID()
         Console.status("run \(id): if this coordinator stops, continue with `gplr run --redis URL --resume \(id)`")
         let labeler: LabelerSpec
         if let spec = llm.spec {
