@@ -164,6 +164,25 @@ import Testing
         #expect(try await client.send("TTL", RedisArgument(RedisKeys().run("c1").jobs)).int == -1)
     }
 
+    @Test func refusedRunLeavesTheExistingRunsExpiryAlone() async throws {
+        let data = try DistributedDataset(users: 200, items: 100, personas: 3)
+        defer { data.directory.remove() }
+        let server = try RedisServer()
+        defer { server.stop() }
+        let client = try RedisClient(url: server.url)
+        try await Self.seed("kept", .done, client)  // e.g. kept with --keep-results-forever
+        let again = try await runOffThePool([
+            "run", "--redis", server.url, "--run-id", "kept", "--snapshot", data.snapshotPath, "--personas",
+            data.personasPath, "--labels", data.truthPath, "--out", data.directory.file("out"), "--budget", "20",
+        ])
+        #expect(again.status != 0 && again.stderr.contains("exists"), "\(again.stderr)")
+        let resumed = try await runOffThePool(["run", "--redis", server.url, "--resume", "kept"])
+        #expect(resumed.status != 0 && resumed.stderr.contains("nothing to resume"), "\(resumed.stderr)")
+        for key in Self.runKeys("kept", in: try await Self.keys(client)) {
+            #expect(try await client.send("TTL", RedisArgument(key)).int == -1, "\(key)")
+        }
+    }
+
     @Test func cancelLeavesAFinishedRunAsItIs() async throws {
         let server = try RedisServer()
         defer { server.stop() }

@@ -142,13 +142,17 @@ struct RunCommand: AsyncParsableCommand {
         let client = try RedisClient(url: url)
         let retention = RunDataRetention(client: client, keys: RedisKeys(prefix: prefix))
         let id = resume ?? runID ?? Self.generatedRunID()
-        if resume != nil { try await retention.persist(run: id) }
+        // Only a run this coordinator works on gets its expiry changed: not a run that exists already under a new
+        // run's id, nor a done run given to --resume (both are refused below).
+        let phase = try await RunRecordStore(client: client, keys: RedisKeys(prefix: prefix)).phase(run: id)
+        let owned = resume == nil ? phase == nil : phase?.isResumable == true
+        if owned && resume != nil { try await retention.persist(run: id) }
         do {
             let result = try await coordinate(client: client, id: id)
-            try await expire(id, retention)
+            if owned { try await expire(id, retention) }
             return result
         } catch {
-            try? await expire(id, retention)
+            if owned { try? await expire(id, retention) }
             throw error
         }
     }

@@ -62,7 +62,9 @@ public enum IngestSource: Sendable, Equatable {
     /// The first file holding purchase rows (for messages about the purchases as a whole).
     public var purchasesFile: String {
         switch self {
-        case .instacart(let directory): FileSystem.join(directory, InstacartIngest.purchaseFiles[0])
+        case .instacart(let directory):
+            InstacartIngest.purchaseFiles.map { FileSystem.join(directory, $0) }.first(where: FileSystem.exists)
+                ?? FileSystem.join(directory, InstacartIngest.purchaseFiles[0])
         case .onlineRetail(let file): file
         case .generic(let purchases, _): purchases
         }
