@@ -30,13 +30,20 @@ struct IngestText {
     /// - Returns: whether the id is not valid UTF-8 (then it is read as Latin-1).
     @inline(__always)
     func checkID(_ bytes: UnsafeRawBufferPointer, column: String, what: String) throws(BadRow) -> Bool {
+        if !bytes.isEmpty && bytes.count <= limits.maxIDBytes && Self.isASCII(bytes) { return false }
+        return try checkUnusualID(bytes, column: column, what: what)
+    }
+
+    /// ``checkID(_:column:what:)`` for an id that is empty, too long or not ASCII (kept out of the hot path).
+    @inline(never)
+    private func checkUnusualID(_ bytes: UnsafeRawBufferPointer, column: String, what: String) throws(BadRow) -> Bool {
         guard !bytes.isEmpty else { throw BadRow("empty \(what)", column: column) }
         guard bytes.count <= limits.maxIDBytes else {
             throw BadRow(
                 "the \(what) is \(bytes.count) bytes long, more than the limit of \(limits.maxIDBytes) "
                     + "(--max-id-bytes): '\(bytes.preview)'", column: column, code: .limitExceeded)
         }
-        if Self.isASCII(bytes) || Self.isValidUTF8(bytes) { return false }
+        if Self.isValidUTF8(bytes) { return false }
         guard policy == .latin1 else { throw Self.invalid(bytes, column: column, what: what) }
         return true
     }
@@ -99,21 +106,27 @@ struct IngestText {
         return text
     }
 
-    /// Whether every byte is below 0x80 (eight bytes at a time).
+    /// Whether every byte is below 0x80: eight bytes at a time, the tail (or a short id) by overlapping loads.
     @inline(__always)
     static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        var i = 0
         let n = bytes.count
-        var bits: UInt64 = 0
-        while i + 8 <= n {
-            bits |= bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            i += 8
+        guard let base = bytes.baseAddress else { return true }
+        if n >= 8 {
+            var bits: UInt64 = base.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            var i = 0
+            while i + 8 <= n {
+                bits |= base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                i += 8
+            }
+            return bits & 0x8080_8080_8080_8080 == 0
         }
-        while i < n {
-            bits |= UInt64(bytes[i])
-            i += 1
+        if n >= 4 {
+            let bits = base.loadUnaligned(as: UInt32.self) | base.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+            return bits & 0x8080_8080 == 0
         }
-        return bits & 0x8080_8080_8080_8080 == 0
+        var bits: UInt8 = 0
+        for i in 0 ..< n { bits |= base.load(fromByteOffset: i, as: UInt8.self) }
+        return bits & 0x80 == 0
     }
 
     /// Whether `bytes` is well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF).
