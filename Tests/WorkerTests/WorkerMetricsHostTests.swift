@@ -13,7 +13,8 @@ import Testing
             defer { worker.stop() }
             let port = try #require(
                 try await worker.loggedMetricsPort(), "no metrics.port in the worker log:\n\(worker.standardError)")
-            #expect(try Self.listeningAddresses(port: port) == ["127.0.0.1"])
+            let addresses = try Self.listeningAddresses(port: port)
+            #expect(addresses == ["127.0.0.1"], "port \(port): \(addresses); log:\n\(worker.standardError)")
         }
     }
 
@@ -25,14 +26,18 @@ import Testing
             defer { worker.stop() }
             let port = try #require(
                 try await worker.loggedMetricsPort(), "no metrics.port in the worker log:\n\(worker.standardError)")
-            #expect(try Self.listeningAddresses(port: port) == ["0.0.0.0"])
+            let addresses = try Self.listeningAddresses(port: port)
+            #expect(addresses == ["0.0.0.0"], "port \(port): \(addresses); log:\n\(worker.standardError)")
         }
     }
 
     /// The IPv4 addresses of the sockets listening on TCP `port`, from `/proc/net/tcp`
     /// (`sl local_address rem_address st ...`, addresses as little-endian hex `0100007F:1F90`, LISTEN is `0A`).
     static func listeningAddresses(port: Int) throws -> [String] {
-        let table = try String(contentsOfFile: "/proc/net/tcp", encoding: .utf8)
+        // Read to the end: procfs reports size 0, and the table spans several pages while many tests run.
+        guard let file = FileHandle(forReadingAtPath: "/proc/net/tcp") else { return [] }
+        defer { try? file.close() }
+        let table = String(decoding: try file.readToEnd() ?? Data(), as: UTF8.self)
         return table.split(separator: "\n").dropFirst().compactMap { line -> String? in
             let fields = line.split(separator: " ")
             guard fields.count > 3, fields[3] == "0A" else { return nil }
