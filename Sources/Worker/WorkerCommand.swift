@@ -63,8 +63,11 @@ struct WorkerCommand: AsyncParsableCommand {
         discussion: "The bound port is logged as metrics.port."))
     var metricsPort: Int?
 
-    @Option(help: "Address the metrics server listens on.")
-    var metricsHost = "0.0.0.0"
+    @Option(help: ArgumentHelp(
+        "Address the metrics server listens on.",
+        discussion: "Loopback by default; give 0.0.0.0 (or an interface's address) for a Prometheus on another "
+            + "host or a container's probes."))
+    var metricsHost = "127.0.0.1"
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"

@@ -13,6 +13,9 @@ func edgeMap(_ graph: PurchaseGraph) -> [String: UInt32] {
 }
 
 @Suite struct DatasetGenericIngestTests {
+    /// Purchases without an items.csv, on purpose.
+    static let unnamed = IngestOptions(itemNamesAbsent: true)
+
     @Test func readsPurchasesAndNamesWithQuotingAndCRLF() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
@@ -34,7 +37,7 @@ func edgeMap(_ graph: PurchaseGraph) -> [String: UInt32] {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let path = try DatasetFixtures.write("item,user\na,x\na,x\nb,y\n", to: "p.csv", in: dir)
-        let (graph, _) = try ingestDataset(.generic(purchases: path, items: nil))
+        let (graph, _) = try ingestDataset(.generic(purchases: path, items: nil), options: Self.unnamed)
         #expect(edgeMap(graph) == ["x|a": 2, "y|b": 1])
         #expect(graph.itemNames == graph.itemIDs)
     }
@@ -44,12 +47,12 @@ func edgeMap(_ graph: PurchaseGraph) -> [String: UInt32] {
         defer { dir.remove() }
         let path = try DatasetFixtures.write(
             "user,item,count\nu1,i1,1\n\"u2\",\"multi\nline\",2\nu2,i2,abc\nu3,i3\nu4,i4,1\n", to: "p.csv", in: dir)
-        let error = try #require(throws: DatasetError.self) { try ingestDataset(.generic(purchases: path, items: nil)) }
+        let error = try #require(throws: DatasetError.self) { try ingestDataset(.generic(purchases: path, items: nil), options: Self.unnamed) }
         #expect(error.code == .badValue && error.file == path && error.line == 5 && error.column == "count")
         #expect(error.description.hasPrefix("\(path):5:"))
 
         let (graph, report) = try ingestDataset(
-            .generic(purchases: path, items: nil), options: IngestOptions(skipBadRows: true))
+            .generic(purchases: path, items: nil), options: IngestOptions(skipBadRows: true, itemNamesAbsent: true))
         #expect(report.rowsSkippedAsBad == 2)
         #expect(report.rowsRead == 5 && report.rowsUsed == 3)
         #expect(report.badRowSamples.map(\.line) == [5, 6])
@@ -61,18 +64,18 @@ func edgeMap(_ graph: PurchaseGraph) -> [String: UInt32] {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let open = try DatasetFixtures.write("user,item\nu1,i1\nu2,\"i2\nu3,i3\n", to: "open.csv", in: dir)
-        let error = try #require(throws: DatasetError.self) { try ingestDataset(.generic(purchases: open, items: nil)) }
+        let error = try #require(throws: DatasetError.self) { try ingestDataset(.generic(purchases: open, items: nil), options: Self.unnamed) }
         #expect(error.code == .unterminatedQuote && error.line == 3 && error.file == open)
 
         let noItem = try DatasetFixtures.write("user,product\nu1,i1\n", to: "noitem.csv", in: dir)
         let missing = try #require(throws: DatasetError.self) {
-            try ingestDataset(.generic(purchases: noItem, items: nil))
+            try ingestDataset(.generic(purchases: noItem, items: nil), options: Self.unnamed)
         }
         #expect(missing.code == .missingColumn && missing.line == 1 && missing.column == "item")
 
         let empty = try DatasetFixtures.write("", to: "empty.csv", in: dir)
         let emptyError = try #require(throws: DatasetError.self) {
-            try ingestDataset(.generic(purchases: empty, items: nil))
+            try ingestDataset(.generic(purchases: empty, items: nil), options: Self.unnamed)
         }
         #expect(emptyError.code == .emptyFile)
     }

@@ -2,14 +2,14 @@ import Testing
 @testable import Shared
 
 @Suite struct GraphBuilderTests {
-    @Test func mergesDuplicatePurchasesAndSortsRows() {
+    @Test func mergesDuplicatePurchasesAndSortsRows() throws {
         var builder = GraphBuilder()
         builder.addPurchase(user: "u1", item: "b", count: 2)
         builder.addPurchase(user: "u1", item: "a")
         builder.addPurchase(user: "u2", item: "b")
         builder.addPurchase(user: "u1", item: "b", count: 3)
         builder.setName("Bananas", forItem: "b")
-        let graph = builder.build()
+        let graph = try builder.build()
         #expect(graph.userIDs == ["u1", "u2"])
         #expect(graph.itemIDs == ["b", "a"])
         #expect(graph.itemNames == ["Bananas", "a"])
@@ -22,14 +22,14 @@ import Testing
         #expect(graph.purchases(ofUser: 0).map(\.item) == [0, 1])
     }
 
-    @Test func transposeTwiceIsIdentity() {
+    @Test func transposeTwiceIsIdentity() throws {
         var generator = SystemRandomNumberGenerator()
         var builder = GraphBuilder()
         for _ in 0 ..< 500 {
             builder.addPurchase(user: "u\(Int.random(in: 0 ..< 40, using: &generator))",
                                 item: "i\(Int.random(in: 0 ..< 30, using: &generator))")
         }
-        let graph = builder.build()
+        let graph = try builder.build()
         let back = graph.itemUsers.transposed(columnCount: graph.userCount)
         #expect(back == graph.userItems)
         #expect(CompressedSparseRows.invariantViolation(

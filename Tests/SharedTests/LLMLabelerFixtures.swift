@@ -28,7 +28,7 @@ enum LLMLabelerFixtures {
             builder.addPurchase(user: id, item: "postage", count: 1)
         }
         builder.setName("POSTAGE", forItem: "postage")
-        return (builder.build(), truth)
+        return (try! builder.build(), truth)  // counts of at most 4 per purchase: no overflow
     }
 
     /// The truth as persona indices by user index.

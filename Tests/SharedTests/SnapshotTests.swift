@@ -41,7 +41,7 @@ import Testing
         builder.addPurchase(user: "", item: "\"quoted\"\r\n")
         builder.setName("Crème brûlée, 2×\nfamily size 🍮", forItem: "a,b")
         builder.setName("", forItem: "lonely")
-        let graph = builder.build()
+        let graph = try builder.build()
         let encoded = try Snapshot.encode(graph)
         #expect(try Snapshot.decode(encoded.bytes).graph == graph)
     }

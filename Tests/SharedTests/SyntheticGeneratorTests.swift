@@ -88,7 +88,8 @@ import Testing
             defer { dir.remove() }
             generator = try SyntheticGenerator(config: config)
             summary = try generator.write(to: dir.path)
-            let (graph, _) = try ingestDataset(.generic(purchases: dir.file("purchases.csv"), items: nil))
+            let (graph, _) = try ingestDataset(
+                .generic(purchases: dir.file("purchases.csv"), items: nil), options: IngestOptions(itemNamesAbsent: true))
             let labels = try LabelsFile.read(
                 path: dir.file(SyntheticGenerator.truthFile), personas: generator.personaSet)
             var items = [[Int]](repeating: [], count: config.users), truth = [[Int]](repeating: [], count: config.users)

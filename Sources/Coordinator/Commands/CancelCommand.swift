@@ -8,7 +8,8 @@ struct CancelCommand: AsyncParsableCommand {
         commandName: "cancel",
         abstract: "Cancel a run: its coordinator stops, its queued jobs are dropped.",
         discussion: """
-            Marks the run cancelled; a coordinator running it notices within a second and stops. Jobs of the run \
+            Marks a created or running run cancelled (a done, failed or cancelled run is left as it is, exit \
+            status 1); a coordinator running it notices within a second and stops. Jobs of the run \
             not yet taken by a worker are removed from the queues; jobs already running finish (their results \
             are kept). `gplr run --resume RUN` continues a cancelled run later.
             """)
@@ -23,6 +24,11 @@ struct CancelCommand: AsyncParsableCommand {
         let store = RunRecordStore(client: client, keys: redis.keys)
         guard let previous = try await store.cancel(run: run) else {
             throw RunRecordError(.notFound, "no such run (see `gplr runs`)", run: run)
+        }
+        guard previous == .created || previous == .running else {
+            Console.status("gplr cancel: run \(run) is \(previous.rawValue) already; nothing to cancel (it stays "
+                + "\(previous.rawValue))")
+            throw ExitCode.failure
         }
         let dropped = try await QueuePurge(queue: JobQueue(client: client, keys: redis.keys)).purge(run: run)
         print("cancelled run \(run) (was \(previous.rawValue)); dropped \(dropped) queued job\(dropped == 1 ? "" : "s")")

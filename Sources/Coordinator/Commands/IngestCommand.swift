@@ -9,7 +9,10 @@ struct IngestCommand: ParsableCommand {
         discussion: """
             instacart: a directory with orders.csv, order_products__prior.csv and/or order_products__train.csv, \
             products.csv. online-retail: the UCI Online Retail CSV. generic: purchases.csv (user,item,count) \
-            and items.csv (item,name), or a directory holding them.
+            and items.csv (item,name), or a directory holding them. Without the names file (products.csv, \
+            items.csv) ingest stops unless --no-item-names. Ids and names must be UTF-8 (--invalid-utf8 latin1 \
+            reads other values as Latin-1) and within --max-id-bytes / --max-name-bytes; a dataset without a \
+            usable purchase is refused. See docs/configuration.md.
             """)
 
     @Option(help: "Dataset format: \(DatasetFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -27,13 +30,37 @@ struct IngestCommand: ParsableCommand {
     @Option(help: "zstd compression level of the snapshot.")
     var compressionLevel: Int = 3
 
+    @Option(help: ArgumentHelp(
+        "Ids and names that are not valid UTF-8: error (stop at the row) or latin1 (read them as Latin-1).",
+        valueName: "policy"))
+    var invalidUTF8: InvalidUTF8Policy = .error
+
+    @Option(help: "Longest user or item id accepted, in bytes.")
+    var maxIDBytes = IngestLimits().maxIDBytes
+
+    @Option(help: "Longest item name accepted, in bytes.")
+    var maxNameBytes = IngestLimits().maxNameBytes
+
+    @Flag(help: "Ingest without a names file (products.csv / items.csv): items are named by their ids.")
+    var noItemNames = false
+
+    func validate() throws {
+        guard maxIDBytes >= 1, maxNameBytes >= 1 else {
+            throw ValidationError("--max-id-bytes and --max-name-bytes must be at least 1")
+        }
+    }
+
     func run() throws {
         let timer = Stopwatch()
         let source = IngestSource(format: format, path: input)
         let progress = ProgressReporter("ingest", total: nil, unit: .bytes)
         defer { progress.finish() }
         let (graph, report) = try ingestDataset(
-            source, options: IngestOptions(skipBadRows: skipBadRows, progress: progress.ingestCallback))
+            source,
+            options: IngestOptions(
+                skipBadRows: skipBadRows, progress: progress.ingestCallback, invalidUTF8: invalidUTF8,
+                limits: IngestLimits(maxIDBytes: maxIDBytes, maxNameBytes: maxNameBytes),
+                itemNamesAbsent: noItemNames))
         progress.finish()
         let ingestSeconds = timer.seconds
         let info = try Snapshot.write(graph, to: out, compressionLevel: compressionLevel)
@@ -43,6 +70,14 @@ struct IngestCommand: ParsableCommand {
             print("  dropped \(Console.count(count)) rows: \(reason)")
         }
         for sample in report.badRowSamples.prefix(5) { print("  bad row: \(sample)") }
+        if report.latin1Decoded > 0 {
+            let fields = report.latin1Decoded == 1 ? "field" : "fields"
+            print("  read \(Console.count(report.latin1Decoded)) \(fields) as Latin-1 (not valid UTF-8; --invalid-utf8 latin1)")
+        }
+        if report.itemNamesAbsent {
+            Console.status("warning: no item names (--no-item-names): items are named by their ids, and the LLM "
+                + "prompts will show those ids")
+        }
         print("snapshot \(out): \(Console.count(info.userCount)) users, \(Console.count(info.itemCount)) items, "
             + "\(Console.count(info.edgeCount)) edges, \(Console.count(info.fileBytes)) bytes "
             + "(\(String(format: "%.2f", info.bytesPerEdge)) B/edge), hash \(info.hash)")
@@ -50,3 +85,4 @@ struct IngestCommand: ParsableCommand {
 }
 
 extension DatasetFormat: ExpressibleByArgument {}
+extension InvalidUTF8Policy: ExpressibleByArgument {}

@@ -70,9 +70,19 @@ struct RunCommand: AsyncParsableCommand {
             + "coordinator dies, --resume is refused until its lease has run out."))
     var coordinatorLeaseSeconds: Double = 15
 
+    @Option(help: ArgumentHelp(
+        "With --redis: when the run ends (done, failed or cancelled), its data in Redis expires after this long.",
+        discussion: "30m, 12h, 3d, 2w (or seconds). The results are in --out; `gplr runs --prune` removes them now.",
+        valueName: "duration"))
+    var keepResults = DurationArgument(argument: "3d")!
+
+    @Flag(help: "With --redis: keep the run's data in Redis until `gplr runs --prune` (no expiry).")
+    var keepResultsForever = false
+
     @OptionGroup var options: RunOptions
     @OptionGroup var noise: LabelerNoiseOptions
     @OptionGroup var llm: LLMRunOptions
+    @OptionGroup var personaLimits: PersonaLimitOptions
 
     func validate() throws {
         guard local != (redis != nil) else {
@@ -121,12 +131,12 @@ struct RunCommand: AsyncParsableCommand {
         } else if llm.endpoint.llmURL != nil {
             result = try await llm.runLocally(
                 snapshotPath: snapshot ?? "", personasPath: personas ?? "", outputDirectory: out ?? "",
-                parameters: options.parameters, threads: options.threads)
+                parameters: options.parameters, threads: options.threads, personaLimits: personaLimits.limits)
         } else {
             result = try await LocalRun(
                 snapshotPath: snapshot ?? "", personasPath: personas ?? "", labelsPath: labels ?? "",
                 outputDirectory: out ?? "", parameters: options.parameters, noise: noise.noise,
-                threads: options.threads
+                threads: options.threads, personaLimits: personaLimits.limits
             ).execute()
         }
         RunSummary.print(result)
@@ -135,18 +145,44 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     private func distributed(url: String) async throws -> LocalRun.Result {
-        var run = DistributedRun(client: try RedisClient(url: url), keys: RedisKeys(prefix: prefix))
+        let client = try RedisClient(url: url)
+        let retention = RunDataRetention(client: client, keys: RedisKeys(prefix: prefix))
+        let id = resume ?? runID ?? Self.generatedRunID()
+        // Only a run this coordinator works on gets its expiry changed: not a run that exists already under a new
+        // run's id, nor a done run given to --resume (both are refused below).
+        let phase = try await RunRecordStore(client: client, keys: RedisKeys(prefix: prefix)).phase(run: id)
+        let owned = resume == nil ? phase == nil : phase?.isResumable == true
+        if owned && resume != nil { try await retention.persist(run: id) }
+        do {
+            let result = try await coordinate(client: client, id: id)
+            if owned { try await expire(id, retention) }
+            return result
+        } catch {
+            if owned { try? await expire(id, retention) }
+            throw error
+        }
+    }
+
+    /// Sets the ``keepResults`` expiry on a run that ended (nothing for a run still running elsewhere).
+    private func expire(_ id: String, _ retention: RunDataRetention) async throws {
+        guard !keepResultsForever else { return }
+        if try await retention.expire(run: id, after: keepResults.duration) {
+            Console.status("run \(id): its data in Redis expires in \(keepResults) (--keep-results)")
+        }
+    }
+
+    private func coordinate(client: RedisClient, id: String) async throws -> LocalRun.Result {
+        var run = DistributedRun(client: client, keys: RedisKeys(prefix: prefix))
         run.pollInterval = .milliseconds(pollMilliseconds)
         run.leaseMilliseconds = Int(coordinatorLeaseSeconds * 1000)
         run.timeout = timeout.map { .milliseconds(Int64($0 * 1000)) }
         run.threads = options.threads
         run.log = { Console.status($0) }
         run.progressMode = .current
-        if let resume {
-            Console.status("run \(resume): parameters, personas and labeler come from the run record")
-            return try await run.resume(runID: resume, snapshotPath: snapshot, outputDirectory: out)
+        if resume != nil {
+            Console.status("run \(id): parameters, personas and labeler come from the run record")
+            return try await run.resume(runID: id, snapshotPath: snapshot, outputDirectory: out)
         }
-        let id = runID ?? Self.generatedRunID()
         Console.status("run \(id): if this coordinator stops, continue with `gplr run --redis URL --resume \(id)`")
         let labeler: LabelerSpec
         if let spec = llm.spec {
@@ -167,7 +203,7 @@ struct RunCommand: AsyncParsableCommand {
             runID: id, snapshotPath: snapshot ?? "", personasPath: personas ?? "",
             labeler: labeler,
             parameters: options.parameters, labelBatchSize: labelBatchSize, personasPerShard: personasPerShard,
-            outputDirectory: out ?? ""))
+            outputDirectory: out ?? "", personaLimits: personaLimits.limits))
     }
 
     /// `r-<UTC yyyyMMdd-HHmmss>-<4 hex>`: sortable by time, unique enough for concurrent starts.

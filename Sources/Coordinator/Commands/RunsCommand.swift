@@ -5,10 +5,26 @@ import Shared
 /// `gplr runs`: the runs known to a Redis.
 struct RunsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "runs", abstract: "List the distributed runs with their phase, iteration and creation time.")
+        commandName: "runs", abstract: "List the distributed runs with their phase, iteration and creation time.",
+        discussion: """
+            --prune deletes every key of the finished runs (done, failed or cancelled; with --older-than only those \
+            that ended longer ago) from Redis: record, results, errors, dead letters. Running and queued runs are \
+            never touched. Their results stay in each run's output directory.
+            """)
 
     @Flag(help: "Print JSON.")
     var json = false
+
+    @Flag(help: "Delete the data of finished runs (done, failed, cancelled) from Redis.")
+    var prune = false
+
+    @Option(help: ArgumentHelp(
+        "With --prune: only runs that ended at least this long ago (30m, 12h, 3d, 2w).", valueName: "duration"))
+    var olderThan: DurationArgument?
+
+    func validate() throws {
+        if olderThan != nil && !prune { throw ValidationError("--older-than needs --prune") }
+    }
 
     @OptionGroup var redis: RedisOptions
 
@@ -23,6 +39,7 @@ struct RunsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if prune { return try await pruneRuns() }
         let store = RunRecordStore(client: try redis.client(), keys: redis.keys)
         var rows: [Row] = []
         for id in try await store.runIDs() {

@@ -16,6 +16,8 @@ struct ServeCommand: AsyncParsableCommand {
             no other web site can trigger it); GET /healthz; GET /metrics (Prometheus). There is no login: \
             anyone who can reach the port can see the runs and retry their dead-lettered jobs, so keep the \
             default --host 127.0.0.1 (reach it through an SSH tunnel) or put an authenticating proxy in front. \
+            Requests must name the dashboard in their Host header (localhost, an IP address, --host or an \
+            --allowed-host name); others get 421, so a web page cannot reach it through DNS rebinding. \
             SIGINT or SIGTERM stops it. See docs/operations.md.
             """)
 
@@ -27,9 +29,21 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (0: any free port).")
     var port = 8080
 
+    @Option(
+        name: .customLong("allowed-host"),
+        help: ArgumentHelp(
+            "Also accept requests whose Host header names NAME (repeatable; for a reverse proxy).",
+            discussion: "Without it only localhost, IP addresses and the --host name are accepted: requests for "
+                + "any other name get 421 (DNS rebinding protection).",
+            valueName: "name"))
+    var allowedHosts: [String] = []
+
     func validate() throws {
         guard (0 ... 65535).contains(port) else { throw ValidationError("--port must be in 0 ... 65535") }
         guard !host.isEmpty else { throw ValidationError("--host must not be empty") }
+        for name in allowedHosts where name.isEmpty || name.contains(where: { $0.isWhitespace || $0 == "/" }) {
+            throw ValidationError("--allowed-host must be a host name without spaces or slashes, got '\(name)'")
+        }
     }
 
     func run() async throws {
@@ -44,6 +58,7 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = .warning
         server.host = host
         server.port = port
+        server.allowedHosts = allowedHosts
         server.logger = logger
         let host = host
         let application = server.application { bound in

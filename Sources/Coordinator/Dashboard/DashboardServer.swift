@@ -10,6 +10,8 @@ struct DashboardServer: Sendable {
     var host = "127.0.0.1"
     /// 0 picks a free port.
     var port = 8080
+    /// Names besides `host`, `localhost` and IP literals that requests may give as `Host` (`--allowed-host`).
+    var allowedHosts: [String] = []
     var logger = Logger(label: "gplr.dashboard", factory: { _ in SwiftLogNoOpLogHandler() })
 
     init(client: RedisClient, keys: RedisKeys) {
@@ -17,9 +19,12 @@ struct DashboardServer: Sendable {
     }
 
     /// Every route: the dashboard's, and `/metrics` (the process's Prometheus registry, with the queue and
-    /// worker gauges read from Redis at each scrape).
+    /// worker gauges read from Redis at each scrape). All of them, and unknown paths, behind the `Host` check of
+    /// ``DashboardHostGuard``.
     func router() -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(middleware: DashboardHostMiddleware(
+            guardian: DashboardHostGuard(boundHost: host, allowedHosts: allowedHosts)))
         DashboardRoutes.add(to: router, api: api)
         let api = api, logger = logger
         router.addMetricsRoute(exporter: .shared) {

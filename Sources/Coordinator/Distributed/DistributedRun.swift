@@ -42,6 +42,7 @@ struct DistributedRun: Sendable {
         var labelBatchSize: Int = 100
         var personasPerShard: Int = 5
         var outputDirectory: String
+        var personaLimits = PersonaSetLimits()
     }
 
     var records: RunRecordStore { RunRecordStore(client: client, keys: keys) }
@@ -52,9 +53,10 @@ struct DistributedRun: Sendable {
             throw DistributedRunError(
                 .invalidInput, "run ids may hold only letters, digits, '.', '_' and '-' (at most 100)", run: new.runID)
         }
-        let personas = try PersonaSet(contentsOf: new.personasPath)
+        let personas = try PersonaSet(contentsOf: new.personasPath, limits: new.personaLimits)
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: new.snapshotPath)))
         let (graph, hash) = try Snapshot.decode(bytes)
+        try RunInputCheck.requireNonEmpty(graph, snapshot: new.snapshotPath)
         try await SnapshotStore(client: client, keys: keys).publish(bytes, hash: hash)
         let record = RunRecord(
             id: new.runID, snapshotHash: hash.hex, users: graph.userCount, parameters: new.parameters,

@@ -47,11 +47,12 @@ extension LLMRunOptions {
     /// this process (`--llm-key-file`, else `OPENAI_API_KEY`). No Redis: no shared cache or rate limit.
     func runLocally(
         snapshotPath: String, personasPath: String, outputDirectory: String, parameters: RunParameters,
-        threads: Int?
+        threads: Int?, personaLimits: PersonaSetLimits = PersonaSetLimits()
     ) async throws -> LocalRun.Result {
         guard let spec else { throw ValidationError("--llm-url is required") }
-        let personas = try PersonaSet(contentsOf: personasPath)
+        let personas = try PersonaSet(contentsOf: personasPath, limits: personaLimits)
         let (graph, info) = try Snapshot.read(from: snapshotPath)
+        try RunInputCheck.requireNonEmpty(graph, snapshot: snapshotPath)
         let key = try LLMConfiguration.load(keyFile: endpoint.llmKeyFile).apiKey
         let client = try ChatCompletionClient(configuration: spec.configuration(apiKey: key))
         let runner = GPLRRunner(

@@ -10,6 +10,8 @@ struct LocalRun {
     var parameters: RunParameters
     var noise: LabelerNoise
     var threads: Int?
+    /// The largest persona set read.
+    var personaLimits = PersonaSetLimits()
     /// Print each iteration's progress (lines and a progress line over the iterations).
     var verbose = true
 
@@ -22,8 +24,9 @@ struct LocalRun {
     }
 
     func execute() async throws -> Result {
-        let personas = try PersonaSet(contentsOf: personasPath)
+        let personas = try PersonaSet(contentsOf: personasPath, limits: personaLimits)
         let (graph, info) = try Snapshot.read(from: snapshotPath)
+        try RunInputCheck.requireNonEmpty(graph, snapshot: snapshotPath)
         let labels = try LabelsFile.read(path: labelsPath, personas: personas)
         let labeler = TruthLabeler(
             truthByUserID: labels.labels, graph: graph, personaCount: personas.count,

@@ -77,10 +77,13 @@ struct ByteStringInterner: Sendable {
         return key.withUTF8 { lookup(UnsafeRawBufferPointer($0)) }
     }
 
-    /// Id `index` as a `String` (the bytes are UTF-8 from the source; invalid sequences are repaired).
+    /// Id `index` as a `String`: its bytes as UTF-8, or as Latin-1 when they are not valid UTF-8 (ingest refuses
+    /// such ids unless ``InvalidUTF8Policy/latin1`` allows them), so that no byte is ever replaced.
     func string(at index: Int) -> String {
-        let start = index == 0 ? 0 : ends[index - 1]
-        return arena.withUnsafeBufferPointer { String(decoding: $0[start ..< ends[index]], as: UTF8.self) }
+        withBytes(at: index) { bytes in
+            IngestText.isASCII(bytes) || IngestText.isValidUTF8(bytes)
+                ? String(decoding: bytes, as: UTF8.self) : IngestText.latin1(bytes)
+        }
     }
 
     /// Calls `body` with the bytes of id `index`.

@@ -17,6 +17,11 @@ public struct DatasetError: Error, CustomStringConvertible, Sendable {
             case unknownPersona = "unknown persona"
             case duplicateUser = "duplicate user"
             case invalidConfiguration = "invalid configuration"
+            case badEncoding = "bad encoding"
+            case limitExceeded = "limit exceeded"
+            case conflictingRows = "conflicting rows"
+            case countOverflow = "count overflow"
+            case noPurchases = "no purchases"
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -37,6 +42,16 @@ public struct DatasetError: Error, CustomStringConvertible, Sendable {
         public static let unknownPersona = Code(.unknownPersona)
         public static let duplicateUser = Code(.duplicateUser)
         public static let invalidConfiguration = Code(.invalidConfiguration)
+        /// An id or a name is not valid UTF-8 (see ``InvalidUTF8Policy``).
+        public static let badEncoding = Code(.badEncoding)
+        /// A value is longer or more numerous than a limit allows (``IngestLimits``, persona-set limits).
+        public static let limitExceeded = Code(.limitExceeded)
+        /// Two rows say contradictory things (an Instacart order placed by two users).
+        public static let conflictingRows = Code(.conflictingRows)
+        /// The purchase counts of one (user, item) pair sum past what a snapshot holds (2³² − 1).
+        public static let countOverflow = Code(.countOverflow)
+        /// The dataset has no usable purchase: the graph would have no user or no edge.
+        public static let noPurchases = Code(.noPurchases)
 
         public var description: String { base.rawValue }
     }

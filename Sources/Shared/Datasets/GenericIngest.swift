@@ -1,13 +1,14 @@
 /// The generic format: `purchases.csv` with header `user,item[,count]` (a missing count column means 1)
-/// and optionally `items.csv` with header `item,name`. Counts must be integers; rows with count ≤ 0 are
-/// dropped. Columns may appear in any order and extra columns are ignored.
+/// and `items.csv` with header `item,name` (required unless ``IngestOptions/itemNamesAbsent``). Counts must be
+/// integers; rows with count ≤ 0 are dropped. Columns may appear in any order and extra columns are ignored.
 enum GenericIngest {
     static func run(purchases: String, items: String?, context: inout IngestContext) throws -> PurchaseGraph {
         var builder = GraphBuilder()
+        var text = context.text
         try context.readCSV(purchases, columns: ["user", "item", "count"], requiredCount: 2) { row, columns in
             let user = row[columns[0]], item = row[columns[1]]
-            guard !user.isEmpty else { throw BadRow("empty user id", column: "user") }
-            guard !item.isEmpty else { throw BadRow("empty item id", column: "item") }
+            let userLatin1 = try text.checkID(user, column: "user", what: "user id")
+            let itemLatin1 = try text.checkID(item, column: "item", what: "item id")
             var count = 1
             if columns[2] >= 0 {
                 guard let value = CSVRow.parseInteger(row[columns[2]]) else {
@@ -17,16 +18,26 @@ enum GenericIngest {
                 guard value <= Int(UInt32.max) else { throw BadRow("count \(value) is too large", column: "count") }
                 count = value
             }
+            let users = builder.userCount, items = builder.itemCount
             builder.addPurchase(userBytes: user, itemBytes: item, count: UInt32(count))
+            if userLatin1 && builder.userCount > users {
+                text.recordLatin1ID(user, isUser: true, file: purchases, line: row.line, column: "user")
+            }
+            if itemLatin1 && builder.itemCount > items {
+                text.recordLatin1ID(item, isUser: false, file: purchases, line: row.line, column: "item")
+            }
             return .used
         }
         if let items {
             try context.readCSV(items, columns: ["item", "name"], requiredCount: 2) { row, columns in
-                guard !row[columns[0]].isEmpty else { throw BadRow("empty item id", column: "item") }
-                builder.setName(row.string(columns[1]), forItem: row.string(columns[0]))
+                let id = try text.text(row[columns[0]], column: "item", what: "item id")
+                guard !id.isEmpty else { throw BadRow("empty item id", column: "item") }
+                builder.setName(try text.name(row[columns[1]], column: "name"), forItem: id)
                 return .used
             }
         }
-        return builder.build()
+        context.text = text
+        try text.checkLatin1IDs(builder)
+        return try IngestContext.build(builder, purchases: purchases)
     }
 }

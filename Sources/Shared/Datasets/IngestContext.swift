@@ -29,12 +29,15 @@ struct IngestContext {
     private(set) var bytesRead = 0
     /// Bytes of all the files the ingest reads (for progress).
     let bytesTotal: Int
+    /// The format reader's checks of ids and names; its Latin-1 count goes into the report.
+    var text: IngestText
     private static let sampleLimit = 10
     private static let progressInterval = 1 << 16
 
     init(options: IngestOptions, bytesTotal: Int = 0) {
         self.options = options
         self.bytesTotal = bytesTotal
+        text = IngestText(options: options)
     }
 
     /// How far the reading is after the last finished file.
@@ -134,5 +137,16 @@ extension UnsafeRawBufferPointer {
     var preview: String {
         let text = String(decoding: prefix(60), as: UTF8.self)
         return count > 60 ? text + "…" : text
+    }
+}
+
+extension IngestContext {
+    /// ``GraphBuilder/build()``, its count overflow as a ``DatasetError`` about the purchases file.
+    static func build(_ builder: GraphBuilder, purchases: String) throws(DatasetError) -> PurchaseGraph {
+        do {
+            return try builder.build()
+        } catch {
+            throw DatasetError(.countOverflow, "\(error)", file: purchases, column: "count")
+        }
     }
 }

@@ -34,11 +34,21 @@ public struct IngestReport: Sendable {
     public var files: [IngestFileReport]
     /// The first few malformed rows that were skipped, to show the user what was wrong.
     public var badRowSamples: [DatasetError]
+    /// Fields decoded as Latin-1 because they were not valid UTF-8 (``InvalidUTF8Policy/latin1``): each id once,
+    /// where first seen in the purchases, and each name (or names file id) field.
+    public var latin1Decoded: Int
+    /// The items are named by their ids: the dataset has no names file (``IngestOptions/itemNamesAbsent``).
+    public var itemNamesAbsent: Bool
 
-    public init(format: DatasetFormat, files: [IngestFileReport], badRowSamples: [DatasetError]) {
+    public init(
+        format: DatasetFormat, files: [IngestFileReport], badRowSamples: [DatasetError], latin1Decoded: Int = 0,
+        itemNamesAbsent: Bool = false
+    ) {
         self.format = format
         self.files = files
         self.badRowSamples = badRowSamples
+        self.latin1Decoded = latin1Decoded
+        self.itemNamesAbsent = itemNamesAbsent
     }
 
     public var rowsRead: Int { files.reduce(0) { $0 + $1.rowsRead } }

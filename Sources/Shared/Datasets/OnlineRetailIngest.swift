@@ -14,6 +14,7 @@ enum OnlineRetailIngest {
     static func run(file: String, context: inout IngestContext) throws -> PurchaseGraph {
         var builder = GraphBuilder()
         var named: [Bool] = []
+        var text = context.text
         try context.readCSV(file, columns: columns, requiredCount: columns.count) { row, c in
             let invoice = row[c[0]].trimmed
             if let first = invoice.first, first == 0x43 || first == 0x63 {  // "C" / "c"
@@ -26,20 +27,31 @@ enum OnlineRetailIngest {
             }
             guard quantity > 0 else { return .dropped(IngestReport.DropReason.nonPositiveQuantity) }
             let stockCode = row[c[1]].trimmed
-            guard !stockCode.isEmpty else { throw BadRow("empty stock code", column: "StockCode") }
+            let customerLatin1 = try text.checkID(customer, column: "CustomerID", what: "customer id")
+            let itemLatin1 = try text.checkID(stockCode, column: "StockCode", what: "stock code")
+            let description = row[c[2]].trimmed
+            try text.checkName(description, column: "Description")  // before the row counts as used
+            let users = builder.userCount, items = builder.itemCount
             let (_, item) = builder.addPurchase(userBytes: customer, itemBytes: stockCode, count: 1)
+            if customerLatin1 && builder.userCount > users {
+                text.recordLatin1ID(customer, isUser: true, file: file, line: row.line, column: "CustomerID")
+            }
+            if itemLatin1 && builder.itemCount > items {
+                text.recordLatin1ID(stockCode, isUser: false, file: file, line: row.line, column: "StockCode")
+            }
             let index = Int(item)
             if index >= named.count { named.append(contentsOf: repeatElement(false, count: index + 1 - named.count)) }
             if !named[index] {
-                let description = row[c[2]].trimmed
                 if !description.isEmpty {
-                    builder.setName(String(decoding: description, as: UTF8.self), forItemAt: item)
+                    builder.setName(try text.name(description, column: "Description"), forItemAt: item)
                     named[index] = true
                 }
             }
             return .used
         }
-        return builder.build()
+        context.text = text
+        try text.checkLatin1IDs(builder)
+        return try IngestContext.build(builder, purchases: file)
     }
 
     /// "12346.0" / "12346.00" → "12346"; anything else unchanged.

@@ -1,7 +1,7 @@
 /// Accumulates purchases keyed by external ids and builds a ``PurchaseGraph``.
 ///
 /// Users and items are numbered in order of first appearance, so the same input gives the same graph.
-/// Repeated (user, item) purchases are merged into one edge whose count is the sum.
+/// Repeated (user, item) purchases are merged into one edge whose count is the sum (refused past 2³² − 1).
 ///
 /// Ids are interned from their UTF-8 bytes (see `ByteStringInterner`), so the ingest hot path can add a
 /// purchase straight from a CSV reader's buffer with ``addPurchase(userBytes:itemBytes:count:)`` without
@@ -71,8 +71,21 @@ public struct GraphBuilder: Sendable {
         namesByIndex[Int(index)] = name
     }
 
+    /// The index of the user whose id has these bytes, if it was added.
+    public func existingUserIndex(forBytes bytes: UnsafeRawBufferPointer) -> UInt32? { users.lookup(bytes) }
+
+    /// The index of the user whose id is `id`, if it was added.
+    public func existingUserIndex(_ id: String) -> UInt32? { users.lookup(id) }
+
+    /// The index of the item whose id has these bytes, if it was added.
+    public func existingItemIndex(forBytes bytes: UnsafeRawBufferPointer) -> UInt32? { items.lookup(bytes) }
+
+    /// The index of the item whose id is `id`, if it was added.
+    public func existingItemIndex(_ id: String) -> UInt32? { items.lookup(id) }
+
     /// Builds the graph: a counting sort of the edges by user, then a sort and merge within each user's row.
-    public func build() -> PurchaseGraph {
+    /// - Throws: ``PurchaseCountOverflow`` when the counts of one (user, item) pair sum past `UInt32.max`.
+    public func build() throws(PurchaseCountOverflow) -> PurchaseGraph {
         let userCount = users.count
         let edgeCount = edgeUsers.count
         var offsets = [Int](repeating: 0, count: userCount + 1)
@@ -98,6 +111,7 @@ public struct GraphBuilder: Sendable {
         var targets = [UInt32](repeating: 0, count: edgeCount)
         var counts = [UInt32](repeating: 0, count: edgeCount)
         var write = 0
+        var overflow: (user: Int, item: Int, total: UInt64)?
         packed.withUnsafeMutableBufferPointer { packed in
             targets.withUnsafeMutableBufferPointer { targets in
                 counts.withUnsafeMutableBufferPointer { counts in
@@ -113,8 +127,9 @@ public struct GraphBuilder: Sendable {
                                 total += packed[j] & 0xFFFF_FFFF
                                 j += 1
                             }
+                            if total > UInt64(UInt32.max), overflow == nil { overflow = (u, Int(item), total) }
                             targets[write] = UInt32(item)
-                            counts[write] = UInt32(clamping: total)
+                            counts[write] = UInt32(truncatingIfNeeded: total)
                             write += 1
                             i = j
                         }
@@ -122,6 +137,10 @@ public struct GraphBuilder: Sendable {
                     }
                 }
             }
+        }
+        if let overflow {
+            throw PurchaseCountOverflow(
+                user: users.string(at: overflow.user), item: items.string(at: overflow.item), total: overflow.total)
         }
         targets.removeLast(edgeCount - write)
         counts.removeLast(edgeCount - write)

@@ -14,9 +14,15 @@ public struct PersonaSet: Sendable, Equatable {
     private let normalizedIndex: [String: Int]
 
     /// Validates `personas`.
-    /// - Parameter file: named in errors when the set comes from a file.
-    public init(_ personas: [Persona], file: String? = nil) throws {
+    /// - Parameters:
+    ///   - file: named in errors when the set comes from a file.
+    ///   - limits: the largest set, names and descriptions accepted; `nil` (sets already checked when they were
+    ///     read, such as a run record's or a job's) checks none.
+    public init(_ personas: [Persona], file: String? = nil, limits: PersonaSetLimits? = nil) throws {
         guard !personas.isEmpty else { throw PersonaSetError(.empty, "the set has no personas", file: file) }
+        if let violation = limits?.violation(personas) {
+            throw PersonaSetError(.limitExceeded, violation, file: file)
+        }
         var normalizedIndex: [String: Int] = [:]
         var exactIndex: [String: Int] = [:]
         let reserved = Self.normalize(Self.unrepresentable)
@@ -43,8 +49,9 @@ public struct PersonaSet: Sendable, Equatable {
         self.normalizedIndex = normalizedIndex
     }
 
-    /// Loads a JSON file holding an array of `{"name", "description"}` objects, or `{"personas": [...]}`.
-    public init(contentsOf path: String) throws {
+    /// Loads a JSON file holding an array of `{"name", "description"}` objects, or `{"personas": [...]}`, within
+    /// `limits`.
+    public init(contentsOf path: String, limits: PersonaSetLimits = PersonaSetLimits()) throws {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -65,7 +72,7 @@ public struct PersonaSet: Sendable, Equatable {
                     file: path, underlying: error)
             }
         }
-        try self.init(personas, file: path)
+        try self.init(personas, file: path, limits: limits)
     }
 
     public static func == (lhs: PersonaSet, rhs: PersonaSet) -> Bool { lhs.personas == rhs.personas }

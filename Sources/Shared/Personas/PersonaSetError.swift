@@ -2,7 +2,7 @@
 public struct PersonaSetError: Error, CustomStringConvertible, Sendable {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Base: String, Sendable {
-            case unreadable, malformed, empty, emptyName, duplicateName, reservedName, unwritable
+            case unreadable, malformed, empty, emptyName, duplicateName, reservedName, unwritable, limitExceeded
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -21,6 +21,8 @@ public struct PersonaSetError: Error, CustomStringConvertible, Sendable {
         public static let reservedName = Code(.reservedName)
         /// The file could not be written.
         public static let unwritable = Code(.unwritable)
+        /// More personas, or longer names or descriptions, than ``PersonaSetLimits`` allow.
+        public static let limitExceeded = Code(.limitExceeded)
 
         public var description: String { base.rawValue }
     }

@@ -115,13 +115,29 @@ public struct RunRecordStore: Sendable {
         return reply.int == 1
     }
 
-    /// Marks the run cancelled. Returns the phase it had, or `nil` when the run has no record (nothing is
-    /// written then).
+    /// Marks the run cancelled if it is `created` or `running` (a finished run — done, failed or already
+    /// cancelled — keeps its phase). Returns the phase it had, or `nil` when the run has no record (nothing is
+    /// written then); the run was cancelled exactly when the phase returned is `created` or `running`.
     public func cancel(run runID: String) async throws -> RunPhase? {
-        guard let previous = try await phase(run: runID) else { return nil }
-        try await setPhase(.cancelled, run: runID)
-        return previous
+        let reply = try await client.evaluate(
+            Self.cancelScript, keys: [RedisArgument(keys.run(runID).state)],
+            arguments: [RedisArgument(RunRecord.now())])
+        guard let previous = reply.string else { return nil }
+        guard let phase = RunPhase(rawValue: previous) else {
+            throw RunRecordError(.malformed, "unknown phase '\(previous)'", run: runID)
+        }
+        return phase
     }
+
+    /// KEYS[1] = state; ARGV[1] = now. Cancels a created or running run; returns the phase it had (nil: no record).
+    static let cancelScript = RedisScript("""
+        local phase = redis.call('HGET', KEYS[1], 'phase')
+        if not phase then return nil end
+        if phase == 'created' or phase == 'running' then
+          redis.call('HSET', KEYS[1], 'phase', 'cancelled', 'updatedAt', ARGV[1])
+        end
+        return phase
+        """)
 
     /// Creates the hash only if it does not exist: KEYS[1] = state; ARGV = field, value, ...
     /// KEYS[1] = state; ARGV = field, value, …. Writes only into an existing record.
