@@ -10,7 +10,8 @@ struct CancelCommand: AsyncParsableCommand {
         discussion: """
             Marks the run cancelled; a coordinator running it notices within a second and stops. Jobs of the run \
             not yet taken by a worker are removed from the queues; jobs already running finish (their results \
-            are kept). `gplr run --resume RUN` continues a cancelled run later.
+            are kept). `gplr run --resume RUN` continues a cancelled run later. An unknown run is an error (exit \
+            status 1).
             """)
 
     @Argument(help: "The run id.")
@@ -22,7 +23,7 @@ struct CancelCommand: AsyncParsableCommand {
         let client = try redis.client()
         let store = RunRecordStore(client: client, keys: redis.keys)
         guard let previous = try await store.cancel(run: run) else {
-            throw RunRecordError(.notFound, "no such run (see `gplr runs`)", run: run)
+            throw RunRecordError.noSuchRun(run)
         }
         let dropped = try await QueuePurge(queue: JobQueue(client: client, keys: redis.keys)).purge(run: run)
         print("cancelled run \(run) (was \(previous.rawValue)); dropped \(dropped) queued job\(dropped == 1 ? "" : "s")")

@@ -98,7 +98,7 @@ public struct RunOutputWriter: Sendable {
         do {
             try encoder.encode(value).write(to: URL(fileURLWithPath: file))
         } catch {
-            throw OutputError.cannotWrite(path: file, reason: "\(error)")
+            throw OutputError.cannotWrite(path: file, reason: ErrorText.describe(error))
         }
     }
 
