@@ -41,8 +41,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
-            ],
-            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
+            ]),
         // The Prometheus backend of swift-metrics and the `/metrics` + `/healthz` routes: executables only
         // (Shared emits through swift-metrics and never bootstraps it).
         .target(

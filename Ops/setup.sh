@@ -6,8 +6,13 @@ set -euo pipefail
 
 packages=(pkg-config libhiredis-dev libcurl4-openssl-dev libzstd-dev redis-server)
 # --tests: chromium, in which the dashboard's browser test renders the page headless
-# (GPLR_SKIP_BROWSER_TESTS=1 skips that test).
-if [ "${1:-}" = "--tests" ]; then packages+=(chromium); fi
+# (GPLR_SKIP_BROWSER_TESTS=1 skips that test). Without --tests (Ops/demo.sh) chromium is neither installed nor
+# required.
+tests=false
+if [ "${1:-}" = "--tests" ]; then
+    tests=true
+    packages+=(chromium)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -26,5 +31,7 @@ fi
 # service (if the package started one) does not matter: we never talk to port 6379.
 command -v swift >/dev/null || { echo "setup: the Swift toolchain (swift) is not on PATH" >&2; exit 1; }
 command -v redis-server >/dev/null || { echo "setup: redis-server missing after install" >&2; exit 1; }
-command -v chromium >/dev/null || { echo "setup: chromium missing after install" >&2; exit 1; }
+if $tests; then
+    command -v chromium >/dev/null || { echo "setup: chromium missing after install" >&2; exit 1; }
+fi
 echo "setup: ok ($(swift --version 2>/dev/null | head -1); $(redis-server --version | cut -d' ' -f3))"

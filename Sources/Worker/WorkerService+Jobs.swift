@@ -81,7 +81,7 @@ extension WorkerService {
         switch error {
         case let error as JobExecutionError: (error.description, error.isRetriable)
         case let error as SnapshotStoreError: (error.description, true)
-        default: (String(describing: error), true)
+        default: (ErrorText.describe(error), true)
         }
     }
 

@@ -67,7 +67,8 @@ import Testing
         defer { cluster.stop() }
         let reference = try cluster.referencePhi()
         let run = "kill-coordinator"
-        for name in ["w1", "w2"] { _ = try cluster.startWorker(name, ["--debug-job-delay-ms", "150"]) }
+        // Slow jobs (400 ms): the run must still be going when the coordinator is killed, however fast the machine.
+        for name in ["w1", "w2"] { _ = try cluster.startWorker(name, ["--debug-job-delay-ms", "400"]) }
         let coordinator = try cluster.startCoordinator(run: run)
 
         let checkpointed = try #require(

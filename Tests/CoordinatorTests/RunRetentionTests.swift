@@ -162,10 +162,14 @@ import Testing
         #expect(running == true, "\(resumed.standardError)")
         #expect(try await client.send("TTL", RedisArgument(state)).int == -1, "no expiry while it runs")
         // (The cancel may have emptied the job set, and the resumed coordinator fills it again: any key may come or go.)
-        for key in Self.runKeys("c1", in: try await Self.keys(client)) {
+        // Every key but the coordinator lease, whose time to live is its own (renewed while the coordinator lives).
+        let lease = RedisKeys().run("c1").coordinator
+        for key in Self.runKeys("c1", in: try await Self.keys(client)) where key != lease {
             let keyTTL = try await client.send("TTL", RedisArgument(key)).int ?? 0
             #expect(keyTTL < 0, "\(key): TTL \(keyTTL)")
         }
+        let leaseTTL = try await client.send("TTL", RedisArgument(lease)).int ?? 0
+        #expect(leaseTTL > 0 && leaseTTL <= 15, "the lease keeps its own expiry: \(leaseTTL)")
     }
 
     @Test func refusedRunLeavesTheExistingRunsExpiryAlone() async throws {

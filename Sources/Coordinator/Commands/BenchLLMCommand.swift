@@ -55,7 +55,8 @@ struct BenchLLMCommand: AsyncParsableCommand {
             configuration: LLMSimulatorConfiguration(latency: .logNormal(mean: .milliseconds(latencyMs), sigma: 0.5)))
         let everyone = Array(0 ..< graph.userCount)
         let redisClient = try redis.map { try RedisClient(url: $0) }
-        let cache = redisClient.map { LLMResponseCache(redis: $0, keys: RedisKeys(prefix: "gplr-bench-\(UUID().uuidString.prefix(8))")) }
+        let benchKeys = BenchRedisPrefix()
+        let cache = redisClient.map { LLMResponseCache(redis: $0, keys: benchKeys.keys) }
         var rows: [Row] = []
         // Between passes only: each pass is timed.
         let progress = ProgressReporter("bench llm", total: cache == nil ? 2 : 4, unit: .items("passes"))
@@ -85,7 +86,7 @@ struct BenchLLMCommand: AsyncParsableCommand {
             try await pass("10 users/request, no cache", perRequest: 10, cache: nil)
         }
         progress.finish()
-        if let redisClient { try await Self.deleteBenchKeys(redisClient) }
+        if let redisClient { try await benchKeys.deleteAll(redisClient) }
         print("LLM labeler vs simulator: \(users) users, latency mean \(Int(latencyMs)) ms (log-normal σ 0.5), "
             + "concurrency \(concurrency)")
         let header = ["pass", "users/s", "requests", "cache hits", "prompt tok/user", "compl. tok/user"]
@@ -105,17 +106,5 @@ struct BenchLLMCommand: AsyncParsableCommand {
 
     private func pad(_ text: String, _ width: Int) -> String {
         text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
-    }
-
-    /// Removes the cache keys this benchmark wrote (they live under their own prefix).
-    static func deleteBenchKeys(_ redis: RedisClient) async throws {
-        var cursor = "0"
-        repeat {
-            let reply = try await redis.send("SCAN", RedisArgument(cursor), "MATCH", "gplr-bench-*", "COUNT", 1000)
-            guard let parts = reply.array, parts.count == 2 else { return }
-            cursor = parts[0].string ?? "0"
-            let keys = (parts[1].array ?? []).compactMap(\.string).map { RedisArgument($0) }
-            if !keys.isEmpty { try await redis.send(["UNLINK"] + keys) }
-        } while cursor != "0"
     }
 }

@@ -32,19 +32,31 @@ struct BenchQueueCommand: AsyncParsableCommand {
         let progress = ProgressReporter("bench queue", total: counts.count, unit: .items("measurements"))
         defer { progress.finish() }
         progress.update(0)
+        // The jobs, results and streams live under a prefix of the bench's own, removed after every measurement
+        // (on failure too): a bench against a real Redis leaves nothing behind.
+        let benchKeys = BenchRedisPrefix()
+        let cleaner = try RedisClient(url: url)
         for count in counts {
-            let (rate, seconds) = try await measure(url: url, consumers: count)
-            Console.result(String(format: "%9d   %7.0f   %7.2f", count, rate, seconds))
+            let measured: (rate: Double, seconds: Double)
+            do {
+                measured = try await measure(url: url, keys: benchKeys.keys, consumers: count)
+                try await benchKeys.deleteAll(cleaner)
+            } catch {
+                try? await benchKeys.deleteAll(cleaner)
+                await server?.stop(grace: .seconds(2))
+                throw error
+            }
+            Console.result(String(format: "%9d   %7.0f   %7.2f", count, measured.rate, measured.seconds))
             progress.advance()
         }
         progress.finish()
         await server?.stop(grace: .seconds(2))
     }
 
-    private func measure(url: String, consumers: Int) async throws -> (rate: Double, seconds: Double) {
+    private func measure(url: String, keys: RedisKeys, consumers: Int) async throws -> (rate: Double, seconds: Double) {
         let runID = "bench-\(UUID().uuidString.prefix(8))"
         let kind = JobKind(rawValue: "bench-noop")
-        let producer = JobQueue(client: try RedisClient(url: url))
+        let producer = JobQueue(client: try RedisClient(url: url), keys: keys)
         for start in stride(from: 0, to: jobs, by: 1000) {
             let envelopes = (start ..< min(jobs, start + 1000)).map {
                 JobEnvelope(id: "j\($0)", runID: runID, kind: kind, payload: Data())
@@ -55,7 +67,7 @@ struct BenchQueueCommand: AsyncParsableCommand {
         let done = try await withThrowingTaskGroup(of: Int.self) { group in
             for index in 0 ..< consumers {
                 group.addTask {
-                    let queue = JobQueue(client: try RedisClient(url: url))
+                    let queue = JobQueue(client: try RedisClient(url: url), keys: keys)
                     var completed = 0
                     while true {
                         let taken = try await queue.dequeue(

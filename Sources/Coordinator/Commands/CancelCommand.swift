@@ -11,7 +11,8 @@ struct CancelCommand: AsyncParsableCommand {
             Marks a created or running run cancelled (a done, failed or cancelled run is left as it is, exit \
             status 1); a coordinator running it notices within a second and stops. Jobs of the run \
             not yet taken by a worker are removed from the queues; jobs already running finish (their results \
-            are kept). `gplr run --resume RUN` continues a cancelled run later.
+            are kept). `gplr run --resume RUN` continues a cancelled run later. An unknown run is an error (exit \
+            status 1).
             """)
 
     @Argument(help: "The run id.")
@@ -23,7 +24,7 @@ struct CancelCommand: AsyncParsableCommand {
         let client = try redis.client()
         let store = RunRecordStore(client: client, keys: redis.keys)
         guard let previous = try await store.cancel(run: run) else {
-            throw RunRecordError(.notFound, "no such run (see `gplr runs`)", run: run)
+            throw RunRecordError.noSuchRun(run)
         }
         guard previous == .created || previous == .running else {
             Console.status("gplr cancel: run \(run) is \(previous.rawValue) already; nothing to cancel (it stays "

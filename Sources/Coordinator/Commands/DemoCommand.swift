@@ -168,6 +168,7 @@ struct DemoCommand: AsyncParsableCommand {
         Console.status("demo: \(TerminationSignals.name(number)) received; stopping the workers, the LLM simulator "
             + "and Redis")
         let stopped = await cluster.stop(grace: grace)
+        TemporaryPaths.removeAll()  // a snapshot or result set being written
         Console.status("demo: interrupted; stopped \(Self.workers(stopped.workers))"
             + (stopped.redis ? " and redis-server" : ""))
         Foundation.exit(128 + number)

@@ -51,6 +51,9 @@ struct IngestCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Ctrl-C while the snapshot is being written removes its temporary file.
+        let interrupts = InterruptCleanup.install("ingest")
+        defer { interrupts.cancel() }
         let timer = Stopwatch()
         let source = IngestSource(format: format, path: input)
         let progress = ProgressReporter("ingest", total: nil, unit: .bytes)

@@ -17,7 +17,9 @@ struct LLMSimCommand: AsyncParsableCommand {
             latency and inject faults (429 with Retry-After, 500, hangs, malformed JSON, unknown persona names, \
             wrong user ids) so the client's retries and the labeler's strict parsing can be watched.
 
-            Point gplr at it with OPENAI_BASE_URL=<the printed URL>. Runs until Ctrl-C.
+            Point gplr at it with --llm-url <the printed URL> (gplr run, gplr personas); gplr personas also \
+            takes it from OPENAI_BASE_URL, while gplr run never reads that variable (its labeler is chosen by \
+            flag: --labels or --llm-url). Runs until Ctrl-C.
             """)
 
     @Option(help: "Labels file (JSON Lines {\"user\", \"personas\"}) the answers come from.")

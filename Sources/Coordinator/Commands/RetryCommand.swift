@@ -9,7 +9,7 @@ struct RetryCommand: AsyncParsableCommand {
         abstract: "Put dead-lettered jobs of a run back: one job, all shards of a persona, or all of them.",
         discussion: """
             A coordinator waiting for the run picks the results up as soon as the jobs succeed. Each job put back \
-            gets a fresh set of delivery attempts.
+            gets a fresh set of delivery attempts. An unknown run is an error (exit status 1).
             """)
 
     @Argument(help: "The run id.")
@@ -34,7 +34,9 @@ struct RetryCommand: AsyncParsableCommand {
     func run() async throws {
         let selection: DeadLetterRetry.Selection =
             failed ? .all : persona.map { .persona($0) } ?? .jobs(job)
-        let outcome = try await DeadLetterRetry(client: try redis.client(), keys: redis.keys).retry(run: run, selection)
+        let client = try redis.client()
+        try await RunRecordStore(client: client, keys: redis.keys).requireExists(run: run)
+        let outcome = try await DeadLetterRetry(client: client, keys: redis.keys).retry(run: run, selection)
         for id in outcome.notDeadLettered { Console.status("job \(id) is not dead-lettered; skipped") }
         for letter in outcome.chosen { Console.status("retrying \(letter.jobID) (last error: \(letter.error))") }
         let count = outcome.retried

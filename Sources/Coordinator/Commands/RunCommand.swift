@@ -125,6 +125,9 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Ctrl-C while the results are being written removes their staging directory.
+        let interrupts = InterruptCleanup.install("run")
+        defer { interrupts.cancel() }
         let result: LocalRun.Result
         if let redis {
             result = try await distributed(url: redis)

@@ -10,7 +10,8 @@ struct StatusCommand: AsyncParsableCommand {
         discussion: """
             Jobs per kind: queued (waiting for a worker), running (taken, not acknowledged), done, failing \
             (last attempt failed, will be retried), dead (dead-lettered: fix the cause, then `gplr retry`). \
-            --watch refreshes every second until Ctrl-C; throughput and ETA then come from the counts over time.
+            --watch refreshes every second until Ctrl-C; throughput and ETA then come from the counts over time. \
+            An unknown RUN is an error (exit status 1).
             """)
 
     @Argument(help: "A run id (default: every run).")
@@ -25,7 +26,9 @@ struct StatusCommand: AsyncParsableCommand {
     @OptionGroup var redis: RedisOptions
 
     func run() async throws {
-        let collector = RunStatusCollector(client: try redis.client(), keys: redis.keys)
+        let client = try redis.client()
+        if let run { try await RunRecordStore(client: client, keys: redis.keys).requireExists(run: run) }
+        let collector = RunStatusCollector(client: client, keys: redis.keys)
         var meter = ThroughputMeter()
         let terminal = isatty(STDOUT_FILENO) == 1
         repeat {

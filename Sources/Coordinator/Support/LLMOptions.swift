@@ -53,7 +53,9 @@ extension LLMRunOptions {
         let personas = try PersonaSet(contentsOf: personasPath, limits: personaLimits)
         let (graph, info) = try Snapshot.read(from: snapshotPath)
         try RunInputCheck.requireNonEmpty(graph, snapshot: snapshotPath)
-        let key = try LLMConfiguration.load(keyFile: endpoint.llmKeyFile).apiKey
+        // Only the key comes from the environment: the server is --llm-url (OPENAI_BASE_URL is not read here).
+        let environment = ProcessInfo.processInfo.environment.filter { $0.key == "OPENAI_API_KEY" }
+        let key = try LLMConfiguration.load(environment: environment, keyFile: endpoint.llmKeyFile).apiKey
         let client = try ChatCompletionClient(configuration: spec.configuration(apiKey: key))
         let runner = GPLRRunner(
             graph: graph, personas: personas, parameters: parameters,

@@ -12,14 +12,19 @@ final class TerminationSignals: Sendable {
     private let continuation: AsyncStream<Int32>.Continuation
     private let sources: Mutex<[any DispatchSourceSignal]>
 
-    init(_ numbers: [Int32] = [SIGINT, SIGTERM]) {
+    /// - Parameter handler: also called (on the signals' own queue) for every signal, before it reaches
+    ///   ``next()``: for commands whose work is synchronous and cannot wait for an `await`.
+    init(_ numbers: [Int32] = [SIGINT, SIGTERM], handler: (@Sendable (Int32) -> Void)? = nil) {
         (stream, continuation) = AsyncStream<Int32>.makeStream()
         let queue = DispatchQueue(label: "gplr.signals")
         let continuation = continuation
         sources = Mutex(numbers.map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { continuation.yield(number) }
+            source.setEventHandler {
+                handler?(number)
+                continuation.yield(number)
+            }
             source.resume()
             return source
         })

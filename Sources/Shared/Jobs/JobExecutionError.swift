@@ -49,6 +49,6 @@ public struct JobExecutionError: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String {
-        "\(code): \(message)" + (underlying.map { " (\($0))" } ?? "")
+        "\(code): \(message)" + (underlying.map { " (\(ErrorText.describe($0)))" } ?? "")
     }
 }

@@ -16,16 +16,37 @@ public struct RunOutputWriter: Sendable {
         self.directory = directory
     }
 
+    /// The result files in the order they are switched in: `report.json`, which describes the set, last.
+    public static let files = [phiJSONLFile, phiCSVFile, prototypesFile, psiFile, psiIndexFile, reportFile]
+
     /// Writes every result file; returns their paths.
+    ///
+    /// The files are written into a staging directory and switched in together (``OutputStaging``): an
+    /// interrupted or failed write leaves the directory's previous results as they were, and the leftovers of a
+    /// killed write are removed here the next time.
     @discardableResult
     public func write(_ outcome: RunOutcome, graph: PurchaseGraph, personas: PersonaSet) throws -> [String] {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let staging = try OutputStaging(directory: directory)
+        removeLegacyPartials()
+        do {
+            try writeFiles(outcome, graph: graph, personas: personas, into: staging)
+            try staging.commit(Self.files)
+        } catch {
+            staging.discard()
+            throw error
+        }
+        return Self.files.map(path)
+    }
+
+    private func writeFiles(
+        _ outcome: RunOutcome, graph: PurchaseGraph, personas: PersonaSet, into staging: OutputStaging
+    ) throws {
         let assignment = outcome.assignment
         var unreachable = [Bool](repeating: false, count: graph.userCount)
         for user in assignment.unreachableUsers { unreachable[user] = true }
 
-        let phiJSONL = try LabelsFileWriter(path: path(Self.phiJSONLFile), personas: personas)
-        let phiCSV = try BufferedFileWriter(path: path(Self.phiCSVFile))
+        let phiJSONL = try LabelsFileWriter(path: staging.path(Self.phiJSONLFile), personas: personas)
+        let phiCSV = try BufferedFileWriter(path: staging.path(Self.phiCSVFile))
         try phiCSV.write("user,personas,source\n")
         for user in 0 ..< graph.userCount {
             let assigned = Array(assignment.personas(ofUser: user))
@@ -39,18 +60,21 @@ public struct RunOutputWriter: Sendable {
         try phiJSONL.close()
         try phiCSV.close()
 
-        let prototypes = try LabelsFileWriter(path: path(Self.prototypesFile), personas: personas)
+        let prototypes = try LabelsFileWriter(path: staging.path(Self.prototypesFile), personas: personas)
         for user in outcome.prototypes.users {
             try prototypes.append(user: graph.userIDs[user], personas: outcome.prototypes.personas(ofUser: user) ?? [])
         }
         try prototypes.close()
 
-        try writePsi(outcome.affinity)
+        try writePsi(outcome.affinity, to: staging.path(Self.psiFile))
         try writeJSON(PsiIndex(rows: graph.userIDs, columns: outcome.affinity.personas.map { personas.names[$0] }),
-                      to: path(Self.psiIndexFile))
-        try writeJSON(outcome.report, to: path(Self.reportFile))
-        return [Self.phiJSONLFile, Self.phiCSVFile, Self.prototypesFile, Self.psiFile, Self.psiIndexFile,
-                Self.reportFile].map(path)
+                      to: staging.path(Self.psiIndexFile))
+        try writeJSON(outcome.report, to: staging.path(Self.reportFile))
+    }
+
+    /// Removes `<file>.partial` leftovers of earlier versions, which wrote each file under that name first.
+    private func removeLegacyPartials() {
+        for name in Self.files { unlink(path(name) + ".partial") }
     }
 
     /// Names the rows and columns of `psi.npy`.
@@ -59,10 +83,10 @@ public struct RunOutputWriter: Sendable {
         var columns: [String]
     }
 
-    private func writePsi(_ affinity: AffinityMatrix) throws {
+    private func writePsi(_ affinity: AffinityMatrix, to file: String) throws {
         let width = affinity.columnCount
         try affinity.values.withUnsafeBufferPointer { values in
-            try NPYWriter.write(path: path(Self.psiFile), rows: affinity.userCount, columns: width) { row, out in
+            try NPYWriter.write(path: file, rows: affinity.userCount, columns: width) { row, out in
                 for c in 0 ..< width { out[c] = values[row * width + c] }
             }
         }
@@ -72,9 +96,9 @@ public struct RunOutputWriter: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         do {
-            try encoder.encode(value).write(to: URL(fileURLWithPath: file), options: .atomic)
+            try encoder.encode(value).write(to: URL(fileURLWithPath: file))
         } catch {
-            throw OutputError.cannotWrite(path: file, reason: "\(error)")
+            throw OutputError.cannotWrite(path: file, reason: ErrorText.describe(error))
         }
     }
 

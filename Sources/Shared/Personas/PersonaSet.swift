@@ -51,6 +51,7 @@ public struct PersonaSet: Sendable, Equatable {
 
     /// Loads a JSON file holding an array of `{"name", "description"}` objects, or `{"personas": [...]}`, within
     /// `limits`.
+    /// - Throws: ``PersonaSetError`` naming the file and, for a bad entry, its number and name.
     public init(contentsOf path: String, limits: PersonaSetLimits = PersonaSetLimits()) throws {
         let data: Data
         do {
@@ -58,21 +59,7 @@ public struct PersonaSet: Sendable, Equatable {
         } catch {
             throw PersonaSetError(.unreadable, "cannot read the file", file: path, underlying: error)
         }
-        struct Wrapped: Decodable { var personas: [Persona] }
-        let decoder = JSONDecoder()
-        let personas: [Persona]
-        if let array = try? decoder.decode([Persona].self, from: data) {
-            personas = array
-        } else {
-            do {
-                personas = try decoder.decode(Wrapped.self, from: data).personas
-            } catch {
-                throw PersonaSetError(
-                    .malformed, "expected a JSON array of {\"name\", \"description\"} or {\"personas\": [...]}",
-                    file: path, underlying: error)
-            }
-        }
-        try self.init(personas, file: path, limits: limits)
+        try self.init(try PersonaFileEntries.decode(data, file: path), file: path, limits: limits)
     }
 
     public static func == (lhs: PersonaSet, rhs: PersonaSet) -> Bool { lhs.personas == rhs.personas }

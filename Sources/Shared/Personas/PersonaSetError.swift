@@ -44,7 +44,7 @@ public struct PersonaSetError: Error, CustomStringConvertible, Sendable {
         var text = "persona set"
         if let file { text += " \(file)" }
         text += ": \(code): \(message)"
-        if let underlying { text += " (\(underlying))" }
+        if let underlying { text += " (\(ErrorText.describe(underlying)))" }
         return text
     }
 }

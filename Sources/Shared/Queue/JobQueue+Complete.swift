@@ -94,10 +94,10 @@ extension JobQueue {
         return .willRetry
     }
 
-    /// Records a failure given as an `Error` (its description becomes the last error).
+    /// Records a failure given as an `Error` (its readable description, ``ErrorText``, becomes the last error).
     @discardableResult
     public func fail(_ job: LeasedJob, error: any Error, retriable: Bool = true) async throws -> JobFailureOutcome {
-        try await fail(job, error: String(describing: error), retriable: retriable)
+        try await fail(job, error: ErrorText.describe(error), retriable: retriable)
     }
 
     /// Moves an entry to its run's dead letters (unless the job already has a result) and acknowledges it.

@@ -20,7 +20,7 @@ public struct RedisKeys: Sendable, Hashable {
     public var unroutableDeadLetters: String { "\(prefix):{queue}:dead" }
     /// Registry of known runs (set of run ids).
     public var runs: String { "\(prefix):runs" }
-    /// Worker heartbeats: hash worker id → last heartbeat (planned, used by the worker daemon).
+    /// Worker heartbeats: hash worker id → `WorkerHeartbeat` JSON, written by every `gplr-worker`.
     public var workers: String { "\(prefix):workers" }
     /// Metadata of a published snapshot (size, chunk count, section checksums).
     public func snapshotMeta(hash: String) -> String { "\(prefix):{snap:\(hash)}:meta" }

@@ -18,7 +18,9 @@ public struct RunDataRetention: Sendable {
     /// Phases whose data may go.
     public static let finishedPhases: [RunPhase] = [.done, .failed, .cancelled]
 
-    /// Every key of the run (`SCAN` for `<prefix>:{run:<id>}:*`), the record first.
+    /// Every key of the run (`SCAN` for `<prefix>:{run:<id>}:*`), the record first; never the coordinator lease,
+    /// whose time to live is its own (``CoordinatorLease``): persisting it would make a dead coordinator's lease
+    /// eternal.
     public func runKeys(_ runID: String) async throws -> [String] {
         let run = keys.run(runID)
         var found: Set<String> = []
@@ -33,6 +35,7 @@ public struct RunDataRetention: Sendable {
             cursor = next
         } while cursor != "0"
         found.remove(run.state)
+        found.remove(run.coordinator)
         return [run.state] + found.sorted()
     }
 

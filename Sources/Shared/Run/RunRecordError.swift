@@ -37,6 +37,11 @@ public struct RunRecordError: Error, CustomStringConvertible, Sendable {
         self.underlying = underlying
     }
 
+    /// `run <id>: no such run (see `gplr runs`)`: the error of every command given an unknown run id.
+    public static func noSuchRun(_ runID: String) -> RunRecordError {
+        RunRecordError(.notFound, "no such run (see `gplr runs`)", run: runID)
+    }
+
     public var description: String {
         "run \(run): \(message)" + (underlying.map { " (\($0))" } ?? "")
     }

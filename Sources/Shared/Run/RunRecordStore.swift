@@ -50,10 +50,16 @@ public struct RunRecordStore: Sendable {
     /// The record of `runID`.
     /// - Throws: ``RunRecordError/Code/notFound`` when there is none.
     public func require(run runID: String) async throws -> RunRecord {
-        guard let record = try await load(run: runID) else {
-            throw RunRecordError(.notFound, "no such run (see `gplr runs`)", run: runID)
-        }
+        guard let record = try await load(run: runID) else { throw RunRecordError.noSuchRun(runID) }
         return record
+    }
+
+    /// Checks that `runID` has a record without reading it (commands about one run fail on an unknown id
+    /// instead of answering about nothing).
+    /// - Throws: ``RunRecordError/Code/notFound`` when there is none.
+    public func requireExists(run runID: String) async throws {
+        let reply = try await client.send("EXISTS", RedisArgument(keys.run(runID).state))
+        guard reply.int == 1 else { throw RunRecordError.noSuchRun(runID) }
     }
 
     /// The phase alone (cheap enough to poll), or `nil` when the run has no record. Workers may call this

@@ -7,6 +7,8 @@
 extension Snapshot {
     /// Writes `graph` to `path` atomically: the bytes go to a temporary file in the same directory, are
     /// flushed to disk, and the file is renamed over `path`, so readers see either the old file or the new one.
+    /// The temporary is registered in ``TemporaryPaths`` while it exists, and temporaries left next to `path` by
+    /// killed writers are removed first.
     /// - Returns: the written snapshot's info (hash, counts, section table).
     @discardableResult
     public static func write(_ graph: PurchaseGraph, to path: String, compressionLevel: Int = 3) throws
@@ -78,13 +80,19 @@ enum SnapshotFile {
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws(SnapshotError) {
         let directory = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
         let base = path.lastIndex(of: "/").map { String(path[path.index(after: $0)...]) } ?? path
-        var template = Array("\(directory.isEmpty ? "/" : directory)/.\(base).tmp-XXXXXX".utf8CString)
+        let parent = directory.isEmpty ? "/" : directory
+        // Named `.<base>.tmp-<pid>.XXXXXX`: temporaries of writers killed before their rename are removed here.
+        let prefix = ".\(base).tmp-"
+        LeftoverPaths.removeStale(in: parent, prefix: prefix)
+        var template = Array("\(parent)/\(prefix)\(getpid()).XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw ioError("cannot create a temporary file next to it", path) }
         let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        TemporaryPaths.register(temporary)
         var closed = false
         defer {
             if !closed { close(fd) }
+            TemporaryPaths.unregister(temporary)
         }
         do {
             var written = 0

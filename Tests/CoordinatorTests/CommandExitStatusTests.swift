@@ -1,0 +1,38 @@
+import Foundation
+import GPLRTestSupport
+import Shared
+import Testing
+
+/// Commands about one run fail (exit status 1, `no such run`) on an unknown run id, all alike; `gplr bench queue`
+/// against a given Redis leaves no key behind; `llm-sim --help` says how `gplr run` is pointed at it.
+@Suite(.serialized) struct CommandExitStatusTests {
+    @Test func statusRetryAndCancelOfAnUnknownRunExitOne() async throws {
+        try await withRedisServer { server in
+            for arguments in [["status", "nope"], ["status", "nope", "--json"], ["retry", "nope", "--failed"],
+                              ["retry", "nope", "--job", "j1"], ["cancel", "nope"]] {
+                let result = try await runOffThePool(arguments + ["--redis", server.url])
+                #expect(result.status == 1, "\(arguments): \(result.status) \(result.stdout) \(result.stderr)")
+                #expect(result.stderr.contains("run nope: no such run"), "\(arguments): \(result.stderr)")
+            }
+        }
+    }
+
+    @Test func benchQueueRemovesItsKeysFromTheRedisItWasGiven() async throws {
+        try await withRedisServer { server in
+            let client = try RedisClient(url: server.url)
+            try await client.send("SET", "someone-else", "kept")
+            let result = try await runOffThePool(
+                ["bench", "queue", "--redis", server.url, "--jobs", "3000", "--consumers", "1,2"])
+            #expect(result.status == 0, "\(result.stderr)")
+            let keys = (try await client.send("KEYS", "*").array ?? []).compactMap(\.string)
+            #expect(keys == ["someone-else"])
+        }
+    }
+
+    @Test func llmSimHelpPointsGplrRunAtLLMURL() throws {
+        let help = try BuiltProduct.run("gplr", ["llm-sim", "--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("--llm-url <the printed URL>"), "\(help.stdout)")
+        #expect(help.stdout.contains("gplr run never reads"), "\(help.stdout)")
+    }
+}
