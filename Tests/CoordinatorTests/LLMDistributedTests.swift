@@ -160,6 +160,17 @@ import Testing
             #expect(record?.error?.contains("HTTP 401") == true)
             #expect(!FileManager.default.fileExists(atPath: data.directory.file("out/refused/phi.jsonl")))
             #expect(simulator.statistics.unauthorized > 0)
+
+            // The key fixed on the workers, the run resumes and asks again: the refusals were not answers to reuse.
+            worker.stop()
+            let fixed = try Self.worker(server, data.directory, label: "right-key", key: "the-right-key")
+            defer { fixed.stop() }
+            let resumed = try await runOffThePool([
+                "run", "--redis", server.url, "--resume", "refused", "--poll-milliseconds", "20", "--timeout", "60",
+            ])
+            #expect(resumed.status == 0, "\(resumed.stderr)")
+            #expect(resumed.stdout.contains("prototypes labeled: 20"), "\(resumed.stdout)")
+            #expect(FileManager.default.fileExists(atPath: data.directory.file("out/refused/phi.jsonl")))
         }
     }
 

@@ -35,6 +35,7 @@ struct DistributedLabeler: PersonaLabeler {
         waiter.log("  enqueued \(added) label jobs (\(done.count) already done) for \(users.count) users")
 
         var merged = LabelingBatch()
+        var withFailures: [String] = []
         try await waiter.wait(
             for: jobs.map(\.id), step: "label jobs of iteration \(iteration)",
             progressLabel: "iteration \(iteration) · label"
@@ -54,8 +55,13 @@ struct DistributedLabeler: PersonaLabeler {
                 batch.failures[user] = "no answer for this user in the result of job \(id)"
                 batch.counters["missing-from-job-result", default: 0] += 1
             }
+            if !batch.failures.isEmpty { withFailures.append(id) }
             merged.merge(batch)
         }
+        // A failure is not an answer: should this iteration be planned again (a resume after the run failed for
+        // them, or after a crash before its checkpoint), those jobs run again instead of reusing the failures.
+        // Their answered users cost nothing the second time (the LLM cache).
+        try await queue.forget(run: runID, jobIDs: withFailures)
         return merged
     }
 }

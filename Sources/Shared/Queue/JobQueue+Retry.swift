@@ -52,6 +52,19 @@ extension JobQueue {
         return letters.count
     }
 
+    /// Forgets jobs of a run: their results and last errors are deleted and their ids leave the run's job set, so
+    /// that planning them again enqueues them afresh. For results that are not answers (a label job whose users
+    /// all failed on a refused request): a resumed run must ask again rather than reuse the failure.
+    public func forget(run runID: String, jobIDs: [String]) async throws {
+        guard !jobIDs.isEmpty else { return }
+        let run = keys.run(runID), ids = jobIDs.map { RedisArgument($0) }
+        let replies = try await client.pipeline([
+            ["HDEL", RedisArgument(run.results)] + ids, ["HDEL", RedisArgument(run.errors)] + ids,
+            ["SREM", RedisArgument(run.jobs)] + ids,
+        ])
+        for reply in replies { _ = try reply.throwingServerError(context: "forget jobs") }
+    }
+
     /// The stored result of a job, or `nil` if it has not completed.
     public func result(run runID: String, jobID: String) async throws -> Data? {
         let reply = try await client.send("HGET", RedisArgument(keys.run(runID).results), RedisArgument(jobID))
