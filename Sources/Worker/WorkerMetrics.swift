@@ -20,6 +20,8 @@ enum WorkerMetrics {
         Counter(label: "gplr_jobs_started_total", dimensions: [("kind", job.kind.rawValue)]).increment()
     }
 
+    /// A job taken over after its lease expired (its worker died or stalled); retries of failed jobs are not
+    /// counted here but in `gplr_jobs_retried_total`, when they fail.
     static func reclaimed(_ job: LeasedJob) {
         Counter(label: "gplr_jobs_reclaimed_total", dimensions: [("kind", job.kind.rawValue)]).increment()
     }

@@ -121,8 +121,11 @@ final class WorkerService: Service {
                         taken = try await queue.reclaimExpired(
                             consumer: configuration.workerID, kinds: configuration.kinds, count: state.freeSlots)
                         for job in taken {
-                            logReclaimed(job)
-                            WorkerMetrics.reclaimed(job)
+                            // A job with a recorded failure is a retry coming due (counted as retried when it
+                            // failed); only a job without one was reclaimed from a worker that went away.
+                            let retry = (try? await queue.lastError(run: job.runID, jobID: job.id)) ?? nil
+                            logReclaimed(job, retry: retry != nil)
+                            if retry == nil { WorkerMetrics.reclaimed(job) }
                         }
                     }
                     if taken.isEmpty {
@@ -142,9 +145,9 @@ final class WorkerService: Service {
         }
     }
 
-    private func logReclaimed(_ job: LeasedJob) {
+    private func logReclaimed(_ job: LeasedJob, retry: Bool) {
         logger.info(
-            "reclaimed a job whose lease expired",
+            retry ? "took up a failed job to try it again" : "reclaimed a job whose lease expired",
             metadata: ["job.id": "\(job.id)", "run.id": "\(job.runID)", "job.kind": "\(job.kind)",
                        "job.deliveries": "\(job.deliveryCount)"])
     }

@@ -58,6 +58,35 @@ import Testing
         }
     }
 
+    /// `gplr_jobs_reclaimed_total` counts lease expiries only: a failed job that comes due for its retry is a retry
+    /// (counted in `gplr_jobs_retried_total` when it failed), not a reclaim.
+    @Test func retriesOfFailedJobsAreNotCountedAsReclaims() async throws {
+        try await withRedisServer { server in
+            let harness = try await WorkerHarness(server: server)
+            defer { harness.remove() }
+            // A labels file that is not there: a retriable failure on every delivery.
+            try await harness.queue.enqueue([
+                try harness.envelope(
+                    "missing-file", kind: .label,
+                    payload: harness.fixture.labelJob(users: [1], labelsPath: harness.labelsPath + ".absent")),
+            ])
+            let worker = try harness.startWorker(
+                "w1", ["--metrics-port", "0", "--metrics-host", "127.0.0.1", "--max-attempts", "2"])
+            defer { worker.stop() }
+            #expect(try await harness.waitForDeadLetter("missing-file") != nil, "log:\n\(worker.standardError)")
+            let port = try await metricsPort(of: worker)
+            let metrics = try await eventually(timeout: .seconds(30)) {
+                let text = try await scrape(port: port)
+                return text.value("gplr_jobs_dead_lettered_total", ["kind": "label"]) == 1 ? text : nil
+            }
+            let text = try #require(metrics, "log:\n\(worker.standardError)")
+            #expect(text.value("gplr_jobs_started_total", ["kind": "label"]) == 2)
+            #expect(text.value("gplr_jobs_retried_total", ["kind": "label"]) == 1)
+            #expect((text.value("gplr_jobs_reclaimed_total", ["kind": "label"]) ?? 0) == 0)
+            #expect(worker.standardError.contains("took up a failed job to try it again"))
+        }
+    }
+
     @Test func queueGaugesShowJobsNoConsumerHasTaken() async throws {
         try await withRedisServer { server in
             let harness = try await WorkerHarness(server: server)
