@@ -62,6 +62,8 @@ import Testing
                                                       data.truthPath, "--out", data.directory.file("x")] + common)
         #expect(duplicate.status != 0)
         #expect(duplicate.stderr.contains("exists already"), "\(duplicate.stderr)")
+        // The --resume advice only once there is a run of this coordinator's to resume.
+        #expect(!duplicate.stderr.contains("continue with"), "\(duplicate.stderr)")
     }
 
     @Test func invalidCombinationsAreRefused() throws {

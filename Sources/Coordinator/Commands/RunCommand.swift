@@ -186,7 +186,6 @@ struct RunCommand: AsyncParsableCommand {
             Console.status("run \(id): parameters, personas and labeler come from the run record")
             return try await run.resume(runID: id, snapshotPath: snapshot, outputDirectory: out)
         }
-        Console.status("run \(id): if this coordinator stops, continue with `gplr run --redis URL --resume \(id)`")
         let labeler: LabelerSpec
         if let spec = llm.spec {
             Console.status("labeling with the LLM \(spec.model) (the workers use their own API key)")

@@ -65,6 +65,8 @@ struct DistributedRun: Sendable {
         try await records.create(record)
         let lease = CoordinatorLease(client: client, keys: keys, run: new.runID, milliseconds: leaseMilliseconds)
         try await lease.acquire(keys: keys)
+        // Only now is there a run to resume.
+        log("run \(new.runID): if this coordinator stops, continue with `gplr run --redis URL --resume \(new.runID)`")
         log("run \(new.runID): snapshot \(hash.hex.prefix(16)) published; \(Console.count(graph.userCount)) users, "
             + "\(personas.count) personas")
         return try await execute(record: record, graph: graph, personas: personas, from: nil, lease: lease)
