@@ -9,7 +9,11 @@ import Testing
     @Test func documentedWorkerACLIsSufficient() async throws {
         try await withRedisServer { server in
             let admin = try RedisConnection(endpoint: RedisEndpoint(url: server.url))
-            let rules = "resetkeys ~t:* resetchannels -@all +@read +@write +@stream +@hash +@set +@string "
+            // As documented (docs/operations.md §1), with the prefix `t`: reads everywhere under the prefix, writes
+            // only where a worker writes.
+            let rules = "resetkeys %R~t:* %RW~t:{queue}:* %RW~t:{run:*}:results %RW~t:{run:*}:errors "
+                + "%RW~t:{run:*}:dead %RW~t:{run:*}:counters %RW~t:workers %RW~t:llmcache:* %RW~t:ratelimit:* "
+                + "resetchannels -@all +@read +@write +@stream +@hash +@set +@string "
                 + "+@connection +evalsha +script|load -@dangerous"
             _ = try admin.command(["ACL", "SETUSER", "gplr-worker", "on", ">pw"]
                                   + rules.split(separator: " ").map { RedisArgument(String($0)) })
@@ -18,18 +22,33 @@ import Testing
                                                       retryDelay: .zero)
             let queue = JobQueue(client: try RedisClient(url: url), keys: RedisKeys(prefix: "t"),
                                  configuration: configuration)
-            try await queue.enqueue([job("a"), job("b")])
+            // The coordinator's side (enqueue, retry) runs as the default user: a worker only takes, completes, fails.
+            let coordinator = JobQueue(client: try RedisClient(url: server.url), keys: RedisKeys(prefix: "t"),
+                                       configuration: configuration)
+            try await coordinator.enqueue([job("a"), job("b")])
             let taken = try await queue.dequeue(consumer: "w", kinds: [.label], count: 2, block: .milliseconds(10))
             #expect(taken.count == 2)
             #expect(try await queue.extendLease(taken[0]))
             try await queue.complete(taken[0], result: Data("ok".utf8))
             #expect(try await queue.fail(taken[1], error: "e", retriable: false) == .deadLettered)
-            #expect(try await queue.retry(run: "r1") == 1)
+            #expect(try await coordinator.retry(run: "r1") == 1)
             let again = try #require(try await queue.dequeue(consumer: "w", kinds: [.label]).first)
             #expect(try await queue.fail(again, error: "transient") == .willRetry)
             #expect(try await queue.reclaimExpired(consumer: "w2", kinds: [.label]).count == 1)
             #expect(try await queue.stats(run: "r1").completed == 1)
             #expect(try await queue.streamStats(kind: .label).pending == 1)
+            // A worker reads a run's phase but cannot change it (no `gplr cancel` with a worker's password), nor take
+            // the coordinator lease.
+            _ = try await queue.client.send("HGET", "t:{run:r1}:state", "phase").throwingServerError()
+            await #expect(throws: RedisError.self) {
+                try await queue.client.send("HSET", "t:{run:r1}:state", "phase", "cancelled").throwingServerError()
+            }
+            await #expect(throws: RedisError.self) {
+                try await queue.client.send("SET", "t:{run:r1}:coordinator", "me").throwingServerError()
+            }
+            // What else a worker writes: its heartbeat and the LLM cache.
+            _ = try await queue.client.send("HSET", "t:workers", "w", "{}").throwingServerError()
+            _ = try await queue.client.send("SET", "t:llmcache:abc", "answer").throwingServerError()
             // Outside the prefix, and dangerous commands, are refused.
             await #expect(throws: RedisError.self) { try await queue.client.send("GET", "other") }
             await #expect(throws: RedisError.self) { try await queue.client.send("FLUSHALL") }
