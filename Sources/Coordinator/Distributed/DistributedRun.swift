@@ -82,9 +82,10 @@ struct DistributedRun: Sendable {
         guard record.phase.isResumable else {
             throw DistributedRunError(.invalidInput, "is \(record.phase.rawValue); nothing to resume", run: runID)
         }
-        // One coordinator per run: refused while another one's lease is alive.
+        // One coordinator per run: refused while another one's lease is alive. Checked now, taken once the
+        // snapshot is loaded (a lease is only renewed while the run is driven).
         let lease = CoordinatorLease(client: client, keys: keys, run: runID, milliseconds: leaseMilliseconds)
-        try await lease.acquire(keys: keys)
+        try await lease.refuseIfHeld(keys: keys)
         guard let hash = ContentHash(hex: record.snapshotHash) else {
             throw DistributedRunError(.invalidInput, "record names no valid snapshot hash", run: runID)
         }
@@ -102,9 +103,15 @@ struct DistributedRun: Sendable {
             graph = try await SnapshotStore(client: client, keys: keys).fetch(hash).graph
         }
         let personas = try PersonaSet(record.personas)
+        try await lease.acquire(keys: keys)
         if let outputDirectory {
             record.outputDirectory = Self.absolute(outputDirectory)
-            try await records.update(run: runID, [(.outputDirectory, RedisArgument(record.outputDirectory))])
+            do {
+                try await records.update(run: runID, [(.outputDirectory, RedisArgument(record.outputDirectory))])
+            } catch {
+                try? await lease.release()
+                throw error
+            }
         }
         log("run \(runID): resuming after iteration \(record.checkpoint?.completedIterations ?? 0) of "
             + "\(record.parameters.iterations) (was \(record.phase.rawValue))")

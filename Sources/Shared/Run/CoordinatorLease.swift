@@ -42,8 +42,17 @@ public struct CoordinatorLease: Sendable {
             "SET", RedisArgument(key), RedisArgument(token), "NX", "PX", RedisArgument(String(milliseconds))
         ).throwingServerError(context: "SET coordinator lease")
         guard taken.isNull else { return }
-        let holder = try await Self.holder(client: client, keys: keys, run: runID)
-        throw RunRecordError(
+        throw busy(holder: try await Self.holder(client: client, keys: keys, run: runID))
+    }
+
+    /// Refuses early (before slow preparations such as fetching a snapshot) when another coordinator holds the
+    /// lease; ``acquire(keys:)`` still decides, atomically.
+    public func refuseIfHeld(keys: RedisKeys) async throws {
+        if let holder = try await Self.holder(client: client, keys: keys, run: runID) { throw busy(holder: holder) }
+    }
+
+    private func busy(holder: (token: String, remainingMilliseconds: Int)?) -> RunRecordError {
+        RunRecordError(
             .busy,
             "another coordinator drives this run (\(holder?.token ?? "unknown")); if it is dead, its lease runs out "
                 + "within \((holder?.remainingMilliseconds ?? milliseconds) / 1000 + 1) s, and `--resume` then takes over",
