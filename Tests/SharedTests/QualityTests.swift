@@ -144,7 +144,7 @@ import Testing
     @Test func selfReturnIsTheDiagonalOfTheWalk() throws {
         let graph = AffinityFixtures.graph(seed: 4, userCount: 60, itemCount: 30)
         let users = [0, 7, 13, 29, 42]
-        for walkLength in [1, 2, 3] {
+        for walkLength in [1, 2, 3, 4] {
             let values = SelfReturn.probabilities(graph: graph, users: users, walkLength: walkLength)
             for (index, user) in users.enumerated() {
                 // Π[:, u] is Ψ_raw of a single prototype u labeled with one persona.

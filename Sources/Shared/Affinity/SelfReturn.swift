@@ -2,61 +2,65 @@
 ///
 /// Ψ_raw[u] = Σ_w Π[u, w] · L_raw[w], so a prototype's *leave-one-out* affinities — what Ψ would say about u had u
 /// not been labeled — are Ψ_raw[u] − Π[u, u] · L_raw[u]. The calibrated assignment learns its cut from those.
-/// Each user costs the edges of its ℓ̂-step neighbourhood (for ℓ̂ = 1 only its own edges: Π[u, u] =
-/// (1/d(u)) Σ_{v ∈ N(u)} 1/d(v)); callers pass a bounded sample of users.
+///
+/// The walk is reversible (PP' has the stationary weights d(w)): (PP')^a[u, w] = d(w)/d(u) · (PP')^a[w, u], so
+/// (PP')^ℓ[u, u] = Σ_w d(w)/d(u) · c_a[w] · c_b[w] with a = ⌊ℓ/2⌋, b = ⌈ℓ/2⌉ and c_a = (PP')^a e_u, the walk's
+/// column after a steps. Only ⌈ℓ̂/2⌉ steps are walked: for ℓ̂ = 1 just u's own edges
+/// (Π[u, u] = (1/d(u)) Σ_{v ∈ N(u)} 1/d(v)), for ℓ̂ = 2 the edges of u's items. Callers pass a bounded sample.
 enum SelfReturn {
     /// Π[u, u] for each of `users` (a user of degree 0 gets 0).
     static func probabilities(graph: PurchaseGraph, users: [Int], walkLength: Int) -> [Double] {
         let userOffsets = graph.userItems.offsets, userTargets = graph.userItems.targets
         let itemOffsets = graph.itemUsers.offsets, itemTargets = graph.itemUsers.targets
-        func inverseDegree(_ offsets: [Int], _ node: Int) -> Double {
-            let degree = offsets[node + 1] - offsets[node]
-            return degree == 0 ? 0 : 1 / Double(degree)
-        }
-        // Sparse walk state: dense values plus the list of nodes touched, reset after each user.
-        var userValue = [Double](repeating: 0, count: graph.userCount)
+        func degree(_ offsets: [Int], _ node: Int) -> Int { offsets[node + 1] - offsets[node] }
+        let steps = (walkLength + 1) / 2
+        // c_0 … c_steps on users (dense, with the users each one touches), and one scratch column on items.
+        var columns = [[Double]](repeating: [Double](repeating: 0, count: graph.userCount), count: steps + 1)
+        var touched = [[Int]](repeating: [], count: steps + 1)
         var itemValue = [Double](repeating: 0, count: graph.itemCount)
-        var touchedUsers: [Int] = [], touchedItems: [Int] = []
+        var touchedItems: [Int] = []
         return users.map { start in
-            guard userOffsets[start + 1] > userOffsets[start] else { return 0 }
-            userValue[start] = 1
-            touchedUsers = [start]
-            var returned = 0.0
-            for step in 1 ... walkLength {
-                // Items: (P'·x)[v] = (1/d(v)) Σ_{w ∈ N(v)} x[w], spread from the users holding mass.
-                for user in touchedUsers {
-                    let mass = userValue[user]
-                    userValue[user] = 0
+            let startDegree = degree(userOffsets, start)
+            guard startDegree > 0 else { return 0 }
+            columns[0][start] = 1
+            touched[0] = [start]
+            for step in 1 ... steps {
+                // Items: (P'·c)[v] = (1/d(v)) Σ_{w ∈ N(v)} c[w], spread from the users holding mass.
+                for user in touched[step - 1] {
+                    let mass = columns[step - 1][user]
                     for e in userOffsets[user] ..< userOffsets[user + 1] {
                         let item = Int(userTargets[e])
                         if itemValue[item] == 0 { touchedItems.append(item) }
-                        itemValue[item] += mass * inverseDegree(itemOffsets, item)
+                        itemValue[item] += mass / Double(degree(itemOffsets, item))
                     }
                 }
-                touchedUsers.removeAll(keepingCapacity: true)
-                if step == walkLength {
-                    // Only (P·y)[start] is needed on the last step.
-                    var sum = 0.0
-                    for e in userOffsets[start] ..< userOffsets[start + 1] { sum += itemValue[Int(userTargets[e])] }
-                    returned += sum * inverseDegree(userOffsets, start)
-                } else {
-                    // Users: (P·y)[w] = (1/d(w)) Σ_{v ∈ N(w)} y[v], spread from the items holding mass.
-                    for item in touchedItems {
-                        let mass = itemValue[item]
-                        for e in itemOffsets[item] ..< itemOffsets[item + 1] {
-                            let user = Int(itemTargets[e])
-                            if userValue[user] == 0 { touchedUsers.append(user) }
-                            userValue[user] += mass * inverseDegree(userOffsets, user)
-                        }
+                // Users: (P·y)[w] = (1/d(w)) Σ_{v ∈ N(w)} y[v], spread from the items holding mass.
+                for item in touchedItems {
+                    let mass = itemValue[item]
+                    itemValue[item] = 0
+                    for e in itemOffsets[item] ..< itemOffsets[item + 1] {
+                        let user = Int(itemTargets[e])
+                        if columns[step][user] == 0 { touched[step].append(user) }
+                        columns[step][user] += mass / Double(degree(userOffsets, user))
                     }
-                    returned += userValue[start]
                 }
-                for item in touchedItems { itemValue[item] = 0 }
                 touchedItems.removeAll(keepingCapacity: true)
             }
-            for user in touchedUsers { userValue[user] = 0 }
-            touchedUsers.removeAll(keepingCapacity: true)
-            return returned / Double(walkLength)
+            var total = 0.0
+            for length in 1 ... walkLength {
+                let a = length / 2, b = length - a
+                let (small, other) = touched[a].count <= touched[b].count ? (a, b) : (b, a)
+                var diagonal = 0.0
+                for user in touched[small] {
+                    diagonal += Double(degree(userOffsets, user)) * columns[small][user] * columns[other][user]
+                }
+                total += diagonal / Double(startDegree)
+            }
+            for step in 0 ... steps {
+                for user in touched[step] { columns[step][user] = 0 }
+                touched[step].removeAll(keepingCapacity: true)
+            }
+            return total / Double(walkLength)
         }
     }
 }
