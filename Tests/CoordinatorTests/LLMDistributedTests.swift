@@ -160,6 +160,8 @@ import Testing
             #expect(record?.error?.contains("HTTP 401") == true)
             #expect(!FileManager.default.fileExists(atPath: data.directory.file("out/refused/phi.jsonl")))
             #expect(simulator.statistics.unauthorized > 0)
+            // The preflight: only the first users of the sample were sent before the run stopped.
+            #expect(simulator.statistics.requests <= GPLRRunner.probeSize, "\(simulator.statistics.requests)")
 
             // The key fixed on the workers, the run resumes and asks again: the refusals were not answers to reuse.
             worker.stop()

@@ -213,8 +213,24 @@ import Testing
             Issue.record("a run whose labeler answers for nobody finished")
         } catch let failure as RunFailure {
             #expect(failure.code == .labelingFailed && failure.iteration == 1)
-            #expect(failure.message.contains("no answer for 10 of 10 users"))
-            #expect(failure.message.contains("(10 users): no label for user … in the labels file"))
+            // The preflight: the first users asked all failed, so the rest of the sample was never sent.
+            #expect(failure.message.contains("no answer for any of the \(GPLRRunner.probeSize) users asked first"))
+            #expect(failure.message.contains("(\(GPLRRunner.probeSize) users): no label for user … in the labels file"))
+        }
+    }
+
+    /// Past the preflight (some of the first users answer), the share decides: half the sample failing stops the run.
+    @Test func tooManyFailuresPastThePreflightFailTheRun() async throws {
+        let data = try PlantedDataset()
+        var parameters = RunParameters()
+        parameters.budget = .count(100)
+        let some = data.truth.filter { Int($0.key)! % 2 == 0 }
+        let labeler = TruthLabeler(truthByUserID: some, graph: data.graph, personaCount: data.personas.count)
+        do {
+            _ = try await data.runner(parameters, labeler: labeler).run()
+            Issue.record("a run whose labeler fails for half of each iteration finished")
+        } catch let failure as RunFailure {
+            #expect(failure.message.contains("more than the allowed 20 %"), "\(failure.message)")
         }
     }
 

@@ -76,7 +76,7 @@ public struct GPLRRunner: Sendable {
             if sample.isEmpty { break }
 
             sampleStart = clock.now
-            let batch = try await labeler.label(users: sample, in: graph)
+            let batch = try await label(sample, probing: iteration == 1)
             report.timings.labeling += (clock.now - sampleStart).inSeconds
             attempted.formUnion(sample)
             var unrepresentable = 0
@@ -147,6 +147,25 @@ public struct GPLRRunner: Sendable {
         report.unreachableSample = assignment.unreachableUsers.prefix(20).map { graph.userIDs[$0] }
         report.timings.total += (clock.now - started).inSeconds
         return RunOutcome(assignment: assignment, affinity: finalAffinity, prototypes: prototypes, report: report)
+    }
+
+    /// Users of the first iteration asked first, on their own: if the labeler answers none of them (a refused key,
+    /// a wrong endpoint), the run fails before it sends the rest of the sample.
+    public static let probeSize = 8
+
+    /// The labeler's answers for `sample`; with `probing`, the first ``probeSize`` users are asked first as a
+    /// preflight (they are part of the sample, so the probe costs nothing extra).
+    func label(_ sample: [Int], probing: Bool) async throws -> LabelingBatch {
+        guard probing, sample.count > Self.probeSize else { return try await labeler.label(users: sample, in: graph) }
+        let probe = Array(sample.prefix(Self.probeSize))
+        var batch = try await labeler.label(users: probe, in: graph)
+        if batch.failures.count == probe.count && parameters.maxLabelFailureShare < 1 {
+            throw RunFailure.labeling(
+                failures: batch.failures, sampled: probe.count, allowedShare: parameters.maxLabelFailureShare,
+                iteration: 1, preflight: true)
+        }
+        batch.merge(try await labeler.label(users: Array(sample.dropFirst(Self.probeSize)), in: graph))
+        return batch
     }
 
     /// Ψ_raw after an iteration: the previous Ψ_raw plus Π·L_raw of the iteration's new prototypes when

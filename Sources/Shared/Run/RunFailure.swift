@@ -32,13 +32,19 @@ public struct RunFailure: Error, CustomStringConvertible, Sendable, Equatable {
 
     /// The failure for an iteration whose labeler left `failures` of `sampled` users unlabeled, naming the most
     /// frequent reason (the labelers' reasons carry the HTTP status and URL, or the missing file entry).
-    static func labeling(failures: [Int: String], sampled: Int, allowedShare: Double, iteration: Int) -> RunFailure {
+    /// - Parameter preflight: the failures are those of the first users asked, before the rest of the sample.
+    static func labeling(
+        failures: [Int: String], sampled: Int, allowedShare: Double, iteration: Int, preflight: Bool = false
+    ) -> RunFailure {
         var reasons: [String: Int] = [:]
         for reason in failures.values { reasons[Self.generalised(reason), default: 0] += 1 }
         let common = reasons.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }
         let share = Double(failures.count) / Double(max(sampled, 1))
-        var message = "the labeler gave no answer for \(failures.count) of \(sampled) users "
-            + "(\(Int((share * 100).rounded())) %, more than the allowed \(Int((allowedShare * 100).rounded())) %)"
+        var message = preflight
+            ? "the labeler gave no answer for any of the \(sampled) users asked first (the rest of the sample was not "
+                + "sent)"
+            : "the labeler gave no answer for \(failures.count) of \(sampled) users "
+                + "(\(Int((share * 100).rounded())) %, more than the allowed \(Int((allowedShare * 100).rounded())) %)"
         if let common {
             message += "; most common reason (\(common.value) users): \(common.key)"
         }
