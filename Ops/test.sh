@@ -6,4 +6,8 @@ cd "$(dirname "$0")/.."
 bash Ops/setup.sh --tests
 swift build --build-tests
 bash Ops/lint-deploy.sh
-swift test --skip-build
+# The quality test on the paper's OnlineRetail data runs gplr over the whole benchmark and keeps both cores busy for
+# a while; beside the rest of the suite it starves timing-sensitive tests, so it runs on its own afterwards
+# (reported as skipped where the data is absent: see docs/benchmarks.md, "Quality on real data").
+swift test --skip-build --skip OnlineRetailQualityTests
+swift test --skip-build --filter OnlineRetailQualityTests

@@ -42,7 +42,8 @@ import Testing
         #expect(api.runs.map(\.id) == status.runs.map(\.id))
         try Self.expectSame(try #require(api.runs.first), try #require(status.runs.first))
         let labelJobs = waiting.jobs["label"]?.enqueued ?? 0
-        #expect(labelJobs == 5, "20 users per iteration in batches of 4")
+        // Iteration 1 asks its first users on their own (the preflight): 8 users in batches of 4, the rest waits.
+        #expect(labelJobs == GPLRRunner.probeSize / 4, "the preflight's users in batches of 4")
         #expect(waiting.jobs["label"]?.queued == labelJobs)
         #expect(waiting.phase == "running" && waiting.iteration == 1 && waiting.iterations == 2)
 
@@ -127,7 +128,7 @@ import Testing
                 let label = detail.run.jobs["label"]
                 return label.map { $0.enqueued > 0 && $0.deadLettered == $0.enqueued } == true ? detail : nil
             }, "the label jobs were not dead-lettered: \(keyless.standardError)")
-            #expect(dead.deadLettered.total == 2, "10 users in batches of 5")
+            #expect(dead.deadLettered.total == 2, "the preflight's 8 users in batches of 5")
             #expect(dead.deadLettered.jobs.count == 2)
             for job in dead.deadLettered.jobs {
                 #expect(job.kind == "label")
@@ -175,7 +176,7 @@ import Testing
             #expect(done.run.phase == "done")
             #expect(done.run.retried == 2)
             #expect(done.deadLettered.total == 0)
-            #expect(done.run.jobs["label"]?.done == 2)
+            #expect(done.run.jobs["label"]?.done == 3, "the preflight's two jobs, then one for the other 2 users")
             #expect(done.run.spend.promptTokens > 0 && done.run.spend.costUSD > 0, "\(done.run.spend)")
             try Self.expectSame(done.run, try #require(try await statusJSON(redis: server.url).runs.first))
             #expect(simulator.statistics.unauthorized == 0)
