@@ -36,6 +36,7 @@ struct JobWaiter: Sendable {
         var lastChecks = start - .seconds(10)
         var lastProgress = (done: -1, at: start)
         var warnedNoWorker = false
+        var lastWorkerCheck = start
         let total = jobIDs.count
         var progress: ProgressReporter?
         // Ends the progress line before an error (timeout, cancel, bad result) is printed, too.
@@ -71,14 +72,17 @@ struct JobWaiter: Sendable {
                 }
                 try await reportDeadLetters(among: pending, reported: &reportedDead)
                 // Nothing moved for a while: say so if no worker could take the jobs, instead of waiting silently.
-                if !warnedNoWorker, now - lastProgress.at >= .seconds(10),
-                   let kind = pending.first.flatMap(RunJobID.kind(of:))?.rawValue,
-                   try await !hasLiveWorker(taking: kind)
+                // At most every 10 s: a long step whose workers are busy reads the registry rarely.
+                if !warnedNoWorker, now - lastProgress.at >= .seconds(10), now - lastWorkerCheck >= .seconds(10),
+                   let kind = pending.first.flatMap(RunJobID.kind(of:))?.rawValue
                 {
-                    warnedNoWorker = true
-                    log("no live worker takes \(kind) jobs under the prefix '\(queue.keys.prefix)' on this Redis (no "
-                        + "heartbeat in the last 30 s): start `gplr-worker --redis URL --prefix \(queue.keys.prefix)`; "
-                        + "still waiting for \(pending.count) of \(total) \(step)")
+                    lastWorkerCheck = now
+                    if try await !hasLiveWorker(taking: kind) {
+                        warnedNoWorker = true
+                        log("no live worker takes \(kind) jobs under the prefix '\(queue.keys.prefix)' on this Redis "
+                            + "(no heartbeat in the last 30 s): start `gplr-worker --redis URL --prefix "
+                            + "\(queue.keys.prefix)`; still waiting for \(pending.count) of \(total) \(step)")
+                    }
                 }
             }
             if let timeout, now - start > timeout {
