@@ -4,31 +4,35 @@ import Shared
 /// The human-readable end of a run: the persona summary and, when reference labels are known, the accuracy on
 /// the users that were not prototypes.
 enum RunSummary {
+    /// One line on standard output, written at once (not through stdio's buffer): a reader that went away makes
+    /// the write fail, which stops the command (``StandardStreams``) instead of losing the summary silently.
+    private static func line(_ text: String) { StandardStreams.writeOutput(text + "\n") }
+
     static func print(_ result: LocalRun.Result) {
         let report = result.outcome.report
         let users = result.graph.userCount
-        Swift.print("GPLR on \(Console.count(users)) users, \(Console.count(result.graph.itemCount)) items, "
+        line("GPLR on \(Console.count(users)) users, \(Console.count(result.graph.itemCount)) items, "
             + "\(Console.count(result.graph.edgeCount)) purchases; \(result.personas.count) personas")
-        Swift.print("  prototypes labeled: \(Console.count(report.prototypes)) "
+        line("  prototypes labeled: \(Console.count(report.prototypes)) "
             + "(budget spent \(Console.count(report.labelBudgetSpent)) of τ = \(report.parameters.budget)), "
             + "unreachable users: \(Console.count(report.unreachableUsers))")
         if let cut = report.calibratedCut {
-            Swift.print(String(
+            line(String(
                 format: "  assignment: calibrated, k(u) = round(%.2f + %.2f·ln d(u) %+.1f), 1 … %d (micro-F1 %.3f on %@ "
                     + "prototypes, leave-one-out)", cut.intercept, cut.slope, cut.shift, cut.maximum,
                 cut.calibrationMicroF1, Console.count(cut.calibrationUsers)))
         }
         if let warning = unreachableWarning(report) { Console.status(warning) }
-        Swift.print("  time: total \(Console.seconds(report.timings.total)) — affinity "
+        line("  time: total \(Console.seconds(report.timings.total)) — affinity "
             + "\(Console.seconds(report.timings.affinity)), sampling \(Console.seconds(report.timings.sampling)), "
             + "labeling \(Console.seconds(report.timings.labeling))")
-        Swift.print("")
-        Swift.print("  persona                               users   share")
+        line("")
+        line("  persona                               users   share")
         let ranked = report.assignedCounts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
         for (name, count) in ranked {
             let padded = name.padding(toLength: 34, withPad: " ", startingAt: 0)
             let countText = Console.count(count)
-            Swift.print("  \(padded) \(String(repeating: " ", count: max(0, 8 - countText.count)))\(countText)   "
+            line("  \(padded) \(String(repeating: " ", count: max(0, 8 - countText.count)))\(countText)   "
                 + Console.percent(Double(count) / Double(max(1, users))))
         }
     }
@@ -57,8 +61,8 @@ enum RunSummary {
     }
 
     static func print(_ evaluation: EvaluationReport, title: String) {
-        Swift.print(title)
-        Swift.print(String(format: "  micro P %.3f  R %.3f  F1 %.3f | macro F1 %.3f | Jaccard %.3f | P@1 %.3f | coverage %.1f%%",
+        line(title)
+        line(String(format: "  micro P %.3f  R %.3f  F1 %.3f | macro F1 %.3f | Jaccard %.3f | P@1 %.3f | coverage %.1f%%",
             evaluation.microPrecision, evaluation.microRecall, evaluation.microF1, evaluation.macroF1,
             evaluation.meanJaccard, evaluation.precisionAtOne, evaluation.coverage * 100)
             + " (\(Console.count(evaluation.evaluatedUsers)) users)")
