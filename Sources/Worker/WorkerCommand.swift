@@ -25,8 +25,8 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Key prefix shared with the coordinator.")
     var prefix = "gplr"
 
-    @Option(help: "Job kinds to take, comma-separated (label, affinity, persona-propose, persona-merge, item-label).")
-    var kinds = "label,affinity,persona-propose,persona-merge,item-label"
+    @Option(help: "Job kinds to take, comma-separated (default: every kind this build runs).")
+    var kinds = JobRegistry.kinds.map(\.rawValue).joined(separator: ",")
 
     @Option(help: "Jobs run at once.")
     var concurrency = 2
@@ -94,10 +94,10 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         let parsed = parsedKinds
         guard !parsed.isEmpty else { throw ValidationError("--kinds names no kind") }
-        for kind in parsed where !WorkerConfiguration.supportedKinds.contains(kind) {
+        for kind in parsed where !JobRegistry.kinds.contains(kind) {
             throw ValidationError(
                 "--kinds: unknown kind '\(kind)' (this worker runs "
-                    + WorkerConfiguration.supportedKinds.map(\.rawValue).joined(separator: ", ") + ")")
+                    + JobRegistry.kinds.map(\.rawValue).joined(separator: ", ") + ")")
         }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1, got \(concurrency)") }
         guard leaseSeconds >= 1 else {

@@ -44,9 +44,6 @@ struct WorkerConfiguration: Sendable {
         JobQueueConfiguration(leaseDuration: leaseDuration, maxAttempts: maxAttempts)
     }
 
-    /// The kinds this build can run.
-    static let supportedKinds: [JobKind] = [.label, .affinity, .personaPropose, .personaMerge, .itemLabel]
-
     /// `host:pid:random`, the consumer naming of docs/protocol.md.
     static func defaultWorkerID() -> String {
         "\(hostName()):\(getpid()):\(String(UInt32.random(in: 0 ... .max), radix: 16))"

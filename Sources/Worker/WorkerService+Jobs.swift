@@ -15,8 +15,13 @@ extension WorkerService {
         let started = ContinuousClock.now
         if await runWasCancelled(job, logger: logger) { return }
         WorkerMetrics.started(job)
+        let definition = JobRegistry.definition(for: job.kind)
+        let policy = definition?.retryPolicy ?? .standard
         do {
-            let result = try await execute(job)
+            guard let definition else {
+                throw JobExecutionError(.unsupportedKind, "this worker does not run jobs of kind '\(job.kind)'")
+            }
+            let result = try await execute(job, as: definition)
             if let delay = configuration.debugJobDelay { try await Task.sleep(for: delay) }
             let stored = try await queue.complete(job, result: result)
             state.countDone()
@@ -31,9 +36,10 @@ extension WorkerService {
             logger.warning("job abandoned at shutdown; it is reclaimed after its lease runs out")
         } catch {
             state.countFailed()
-            let (message, retriable) = Self.describe(error)
+            let (message, retriable) = Self.describe(error, policy: policy)
             do {
-                let outcome = try await queue.fail(job, error: message, retriable: retriable)
+                let outcome = try await queue.fail(
+                    job, error: message, retriable: retriable, maxAttempts: policy.maxAttempts)
                 WorkerMetrics.finished(
                     job, outcome == .deadLettered ? .deadLettered : .retried, duration: ContinuousClock.now - started)
                 logger.warning(
@@ -76,106 +82,16 @@ extension WorkerService {
     /// The dead-letter reason of a job skipped because its run was cancelled.
     static let runCancelledReason = "run cancelled"
 
-    /// The error text stored with the job, and whether another delivery may succeed.
-    static func describe(_ error: any Error) -> (message: String, retriable: Bool) {
-        switch error {
-        case let error as JobExecutionError: (error.description, error.isRetriable)
-        case let error as SnapshotStoreError: (error.description, true)
-        default: (ErrorText.describe(error), true)
-        }
+    /// The error text stored with the job, and whether another delivery may succeed (the kind's retry policy
+    /// asks the error; an error of no known type is not retried).
+    static func describe(_ error: any Error, policy: JobRetryPolicy) -> (message: String, retriable: Bool) {
+        let message = (error as? JobExecutionError)?.description ?? ErrorText.describe(error)
+        return (message, policy.isRetriable(error))
     }
 
-    /// Decodes the payload by kind, fetches what the job needs and runs it.
-    func execute(_ job: LeasedJob) async throws -> Data {
-        switch job.kind {
-        case .label:
-            let payload = try Self.decode(LabelJob.self, from: job.envelope.payload, kind: job.kind,
-                                          version: LabelJob.currentVersion)
-            let graph = try await snapshots.graph(for: try Self.snapshotHash(payload.snapshot))
-            let result = try await labelExecutor.execute(payload, graph: graph)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            return try encoder.encode(result)
-        case .affinity:
-            let payload = try Self.decode(AffinityJob.self, from: job.envelope.payload, kind: job.kind,
-                                          version: AffinityJob.currentVersion)
-            let hash = try Self.snapshotHash(payload.snapshot)
-            let prototypes = try await prototypes(at: payload.prototypesKey)
-            let graph = try await snapshots.graph(for: hash)
-            let executor = affinityExecutor
-            return Data(try await blocking.run { try executor.execute(payload, graph: graph, prototypes: prototypes) })
-        case .personaPropose:
-            let payload = try Self.decode(PersonaProposeJob.self, from: job.envelope.payload, kind: job.kind,
-                                          version: PersonaProposeJob.currentVersion)
-            let graph = try await snapshots.graph(for: try Self.snapshotHash(payload.snapshot))
-            return try Self.encode(try await PersonaJobExecutor(clients: labelExecutor).propose(payload, graph: graph))
-        case .personaMerge:
-            let payload = try Self.decode(PersonaMergeJob.self, from: job.envelope.payload, kind: job.kind,
-                                          version: PersonaMergeJob.currentVersion)
-            return try Self.encode(try await PersonaJobExecutor(clients: labelExecutor).merge(payload))
-        case .itemLabel:
-            let payload = try Self.decode(ItemLabelJob.self, from: job.envelope.payload, kind: job.kind,
-                                          version: ItemLabelJob.currentVersion)
-            let graph = try await snapshots.graph(for: try Self.snapshotHash(payload.snapshot))
-            return try Self.encode(
-                try await PersonaJobExecutor(clients: labelExecutor).labelItems(payload, graph: graph))
-        default:
-            throw JobExecutionError(.unsupportedKind, "this worker does not run jobs of kind '\(job.kind)'")
-        }
-    }
-
-    /// A result as JSON with sorted keys.
-    static func encode<Result: Encodable>(_ result: Result) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return try encoder.encode(result)
-    }
-
-    /// The iteration's prototypes of an `affinity` job (a ``PrototypeSet`` as JSON under a key of ours).
-    func prototypes(at key: String) async throws -> PrototypeSet {
-        guard key.hasPrefix(configuration.keys.prefix + ":") else {
-            throw JobExecutionError(
-                .invalidPayload, "prototypes key '\(key)' is outside the prefix '\(configuration.keys.prefix)'")
-        }
-        guard let bytes = try await dataClient.send("GET", RedisArgument(key)).bytes else {
-            throw JobExecutionError(.prototypes, "prototypes key '\(key)' does not exist", retriable: true)
-        }
-        do {
-            return try JSONDecoder().decode(PrototypeSet.self, from: Data(bytes))
-        } catch {
-            throw JobExecutionError(.prototypes, "prototypes under '\(key)' are not a valid prototype set JSON",
-                                    underlying: error)
-        }
-    }
-
-    /// Decodes a payload after checking its `version` field, so a newer format is named as such rather than
-    /// failing on a missing field.
-    static func decode<Payload: Decodable>(_ type: Payload.Type, from data: Data, kind: JobKind, version: Int)
-        throws -> Payload
-    {
-        let decoder = JSONDecoder()
-        let header: PayloadHeader
-        do {
-            header = try decoder.decode(PayloadHeader.self, from: data)
-        } catch {
-            throw JobExecutionError(.invalidPayload, "the \(kind) payload is not a JSON object", underlying: error)
-        }
-        if let found = header.version, found != version {
-            throw JobExecutionError(
-                .unsupportedVersion, "\(kind) job version \(found) (this build understands \(version))")
-        }
-        do {
-            return try decoder.decode(type, from: data)
-        } catch {
-            throw JobExecutionError(.invalidPayload, "the \(kind) payload does not decode", underlying: error)
-        }
-    }
-
-    static func snapshotHash(_ text: String) throws -> ContentHash {
-        guard let hash = ContentHash(hex: text) else {
-            throw JobExecutionError(.invalidPayload, "snapshot '\(text.prefix(80))' is not a 64-digit hex content hash")
-        }
-        return hash
+    /// Runs the job through its kind's definition (``JobRegistry``).
+    func execute(_ job: LeasedJob, as definition: any JobDefinition.Type) async throws -> Data {
+        try await definition.run(payload: job.envelope.payload, in: context)
     }
 
     private func seconds(since start: ContinuousClock.Instant) -> String {
@@ -183,7 +99,3 @@ extension WorkerService {
     }
 }
 
-/// The `version` field every job payload starts with.
-private struct PayloadHeader: Decodable {
-    var version: Int?
-}

@@ -20,12 +20,9 @@ final class WorkerService: Service {
     let registry: WorkerRegistry
     /// Run phases, to skip the jobs of cancelled runs.
     let runPhases: RunPhaseCache
-    /// Snapshot chunks and prototypes (large transfers on their own connection).
-    let dataClient: RedisClient
-    let snapshots: SnapshotCache
-    let labelExecutor: LabelJobExecutor
-    let affinityExecutor = AffinityJobExecutor()
-    let blocking = BlockingExecutor.shared
+    /// What jobs use while they run: snapshots and side inputs (large transfers on their own connection), the
+    /// LLM clients, the blocking executor.
+    let context: WorkerJobContext
     let startedAt = Int64(Date().timeIntervalSince1970)
 
     init(configuration: WorkerConfiguration, logger: Logger) {
@@ -41,15 +38,19 @@ final class WorkerService: Service {
             configuration: configuration.queueConfiguration)
         registry = WorkerRegistry(client: control, keys: configuration.keys)
         runPhases = RunPhaseCache(records: RunRecordStore(client: control, keys: configuration.keys))
-        dataClient = RedisClient(endpoint: configuration.endpoint)
-        snapshots = SnapshotCache(
-            store: SnapshotStore(client: dataClient, keys: configuration.keys),
-            directory: configuration.cacheDirectory, logger: logger)
-        labelExecutor = LabelJobExecutor(
-            blocking: blocking,
-            llm: LLMJobContext(
-                apiKey: configuration.llmAPIKey, redis: RedisClient(endpoint: configuration.endpoint),
-                keys: configuration.keys, logger: logger))
+        let dataClient = RedisClient(endpoint: configuration.endpoint)
+        let blocking = BlockingExecutor.shared
+        context = WorkerJobContext(
+            snapshots: SnapshotCache(
+                store: SnapshotStore(client: dataClient, keys: configuration.keys),
+                directory: configuration.cacheDirectory, logger: logger),
+            sideInputs: JobQueue(client: dataClient, keys: configuration.keys),
+            llm: LabelJobExecutor(
+                blocking: blocking,
+                llm: LLMJobContext(
+                    apiKey: configuration.llmAPIKey, redis: RedisClient(endpoint: configuration.endpoint),
+                    keys: configuration.keys, logger: logger)),
+            blocking: blocking)
     }
 
     func run() async throws {
@@ -86,7 +87,7 @@ final class WorkerService: Service {
         } catch {
             logger.warning("cannot remove this worker's stream consumers", metadata: ["error": "\(error)"])
         }
-        await labelExecutor.shutdown()
+        await context.llm.shutdown()
         let counters = state.snapshot
         logger.info(
             "worker stopped", metadata: ["worker.done": "\(counters.done)", "worker.failed": "\(counters.failed)"])

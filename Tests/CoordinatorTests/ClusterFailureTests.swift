@@ -104,7 +104,9 @@ import Testing
         defer { cluster.stop() }
         let reference = try cluster.referencePhi()
         let run = "restart-redis"
-        let workers = try ["w1", "w2"].map { try cluster.startWorker($0, ["--debug-job-delay-ms", "400"]) }
+        // Slow jobs (1 s each) keep the run going long after its first iteration, so that the restart lands mid-run
+        // even when a loaded machine is slow to notice the first checkpoint.
+        let workers = try ["w1", "w2"].map { try cluster.startWorker($0, ["--debug-job-delay-ms", "1000"]) }
         let coordinator = try cluster.startCoordinator(run: run)
 
         let before = try #require(

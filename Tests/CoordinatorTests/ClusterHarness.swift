@@ -145,7 +145,7 @@ final class ClusterHarness: Sendable {
     /// Every user of every stored `label` result (labeled or failed), one entry per time labeled.
     func labeledUsers(run runID: String) async throws -> [Int] {
         var users: [Int] = []
-        for (id, bytes) in try await results(run: runID) where RunJobID.kind(of: id) == .label {
+        for (id, bytes) in try await results(run: runID) where JobRegistry.kind(ofJobID: id) == LabelJobDefinition.kind {
             let result = try JSONDecoder().decode(LabelJobResult.self, from: bytes)
             users += result.labeled.map(\.user) + result.failed.map(\.user)
         }

@@ -48,7 +48,7 @@ import Testing
         #expect(waiting.phase == "running" && waiting.iteration == 1 && waiting.iterations == 2)
 
         let queues = try await dashboard.get(Payload.Queues.self, "api/queues")
-        #expect(queues.kinds.map(\.kind) == JobQueue.allKinds.map(\.rawValue))
+        #expect(queues.kinds.map(\.kind) == JobRegistry.kinds.map(\.rawValue))
         #expect(queues.kinds.first { $0.kind == "label" }?.length == labelJobs)
         #expect(try await dashboard.get(Payload.Workers.self, "api/workers").workers.isEmpty)
         let detail = try await dashboard.get(Payload.RunDetail.self, "api/runs/dash1")

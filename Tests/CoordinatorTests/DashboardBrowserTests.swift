@@ -29,7 +29,7 @@ import Testing
         // so its counts hold still while the browser looks.
         let chosen = LockedValue<String?>(nil)
         let faulty = try TestWorker(url: server.url, graph: data.graph) { envelope in
-            guard envelope.runID == "waiting-run", envelope.kind == .label else { return nil }
+            guard envelope.runID == "waiting-run", envelope.kind == LabelJobDefinition.kind else { return nil }
             return chosen.withLock { job in
                 if job == nil { job = envelope.id }
                 return job == envelope.id ? Self.hostileError : nil

@@ -14,7 +14,7 @@ import Testing
         let client = try RedisClient(url: server.url)
         let queue = JobQueue(client: client, keys: RedisKeys())
         #expect(try await queue.enqueue((1 ... 3).map {
-            JobEnvelope(id: "label-\($0)", runID: "r1", kind: .label, payload: Data("{}".utf8))
+            JobEnvelope(id: "label-\($0)", runID: "r1", kind: LabelJobDefinition.kind, payload: Data("{}".utf8))
         }) == 3)
         let dashboard = try await DashboardProcess(redis: server.url, directory: directory)
         // One worker that beats just now (right before the scrape: stale means older than 10 s, and starting the
@@ -35,7 +35,7 @@ import Testing
         #expect(metrics.value("gplr_workers", ["state": "stale"]) == 1)
 
         // Each scrape reads Redis again: a fourth job shows at once.
-        _ = try await queue.enqueue([JobEnvelope(id: "label-4", runID: "r1", kind: .label, payload: Data("{}".utf8))])
+        _ = try await queue.enqueue([JobEnvelope(id: "label-4", runID: "r1", kind: LabelJobDefinition.kind, payload: Data("{}".utf8))])
         let (_, again) = try await dashboard.request("metrics")
         #expect(PrometheusText(String(decoding: again, as: UTF8.self)).value("gplr_queue_length", ["kind": "label"]) == 4)
         await client.close()

@@ -63,18 +63,20 @@ struct DistributedDataset: Sendable {
 }
 
 /// A second consumer through real Redis: takes `label` and `affinity` jobs with the real `JobQueue` and runs
-/// the computations a worker runs (the labels-file labeler, the exact solver / RevAff on the job's shard).
+/// them through ``JobRegistry`` as a worker does, in process (``TestJobContext``).
 final class TestWorker: Sendable {
     let queue: JobQueue
     let graph: PurchaseGraph
     /// Returns an error text to dead-letter a job instead of running it (asked once per delivery).
     let fault: @Sendable (JobEnvelope) -> String?
     private let state = Mutex<(labeledUsers: [Int], jobs: [String])>(([], []))
+    private let context: TestJobContext
 
     init(url: String, graph: PurchaseGraph, fault: @escaping @Sendable (JobEnvelope) -> String? = { _ in nil }) throws {
         queue = JobQueue(client: try RedisClient(url: url), keys: RedisKeys())
         self.graph = graph
         self.fault = fault
+        context = TestJobContext(graph: graph, queue: queue)
     }
 
     /// Every user of every label job run, in order (a user twice = labeled twice).
@@ -86,7 +88,7 @@ final class TestWorker: Sendable {
     func run() async throws {
         while !Task.isCancelled {
             let jobs = try await queue.dequeue(
-                consumer: "test-worker", kinds: [.label, .affinity], count: 4, block: .milliseconds(50))
+                consumer: "test-worker", kinds: [LabelJobDefinition.kind, AffinityJobDefinition.kind], count: 4, block: .milliseconds(50))
             for job in jobs {
                 if let error = fault(job.envelope) {
                     try await queue.fail(job, error: error, retriable: false)
@@ -106,41 +108,29 @@ final class TestWorker: Sendable {
         }
     }
 
+    /// Runs the job through its kind's ``JobDefinition``, as `gplr-worker` does, in a context that serves this
+    /// test's graph and reads side inputs from the queue.
     private func execute(_ envelope: JobEnvelope) async throws -> Data {
-        let decoder = JSONDecoder()
-        switch envelope.kind {
-        case .label:
-            let job = try decoder.decode(LabelJob.self, from: envelope.payload)
-            guard case .labelsFile(let path, let drop, let add, let seed, _) = job.labeler else {
-                throw TestWorkerError(message: "unknown labeler")
-            }
-            let personas = try PersonaSet(job.personas)
-            let truth = try LabelsFile.read(path: path, personas: personas)
-            let labeler = TruthLabeler(
-                truthByUserID: truth.labels, graph: graph, personaCount: personas.count, dropProbability: drop,
-                addProbability: add, seed: seed)
-            state.withLock { $0.labeledUsers += job.users }
-            return try JSONEncoder().encode(LabelJobResult(batch: try await labeler.label(users: job.users, in: graph)))
-        case .affinity:
-            let job = try decoder.decode(AffinityJob.self, from: envelope.payload)
-            guard let bytes = try await queue.client.send("GET", RedisArgument(job.prototypesKey)).bytes else {
-                throw TestWorkerError(message: "prototypes \(job.prototypesKey) missing")
-            }
-            let prototypes = try decoder.decode(PrototypeSet.self, from: Data(bytes))
-            let labels = try LabelMatrix(labels: try prototypes.labels(), userCount: graph.userCount, beta: job.beta)
-            let shard: AffinityMatrix
-            if let epsilon = job.epsilon {
-                shard = try RevAff(walkLength: job.walkLength, epsilon: epsilon, threadCount: 1)
-                    .compute(graph: graph, labels: labels, personas: job.personas).affinity
-            } else {
-                shard = try ExactAffinity(walkLength: job.walkLength, threadCount: 1)
-                    .compute(graph: graph, labels: labels, personas: job.personas)
-            }
-            return Data(AffinityShardCodec.encode(shard))
-        default:
+        guard let definition = JobRegistry.definition(for: envelope.kind) else {
             throw TestWorkerError(message: "unexpected kind \(envelope.kind)")
         }
+        if envelope.kind == LabelJobDefinition.kind {
+            let job = try LabelJobDefinition.decodePayload(envelope.payload)
+            state.withLock { $0.labeledUsers += job.users }
+        }
+        return try await definition.run(payload: envelope.payload, in: context)
     }
+}
+
+/// A ``JobExecutionContext`` over one in-memory graph (whatever the payload's hash) and a queue's side inputs.
+struct TestJobContext: JobExecutionContext {
+    let graph: PurchaseGraph
+    let queue: JobQueue
+    let llm = LabelJobExecutor()
+
+    func graph(for hash: ContentHash) async throws -> PurchaseGraph { graph }
+    func sideInput(_ key: String) async throws -> Data { try await queue.sideInput(key) }
+    func runBlocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T { try work() }
 }
 
 struct TestWorkerError: Error, CustomStringConvertible {

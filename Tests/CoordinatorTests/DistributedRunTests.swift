@@ -107,7 +107,7 @@ import Testing
         let worker = try TestWorker(url: server.url, graph: data.graph) { envelope in
             guard envelope.attempt == 0 else { return nil }
             if envelope.id.hasPrefix("label-t2-") { return "injected label failure" }
-            if envelope.id.hasPrefix("affinity-t1-0-3-") { return "injected affinity failure" }
+            if envelope.id.hasPrefix("affinity-t1-p0-") { return "injected affinity failure" }
             return nil
         }
         let log = LogLines()
@@ -125,7 +125,7 @@ import Testing
                         let letters = try await queue.deadLetters(run: "r3").filter { letter in
                             log.all.contains { $0.hasPrefix("job \(letter.jobID) failed: ") }
                         }
-                        if letters.contains(where: { $0.kind == .affinity }) {
+                        if letters.contains(where: { $0.kind == AffinityJobDefinition.kind }) {
                             let out = try BuiltProduct.run(
                                 "gplr", ["retry", "r3", "--persona", personaName, "--redis", server.url])
                             retries.append(out.stdout + out.stderr)
@@ -142,7 +142,7 @@ import Testing
         }
         #expect(result.outcome.assignment == local.outcome.assignment)
         let reported = log.all.filter { $0.contains("failed: ") }
-        #expect(reported.contains { $0.contains("affinity-t1-0-3-") && $0.contains("injected affinity failure") })
+        #expect(reported.contains { $0.contains("affinity-t1-p0-") && $0.contains("injected affinity failure") })
         #expect(reported.contains { $0.hasPrefix("job label-t2-") && $0.contains("gplr retry r3 --failed") })
         #expect(retries.all.contains { $0.contains("put back 1 job of run r3") })
         #expect(retries.all.contains { $0.contains("put back 3 jobs of run r3") })  // 18 users in batches of 6
@@ -175,18 +175,24 @@ import Testing
             return try await group.next() ?? "no result"
         }
         #expect(outcome == nil, "the coordinator did not stop: \(outcome ?? "")")
-        #expect(try await queue.streamStats(kind: .label).length == 0)
+        #expect(try await queue.streamStats(kind: LabelJobDefinition.kind).length == 0)
         #expect(try await coordinator.records.phase(run: "r4") == .cancelled)
     }
 
-    @Test func jobIDsDependOnTheJobOnly() {
-        #expect(RunJobID.label(iteration: 2, users: [5, 9, 1]) == RunJobID.label(iteration: 2, users: [5, 9, 1]))
-        #expect(RunJobID.label(iteration: 2, users: [5, 9, 1]) != RunJobID.label(iteration: 2, users: [5, 1, 9]))
-        #expect(RunJobID.label(iteration: 2, users: [5, 9, 1]) != RunJobID.label(iteration: 3, users: [5, 9, 1]))
-        #expect(RunJobID.label(iteration: 1, users: [12, 3]) != RunJobID.label(iteration: 1, users: [1, 23]))
-        #expect(RunJobID.kind(of: RunJobID.label(iteration: 1, users: [1])) == .label)
-        #expect(RunJobID.kind(of: RunJobID.affinity(iteration: 1, firstPersona: 0, count: 5, prototypesHash: "ab")) == .affinity)
-        #expect(RunJobID.kind(of: "persona-merge-3") == .personaMerge)
-        #expect(RunJobID.kind(of: "t3-label-0007") == nil)
+    @Test func jobIDsDependOnTheJobOnly() throws {
+        func label(_ users: [Int], step: String = "t2") throws -> String {
+            try LabelJobDefinition.jobID(
+                LabelJob(snapshot: "s", users: users, personas: [], labeler: .labelsFile(path: "l", dropProbability: 0, addProbability: 0, seed: 1)),
+                step: step)
+        }
+        #expect(try label([5, 9, 1]) == label([5, 9, 1]))
+        #expect(try label([5, 9, 1]) != label([5, 1, 9]))
+        #expect(try label([5, 9, 1]) != label([5, 9, 1], step: "t3"))
+        #expect(try label([12, 3]) != label([1, 23]))
+        #expect(try label([1]).hasPrefix("label-t2-"))
+        #expect(JobRegistry.kind(ofJobID: try label([1])) == LabelJobDefinition.kind)
+        #expect(JobRegistry.kind(ofJobID: "affinity-t1-0123") == AffinityJobDefinition.kind)
+        #expect(JobRegistry.kind(ofJobID: "persona-merge-3-ab") == PersonaMergeJobDefinition.kind)
+        #expect(JobRegistry.kind(ofJobID: "t3-label-0007") == nil)
     }
 }

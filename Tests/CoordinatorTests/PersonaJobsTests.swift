@@ -143,7 +143,8 @@ import Testing
         #expect(await code { _ = try await withKey.propose(outside, graph: data.graph) }?.code == .outOfRange)
         var newer = propose
         newer.version = 2
-        #expect(await code { _ = try await withKey.propose(newer, graph: data.graph) }?.code == .unsupportedVersion)
+        #expect(await code { _ = try PersonaProposeJobDefinition.decodePayload(try JobCoding.encode(newer)) }?.code
+            == .unsupportedVersion)
         let emptyMerge = PersonaMergeJob(sets: [], totalSets: 0, final: true, counts: counts, llm: spec)
         #expect(await code { _ = try await withKey.merge(emptyMerge) }?.code == .invalidPayload)
         let items = ItemLabelJob(

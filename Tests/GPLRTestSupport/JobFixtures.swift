@@ -59,7 +59,7 @@ public struct JobFixture: Sendable {
                             epsilon: Double? = nil) -> AffinityJob
     {
         AffinityJob(snapshot: hash.hex, personaCount: personas.count, personas: shard, prototypesKey: prototypesKey,
-                    walkLength: walkLength, beta: beta, epsilon: epsilon)
+                    walkLength: walkLength, beta: beta, solver: AffinitySolver(epsilon: epsilon))
     }
 }
 

@@ -89,8 +89,9 @@ import Testing
         defer { directory.remove() }
         var job = fixture.labelJob(users: [0], labelsPath: labelsPath)
         job.version = LabelJob.currentVersion + 1
-        let versionError = await #expect(throws: JobExecutionError.self) {
-            try await LabelJobExecutor().execute(job, graph: fixture.graph)
+        // The kind's definition refuses the version before anything runs (the worker dispatches through it).
+        let versionError = #expect(throws: JobExecutionError.self) {
+            try LabelJobDefinition.decodePayload(try JobCoding.encode(job))
         }
         #expect(versionError?.code == .unsupportedVersion)
         #expect(versionError?.isRetriable == false)
@@ -108,9 +109,10 @@ import Testing
         defer { directory.remove() }
         let shard = [1, 4, 5]
         let job = fixture.affinityJob(personas: shard, prototypesKey: "gplr:p", walkLength: 2, beta: 0.5)
-        let bytes = try AffinityJobExecutor(threadCount: 1).execute(job, graph: fixture.graph,
-                                                                    prototypes: fixture.prototypes)
-        let decoded = try AffinityShardCodec.decode(bytes)
+        let shardResult = try AffinityJobExecutor(threadCount: 1).execute(job, graph: fixture.graph,
+                                                                          prototypes: fixture.prototypes)
+        // Through the wire form the coordinator reads.
+        let decoded = try AffinityJobDefinition.decodeResult(AffinityJobDefinition.encodeResult(shardResult))
         let labels = try LabelMatrix(labels: fixture.prototypes.labels(), userCount: fixture.graph.userCount, beta: 0.5)
         let local = try ExactAffinity(walkLength: 2).compute(graph: fixture.graph, labels: labels, personas: shard)
         #expect(decoded == local)
@@ -122,8 +124,7 @@ import Testing
         let shard = [0, 2, 3]
         let epsilon = 1e-3
         let job = fixture.affinityJob(personas: shard, prototypesKey: "gplr:p", walkLength: 2, epsilon: epsilon)
-        let approximate = try AffinityShardCodec.decode(
-            AffinityJobExecutor().execute(job, graph: fixture.graph, prototypes: fixture.prototypes))
+        let approximate = try AffinityJobExecutor().execute(job, graph: fixture.graph, prototypes: fixture.prototypes)
         let labels = try LabelMatrix(labels: fixture.prototypes.labels(), userCount: fixture.graph.userCount, beta: 0.5)
         let exact = try ExactAffinity(walkLength: 2).compute(graph: fixture.graph, labels: labels, personas: shard)
         #expect(approximate.personas == shard)
@@ -142,7 +143,10 @@ import Testing
         }
         var job = fixture.affinityJob(personas: [0], prototypesKey: "gplr:p")
         job.version = 99
-        #expect(refusal(job)?.code == .unsupportedVersion)
+        let versionError = #expect(throws: JobExecutionError.self) {
+            try AffinityJobDefinition.decodePayload(try JobCoding.encode(job))
+        }
+        #expect(versionError?.code == .unsupportedVersion)
 
         #expect(refusal(fixture.affinityJob(personas: [fixture.personas.count], prototypesKey: "gplr:p"))?.code
             == .outOfRange)

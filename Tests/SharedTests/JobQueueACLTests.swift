@@ -26,17 +26,17 @@ import Testing
             let coordinator = JobQueue(client: try RedisClient(url: server.url), keys: RedisKeys(prefix: "t"),
                                        configuration: configuration)
             try await coordinator.enqueue([job("a"), job("b")])
-            let taken = try await queue.dequeue(consumer: "w", kinds: [.label], count: 2, block: .milliseconds(10))
+            let taken = try await queue.dequeue(consumer: "w", kinds: [LabelJobDefinition.kind], count: 2, block: .milliseconds(10))
             #expect(taken.count == 2)
             #expect(try await queue.extendLease(taken[0]))
             try await queue.complete(taken[0], result: Data("ok".utf8))
             #expect(try await queue.fail(taken[1], error: "e", retriable: false) == .deadLettered)
             #expect(try await coordinator.retry(run: "r1") == 1)
-            let again = try #require(try await queue.dequeue(consumer: "w", kinds: [.label]).first)
+            let again = try #require(try await queue.dequeue(consumer: "w", kinds: [LabelJobDefinition.kind]).first)
             #expect(try await queue.fail(again, error: "transient") == .willRetry)
-            #expect(try await queue.reclaimExpired(consumer: "w2", kinds: [.label]).count == 1)
+            #expect(try await queue.reclaimExpired(consumer: "w2", kinds: [LabelJobDefinition.kind]).count == 1)
             #expect(try await queue.stats(run: "r1").completed == 1)
-            #expect(try await queue.streamStats(kind: .label).pending == 1)
+            #expect(try await queue.streamStats(kind: LabelJobDefinition.kind).pending == 1)
             // A worker reads a run's phase but cannot change it (no `gplr cancel` with a worker's password), nor take
             // the coordinator lease.
             _ = try await queue.client.send("HGET", "t:{run:r1}:state", "phase").throwingServerError()

@@ -9,8 +9,8 @@ import Testing
     @Test func removesIdleConsumersAndKeepsThoseHoldingJobs() async throws {
         try await withJobQueue { queue, _ in
             #expect(try await queue.enqueue([job("a")]) == 1)
-            #expect(try await queue.dequeue(consumer: "busy", kinds: [.label]).map(\.id) == ["a"])
-            let stream = RedisArgument(queue.keys.jobStream(.label))
+            #expect(try await queue.dequeue(consumer: "busy", kinds: [LabelJobDefinition.kind]).map(\.id) == ["a"])
+            let stream = RedisArgument(queue.keys.jobStream(LabelJobDefinition.kind))
             let group = RedisArgument(queue.configuration.group)
             for name in ["idle-1", "idle-2"] {
                 try await queue.client.send("XGROUP", "CREATECONSUMER", stream, group, RedisArgument(name))
@@ -22,18 +22,18 @@ import Testing
             #expect(try await consumers() == ["busy", "idle-1", "idle-2"])
 
             // Not idle long enough: nothing goes. One named consumer: only it goes.
-            #expect(try await queue.pruneIdleConsumers(kinds: [.label], minimumIdle: .seconds(3600)).isEmpty)
+            #expect(try await queue.pruneIdleConsumers(kinds: [LabelJobDefinition.kind], minimumIdle: .seconds(3600)).isEmpty)
             #expect(
-                try await queue.pruneIdleConsumers(kinds: [.label], minimumIdle: .zero, consumer: "idle-2")
+                try await queue.pruneIdleConsumers(kinds: [LabelJobDefinition.kind], minimumIdle: .zero, consumer: "idle-2")
                     == ["label/idle-2"])
             #expect(try await consumers() == ["busy", "idle-1"])
             // Everything idle: the consumer holding job "a" stays, so the job can still be reclaimed.
             #expect(
-                try await queue.pruneIdleConsumers(kinds: [.label, .affinity], minimumIdle: .zero)
+                try await queue.pruneIdleConsumers(kinds: [LabelJobDefinition.kind, AffinityJobDefinition.kind], minimumIdle: .zero)
                     == ["label/idle-1"])
             #expect(try await consumers() == ["busy"])
             try await Task.sleep(for: .milliseconds(400))  // past the 300 ms lease
-            #expect(try await queue.reclaimExpired(consumer: "other", kinds: [.label], count: 10).map(\.id) == ["a"])
+            #expect(try await queue.reclaimExpired(consumer: "other", kinds: [LabelJobDefinition.kind], count: 10).map(\.id) == ["a"])
         }
     }
 }
@@ -53,7 +53,7 @@ import Testing
             #expect(try await RunRecordStore(client: queue.client, keys: queue.keys).runIDs().contains("r9"))
             // Registered means known: enqueueing it again adds nothing to the stream.
             #expect(try await queue.enqueue([job("label-x", run: "r9")]) == 0)
-            #expect(try await queue.streamStats(kind: .label).length == 0)
+            #expect(try await queue.streamStats(kind: LabelJobDefinition.kind).length == 0)
         }
     }
 }

@@ -18,7 +18,7 @@ func withJobQueue<T>(
     }
 }
 
-func job(_ id: String, run: String = "r1", kind: JobKind = .label, payload: String = "{}") -> JobEnvelope {
+func job(_ id: String, run: String = "r1", kind: JobKind = LabelJobDefinition.kind, payload: String = "{}") -> JobEnvelope {
     JobEnvelope(id: id, runID: run, kind: kind, payload: Data(payload.utf8))
 }
 
@@ -26,17 +26,17 @@ func job(_ id: String, run: String = "r1", kind: JobKind = .label, payload: Stri
     @Test func enqueueDequeueComplete() async throws {
         try await withJobQueue { queue, _ in
             let binary = Data([0, 1, 2, 0xFF, 0])
-            var jobs = [job("a"), job("b"), job("s0", kind: .affinity)]
+            var jobs = [job("a"), job("b"), job("s0", kind: AffinityJobDefinition.kind)]
             jobs[1].payload = binary
             #expect(try await queue.enqueue(jobs) == 3)
             #expect(try await queue.enqueue([job("a")]) == 0)  // already known: skipped
-            let labels = try await queue.dequeue(consumer: "w1", kinds: [.label], count: 10)
+            let labels = try await queue.dequeue(consumer: "w1", kinds: [LabelJobDefinition.kind], count: 10)
             #expect(labels.map(\.id) == ["a", "b"])
             #expect(labels.allSatisfy { $0.deliveryCount == 1 && $0.consumer == "w1" && $0.runID == "r1" })
             #expect(labels[1].envelope.payload == binary)
             let running = try await queue.stats(run: "r1")
             #expect(running.enqueued == 3 && running.running == 2 && running.queued == 1 && running.completed == 0)
-            let shards = try await queue.dequeue(consumer: "w2", kinds: [.label, .affinity], count: 10,
+            let shards = try await queue.dequeue(consumer: "w2", kinds: [LabelJobDefinition.kind, AffinityJobDefinition.kind], count: 10,
                                                  block: .milliseconds(100))
             #expect(shards.map(\.id) == ["s0"])
             for leased in labels + shards {
@@ -46,19 +46,19 @@ func job(_ id: String, run: String = "r1", kind: JobKind = .label, payload: Stri
             #expect(try await queue.results(run: "r1", jobIDs: ["a", "s0", "zzz"]).count == 2)
             let done = try await queue.stats(run: "r1")
             #expect(done.completed == 3 && done.running == 0 && done.queued == 0 && done.isSettled)
-            let stream = try await queue.streamStats(kind: .label)
+            let stream = try await queue.streamStats(kind: LabelJobDefinition.kind)
             #expect(stream.length == 0 && stream.pending == 0)
             // Nothing left: a blocking dequeue times out empty.
-            #expect(try await queue.dequeue(consumer: "w1", kinds: [.label], block: .milliseconds(50)).isEmpty)
+            #expect(try await queue.dequeue(consumer: "w1", kinds: [LabelJobDefinition.kind], block: .milliseconds(50)).isEmpty)
         }
     }
 
     @Test func batchCompletionStoresEachResultOnceAndAcknowledgesAll() async throws {
         try await withJobQueue { queue, _ in
-            try await queue.enqueue((0 ..< 50).map { job("j\($0)") } + [job("x", run: "r2", kind: .affinity)])
+            try await queue.enqueue((0 ..< 50).map { job("j\($0)") } + [job("x", run: "r2", kind: AffinityJobDefinition.kind)])
             // Scripts not loaded yet on a fresh server: the batch path must load them itself.
             _ = try await queue.client.send("SCRIPT", "FLUSH")
-            let taken = try await queue.dequeue(consumer: "w1", kinds: [.label, .affinity], count: 100)
+            let taken = try await queue.dequeue(consumer: "w1", kinds: [LabelJobDefinition.kind, AffinityJobDefinition.kind], count: 100)
             #expect(taken.count == 51)
             let stored = try await queue.complete(taken.map { (job: $0, result: Data("r-\($0.id)".utf8)) })
             #expect(stored == Array(repeating: true, count: 51))
@@ -68,18 +68,18 @@ func job(_ id: String, run: String = "r1", kind: JobKind = .label, payload: Stri
             #expect(try await queue.result(run: "r1", jobID: "j7") == Data("r-j7".utf8))
             #expect(try await queue.result(run: "r2", jobID: "x") == Data("r-x".utf8))
             #expect(try await queue.stats(run: "r1").completed == 50)
-            #expect(try await queue.streamStats(kind: .label).pending == 0)
-            #expect(try await queue.streamStats(kind: .affinity).pending == 0)
+            #expect(try await queue.streamStats(kind: LabelJobDefinition.kind).pending == 0)
+            #expect(try await queue.streamStats(kind: AffinityJobDefinition.kind).pending == 0)
         }
     }
 
     @Test func jobOfADeadWorkerIsReclaimedAfterTheLease() async throws {
         try await withJobQueue { queue, _ in
             try await queue.enqueue([job("j1")])
-            let taken = try #require(try await queue.dequeue(consumer: "dying", kinds: [.label]).first)
+            let taken = try #require(try await queue.dequeue(consumer: "dying", kinds: [LabelJobDefinition.kind]).first)
             // "dying" never acknowledges. Once the lease ran out another worker takes the job over.
             try await Task.sleep(for: .milliseconds(400))
-            let reclaimed = try await queue.reclaimExpired(consumer: "healthy", kinds: [.label])
+            let reclaimed = try await queue.reclaimExpired(consumer: "healthy", kinds: [LabelJobDefinition.kind])
             let stolen = try #require(reclaimed.first)
             #expect(reclaimed.count == 1)
             #expect(stolen.id == "j1" && stolen.consumer == "healthy" && stolen.deliveryCount == 2)
@@ -98,12 +98,12 @@ func job(_ id: String, run: String = "r1", kind: JobKind = .label, payload: Stri
         // Margins of seconds, not milliseconds: a loaded CI machine can take most of a second per command.
         try await withJobQueue(lease: .milliseconds(4000)) { queue, _ in
             try await queue.enqueue([job("long")])
-            let leased = try #require(try await queue.dequeue(consumer: "w1", kinds: [.label]).first)
+            let leased = try #require(try await queue.dequeue(consumer: "w1", kinds: [LabelJobDefinition.kind]).first)
             try await Task.sleep(for: .milliseconds(2500))
             #expect(try await queue.extendLease(leased))
             try await Task.sleep(for: .milliseconds(2000))
             // 4.5 s since delivery, more than the lease, but only 2 s since the extension.
-            #expect(try await queue.reclaimExpired(consumer: "w2", kinds: [.label]).isEmpty)
+            #expect(try await queue.reclaimExpired(consumer: "w2", kinds: [LabelJobDefinition.kind]).isEmpty)
             #expect(try await queue.complete(leased, result: Data()))
         }
     }
@@ -111,7 +111,7 @@ func job(_ id: String, run: String = "r1", kind: JobKind = .label, payload: Stri
     @Test func failingJobIsDeadLetteredAfterMaxAttemptsAndRetryRunsItAgain() async throws {
         try await withJobQueue(maxAttempts: 3) { queue, _ in
             try await queue.enqueue([job("flaky"), job("fine")])
-            var current = try #require(try await queue.dequeue(consumer: "w", kinds: [.label], count: 1).first)
+            var current = try #require(try await queue.dequeue(consumer: "w", kinds: [LabelJobDefinition.kind], count: 1).first)
             #expect(current.id == "flaky")
             var outcomes: [JobFailureOutcome] = []
             for attempt in 1 ... 3 {
@@ -120,7 +120,7 @@ func job(_ id: String, run: String = "r1", kind: JobKind = .label, payload: Stri
                 if attempt < 3 {
                     #expect(try await queue.lastError(run: "r1", jobID: "flaky") == "boom \(attempt)")
                     // retryDelay is zero: the job is reclaimable at once.
-                    current = try #require(try await queue.reclaimExpired(consumer: "w", kinds: [.label]).first)
+                    current = try #require(try await queue.reclaimExpired(consumer: "w", kinds: [LabelJobDefinition.kind]).first)
                 }
             }
             #expect(outcomes == [.willRetry, .willRetry, .deadLettered])
@@ -133,7 +133,7 @@ func job(_ id: String, run: String = "r1", kind: JobKind = .label, payload: Stri
             // Put it back: a fresh entry, attempt 1, and this time it succeeds.
             #expect(try await queue.retry(run: "r1") == 1)
             #expect(try await queue.deadLetters(run: "r1").isEmpty)
-            let again = try await queue.dequeue(consumer: "w", kinds: [.label], count: 5)
+            let again = try await queue.dequeue(consumer: "w", kinds: [LabelJobDefinition.kind], count: 5)
             #expect(Set(again.map(\.id)) == ["flaky", "fine"])
             let flaky = try #require(again.first { $0.id == "flaky" })
             #expect(flaky.envelope.attempt == 1 && flaky.deliveryCount == 1)
@@ -145,26 +145,26 @@ func job(_ id: String, run: String = "r1", kind: JobKind = .label, payload: Stri
 
     @Test func nonRetriableFailureDeadLettersAtOnce() async throws {
         try await withJobQueue { queue, _ in
-            try await queue.enqueue([job("bad", kind: .itemLabel)])
-            let leased = try #require(try await queue.dequeue(consumer: "w", kinds: [.itemLabel]).first)
+            try await queue.enqueue([job("bad", kind: ItemLabelJobDefinition.kind)])
+            let leased = try #require(try await queue.dequeue(consumer: "w", kinds: [ItemLabelJobDefinition.kind]).first)
             let outcome = try await queue.fail(leased, error: "no handler for kind item-label", retriable: false)
             #expect(outcome == .deadLettered)
             let letter = try #require(try await queue.deadLetters(run: "r1").first)
-            #expect(letter.error == "no handler for kind item-label" && letter.kind == .itemLabel)
-            #expect(try await queue.streamStats(kind: .itemLabel).pending == 0)
+            #expect(letter.error == "no handler for kind item-label" && letter.kind == ItemLabelJobDefinition.kind)
+            #expect(try await queue.streamStats(kind: ItemLabelJobDefinition.kind).pending == 0)
             // retry by job id
             #expect(try await queue.retry(run: "r1", jobIDs: ["other"]) == 0)
             #expect(try await queue.retry(run: "r1", jobIDs: ["bad"]) == 1)
-            #expect(try await queue.dequeue(consumer: "w", kinds: [.itemLabel]).map(\.id) == ["bad"])
+            #expect(try await queue.dequeue(consumer: "w", kinds: [ItemLabelJobDefinition.kind]).map(\.id) == ["bad"])
         }
     }
 
     @Test func jobAbandonedMoreThanMaxAttemptsIsDeadLettered() async throws {
         try await withJobQueue(lease: .milliseconds(200), maxAttempts: 1) { queue, _ in
             try await queue.enqueue([job("crashes-workers")])
-            _ = try await queue.dequeue(consumer: "w1", kinds: [.label])
+            _ = try await queue.dequeue(consumer: "w1", kinds: [LabelJobDefinition.kind])
             try await Task.sleep(for: .milliseconds(300))
-            #expect(try await queue.reclaimExpired(consumer: "w2", kinds: [.label]).isEmpty)
+            #expect(try await queue.reclaimExpired(consumer: "w2", kinds: [LabelJobDefinition.kind]).isEmpty)
             let letter = try #require(try await queue.deadLetters(run: "r1").first)
             #expect(letter.error.contains("abandoned") && letter.deliveries == 2)
         }
@@ -175,23 +175,23 @@ func job(_ id: String, run: String = "r1", kind: JobKind = .label, payload: Stri
             var future = job("from-the-future")
             future.version = 99
             try await queue.enqueue([future, job("normal")])
-            let taken = try await queue.dequeue(consumer: "w", kinds: [.label], count: 10)
+            let taken = try await queue.dequeue(consumer: "w", kinds: [LabelJobDefinition.kind], count: 10)
             #expect(taken.map(\.id) == ["normal"])
             let letter = try #require(try await queue.deadLetters(run: "r1").first)
             #expect(letter.jobID == "from-the-future")
             #expect(letter.error.contains("unsupported envelope version 99"))
             #expect(letter.envelope == nil)
-            #expect(try await queue.streamStats(kind: .label).pending == 1)  // only "normal"
+            #expect(try await queue.streamStats(kind: LabelJobDefinition.kind).pending == 1)  // only "normal"
         }
     }
 
     @Test func envelopeOnTheWrongKindsStreamIsDeadLettered() async throws {
         try await withJobQueue { queue, _ in
-            try await queue.prepare(kinds: [.label])
-            let misplaced = job("m", kind: .affinity)
+            try await queue.prepare(kinds: [LabelJobDefinition.kind])
+            let misplaced = job("m", kind: AffinityJobDefinition.kind)
             try await queue.client.send(queue.streamEntryCommand(
-                id: misplaced.id, runID: "r1", kind: .label, version: 1, rawEnvelope: try misplaced.encoded()))
-            #expect(try await queue.dequeue(consumer: "w", kinds: [.label]).isEmpty)
+                id: misplaced.id, runID: "r1", kind: LabelJobDefinition.kind, version: 1, rawEnvelope: try misplaced.encoded()))
+            #expect(try await queue.dequeue(consumer: "w", kinds: [LabelJobDefinition.kind]).isEmpty)
             let letter = try #require(try await queue.deadLetters(run: "r1").first)
             #expect(letter.jobID == "m" && letter.error.contains("kind 'affinity'"))
         }
@@ -200,16 +200,16 @@ func job(_ id: String, run: String = "r1", kind: JobKind = .label, payload: Stri
     @Test func queueSurvivesARedisRestartWithAppendOnly() async throws {
         try await withJobQueue(server: RedisServer.Options(appendOnly: true)) { queue, server in
             try await queue.enqueue([job("p1"), job("p2"), job("p3")])
-            let first = try #require(try await queue.dequeue(consumer: "w1", kinds: [.label]).first)
+            let first = try #require(try await queue.dequeue(consumer: "w1", kinds: [LabelJobDefinition.kind]).first)
             try await queue.complete(first, result: Data("r".utf8))
-            let pending = try #require(try await queue.dequeue(consumer: "w1", kinds: [.label]).first)
+            let pending = try #require(try await queue.dequeue(consumer: "w1", kinds: [LabelJobDefinition.kind]).first)
             try server.restart()
             // The same client reconnects; the undelivered job, the pending one and the result survived.
-            let next = try await queue.dequeue(consumer: "w2", kinds: [.label], count: 10)
+            let next = try await queue.dequeue(consumer: "w2", kinds: [LabelJobDefinition.kind], count: 10)
             #expect(next.map(\.id) == ["p3"])
             for leased in next { try await queue.complete(leased, result: Data("r".utf8)) }
             try await Task.sleep(for: .milliseconds(400))
-            let reclaimed = try await queue.reclaimExpired(consumer: "w2", kinds: [.label])
+            let reclaimed = try await queue.reclaimExpired(consumer: "w2", kinds: [LabelJobDefinition.kind])
             #expect(reclaimed.map(\.id) == [pending.id] && reclaimed.first?.deliveryCount == 2)
             #expect(try await queue.result(run: "r1", jobID: first.id) == Data("r".utf8))
             let stats = try await queue.stats(run: "r1")
@@ -220,7 +220,7 @@ func job(_ id: String, run: String = "r1", kind: JobKind = .label, payload: Stri
     @Test func runsAreSeparated() async throws {
         try await withJobQueue { queue, _ in
             try await queue.enqueue([job("x", run: "A"), job("x", run: "B")])  // same job id, two runs
-            let both = try await queue.dequeue(consumer: "w", kinds: [.label], count: 5)
+            let both = try await queue.dequeue(consumer: "w", kinds: [LabelJobDefinition.kind], count: 5)
             #expect(Set(both.map(\.runID)) == ["A", "B"])
             let fromA = try #require(both.first { $0.runID == "A" })
             try await queue.complete(fromA, result: Data("a".utf8))
@@ -233,7 +233,7 @@ func job(_ id: String, run: String = "r1", kind: JobKind = .label, payload: Stri
 
 @Suite struct JobEnvelopeTests {
     @Test func roundTripsAndRejectsOtherVersions() throws {
-        let envelope = JobEnvelope(id: "j", runID: "r", kind: .affinity, payload: Data([0, 9, 0]), attempt: 2)
+        let envelope = JobEnvelope(id: "j", runID: "r", kind: AffinityJobDefinition.kind, payload: Data([0, 9, 0]), attempt: 2)
         #expect(try JobEnvelope.decode(envelope.encoded()) == envelope)
         var other = envelope
         other.version = 2
@@ -247,7 +247,7 @@ func job(_ id: String, run: String = "r1", kind: JobKind = .label, payload: Stri
         for key in [run.jobs, run.results, run.errors, run.deadLetters, run.counters, run.state] {
             #expect(key.hasPrefix("gplr:{run:abc}:"))
         }
-        #expect(keys.jobStream(.label) == "gplr:{queue}:stream:label")
+        #expect(keys.jobStream(LabelJobDefinition.kind) == "gplr:{queue}:stream:label")
         #expect(keys.snapshotChunk(hash: "ff", index: 3) == "gplr:{snap:ff}:chunk:3")
     }
 }

@@ -17,9 +17,9 @@ import Testing
             let job = harness.fixture.labelJob(users: [1, 2, 3], labelsPath: harness.labelsPath)
             let payload = try sortedJSON(job)
             try await harness.queue.enqueue([
-                JobEnvelope(id: "cancelled-job", runID: harness.runID, kind: .label, payload: payload),
-                JobEnvelope(id: "live-job", runID: "r2", kind: .label, payload: payload),
-                JobEnvelope(id: "unrecorded-job", runID: "r3", kind: .label, payload: payload),
+                JobEnvelope(id: "cancelled-job", runID: harness.runID, kind: LabelJobDefinition.kind, payload: payload),
+                JobEnvelope(id: "live-job", runID: "r2", kind: LabelJobDefinition.kind, payload: payload),
+                JobEnvelope(id: "unrecorded-job", runID: "r3", kind: LabelJobDefinition.kind, payload: payload),
             ])
             let worker = try harness.startWorker("w1", ["--concurrency", "1"])
             defer { worker.stop() }
@@ -39,13 +39,13 @@ import Testing
                 try await harness.heartbeat("w1").flatMap { $0.done == 2 ? $0 : nil }
             }
             #expect(counted?.failed == 0)
-            #expect(try await harness.queue.streamStats(kind: .label).length == 0)
+            #expect(try await harness.queue.streamStats(kind: LabelJobDefinition.kind).length == 0)
 
             // A run cancelled while the worker is up: noticed within the cache's second.
             try await harness.client.send("HSET", RedisArgument(harness.keys.run("r2").state), "phase", "cancelled")
             try await Task.sleep(for: .milliseconds(1100))  // the cached "running" phase has expired by now
             try await harness.queue.enqueue([
-                JobEnvelope(id: "later-job", runID: "r2", kind: .label, payload: payload)
+                JobEnvelope(id: "later-job", runID: "r2", kind: LabelJobDefinition.kind, payload: payload)
             ])
             let later = try await eventually(timeout: .seconds(20)) {
                 try await harness.queue.deadLetters(run: "r2").first { $0.jobID == "later-job" }

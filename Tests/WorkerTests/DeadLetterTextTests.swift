@@ -11,10 +11,10 @@ import Testing
             defer { harness.remove() }
             let missing = harness.fixture.labelJob(users: [1], labelsPath: harness.directory.file("nope.jsonl"))
             try await harness.queue.enqueue([
-                JobEnvelope(id: "garbage", runID: harness.runID, kind: .label, payload: Data("not json".utf8)),
-                JobEnvelope(id: "wrong-shape", runID: harness.runID, kind: .label,
+                JobEnvelope(id: "garbage", runID: harness.runID, kind: LabelJobDefinition.kind, payload: Data("not json".utf8)),
+                JobEnvelope(id: "wrong-shape", runID: harness.runID, kind: LabelJobDefinition.kind,
                             payload: Data(#"{"version": 1, "users": "all"}"#.utf8)),
-                try harness.envelope("missing", kind: .label, payload: missing),
+                try harness.envelope("missing", kind: LabelJobDefinition.kind, payload: missing),
             ])
             let worker = try harness.startWorker("w1", ["--max-attempts", "1"])
             defer { worker.stop() }

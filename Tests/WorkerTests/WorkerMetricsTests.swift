@@ -13,14 +13,14 @@ import Testing
             try await harness.storePrototypes()
             try await harness.queue.enqueue([
                 try harness.envelope(
-                    "label-1", kind: .label,
+                    "label-1", kind: LabelJobDefinition.kind,
                     payload: harness.fixture.labelJob(users: [1, 2, 3], labelsPath: harness.labelsPath)),
                 try harness.envelope(
-                    "label-2", kind: .label,
+                    "label-2", kind: LabelJobDefinition.kind,
                     payload: harness.fixture.labelJob(users: [4, 5], labelsPath: harness.labelsPath)),
-                JobEnvelope(id: "garbage", runID: harness.runID, kind: .label, payload: Data("not json".utf8)),
+                JobEnvelope(id: "garbage", runID: harness.runID, kind: LabelJobDefinition.kind, payload: Data("not json".utf8)),
                 try harness.envelope(
-                    "aff", kind: .affinity,
+                    "aff", kind: AffinityJobDefinition.kind,
                     payload: harness.fixture.affinityJob(personas: [0, 1], prototypesKey: harness.prototypesKey)),
             ])
             let worker = try harness.startWorker("w1", ["--metrics-port", "0", "--metrics-host", "127.0.0.1"])
@@ -67,7 +67,7 @@ import Testing
             // A labels file that is not there: a retriable failure on every delivery.
             try await harness.queue.enqueue([
                 try harness.envelope(
-                    "missing-file", kind: .label,
+                    "missing-file", kind: LabelJobDefinition.kind,
                     payload: harness.fixture.labelJob(users: [1], labelsPath: harness.labelsPath + ".absent")),
             ])
             let worker = try harness.startWorker(
@@ -95,7 +95,7 @@ import Testing
             try await harness.queue.enqueue(
                 try (1...3).map { index in
                     try harness.envelope(
-                        "label-\(index)", kind: .label,
+                        "label-\(index)", kind: LabelJobDefinition.kind,
                         payload: harness.fixture.labelJob(users: [index], labelsPath: harness.labelsPath))
                 })
             let worker = try harness.startWorker(

@@ -14,9 +14,9 @@ import Testing
         try await withRedisServer { server in
             let harness = try await WorkerHarness(server: server)
             defer { harness.remove() }
-            try await harness.queue.prepare(kinds: [.label])
+            try await harness.queue.prepare(kinds: [LabelJobDefinition.kind])
             try await harness.client.send(
-                "XGROUP", "CREATECONSUMER", RedisArgument(harness.keys.jobStream(.label)),
+                "XGROUP", "CREATECONSUMER", RedisArgument(harness.keys.jobStream(LabelJobDefinition.kind)),
                 RedisArgument(harness.queue.configuration.group), "ghost")
             let now = Int64(Date().timeIntervalSince1970)
             try await WorkerRegistry(client: harness.client, keys: harness.keys).publish(
@@ -27,7 +27,7 @@ import Testing
             let worker = try harness.startWorker("w1", ["--prune-after-seconds", "8"])
             defer { worker.stop() }
             let pruned = try await eventually(timeout: .seconds(60)) { () -> Bool? in
-                let consumers = try await harness.consumers(.label)
+                let consumers = try await harness.consumers(LabelJobDefinition.kind)
                 let ghost = try await harness.heartbeat("ghost")
                 return !consumers.contains("ghost") && ghost == nil ? true : nil
             }

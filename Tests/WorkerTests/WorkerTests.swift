@@ -22,10 +22,10 @@ import Testing
             let approximate = harness.fixture.affinityJob(
                 personas: [1, 3], prototypesKey: harness.prototypesKey, epsilon: 1e-4)
             try await harness.queue.enqueue([
-                try harness.envelope("label-1", kind: .label, payload: label1),
-                try harness.envelope("label-2", kind: .label, payload: label2),
-                try harness.envelope("aff-exact", kind: .affinity, payload: exact),
-                try harness.envelope("aff-revaff", kind: .affinity, payload: approximate),
+                try harness.envelope("label-1", kind: LabelJobDefinition.kind, payload: label1),
+                try harness.envelope("label-2", kind: LabelJobDefinition.kind, payload: label2),
+                try harness.envelope("aff-exact", kind: AffinityJobDefinition.kind, payload: exact),
+                try harness.envelope("aff-revaff", kind: AffinityJobDefinition.kind, payload: approximate),
             ])
             let worker = try harness.startWorker("w1")
             defer { worker.stop() }
@@ -63,10 +63,10 @@ import Testing
                 users: [2, harness.fixture.graph.userCount + 10], labelsPath: harness.labelsPath)
             let good = harness.fixture.labelJob(users: [3, 4, 5], labelsPath: harness.labelsPath)
             try await harness.queue.enqueue([
-                try harness.envelope("newer", kind: .label, payload: newer),
-                try harness.envelope("range", kind: .label, payload: outOfRange),
-                JobEnvelope(id: "garbage", runID: harness.runID, kind: .label, payload: Data("not json".utf8)),
-                try harness.envelope("good", kind: .label, payload: good),
+                try harness.envelope("newer", kind: LabelJobDefinition.kind, payload: newer),
+                try harness.envelope("range", kind: LabelJobDefinition.kind, payload: outOfRange),
+                JobEnvelope(id: "garbage", runID: harness.runID, kind: LabelJobDefinition.kind, payload: Data("not json".utf8)),
+                try harness.envelope("good", kind: LabelJobDefinition.kind, payload: good),
             ])
             let worker = try harness.startWorker("w1", ["--concurrency", "1"])
             defer { worker.stop() }
@@ -83,7 +83,7 @@ import Testing
             #expect(worker.isRunning)
 
             // Still serving after the poison.
-            try await harness.queue.enqueue([try harness.envelope("after", kind: .label, payload: good)])
+            try await harness.queue.enqueue([try harness.envelope("after", kind: LabelJobDefinition.kind, payload: good)])
             #expect(try await harness.waitForResults(["after"])["after"] != nil)
             let counted = try await eventually(timeout: .seconds(10)) {
                 try await harness.heartbeat("w1").flatMap { $0.failed == 3 && $0.done == 2 ? $0 : nil }
@@ -106,9 +106,9 @@ import Testing
             try await harness.client.send("SET", RedisArgument(chunkKey), RedisArgument(chunk))
 
             try await harness.queue.enqueue([
-                try harness.envelope("broken", kind: .label,
+                try harness.envelope("broken", kind: LabelJobDefinition.kind,
                                      payload: broken.labelJob(users: [0], labelsPath: harness.labelsPath)),
-                try harness.envelope("fine", kind: .label,
+                try harness.envelope("fine", kind: LabelJobDefinition.kind,
                                      payload: harness.fixture.labelJob(users: [0], labelsPath: harness.labelsPath)),
             ])
             let worker = try harness.startWorker("w1", ["--max-attempts", "1"])
@@ -127,7 +127,7 @@ import Testing
             let harness = try await WorkerHarness(server: server)
             defer { harness.remove() }
             let job = harness.fixture.labelJob(users: [7, 8], labelsPath: harness.labelsPath)
-            try await harness.queue.enqueue([try harness.envelope("slow", kind: .label, payload: job)])
+            try await harness.queue.enqueue([try harness.envelope("slow", kind: LabelJobDefinition.kind, payload: job)])
             let worker = try harness.startWorker("w1", ["--debug-job-delay-ms", "8000"])
             defer { worker.stop() }
 
@@ -141,7 +141,7 @@ import Testing
             // The job in hand was finished, not dropped; the heartbeat record and its stream consumers are gone.
             #expect(try await harness.queue.result(run: harness.runID, jobID: "slow") != nil)
             #expect(try await harness.heartbeat("w1") == nil)
-            for kind in JobQueue.allKinds { #expect(try await harness.consumers(kind).isEmpty, "\(kind)") }
+            for kind in JobRegistry.kinds { #expect(try await harness.consumers(kind).isEmpty, "\(kind)") }
         }
     }
 
@@ -150,7 +150,7 @@ import Testing
             let harness = try await WorkerHarness(server: server)
             defer { harness.remove() }
             let job = harness.fixture.labelJob(users: [9], labelsPath: harness.labelsPath)
-            try await harness.queue.enqueue([try harness.envelope("long", kind: .label, payload: job)])
+            try await harness.queue.enqueue([try harness.envelope("long", kind: LabelJobDefinition.kind, payload: job)])
             let worker = try harness.startWorker("w1", ["--debug-job-delay-ms", "600000", "--grace-seconds", "1"])
             defer { worker.stop() }
 
@@ -166,7 +166,7 @@ import Testing
             #expect(try await harness.heartbeat("w1") == nil)
             // Still pending with the stopped worker: another worker reclaims it after the lease.
             let pending = try await harness.client.send(
-                "XPENDING", RedisArgument(harness.keys.jobStream(.label)), "workers", "-", "+", "10")
+                "XPENDING", RedisArgument(harness.keys.jobStream(LabelJobDefinition.kind)), "workers", "-", "+", "10")
             #expect(pending.array?.count == 1)
             #expect(pending.array?.first?.array?[1].string == "w1")
         }
@@ -179,7 +179,7 @@ import Testing
             try await harness.storePrototypes()
             let job = harness.fixture.affinityJob(personas: [0, 1, 2, 3, 4, 5], prototypesKey: harness.prototypesKey,
                                                   walkLength: 3)
-            try await harness.queue.enqueue([try harness.envelope("psi", kind: .affinity, payload: job)])
+            try await harness.queue.enqueue([try harness.envelope("psi", kind: AffinityJobDefinition.kind, payload: job)])
 
             let doomed = try harness.startWorker("doomed", ["--lease-seconds", "2", "--debug-job-delay-ms", "600000"])
             defer { doomed.stop() }
@@ -214,7 +214,7 @@ import Testing
             let harness = try await WorkerHarness(server: server)
             defer { harness.remove() }
             let job = harness.fixture.labelJob(users: [10, 11], labelsPath: harness.labelsPath)
-            try await harness.queue.enqueue([try harness.envelope("long", kind: .label, payload: job)])
+            try await harness.queue.enqueue([try harness.envelope("long", kind: LabelJobDefinition.kind, payload: job)])
             let slow = try harness.startWorker("slow", ["--lease-seconds", "1", "--debug-job-delay-ms", "6000"])
             defer { slow.stop() }
             let holding = try await eventually(timeout: .seconds(20)) {

@@ -31,7 +31,7 @@ struct CancelCommand: AsyncParsableCommand {
                 + "\(previous.rawValue))")
             throw ExitCode.failure
         }
-        let dropped = try await QueuePurge(queue: JobQueue(client: client, keys: redis.keys)).purge(run: run)
+        let dropped = try await JobQueue(client: client, keys: redis.keys).purge(run: run)
         print("cancelled run \(run) (was \(previous.rawValue)); dropped \(dropped) queued job\(dropped == 1 ? "" : "s")")
     }
 }

@@ -58,7 +58,7 @@ final class DashboardAPI: Sendable {
     /// Every job kind's stream: length, pending, lag, consumers.
     func queues() async throws -> DashboardPayload.Queues {
         var kinds: [DashboardPayload.Queues.Stream] = []
-        for kind in JobQueue.allKinds {
+        for kind in JobRegistry.kinds {
             let stats = try await collector.queue.streamStats(kind: kind)
             kinds.append(.init(kind: kind.rawValue, length: stats.length, pending: stats.pending, lag: stats.lag,
                                consumers: stats.consumers))
@@ -78,11 +78,8 @@ final class DashboardAPI: Sendable {
     /// Whether Redis knows `id`: a record or enqueued jobs.
     func exists(run id: String) async throws -> Bool {
         guard RunRecord.isValidID(id) else { return false }
-        let replies = try await client.pipeline([
-            ["EXISTS", RedisArgument(keys.run(id).state)], ["EXISTS", RedisArgument(keys.run(id).jobs)],
-            ["EXISTS", RedisArgument(keys.run(id).deadLetters)],
-        ])
-        return replies.contains { ($0.int ?? 0) > 0 }
+        if try await collector.records.exists(run: id) { return true }
+        return try await collector.queue.hasJobs(run: id)
     }
 
     /// Puts dead letters of a run back, as `gplr retry` does.
@@ -107,16 +104,11 @@ final class DashboardAPI: Sendable {
 
     /// Jobs with a recorded error and neither a result nor a dead letter: they will be tried again.
     private func failing(run id: String, deadLettered: Set<String>) async throws -> DashboardPayload.JobList {
-        let keys = keys.run(id)
-        let errors = try await client.send("HGETALL", RedisArgument(keys.errors)).fieldMap ?? [:]
-        let candidates = errors.keys.filter { !deadLettered.contains($0) }.sorted()
-        guard !candidates.isEmpty else { return .init(total: 0, jobs: []) }
-        let finished = try await client.pipeline(candidates.map { ["HEXISTS", RedisArgument(keys.results),
-                                                                   RedisArgument($0)] })
-        let open = zip(candidates, finished).filter { ($0.1.int ?? 0) == 0 }.map(\.0)
+        let states = try await collector.queue.jobStates(run: id)
+        let open = states.errors.keys.filter { !deadLettered.contains($0) && !states.done.contains($0) }.sorted()
         return .init(total: open.count, jobs: open.prefix(Self.listLimit).map { job in
             DashboardPayload.FailedJob(
-                id: job, kind: RunJobID.kind(of: job)?.rawValue ?? "other", error: errors[job]?.string ?? "")
+                id: job, kind: JobRegistry.kind(ofJobID: job)?.rawValue ?? "other", error: states.errors[job] ?? "")
         })
     }
 

@@ -48,8 +48,8 @@ struct DeadLetterRetry: Sendable {
                 throw DistributedRunError(.invalidInput, "has no persona called '\(persona)'", run: runID)
             }
             outcome.chosen = letters.filter { letter in
-                guard letter.kind == .affinity, let envelope = letter.envelope,
-                      let job = try? JSONDecoder().decode(AffinityJob.self, from: envelope.payload)
+                guard letter.kind == AffinityJobDefinition.kind, let envelope = letter.envelope,
+                      let job = try? AffinityJobDefinition.decodePayload(envelope.payload)
                 else { return false }
                 return job.personas.contains(index)
             }

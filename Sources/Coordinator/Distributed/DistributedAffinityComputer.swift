@@ -1,10 +1,10 @@
 import Foundation
 import Shared
 
-/// The `AffinityCompute` step of Algorithm 1 as `affinity` jobs: the iteration's prototypes are stored once
-/// under `<run>:prototypes:<t>-<p>` (a ``PrototypeSet`` in JSON), the personas are split into shards of
-/// `personasPerShard` columns, one job per shard (``RunJobID/affinity(iteration:firstPersona:count:prototypesHash:)``),
-/// and the shards' Ψ columns are assembled into one matrix.
+/// The `AffinityCompute` step of Algorithm 1 as `affinity` jobs: the iteration's prototypes are stored once as
+/// the side input `prototypes-t<t>-<p>` (a ``PrototypeSet`` in JSON, `p` its hash), the personas are split into
+/// shards of `personasPerShard` columns, one job per shard (``AffinityJobDefinition``, step
+/// `t<t>-p<first persona>`), and the shards' Ψ columns are assembled into one matrix.
 struct DistributedAffinityComputer: AffinityComputer {
     let queue: JobQueue
     let records: RunRecordStore
@@ -19,41 +19,40 @@ struct DistributedAffinityComputer: AffinityComputer {
         let iteration = tracker.iteration
         try await records.update(run: runID, [(.step, "affinity")])
         let prototypes = try Self.prototypes(of: labels, run: runID)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let prototypesJSON = try encoder.encode(prototypes)
-        let hash = RunJobID.shortHash(Array(prototypesJSON))
-        let prototypesKey = queue.keys.run(runID).base + ":prototypes:\(iteration)-\(hash)"
+        let prototypesJSON = try JobCoding.encode(prototypes)
+        let prototypesName = "prototypes-t\(iteration)-" + JobID.shortHash(Array(prototypesJSON))
+        let prototypesKey = queue.keys.run(runID).sideInput(prototypesName)
 
         var jobs: [JobEnvelope] = []
         var shardOfJob: [String: [Int]] = [:]
         for first in stride(from: 0, to: labels.personaCount, by: personasPerShard) {
             let shard = Array(first ..< min(first + personasPerShard, labels.personaCount))
-            let id = RunJobID.affinity(iteration: iteration, firstPersona: first, count: shard.count, prototypesHash: hash)
-            let job = AffinityJob(
-                snapshot: snapshotHash, personaCount: labels.personaCount, personas: shard, prototypesKey: prototypesKey,
-                walkLength: parameters.walkLength, beta: parameters.beta, epsilon: parameters.epsilon)
-            jobs.append(JobEnvelope(id: id, runID: runID, kind: .affinity, payload: try encoder.encode(job)))
-            shardOfJob[id] = shard
+            let job = try AffinityJobDefinition.envelope(
+                AffinityJob(
+                    snapshot: snapshotHash, personaCount: labels.personaCount, personas: shard,
+                    prototypesKey: prototypesKey, walkLength: parameters.walkLength, beta: parameters.beta,
+                    solver: AffinitySolver(epsilon: parameters.epsilon)),
+                run: runID, step: "t\(iteration)-p\(first)")
+            jobs.append(job)
+            shardOfJob[job.id] = shard
         }
         let done = try await waiter.reusableResults(among: Set(shardOfJob.keys))
         let missing = jobs.filter { !done.contains($0.id) }
         if !missing.isEmpty {
             // The prototypes first: a worker may take a job the moment it is enqueued.
-            _ = try await queue.client.send("SET", RedisArgument(prototypesKey), RedisArgument(prototypesJSON))
-                .throwingServerError(context: "SET prototypes")
+            _ = try await queue.storeSideInput(prototypesJSON, run: runID, name: prototypesName)
         }
         let added = try await queue.enqueue(missing)
         waiter.log("  enqueued \(added) affinity jobs (\(done.count) already done) over \(labels.personaCount) personas")
 
         var shards: [AffinityMatrix] = []
         try await waiter.wait(
-            for: jobs.map(\.id), step: "affinity jobs of iteration \(iteration)",
+            for: jobs.map(\.id), kind: AffinityJobDefinition.kind, step: "affinity jobs of iteration \(iteration)",
             progressLabel: "iteration \(iteration) · affinity", fetchBatch: 1
         ) { id, data in
             let shard: AffinityMatrix
             do {
-                shard = try AffinityShardCodec.decode(Array(data))
+                shard = try AffinityJobDefinition.decodeResult(data)
             } catch {
                 throw DistributedRunError(.badResult, "result of job \(id) is not an affinity shard", run: runID,
                                           underlying: error)
@@ -72,7 +71,7 @@ struct DistributedAffinityComputer: AffinityComputer {
         }
         // Every shard has its result: the prototypes are not needed any more (a late duplicate delivery of a
         // finished job fails to read them, and a failure of a job that has a result is ignored).
-        _ = try await queue.client.send("DEL", RedisArgument(prototypesKey))
+        try await queue.deleteSideInput(prototypesKey)
         return try AffinityMatrix.assembled(from: shards)
     }
 

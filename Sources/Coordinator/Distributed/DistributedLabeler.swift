@@ -2,7 +2,7 @@ import Foundation
 import Shared
 
 /// The `LLMAnswer` step of Algorithm 1 as `label` jobs: the sample is split into batches of `batchSize` users
-/// (in sample order), each batch becomes a job with a deterministic id (``RunJobID/label(iteration:users:)``),
+/// (in sample order), each batch becomes a job with a deterministic id (``LabelJobDefinition``, step `t<iteration>`),
 /// jobs whose result already exists are not enqueued again, and the answers are merged once all have arrived.
 struct DistributedLabeler: PersonaLabeler {
     let queue: JobQueue
@@ -18,17 +18,14 @@ struct DistributedLabeler: PersonaLabeler {
     func label(users: [Int], in graph: PurchaseGraph) async throws -> LabelingBatch {
         let iteration = tracker.iteration
         try await records.update(run: runID, [(.iteration, RedisArgument(iteration)), (.step, "labeling")])
-        let batches = users.chunked(batchSize)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
         var jobs: [JobEnvelope] = []
         var usersOfJob: [String: [Int]] = [:]
-        for batch in batches {
-            let id = RunJobID.label(iteration: iteration, users: batch)
-            let payload = try encoder.encode(
-                LabelJob(snapshot: snapshotHash, users: batch, personas: personas, labeler: spec))
-            jobs.append(JobEnvelope(id: id, runID: runID, kind: .label, payload: payload))
-            usersOfJob[id] = batch
+        for batch in users.chunked(batchSize) {
+            let job = try LabelJobDefinition.envelope(
+                LabelJob(snapshot: snapshotHash, users: batch, personas: personas, labeler: spec), run: runID,
+                step: "t\(iteration)")
+            jobs.append(job)
+            usersOfJob[job.id] = batch
         }
         let done = try await waiter.reusableResults(among: Set(usersOfJob.keys))
         let added = try await queue.enqueue(jobs.filter { !done.contains($0.id) })
@@ -37,12 +34,12 @@ struct DistributedLabeler: PersonaLabeler {
         var merged = LabelingBatch()
         var withFailures: [String] = []
         try await waiter.wait(
-            for: jobs.map(\.id), step: "label jobs of iteration \(iteration)",
+            for: jobs.map(\.id), kind: LabelJobDefinition.kind, step: "label jobs of iteration \(iteration)",
             progressLabel: "iteration \(iteration) · label"
         ) { id, data in
             let result: LabelJobResult
             do {
-                result = try JSONDecoder().decode(LabelJobResult.self, from: data)
+                result = try LabelJobDefinition.decodeResult(data)
             } catch {
                 throw DistributedRunError(.badResult, "result of job \(id) is not a label result", run: runID,
                                           underlying: error)

@@ -31,7 +31,7 @@ struct DistributedPersonaGeneration: Sendable {
 
     /// The default run id of a generation: derived from the snapshot and every parameter.
     static func runID(prefix: String, snapshotHash: String, parts: [String]) -> String {
-        "\(prefix)-" + RunJobID.shortHash(Array(([snapshotHash] + parts).joined(separator: "|").utf8))
+        "\(prefix)-" + JobID.shortHash(Array(([snapshotHash] + parts).joined(separator: "|").utf8))
     }
 
     /// Runs propose → merge → final as jobs over the snapshot at `snapshotPath`.
@@ -53,12 +53,12 @@ struct DistributedPersonaGeneration: Sendable {
         var counters: [String: Int] = [:]
 
         let proposeJobs = try samples.enumerated().map { index, users in
-            try envelope(
-                id: "persona-propose-\(index)-\(RunJobID.shortHash(Array(users.map(String.init).joined(separator: ",").utf8)))",
-                run: run, kind: .personaPropose,
-                PersonaProposeJob(snapshot: hash.hex, users: users, counts: counts, llm: spec))
+            try PersonaProposeJobDefinition.envelope(
+                PersonaProposeJob(snapshot: hash.hex, users: users, counts: counts, llm: spec), run: run,
+                step: "\(index)")
         }
-        let proposalAnswers = try await runStep(proposeJobs, run: run, step: "persona-propose jobs")
+        let proposalAnswers = try await runStep(
+            PersonaProposeJobDefinition.self, proposeJobs, run: run, step: "persona-propose jobs")
         let proposals = collect(proposalAnswers, into: &counters)
         guard !proposals.isEmpty else {
             throw PersonaSetGenerationError(
@@ -69,9 +69,10 @@ struct DistributedPersonaGeneration: Sendable {
         let mergeJobs = try groupsOf(proposals.count).enumerated().map { index, group in
             let job = PersonaMergeJob(
                 sets: group.map { proposals[$0] }, totalSets: proposals.count, final: false, counts: counts, llm: spec)
-            return try envelope(id: "persona-merge-\(index)-\(try Self.hash(job))", run: run, kind: .personaMerge, job)
+            return try PersonaMergeJobDefinition.envelope(job, run: run, step: "\(index)")
         }
-        let mergeAnswers = try await runStep(mergeJobs, run: run, step: "persona-merge jobs")
+        let mergeAnswers = try await runStep(
+            PersonaMergeJobDefinition.self, mergeJobs, run: run, step: "persona-merge jobs")
         let merged = collect(mergeAnswers, into: &counters)
         guard !merged.isEmpty else {
             throw PersonaSetGenerationError(
@@ -80,9 +81,9 @@ struct DistributedPersonaGeneration: Sendable {
         }
 
         let finalJob = PersonaMergeJob(sets: merged, totalSets: proposals.count, final: true, counts: counts, llm: spec)
-        let finalEnvelope = try envelope(
-            id: "persona-merge-final-\(try Self.hash(finalJob))", run: run, kind: .personaMerge, finalJob)
-        let finalAnswers = try await runStep([finalEnvelope], run: run, step: "final persona-merge job")
+        let finalEnvelope = try PersonaMergeJobDefinition.envelope(finalJob, run: run, step: "final")
+        let finalAnswers = try await runStep(
+            PersonaMergeJobDefinition.self, [finalEnvelope], run: run, step: "final persona-merge job")
         let final = finalAnswers[0]
         counters.merge(final.counters, uniquingKeysWith: +)
         guard !final.personas.isEmpty else {
@@ -108,7 +109,7 @@ struct DistributedPersonaGeneration: Sendable {
                 ? graph.degree(ofItem: $0) > graph.degree(ofItem: $1) : $0 < $1 }
             chosen = Array(chosen.prefix(max(0, limit)))
         }
-        let personasHash = RunJobID.shortHash(Array(try JSONEncoder().encode(personas.personas)))
+        let personasHash = JobID.shortHash(Array(try JSONEncoder().encode(personas.personas)))
         let run = runID ?? Self.runID(
             prefix: "items", snapshotHash: hash.hex,
             parts: [personasHash, "\(limit ?? -1)", "\(batchSize)", "\(itemsPerRequest)", spec.baseURL, spec.model])
@@ -116,17 +117,17 @@ struct DistributedPersonaGeneration: Sendable {
         log("items \(run): snapshot \(hash.hex.prefix(16)) published; \(batches.count) item-label jobs")
         var itemsOfJob: [String: [Int]] = [:]
         let jobs = try batches.map { batch in
-            let id = "item-label-\(personasHash)-\(RunJobID.shortHash(Array(batch.map(String.init).joined(separator: ",").utf8)))"
-            itemsOfJob[id] = batch
-            return try envelope(
-                id: id, run: run, kind: .itemLabel,
+            let job = try ItemLabelJobDefinition.envelope(
                 ItemLabelJob(snapshot: hash.hex, items: batch, personas: personas.personas,
-                             itemsPerRequest: itemsPerRequest, llm: spec))
+                             itemsPerRequest: itemsPerRequest, llm: spec),
+                run: run, step: "items")
+            itemsOfJob[job.id] = batch
+            return job
         }
         let waiter = try await enqueue(jobs, run: run, step: "item-label jobs")
         var merged = ItemLabelingBatch()
-        try await waiter.wait(for: jobs.map(\.id), step: "item-label jobs") { id, data in
-            let result = try decode(ItemLabelJobResult.self, data, job: id, run: run)
+        try await waiter.wait(for: jobs.map(\.id), kind: ItemLabelJobDefinition.kind, step: "item-label jobs") { id, data in
+            let result = try decode(ItemLabelJobDefinition.self, data, job: id, run: run)
             let asked = Set(itemsOfJob[id] ?? [])
             for (item, labels) in result.batch.labels where asked.contains(item) {
                 guard labels.allSatisfy({ (0 ..< personas.count).contains($0) }) else {
@@ -166,11 +167,13 @@ struct DistributedPersonaGeneration: Sendable {
         return (samples, { generator.mergeGroups(count: $0) })
     }
 
-    private func runStep(_ jobs: [JobEnvelope], run: String, step: String) async throws -> [PersonaJobResult] {
+    private func runStep<Definition: JobDefinition>(
+        _ definition: Definition.Type, _ jobs: [JobEnvelope], run: String, step: String
+    ) async throws -> [Definition.Output] {
         let waiter = try await enqueue(jobs, run: run, step: step)
-        var results: [String: PersonaJobResult] = [:]
-        try await waiter.wait(for: jobs.map(\.id), step: step) { id, data in
-            results[id] = try decode(PersonaJobResult.self, data, job: id, run: run)
+        var results: [String: Definition.Output] = [:]
+        try await waiter.wait(for: jobs.map(\.id), kind: Definition.kind, step: step) { id, data in
+            results[id] = try decode(definition, data, job: id, run: run)
         }
         return jobs.map { results[$0.id]! }
     }
@@ -192,33 +195,19 @@ struct DistributedPersonaGeneration: Sendable {
         return answers.map(\.personas).filter { !$0.isEmpty }
     }
 
-    private func envelope<Payload: Encodable>(id: String, run: String, kind: JobKind, _ payload: Payload) throws
-        -> JobEnvelope
+    private func decode<Definition: JobDefinition>(_ definition: Definition.Type, _ data: Data, job: String, run: String)
+        throws -> Definition.Output
     {
-        JobEnvelope(id: id, runID: run, kind: kind, payload: try Self.encoder.encode(payload))
-    }
-
-    private func decode<Result: Decodable>(_ type: Result.Type, _ data: Data, job: String, run: String) throws -> Result {
         do {
-            return try JSONDecoder().decode(type, from: data)
+            return try definition.decodeResult(data)
         } catch {
-            throw DistributedRunError(.badResult, "result of job \(job) is not a \(type) JSON", run: run, underlying: error)
+            throw DistributedRunError(
+                .badResult, "result of job \(job) is not a \(definition.kind) result", run: run, underlying: error)
         }
-    }
-
-    private static var encoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }
-
-    /// 16 hex digits of SHA-256 over the payload's sorted-keys JSON.
-    private static func hash<Payload: Encodable>(_ payload: Payload) throws -> String {
-        RunJobID.shortHash(Array(try encoder.encode(payload)))
     }
 }
 
-/// The error text of a failed step job, as an underlying error value.
+/// A job's reported error text, as the underlying cause of a step failure.
 private struct JobCause: Error, CustomStringConvertible, Sendable {
     let description: String
     init(_ description: String) { self.description = description }

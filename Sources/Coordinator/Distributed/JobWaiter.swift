@@ -19,14 +19,15 @@ struct JobWaiter: Sendable {
     /// How the jobs done of each wait are shown (``ProgressMode/current`` in the CLI; off by default, for tests).
     var progressMode: ProgressMode = .off
 
-    /// Waits until every job in `jobIDs` has a result, handing each result to `receive` as it arrives.
+    /// Waits until every job in `jobIDs` (all of `kind`) has a result, handing each result to `receive` as it
+    /// arrives.
     /// - Parameters:
     ///   - step: names the step in messages, e.g. "label jobs of iteration 3".
     ///   - progressLabel: names the step on the progress line (jobs done of `jobIDs`), e.g. "iteration 3 · label";
     ///     default `step` without a trailing " jobs".
     ///   - fetchBatch: results fetched per round trip (small for large results).
     func wait(
-        for jobIDs: [String], step: String, progressLabel: String? = nil, fetchBatch: Int = 200,
+        for jobIDs: [String], kind: JobKind, step: String, progressLabel: String? = nil, fetchBatch: Int = 200,
         receive: (String, Data) throws -> Void
     ) async throws {
         let clock = ContinuousClock()
@@ -43,7 +44,7 @@ struct JobWaiter: Sendable {
         defer { progress?.finish() }
         while !pending.isEmpty {
             try Task.checkCancellation()
-            let present = try await presentResults(among: pending)
+            let present = try await queue.presentResults(run: runID, among: pending)
             for chunk in present.chunked(fetchBatch) {
                 let results = try await queue.results(run: runID, jobIDs: chunk)
                 for (id, data) in results.sorted(by: { $0.key < $1.key }) {
@@ -73,11 +74,9 @@ struct JobWaiter: Sendable {
                 try await reportDeadLetters(among: pending, reported: &reportedDead)
                 // Nothing moved for a while: say so if no worker could take the jobs, instead of waiting silently.
                 // At most every 10 s: a long step whose workers are busy reads the registry rarely.
-                if !warnedNoWorker, now - lastProgress.at >= .seconds(10), now - lastWorkerCheck >= .seconds(10),
-                   let kind = pending.first.flatMap(RunJobID.kind(of:))?.rawValue
-                {
+                if !warnedNoWorker, now - lastProgress.at >= .seconds(10), now - lastWorkerCheck >= .seconds(10) {
                     lastWorkerCheck = now
-                    if try await !hasLiveWorker(taking: kind) {
+                    if try await !hasLiveWorker(taking: kind.rawValue) {
                         warnedNoWorker = true
                         log("no live worker takes \(kind) jobs under the prefix '\(queue.keys.prefix)' on this Redis "
                             + "(no heartbeat in the last 30 s): start `gplr-worker --redis URL --prefix "
@@ -98,44 +97,26 @@ struct JobWaiter: Sendable {
 
     /// Whether some worker with a fresh heartbeat (≤ 30 s) takes jobs of `kind` (every kind when it lists none).
     private func hasLiveWorker(taking kind: String) async throws -> Bool {
-        try await WorkerRegistry(client: queue.client, keys: queue.keys).workers().contains { worker in
+        try await queue.workerRegistry.workers().contains { worker in
             !worker.isStale(after: 30) && (worker.kinds.isEmpty || worker.kinds.contains(kind))
         }
-    }
-
-    /// The ids among `ids` whose result exists (`HEXISTS`, pipelined, so large results are not read twice).
-    private func presentResults(among ids: Set<String>) async throws -> [String] {
-        let results = RedisArgument(queue.keys.run(runID).results)
-        var present: [String] = []
-        for chunk in ids.sorted().chunked(1000) {
-            let replies = try await queue.client.pipeline(chunk.map { ["HEXISTS", results, RedisArgument($0)] })
-            for (id, reply) in zip(chunk, replies) where reply.int == 1 { present.append(id) }
-        }
-        return present
     }
 
     /// The ids among `ids` that need no enqueueing because their result is there already (a resumed coordinator;
     /// a job that ran meanwhile), registered in the run's job set: a coordinator killed between enqueue's `XADD`
     /// and `SADD` leaves such a job unregistered (``JobQueue/register(run:jobIDs:)``).
     func reusableResults(among ids: Set<String>) async throws -> Set<String> {
-        let done = Set(try await presentResults(among: ids))
+        let done = Set(try await queue.presentResults(run: runID, among: ids))
         try await queue.register(run: runID, jobIDs: done)
         return done
     }
 
     /// Logs each new dead letter among `ids` once (again if it is dead-lettered again after a retry).
     private func reportDeadLetters(among ids: Set<String>, reported: inout [String: Int64]) async throws {
-        let deadKey = RedisArgument(queue.keys.run(runID).deadLetters)
-        guard (try await queue.client.send("HLEN", deadKey).int ?? 0) > 0 else { return }
-        for chunk in ids.sorted().chunked(1000) {
-            let reply = try await queue.client.send(["HMGET", deadKey] + chunk.map { RedisArgument($0) })
-            for (id, value) in zip(chunk, reply.array ?? []) {
-                guard let bytes = value.bytes, let letter = try? JSONDecoder().decode(DeadLetter.self, from: Data(bytes)),
-                      reported[id] != letter.deadLetteredAt
-                else { continue }
-                reported[id] = letter.deadLetteredAt
-                log("job \(id) failed: \(letter.error); fix the cause and run `gplr retry \(runID) --failed`")
-            }
+        for (id, letter) in try await queue.deadLetters(run: runID, among: ids).sorted(by: { $0.key < $1.key })
+        where reported[id] != letter.deadLetteredAt {
+            reported[id] = letter.deadLetteredAt
+            log("job \(id) failed: \(letter.error); fix the cause and run `gplr retry \(runID) --failed`")
         }
     }
 }

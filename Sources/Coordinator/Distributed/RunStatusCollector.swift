@@ -2,12 +2,14 @@ import Foundation
 import Shared
 
 /// Gathers a ``RunStatusReport`` from Redis: run records, per-kind job counts (job ids name their kind, see
-/// ``RunJobID``), queue counters and worker heartbeats.
+/// ``JobRegistry/kind(ofJobID:)``), queue counters and worker heartbeats.
 struct RunStatusCollector: Sendable {
     let queue: JobQueue
     let records: RunRecordStore
+    let client: RedisClient
 
     init(client: RedisClient, keys: RedisKeys) {
+        self.client = client
         queue = JobQueue(client: client, keys: keys)
         records = RunRecordStore(client: client, keys: keys)
     }
@@ -37,25 +39,19 @@ struct RunStatusCollector: Sendable {
             record = nil
             recordError = String(describing: error)
         }
-        let keys = queue.keys.run(id)
-        let replies = try await queue.client.pipeline([
-            ["SMEMBERS", RedisArgument(keys.jobs)], ["HKEYS", RedisArgument(keys.results)],
-            ["HKEYS", RedisArgument(keys.deadLetters)], ["HKEYS", RedisArgument(keys.errors)],
-            ["HGETALL", RedisArgument(keys.counters)],
-        ])
-        func ids(_ index: Int) -> [String] { (replies[index].array ?? []).compactMap(\.string) }
-        let done = Set(ids(1)), dead = Set(ids(2))
+        let states = try await queue.jobStates(run: id)
+        let done = states.done, dead = states.deadLettered
         var jobs: [String: RunStatusReport.KindCounts] = [:]
-        func kind(_ id: String) -> String { RunJobID.kind(of: id)?.rawValue ?? "other" }
-        for job in ids(0) { jobs[kind(job), default: .init()].enqueued += 1 }
+        func kind(_ id: String) -> String { JobRegistry.kind(ofJobID: id)?.rawValue ?? "other" }
+        for job in states.enqueued { jobs[kind(job), default: .init()].enqueued += 1 }
         for job in done { jobs[kind(job), default: .init()].done += 1 }
         for job in dead { jobs[kind(job), default: .init()].deadLettered += 1 }
-        for job in ids(3) where !done.contains(job) && !dead.contains(job) {
+        for job in states.errors.keys where !done.contains(job) && !dead.contains(job) {
             jobs[kind(job), default: .init()].failing += 1
         }
         for (name, counts) in jobs {
             var counts = counts
-            if let kind = JobQueue.allKinds.first(where: { $0.rawValue == name }),
+            if let kind = JobRegistry.kinds.first(where: { $0.rawValue == name }),
                counts.enqueued > counts.done + counts.deadLettered
             {
                 counts.running = try await queue.stats(run: id, kinds: [kind]).running
@@ -63,16 +59,16 @@ struct RunStatusCollector: Sendable {
             counts.queued = max(0, counts.enqueued - counts.done - counts.deadLettered - counts.running)
             jobs[name] = counts
         }
-        let counters = replies[4].fieldMap ?? [:]
+        let counters = states.counters
         let labeler = record?.report?.labelerCounters ?? record?.progress?.labelerCounters ?? [:]
         var status = RunStatusReport.Run(
             id: id, phase: record?.phase.rawValue ?? (recordError == nil ? nil : "unreadable"),
             iteration: record?.iteration, completedIterations: record?.completedIterations,
             iterations: record?.parameters.iterations, step: record?.step, createdAt: record?.createdAt,
             updatedAt: record?.updatedAt, error: record?.error ?? recordError, jobs: jobs,
-            failures: counters["failures"]?.int ?? 0, retried: counters["retried"]?.int ?? 0,
-            duplicateResults: counters["duplicates"]?.int ?? 0, labelerCounters: labeler, spend: Self.spend(labeler))
-        status.coordinator = try await CoordinatorLease.holder(client: queue.client, keys: queue.keys, run: id)?.token
+            failures: counters["failures"] ?? 0, retried: counters["retried"] ?? 0,
+            duplicateResults: counters["duplicates"] ?? 0, labelerCounters: labeler, spend: Self.spend(labeler))
+        status.coordinator = try await CoordinatorLease.holder(client: client, keys: queue.keys, run: id)?.token
         status.coordinatorLost = record?.phase == .running && status.coordinator == nil
         // Without a watch window: rates and ETA from the record's timestamps (none for a run nobody drives).
         if let record, record.phase == .running, !status.coordinatorLost {
@@ -99,9 +95,9 @@ struct RunStatusCollector: Sendable {
     }
 
     func workers(now: Int64) async throws -> [RunStatusReport.Worker] {
-        let map = try await queue.client.send("HGETALL", RedisArgument(queue.keys.workers)).fieldMap ?? [:]
+        let map = try await queue.workerRegistry.rawRecords()
         return map.keys.sorted().map { key in
-            let view = map[key]?.bytes.flatMap { try? JSONDecoder().decode(WorkerHeartbeatView.self, from: Data($0)) }
+            let view = map[key].flatMap { try? JSONDecoder().decode(WorkerHeartbeatView.self, from: $0) }
             return RunStatusReport.Worker(
                 id: view?.id ?? key, host: view?.host, pid: view?.pid, kinds: view?.kinds ?? [],
                 concurrency: view?.concurrency,

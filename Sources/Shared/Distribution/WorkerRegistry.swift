@@ -31,6 +31,12 @@ public struct WorkerRegistry: Sendable {
         }.sorted { $0.id < $1.id }
     }
 
+    /// Every record's raw JSON by worker id, for readers that decode leniently across worker versions.
+    public func rawRecords() async throws -> [String: Data] {
+        let reply = try await client.send("HGETALL", RedisArgument(keys.workers))
+        return (reply.fieldMap ?? [:]).compactMapValues { $0.bytes.map { Data($0) } }
+    }
+
     /// One worker's record, or `nil`.
     public func worker(id: String) async throws -> WorkerHeartbeat? {
         let reply = try await client.send("HGET", RedisArgument(keys.workers), RedisArgument(id))

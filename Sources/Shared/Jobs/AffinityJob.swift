@@ -4,9 +4,10 @@
 ///
 /// The prototypes (which can be large) are not in the payload: they are stored once per iteration in Redis
 /// under ``prototypesKey`` (a ``PrototypeSet`` in JSON), and every shard of that iteration reads the same value.
-/// Version 2: results are Ψ_raw (version 1 returned c_r-scaled columns; a worker of either kind refuses the other).
+/// Version 2: results are Ψ_raw (version 1 returned c_r-scaled columns). Version 3: the solver is a value
+/// (`solver`, ``AffinitySolver``) instead of an optional `epsilon`. A worker refuses other versions.
 public struct AffinityJob: Codable, Sendable, Equatable {
-    public static let currentVersion = 2
+    public static let currentVersion = 3
 
     public var version: Int = AffinityJob.currentVersion
     public var snapshot: String
@@ -14,17 +15,16 @@ public struct AffinityJob: Codable, Sendable, Equatable {
     public var personaCount: Int
     /// The shard: persona indices whose columns this job computes.
     public var personas: [Int]
-    /// The Redis key holding the iteration's prototypes.
+    /// The side input holding the iteration's prototypes (``JobQueue/storeSideInput(_:run:name:)``).
     public var prototypesKey: String
     public var walkLength: Int
     /// β of the run (informational since version 2: Ψ_raw does not depend on it).
     public var beta: Double
-    /// ε for RevAff; `nil` for the exact solver.
-    public var epsilon: Double?
+    public var solver: AffinitySolver
 
     public init(
         snapshot: String, personaCount: Int, personas: [Int], prototypesKey: String, walkLength: Int, beta: Double,
-        epsilon: Double?
+        solver: AffinitySolver
     ) {
         self.snapshot = snapshot
         self.personaCount = personaCount
@@ -32,7 +32,7 @@ public struct AffinityJob: Codable, Sendable, Equatable {
         self.prototypesKey = prototypesKey
         self.walkLength = walkLength
         self.beta = beta
-        self.epsilon = epsilon
+        self.solver = solver
     }
 }
 

@@ -1,5 +1,5 @@
-/// Runs an `affinity` job: L_raw from the job's prototypes, then Ψ_raw[:, shard] with the exact solver
-/// (`epsilon == nil`) or RevAff (ε), encoded with ``AffinityShardCodec``.
+/// Runs an `affinity` job: L_raw from the job's prototypes, then Ψ_raw[:, shard] with the job's solver (exact or
+/// RevAff).
 ///
 /// Pure and synchronous (CPU-heavy: call it off the cooperative pool). Everything in the payload is checked
 /// against the graph first, so a bad job fails with a non-retriable ``JobExecutionError`` naming the problem
@@ -14,33 +14,27 @@ public struct AffinityJobExecutor: Sendable {
         self.threadCount = threadCount
     }
 
-    /// The encoded Ψ columns of the job's persona shard.
+    /// The Ψ_raw columns of the job's persona shard.
     /// - Throws: ``JobExecutionError`` (never retriable: the same payload fails the same way everywhere).
-    public func execute(_ job: AffinityJob, graph: PurchaseGraph, prototypes: PrototypeSet) throws -> [UInt8] {
+    public func execute(_ job: AffinityJob, graph: PurchaseGraph, prototypes: PrototypeSet) throws -> AffinityMatrix {
         try Self.validate(job, graph: graph, prototypes: prototypes)
         do {
             let labels = try LabelMatrix(labels: prototypes.labels(), userCount: graph.userCount, beta: job.beta)
-            let matrix: AffinityMatrix
-            if let epsilon = job.epsilon {
-                matrix = try RevAff(walkLength: job.walkLength, epsilon: epsilon, threadCount: threadCount)
+            switch job.solver {
+            case .revAff(let epsilon):
+                return try RevAff(walkLength: job.walkLength, epsilon: epsilon, threadCount: threadCount)
                     .compute(graph: graph, labels: labels, personas: job.personas).affinity
-            } else {
-                matrix = try ExactAffinity(walkLength: job.walkLength, threadCount: threadCount)
+            case .exact:
+                return try ExactAffinity(walkLength: job.walkLength, threadCount: threadCount)
                     .compute(graph: graph, labels: labels, personas: job.personas)
             }
-            return AffinityShardCodec.encode(matrix)
         } catch let error as AlgorithmError {
             throw JobExecutionError(.computation, "affinity computation refused the job", underlying: error)
         }
     }
 
-    /// Checks the payload version, parameters, shard and prototypes against `graph`.
+    /// Checks the parameters, shard and prototypes against `graph`.
     public static func validate(_ job: AffinityJob, graph: PurchaseGraph, prototypes: PrototypeSet) throws {
-        guard job.version == AffinityJob.currentVersion else {
-            throw JobExecutionError(
-                .unsupportedVersion,
-                "affinity job version \(job.version) (this build understands \(AffinityJob.currentVersion))")
-        }
         guard job.personaCount >= 1 else {
             throw JobExecutionError(.invalidPayload, "persona count must be ≥ 1, got \(job.personaCount)")
         }
@@ -51,7 +45,7 @@ public struct AffinityJobExecutor: Sendable {
         guard job.beta.isFinite && job.beta >= 0 else {
             throw JobExecutionError(.invalidPayload, "beta must be finite and ≥ 0, got \(job.beta)")
         }
-        if let epsilon = job.epsilon, !(epsilon.isFinite && epsilon >= 0) {
+        if let epsilon = job.solver.epsilon, !(epsilon.isFinite && epsilon >= 0) {
             throw JobExecutionError(.invalidPayload, "epsilon must be finite and ≥ 0, got \(epsilon)")
         }
         guard !job.personas.isEmpty else { throw JobExecutionError(.invalidPayload, "the persona shard is empty") }

@@ -66,13 +66,8 @@ public final class LabelJobExecutor: Sendable {
         }
     }
 
-    /// Checks the payload version, user indices, persona set and labeler parameters; returns R.
+    /// Checks the user indices, persona set and labeler parameters; returns R.
     public static func validate(_ job: LabelJob, graph: PurchaseGraph) throws -> PersonaSet {
-        guard job.version == LabelJob.currentVersion else {
-            throw JobExecutionError(
-                .unsupportedVersion,
-                "label job version \(job.version) (this build understands \(LabelJob.currentVersion))")
-        }
         if let bad = job.users.first(where: { !(0 ..< graph.userCount).contains($0) }) {
             throw JobExecutionError(
                 .outOfRange, "user \(bad) is not in 0 ..< \(graph.userCount) (the snapshot's users)")

@@ -14,7 +14,6 @@ public struct PersonaJobExecutor: Sendable {
 
     /// Step 1 for the job's user sample of `graph` (the snapshot `job.snapshot` names).
     public func propose(_ job: PersonaProposeJob, graph: PurchaseGraph) async throws -> PersonaJobResult {
-        try Self.check(version: job.version, current: PersonaProposeJob.currentVersion, kind: .personaPropose)
         try Self.check(counts: job.counts, spec: job.llm)
         guard !job.users.isEmpty else { throw JobExecutionError(.invalidPayload, "the user sample is empty") }
         if let bad = job.users.first(where: { !(0 ..< graph.userCount).contains($0) }) {
@@ -26,7 +25,6 @@ public struct PersonaJobExecutor: Sendable {
 
     /// Step 2 (one merge) or step 3 (the final pick) over the job's candidate sets.
     public func merge(_ job: PersonaMergeJob) async throws -> PersonaJobResult {
-        try Self.check(version: job.version, current: PersonaMergeJob.currentVersion, kind: .personaMerge)
         try Self.check(counts: job.counts, spec: job.llm)
         guard !job.sets.isEmpty, job.sets.allSatisfy({ !$0.isEmpty }) else {
             throw JobExecutionError(.invalidPayload, "a merge needs at least one non-empty candidate set")
@@ -40,7 +38,6 @@ public struct PersonaJobExecutor: Sendable {
 
     /// Labels the job's items of `graph` with the job's personas.
     public func labelItems(_ job: ItemLabelJob, graph: PurchaseGraph) async throws -> ItemLabelJobResult {
-        try Self.check(version: job.version, current: ItemLabelJob.currentVersion, kind: .itemLabel)
         if let problem = job.llm.problem { throw JobExecutionError(.invalidPayload, problem) }
         guard job.itemsPerRequest >= 1 else {
             throw JobExecutionError(.invalidPayload, "items per request must be at least 1, got \(job.itemsPerRequest)")
@@ -82,13 +79,6 @@ public struct PersonaJobExecutor: Sendable {
             throw JobExecutionError(.llm, LLMJobContext.missingKeyMessage)
         }
         return (try clients.client(for: spec, key: key, context: context), context)
-    }
-
-    private static func check(version: Int, current: Int, kind: JobKind) throws {
-        guard version == current else {
-            throw JobExecutionError(
-                .unsupportedVersion, "\(kind) job version \(version) (this build understands \(current))")
-        }
     }
 
     private static func check(counts: PersonaJobCounts, spec: LLMLabelerSpec) throws {

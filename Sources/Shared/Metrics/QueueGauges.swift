@@ -11,7 +11,7 @@ public struct QueueGauges: Sendable {
     }
 
     /// Reads the streams of `kinds` (one pipelined round trip each) and sets the gauges.
-    public func refresh(kinds: [JobKind] = JobQueue.allKinds) async throws {
+    public func refresh(kinds: [JobKind] = JobRegistry.kinds) async throws {
         for kind in kinds {
             let stats = try await queue.streamStats(kind: kind)
             let dimensions = [("kind", kind.rawValue)]

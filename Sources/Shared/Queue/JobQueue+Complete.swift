@@ -77,8 +77,13 @@ extension JobQueue {
     /// (to any worker) after ``JobQueueConfiguration/retryDelay``; a non-retriable one, or one on the
     /// `maxAttempts`-th delivery, dead-letters the job with `error` as its last error.
     @discardableResult
-    public func fail(_ job: LeasedJob, error: String, retriable: Bool = true) async throws -> JobFailureOutcome {
-        if !retriable || job.deliveryCount >= configuration.maxAttempts {
+    ///
+    /// - Parameter maxAttempts: the job kind's own bound (``JobRetryPolicy/maxAttempts``); `nil` for the
+    ///   queue's.
+    public func fail(_ job: LeasedJob, error: String, retriable: Bool = true, maxAttempts: Int? = nil) async throws
+        -> JobFailureOutcome
+    {
+        if !retriable || job.deliveryCount >= (maxAttempts ?? configuration.maxAttempts) {
             let reason = retriable ? "failed \(job.deliveryCount) times; last error: \(error)" : error
             try await deadLetter(
                 entry: StreamEntry(job: job), deliveries: job.deliveryCount, reason: reason)

@@ -23,3 +23,8 @@ extension JobQueue {
         return removed
     }
 }
+
+extension JobQueue {
+    /// The worker heartbeat registry under this queue's prefix, on the queue's connection.
+    public var workerRegistry: WorkerRegistry { WorkerRegistry(client: client, keys: keys) }
+}

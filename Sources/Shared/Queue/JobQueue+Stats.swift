@@ -1,7 +1,7 @@
 extension JobQueue {
     /// Counts of one run's jobs by state. `running` scans the pending lists of the given kinds (bounded by
     /// the number of jobs in flight, not by the queue length).
-    public func stats(run runID: String, kinds: [JobKind] = JobQueue.allKinds) async throws -> JobRunStats {
+    public func stats(run runID: String, kinds: [JobKind] = JobRegistry.kinds) async throws -> JobRunStats {
         let run = keys.run(runID)
         let replies = try await client.pipeline([
             ["SCARD", RedisArgument(run.jobs)],
@@ -37,9 +37,6 @@ extension JobQueue {
         }
         return stats
     }
-
-    /// The job kinds of DESIGN §2.
-    public static let allKinds: [JobKind] = [.label, .affinity, .personaPropose, .personaMerge, .itemLabel]
 
     private func pendingCount(run runID: String, kinds: [JobKind]) async throws -> Int {
         var count = 0

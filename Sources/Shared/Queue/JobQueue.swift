@@ -11,8 +11,11 @@ import Synchronization
 /// id (first result wins), then acknowledges and deletes the entry. After
 /// ``JobQueueConfiguration/maxAttempts`` deliveries a job goes to its run's dead letters with its last
 /// error; ``retry(run:jobIDs:)`` puts dead letters back. See docs/protocol.md for keys and life cycle.
+///
+/// The queue is the one owner of the protocol's keys (streams, run job sets, results, errors, dead letters,
+/// counters, side inputs): nothing else sends commands to them.
 public final class JobQueue: Sendable {
-    public let client: RedisClient
+    let client: RedisClient
     public let keys: RedisKeys
     public let configuration: JobQueueConfiguration
     /// Kinds whose consumer group is known to exist.

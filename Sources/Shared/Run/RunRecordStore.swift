@@ -54,12 +54,16 @@ public struct RunRecordStore: Sendable {
         return record
     }
 
+    /// Whether `runID` has a record (without reading it).
+    public func exists(run runID: String) async throws -> Bool {
+        try await client.send("EXISTS", RedisArgument(keys.run(runID).state)).int == 1
+    }
+
     /// Checks that `runID` has a record without reading it (commands about one run fail on an unknown id
     /// instead of answering about nothing).
     /// - Throws: ``RunRecordError/Code/notFound`` when there is none.
     public func requireExists(run runID: String) async throws {
-        let reply = try await client.send("EXISTS", RedisArgument(keys.run(runID).state))
-        guard reply.int == 1 else { throw RunRecordError.noSuchRun(runID) }
+        guard try await exists(run: runID) else { throw RunRecordError.noSuchRun(runID) }
     }
 
     /// The phase alone (cheap enough to poll), or `nil` when the run has no record. Workers may call this
