@@ -63,20 +63,20 @@ struct DistributedDataset: Sendable {
 }
 
 /// A second consumer through real Redis: takes `label` and `affinity` jobs with the real `JobQueue` and runs
-/// them through ``JobRegistry`` as a worker does, in process (``TestJobContext``).
+/// them through ``JobRegistry`` as a worker does, in process (``InMemoryJobContext``).
 final class TestWorker: Sendable {
     let queue: JobQueue
     let graph: PurchaseGraph
     /// Returns an error text to dead-letter a job instead of running it (asked once per delivery).
     let fault: @Sendable (JobEnvelope) -> String?
     private let state = Mutex<(labeledUsers: [Int], jobs: [String])>(([], []))
-    private let context: TestJobContext
+    private let context: InMemoryJobContext
 
     init(url: String, graph: PurchaseGraph, fault: @escaping @Sendable (JobEnvelope) -> String? = { _ in nil }) throws {
         queue = JobQueue(client: try RedisClient(url: url), keys: RedisKeys())
         self.graph = graph
         self.fault = fault
-        context = TestJobContext(graph: graph, queue: queue)
+        context = InMemoryJobContext(graph: graph, queue: queue)
     }
 
     /// Every user of every label job run, in order (a user twice = labeled twice).
@@ -120,17 +120,6 @@ final class TestWorker: Sendable {
         }
         return try await definition.run(payload: envelope.payload, in: context)
     }
-}
-
-/// A ``JobExecutionContext`` over one in-memory graph (whatever the payload's hash) and a queue's side inputs.
-struct TestJobContext: JobExecutionContext {
-    let graph: PurchaseGraph
-    let queue: JobQueue
-    let llm = LabelJobExecutor()
-
-    func graph(for hash: ContentHash) async throws -> PurchaseGraph { graph }
-    func sideInput(_ key: String) async throws -> Data { try await queue.sideInput(key) }
-    func runBlocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T { try work() }
 }
 
 struct TestWorkerError: Error, CustomStringConvertible {
