@@ -30,7 +30,7 @@ final class WorkerService: Service {
         logger[metadataKey: "worker.id"] = "\(configuration.workerID)"
         self.configuration = configuration
         self.logger = logger
-        state = WorkerState(concurrency: configuration.concurrency)
+        state = WorkerState()
         let control = RedisClient(endpoint: configuration.endpoint)
         queue = JobQueue(client: control, keys: configuration.keys, configuration: configuration.queueConfiguration)
         reader = JobQueue(
@@ -95,54 +95,86 @@ final class WorkerService: Service {
 
     // MARK: - Dispatch
 
-    /// Takes jobs (reclaimed first, then new ones) while slots are free, each run in its own child task; returns
-    /// after a stop request once every job in hand has ended.
+    /// What the dispatcher's task group hears from its children.
+    private enum DispatchEvent: Sendable {
+        /// A fetch returned these jobs (leased to this worker).
+        case taken([LeasedJob])
+        /// A job ended (result stored, failure recorded, or abandoned).
+        case finished
+    }
+
+    /// Runs jobs in one task group bounded by ``WorkerConfiguration/concurrency``: one child fetches jobs
+    /// (reclaimed first, then new ones) for the free slots, one child per job runs it, and the loop reacts to
+    /// whichever ends first (`group.next()`). A fetch may return more jobs than slots (`XREADGROUP COUNT` is per
+    /// stream): those wait in the loop for a slot, and no fetch starts while any wait. After a stop request no
+    /// fetch starts; the jobs in hand (running or waiting) run to their end and the loop returns. Cancelled (past
+    /// the grace period): waiting jobs are released, their leases run out.
     private func dispatchLoop() async {
-        await withDiscardingTaskGroup { jobs in
-            var backlog: [LeasedJob] = []
+        let concurrency = configuration.concurrency
+        await withTaskGroup(of: DispatchEvent.self) { group in
+            var running = 0
+            var waiting: [LeasedJob] = []
+            var fetching = false
             var nextReclaim = ContinuousClock.now
-            while !Task.isCancelled {
-                if state.isStopping && backlog.isEmpty { break }
-                await state.waitForFreeSlot()
-                if Task.isCancelled { break }
-                if !backlog.isEmpty {
-                    let job = backlog.removeFirst()
-                    state.jobStarted()
-                    jobs.addTask {
-                        defer { self.state.jobEnded() }
+            func fill() {
+                while running < concurrency, !waiting.isEmpty, !Task.isCancelled {
+                    let job = waiting.removeFirst()
+                    running += 1
+                    group.addTask {
                         await self.process(job)
+                        return .finished
                     }
-                    continue
                 }
-                if state.isStopping { break }
-                do {
-                    var taken: [LeasedJob] = []
-                    if ContinuousClock.now >= nextReclaim {
-                        nextReclaim = ContinuousClock.now + configuration.reclaimInterval
-                        taken = try await queue.reclaimExpired(
-                            consumer: configuration.workerID, kinds: configuration.kinds, count: state.freeSlots)
-                        for job in taken {
-                            // A job with a recorded failure is a retry coming due (counted as retried when it
-                            // failed); only a job without one was reclaimed from a worker that went away.
-                            let retry = (try? await queue.lastError(run: job.runID, jobID: job.id)) ?? nil
-                            logReclaimed(job, retry: retry != nil)
-                            if retry == nil { WorkerMetrics.reclaimed(job) }
-                        }
-                    }
-                    if taken.isEmpty {
-                        taken = try await reader.dequeue(
-                            consumer: configuration.workerID, kinds: configuration.kinds, count: state.freeSlots,
-                            block: configuration.blockTime)
-                    }
-                    state.hold(taken)
-                    backlog += taken
-                } catch {
-                    logger.error("cannot read jobs from Redis; trying again", metadata: ["error": "\(error)"])
-                    try? await Task.sleep(for: .seconds(1))
-                }
+                state.setRunning(running)
+                guard !fetching, waiting.isEmpty, running < concurrency, !state.isStopping, !Task.isCancelled
+                else { return }
+                let reclaim = ContinuousClock.now >= nextReclaim
+                if reclaim { nextReclaim = ContinuousClock.now + configuration.reclaimInterval }
+                fetching = true
+                let count = concurrency - running
+                group.addTask { .taken(await self.fetch(count: count, reclaim: reclaim)) }
             }
-            // Jobs still in the backlog after a cancellation are not run: their leases run out.
-            for job in backlog { state.release(job) }
+            fill()
+            while let event = await group.next() {
+                switch event {
+                case .finished:
+                    running -= 1
+                case .taken(let jobs):
+                    fetching = false
+                    state.hold(jobs)
+                    waiting += jobs
+                }
+                fill()
+            }
+            // Only after a cancellation can jobs still wait: they are not run, their leases run out.
+            for job in waiting { state.release(job) }
+        }
+    }
+
+    /// Up to `count` jobs: expired leases when `reclaim` (retries coming due, jobs of workers that went away),
+    /// else new jobs (blocking up to ``WorkerConfiguration/blockTime``). A Redis error is logged and answered
+    /// with no job after a second.
+    private func fetch(count: Int, reclaim: Bool) async -> [LeasedJob] {
+        do {
+            if reclaim {
+                let taken = try await queue.reclaimExpired(
+                    consumer: configuration.workerID, kinds: configuration.kinds, count: count)
+                for job in taken {
+                    // A job with a recorded failure is a retry coming due (counted as retried when it failed);
+                    // only a job without one was reclaimed from a worker that went away.
+                    let retry = (try? await queue.lastError(run: job.runID, jobID: job.id)) ?? nil
+                    logReclaimed(job, retry: retry != nil)
+                    if retry == nil { WorkerMetrics.reclaimed(job) }
+                }
+                if !taken.isEmpty { return taken }
+            }
+            return try await reader.dequeue(
+                consumer: configuration.workerID, kinds: configuration.kinds, count: count,
+                block: configuration.blockTime)
+        } catch {
+            logger.error("cannot read jobs from Redis; trying again", metadata: ["error": "\(error)"])
+            try? await Task.sleep(for: .seconds(1))
+            return []
         }
     }
 

@@ -2,7 +2,7 @@ import Shared
 import Synchronization
 
 /// The mutable state of a running worker, shared by its loops: the jobs it holds, its counters, the stop
-/// request, and the free job slots (with a waiter the dispatcher parks on while every slot is busy).
+/// request, and how many jobs run (set by the dispatcher, read by metrics).
 final class WorkerState: Sendable {
     private struct State {
         var held: [String: HeldJob] = [:]
@@ -10,7 +10,6 @@ final class WorkerState: Sendable {
         var done = 0
         var failed = 0
         var stopping = false
-        var slotWaiter: CheckedContinuation<Void, Never>?
     }
 
     /// A job the worker holds the lease of.
@@ -20,12 +19,7 @@ final class WorkerState: Sendable {
         var leaseLost = false
     }
 
-    let concurrency: Int
     private let state = Mutex(State())
-
-    init(concurrency: Int) {
-        self.concurrency = concurrency
-    }
 
     // MARK: Stop
 
@@ -34,45 +28,13 @@ final class WorkerState: Sendable {
     /// Asks the dispatcher to take no new jobs (graceful shutdown).
     func requestStop() { state.withLock { $0.stopping = true } }
 
-    // MARK: Slots
+    // MARK: Running
 
-    var freeSlots: Int { state.withLock { concurrency - $0.running } }
-
-    /// Jobs taking a slot right now.
+    /// Jobs running right now.
     var runningJobs: Int { state.withLock { $0.running } }
 
-    /// Returns once a slot is free, or the task is cancelled.
-    func waitForFreeSlot() async {
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let resumeNow = state.withLock { state -> Bool in
-                    if state.running < concurrency || Task.isCancelled { return true }
-                    state.slotWaiter = continuation
-                    return false
-                }
-                if resumeNow { continuation.resume() }
-            }
-        } onCancel: {
-            let waiter = state.withLock { state in
-                defer { state.slotWaiter = nil }
-                return state.slotWaiter
-            }
-            waiter?.resume()
-        }
-    }
-
-    /// A job takes a slot.
-    func jobStarted() { state.withLock { $0.running += 1 } }
-
-    /// A job gave its slot back.
-    func jobEnded() {
-        let waiter = state.withLock { state in
-            state.running -= 1
-            defer { state.slotWaiter = nil }
-            return state.slotWaiter
-        }
-        waiter?.resume()
-    }
+    /// The dispatcher's count of running jobs.
+    func setRunning(_ count: Int) { state.withLock { $0.running = count } }
 
     // MARK: Held jobs
 

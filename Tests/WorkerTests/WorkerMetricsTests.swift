@@ -46,7 +46,7 @@ import Testing
             // One snapshot, downloaded once (two jobs at once share the download); later jobs read it from memory.
             #expect(text.value("gplr_snapshot_downloads_total") == 1)
             #expect((text.value("gplr_snapshot_download_bytes_total") ?? 0) > 0)
-            #expect((text.value("gplr_snapshot_cache_hits_total", ["tier": "memory"]) ?? 0) >= 1)
+            #expect((text.value("gplr_snapshot_cache_hits_total", ["tier": "memory"]) ?? 0) >= 1, "\(worker.standardError)")
             // Acknowledged entries are deleted: the label stream is empty, and this worker consumes it.
             #expect(text.value("gplr_queue_length", ["kind": "label"]) == 0)
             #expect(text.value("gplr_queue_lag", ["kind": "label"]) == 0)
