@@ -57,6 +57,7 @@ let package = Package(
                 "Shared",
                 "Observability",
                 "LLMSimulator",
+                "ProcessSupport",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -76,6 +77,10 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
 
+        // Starting child processes (posix_spawn with a clean signal mask) and a local redis-server: `gplr demo`,
+        // `gplr bench queue` and the test support use it; the library targets never start processes.
+        .target(name: "ProcessSupport"),
+
         // OpenAI-compatible LLM simulator: a test and demo peer (never a production dependency).
         .target(
             name: "LLMSimulator",
@@ -86,7 +91,7 @@ let package = Package(
             ]),
 
         // Test helpers (a real redis-server on a free port, temp dirs, running the built binaries).
-        .target(name: "GPLRTestSupport", dependencies: ["Shared"], path: "Tests/GPLRTestSupport"),
+        .target(name: "GPLRTestSupport", dependencies: ["Shared", "ProcessSupport"], path: "Tests/GPLRTestSupport"),
         .testTarget(name: "SharedTests", dependencies: ["Shared", "GPLRTestSupport", "LLMSimulator"]),
         .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "Shared", "GPLRTestSupport"]),
         .testTarget(name: "WorkerTests", dependencies: ["Worker", "Shared", "GPLRTestSupport"]),
