@@ -76,6 +76,11 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            // The dashboard page, compiled into the binary (no resource bundle to install beside it).
+            resources: [
+                .embedInCode("Dashboard/Page/dashboard.html"), .embedInCode("Dashboard/Page/dashboard.css"),
+                .embedInCode("Dashboard/Page/dashboard.js"),
+            ],
             swiftSettings: strict),
         .executableTarget(
             name: "Worker",
