@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Shared
+import Synchronization
 
 /// An OpenAI-compatible chat completions server for TESTS AND DEMOS — never a real model.
 ///
@@ -27,7 +28,7 @@ public final class LLMSimulator: Sendable {
         var inFlight = 0
         var stopping = false
     }
-    private let state = LockedValue(State())
+    private let state = Mutex(State())
 
     /// - Parameters:
     ///   - truth: user id → the persona names the simulator considers true (empty: Unrepresentable).

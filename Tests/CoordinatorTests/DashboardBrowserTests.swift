@@ -1,6 +1,7 @@
 import Foundation
 import GPLRTestSupport
 import Testing
+import Synchronization
 @testable import Coordinator
 @testable import Shared
 
@@ -27,7 +28,7 @@ import Testing
 
         // A waiting run: one label job dead-lettered (with a hostile error text), the others done, no worker left,
         // so its counts hold still while the browser looks.
-        let chosen = LockedValue<String?>(nil)
+        let chosen = Mutex<String?>(nil)
         let faulty = try TestWorker(url: server.url, graph: data.graph) { envelope in
             guard envelope.runID == "waiting-run", envelope.kind == LabelJobDefinition.kind else { return nil }
             return chosen.withLock { job in

@@ -1,57 +1,34 @@
 import Foundation
-import Shared
-import Synchronization
+import ProcessSupport
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// A real `redis-server` for integration tests: loopback only, a free port, its own temp directory.
+/// A real `redis-server` for integration tests (a ``LocalRedisServer``: loopback only, a free port), in a
+/// temp directory of its own that goes away with it.
 ///
 /// Always stop it (``withRedisServer(_:_:)`` does). No RDB snapshots unless asked; `appendOnly` turns on the
 /// AOF so that ``restart()`` keeps the data.
 public final class RedisServer: Sendable {
-    public struct Options: Sendable {
-        /// `appendonly yes` (with `appendfsync always`, so nothing acknowledged is lost on SIGTERM/SIGKILL).
-        public var appendOnly: Bool
-        /// `requirepass` for the `default` user.
-        public var password: String?
-        /// More `--name value` configuration, e.g. `["--maxmemory", "10mb"]`.
-        public var extraArguments: [String]
-
-        public init(appendOnly: Bool = false, password: String? = nil, extraArguments: [String] = []) {
-            self.appendOnly = appendOnly
-            self.password = password
-            self.extraArguments = extraArguments
-        }
-    }
+    public typealias Options = LocalRedisServer.Options
 
     public let options: Options
     public let directory: TemporaryDirectory
-    private let state: Mutex<State>
-
-    private struct State: Sendable {
-        var port: Int
-        var process: ChildProcess?
-    }
+    private let server: LocalRedisServer
 
     /// Starts a server and waits until it answers PING.
     public init(_ options: Options = Options()) throws {
         self.options = options
-        self.directory = try TemporaryDirectory(prefix: "gplr-redis")
-        self.state = Mutex(State(port: 0, process: nil))
-        var lastError: (any Error)?
-        for _ in 0 ..< 5 {
-            do {
-                let port = try Self.freePort()
-                try start(port: port)
-                return
-            } catch {
-                lastError = error  // most likely another process took the port in between: pick another
-            }
+        let directory = try TemporaryDirectory(prefix: "gplr-redis")
+        self.directory = directory
+        do {
+            server = try LocalRedisServer(
+                directory: directory.path, logPath: directory.file("redis.log"), options: options)
+        } catch {
+            directory.remove()
+            throw error
         }
-        directory.remove()
-        throw lastError ?? RedisServerError(message: "could not start redis-server")
     }
 
     deinit {
@@ -60,78 +37,28 @@ public final class RedisServer: Sendable {
     }
 
     /// The port it listens on (127.0.0.1).
-    public var port: Int { state.withLock { $0.port } }
+    public var port: Int { server.port }
     /// `redis://127.0.0.1:<port>` (no credentials).
-    public var url: String { "redis://127.0.0.1:\(port)" }
+    public var url: String { server.url }
     /// The server's log file, for diagnosing a failed test.
-    public var logPath: String { directory.file("redis.log") }
+    public var logPath: String { server.logPath }
 
     /// Stops with SIGTERM and waits for the exit (the AOF is flushed).
-    public func stop() { signal(SIGTERM) }
+    public func stop() { server.stop() }
 
     /// Kills with SIGKILL (no shutdown work at all) and waits.
-    public func kill() { signal(SIGKILL) }
+    public func kill() { server.kill() }
 
     /// Stops (SIGTERM) and starts again on the same port and directory.
-    public func restart() throws {
-        stop()
-        try start(port: port)
-    }
-
-    private func signal(_ number: Int32) {
-        let process = state.withLock { state in
-            defer { state.process = nil }
-            return state.process
-        }
-        process?.terminate(with: number)
-    }
-
-    private func start(port: Int) throws {
-        var arguments = [
-            "redis-server", "--port", String(port), "--bind", "127.0.0.1", "--dir", directory.path,
-            "--save", "", "--daemonize", "no", "--logfile", logPath, "--protected-mode", "no",
-            "--appendonly", options.appendOnly ? "yes" : "no",
-        ]
-        if options.appendOnly { arguments += ["--appendfsync", "always"] }
-        if let password = options.password { arguments += ["--requirepass", password] }
-        arguments += options.extraArguments
-        let process = try ChildProcess.spawn(arguments)
-        state.withLock { $0 = State(port: port, process: process) }
-        // Wait for PING (any reply, NOAUTH included, means it is up).
-        let endpoint = RedisEndpoint(address: .tcp(host: "127.0.0.1", port: port))
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
-            if let status = process.exitStatusIfEnded() {
-                state.withLock { $0.process = nil }
-                throw RedisServerError(message: "redis-server exited (status \(status)) on port \(port)")
-            }
-            if let connection = try? RedisConnection(
-                endpoint: endpoint, options: RedisConnectionOptions(connectTimeout: .seconds(1)))
-            {
-                do {
-                    _ = try connection.command(["PING"])
-                    return
-                } catch where error.code == .serverError && !(error.serverErrorPrefix == "LOADING") {
-                    return
-                } catch {}
-            }
-            usleep(20_000)
-        }
-        stop()
-        throw RedisServerError(message: "redis-server did not answer PING on port \(port) within 10 s")
-    }
+    public func restart() throws { try server.restart() }
 
     /// A port that was free a moment ago (``LoopbackPort/free()``).
     public static func freePort() throws -> Int {
-        guard let port = LoopbackPort.free() else { throw RedisServerError(message: "no free port: errno \(errno)") }
+        guard let port = LoopbackPort.free() else {
+            throw ChildProcessError(.spawnFailed, "no free loopback port", errno: errno)
+        }
         return port
     }
-}
-
-/// Why the test server could not run.
-public struct RedisServerError: Error, CustomStringConvertible {
-    public var message: String
-    public var description: String { "RedisServer: \(message)" }
 }
 
 /// Runs `body` with a fresh server and stops it afterwards, whether `body` throws or not.

@@ -2,6 +2,7 @@ import Foundation
 import GPLRTestSupport
 import LLMSimulator
 import Testing
+import Synchronization
 @testable import Shared
 
 /// The rate limit shared through Redis by several workers, measured at the simulator.
@@ -49,7 +50,7 @@ import Testing
                 let limit = LLMRateLimit(requestsPerMinute: 120, window: .seconds(60))
                 // Until the simulator has seen the minute's budget (however slow the machine), then 1 s more in
                 // which both workers keep asking and nothing more may get through.
-                let budgetSeen = LockedValue<ContinuousClock.Instant?>(nil)
+                let budgetSeen = Mutex<ContinuousClock.Instant?>(nil)
                 let statistics = try await Self.hammer(
                     redisPort: server.port, simulatorPort: port, limit: limit, for: .seconds(40),
                     until: {

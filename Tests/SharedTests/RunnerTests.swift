@@ -1,5 +1,6 @@
 import Foundation
 import GPLRTestSupport
+import Synchronization
 import Testing
 @testable import Shared
 
@@ -191,24 +192,22 @@ struct PlantedDataset {
 }
 
 /// Remembers the last checkpoint a run reported.
-final class CheckpointBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: RunCheckpoint?
+final class CheckpointBox: Sendable {
+    private let stored = Mutex<RunCheckpoint?>(nil)
     var value: RunCheckpoint? {
-        get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
+        get { stored.withLock { $0 } }
+        set { stored.withLock { $0 = newValue } }
     }
 }
 
 /// Records every user a labeler was asked about.
-final class CountingLabeler: PersonaLabeler, @unchecked Sendable {
+final class CountingLabeler: PersonaLabeler, Sendable {
     let inner: any PersonaLabeler
-    private let lock = NSLock()
-    private var users: [Int] = []
+    private let users = Mutex<[Int]>([])
     init(inner: any PersonaLabeler) { self.inner = inner }
-    var asked: [Int] { lock.withLock { users } }
+    var asked: [Int] { users.withLock { $0 } }
     func label(users batch: [Int], in graph: PurchaseGraph) async throws -> LabelingBatch {
-        lock.withLock { users += batch }
+        users.withLock { $0 += batch }
         return try await inner.label(users: batch, in: graph)
     }
 }

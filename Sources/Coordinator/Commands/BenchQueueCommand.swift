@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ProcessSupport
 import Shared
 
 /// `gplr bench queue`: no-op jobs per second through the Redis job protocol (enqueue, XREADGROUP, store result,
@@ -23,9 +24,9 @@ struct BenchQueueCommand: AsyncParsableCommand {
 
     func run() async throws {
         let counts = consumers.split(separator: ",").compactMap { Int($0) }.filter { $0 > 0 }
-        let server = redis == nil ? try LocalRedisServer(logPath: "/dev/null") : nil
+        let server: LocalRedisServer? =
+            redis == nil ? try await BlockingExecutor.shared.run { try LocalRedisServer(logPath: "/dev/null") } : nil
         let url = redis ?? server!.url
-        if let server { try await server.waitUntilReady() }
         print("queue: \(Console.count(jobs)) no-op jobs per row, dequeue batch \(batch), Redis \(redis == nil ? "local (loopback)" : "given")")
         print("consumers   jobs/s    wall (s)")
         // Between measurements only, never inside one.

@@ -170,7 +170,7 @@ extension DemoCommand {
             group.addTask { try await body() }
             group.addTask {
                 guard let (worker, ended) = await cluster.firstWorkerExit() else { return nil }
-                throw DemoError(.workerExited, "worker \(worker.pid) \(ended) during the run (log: \(worker.logPath))")
+                throw DemoError(.workerExited, "worker \(worker.pid) \(ended) during the run (log: \(worker.stdoutPath))")
             }
             defer { group.cancelAll() }
             while let next = try await group.next() {

@@ -1,5 +1,6 @@
 import Foundation
 import Shared
+import Synchronization
 
 /// What the dashboard's JSON API reads from (and, for retries, writes to) Redis. The HTTP side is in
 /// ``DashboardRoutes``; this type knows nothing of HTTP, so each answer is one Redis-reading function.
@@ -14,7 +15,7 @@ final class DashboardAPI: Sendable {
     let collector: RunStatusCollector
     let retrier: DeadLetterRetry
     /// Throughput over the last 20 s of requests (whichever pages ask), as `gplr status --watch` measures it.
-    private let meter: LockedValue<ThroughputMeter>
+    private let meter: Mutex<ThroughputMeter>
 
     init(client: RedisClient, keys: RedisKeys) {
         self.client = client
@@ -25,7 +26,7 @@ final class DashboardAPI: Sendable {
         meter.window = 100
         meter.maxAge = 20_000
         meter.minimumSpan = 3_000
-        self.meter = LockedValue(meter)
+        self.meter = Mutex(meter)
     }
 
     /// Every registered run, as `gplr status --json` shows it.

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessSupport
 import Shared
 import Synchronization
 
@@ -33,13 +34,18 @@ final class DemoCluster: Sendable {
 
     /// Starts a `redis-server` on a free loopback port in a temp dir and waits until it answers.
     func startRedis(logPath: String) async throws -> LocalRedisServer {
-        let server: LocalRedisServer = try state.withLock { state in
-            guard !state.stopping else { throw CancellationError() }
-            let server = try LocalRedisServer(logPath: logPath)
+        guard !state.withLock({ $0.stopping }) else { throw CancellationError() }
+        // Starting blocks until the server answers PING: off the cooperative pool.
+        let server = try await BlockingExecutor.shared.run { try LocalRedisServer(logPath: logPath, newProcessGroup: true) }
+        let registered = state.withLock { state in
+            guard !state.stopping else { return false }
             state.redis = server
-            return server
+            return true
         }
-        try await server.waitUntilReady()
+        guard registered else {
+            await server.stop(grace: .seconds(2))
+            throw CancellationError()
+        }
         return server
     }
 
@@ -50,7 +56,8 @@ final class DemoCluster: Sendable {
         try state.withLock { state in
             guard !state.stopping else { throw CancellationError() }
             let worker = try ChildProcess(
-                executable: executable, arguments: arguments, environment: environment, logPath: logPath)
+                executable: executable, arguments: arguments, environment: environment, stdoutPath: logPath,
+                stderrPath: logPath, appendOutput: true, newProcessGroup: true)
             state.workers.append(worker)
             return worker
         }
@@ -95,6 +102,8 @@ final class DemoCluster: Sendable {
         state.withLock { state in
             state.stopping = true
             defer { state.workers = []; state.redis = nil }
+            for worker in state.workers { worker.detach() }
+            state.redis?.detach()
             return (state.workers.map(\.pid), state.redis.map { ($0.pid, $0.directory) })
         }
     }

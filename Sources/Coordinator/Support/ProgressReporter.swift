@@ -1,5 +1,6 @@
 import Foundation
 import Shared
+import Synchronization
 
 /// Shows the progress of one long step on standard error (see ``ProgressBar`` for what is shown in each
 /// ``ProgressMode``), through a ``StatusLine`` so status messages printed meanwhile stay readable.
@@ -8,7 +9,7 @@ import Shared
 /// write only when the throttle allows. Call ``finish(detail:)`` once the step is over (also when it fails, so
 /// the terminal line is ended before an error is printed); later updates are ignored.
 final class ProgressReporter: Sendable {
-    private let bar: LockedValue<ProgressBar>
+    private let bar: Mutex<ProgressBar>
     private let line: StatusLine
     private let measuresTerminal: Bool
 
@@ -25,7 +26,7 @@ final class ProgressReporter: Sendable {
             label: label, total: total, unit: unit, mode: mode, start: ContinuousClock.now, initial: initial)
         measuresTerminal = mode == .bar && line === StatusLine.standardError
         if measuresTerminal { state.columns = Self.terminalColumns() }
-        bar = LockedValue(state)
+        bar = Mutex(state)
         self.line = line
     }
 

@@ -1,4 +1,5 @@
 import Shared
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -20,7 +21,7 @@ enum StandardStreams {
     static func writeOutput(_ text: String) { write(text, to: STDOUT_FILENO) }
 
     /// Whether a failed write has already asked for termination.
-    private static let terminating = LockedValue(false)
+    private static let terminating = Mutex(false)
 
     private static func write(_ text: String, to descriptor: Int32) {
         var bytes = Array(text.utf8)[...]

@@ -1,5 +1,6 @@
 import Foundation
 import Shared
+import Synchronization
 
 /// Standard error as a terminal's status area: status messages scroll above, and at most one live progress line
 /// (``ProgressMode/bar``) stays at the bottom, redrawn in place. Everything that writes to standard error while a
@@ -15,7 +16,7 @@ final class StatusLine: Sendable {
 
     private let write: @Sendable (String) -> Void
     /// The live line currently shown, if any.
-    private let live = LockedValue<String?>(nil)
+    private let live = Mutex<String?>(nil)
 
     /// - Parameter write: writes text as given (no newline added); called under the lock.
     init(write: @escaping @Sendable (String) -> Void) {

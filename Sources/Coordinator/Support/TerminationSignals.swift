@@ -5,8 +5,8 @@ import Synchronization
 /// SIGINT and SIGTERM caught as values: from ``init()`` on, they no longer end the process but are delivered
 /// to ``next()`` (through dispatch sources, so nothing runs in a signal handler).
 ///
-/// Install it before starting children: children started with ``ChildProcess`` get the default dispositions
-/// back, so ignoring the signals here does not leak into them.
+/// Install it before starting children: children started with `ChildProcess` (ProcessSupport) get the default
+/// dispositions back, so ignoring the signals here does not leak into them.
 final class TerminationSignals: Sendable {
     private let stream: AsyncStream<Int32>
     private let continuation: AsyncStream<Int32>.Continuation

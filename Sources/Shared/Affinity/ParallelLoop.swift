@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// Bounded data parallelism for the pure algorithms: `chunks` pieces of work on at most `threads` threads,
 /// handed out dynamically (the machine may be shared, so static splits would wait on the slowest thread).
@@ -75,24 +76,24 @@ enum ParallelLoop {
 }
 
 /// Hands out chunk indices `0 ..< limit` to concurrent workers.
-private final class ChunkCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var nextChunk = 0
+private final class ChunkCounter: Sendable {
+    private let nextChunk = Mutex(0)
     private let limit: Int
 
     init(limit: Int) { self.limit = limit }
 
     func next() -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard nextChunk < limit else { return nil }
-        nextChunk += 1
-        return nextChunk - 1
+        nextChunk.withLock { nextChunk in
+            guard nextChunk < limit else { return nil }
+            nextChunk += 1
+            return nextChunk - 1
+        }
     }
 }
 
 /// Carries a value the compiler cannot prove Sendable into concurrentPerform's workers (see ``ParallelLoop``).
 private struct UncheckedSendable<Value>: @unchecked Sendable {
+    // @unchecked: the closures it carries are only called while `run` waits for concurrentPerform to return.
     let value: Value
     init(_ value: Value) { self.value = value }
 }

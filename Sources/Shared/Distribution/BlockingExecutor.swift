@@ -7,8 +7,7 @@ import Synchronization
 /// Two ways in: ``run(_:)`` hands one synchronous closure to the queue and awaits it; as a `TaskExecutor`
 /// (`withTaskExecutorPreference(executor) { … }`) it runs async code that does heavy synchronous work
 /// inside library calls (e.g. `SnapshotStore.fetch`, which decodes what it downloads) on the queue too.
-public final class BlockingExecutor: TaskExecutor, @unchecked Sendable {
-    // @unchecked: the only stored property is a DispatchQueue, which is thread-safe.
+public final class BlockingExecutor: TaskExecutor, Sendable {
     private let queue: DispatchQueue
 
     /// - Parameter label: the dispatch queue's label (shows in thread names and crash reports).

@@ -1,6 +1,7 @@
 import CCurl
 import CCurlShim
 import Foundation
+import Synchronization
 
 /// The curl multi handle and the dedicated thread that drives it.
 ///
@@ -8,6 +9,7 @@ import Foundation
 /// `curl_multi_wakeup`; the thread alone touches the multi and easy handles (`curl_multi_poll`,
 /// `curl_multi_perform`), so no blocking curl call ever runs on the Swift cooperative pool.
 final class CurlMultiLoop: @unchecked Sendable {
+    // @unchecked: the mutable state below `inbox` is confined to the curl thread; `inbox` is a Mutex.
     private struct Inbox {
         var submitted: [PendingTransfer] = []
         var cancelled: [PendingTransfer] = []
@@ -20,7 +22,7 @@ final class CurlMultiLoop: @unchecked Sendable {
 
     private let multi: UnsafeMutableRawPointer
     private let configuration: HTTPClientConfiguration
-    private let inbox = LockedValue(Inbox())
+    private let inbox = Mutex(Inbox())
 
     // Thread-confined state.
     private var waiting: [PendingTransfer] = []

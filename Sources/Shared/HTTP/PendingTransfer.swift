@@ -1,3 +1,5 @@
+import Synchronization
+
 /// One submitted request, shared by the awaiting task and the curl thread. Whoever gets the continuation out
 /// first (completion, cancellation or shutdown) resumes it, exactly once.
 final class PendingTransfer: Sendable {
@@ -10,8 +12,8 @@ final class PendingTransfer: Sendable {
     }
 
     let request: HTTPClientRequest
-    private let phase = LockedValue(Phase.initial(cancelled: false))
-    private let cancelled = LockedValue(false)
+    private let phase = Mutex(Phase.initial(cancelled: false))
+    private let cancelled = Mutex(false)
 
     init(request: HTTPClientRequest) { self.request = request }
 

@@ -17,6 +17,7 @@ public final class RedisClient: Sendable {
 
     /// The connection, touched only on `queue`.
     private final class ConnectionSlot: @unchecked Sendable {
+        // @unchecked: confinement to the serial `queue` is the synchronisation (a lock would be held across I/O).
         var connection: RedisConnection?
     }
 

@@ -1,9 +1,9 @@
 /// The Redis key layout of gplr, under one configurable prefix (default `gplr`).
 ///
-/// Redis Cluster is planned for: every key of one run carries the hash tag `{run:<id>}` so a run's keys
-/// share one slot and one Lua script may touch several of them; all job streams share the tag `{queue}` so a
-/// worker can `XREADGROUP` several kinds in one call; snapshot chunks share `{snap:<hash>}`. No script
-/// touches keys of two different tags. The full table is in docs/protocol.md.
+/// Ready for Redis Cluster (the client talks to one server): every key of one run carries the hash tag `{run:<id>}` so
+/// a run's keys share one slot and one Lua script may touch several of them; all job streams share the tag `{queue}` so
+/// a worker can `XREADGROUP` several kinds in one call; snapshot chunks share `{snap:<hash>}`. No script touches keys
+/// of two different tags. The full table is in docs/protocol.md.
 public struct RedisKeys: Sendable, Hashable {
     /// The prefix of every key (no trailing colon).
     public let prefix: String

@@ -1,5 +1,5 @@
 /// Where a distributed run is in its life, as stored in the run record (`<prefix>:{run:<id>}:state`, field
-/// `phase`). Read by `gplr status`, `gplr runs`, the dashboard and (planned) workers, which may skip jobs of a
+/// `phase`). Read by `gplr status`, `gplr runs`, the dashboard and the workers, which skip the jobs of a
 /// cancelled run.
 public enum RunPhase: String, Codable, Sendable, CaseIterable {
     /// The record exists; the coordinator has not started the first iteration yet.

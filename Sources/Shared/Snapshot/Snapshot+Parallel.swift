@@ -16,6 +16,7 @@ extension Snapshot {
     /// Result storage where each iteration writes only its own slot, so no locking is needed; reading happens
     /// after `concurrentPerform` has returned (which orders all writes before it).
     private struct Slots<T>: @unchecked Sendable {
+        // @unchecked: disjoint writes to a raw buffer, as said above; the compiler cannot see that.
         let buffer: UnsafeMutableBufferPointer<T?>
 
         init(count: Int) {

@@ -4,7 +4,7 @@
     import Darwin
 #endif
 
-/// Loopback ports for servers a process starts itself (`gplr demo`'s redis-server, the test harness's).
+/// Loopback ports for servers a process starts itself (``LocalRedisServer``, the test harness's servers).
 public enum LoopbackPort {
     /// A port of 127.0.0.1 that was free a moment ago: bind port 0, read the port the kernel chose, close.
     /// Another process may take it before the caller binds it: callers retry with a new port on failure.

@@ -1,0 +1,281 @@
+"use strict";
+const REFRESH_MS = 2000;
+const MAX_DETAILS = 20;
+const KINDS = ["label", "affinity", "persona-propose", "persona-merge", "item-label"];
+let timer = null, busy = false, again = false, refreshes = 0;
+
+// Builds an element; strings become text nodes and attributes go through setAttribute, so nothing that
+// comes from Redis is ever parsed as HTML.
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "class") node.className = value;
+    else if (key === "onclick") node.addEventListener("click", value);
+    else node.setAttribute(key, String(value));
+  }
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : String(child));
+  }
+  return node;
+}
+
+const integer = (n) => (n === null || n === undefined) ? "–" : Math.round(n).toLocaleString("en-US");
+function duration(seconds) {
+  if (seconds === null || seconds === undefined || !isFinite(seconds)) return "–";
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return s + " s";
+  if (s < 3600) return Math.floor(s / 60) + " min " + String(s % 60).padStart(2, "0") + " s";
+  return Math.floor(s / 3600) + " h " + String(Math.floor(s % 3600 / 60)).padStart(2, "0") + " min";
+}
+const rate = (r) => (r === null || r === undefined) ? "–" : r.toFixed(r < 10 ? 2 : 1) + " jobs/s";
+const dollars = (d) => "$" + (d || 0).toFixed(d >= 1 ? 2 : 4);
+const clock = (ms) => ms ? new Date(ms).toLocaleString() : "–";
+
+async function getJSON(path) {
+  const response = await fetch(path, { cache: "no-store", headers: { "Accept": "application/json" } });
+  let body = null;
+  try { body = await response.json(); } catch (e) { body = null; }
+  if (!response.ok) {
+    const reason = body && body.error && body.error.message ? body.error.message : response.statusText;
+    throw new Error(path + ": " + response.status + " " + reason);
+  }
+  return body;
+}
+
+function showMessage(text, isError) {
+  const box = document.getElementById("message");
+  box.textContent = text;
+  box.className = "message" + (isError ? " error" : "");
+  box.hidden = !text;
+}
+
+async function retry(runID, body, button) {
+  button.disabled = true;
+  try {
+    const response = await fetch("api/runs/" + encodeURIComponent(runID) + "/retry", {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    let answer = null;
+    try { answer = await response.json(); } catch (e) { answer = null; }
+    if (!response.ok) {
+      const reason = answer && answer.error ? answer.error.message : response.statusText;
+      throw new Error(response.status + " " + reason);
+    }
+    showMessage("Put back " + answer.retried + " job" + (answer.retried === 1 ? "" : "s") + " of run " +
+      runID + ".", false);
+  } catch (error) {
+    showMessage("Retry of run " + runID + " failed: " + error.message, true);
+  }
+  refreshNow();
+}
+
+function kindRow(run, kind, counts) {
+  const total = Math.max(counts.enqueued, counts.done + counts.deadLettered + counts.running + counts.queued);
+  const pct = (n) => total > 0 ? (100 * n / total) + "%" : "0%";
+  const segment = (name, n) => {
+    const span = el("span", { class: "seg " + name, title: name + ": " + n });
+    span.style.width = pct(n);
+    return span;
+  };
+  const parts = [integer(counts.done) + " done", integer(counts.deadLettered) + " dead",
+    integer(counts.running) + " running", integer(counts.queued) + " queued"];
+  if (counts.failing > 0) parts.push(integer(counts.failing) + " failing (will be retried)");
+  return el("div", { class: "kind", "data-run-id": run.id, "data-kind": kind,
+      "data-enqueued": counts.enqueued, "data-done": counts.done, "data-dead": counts.deadLettered,
+      "data-running": counts.running, "data-queued": counts.queued, "data-failing": counts.failing },
+    el("span", { class: "kind-name" }, kind),
+    el("div", { class: "bar" }, segment("done", counts.done), segment("dead", counts.deadLettered),
+      segment("running", counts.running), segment("queued", counts.queued)),
+    el("span", { class: "kind-counts" }, parts.join(" · ") + " — " + integer(counts.enqueued) + " jobs"));
+}
+
+function personaChart(run, personas) {
+  if (!personas) return el("div", { class: "personas", "data-run-id": run.id, "data-source": "none" },
+    el("h3", null, "Personas"),
+    el("p", { class: "muted" }, "No persona distribution yet (before the first checkpoint)."));
+  const max = Math.max(0, ...personas.entries.map((e) => e.value));
+  const total = personas.entries.reduce((sum, e) => sum + e.value, 0);
+  const shown = (v) => integer(v) + (total > 0 ? " (" + (100 * v / total).toFixed(1) + "%)" : "");
+  return el("div", { class: "personas", "data-run-id": run.id, "data-source": personas.source },
+    el("h3", null, "Personas: " + personas.label),
+    personas.entries.map((entry) => {
+      const fill = el("span");
+      fill.style.width = (max > 0 ? 100 * entry.value / max : 0) + "%";
+      return el("div", { class: "persona", "data-run-id": run.id, "data-persona": entry.name,
+          "data-value": entry.value },
+        el("span", { class: "persona-name", title: entry.name }, entry.name),
+        el("div", { class: "pbar" }, fill), el("span", { class: "persona-value" }, shown(entry.value)));
+    }));
+}
+
+const note = (list) => el("p", { class: "jobs-note" },
+  "First " + list.jobs.length + " of " + integer(list.total) + " shown.");
+
+function failedJobs(run, detail) {
+  const dead = detail.deadLettered, failing = detail.failing;
+  const box = el("div", { class: "failed", "data-run-id": run.id, "data-dead-total": dead.total,
+    "data-failing-total": failing.total });
+  if (dead.total === 0 && failing.total === 0) {
+    box.append(el("h3", null, "Failed jobs"), el("p", { class: "muted" }, "None dead-lettered, none failing."));
+    return box;
+  }
+  const head = el("h3", null, "Dead-lettered jobs: " + integer(dead.total) + " ");
+  if (dead.total > 0) {
+    head.append(el("button", { "data-action": "retry-all", "data-run-id": run.id,
+      onclick: (e) => retry(run.id, {}, e.currentTarget) }, "Retry all"));
+  }
+  box.append(head);
+  if (dead.total > 0) {
+    box.append(el("table", { class: "jobs" },
+      el("tr", null, el("th", null, "job"), el("th", null, "kind"), el("th", { class: "num" }, "deliveries"),
+        el("th", null, "last error"), el("th", null, "")),
+      dead.jobs.map((job) => el("tr", { class: "job", "data-run-id": run.id, "data-job-id": job.id,
+          "data-state": "dead", "data-kind": job.kind },
+        el("td", { class: "job-id" }, job.id), el("td", null, job.kind),
+        el("td", { class: "num" }, integer(job.deliveries)),
+        el("td", { class: "error-text" }, job.error),
+        el("td", null, el("button", { "data-action": "retry", "data-job-id": job.id,
+          onclick: (e) => retry(run.id, { jobs: [job.id] }, e.currentTarget) }, "Retry"))))));
+    if (dead.total > dead.jobs.length) {
+      box.append(note(dead));
+    }
+  }
+  if (failing.total > 0) {
+    box.append(el("h3", null, "Failing jobs (last attempt failed; retried automatically): " +
+      integer(failing.total)));
+    box.append(el("table", { class: "jobs" },
+      el("tr", null, el("th", null, "job"), el("th", null, "kind"), el("th", null, "last error")),
+      failing.jobs.map((job) => el("tr", { class: "job", "data-run-id": run.id, "data-job-id": job.id,
+          "data-state": "failing", "data-kind": job.kind },
+        el("td", { class: "job-id" }, job.id), el("td", null, job.kind),
+        el("td", { class: "error-text" }, job.error)))));
+    if (failing.total > failing.jobs.length) {
+      box.append(note(failing));
+    }
+  }
+  return box;
+}
+
+function runCard(run, detail) {
+  const iteration = run.iteration === null || run.iteration === undefined ? "–"
+    : run.iteration + " of " + (run.iterations ?? "?") + " (" + (run.completedIterations ?? 0) + " done)";
+  const spend = run.spend || { promptTokens: 0, completionTokens: 0, costUSD: 0 };
+  const kinds = Object.keys(run.jobs).sort((a, b) =>
+    (KINDS.indexOf(a) + 1 || 99) - (KINDS.indexOf(b) + 1 || 99) || a.localeCompare(b));
+  const stat = (name, label, value, raw) =>
+    el("span", { class: "stat", "data-stat": name, "data-value": raw }, label + " ", el("b", null, value));
+  return el("article", { class: "run", id: "run-" + run.id, "data-run-id": run.id,
+      "data-phase": run.phase ?? "no record", "data-iteration": run.iteration, "data-step": run.step },
+    el("div", { class: "run-head" },
+      el("h3", { class: "run-id" }, run.id),
+      el("span", { class: "phase", "data-phase": run.phase ?? "no record" }, run.phase ?? "no record"),
+      el("span", { class: "iteration" }, "iteration " + iteration),
+      el("span", { class: "step" }, "step " + (run.step ?? "–")),
+      el("span", { class: "muted" }, "started " + clock(run.createdAt) + ", updated " + clock(run.updatedAt))),
+    run.error ? el("div", { class: "run-error", "data-field": "error" }, run.error) : null,
+    run.coordinatorLost ? el("div", { class: "run-error", "data-field": "coordinator-lost" },
+      "Coordinator lost: nobody drives this run. Continue it with: gplr run --redis URL --resume " + run.id)
+      : el("div", { class: "muted", "data-field": "coordinator" },
+          run.coordinator ? "coordinator " + run.coordinator : ""),
+    el("div", { class: "stats" },
+      stat("throughput", "throughput", rate(run.jobsPerSecond), run.jobsPerSecond),
+      stat("eta", "run ETA", duration(run.etaSeconds), run.etaSeconds),
+      stat("tokens", "tokens", integer(spend.promptTokens) + " prompt + " + integer(spend.completionTokens) +
+        " completion", spend.promptTokens + spend.completionTokens),
+      stat("cost", "spent", dollars(spend.costUSD), spend.costUSD),
+      stat("failures", "failed attempts", integer(run.failures), run.failures),
+      stat("retried", "retried", integer(run.retried), run.retried),
+      stat("duplicates", "duplicate results", integer(run.duplicateResults), run.duplicateResults)),
+    el("div", { class: "cols" },
+      el("div", null,
+        el("h3", null, "Jobs per kind"),
+        el("div", { class: "legend" }, el("i", { class: "seg done" }), "done", el("i", { class: "seg dead" }),
+          "dead", el("i", { class: "seg running" }), "running", el("i", { class: "seg queued" }), "queued"),
+        kinds.length ? kinds.map((kind) => kindRow(run, kind, run.jobs[kind]))
+          : el("p", { class: "muted" }, "No jobs enqueued yet.")),
+      detail && detail.error ? el("p", { class: "muted" }, "Details unavailable: " + detail.error)
+        : detail ? personaChart(run, detail.personas) : el("p", { class: "muted" }, "Details for the " +
+          MAX_DETAILS + " newest runs only.")),
+    detail && !detail.error ? failedJobs(run, detail) : null);
+}
+
+function renderRuns(runs, details) {
+  const box = document.getElementById("runs");
+  if (runs.length === 0) {
+    box.replaceChildren(el("p", { class: "muted" }, "No runs in Redis under this prefix yet."));
+    return;
+  }
+  box.replaceChildren(...runs.map((run, i) => runCard(run, details[i])));
+}
+
+function renderWorkers(data) {
+  const box = document.getElementById("workers");
+  if (data.workers.length === 0) {
+    box.replaceChildren(el("p", { class: "muted" }, "No worker has sent a heartbeat."));
+    return;
+  }
+  box.replaceChildren(el("table", { id: "workers-table" },
+    el("tr", null, ["worker", "host", "pid", "kinds", "concurrency", "heartbeat", "current jobs", "done",
+      "failed"].map((h, i) => el("th", { class: [2, 4, 7, 8].includes(i) ? "num" : null }, h))),
+    data.workers.map((w) => {
+      const age = w.heartbeatAgeSeconds;
+      const stale = age === null || age === undefined || age > data.staleAfterSeconds;
+      return el("tr", { class: "worker" + (stale ? " stale" : ""), "data-worker-id": w.id,
+          "data-stale": stale ? "true" : "false", "data-heartbeat-age": age },
+        el("td", null, w.id), el("td", null, w.host ?? "–"), el("td", { class: "num" }, w.pid ?? "–"),
+        el("td", null, w.kinds.join(", ")), el("td", { class: "num" }, w.concurrency ?? "–"),
+        el("td", { class: "age" }, age === null || age === undefined ? "never"
+          : age.toFixed(1) + " s ago" + (stale ? " (stale)" : "")),
+        el("td", null, w.currentJobs.length ? w.currentJobs.join(", ") : "–"),
+        el("td", { class: "num" }, integer(w.done)), el("td", { class: "num" }, integer(w.failed)));
+    })));
+}
+
+function renderQueues(data) {
+  document.getElementById("queues").replaceChildren(el("table", { id: "queues-table" },
+    el("tr", null, el("th", null, "kind"), ["stream length", "pending", "lag", "consumers"].map((h) =>
+      el("th", { class: "num" }, h))),
+    data.kinds.map((q) => el("tr", { class: "queue", "data-queue-kind": q.kind, "data-length": q.length,
+        "data-pending": q.pending, "data-lag": q.lag, "data-consumers": q.consumers },
+      el("td", null, q.kind), el("td", { class: "num" }, integer(q.length)),
+      el("td", { class: "num" }, integer(q.pending)), el("td", { class: "num" }, integer(q.lag)),
+      el("td", { class: "num" }, integer(q.consumers))))),
+    el("p", { class: "legend" }, "Consumer group " + data.group +
+      "; a stream holds the waiting and unacknowledged jobs of every run."));
+}
+
+async function refresh() {
+  if (busy) { again = true; return; }
+  busy = true;
+  clearTimeout(timer);
+  const status = document.getElementById("status");
+  try {
+    const [list, queues, workers] = await Promise.all([getJSON("api/runs"), getJSON("api/queues"),
+      getJSON("api/workers")]);
+    const runs = list.runs.slice().sort((a, b) =>
+      (b.createdAt || 0) - (a.createdAt || 0) || (a.id < b.id ? -1 : 1));
+    const details = await Promise.all(runs.map((run, i) => i >= MAX_DETAILS ? null
+      : getJSON("api/runs/" + encodeURIComponent(run.id)).catch((error) => ({ error: error.message }))));
+    renderRuns(runs, details);
+    renderWorkers(workers);
+    renderQueues(queues);
+    refreshes += 1;
+    document.body.setAttribute("data-refreshes", refreshes);
+    document.body.setAttribute("data-generated-at", list.generatedAt);
+    status.textContent = "live";
+    status.setAttribute("data-state", "ok");
+    document.getElementById("updated").textContent = "updated " + new Date().toLocaleTimeString();
+  } catch (error) {
+    status.textContent = "cannot reach the API: " + error.message + " (retrying)";
+    status.setAttribute("data-state", "error");
+  } finally {
+    busy = false;
+    timer = setTimeout(refresh, again ? 0 : REFRESH_MS);
+    again = false;
+  }
+}
+
+function refreshNow() { refresh(); }
+
+refresh();
