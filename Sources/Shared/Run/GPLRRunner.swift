@@ -44,77 +44,57 @@ public struct GPLRRunner: Sendable {
         }
         let clock = ContinuousClock()
         let started = clock.now
-        var report = resumed?.report ?? RunReport(
-            parameters: parameters, snapshotHash: snapshotHash, users: graph.userCount, items: graph.itemCount,
-            edges: graph.edgeCount, personas: personas.names)
-        var prototypes = try resumed?.prototypes.labels() ?? PrototypeLabels(personaCount: personas.count)
-        // Users the labeler could not answer for: never sampled again, so the budget is not spent twice on them.
-        var attempted = Set(resumed?.failedUsers ?? []).union(prototypes.users)
+        var machine = try RunStateMachine(
+            parameters: parameters, personaCount: personas.count,
+            report: RunReport(
+                parameters: parameters, snapshotHash: snapshotHash, users: graph.userCount, items: graph.itemCount,
+                edges: graph.edgeCount, personas: personas.names),
+            resumingFrom: resumed)
         // Ψ_raw = Π·L_raw (DESIGN §3): c_r is applied when Ψ is read. It is linear in L_raw, so with the exact
         // solver each iteration only propagates its own new prototypes and adds them; RevAff's ε bounds one solve,
-        // so it solves from all prototypes every iteration.
+        // so it solves from all prototypes every iteration. Ψ_raw is not checkpointed (it is large): a resumed run
+        // rebuilds it with one solve.
         var rawAffinity: AffinityMatrix?
-        let incremental = parameters.epsilon == nil
-        report.solver = parameters.epsilon.map { "revaff ε=\($0)" } ?? "exact (incremental)"
-        let T = parameters.iterations
-        let firstIteration = (resumed?.completedIterations ?? 0) + 1
-        if firstIteration > 1 {
-            // Ψ_raw is not checkpointed (it is large); one solve from the resumed prototypes rebuilds it.
-            let labelMatrix = try LabelMatrix(labels: prototypes, userCount: graph.userCount, beta: parameters.beta)
-            rawAffinity = try await affinityComputer.affinity(graph: graph, labels: labelMatrix)
-        }
-
-        for iteration in firstIteration ... max(firstIteration, T) where iteration <= T {
-            let iterationStart = clock.now
-            let wanted = parameters.budget.perIteration(iteration, of: T, userCount: graph.userCount)
-            var sampleStart = clock.now
-            let sample = try sampleUsers(
-                iteration: iteration, count: wanted, affinity: rawAffinity, prototypes: prototypes,
-                attempted: attempted)
-            report.timings.sampling += (clock.now - sampleStart).inSeconds
-            observe(.sampled(iteration: iteration, of: T, sampled: sample.count))
-            if sample.isEmpty { break }
-
-            sampleStart = clock.now
-            let batch = try await label(sample, probing: iteration == 1)
-            report.timings.labeling += (clock.now - sampleStart).inSeconds
-            attempted.formUnion(sample)
-            var unrepresentable = 0
-            var newPrototypes = PrototypeLabels(personaCount: personas.count)
-            for user in sample {
-                guard let labels = batch.labels[user] else { continue }
-                try prototypes.setPersonas(labels, forUser: user)
-                try newPrototypes.setPersonas(labels, forUser: user)
-                if labels.isEmpty { unrepresentable += 1 }
+        var action = machine.start()
+        var prototypes: PrototypeLabels
+        actions: while true {
+            let stepStart = clock.now
+            func seconds() -> Double { (clock.now - stepStart).inSeconds }
+            switch action {
+            case .rebuildAffinity(let labels):
+                rawAffinity = try await affinityComputer.affinity(
+                    graph: graph, labels: try LabelMatrix(labels: labels, userCount: graph.userCount, beta: parameters.beta))
+                action = machine.affinityReady(seconds: seconds())
+            case .sample(let iteration, let count):
+                let sample = try sampleUsers(
+                    iteration: iteration, count: count, affinity: rawAffinity, prototypes: machine.prototypes,
+                    attempted: machine.attemptedUsers)
+                action = machine.sampled(sample, seconds: seconds())
+            case .label(_, let users, let probing):
+                action = try machine.labeled(try await label(users, probing: probing), seconds: seconds())
+            case .computeAffinity(_, let labels, let mode):
+                let matrix = try await affinityComputer.affinity(
+                    graph: graph, labels: try LabelMatrix(labels: labels, userCount: graph.userCount, beta: parameters.beta))
+                if mode == .add, var running = rawAffinity {
+                    try running.add(matrix, threadCount: threadCount)
+                    rawAffinity = running
+                } else {
+                    rawAffinity = matrix
+                }
+                action = machine.affinityReady(seconds: seconds())
+            case .checkpoint(let state):
+                try await checkpoint(state)
+                action = machine.checkpointed()
+            case .fail(let failure):
+                throw failure
+            case .assign(let final):
+                prototypes = final
+                break actions
             }
-            report.labelerCounters.merge(batch.counters, uniquingKeysWith: +)
-            report.labelBudgetSpent += sample.count
-            if Double(batch.failures.count) > parameters.maxLabelFailureShare * Double(sample.count) {
-                throw RunFailure.labeling(
-                    failures: batch.failures, sampled: sample.count, allowedShare: parameters.maxLabelFailureShare,
-                    iteration: iteration)
-            }
-            observe(
-                .labeled(
-                    iteration: iteration, labeled: sample.count - batch.failures.count,
-                    unrepresentable: unrepresentable, failed: batch.failures.count))
-
-            let affinityStart = clock.now
-            rawAffinity = try await updatedAffinity(
-                rawAffinity, incremental: incremental, prototypes: prototypes, newPrototypes: newPrototypes)
-            let affinitySeconds = (clock.now - affinityStart).inSeconds
-            report.timings.affinity += affinitySeconds
-            observe(.affinityComputed(iteration: iteration, prototypes: prototypes.count, seconds: affinitySeconds))
-            report.iterations.append(
-                RunReport.Iteration(
-                    iteration: iteration, sampled: sample.count, labeled: sample.count - batch.failures.count,
-                    unrepresentable: unrepresentable, failed: batch.failures.count,
-                    seconds: (clock.now - iterationStart).inSeconds))
-            try await checkpoint(
-                RunCheckpoint(
-                    completedIterations: iteration, prototypes: PrototypeSet(prototypes),
-                    failedUsers: attempted.filter { !prototypes.isPrototype($0) }.sorted(), report: report))
+            for event in machine.takeEvents() { observe(event) }
         }
+        for event in machine.takeEvents() { observe(event) }
+        var report = machine.report
 
         var finalAffinity = try rawAffinity
             ?? AffinityMatrix(zerosForUsers: graph.userCount, personaCount: personas.count)
@@ -166,21 +146,6 @@ public struct GPLRRunner: Sendable {
         }
         batch.merge(try await labeler.label(users: Array(sample.dropFirst(Self.probeSize)), in: graph))
         return batch
-    }
-
-    /// Ψ_raw after an iteration: the previous Ψ_raw plus Π·L_raw of the iteration's new prototypes when
-    /// `incremental` (skipped when none has a persona), or one solve from all prototypes.
-    func updatedAffinity(
-        _ previous: AffinityMatrix?, incremental: Bool, prototypes: PrototypeLabels, newPrototypes: PrototypeLabels
-    ) async throws -> AffinityMatrix {
-        guard incremental, var running = previous else {
-            let labels = try LabelMatrix(labels: prototypes, userCount: graph.userCount, beta: parameters.beta)
-            return try await affinityComputer.affinity(graph: graph, labels: labels)
-        }
-        let added = try LabelMatrix(labels: newPrototypes, userCount: graph.userCount, beta: parameters.beta)
-        guard added.rowCount > 0 else { return running }
-        try running.add(try await affinityComputer.affinity(graph: graph, labels: added), threadCount: threadCount)
-        return running
     }
 
     /// U_t: DU (or uniform) sampling among users that are neither prototypes nor already attempted.
