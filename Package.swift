@@ -1,13 +1,18 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+/// Every target of ours: imports are internal unless marked, existentials are spelled `any`.
+let ourSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
 let package = Package(
     name: "gplr",
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "gplr", targets: ["Coordinator"]),
         .executable(name: "gplr-worker", targets: ["Worker"]),
-        .library(name: "Shared", targets: ["Shared"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -19,7 +24,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
     ],
     targets: [
-        // Thin system-library layers: only Sources/Shared imports these modules.
+        // Thin system-library layers: only GPLRZstd, GPLRRedis and GPLRHTTP import these modules.
         .systemLibrary(
             name: "CZstd", pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]),
@@ -34,27 +39,58 @@ let package = Package(
         // Non-variadic C wrappers around curl's variadic setopt/getinfo (Swift cannot call C varargs).
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
 
+        // Layers of the library code (docs/architecture.md): each imports only the ones below it, SwiftPM
+        // enforces the direction. Only the wrappers import the C modules.
+        .target(name: "GPLRSupport", path: "Sources/Shared/Support", swiftSettings: ourSettings),
         .target(
-            name: "Shared",
+            name: "GPLRZstd", dependencies: ["CZstd"], path: "Sources/Shared/Compression",
+            swiftSettings: ourSettings),
+        .target(
+            name: "GPLRRedis",
+            dependencies: ["CHiredis", "GPLRSupport", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Sources/Shared/Redis", swiftSettings: ourSettings),
+        .target(
+            name: "GPLRHTTP", dependencies: ["CCurl", "CCurlShim", "GPLRSupport"], path: "Sources/Shared/HTTP",
+            swiftSettings: ourSettings),
+        // Pure: graph, snapshot, ingest, the algorithms, output files. No Redis, HTTP, logging or metrics.
+        .target(
+            name: "GPLRCore",
+            dependencies: ["GPLRSupport", "GPLRZstd", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Sources/Shared/Core", swiftSettings: ourSettings),
+        // What calls an LLM: the chat client, labelers, persona-set generation, item labeling.
+        .target(
+            name: "GPLRLLM",
             dependencies: [
-                "CZstd", "CHiredis", "CCurl", "CCurlShim",
+                "GPLRSupport", "GPLRCore", "GPLRHTTP", "GPLRRedis",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
-            ]),
+            ],
+            path: "Sources/Shared/LLM", swiftSettings: ourSettings),
+        // The job queue, job payloads and executors, snapshot distribution, the run loop and its Redis records.
+        .target(
+            name: "GPLRRuntime",
+            dependencies: [
+                "GPLRSupport", "GPLRCore", "GPLRRedis", "GPLRLLM",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
+            path: "Sources/Shared/Runtime", swiftSettings: ourSettings),
         // The Prometheus backend of swift-metrics and the `/metrics` + `/healthz` routes: executables only
-        // (Shared emits through swift-metrics and never bootstraps it).
+        // (the libraries emit through swift-metrics and never bootstrap it).
         .target(
             name: "Observability",
             dependencies: [
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
-            ]),
+            ],
+            swiftSettings: ourSettings),
         .executableTarget(
             name: "Coordinator",
             dependencies: [
-                "Shared",
+                "GPLRSupport", "GPLRRedis", "GPLRCore", "GPLRLLM", "GPLRRuntime",
                 "Observability",
                 "LLMSimulator",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -63,33 +99,56 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]),
+            ],
+            swiftSettings: ourSettings),
         .executableTarget(
             name: "Worker",
             dependencies: [
-                "Shared",
+                "GPLRSupport", "GPLRRedis", "GPLRCore", "GPLRLLM", "GPLRRuntime",
                 "Observability",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]),
+            ],
+            swiftSettings: ourSettings),
 
         // OpenAI-compatible LLM simulator: a test and demo peer (never a production dependency).
         .target(
             name: "LLMSimulator",
             dependencies: [
-                "Shared",
+                "GPLRSupport", "GPLRCore", "GPLRLLM",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
-            ]),
+            ],
+            swiftSettings: ourSettings),
 
         // Test helpers (a real redis-server on a free port, temp dirs, running the built binaries).
-        .target(name: "GPLRTestSupport", dependencies: ["Shared"], path: "Tests/GPLRTestSupport"),
-        .testTarget(name: "SharedTests", dependencies: ["Shared", "GPLRTestSupport", "LLMSimulator"]),
-        .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "Shared", "GPLRTestSupport"]),
-        .testTarget(name: "WorkerTests", dependencies: ["Worker", "Shared", "GPLRTestSupport"]),
-        .testTarget(name: "LLMSimulatorTests", dependencies: ["LLMSimulator", "Shared"]),
+        .target(
+            name: "GPLRTestSupport",
+            dependencies: ["GPLRSupport", "GPLRRedis", "GPLRHTTP", "GPLRCore", "GPLRRuntime"],
+            path: "Tests/GPLRTestSupport", swiftSettings: ourSettings),
+        .testTarget(
+            name: "SharedTests",
+            dependencies: [
+                "GPLRSupport", "GPLRZstd", "GPLRRedis", "GPLRHTTP", "GPLRCore", "GPLRLLM", "GPLRRuntime",
+                "GPLRTestSupport", "LLMSimulator",
+            ],
+            swiftSettings: ourSettings),
+        .testTarget(
+            name: "CoordinatorTests",
+            dependencies: [
+                "Coordinator", "GPLRSupport", "GPLRRedis", "GPLRHTTP", "GPLRCore", "GPLRLLM", "GPLRRuntime",
+                "GPLRTestSupport",
+            ],
+            swiftSettings: ourSettings),
+        .testTarget(
+            name: "WorkerTests",
+            dependencies: ["Worker", "GPLRRedis", "GPLRHTTP", "GPLRCore", "GPLRLLM", "GPLRRuntime", "GPLRTestSupport"],
+            swiftSettings: ourSettings),
+        .testTarget(
+            name: "LLMSimulatorTests", dependencies: ["LLMSimulator", "GPLRSupport", "GPLRHTTP", "GPLRLLM"],
+            swiftSettings: ourSettings),
     ]
 )

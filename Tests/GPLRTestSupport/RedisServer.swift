@@ -1,5 +1,6 @@
 import Foundation
-import Shared
+import GPLRRedis
+import GPLRSupport
 import Synchronization
 
 #if canImport(Glibc)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import Shared
+import GPLRRedis
+import GPLRRuntime
 
 /// `gplr bench queue`: no-op jobs per second through the Redis job protocol (enqueue, XREADGROUP, store result,
 /// XACK) for 1 and 2 consumers — the queue's own overhead, without any job work. Each consumer takes a batch

@@ -1,5 +1,7 @@
 import Foundation
-import Shared
+import GPLRCore
+import GPLRRedis
+import GPLRRuntime
 
 /// The `AffinityCompute` step of Algorithm 1 as `affinity` jobs: the iteration's prototypes are stored once
 /// under `<run>:prototypes:<t>-<p>` (a ``PrototypeSet`` in JSON), the personas are split into shards of

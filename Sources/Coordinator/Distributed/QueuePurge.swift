@@ -1,4 +1,5 @@
-import Shared
+import GPLRRedis
+import GPLRRuntime
 
 /// Drops the stream entries of one run from every job stream (used by `gplr cancel`): entries not yet taken
 /// by a worker disappear; a job a worker is running finishes normally (its acknowledgement of a deleted entry is

@@ -1,5 +1,4 @@
 import Foundation
-import Shared
 import Synchronization
 
 /// The processes `gplr demo` starts — a `redis-server` (when no Redis was given) and the `gplr-worker`s — and

@@ -1,5 +1,6 @@
 import Foundation
-import Shared
+import GPLRRedis
+import GPLRSupport
 
 /// A `redis-server` this process starts for itself (`gplr demo`, `gplr bench queue`): a free loopback port, a
 /// temp dir, no persistence, started as a ``ChildProcess`` so that SIGTERM stops it at once.

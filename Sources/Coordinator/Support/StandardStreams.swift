@@ -1,4 +1,4 @@
-import Shared
+import GPLRSupport
 
 #if canImport(Glibc)
     import Glibc

@@ -1,5 +1,5 @@
 import Foundation
-import Shared
+import GPLRSupport
 
 /// Standard error as a terminal's status area: status messages scroll above, and at most one live progress line
 /// (``ProgressMode/bar``) stays at the bottom, redrawn in place. Everything that writes to standard error while a

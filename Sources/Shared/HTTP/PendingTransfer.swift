@@ -1,3 +1,5 @@
+import GPLRSupport
+
 /// One submitted request, shared by the awaiting task and the curl thread. Whoever gets the continuation out
 /// first (completion, cancellation or shutdown) resumes it, exactly once.
 final class PendingTransfer: Sendable {

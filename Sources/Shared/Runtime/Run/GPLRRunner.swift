@@ -1,0 +1,210 @@
+import Foundation
+public import GPLRCore
+public import GPLRLLM
+import GPLRSupport
+
+/// Algorithm 1 of the paper: T iterations of sample → label → affinity, then top-k assignment.
+///
+/// The runner does the cheap global steps itself (sampling, the label matrix, assignment) and delegates the two
+/// expensive ones to a ``PersonaLabeler`` and an ``AffinityComputer``, so the same loop runs in one process or
+/// sharded over workers, and gives the same Φ for the same seed and labels either way.
+public struct GPLRRunner: Sendable {
+    public let graph: PurchaseGraph
+    public let personas: PersonaSet
+    public let parameters: RunParameters
+    public let labeler: any PersonaLabeler
+    public let affinityComputer: any AffinityComputer
+    /// Identifies the graph in the report (the snapshot's content hash).
+    public let snapshotHash: String
+    /// Threads for sampling; `nil` = all active processors.
+    public var threadCount: Int?
+
+    public init(
+        graph: PurchaseGraph, personas: PersonaSet, parameters: RunParameters, labeler: any PersonaLabeler,
+        affinityComputer: any AffinityComputer, snapshotHash: String, threadCount: Int? = nil
+    ) {
+        self.graph = graph
+        self.personas = personas
+        self.parameters = parameters
+        self.labeler = labeler
+        self.affinityComputer = affinityComputer
+        self.snapshotHash = snapshotHash
+        self.threadCount = threadCount
+    }
+
+    /// Runs the whole algorithm. `observe` is called with each step's progress, in order.
+    /// - Parameters:
+    ///   - resumingFrom: a checkpoint of an earlier, interrupted run with the same parameters and graph: its
+    ///     finished iterations are not redone and nobody it labeled is labeled again.
+    ///   - checkpoint: called after every finished iteration with the state to resume from.
+    public func run(
+        resumingFrom resumed: RunCheckpoint? = nil,
+        checkpoint: @Sendable (RunCheckpoint) async throws -> Void = { _ in },
+        observe: @Sendable (RunEvent) -> Void = { _ in }
+    ) async throws -> RunOutcome {
+        if let problem = parameters.validationProblem() {
+            throw AlgorithmError(.invalidParameter, problem, context: "run parameters")
+        }
+        let clock = ContinuousClock()
+        let started = clock.now
+        var report = resumed?.report ?? RunReport(
+            parameters: parameters, snapshotHash: snapshotHash, users: graph.userCount, items: graph.itemCount,
+            edges: graph.edgeCount, personas: personas.names)
+        var prototypes = try resumed?.prototypes.labels() ?? PrototypeLabels(personaCount: personas.count)
+        // Users the labeler could not answer for: never sampled again, so the budget is not spent twice on them.
+        var attempted = Set(resumed?.failedUsers ?? []).union(prototypes.users)
+        // Ψ_raw = Π·L_raw (DESIGN §3): c_r is applied when Ψ is read. It is linear in L_raw, so with the exact
+        // solver each iteration only propagates its own new prototypes and adds them; RevAff's ε bounds one solve,
+        // so it solves from all prototypes every iteration.
+        var rawAffinity: AffinityMatrix?
+        let incremental = parameters.epsilon == nil
+        report.solver = parameters.epsilon.map { "revaff ε=\($0)" } ?? "exact (incremental)"
+        let T = parameters.iterations
+        let firstIteration = (resumed?.completedIterations ?? 0) + 1
+        if firstIteration > 1 {
+            // Ψ_raw is not checkpointed (it is large); one solve from the resumed prototypes rebuilds it.
+            let labelMatrix = try LabelMatrix(labels: prototypes, userCount: graph.userCount, beta: parameters.beta)
+            rawAffinity = try await affinityComputer.affinity(graph: graph, labels: labelMatrix)
+        }
+
+        for iteration in firstIteration ... max(firstIteration, T) where iteration <= T {
+            let iterationStart = clock.now
+            let wanted = parameters.budget.perIteration(iteration, of: T, userCount: graph.userCount)
+            var sampleStart = clock.now
+            let sample = try sampleUsers(
+                iteration: iteration, count: wanted, affinity: rawAffinity, prototypes: prototypes,
+                attempted: attempted)
+            report.timings.sampling += (clock.now - sampleStart).inSeconds
+            observe(.sampled(iteration: iteration, of: T, sampled: sample.count))
+            if sample.isEmpty { break }
+
+            sampleStart = clock.now
+            let batch = try await label(sample, probing: iteration == 1)
+            report.timings.labeling += (clock.now - sampleStart).inSeconds
+            attempted.formUnion(sample)
+            var unrepresentable = 0
+            var newPrototypes = PrototypeLabels(personaCount: personas.count)
+            for user in sample {
+                guard let labels = batch.labels[user] else { continue }
+                try prototypes.setPersonas(labels, forUser: user)
+                try newPrototypes.setPersonas(labels, forUser: user)
+                if labels.isEmpty { unrepresentable += 1 }
+            }
+            report.labelerCounters.merge(batch.counters, uniquingKeysWith: +)
+            report.labelBudgetSpent += sample.count
+            if Double(batch.failures.count) > parameters.maxLabelFailureShare * Double(sample.count) {
+                throw RunFailure.labeling(
+                    failures: batch.failures, sampled: sample.count, allowedShare: parameters.maxLabelFailureShare,
+                    iteration: iteration)
+            }
+            observe(
+                .labeled(
+                    iteration: iteration, labeled: sample.count - batch.failures.count,
+                    unrepresentable: unrepresentable, failed: batch.failures.count))
+
+            let affinityStart = clock.now
+            rawAffinity = try await updatedAffinity(
+                rawAffinity, incremental: incremental, prototypes: prototypes, newPrototypes: newPrototypes)
+            let affinitySeconds = (clock.now - affinityStart).inSeconds
+            report.timings.affinity += affinitySeconds
+            observe(.affinityComputed(iteration: iteration, prototypes: prototypes.count, seconds: affinitySeconds))
+            report.iterations.append(
+                RunReport.Iteration(
+                    iteration: iteration, sampled: sample.count, labeled: sample.count - batch.failures.count,
+                    unrepresentable: unrepresentable, failed: batch.failures.count,
+                    seconds: (clock.now - iterationStart).inSeconds))
+            try await checkpoint(
+                RunCheckpoint(
+                    completedIterations: iteration, prototypes: PrototypeSet(prototypes),
+                    failedUsers: attempted.filter { !prototypes.isPrototype($0) }.sorted(), report: report))
+        }
+
+        var finalAffinity = try rawAffinity
+            ?? AffinityMatrix(zerosForUsers: graph.userCount, personaCount: personas.count)
+        let assignStart = clock.now
+        let coefficients = PersonaDistribution(labels: prototypes).debiasCoefficients(beta: parameters.beta)
+        var cut: CalibratedCut?
+        if parameters.assignment == .calibrated {
+            cut = try CalibratedCut.fit(
+                graph: graph, prototypes: prototypes, rawAffinity: finalAffinity, coefficients: coefficients,
+                walkLength: parameters.walkLength, seed: parameters.seed)
+            report.calibratedCut = cut
+        }
+        // From here on Ψ is the de-biased affinity of Eq. (4): what assignment ranks and psi.npy holds.
+        try finalAffinity.scaleColumns(by: coefficients, threadCount: threadCount)
+        let assignment = try cut.map {
+            try PersonaAssignment(affinity: finalAffinity, labels: prototypes, cut: $0, graph: graph)
+        } ?? PersonaAssignment(affinity: finalAffinity, labels: prototypes, k: parameters.topK)
+        report.timings.assignment = (clock.now - assignStart).inSeconds
+        observe(.assigned(unreachable: assignment.unreachableUsers.count))
+
+        report.prototypes = prototypes.count
+        let distribution = PersonaDistribution(labels: prototypes)
+        for (index, name) in personas.names.enumerated() {
+            report.prototypeDistribution[name] = distribution.probabilities[index]
+        }
+        var assigned = [Int](repeating: 0, count: personas.count)
+        for persona in assignment.personas { assigned[persona] += 1 }
+        for (index, name) in personas.names.enumerated() { report.assignedCounts[name] = assigned[index] }
+        report.unreachableUsers = assignment.unreachableUsers.count
+        report.unreachableSample = assignment.unreachableUsers.prefix(20).map { graph.userIDs[$0] }
+        report.timings.total += (clock.now - started).inSeconds
+        return RunOutcome(assignment: assignment, affinity: finalAffinity, prototypes: prototypes, report: report)
+    }
+
+    /// Users of the first iteration asked first, on their own: if the labeler answers none of them (a refused key,
+    /// a wrong endpoint), the run fails before it sends the rest of the sample.
+    public static let probeSize = 8
+
+    /// The labeler's answers for `sample`; with `probing`, the first ``probeSize`` users are asked first as a
+    /// preflight (they are part of the sample, so the probe costs nothing extra).
+    func label(_ sample: [Int], probing: Bool) async throws -> LabelingBatch {
+        guard probing, sample.count > Self.probeSize else { return try await labeler.label(users: sample, in: graph) }
+        let probe = Array(sample.prefix(Self.probeSize))
+        var batch = try await labeler.label(users: probe, in: graph)
+        if batch.failures.count == probe.count && parameters.maxLabelFailureShare < 1 {
+            throw RunFailure.labeling(
+                failures: batch.failures, sampled: probe.count, allowedShare: parameters.maxLabelFailureShare,
+                iteration: 1, preflight: true)
+        }
+        batch.merge(try await labeler.label(users: Array(sample.dropFirst(Self.probeSize)), in: graph))
+        return batch
+    }
+
+    /// Ψ_raw after an iteration: the previous Ψ_raw plus Π·L_raw of the iteration's new prototypes when
+    /// `incremental` (skipped when none has a persona), or one solve from all prototypes.
+    func updatedAffinity(
+        _ previous: AffinityMatrix?, incremental: Bool, prototypes: PrototypeLabels, newPrototypes: PrototypeLabels
+    ) async throws -> AffinityMatrix {
+        guard incremental, var running = previous else {
+            let labels = try LabelMatrix(labels: prototypes, userCount: graph.userCount, beta: parameters.beta)
+            return try await affinityComputer.affinity(graph: graph, labels: labels)
+        }
+        let added = try LabelMatrix(labels: newPrototypes, userCount: graph.userCount, beta: parameters.beta)
+        guard added.rowCount > 0 else { return running }
+        try running.add(try await affinityComputer.affinity(graph: graph, labels: added), threadCount: threadCount)
+        return running
+    }
+
+    /// U_t: DU (or uniform) sampling among users that are neither prototypes nor already attempted.
+    func sampleUsers(
+        iteration: Int, count: Int, affinity: AffinityMatrix?, prototypes: PrototypeLabels, attempted: Set<Int>
+    ) throws -> [Int] {
+        // One generator per iteration, derived from the seed: a resumed run draws the same users.
+        var random = SeededGenerator(seed: parameters.seed &+ UInt64(iteration) &* 0x9E37_79B9_7F4A_7C15)
+        var excluded = prototypes
+        for user in attempted where !prototypes.isPrototype(user) {
+            // Failed users are excluded like prototypes; they are not labeled, so this copy is local.
+            try excluded.setPersonas([], forUser: user)
+        }
+        if parameters.sampling == .uniform || iteration == 1 || affinity == nil {
+            return try UniformSampler().sample(
+                count: count, userCount: graph.userCount, excluding: excluded, using: &random)
+        }
+        return try DUSampler(
+            floor: parameters.duFloor, prior: parameters.duPrior, beta: parameters.beta, threadCount: threadCount
+        ).sample(
+            iteration: iteration, count: count, userCount: graph.userCount, affinity: affinity,
+            labels: excluded, using: &random)
+    }
+}
