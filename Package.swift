@@ -8,15 +8,19 @@ import PackageDescription
     #error("gplr builds on Linux (glibc) only: see README, \"Platforms\"")
 #endif
 
-// Our targets treat every warning as an error (dependencies are not affected).
-let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
+/// Every target of ours: imports are internal unless marked, existentials are spelled `any`, and every warning is
+/// an error (dependencies are not affected).
+let ourSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("ExistentialAny"),
+    .treatAllWarnings(as: .error),
+]
 
 let package = Package(
     name: "gplr",
     products: [
         .executable(name: "gplr", targets: ["Coordinator"]),
         .executable(name: "gplr-worker", targets: ["Worker"]),
-        .library(name: "Shared", targets: ["Shared"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -28,7 +32,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
     ],
     targets: [
-        // Thin system-library layers: only Sources/Shared imports these modules.
+        // Thin system-library layers: only GPLRZstd, GPLRRedis and GPLRHTTP import these modules.
         .systemLibrary(
             name: "CZstd", pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"])]),
@@ -43,17 +47,46 @@ let package = Package(
         // Non-variadic C wrappers around curl's variadic setopt/getinfo (Swift cannot call C varargs).
         .target(name: "CCurlShim", dependencies: ["CCurl"], cSettings: [.treatAllWarnings(as: .error)]),
 
+        // Layers of the library code (docs/architecture.md): each imports only the ones below it, SwiftPM
+        // enforces the direction. Only the wrappers import the C modules.
+        .target(name: "GPLRSupport", path: "Sources/Shared/Support", swiftSettings: ourSettings),
         .target(
-            name: "Shared",
+            name: "GPLRZstd", dependencies: ["CZstd"], path: "Sources/Shared/Compression",
+            swiftSettings: ourSettings),
+        .target(
+            name: "GPLRRedis",
+            dependencies: ["CHiredis", "GPLRSupport", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Sources/Shared/Redis", swiftSettings: ourSettings),
+        .target(
+            name: "GPLRHTTP", dependencies: ["CCurl", "CCurlShim", "GPLRSupport"], path: "Sources/Shared/HTTP",
+            swiftSettings: ourSettings),
+        // Pure: graph, snapshot, ingest, the algorithms, output files. No Redis, HTTP, logging or metrics.
+        .target(
+            name: "GPLRCore",
+            dependencies: ["GPLRSupport", "GPLRZstd", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Sources/Shared/Core", swiftSettings: ourSettings),
+        // What calls an LLM: the chat client, labelers, persona-set generation, item labeling.
+        .target(
+            name: "GPLRLLM",
             dependencies: [
-                "CZstd", "CHiredis", "CCurl", "CCurlShim",
+                "GPLRSupport", "GPLRCore", "GPLRHTTP", "GPLRRedis",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
-            swiftSettings: strict),
+            path: "Sources/Shared/LLM", swiftSettings: ourSettings),
+        // The job queue, job payloads and executors, snapshot distribution, the run loop and its Redis records.
+        .target(
+            name: "GPLRRuntime",
+            dependencies: [
+                "GPLRSupport", "GPLRCore", "GPLRRedis", "GPLRLLM",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
+            path: "Sources/Shared/Runtime", swiftSettings: ourSettings),
         // The Prometheus backend of swift-metrics and the `/metrics` + `/healthz` routes: executables only
-        // (Shared emits through swift-metrics and never bootstraps it).
+        // (the libraries emit through swift-metrics and never bootstrap it).
         .target(
             name: "Observability",
             dependencies: [
@@ -61,11 +94,11 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
-            swiftSettings: strict),
+            swiftSettings: ourSettings),
         .executableTarget(
             name: "Coordinator",
             dependencies: [
-                "Shared",
+                "GPLRSupport", "GPLRRedis", "GPLRCore", "GPLRLLM", "GPLRRuntime",
                 "Observability",
                 "LLMSimulator",
                 "ProcessSupport",
@@ -81,11 +114,11 @@ let package = Package(
                 .embedInCode("Dashboard/Page/dashboard.html"), .embedInCode("Dashboard/Page/dashboard.css"),
                 .embedInCode("Dashboard/Page/dashboard.js"),
             ],
-            swiftSettings: strict),
+            swiftSettings: ourSettings),
         .executableTarget(
             name: "Worker",
             dependencies: [
-                "Shared",
+                "GPLRSupport", "GPLRRedis", "GPLRCore", "GPLRLLM", "GPLRRuntime",
                 "Observability",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -93,33 +126,47 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: strict),
+            swiftSettings: ourSettings),
 
         // Starting child processes (posix_spawn with a clean signal mask) and a local redis-server: `gplr demo`,
         // `gplr bench queue` and the test support use it; the library targets never start processes.
-        .target(name: "ProcessSupport", swiftSettings: strict),
+        .target(name: "ProcessSupport", swiftSettings: ourSettings),
 
         // OpenAI-compatible LLM simulator: a test and demo peer (never a production dependency).
         .target(
             name: "LLMSimulator",
             dependencies: [
-                "Shared",
+                "GPLRSupport", "GPLRCore", "GPLRLLM",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strict),
+            swiftSettings: ourSettings),
 
         // Test helpers (a real redis-server on a free port, temp dirs, running the built binaries).
         .target(
-            name: "GPLRTestSupport", dependencies: ["Shared", "ProcessSupport"], path: "Tests/GPLRTestSupport",
-            swiftSettings: strict),
+            name: "GPLRTestSupport",
+            dependencies: ["GPLRSupport", "GPLRRedis", "GPLRHTTP", "GPLRCore", "GPLRRuntime", "ProcessSupport"],
+            path: "Tests/GPLRTestSupport", swiftSettings: ourSettings),
         .testTarget(
-            name: "SharedTests", dependencies: ["Shared", "GPLRTestSupport", "LLMSimulator"], swiftSettings: strict),
+            name: "SharedTests",
+            dependencies: [
+                "GPLRSupport", "GPLRZstd", "GPLRRedis", "GPLRHTTP", "GPLRCore", "GPLRLLM", "GPLRRuntime",
+                "GPLRTestSupport", "LLMSimulator",
+            ],
+            swiftSettings: ourSettings),
         .testTarget(
-            name: "CoordinatorTests", dependencies: ["Coordinator", "Shared", "GPLRTestSupport"],
-            swiftSettings: strict),
+            name: "CoordinatorTests",
+            dependencies: [
+                "Coordinator", "GPLRSupport", "GPLRRedis", "GPLRHTTP", "GPLRCore", "GPLRLLM", "GPLRRuntime",
+                "GPLRTestSupport",
+            ],
+            swiftSettings: ourSettings),
         .testTarget(
-            name: "WorkerTests", dependencies: ["Worker", "Shared", "GPLRTestSupport"], swiftSettings: strict),
-        .testTarget(name: "LLMSimulatorTests", dependencies: ["LLMSimulator", "Shared"], swiftSettings: strict),
+            name: "WorkerTests",
+            dependencies: ["Worker", "GPLRRedis", "GPLRHTTP", "GPLRCore", "GPLRLLM", "GPLRRuntime", "GPLRTestSupport"],
+            swiftSettings: ourSettings),
+        .testTarget(
+            name: "LLMSimulatorTests", dependencies: ["LLMSimulator", "GPLRSupport", "GPLRHTTP", "GPLRLLM"],
+            swiftSettings: ourSettings),
     ]
 )

@@ -1,5 +1,5 @@
 import Foundation
-import Shared
+import GPLRLLM
 
 extension LLMSimulator {
     /// The personas the simulator answers for `userID`, noise included; the same on every call (seeded by

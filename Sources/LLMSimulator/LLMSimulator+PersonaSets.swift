@@ -1,4 +1,5 @@
-import Shared
+import GPLRCore
+import GPLRLLM
 
 extension LLMSimulator {
     /// A numbered persona list answering a persona-set prompt: for a propose prompt, `count` personas of R

@@ -1,7 +1,8 @@
 import Foundation
+import GPLRLLM
+import GPLRSupport
 import Hummingbird
 import Logging
-import Shared
 import Synchronization
 
 /// An OpenAI-compatible chat completions server for TESTS AND DEMOS — never a real model.
@@ -76,7 +77,7 @@ public final class LLMSimulator: Sendable {
     public func withRunningServer<Result: Sendable>(
         host: String = "127.0.0.1", port: Int = 0, _ body: (Int) async throws -> Result
     ) async throws -> Result {
-        try await Shared.withRunningServer(
+        try await GPLRSupport.withRunningServer(
             { onRunning in try await self.run(host: host, port: port, onRunning: onRunning) }, body)
     }
 

@@ -1,4 +1,4 @@
-import Hummingbird
+public import Hummingbird
 
 extension Router {
     /// Adds `GET /metrics`: the Prometheus text exposition of `exporter`.

@@ -1,5 +1,5 @@
 import CoreMetrics
-import Prometheus
+public import Prometheus
 
 /// The process's Prometheus registry, installed as the swift-metrics backend the first time it is asked for.
 ///

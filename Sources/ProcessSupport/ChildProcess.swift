@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-    import Glibc
+    public import Glibc
 #endif
 
 /// A child process started with `posix_spawnp` and a clean signal mask: the one way this package starts

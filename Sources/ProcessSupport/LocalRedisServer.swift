@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-    import Glibc
+    public import Glibc
 #endif
 
 /// A `redis-server` this process starts for itself (`gplr demo`, `gplr bench queue`, the integration tests):

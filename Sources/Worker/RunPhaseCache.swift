@@ -1,4 +1,4 @@
-import Shared
+import GPLRRuntime
 import Synchronization
 
 /// The phase of each run whose jobs this worker sees, read from the run record (one `HGET`) and kept for a

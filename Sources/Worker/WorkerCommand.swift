@@ -1,9 +1,11 @@
 import ArgumentParser
 import Foundation
+import GPLRLLM
+import GPLRRedis
+import GPLRRuntime
 import Logging
 import Observability
 import ServiceLifecycle
-import Shared
 
 /// `gplr-worker`: the stateless daemon that pulls GPLR jobs from Redis and runs them.
 @main

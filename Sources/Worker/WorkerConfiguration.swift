@@ -1,4 +1,6 @@
-import Shared
+import GPLRLLM
+import GPLRRedis
+import GPLRRuntime
 
 #if canImport(Glibc)
     import Glibc

@@ -1,5 +1,6 @@
 import Foundation
-import Shared
+import GPLRCore
+import GPLRRuntime
 
 /// What this worker lends a running job: its snapshot cache, the queue's side inputs (on the data connection,
 /// beside the snapshot chunks), its LLM clients and the blocking executor.

@@ -1,5 +1,6 @@
 import CoreMetrics
-import Shared
+import GPLRRuntime
+import GPLRSupport
 
 /// The job counters and histograms a worker reports through swift-metrics (served on `--metrics-port`; names
 /// and meaning in docs/operations.md, "Metrics"). Every metric is labelled by job `kind`.

@@ -1,7 +1,8 @@
+import GPLRRedis
+import GPLRRuntime
 import Hummingbird
 import Logging
 import Observability
-import Shared
 
 /// `--metrics-port`: serves `GET /metrics` (Prometheus) and `GET /healthz` next to the worker, as one more
 /// service in the worker's `ServiceGroup`. A scrape first refreshes the queue gauges of every job kind (stream

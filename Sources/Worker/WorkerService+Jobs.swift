@@ -1,6 +1,9 @@
 import Foundation
+import GPLRCore
+import GPLRRedis
+import GPLRRuntime
+import GPLRSupport
 import Logging
-import Shared
 
 extension WorkerService {
     /// Runs one held job to its end: result stored and acknowledged, or the failure recorded (retried or

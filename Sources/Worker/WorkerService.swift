@@ -1,7 +1,8 @@
 import Foundation
+import GPLRRedis
+import GPLRRuntime
 import Logging
 import ServiceLifecycle
-import Shared
 
 /// The worker daemon as a `Service`: pulls jobs of the configured kinds from Redis, runs up to `concurrency` at
 /// once, stores results, and keeps leases, heartbeats and reclaims going.

@@ -1,4 +1,4 @@
-import Shared
+import GPLRRuntime
 import Synchronization
 
 /// The mutable state of a running worker, shared by its loops: the jobs it holds, its counters, the stop

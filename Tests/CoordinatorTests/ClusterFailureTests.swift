@@ -1,7 +1,7 @@
 import Foundation
+@testable import GPLRRuntime
 import GPLRTestSupport
 import Testing
-@testable import Shared
 
 #if canImport(Glibc)
     import Glibc

@@ -1,7 +1,9 @@
 import Foundation
+@testable import GPLRCore
+@testable import GPLRRedis
+@testable import GPLRRuntime
 import GPLRTestSupport
 import Synchronization
-@testable import Shared
 
 #if canImport(Glibc)
     import Glibc

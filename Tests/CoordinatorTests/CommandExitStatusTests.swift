@@ -1,6 +1,6 @@
 import Foundation
+import GPLRRedis
 import GPLRTestSupport
-import Shared
 import Testing
 
 /// Commands about one run fail (exit status 1, `no such run`) on an unknown run id, all alike; `gplr bench queue`

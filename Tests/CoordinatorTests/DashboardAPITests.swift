@@ -1,9 +1,11 @@
+@testable import Coordinator
 import Foundation
+@testable import GPLRHTTP
+@testable import GPLRRuntime
+@testable import GPLRSupport
 import GPLRTestSupport
 import LLMSimulator
 import Testing
-@testable import Coordinator
-@testable import Shared
 
 #if canImport(Glibc)
     import Glibc

@@ -1,9 +1,12 @@
+@testable import Coordinator
 import Foundation
+@testable import GPLRRedis
+@testable import GPLRRuntime
+@testable import GPLRSupport
 import GPLRTestSupport
 import Testing
 import Synchronization
 @testable import Coordinator
-@testable import Shared
 
 /// The dashboard page in a real headless Chromium (Debian's package) against live runs: what it draws is what
 /// the API says, and error texts from Redis are shown as text, never run as markup.

@@ -1,8 +1,8 @@
+@testable import Coordinator
 import Foundation
+@testable import GPLRHTTP
 import GPLRTestSupport
 import Testing
-@testable import Coordinator
-@testable import Shared
 
 /// DNS rebinding: `gplr serve` answers only requests whose `Host` names it (localhost, an IP address, `--host`,
 /// `--allowed-host`), on every route; a page on another name that resolves to 127.0.0.1 gets 421 and no data.

@@ -1,7 +1,8 @@
 import Foundation
+@testable import GPLRRedis
+@testable import GPLRRuntime
 import GPLRTestSupport
 import Testing
-@testable import Shared
 
 /// `gplr serve`'s `GET /metrics`: queue depth and lag, and workers alive or stale, read from a real Redis at
 /// each scrape.

@@ -1,7 +1,7 @@
-import Foundation
-import GPLRTestSupport
-import Shared
 @testable import Coordinator
+import Foundation
+import GPLRHTTP
+import GPLRTestSupport
 
 #if canImport(Glibc)
     import Glibc

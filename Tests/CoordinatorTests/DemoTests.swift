@@ -1,6 +1,6 @@
 import Foundation
+import GPLRHTTP
 import GPLRTestSupport
-import Shared
 import Testing
 
 #if canImport(Glibc)

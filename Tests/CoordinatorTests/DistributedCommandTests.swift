@@ -1,8 +1,10 @@
+@testable import Coordinator
 import Foundation
+@testable import GPLRCore
+@testable import GPLRRedis
+@testable import GPLRRuntime
 import GPLRTestSupport
 import Testing
-@testable import Coordinator
-@testable import Shared
 
 /// The distributed commands as a user runs them (the built `gplr` binary).
 @Suite struct DistributedCommandTests {

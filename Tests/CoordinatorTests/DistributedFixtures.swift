@@ -1,8 +1,11 @@
+@testable import Coordinator
 import Foundation
+@testable import GPLRCore
+@testable import GPLRLLM
+@testable import GPLRRedis
+@testable import GPLRRuntime
 import GPLRTestSupport
 import Synchronization
-@testable import Coordinator
-@testable import Shared
 
 /// A small planted dataset on disk (snapshot, persona set, planted truth) for distributed runs.
 struct DistributedDataset: Sendable {

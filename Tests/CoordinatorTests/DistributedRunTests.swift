@@ -1,8 +1,9 @@
+@testable import Coordinator
 import Foundation
+@testable import GPLRRedis
+@testable import GPLRRuntime
 import GPLRTestSupport
 import Testing
-@testable import Coordinator
-@testable import Shared
 
 /// The coordinator of the distributed runtime against a real redis-server, with a test worker that runs the
 /// real computations through the real queue.

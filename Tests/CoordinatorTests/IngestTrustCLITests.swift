@@ -1,7 +1,7 @@
 import Foundation
+@testable import GPLRCore
 import GPLRTestSupport
 import Testing
-@testable import Shared
 
 /// Issue 10 through the built `gplr`: ingest refuses what would change the data silently, says when it read
 /// Latin-1 or has no names, and `gplr run` refuses an empty snapshot or an over-large persona set.

@@ -1,9 +1,12 @@
+@testable import Coordinator
 import Foundation
+@testable import GPLRCore
+@testable import GPLRRedis
+@testable import GPLRRuntime
+@testable import GPLRSupport
 import GPLRTestSupport
 import LLMSimulator
 import Testing
-@testable import Coordinator
-@testable import Shared
 
 /// `gplr run --redis --llm-url`: the built `gplr` and `gplr-worker` binaries, real Redis and the LLM simulator
 /// in this process. The API key is given to the worker's environment only and must never leak.

@@ -1,9 +1,13 @@
+@testable import Coordinator
 import Foundation
+@testable import GPLRCore
+@testable import GPLRLLM
+@testable import GPLRRedis
+@testable import GPLRRuntime
+@testable import GPLRSupport
 import GPLRTestSupport
 import LLMSimulator
 import Testing
-@testable import Coordinator
-@testable import Shared
 
 /// `gplr personas generate|label-items --redis`: persona-propose, persona-merge and item-label jobs run by a
 /// real `gplr-worker` against the LLM simulator in this process, with the key only in the worker's environment.

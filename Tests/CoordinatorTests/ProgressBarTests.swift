@@ -1,8 +1,7 @@
+@testable import Coordinator
 import Foundation
 import Synchronization
 import Testing
-@testable import Coordinator
-@testable import Shared
 
 /// The progress display as a value: what it renders for given counts and instants, and when.
 @Suite struct ProgressBarTests {

@@ -1,8 +1,10 @@
+@testable import Coordinator
 import Foundation
+@testable import GPLRCore
+@testable import GPLRRedis
+@testable import GPLRRuntime
 import GPLRTestSupport
 import Testing
-@testable import Coordinator
-@testable import Shared
 
 /// Issue 10: run data leaves Redis. `gplr runs --prune` deletes exactly the finished runs' keys and leaves the
 /// running ones; `gplr run --keep-results` puts an expiry on a run's keys when it ends; `gplr cancel` leaves a

@@ -1,5 +1,7 @@
-import Foundation
-import Shared
+public import Foundation
+public import GPLRCore
+import GPLRLLM
+public import GPLRRuntime
 
 /// A ``JobExecutionContext`` without a worker: one in-memory graph (whatever snapshot a payload names), side
 /// inputs from a real queue (or none), a default LLM executor, blocking work run inline. For running job kinds

@@ -1,5 +1,7 @@
-import Foundation
-import Shared
+public import Foundation
+public import GPLRCore
+public import GPLRRedis
+public import GPLRRuntime
 
 /// Small, seeded inputs for job-execution tests: a graph, a persona set, a truth labels file and prototypes,
 /// plus helpers to publish a snapshot and to build job envelopes.

@@ -1,5 +1,5 @@
 import Foundation
-import ProcessSupport
+public import ProcessSupport
 
 /// The test suite's name for ``ChildProcess`` (the one process type, in `ProcessSupport`): a built executable run
 /// with a clean signal mask, its output going to files the test can read, killed when the test lets go of it.

@@ -1,4 +1,4 @@
-import Shared
+public import GPLRHTTP
 
 /// A scraped Prometheus text exposition, parsed into samples, so tests can read one series' value.
 public struct PrometheusText: Sendable {

@@ -1,4 +1,4 @@
-import Shared
+public import GPLRRedis
 
 /// Every key name and every value (of any type) in a Redis, as text: what secret-leak tests grep.
 public enum RedisDump {

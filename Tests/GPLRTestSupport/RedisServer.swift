@@ -1,5 +1,8 @@
 import Foundation
-import ProcessSupport
+import GPLRRedis
+import GPLRSupport
+import Synchronization
+public import ProcessSupport
 
 #if canImport(Glibc)
     import Glibc

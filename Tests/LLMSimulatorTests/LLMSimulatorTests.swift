@@ -1,6 +1,8 @@
 import Foundation
+import GPLRHTTP
+import GPLRLLM
+import GPLRSupport
 import LLMSimulator
-import Shared
 import Testing
 
 /// The simulator itself, spoken to over real HTTP the way any OpenAI-compatible client would.

@@ -1,5 +1,5 @@
+@testable import GPLRCore
 import Testing
-@testable import Shared
 
 /// Small random graphs with the awkward cases built in, and the dense brute force of Eq. (2)–(4).
 enum AffinityFixtures {

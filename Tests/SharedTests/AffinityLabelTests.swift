@@ -1,6 +1,6 @@
 import Foundation
+@testable import GPLRCore
 import Testing
-@testable import Shared
 
 @Suite struct AffinityLabelTests {
     /// 4 personas; u0: {0, 1}, u1: {0}, u2: {2}, u3: Unrepresentable; persona 3 nobody has.

@@ -1,5 +1,5 @@
+@testable import GPLRCore
 import Testing
-@testable import Shared
 
 @Suite struct AffinityRevAffTests {
     @Test(arguments: [1, 2, 3])

@@ -1,5 +1,5 @@
+@testable import GPLRCore
 import Testing
-@testable import Shared
 
 @Suite struct AssignmentTests {
     @Test func topKWithTiesPrototypesAndUnreachableUsers() throws {

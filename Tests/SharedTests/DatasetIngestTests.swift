@@ -1,7 +1,7 @@
 import Foundation
+@testable import GPLRCore
 import GPLRTestSupport
 import Testing
-@testable import Shared
 
 /// The (user id, item id) → count map of a graph, for order-independent comparisons.
 func edgeMap(_ graph: PurchaseGraph) -> [String: UInt32] {

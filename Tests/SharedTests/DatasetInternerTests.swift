@@ -1,5 +1,5 @@
+@testable import GPLRCore
 import Testing
-@testable import Shared
 
 @Suite struct DatasetInternerTests {
     /// The interner agrees with a Dictionary that numbers keys by first appearance, through many table growths.

@@ -1,7 +1,7 @@
 import Foundation
+@testable import GPLRCore
 import GPLRTestSupport
 import Testing
-@testable import Shared
 
 @Suite struct DatasetLabelsFileTests {
     let personas = try! PersonaSet([

@@ -1,7 +1,7 @@
 import Foundation
+@testable import GPLRCore
 import GPLRTestSupport
 import Testing
-@testable import Shared
 
 /// Issue 10, "never silently wrong" at ingest: bytes that are not UTF-8, an order placed by two users, counts
 /// past 2³² − 1, an input without purchases, a dataset without item names and over-long ids or names are refused

@@ -1,6 +1,7 @@
 import Foundation
+@testable import GPLRRuntime
+@testable import GPLRSupport
 import Testing
-@testable import Shared
 
 /// Foundation's errors read as sentences, not as `NSCocoaErrorDomain` or `DecodingError.Context` dumps.
 @Suite struct ErrorTextTests {

@@ -1,5 +1,5 @@
+@testable import GPLRCore
 import Testing
-@testable import Shared
 
 @Suite struct GraphBuilderTests {
     @Test func mergesDuplicatePurchasesAndSortsRows() throws {

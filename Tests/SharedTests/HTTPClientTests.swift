@@ -1,7 +1,9 @@
 import Foundation
+@testable import GPLRHTTP
+@testable import GPLRLLM
+@testable import GPLRSupport
 import LLMSimulator
 import Testing
-@testable import Shared
 
 /// The libcurl client against the simulator over real HTTP on 127.0.0.1.
 @Suite struct HTTPClientTests {

@@ -1,8 +1,8 @@
 import Foundation
+@testable import GPLRCore
 import GPLRTestSupport
 import Synchronization
 import Testing
-@testable import Shared
 
 /// ``IngestOptions/progress``: rows and bytes grow, over every file of the source, and end at the totals.
 @Suite struct IngestProgressTests {

@@ -1,7 +1,9 @@
 import Foundation
+@testable import GPLRCore
+@testable import GPLRLLM
+@testable import GPLRRuntime
 import GPLRTestSupport
 import Testing
-@testable import Shared
 
 /// The job executors give what the local algorithms give, and refuse bad payloads with non-retriable errors.
 @Suite struct JobExecutorTests {

@@ -1,7 +1,8 @@
 import Foundation
+@testable import GPLRRedis
+@testable import GPLRRuntime
 import GPLRTestSupport
 import Testing
-@testable import Shared
 
 @Suite struct JobQueueACLTests {
     /// The least-privilege worker user documented in docs/protocol.md §7 can run the whole queue protocol,

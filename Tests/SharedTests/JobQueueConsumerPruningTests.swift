@@ -1,8 +1,8 @@
 import Foundation
+@testable import GPLRRedis
+@testable import GPLRRuntime
 import GPLRTestSupport
 import Testing
-
-@testable import Shared
 
 /// `pruneIdleConsumers`: stopped workers' consumers go, a consumer still holding a job never does.
 @Suite struct JobQueueConsumerPruningTests {

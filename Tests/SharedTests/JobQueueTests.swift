@@ -1,7 +1,8 @@
 import Foundation
+@testable import GPLRRedis
+@testable import GPLRRuntime
 import GPLRTestSupport
 import Testing
-@testable import Shared
 
 /// A queue on a fresh server, with a short lease so lease expiry happens within a test.
 func withJobQueue<T>(

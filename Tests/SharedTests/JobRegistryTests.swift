@@ -1,8 +1,9 @@
 import Foundation
+import GPLRCore
+import GPLRRedis
+@testable import GPLRRuntime
 import GPLRTestSupport
 import Testing
-
-@testable import Shared
 
 /// An example kind, defined the way docs/architecture.md shows ("Adding a job kind"): the degrees of some users
 /// of a snapshot. It is not registered (the registry holds the kinds of this build); everything else a kind needs

@@ -1,8 +1,9 @@
 import Foundation
+@testable import GPLRLLM
+@testable import GPLRRedis
 import GPLRTestSupport
 import LLMSimulator
 import Testing
-@testable import Shared
 
 /// The Redis response cache: a second labeling of the same users makes no HTTP request and costs nothing.
 @Suite struct LLMCacheTests {

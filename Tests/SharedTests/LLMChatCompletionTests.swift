@@ -1,7 +1,7 @@
 import Foundation
+@testable import GPLRLLM
 import LLMSimulator
 import Testing
-@testable import Shared
 
 /// ChatCompletionClient + labeling prompt/parser against the simulator over real HTTP.
 @Suite struct LLMChatCompletionTests {

@@ -1,7 +1,7 @@
 import Foundation
+@testable import GPLRLLM
 import GPLRTestSupport
 import Testing
-@testable import Shared
 
 @Suite struct LLMConfigurationTests {
     @Test func loadsFromTheEnvironment() throws {

@@ -1,6 +1,8 @@
+import GPLRCore
+import GPLRLLM
+import GPLRSupport
 import GPLRTestSupport
 import LLMSimulator
-import Shared
 
 /// A small purchase graph with planted personas, and a simulator + labeler over real HTTP.
 enum LLMLabelerFixtures {

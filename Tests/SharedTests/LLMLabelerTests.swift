@@ -1,7 +1,7 @@
 import Foundation
+@testable import GPLRLLM
 import LLMSimulator
 import Testing
-@testable import Shared
 
 /// LLMLabeler against the simulator over real HTTP.
 @Suite struct LLMLabelerTests {

@@ -1,5 +1,5 @@
+@testable import GPLRLLM
 import Testing
-@testable import Shared
 
 @Suite struct LLMLabelingPromptTests {
     @Test func serializesProductsMostBoughtFirstWithCounts() {

@@ -1,9 +1,11 @@
 import Foundation
+@testable import GPLRLLM
+@testable import GPLRRedis
+@testable import GPLRSupport
 import GPLRTestSupport
 import LLMSimulator
 import Testing
 import Synchronization
-@testable import Shared
 
 /// The rate limit shared through Redis by several workers, measured at the simulator.
 @Suite struct LLMRateLimitTests {

@@ -1,5 +1,4 @@
 import Testing
-@testable import Shared
 
 @Suite struct LLMResponseParserTests {
     let parser = LLMFixtures.parser

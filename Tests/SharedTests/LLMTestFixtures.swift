@@ -1,5 +1,6 @@
+import GPLRLLM
+import GPLRSupport
 import LLMSimulator
-import Shared
 
 /// Personas, truth and helpers shared by the LLM suites.
 enum LLMFixtures {

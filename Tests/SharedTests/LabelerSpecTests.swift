@@ -1,8 +1,10 @@
 import Foundation
+@testable import GPLRLLM
+@testable import GPLRRedis
+@testable import GPLRRuntime
 import GPLRTestSupport
 import LLMSimulator
 import Testing
-@testable import Shared
 
 /// `LabelerSpec.llm` in label payloads, and the executor running it with the worker's key.
 @Suite struct LabelerSpecTests {

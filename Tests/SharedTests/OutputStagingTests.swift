@@ -1,7 +1,8 @@
 import Foundation
+@testable import GPLRCore
+@testable import GPLRRuntime
 import GPLRTestSupport
 import Testing
-@testable import Shared
 
 /// Result files are switched in together: until ``OutputStaging/commit(_:)`` the directory holds the previous
 /// set untouched; the leftovers of a killed writer are removed (staging) or finished (commit) by the next one.

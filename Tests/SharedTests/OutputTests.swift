@@ -1,7 +1,8 @@
 import Foundation
+@testable import GPLRCore
+@testable import GPLRRuntime
 import GPLRTestSupport
 import Testing
-@testable import Shared
 
 @Suite struct NPYWriterTests {
     @Test func headerIsAlignedAndDescribesTheMatrix() {

@@ -1,7 +1,7 @@
 import Foundation
+@testable import GPLRCore
 import GPLRTestSupport
 import Testing
-@testable import Shared
 
 /// A bad persona file is refused naming the entry and what it lacks, in the shape the file has.
 @Suite struct PersonaFileErrorTests {

@@ -1,8 +1,10 @@
 import Foundation
+@testable import GPLRCore
+@testable import GPLRLLM
+@testable import GPLRSupport
 import GPLRTestSupport
 import LLMSimulator
 import Testing
-@testable import Shared
 
 /// Item labeling (items → personas) against the simulator.
 @Suite struct PersonaGenerationItemTests {

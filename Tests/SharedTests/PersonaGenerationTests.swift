@@ -1,7 +1,9 @@
 import Foundation
+@testable import GPLRCore
+@testable import GPLRLLM
+@testable import GPLRSupport
 import LLMSimulator
 import Testing
-@testable import Shared
 
 /// Persona-set generation (Figure 2): parsing answers, prompts, and the three steps against the simulator.
 @Suite struct PersonaGenerationTests {

@@ -1,6 +1,8 @@
 import Foundation
+@testable import GPLRCore
+@testable import GPLRLLM
+@testable import GPLRRuntime
 import Testing
-@testable import Shared
 
 /// Ψ_raw is linear in L_raw: increments add up to the whole, and the runner's incremental Ψ equals one solve.
 @Suite struct IncrementalAffinityTests {

@@ -1,7 +1,7 @@
 import Foundation
+@testable import GPLRRedis
 import GPLRTestSupport
 import Testing
-@testable import Shared
 
 @Suite struct RedisAuthTests {
     static let password = "Pa55-w0rd-never-printed"

@@ -1,7 +1,7 @@
 import Foundation
+@testable import GPLRRedis
 import GPLRTestSupport
 import Testing
-@testable import Shared
 
 @Suite struct RedisClientTests {
     @Test func sendsCommandsAndPipelinesFromAsyncCode() async throws {

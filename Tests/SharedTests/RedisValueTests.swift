@@ -1,5 +1,5 @@
+@testable import GPLRRedis
 import Testing
-@testable import Shared
 
 @Suite struct RedisValueTests {
     @Test func accessorsConvertOnlyWhatFits() {

@@ -1,8 +1,10 @@
 import Foundation
+@testable import GPLRCore
+@testable import GPLRLLM
+@testable import GPLRRuntime
 import GPLRTestSupport
 import Synchronization
 import Testing
-@testable import Shared
 
 /// A small planted dataset, generated and ingested once per test.
 struct PlantedDataset {

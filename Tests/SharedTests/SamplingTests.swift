@@ -1,5 +1,5 @@
+@testable import GPLRCore
 import Testing
-@testable import Shared
 
 @Suite struct SamplingTests {
     private let qHat = PersonaDistribution(probabilities: [0.5, 0.25, 0.25], labelCount: 4)

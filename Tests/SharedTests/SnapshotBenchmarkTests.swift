@@ -1,8 +1,7 @@
 import Foundation
+@testable import GPLRCore
 import GPLRTestSupport
 import Testing
-
-@testable import Shared
 
 /// Size and load-time measurement on a graph shaped like the paper's Instacart-Full. Not a regular test (it
 /// takes seconds and only means something in a release build); run it with

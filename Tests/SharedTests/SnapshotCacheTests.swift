@@ -1,8 +1,10 @@
 import Foundation
+@testable import GPLRCore
+@testable import GPLRRedis
+@testable import GPLRRuntime
 import GPLRTestSupport
 import Logging
 import Testing
-@testable import Shared
 
 /// The worker's snapshot cache against a real redis-server: memory → disk → Redis, one download per hash.
 @Suite struct SnapshotCacheTests {

@@ -1,6 +1,5 @@
+@testable import GPLRCore
 import Testing
-
-@testable import Shared
 
 @Suite struct SnapshotCorruptionTests {
     static let graph = SnapshotTestGraphs.random(seed: 7, maxUsers: 40, maxItems: 30, maxPurchases: 200)

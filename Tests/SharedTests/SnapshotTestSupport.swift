@@ -1,4 +1,5 @@
-@testable import Shared
+@testable import GPLRCore
+@testable import GPLRZstd
 
 enum SnapshotTestGraphs {
     /// A random graph through ``GraphBuilder``, with occasional large counts and awkward names.

@@ -1,8 +1,7 @@
 import Foundation
+@testable import GPLRCore
 import GPLRTestSupport
 import Testing
-
-@testable import Shared
 
 @Suite struct SnapshotRoundTripTests {
     @Test(arguments: 1...25 as ClosedRange<UInt64>)

@@ -1,8 +1,8 @@
 import Foundation
+@testable import GPLRCore
 import GPLRTestSupport
 import Synchronization
 import Testing
-@testable import Shared
 
 @Suite struct SyntheticGeneratorTests {
     static let allFormats: Set<DatasetFormat> = [.generic, .instacart, .onlineRetail]

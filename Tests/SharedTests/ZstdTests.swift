@@ -1,6 +1,6 @@
+@testable import GPLRCore
+@testable import GPLRZstd
 import Testing
-
-@testable import Shared
 
 @Suite struct ZstdTests {
     @Test(arguments: [1, 3, 19])

@@ -1,6 +1,7 @@
 import Foundation
+import GPLRRedis
+import GPLRRuntime
 import GPLRTestSupport
-import Shared
 import Testing
 
 /// The built `gplr-worker` skips the jobs of a cancelled run: they are dead-lettered with "run cancelled"

@@ -1,6 +1,6 @@
 import Foundation
+import GPLRRuntime
 import GPLRTestSupport
-import Shared
 import Testing
 
 /// Dead letters say what went wrong in words: no `NSCocoaErrorDomain` or `Swift.DecodingError.Context` dumps.

@@ -1,6 +1,7 @@
 import Foundation
+import GPLRHTTP
+import GPLRRuntime
 import GPLRTestSupport
-import Shared
 import Testing
 
 /// `gplr-worker --metrics-port`: a real Prometheus endpoint whose job, snapshot and queue series count what the

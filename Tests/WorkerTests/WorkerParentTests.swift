@@ -1,6 +1,5 @@
 import Foundation
 import GPLRTestSupport
-import Shared
 import Testing
 
 #if canImport(Glibc)

@@ -1,6 +1,9 @@
 import Foundation
+import GPLRCore
+import GPLRLLM
+import GPLRRedis
+import GPLRRuntime
 import GPLRTestSupport
-import Shared
 
 /// A redis-server, a published fixture snapshot, its truth labels file and a job queue, for running the built
 /// `gplr-worker` against.

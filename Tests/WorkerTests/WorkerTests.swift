@@ -1,6 +1,7 @@
 import Foundation
+import GPLRRedis
+import GPLRRuntime
 import GPLRTestSupport
-import Shared
 import Testing
 
 #if canImport(Glibc)

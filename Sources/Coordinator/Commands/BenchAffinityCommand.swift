@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Shared
+import GPLRCore
 
 /// `gplr bench affinity`: exact vs. RevAff at several ε, like the paper's Table 10.
 struct BenchAffinityCommand: ParsableCommand {

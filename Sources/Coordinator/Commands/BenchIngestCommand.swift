@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Shared
+import GPLRCore
 
 /// `gplr bench ingest`: generate a generic CSV, then time ingesting it (and optionally exact Ψ), with peak memory.
 struct BenchIngestCommand: ParsableCommand {

@@ -1,7 +1,10 @@
 import ArgumentParser
 import Foundation
+import GPLRCore
+import GPLRLLM
+import GPLRRedis
+import GPLRSupport
 import LLMSimulator
-import Shared
 
 /// `gplr bench llm`: labeling throughput and tokens per user against the in-process simulator.
 struct BenchLLMCommand: AsyncParsableCommand {

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import Shared
+import GPLRCore
+import GPLRLLM
+import GPLRRuntime
 
 /// `gplr bench quality`: micro-/macro-F1 of the inferred personas for label budgets × sampling × solver ×
 /// assignment, mean over seeds, on a labeled dataset (e.g. the paper's OnlineRetail benchmark with GPT-4's

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
+import GPLRRedis
+import GPLRRuntime
 import ProcessSupport
-import Shared
 
 /// `gplr bench queue`: no-op jobs per second through the Redis job protocol (enqueue, XREADGROUP, store result,
 /// XACK) for 1 and 2 consumers — the queue's own overhead, without any job work. Each consumer takes a batch

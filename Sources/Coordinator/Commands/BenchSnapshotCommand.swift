@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Shared
+import GPLRCore
 
 /// `gplr bench snapshot`: size on disk and load + verify time of a snapshot.
 struct BenchSnapshotCommand: ParsableCommand {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Shared
+import GPLRRuntime
 
 /// `gplr cancel`: stops a run.
 struct CancelCommand: AsyncParsableCommand {

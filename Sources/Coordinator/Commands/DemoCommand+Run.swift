@@ -1,6 +1,9 @@
 import Foundation
+import GPLRCore
+import GPLRRedis
+import GPLRRuntime
+import GPLRSupport
 import LLMSimulator
-import Shared
 
 extension DemoCommand {
     /// The demo's main part: Redis, the dashboard, dataset, simulator, workers, the distributed run and its

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import Shared
+import GPLRCore
+import GPLRRedis
 
 /// `gplr demo`: the whole distributed system on this machine in one command — a `redis-server`, the LLM
 /// simulator, N `gplr-worker` processes and the coordinator running a synthetic dataset through them.

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Shared
+import GPLRCore
 
 /// `gplr eval`: compares a Φ against reference labels on the users that were not prototypes.
 struct EvalCommand: ParsableCommand {

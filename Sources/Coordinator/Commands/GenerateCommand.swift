@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Shared
+import GPLRCore
 
 /// `gplr generate`: a synthetic dataset with planted personas, in the same CSV formats as real data.
 struct GenerateCommand: ParsableCommand {

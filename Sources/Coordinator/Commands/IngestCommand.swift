@@ -1,5 +1,5 @@
-import ArgumentParser
-import Shared
+public import ArgumentParser
+import GPLRCore
 
 /// `gplr ingest`: reads a dataset (Instacart, UCI Online Retail or generic CSV) into a verified snapshot.
 struct IngestCommand: ParsableCommand {

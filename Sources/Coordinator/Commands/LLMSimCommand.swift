@@ -1,8 +1,8 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import GPLRCore
 import LLMSimulator
-import Shared
 
 /// `gplr llm-sim`: the OpenAI-compatible LLM simulator, a test and demo peer.
 struct LLMSimCommand: AsyncParsableCommand {

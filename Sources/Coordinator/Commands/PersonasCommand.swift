@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
-import Shared
+import GPLRCore
+import GPLRLLM
+import GPLRRedis
+import GPLRRuntime
 
 /// `gplr personas`: build the persona set R with an LLM, and relate items to it.
 struct PersonasCommand: AsyncParsableCommand {

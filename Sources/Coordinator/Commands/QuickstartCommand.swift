@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Shared
+import GPLRCore
 
 /// `gplr quickstart`: the whole job on an embedded default — generate a synthetic dataset with planted
 /// personas, ingest it, run GPLR in this process with a noisy labeler, print the personas and the accuracy.

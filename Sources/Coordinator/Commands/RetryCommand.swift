@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Shared
+import GPLRRuntime
 
 /// `gplr retry`: puts dead-lettered jobs of a run back on their queues.
 struct RetryCommand: AsyncParsableCommand {

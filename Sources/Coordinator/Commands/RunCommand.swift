@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import Shared
+import GPLRCore
+import GPLRRedis
+import GPLRRuntime
 
 /// `gplr run`: Algorithm 1 end to end, in this process (`--local`) or through Redis and workers (`--redis`).
 struct RunCommand: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import Foundation
-import Shared
+import GPLRRuntime
+import GPLRSupport
 
 extension RunsCommand {
     /// `gplr runs --prune [--older-than D]`: deletes the keys of finished runs, one line per run.

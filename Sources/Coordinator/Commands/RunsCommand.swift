@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Shared
+import GPLRRuntime
 
 /// `gplr runs`: the runs known to a Redis.
 struct RunsCommand: AsyncParsableCommand {

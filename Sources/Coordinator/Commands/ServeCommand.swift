@@ -3,7 +3,6 @@ import Foundation
 import Hummingbird
 import Logging
 import ServiceLifecycle
-import Shared
 
 /// `gplr serve`: the live dashboard (a self-refreshing page and a JSON API) over a gplr Redis.
 struct ServeCommand: AsyncParsableCommand {

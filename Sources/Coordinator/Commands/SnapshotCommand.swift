@@ -1,5 +1,5 @@
 import ArgumentParser
-import Shared
+import GPLRCore
 
 /// `gplr snapshot inspect`: header, sections and checksums of a snapshot, verified.
 struct SnapshotCommand: ParsableCommand {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Shared
+import GPLRRuntime
 
 /// `gplr status`: progress of distributed runs and the workers serving them.
 struct StatusCommand: AsyncParsableCommand {

@@ -1,5 +1,5 @@
 import CoreMetrics
-import Shared
+import GPLRRuntime
 
 extension DashboardAPI {
     /// Sets the gauges `gplr serve`'s `/metrics` adds to a scrape: every kind's queue (length, pending, lag,

@@ -1,5 +1,8 @@
 import Foundation
-import Shared
+import GPLRCore
+import GPLRRedis
+import GPLRRuntime
+import GPLRSupport
 import Synchronization
 
 /// What the dashboard's JSON API reads from (and, for retries, writes to) Redis. The HTTP side is in

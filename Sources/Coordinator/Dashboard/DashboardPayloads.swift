@@ -1,5 +1,5 @@
 import Foundation
-import Shared
+import GPLRCore
 
 /// The JSON bodies of the dashboard's API (docs/protocol.md §12). Runs and workers reuse the types of
 /// `gplr status --json`, so both tell the same story in the same words.

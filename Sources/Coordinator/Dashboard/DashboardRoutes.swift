@@ -1,6 +1,6 @@
 import Foundation
+import GPLRRuntime
 import Hummingbird
-import Shared
 
 /// The dashboard's HTTP routes: the page at `/`, the JSON API under `/api`, `/healthz`. Redis failures become
 /// `503` with the reason; errors have Hummingbird's JSON shape `{"error": {"message": "..."}}`.

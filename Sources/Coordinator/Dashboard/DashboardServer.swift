@@ -1,7 +1,8 @@
+import GPLRRedis
+import GPLRSupport
 import Hummingbird
 import Logging
 import Observability
-import Shared
 
 /// The live dashboard over one gplr Redis (and key prefix): the page at `/`, the JSON API under `/api`,
 /// `/healthz`, `/metrics` (Prometheus). `gplr serve` runs it as a service; `gplr demo` runs it beside its run.

@@ -1,5 +1,7 @@
 import Foundation
-import Shared
+import GPLRCore
+import GPLRRedis
+import GPLRRuntime
 
 /// Puts chosen dead-lettered jobs of a run back on their queues: what `gplr retry` and the dashboard's
 /// `POST /api/runs/{id}/retry` both do.

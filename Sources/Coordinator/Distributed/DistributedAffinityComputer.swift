@@ -1,5 +1,7 @@
 import Foundation
-import Shared
+import GPLRCore
+import GPLRRedis
+import GPLRRuntime
 
 /// The `AffinityCompute` step of Algorithm 1 as `affinity` jobs: the iteration's prototypes are stored once as
 /// the side input `prototypes-t<t>-<p>` (a ``PrototypeSet`` in JSON, `p` its hash), the personas are split into

@@ -1,5 +1,8 @@
 import Foundation
-import Shared
+import GPLRCore
+import GPLRLLM
+import GPLRRedis
+import GPLRRuntime
 
 /// The `LLMAnswer` step of Algorithm 1 as `label` jobs: the sample is split into batches of `batchSize` users
 /// (in sample order), each batch becomes a job with a deterministic id (``LabelJobDefinition``, step `t<iteration>`),

@@ -1,5 +1,8 @@
 import Foundation
-import Shared
+import GPLRCore
+import GPLRLLM
+import GPLRRedis
+import GPLRRuntime
 
 /// Persona-set generation and item labeling as distributed jobs (DESIGN §2, docs/protocol.md §10): the
 /// coordinator publishes the snapshot, enqueues `persona-propose` jobs (one per user sample), then

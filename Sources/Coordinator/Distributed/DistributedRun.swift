@@ -1,5 +1,7 @@
 import Foundation
-import Shared
+import GPLRCore
+import GPLRRedis
+import GPLRRuntime
 
 /// One GPLR run driven through Redis: the coordinator side of the distributed runtime (DESIGN §2).
 ///

@@ -1,5 +1,6 @@
 import Foundation
-import Shared
+import GPLRRedis
+import GPLRRuntime
 
 /// Waits for the results of one step's jobs by polling the run's results hash, while watching for dead
 /// letters, cancellation (`gplr cancel` sets the run's phase) and the step timeout.

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Shared
+import GPLRRedis
 
 /// `--redis URL` and `--prefix` of the commands that talk to a gplr Redis.
 struct RedisOptions: ParsableArguments {

@@ -1,5 +1,6 @@
 import Foundation
-import Shared
+import GPLRRedis
+import GPLRRuntime
 
 /// Gathers a ``RunStatusReport`` from Redis: run records, per-kind job counts (job ids name their kind, see
 /// ``JobRegistry/kind(ofJobID:)``), queue counters and worker heartbeats.

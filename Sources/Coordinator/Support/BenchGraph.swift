@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Shared
+import GPLRCore
 
 /// Where a benchmark's graph comes from: a planted synthetic dataset (generated, ingested; its truth gives
 /// realistic prototype labels) or a structure-free random graph with random labels.

@@ -1,5 +1,5 @@
 import Foundation
-import Shared
+import GPLRRedis
 
 /// A key prefix of its own for the keys one `gplr bench` command writes into a Redis it was given
 /// (`gplr-bench-<random>`), so that they never mix with a real deployment's and can all be removed afterwards.

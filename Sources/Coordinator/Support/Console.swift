@@ -1,5 +1,5 @@
 import Foundation
-import Shared
+import GPLRSupport
 
 /// Human-facing progress lines go to standard error, so standard output stays clean for results.
 enum Console {

@@ -1,6 +1,7 @@
 import Foundation
 import ProcessSupport
-import Shared
+import GPLRRuntime
+import GPLRSupport
 import Synchronization
 
 /// The processes `gplr demo` starts — a `redis-server` (when no Redis was given) and the `gplr-worker`s — and

@@ -1,5 +1,5 @@
 import Foundation
-import Shared
+import GPLRCore
 
 /// For commands that write files under temporary names (`gplr ingest`, `gplr run`): on SIGINT or SIGTERM,
 /// remove what is being written (a snapshot's `.tmp-` file, a run's staging directory: ``TemporaryPaths``) and

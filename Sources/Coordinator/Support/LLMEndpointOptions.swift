@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Shared
+import GPLRRuntime
 
 /// The flags that name an OpenAI-compatible endpoint and bound its use — server, model, key file, concurrency,
 /// timeouts, attempts, prices, the Redis response cache and the shared rate limit — common to `gplr run` and

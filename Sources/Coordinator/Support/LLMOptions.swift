@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import Shared
+import GPLRCore
+import GPLRLLM
+import GPLRRuntime
 
 /// `gplr run`'s LLM labeler flags: they build an ``LLMLabelerSpec`` the workers run with their own API key.
 struct LLMRunOptions: ParsableArguments {

@@ -1,5 +1,7 @@
 import Foundation
-import Shared
+import GPLRCore
+import GPLRLLM
+import GPLRRuntime
 
 /// One whole GPLR run in this process: snapshot + persona set + labels file → Φ, Ψ and the report on disk.
 struct LocalRun {

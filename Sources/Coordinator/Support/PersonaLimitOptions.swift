@@ -1,5 +1,5 @@
 import ArgumentParser
-import Shared
+import GPLRCore
 
 /// `--max-personas`, `--max-persona-name-bytes`, `--max-persona-description-bytes`: the persona set a run reads
 /// (``PersonaSetLimits``).

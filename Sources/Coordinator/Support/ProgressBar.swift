@@ -1,4 +1,5 @@
 import Foundation
+import GPLRSupport
 
 /// What a ``ProgressBar`` wants written to standard error.
 enum ProgressOutput: Equatable, Sendable {

@@ -1,5 +1,6 @@
 import Foundation
-import Shared
+import GPLRCore
+import GPLRSupport
 import Synchronization
 
 /// Shows the progress of one long step on standard error (see ``ProgressBar`` for what is shown in each

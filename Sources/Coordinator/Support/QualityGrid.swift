@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import Shared
+import GPLRCore
+import GPLRRuntime
 
 /// The combinations `gplr bench quality` runs, parsed from its comma-separated options, and its summary table.
 struct QualityGrid {

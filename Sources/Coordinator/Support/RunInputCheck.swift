@@ -1,4 +1,4 @@
-import Shared
+import GPLRCore
 
 /// Checks of a run's inputs that the runner itself does not make.
 enum RunInputCheck {

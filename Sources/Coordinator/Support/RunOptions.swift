@@ -1,6 +1,6 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
-import Shared
+import GPLRRuntime
 
 /// The parameters of Algorithm 1 as command-line options (defaults are the paper's).
 struct RunOptions: ParsableArguments {

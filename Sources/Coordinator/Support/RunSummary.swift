@@ -1,5 +1,6 @@
 import Foundation
-import Shared
+import GPLRCore
+import GPLRRuntime
 
 /// The human-readable end of a run: the persona summary and, when reference labels are known, the accuracy on
 /// the users that were not prototypes.

@@ -1,4 +1,4 @@
-import Shared
+import GPLRSupport
 import Synchronization
 
 #if canImport(Glibc)

@@ -1,5 +1,5 @@
 import Foundation
-import Shared
+import GPLRSupport
 import Synchronization
 
 /// Standard error as a terminal's status area: status messages scroll above, and at most one live progress line

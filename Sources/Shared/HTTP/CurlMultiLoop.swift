@@ -1,6 +1,7 @@
 import CCurl
 import CCurlShim
 import Foundation
+import GPLRSupport
 import Synchronization
 
 /// The curl multi handle and the dedicated thread that drives it.

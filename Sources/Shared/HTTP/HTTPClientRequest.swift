@@ -49,7 +49,7 @@ extension HTTPClientRequest: CustomStringConvertible, CustomReflectable {
     }
 
     /// `url` without user info, query or fragment: safe to put in messages.
-    static func redact(_ url: String) -> String {
+    package static func redact(_ url: String) -> String {
         guard var components = URLComponents(string: url) else { return "<invalid URL>" }
         components.user = nil
         components.password = nil

@@ -1,3 +1,4 @@
+import GPLRSupport
 import Synchronization
 
 /// One submitted request, shared by the awaiting task and the curl thread. Whoever gets the continuation out

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One binary-safe argument of a Redis command. Literals, strings, integers, byte arrays and `Data` convert.
 public struct RedisArgument: Sendable, Hashable, ExpressibleByStringInterpolation, ExpressibleByIntegerLiteral {

@@ -14,8 +14,7 @@ public struct RedisKeys: Sendable, Hashable {
 
     // MARK: Global keys
 
-    /// The stream of jobs of one kind, for all runs (consumer group ``JobQueueConfiguration/group``).
-    public func jobStream(_ kind: JobKind) -> String { "\(prefix):{queue}:stream:\(kind.rawValue)" }
+    // `jobStream(_:)`, the stream of one job kind, is in GPLRRuntime (`RedisKeys+JobStream.swift`), beside `JobKind`.
     /// Dead letters whose envelope named no run (undecodable stream entries).
     public var unroutableDeadLetters: String { "\(prefix):{queue}:dead" }
     /// Registry of known runs (set of run ids).

@@ -1,0 +1,205 @@
+import GPLRSupport
+
+/// One measured affinity computation, compared against the exact solver.
+public struct AffinityBenchmarkRow: Sendable, Equatable {
+    /// "exact" or "revaff".
+    public let method: String
+    /// ε for RevAff, `nil` for the exact solver.
+    public let epsilon: Double?
+    /// Best wall time over the repetitions, in seconds.
+    public let seconds: Double
+    /// AAE: mean over users and personas of |Ψ̂ − Ψ| (0 for the exact row).
+    public let meanAbsoluteError: Double
+    /// Largest |Ψ̂ − Ψ| over users and personas.
+    public let maxAbsoluteError: Double
+    /// RevAff pushes (0 for the exact row).
+    public let pushes: Int
+    /// Edges traversed: the pushed nodes' degrees for RevAff; for the exact solver the edge visits of one
+    /// persona block, (2ℓ̂ − 1)·|E| plus the labeled users' edges (each visit adds a block of persona columns).
+    public let edgesTouched: Int
+    /// Of the users the exact walk reaches (a non-zero Ψ row), the share this method reaches too (1 for exact).
+    public var reachedShare: Double = 1
+    /// Of the users the exact walk reaches, the share whose top-k personas (ranked by c_r · Ψ_raw) are the same
+    /// set as exact's: what an error figure alone does not show (1 for exact).
+    public var topKAgreement: Double = 1
+}
+
+/// Times the exact solver and RevAff at several ε on one graph and label set (for `gplr bench affinity`).
+/// Pure apart from reading the clock: no output, the caller prints the rows.
+public enum AffinityBenchmark {
+    /// - Parameter progress: called with the computations done and their total, (1 + ε count) × repetitions,
+    ///   after each one and outside the timed region.
+    public static func run(
+        graph: PurchaseGraph, labels: LabelMatrix, walkLength: Int = 1, epsilons: [Double] = [0.001, 0.02, 0.05, 0.1],
+        threadCount: Int? = nil, repetitions: Int = 1, topK: Int = 5,
+        progress: ((_ done: Int, _ total: Int) -> Void)? = nil
+    ) throws -> [AffinityBenchmarkRow] {
+        let clock = ContinuousClock()
+        let runs = max(1, repetitions), totalRuns = (1 + epsilons.count) * runs
+        var runsDone = 0
+        let exactSolver = ExactAffinity(walkLength: walkLength, threadCount: threadCount)
+        var exact: AffinityMatrix?
+        var best = Duration.seconds(Int64.max)
+        for _ in 0 ..< runs {
+            let start = clock.now
+            exact = try exactSolver.compute(graph: graph, labels: labels)
+            best = min(best, clock.now - start)
+            runsDone += 1
+            progress?(runsDone, totalRuns)
+        }
+        guard let exact else { return [] }
+        let labeledEdges = labels.rowUsers.reduce(0) { $0 + graph.degree(ofUser: $1) }
+        var rows = [
+            AffinityBenchmarkRow(
+                method: "exact", epsilon: nil, seconds: best.inSeconds, meanAbsoluteError: 0, maxAbsoluteError: 0,
+                pushes: 0, edgesTouched: (2 * walkLength - 1) * graph.edgeCount + labeledEdges)
+        ]
+        for epsilon in epsilons {
+            let solver = RevAff(walkLength: walkLength, epsilon: epsilon, threadCount: threadCount)
+            var result: RevAff.Result?
+            var bestRevAff = Duration.seconds(Int64.max)
+            for _ in 0 ..< runs {
+                let start = clock.now
+                result = try solver.compute(graph: graph, labels: labels)
+                bestRevAff = min(bestRevAff, clock.now - start)
+                runsDone += 1
+                progress?(runsDone, totalRuns)
+            }
+            guard let result else { continue }
+            let (mean, maximum) = errors(result.affinity, exact)
+            var row = AffinityBenchmarkRow(
+                method: "revaff", epsilon: epsilon, seconds: bestRevAff.inSeconds, meanAbsoluteError: mean,
+                maxAbsoluteError: maximum, pushes: result.totalPushes, edgesTouched: result.totalEdgesTouched)
+            (row.reachedShare, row.topKAgreement) = agreement(
+                result.affinity, exact, coefficients: labels.coefficients, k: topK)
+            rows.append(row)
+        }
+        return rows
+    }
+
+    /// Of the users with a non-zero row in `reference`: the share with a non-zero row in `approximate`, and the share
+    /// whose top-k persona set under c_r-scaled values (ties to the lower persona) is the same in both.
+    public static func agreement(
+        _ approximate: AffinityMatrix, _ reference: AffinityMatrix, coefficients: [Double], k: Int
+    ) -> (reached: Double, sameTopK: Double) {
+        precondition(approximate.values.count == reference.values.count && approximate.personas == reference.personas)
+        let width = reference.columnCount
+        let scale = reference.personas.map { coefficients[$0] }
+        func topSet(_ row: ArraySlice<Double>) -> Set<Int> {
+            var ranked: [(persona: Int, value: Double)] = []
+            for (column, value) in row.enumerated() where value > 0 { ranked.append((column, value * scale[column])) }
+            ranked.sort { $0.value != $1.value ? $0.value > $1.value : $0.persona < $1.persona }
+            return Set(ranked.prefix(k).map { $0.persona })
+        }
+        var reachable = 0, reached = 0, same = 0
+        for user in 0 ..< reference.userCount {
+            let exactRow = reference.values[user * width ..< (user + 1) * width]
+            guard exactRow.contains(where: { $0 > 0 }) else { continue }
+            reachable += 1
+            let row = approximate.values[user * width ..< (user + 1) * width]
+            if row.contains(where: { $0 > 0 }) { reached += 1 }
+            if topSet(row) == topSet(exactRow) { same += 1 }
+        }
+        guard reachable > 0 else { return (1, 1) }
+        return (Double(reached) / Double(reachable), Double(same) / Double(reachable))
+    }
+
+    /// Mean and largest absolute difference between two matrices of the same shape and columns.
+    public static func errors(_ a: AffinityMatrix, _ b: AffinityMatrix) -> (mean: Double, max: Double) {
+        precondition(a.values.count == b.values.count && a.personas == b.personas, "matrices must line up")
+        guard !a.values.isEmpty else { return (0, 0) }
+        var sum = 0.0, maximum = 0.0
+        a.values.withUnsafeBufferPointer { x in
+            b.values.withUnsafeBufferPointer { y in
+                for i in 0 ..< x.count {
+                    let d = abs(x[i] - y[i])
+                    sum += d
+                    maximum = max(maximum, d)
+                }
+            }
+        }
+        return (sum / Double(a.values.count), maximum)
+    }
+
+    /// Random prototype labels for benchmarks: `prototypeShare` of the users, each with a uniformly drawn number
+    /// of distinct uniformly drawn personas in `personasPerPrototype`.
+    public static func randomLabels(
+        userCount: Int, personaCount: Int, prototypeShare: Double = 0.1, personasPerPrototype: ClosedRange<Int> = 1 ... 5,
+        seed: UInt64
+    ) throws -> PrototypeLabels {
+        var random = SamplingRandom(seed: seed, stream: 7)
+        let users = try UniformSampler().sample(
+            count: Int((Double(userCount) * prototypeShare).rounded()), userCount: userCount,
+            excluding: PrototypeLabels(personaCount: personaCount), using: &random)
+        var labels = PrototypeLabels(personaCount: personaCount)
+        for user in users {
+            let count = min(personaCount, Int.random(in: personasPerPrototype, using: &random))
+            var personas = Array(0 ..< personaCount)
+            personas.shuffle(using: &random)
+            try labels.setPersonas(Array(personas.prefix(count)), forUser: user)
+        }
+        return labels
+    }
+}
+
+/// The affinity work of a whole run, as `gplr bench affinity --run-iterations T` measures it: the prototypes split
+/// into T batches (as T iterations would label them), exact Ψ_raw kept up to date after each batch either
+/// incrementally (propagate the batch, add it) or from scratch (one solve from every prototype so far, what gplr
+/// did before Ψ_raw became incremental), against one full solve.
+public struct IncrementalAffinityBenchmark: Sendable, Equatable {
+    /// Best wall time of one solve from all prototypes.
+    public let fullSolveSeconds: Double
+    /// Best wall time of the T incremental updates together (solves of each batch plus the additions).
+    public let incrementalSeconds: Double
+    /// Best wall time of T solves from all prototypes so far.
+    public let fromScratchSeconds: Double
+    /// Largest |incremental − full| over users and personas.
+    public let maxDifference: Double
+
+    public static func run(
+        graph: PurchaseGraph, prototypes: PrototypeLabels, walkLength: Int = 1, iterations: Int,
+        threadCount: Int? = nil, repetitions: Int = 1
+    ) throws -> IncrementalAffinityBenchmark {
+        let clock = ContinuousClock()
+        let solver = ExactAffinity(walkLength: walkLength, threadCount: threadCount)
+        let users = prototypes.users
+        let batches: [PrototypeLabels] = try (0 ..< iterations).map { batch in
+            var labels = PrototypeLabels(personaCount: prototypes.personaCount)
+            let lo = users.count * batch / iterations, hi = users.count * (batch + 1) / iterations
+            for user in users[lo ..< hi] { try labels.setPersonas(prototypes.personas(ofUser: user)!, forUser: user) }
+            return labels
+        }
+        var cumulative: [PrototypeLabels] = []
+        var running = PrototypeLabels(personaCount: prototypes.personaCount)
+        for batch in batches {
+            try running.merge(batch)
+            cumulative.append(running)
+        }
+        var full = Duration.seconds(Int64.max), incremental = full, scratch = full
+        var whole: AffinityMatrix?, summed: AffinityMatrix?
+        for _ in 0 ..< max(1, repetitions) {
+            var start = clock.now
+            whole = try solver.compute(graph: graph, labels: LabelMatrix(labels: prototypes, userCount: graph.userCount))
+            full = min(full, clock.now - start)
+
+            start = clock.now
+            var sum: AffinityMatrix?
+            for batch in batches {
+                let delta = try solver.compute(graph: graph, labels: LabelMatrix(labels: batch, userCount: graph.userCount))
+                if sum == nil { sum = delta } else { try sum!.add(delta, threadCount: threadCount) }
+            }
+            incremental = min(incremental, clock.now - start)
+            summed = sum
+
+            start = clock.now
+            for labels in cumulative {
+                _ = try solver.compute(graph: graph, labels: LabelMatrix(labels: labels, userCount: graph.userCount))
+            }
+            scratch = min(scratch, clock.now - start)
+        }
+        let difference = zip(summed?.values ?? [], whole?.values ?? []).reduce(0.0) { max($0, abs($1.0 - $1.1)) }
+        return IncrementalAffinityBenchmark(
+            fullSolveSeconds: full.inSeconds, incrementalSeconds: incremental.inSeconds,
+            fromScratchSeconds: scratch.inSeconds, maxDifference: difference)
+    }
+}

@@ -1,0 +1,242 @@
+import Foundation
+public import GPLRHTTP
+public import Logging
+
+/// A client for an OpenAI-compatible `POST {base}/v1/chat/completions`, over ``HTTPClient`` (libcurl).
+///
+/// Failed attempts are retried with exponential backoff and full jitter on 429, 5xx, 408, timeouts,
+/// broken connections and unreadable 2xx bodies, honouring `Retry-After` (seconds); after
+/// ``LLMConfiguration/maxAttempts`` the last cause is thrown wrapped in
+/// ``ChatCompletionError/Code-swift.struct/attemptsExhausted``. Other 4xx fail at once.
+///
+/// The API key goes into the `Authorization` header only: errors, descriptions and log lines never hold it.
+public final class ChatCompletionClient: Sendable {
+    public let configuration: LLMConfiguration
+    private let http: HTTPClient
+    private let ownsHTTPClient: Bool
+    private let policy: RetryPolicy
+    private let logger: Logger
+    /// Asked before every attempt (retries included), e.g. a shared ``LLMRateLimiter``.
+    public let admission: (any ChatCompletionAdmission)?
+
+    /// A client with its own ``HTTPClient`` of ``LLMConfiguration/concurrency`` connections; call
+    /// ``shutdown()`` when done.
+    public convenience init(
+        configuration: LLMConfiguration, admission: (any ChatCompletionAdmission)? = nil, logger: Logger? = nil
+    ) throws(HTTPClientError) {
+        let http = try HTTPClient(configuration: HTTPClientConfiguration(
+            maxConcurrentRequests: configuration.concurrency))
+        self.init(
+            configuration: configuration, httpClient: http, ownsHTTPClient: true, admission: admission,
+            logger: logger)
+    }
+
+    /// A client over a shared ``HTTPClient``, which the caller shuts down.
+    public convenience init(
+        configuration: LLMConfiguration, httpClient: HTTPClient, admission: (any ChatCompletionAdmission)? = nil,
+        logger: Logger? = nil
+    ) {
+        self.init(
+            configuration: configuration, httpClient: httpClient, ownsHTTPClient: false, admission: admission,
+            logger: logger)
+    }
+
+    private init(
+        configuration: LLMConfiguration, httpClient: HTTPClient, ownsHTTPClient: Bool,
+        admission: (any ChatCompletionAdmission)?, logger: Logger?
+    ) {
+        self.configuration = configuration
+        self.http = httpClient
+        self.ownsHTTPClient = ownsHTTPClient
+        self.admission = admission
+        self.policy = RetryPolicy(configuration: configuration)
+        self.logger = logger ?? Logger(label: "gplr.llm", factory: { _ in SwiftLogNoOpLogHandler() })
+    }
+
+    /// Shuts down the HTTP client if this client created it.
+    public func shutdown() async {
+        if ownsHTTPClient { await http.shutdown() }
+    }
+
+    /// Sends `request`, retrying as described on the type, and returns the first successful completion.
+    public func complete(_ request: ChatCompletionRequest) async throws(ChatCompletionError) -> ChatCompletion {
+        let httpRequest = try makeHTTPRequest(request)
+        var retries: [ChatCompletionRetry] = []
+        var attempt = 1
+        let model = request.model ?? configuration.model
+        let estimatedTokens = request.estimatedTokens
+        while true {
+            if let admission {
+                do {
+                    try await admission.admit(model: model, estimatedTokens: estimatedTokens)
+                } catch {
+                    let cancelled = error is CancellationError || Task.isCancelled
+                    throw ChatCompletionError(
+                        code: cancelled ? .cancelled : .admission,
+                        message: cancelled ? "cancelled while waiting for the rate limit" : "rate limiter failed",
+                        attempts: attempt - 1, underlying: error)
+                }
+            }
+            let failure: ChatCompletionError
+            let attemptStarted = ContinuousClock.now
+            let outcome = await attemptOnce(httpRequest, attempt: attempt)
+            LLMMetrics.attempt(
+                model: model, outcome: outcome.metricOutcome,
+                duration: ContinuousClock.now - attemptStarted)
+            switch outcome {
+            case .success(var completion):
+                await admission?.settle(model: model, estimatedTokens: estimatedTokens, usage: completion.usage)
+                LLMMetrics.usage(
+                    model: model, usage: completion.usage, costUSD: configuration.cost(of: completion.usage))
+                completion.attempts = attempt
+                completion.retries = retries
+                return completion
+            case .failure(let error):
+                failure = error
+            }
+            guard failure.isRetriable else { throw failure }
+            guard attempt < policy.maxAttempts else {
+                throw ChatCompletionError(
+                    code: .attemptsExhausted, message: "gave up after \(attempt) attempts", status: failure.status,
+                    attempts: attempt, underlying: failure)
+            }
+            let (delay, fromRetryAfter) = policy.delay(
+                afterAttempt: attempt, retryAfter: failure.retryAfter, unit: Double.random(in: 0 ..< 1))
+            retries.append(ChatCompletionRetry(
+                attempt: attempt, cause: failure.code, status: failure.status, delay: delay,
+                fromRetryAfter: fromRetryAfter))
+            logger.debug(
+                "llm.request.retry",
+                metadata: [
+                    "llm.attempt": "\(attempt)", "llm.cause": "\(failure.code)",
+                    "llm.status": "\(failure.status.map(String.init) ?? "-")", "llm.delay": "\(delay)",
+                ])
+            do {
+                try await Task.sleep(for: delay)
+            } catch {
+                throw ChatCompletionError(
+                    code: .cancelled, message: "cancelled while waiting to retry", attempts: attempt,
+                    underlying: failure)
+            }
+            attempt += 1
+        }
+    }
+
+    private func makeHTTPRequest(_ request: ChatCompletionRequest) throws(ChatCompletionError) -> HTTPClientRequest {
+        let wire = ChatCompletionWire.Request(
+            model: request.model ?? configuration.model, messages: request.messages,
+            temperature: request.temperature, maxTokens: request.maxTokens,
+            responseFormat: request.jsonObjectResponse ? .init(type: "json_object") : nil)
+        let body: Data
+        do {
+            body = try JSONEncoder().encode(wire)
+        } catch {
+            throw ChatCompletionError(code: .rejected, message: "cannot encode the request: \(error)", attempts: 0)
+        }
+        var headers = [
+            HTTPHeader(name: "Content-Type", value: "application/json"),
+            HTTPHeader(name: "Accept", value: "application/json"),
+        ]
+        if let key = configuration.apiKey {
+            headers.append(HTTPHeader(name: "Authorization", value: "Bearer \(key.revealedValue)"))
+        }
+        return HTTPClientRequest(
+            method: .post, url: configuration.chatCompletionsURL, headers: headers, body: Array(body),
+            connectTimeout: configuration.connectTimeout, timeout: configuration.requestTimeout)
+    }
+
+    private func attemptOnce(_ request: HTTPClientRequest, attempt: Int) async -> Result<ChatCompletion, ChatCompletionError> {
+        let response: HTTPClientResponse
+        do {
+            response = try await http.execute(request)
+        } catch {
+            let code: ChatCompletionError.Code = error.code == .cancelled ? .cancelled : .transport
+            return .failure(ChatCompletionError(
+                code: code, message: "no response: \(error)", attempts: attempt, underlying: error))
+        }
+        let retryAfter = RetryPolicy.parseRetryAfter(response.header("Retry-After"))
+        switch response.status {
+        case 200 ..< 300:
+            return decode(response, attempt: attempt)
+        case 429:
+            return .failure(ChatCompletionError(
+                code: .rateLimited, message: "rate limited: \(serverMessage(response))", status: 429,
+                attempts: attempt, retryAfter: retryAfter))
+        case 408, 500 ..< 600:
+            return .failure(ChatCompletionError(
+                code: .serverError, message: "server error: \(serverMessage(response))", status: response.status,
+                attempts: attempt, retryAfter: retryAfter))
+        default:
+            return .failure(ChatCompletionError(
+                code: .rejected,
+                message: "POST \(Self.redacted(request.url)) rejected: \(serverMessage(response))",
+                status: response.status,
+                attempts: attempt))
+        }
+    }
+
+    /// `url` for an error message: without a query (it may carry a key, e.g. `?api-key=`) or user info.
+    static func redacted(_ url: String) -> String {
+        var text = String(url.prefix { $0 != "?" && $0 != "#" })
+        if let scheme = text.range(of: "://"), let at = text[scheme.upperBound...].firstIndex(of: "@"),
+           !text[scheme.upperBound ..< at].contains("/")
+        {
+            text.removeSubrange(scheme.upperBound ... at)
+        }
+        return text
+    }
+
+    private func decode(_ response: HTTPClientResponse, attempt: Int) -> Result<ChatCompletion, ChatCompletionError> {
+        let wire: ChatCompletionWire.Response
+        do {
+            wire = try JSONDecoder().decode(ChatCompletionWire.Response.self, from: Data(response.body))
+        } catch {
+            return .failure(ChatCompletionError(
+                code: .invalidResponse, message: "response body is not a chat completion (\(response.body.count) bytes)",
+                status: response.status, attempts: attempt))
+        }
+        guard let choice = wire.choices.first, let content = choice.message.content else {
+            return .failure(ChatCompletionError(
+                code: .invalidResponse, message: "response has no choices[0].message.content",
+                status: response.status, attempts: attempt))
+        }
+        return .success(ChatCompletion(
+            content: content, usage: wire.usage ?? TokenUsage(), model: wire.model,
+            finishReason: choice.finishReason, attempts: attempt, retries: []))
+    }
+
+    /// The server's error message, shortened and scrubbed of the API key and anything shaped like one.
+    private func serverMessage(_ response: HTTPClientResponse) -> String {
+        let text: String
+        if let body = try? JSONDecoder().decode(ChatCompletionWire.ErrorBody.self, from: Data(response.body)),
+            let message = body.error.message
+        {
+            text = message
+        } else {
+            text = String(decoding: response.body.prefix(512), as: UTF8.self)
+        }
+        return Self.scrub(String(text.prefix(300)), key: configuration.apiKey)
+    }
+
+    static func scrub(_ text: String, key: LLMAPIKey?) -> String {
+        var result = text
+        if let key, !key.revealedValue.isEmpty {
+            result = result.replacingOccurrences(of: key.revealedValue, with: "[redacted]")
+        }
+        // Masked or foreign keys ("sk-abc…xyz") are not ours to print either.
+        let words = result.split(separator: " ", omittingEmptySubsequences: false).map { word -> Substring in
+            word.hasPrefix("sk-") || word.hasPrefix("Bearer") ? "[redacted]" : word
+        }
+        return words.joined(separator: " ")
+    }
+}
+
+extension Result where Failure == ChatCompletionError {
+    /// The attempt's `outcome` metric label: `ok`, or the failure's code.
+    fileprivate var metricOutcome: String {
+        switch self {
+        case .success: "ok"
+        case .failure(let error): error.code.description
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import GPLRHTTP
+
+/// Where and how to call an OpenAI-compatible chat completions endpoint, and what it costs.
+///
+/// `description` never shows the API key (see ``LLMAPIKey``).
+public struct LLMConfiguration: Sendable, CustomStringConvertible {
+    /// Server base, e.g. `https://api.openai.com` or `http://127.0.0.1:8080`. A trailing `/v1` is accepted
+    /// (the OpenAI SDK convention for `OPENAI_BASE_URL`) and not doubled.
+    public var baseURL: String
+    public var model: String
+    /// Sent as `Authorization: Bearer …`; `nil` sends no `Authorization` header (local servers).
+    public var apiKey: LLMAPIKey?
+    public var connectTimeout: Duration
+    /// Time allowed for one attempt, from connecting to the last byte.
+    public var requestTimeout: Duration
+    /// Attempts per request, first one included (≥ 1).
+    public var maxAttempts: Int
+    /// Requests in flight at once through one client.
+    public var concurrency: Int
+    /// Exponential backoff: attempt n (1-based) waits a uniformly random time in [0, min(cap, base·2^(n−1))].
+    public var backoffBase: Duration
+    public var backoffCap: Duration
+    /// Upper bound on a server's `Retry-After`.
+    public var maxRetryAfter: Duration
+    /// USD per 1,000 prompt tokens.
+    public var promptPricePer1K: Double
+    /// USD per 1,000 completion tokens.
+    public var completionPricePer1K: Double
+
+    public init(
+        baseURL: String = "https://api.openai.com", model: String = "gpt-4o-mini", apiKey: LLMAPIKey? = nil,
+        connectTimeout: Duration = .seconds(10), requestTimeout: Duration = .seconds(120), maxAttempts: Int = 6,
+        concurrency: Int = 32, backoffBase: Duration = .milliseconds(500), backoffCap: Duration = .seconds(30),
+        maxRetryAfter: Duration = .seconds(120), promptPricePer1K: Double = 0, completionPricePer1K: Double = 0
+    ) {
+        self.baseURL = baseURL
+        self.model = model
+        self.apiKey = apiKey
+        self.connectTimeout = connectTimeout
+        self.requestTimeout = requestTimeout
+        self.maxAttempts = max(1, maxAttempts)
+        self.concurrency = max(1, concurrency)
+        self.backoffBase = backoffBase
+        self.backoffCap = backoffCap
+        self.maxRetryAfter = maxRetryAfter
+        self.promptPricePer1K = promptPricePer1K
+        self.completionPricePer1K = completionPricePer1K
+    }
+
+    /// `{base}/v1/chat/completions`.
+    public var chatCompletionsURL: String {
+        var base = baseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        if base.hasSuffix("/v1") { base.removeLast(3) }
+        return base + "/v1/chat/completions"
+    }
+
+    /// The price of `usage` in USD.
+    public func cost(of usage: TokenUsage) -> Double {
+        Double(usage.promptTokens) / 1000 * promptPricePer1K
+            + Double(usage.completionTokens) / 1000 * completionPricePer1K
+    }
+
+    public var description: String {
+        "LLMConfiguration(baseURL: \(HTTPClientRequest.redact(baseURL)), model: \(model), "
+            + "apiKey: \(apiKey == nil ? "none" : "[redacted]"), connectTimeout: \(connectTimeout), "
+            + "requestTimeout: \(requestTimeout), maxAttempts: \(maxAttempts), concurrency: \(concurrency), "
+            + "prices per 1K tokens: \(promptPricePer1K) prompt / \(completionPricePer1K) completion)"
+    }
+}

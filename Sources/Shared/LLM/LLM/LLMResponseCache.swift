@@ -1,0 +1,52 @@
+import Foundation
+public import GPLRRedis
+import GPLRSupport
+
+/// Chat completion answers kept in Redis under `RedisKeys.llmCache(requestHash:)`, keyed by
+/// ``ChatCompletionRequest/cacheHash(configuration:)``, so a re-run or a retried job never pays twice.
+///
+/// Only answers the caller found usable are stored (see ``LLMLabeler``): an answer that did not parse is
+/// asked again rather than served again. The value is the content, the usage it cost when it was bought
+/// and the model that answered — never the request's headers, so never the API key.
+public struct LLMResponseCache: Sendable {
+    /// One cached answer.
+    public struct Entry: Codable, Sendable, Equatable {
+        public var content: String
+        public var usage: TokenUsage
+        public var model: String?
+
+        public init(content: String, usage: TokenUsage, model: String?) {
+            self.content = content
+            self.usage = usage
+            self.model = model
+        }
+    }
+
+    private let redis: RedisClient
+    private let keys: RedisKeys
+    /// Time to live of an entry; `nil` keeps entries until Redis evicts them.
+    public let ttl: Duration?
+
+    public init(redis: RedisClient, keys: RedisKeys = RedisKeys(), ttl: Duration? = nil) {
+        self.redis = redis
+        self.keys = keys
+        self.ttl = ttl
+    }
+
+    /// The cached answer of the request with `hash`, or `nil` (also for an entry that no longer decodes).
+    public func lookup(hash: String) async throws -> Entry? {
+        let reply = try await redis.send("GET", RedisArgument(keys.llmCache(requestHash: hash)))
+        guard let bytes = reply.bytes else { return nil }
+        return try? JSONDecoder().decode(Entry.self, from: Data(bytes))
+    }
+
+    /// Stores `entry` as the answer of the request with `hash`.
+    public func store(_ entry: Entry, hash: String) async throws {
+        let data = try JSONEncoder().encode(entry)
+        var command: [RedisArgument] = ["SET", RedisArgument(keys.llmCache(requestHash: hash)), RedisArgument(data)]
+        if let ttl {
+            command += ["PX", RedisArgument(max(1, ttl.milliseconds))]
+        }
+        try await redis.send(command)
+    }
+}

@@ -1,0 +1,83 @@
+public import GPLRCore
+public import Logging
+
+/// The LLM behind Algorithm 1's `LLMAnswer`: labels prototype users by asking an OpenAI-compatible chat
+/// completions endpoint with the paper's prompt (``LabelingPrompt``, Figure 3).
+///
+/// Users are grouped ``LLMLabelerOptions/usersPerRequest`` per request and the requests run concurrently
+/// (``LLMConfiguration/concurrency``). Answers are parsed strictly (``LabelingResponseParser``); users an
+/// answer leaves out, or all of them when it does not parse, are asked about again up to
+/// ``LLMLabelerOptions/maxAnswerAttempts`` times. With a ``LLMResponseCache`` a request asked before is
+/// answered from Redis at no cost; a shared rate limit is the client's admission (``LLMRateLimiter``).
+///
+/// The batch's counters (`llm.requests`, `llm.retries`, `llm.reasks`, `llm.parse-failures`,
+/// `llm.unknown-personas`, `llm.unexpected-users`, `llm.excess-personas`, `llm.duplicate-personas`,
+/// `llm.missing-answers`, `llm.unrepresentable`, `llm.cache-hits`, `llm.cache-misses`, `llm.prompt-tokens`,
+/// `llm.completion-tokens`, `llm.cost-micros`, `llm.request-failures`, `llm.failed`) are summed by the run
+/// report. Nothing in them, in the failures or in the log holds the API key.
+public struct LLMLabeler: PersonaLabeler {
+    public let personas: PersonaSet
+    public let options: LLMLabelerOptions
+    private let prompt: LabelingPrompt
+    private let collector: LLMAnswerCollector
+
+    public init(
+        client: ChatCompletionClient, personas: PersonaSet, options: LLMLabelerOptions = LLMLabelerOptions(),
+        cache: LLMResponseCache? = nil, logger: Logger? = nil
+    ) {
+        self.personas = personas
+        self.options = options
+        prompt = LabelingPrompt(
+            personas: personas.personas.map { LabelingPersona(name: $0.name, description: $0.description) },
+            options: options.prompt)
+        collector = LLMAnswerCollector(
+            client: client, cache: cache,
+            parser: LabelingResponseParser(personas: personas.names, maxPersonasPerUser: options.maxPersonasPerUser),
+            maxAnswerAttempts: options.maxAnswerAttempts,
+            logger: logger ?? Logger(label: "gplr.llm", factory: { _ in SwiftLogNoOpLogHandler() }))
+    }
+
+    public func label(users: [Int], in graph: PurchaseGraph) async throws -> LabelingBatch {
+        var seen = Set<Int>()
+        let unique = users.filter { seen.insert($0).inserted }
+        var labelingUsers: [String: LabelingUser] = [:]
+        var indexByID: [String: Int] = [:]
+        for user in unique {
+            let id = graph.userIDs[user]
+            indexByID[id] = user
+            labelingUsers[id] = labelingUser(user, in: graph)
+        }
+        let ids = unique.map { graph.userIDs[$0] }
+        let prompt = self.prompt
+        let options = self.options
+        let groups = stride(from: 0, to: ids.count, by: options.usersPerRequest).map {
+            Array(ids[$0 ..< min($0 + options.usersPerRequest, ids.count)])
+        }
+        let usersByID = labelingUsers
+        let result = await collector.collect(groups: groups) { pending in
+            prompt.request(
+                for: pending.compactMap { usersByID[$0] }, temperature: options.temperature,
+                maxTokens: options.maxTokens)
+        }
+        try Task.checkCancellation()
+        var batch = LabelingBatch(counters: result.counters)
+        for (id, names) in result.answers {
+            guard let user = indexByID[id] else { continue }
+            batch.labels[user] = Array(Set(names.compactMap { personas.index(ofName: $0) })).sorted()
+        }
+        for (id, error) in result.failures {
+            guard let user = indexByID[id] else { continue }
+            batch.failures[user] = error
+        }
+        batch.counters["llm.labeled", default: 0] += batch.labels.count
+        return batch
+    }
+
+    /// A user's purchases as the prompt shows them, most bought first, cut to the prompt's product limit.
+    func labelingUser(_ user: Int, in graph: PurchaseGraph) -> LabelingUser {
+        let purchases = graph.purchases(ofUser: user).prefix(options.prompt.maxProductsPerUser).map {
+            LabelingPurchase(productName: graph.itemNames[$0.item], count: Int($0.count))
+        }
+        return LabelingUser(id: graph.userIDs[user], purchases: purchases)
+    }
+}

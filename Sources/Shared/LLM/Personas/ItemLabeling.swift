@@ -1,0 +1,100 @@
+public import GPLRCore
+public import Logging
+
+/// How an ``ItemLabeler`` asks.
+public struct ItemLabelerOptions: Sendable, Equatable {
+    /// Products per request.
+    public var itemsPerRequest: Int
+    /// Answers asked for per request when an answer does not parse or leaves items out, the first included.
+    public var maxAnswerAttempts: Int
+    public var maxPersonasPerItem: Int
+    public var temperature: Double?
+    public var maxTokens: Int?
+
+    public init(
+        itemsPerRequest: Int = 20, maxAnswerAttempts: Int = 3, maxPersonasPerItem: Int = 5,
+        temperature: Double? = nil, maxTokens: Int? = nil
+    ) {
+        self.itemsPerRequest = max(1, itemsPerRequest)
+        self.maxAnswerAttempts = max(1, maxAnswerAttempts)
+        self.maxPersonasPerItem = max(1, maxPersonasPerItem)
+        self.temperature = temperature
+        self.maxTokens = maxTokens
+    }
+}
+
+/// Item → persona answers for one batch of items.
+public struct ItemLabelingBatch: Sendable, Equatable {
+    /// Item index → persona indices (ascending, unique); empty: no persona fits.
+    public var labels: [Int: [Int]]
+    /// Item index → why no answer could be had.
+    public var failures: [Int: String]
+    /// The same `llm.*` counters as ``LLMLabeler``'s.
+    public var counters: [String: Int]
+
+    public init(labels: [Int: [Int]] = [:], failures: [Int: String] = [:], counters: [String: Int] = [:]) {
+        self.labels = labels
+        self.failures = failures
+        self.counters = counters
+    }
+}
+
+/// Asks an LLM which personas each product pertains to, for the item side of the tripartite graph.
+///
+/// Items go ``ItemLabelerOptions/itemsPerRequest`` per request (``ItemLabelingPrompt``), concurrently, with the
+/// same strict parsing, re-asking, caching and counters as ``LLMLabeler``.
+public struct ItemLabeler: Sendable {
+    public let personas: PersonaSet
+    public let options: ItemLabelerOptions
+    private let prompt: ItemLabelingPrompt
+    private let collector: LLMAnswerCollector
+
+    public init(
+        client: ChatCompletionClient, personas: PersonaSet, options: ItemLabelerOptions = ItemLabelerOptions(),
+        cache: LLMResponseCache? = nil, logger: Logger? = nil
+    ) {
+        self.personas = personas
+        self.options = options
+        prompt = ItemLabelingPrompt(personas: personas.personas)
+        collector = LLMAnswerCollector(
+            client: client, cache: cache,
+            parser: LabelingResponseParser(personas: personas.names, maxPersonasPerUser: options.maxPersonasPerItem),
+            maxAnswerAttempts: options.maxAnswerAttempts,
+            logger: logger ?? Logger(label: "gplr.llm", factory: { _ in SwiftLogNoOpLogHandler() }))
+    }
+
+    /// Labels `items` (dense item indices of `graph`).
+    public func label(items: [Int], in graph: PurchaseGraph) async throws -> ItemLabelingBatch {
+        var seen = Set<Int>()
+        let unique = items.filter { seen.insert($0).inserted }
+        var indexByID: [String: Int] = [:]
+        var names: [String: String] = [:]
+        for item in unique {
+            indexByID[graph.itemIDs[item]] = item
+            names[graph.itemIDs[item]] = graph.itemNames[item]
+        }
+        let ids = unique.map { graph.itemIDs[$0] }
+        let prompt = self.prompt
+        let options = self.options
+        let itemNames = names
+        let groups = stride(from: 0, to: ids.count, by: options.itemsPerRequest).map {
+            Array(ids[$0 ..< min($0 + options.itemsPerRequest, ids.count)])
+        }
+        let result = await collector.collect(groups: groups) { pending in
+            prompt.request(
+                for: pending.map { (id: $0, name: itemNames[$0] ?? $0) }, temperature: options.temperature,
+                maxTokens: options.maxTokens)
+        }
+        try Task.checkCancellation()
+        var batch = ItemLabelingBatch(counters: result.counters)
+        for (id, answer) in result.answers {
+            guard let item = indexByID[id] else { continue }
+            batch.labels[item] = Array(Set(answer.compactMap { personas.index(ofName: $0) })).sorted()
+        }
+        for (id, error) in result.failures {
+            guard let item = indexByID[id] else { continue }
+            batch.failures[item] = error
+        }
+        return batch
+    }
+}

@@ -1,0 +1,88 @@
+import GPLRHTTP
+public import GPLRLLM
+
+/// How a worker labels with an LLM: everything an ``LLMLabeler`` needs except the API key.
+///
+/// Part of the `label` job payload (and of the run record), so it holds no secret: a worker takes the key from
+/// its own `OPENAI_API_KEY` or `--llm-key-file`. Two jobs with equal specs share one client on a worker.
+public struct LLMLabelerSpec: Codable, Sendable, Hashable {
+    /// Server base, e.g. `https://api.openai.com` (a trailing `/v1` is accepted).
+    public var baseURL: String
+    public var model: String
+    /// Users per request (≥ 1).
+    public var usersPerRequest: Int = 1
+    /// Products of a user's history shown in the prompt, most bought first.
+    public var maxProductsPerUser: Int = 100
+    /// Characters of a user's history in the prompt.
+    public var maxCharactersPerUser: Int = 4000
+    /// `nil`: the server's default temperature (as in the paper).
+    public var temperature: Double?
+    public var maxTokens: Int?
+    /// Answers asked for per request when one does not parse or leaves users out, the first included.
+    public var maxAnswerAttempts: Int = 3
+    /// HTTP attempts per request (retries on 429/5xx/timeouts), the first included.
+    public var maxRequestAttempts: Int = 6
+    /// Requests in flight at once through one worker's client.
+    public var concurrency: Int = 8
+    /// Seconds allowed per attempt.
+    public var requestTimeoutSeconds: Double = 120
+    /// Answers are cached in Redis (`<prefix>:llmcache:<sha256>`) and reused.
+    public var cache: Bool = true
+    /// Seconds a cached answer is kept; `nil`: until evicted.
+    public var cacheTTLSeconds: Double?
+    /// Requests / tokens per minute shared by every worker on this Redis (`nil`: unlimited).
+    public var requestsPerMinute: Int?
+    public var tokensPerMinute: Int?
+    /// USD per 1,000 prompt / completion tokens, for the report's cost.
+    public var promptPricePer1K: Double = 0
+    public var completionPricePer1K: Double = 0
+
+    public init(baseURL: String, model: String) {
+        self.baseURL = baseURL
+        self.model = model
+    }
+
+    /// The labeler's options.
+    public var labelerOptions: LLMLabelerOptions {
+        LLMLabelerOptions(
+            usersPerRequest: usersPerRequest,
+            prompt: LabelingPromptOptions(maxProductsPerUser: maxProductsPerUser, maxCharactersPerUser: maxCharactersPerUser),
+            maxAnswerAttempts: maxAnswerAttempts, temperature: temperature, maxTokens: maxTokens)
+    }
+
+    /// The client configuration with `apiKey` (which the spec never holds).
+    public func configuration(apiKey: LLMAPIKey?) -> LLMConfiguration {
+        LLMConfiguration(
+            baseURL: baseURL, model: model, apiKey: apiKey,
+            requestTimeout: .milliseconds(Int64(requestTimeoutSeconds * 1000)), maxAttempts: maxRequestAttempts,
+            concurrency: concurrency, promptPricePer1K: promptPricePer1K, completionPricePer1K: completionPricePer1K)
+    }
+
+    /// The shared rate limit it asks for.
+    public var rateLimit: LLMRateLimit {
+        LLMRateLimit(requestsPerMinute: requestsPerMinute, tokensPerMinute: tokensPerMinute)
+    }
+
+    /// Why the spec cannot be used, or `nil`.
+    public var problem: String? {
+        guard let scheme = baseURL.split(separator: ":").first?.lowercased(), scheme == "http" || scheme == "https",
+            baseURL.contains("://")
+        else { return "the LLM base URL '\(HTTPClientRequest.redact(baseURL))' is not an http(s) URL" }
+        if model.isEmpty { return "the LLM model is empty" }
+        for (name, value) in [
+            ("users per request", usersPerRequest), ("max products per user", maxProductsPerUser),
+            ("max characters per user", maxCharactersPerUser), ("max answer attempts", maxAnswerAttempts),
+            ("max request attempts", maxRequestAttempts), ("concurrency", concurrency),
+        ] where value < 1 {
+            return "\(name) must be at least 1, got \(value)"
+        }
+        if let maxTokens, maxTokens < 1 { return "max tokens must be at least 1, got \(maxTokens)" }
+        if let temperature, !(0 ... 2).contains(temperature) { return "temperature must be in 0 ... 2" }
+        if !(requestTimeoutSeconds > 0) { return "the request timeout must be positive" }
+        if let ttl = cacheTTLSeconds, !(ttl > 0) { return "the cache TTL must be positive" }
+        if let rpm = requestsPerMinute, rpm < 1 { return "requests per minute must be at least 1" }
+        if let tpm = tokensPerMinute, tpm < 1 { return "tokens per minute must be at least 1" }
+        if !(promptPricePer1K >= 0) || !(completionPricePer1K >= 0) { return "prices must not be negative" }
+        return nil
+    }
+}

@@ -1,0 +1,66 @@
+public import GPLRCore
+public import GPLRLLM
+
+/// A `label` job: label a batch of prototype users of one snapshot.
+///
+/// Self-contained apart from the snapshot (fetched by hash) so a worker needs no other run state.
+public struct LabelJob: Codable, Sendable, Equatable {
+    /// Payload format version; a worker refuses (dead-letters) a version it does not know.
+    public static let currentVersion = 1
+
+    public var version: Int = LabelJob.currentVersion
+    /// Content hash (hex) of the snapshot the user indices refer to.
+    public var snapshot: String
+    /// Dense user indices to label.
+    public var users: [Int]
+    /// R, in persona-index order.
+    public var personas: [Persona]
+    public var labeler: LabelerSpec
+
+    public init(snapshot: String, users: [Int], personas: [Persona], labeler: LabelerSpec) {
+        self.snapshot = snapshot
+        self.users = users
+        self.personas = personas
+        self.labeler = labeler
+    }
+}
+
+/// The result of a `label` job: one entry per user asked about.
+public struct LabelJobResult: Codable, Sendable, Equatable {
+    public struct Labeled: Codable, Sendable, Equatable {
+        public var user: Int
+        /// Persona indices; empty = "Unrepresentable".
+        public var personas: [Int]
+        public init(user: Int, personas: [Int]) {
+            self.user = user
+            self.personas = personas
+        }
+    }
+
+    public struct Failed: Codable, Sendable, Equatable {
+        public var user: Int
+        public var error: String
+        public init(user: Int, error: String) {
+            self.user = user
+            self.error = error
+        }
+    }
+
+    public var labeled: [Labeled]
+    public var failed: [Failed]
+    /// Dropped/retried/noise counters, summed into the run's report.
+    public var counters: [String: Int]
+
+    public init(batch: LabelingBatch) {
+        labeled = batch.labels.keys.sorted().map { Labeled(user: $0, personas: batch.labels[$0]!) }
+        failed = batch.failures.keys.sorted().map { Failed(user: $0, error: batch.failures[$0]!) }
+        counters = batch.counters
+    }
+
+    /// Back to the labeler protocol's shape.
+    public var batch: LabelingBatch {
+        LabelingBatch(
+            labels: Dictionary(uniqueKeysWithValues: labeled.map { ($0.user, $0.personas) }),
+            failures: Dictionary(uniqueKeysWithValues: failed.map { ($0.user, $0.error) }), counters: counters)
+    }
+}

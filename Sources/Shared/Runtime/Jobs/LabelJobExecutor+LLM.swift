@@ -1,0 +1,54 @@
+import GPLRCore
+import GPLRLLM
+
+extension LabelJobExecutor {
+    /// Labels the job's users with an ``LLMLabeler`` over this spec's client (built on first use).
+    func labelWithLLM(
+        _ job: LabelJob, spec: LLMLabelerSpec, personas: PersonaSet, graph: PurchaseGraph
+    ) async throws -> LabelingBatch {
+        guard let context = llm, let key = context.apiKey else {
+            throw JobExecutionError(.llm, LLMJobContext.missingKeyMessage)
+        }
+        let client = try self.client(for: spec, key: key, context: context)
+        var cache: LLMResponseCache?
+        if spec.cache, let redis = context.redis {
+            cache = LLMResponseCache(
+                redis: redis, keys: context.keys,
+                ttl: spec.cacheTTLSeconds.map { .milliseconds(Int64($0 * 1000)) })
+        }
+        let labeler = LLMLabeler(
+            client: client, personas: personas, options: spec.labelerOptions, cache: cache, logger: context.logger)
+        return try await labeler.label(users: job.users, in: graph)
+    }
+
+    /// The client of `spec`, created once (with the shared rate limit as its admission when the spec sets one).
+    func client(for spec: LLMLabelerSpec, key: LLMAPIKey, context: LLMJobContext) throws
+        -> ChatCompletionClient
+    {
+        try llmClients.withLock { clients in
+            if let client = clients[spec] { return client }
+            var admission: (any ChatCompletionAdmission)?
+            if spec.rateLimit.isLimited, let redis = context.redis {
+                admission = LLMRateLimiter(redis: redis, keys: context.keys, limit: spec.rateLimit)
+            }
+            let client: ChatCompletionClient
+            do {
+                client = try ChatCompletionClient(
+                    configuration: spec.configuration(apiKey: key), admission: admission, logger: context.logger)
+            } catch {
+                throw JobExecutionError(.llm, "cannot create the LLM client", retriable: true, underlying: error)
+            }
+            clients[spec] = client
+            return client
+        }
+    }
+
+    /// Shuts down the LLM clients this executor created (call when the worker stops).
+    public func shutdown() async {
+        let clients = llmClients.withLock { clients in
+            defer { clients.removeAll() }
+            return Array(clients.values)
+        }
+        for client in clients { await client.shutdown() }
+    }
+}

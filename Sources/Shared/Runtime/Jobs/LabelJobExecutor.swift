@@ -1,0 +1,177 @@
+import Foundation
+public import GPLRCore
+import GPLRLLM
+import Synchronization
+
+/// Runs `label` jobs: builds the labeler the job's ``LabelerSpec`` names and labels the batch.
+///
+/// A worker keeps one executor for its lifetime: parsed labels files are cached per (path, persona names,
+/// file size and modification time), and the ``TruthLabeler`` built from one for a snapshot and noise setting is
+/// cached too, so the jobs of a run do not re-read a multi-million-line truth file each time. Reading a file
+/// runs on the ``BlockingExecutor``, never on the cooperative pool.
+///
+/// An `llm` spec runs an ``LLMLabeler`` over a ``ChatCompletionClient`` built once per distinct spec with the
+/// key, cache and rate limit of ``LLMJobContext`` (the worker's, never the payload's); call ``shutdown()``
+/// to close those clients.
+public final class LabelJobExecutor: Sendable {
+    private let blocking: BlockingExecutor
+    private let files: Mutex<RecentlyUsed<FileKey, DigestedLabels>>
+    private let labelers: Mutex<RecentlyUsed<LabelerKey, TruthLabeler>>
+    /// The worker's LLM key and Redis; `nil`: `llm` jobs fail (non-retriably) for want of a key.
+    let llm: LLMJobContext?
+    /// One client per distinct spec, kept for the executor's lifetime (a handful per worker).
+    let llmClients = Mutex<[LLMLabelerSpec: ChatCompletionClient]>([:])
+
+    /// - Parameters:
+    ///   - capacity: parsed files (and labelers) kept, least recently used dropped first.
+    ///   - llm: what `llm` label jobs need from this worker (key, Redis for cache and rate limit).
+    public init(blocking: BlockingExecutor = .shared, capacity: Int = 2, llm: LLMJobContext? = nil) {
+        self.blocking = blocking
+        files = Mutex(RecentlyUsed(capacity: capacity))
+        labelers = Mutex(RecentlyUsed(capacity: capacity))
+        self.llm = llm
+    }
+
+    /// Labels the job's users of `graph` (the snapshot `job.snapshot` names).
+    /// - Throws: ``JobExecutionError``: non-retriable for a bad version, user index, persona set, noise setting
+    ///   or malformed labels file; retriable when the labels file is missing or unreadable here (another
+    ///   worker may have it).
+    public func execute(_ job: LabelJob, graph: PurchaseGraph) async throws -> LabelJobResult {
+        let personas = try Self.validate(job, graph: graph)
+        switch job.labeler {
+        case .labelsFile(let path, let drop, let add, let seed, let expected):
+            let fileKey = try Self.fileKey(path: path, personas: personas)
+            let labelerKey = LabelerKey(file: fileKey, snapshot: job.snapshot, drop: drop, add: add, seed: seed)
+            let contents = try await labelsFile(fileKey, personas: personas)
+            if let expected, contents.sha256 != expected.lowercased() {
+                // Another worker may hold the right file at this path: retriable, and the error says why.
+                throw JobExecutionError(
+                    .labelsFile,
+                    "labels file \(path) on this worker has SHA-256 \(contents.sha256.prefix(16))…, the run expects "
+                        + "\(expected.prefix(16))… (a different file at the same path)",
+                    retriable: true)
+            }
+            let labeler: TruthLabeler
+            if let cached = labelers.withLock({ $0.value(for: labelerKey) }) {
+                labeler = cached
+            } else {
+                labeler = try await blocking.run {
+                    TruthLabeler(
+                        truthByUserID: contents.file.labels, graph: graph, personaCount: personas.count,
+                        dropProbability: drop, addProbability: add, seed: seed)
+                }
+                labelers.withLock { $0.insert(labeler, for: labelerKey) }
+            }
+            return LabelJobResult(batch: try await labeler.label(users: job.users, in: graph))
+        case .llm(let spec):
+            return LabelJobResult(batch: try await labelWithLLM(job, spec: spec, personas: personas, graph: graph))
+        }
+    }
+
+    /// Checks the user indices, persona set and labeler parameters; returns R.
+    public static func validate(_ job: LabelJob, graph: PurchaseGraph) throws -> PersonaSet {
+        if let bad = job.users.first(where: { !(0 ..< graph.userCount).contains($0) }) {
+            throw JobExecutionError(
+                .outOfRange, "user \(bad) is not in 0 ..< \(graph.userCount) (the snapshot's users)")
+        }
+        let personas: PersonaSet
+        do {
+            personas = try PersonaSet(job.personas)
+        } catch {
+            throw JobExecutionError(.invalidPayload, "the job's persona set is invalid", underlying: error)
+        }
+        switch job.labeler {
+        case .labelsFile(let path, let drop, let add, _, let sha256):
+            if let sha256, sha256.count != 64 || !sha256.allSatisfy(\.isHexDigit) {
+                throw JobExecutionError(.invalidPayload, "the labels file's SHA-256 must be 64 hex digits")
+            }
+            guard !path.isEmpty else { throw JobExecutionError(.invalidPayload, "the labels file path is empty") }
+            for (name, value) in [("drop", drop), ("add", add)] where !(0 ... 1).contains(value) {
+                throw JobExecutionError(.invalidPayload, "\(name) probability must be in 0 ... 1, got \(value)")
+            }
+        case .llm(let spec):
+            if let problem = spec.problem { throw JobExecutionError(.invalidPayload, problem) }
+        }
+        return personas
+    }
+
+    // MARK: - Caches
+
+    struct FileKey: Hashable {
+        var path: String
+        var personaNames: [String]
+        var size: Int
+        var modified: Double
+    }
+
+    struct LabelerKey: Hashable {
+        var file: FileKey
+        var snapshot: String
+        var drop: Double
+        var add: Double
+        var seed: UInt64
+    }
+
+    private static func fileKey(path: String, personas: PersonaSet) throws -> FileKey {
+        let attributes: [FileAttributeKey: Any]
+        do {
+            attributes = try FileManager.default.attributesOfItem(atPath: path)
+        } catch {
+            throw JobExecutionError(
+                .labelsFile, "labels file \(path) cannot be read on this worker", retriable: true,
+                underlying: error)
+        }
+        let size = (attributes[.size] as? NSNumber)?.intValue ?? -1
+        let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        return FileKey(path: path, personaNames: personas.names, size: size, modified: modified)
+    }
+
+    /// A parsed labels file and the SHA-256 of the bytes it was parsed from.
+    struct DigestedLabels {
+        var file: LabelsFile.Contents
+        var sha256: String
+    }
+
+    private func labelsFile(_ key: FileKey, personas: PersonaSet) async throws -> DigestedLabels {
+        if let cached = files.withLock({ $0.value(for: key) }) { return cached }
+        let contents: DigestedLabels
+        do {
+            contents = try await blocking.run {
+                DigestedLabels(
+                    file: try LabelsFile.read(path: key.path, personas: personas),
+                    sha256: try FileDigest.sha256(path: key.path))
+            }
+        } catch let error as DatasetError {
+            let unreadable = error.code == .fileNotFound || error.code == .readFailed
+            throw JobExecutionError(
+                .labelsFile,
+                "labels file \(key.path) " + (unreadable ? "cannot be read on this worker" : "is malformed"),
+                retriable: unreadable, underlying: error)
+        }
+        files.withLock { $0.insert(contents, for: key) }
+        return contents
+    }
+}
+
+/// A small least-recently-used list (a handful of entries: linear search is fine).
+struct RecentlyUsed<Key: Hashable, Value> {
+    let capacity: Int
+    private var entries: [(key: Key, value: Value)] = []
+
+    init(capacity: Int) { self.capacity = max(1, capacity) }
+
+    /// The value for `key`, which becomes the most recently used.
+    mutating func value(for key: Key) -> Value? {
+        guard let index = entries.firstIndex(where: { $0.key == key }) else { return nil }
+        let entry = entries.remove(at: index)
+        entries.append(entry)
+        return entry.value
+    }
+
+    /// Stores `value` as the most recently used, dropping the least recently used past the capacity.
+    mutating func insert(_ value: Value, for key: Key) {
+        entries.removeAll { $0.key == key }
+        entries.append((key, value))
+        if entries.count > capacity { entries.removeFirst(entries.count - capacity) }
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+public import GPLRCore
+import GPLRSupport
+
+/// Writes a finished run's results into a directory (see docs/decisions.md for the formats):
+/// `phi.jsonl`, `phi.csv`, `prototypes.jsonl`, `psi.npy`, `psi-index.json`, `report.json`.
+public struct RunOutputWriter: Sendable {
+    public static let phiJSONLFile = "phi.jsonl"
+    public static let phiCSVFile = "phi.csv"
+    public static let prototypesFile = "prototypes.jsonl"
+    public static let psiFile = "psi.npy"
+    public static let psiIndexFile = "psi-index.json"
+    public static let reportFile = "report.json"
+
+    public let directory: String
+
+    public init(directory: String) {
+        self.directory = directory
+    }
+
+    /// The result files in the order they are switched in: `report.json`, which describes the set, last.
+    public static let files = [phiJSONLFile, phiCSVFile, prototypesFile, psiFile, psiIndexFile, reportFile]
+
+    /// Writes every result file; returns their paths.
+    ///
+    /// The files are written into a staging directory and switched in together (``OutputStaging``): an
+    /// interrupted or failed write leaves the directory's previous results as they were, and the leftovers of a
+    /// killed write are removed here the next time.
+    @discardableResult
+    public func write(_ outcome: RunOutcome, graph: PurchaseGraph, personas: PersonaSet) throws -> [String] {
+        let staging = try OutputStaging(directory: directory)
+        removeLegacyPartials()
+        do {
+            try writeFiles(outcome, graph: graph, personas: personas, into: staging)
+            try staging.commit(Self.files)
+        } catch {
+            staging.discard()
+            throw error
+        }
+        return Self.files.map(path)
+    }
+
+    private func writeFiles(
+        _ outcome: RunOutcome, graph: PurchaseGraph, personas: PersonaSet, into staging: OutputStaging
+    ) throws {
+        let assignment = outcome.assignment
+        var unreachable = [Bool](repeating: false, count: graph.userCount)
+        for user in assignment.unreachableUsers { unreachable[user] = true }
+
+        let phiJSONL = try LabelsFileWriter(path: staging.path(Self.phiJSONLFile), personas: personas)
+        let phiCSV = try BufferedFileWriter(path: staging.path(Self.phiCSVFile))
+        try phiCSV.write("user,personas,source\n")
+        for user in 0 ..< graph.userCount {
+            let assigned = Array(assignment.personas(ofUser: user))
+            try phiJSONL.append(user: graph.userIDs[user], personas: assigned)
+            try phiCSV.write(csvField: graph.userIDs[user])
+            try phiCSV.write(",")
+            try phiCSV.write(csvField: assigned.map { personas.names[$0] }.joined(separator: "|"))
+            let source = outcome.prototypes.isPrototype(user) ? "prototype" : unreachable[user] ? "unreachable" : "inferred"
+            try phiCSV.write(",\(source)\n")
+        }
+        try phiJSONL.close()
+        try phiCSV.close()
+
+        let prototypes = try LabelsFileWriter(path: staging.path(Self.prototypesFile), personas: personas)
+        for user in outcome.prototypes.users {
+            try prototypes.append(user: graph.userIDs[user], personas: outcome.prototypes.personas(ofUser: user) ?? [])
+        }
+        try prototypes.close()
+
+        try writePsi(outcome.affinity, to: staging.path(Self.psiFile))
+        try writeJSON(PsiIndex(rows: graph.userIDs, columns: outcome.affinity.personas.map { personas.names[$0] }),
+                      to: staging.path(Self.psiIndexFile))
+        try writeJSON(outcome.report, to: staging.path(Self.reportFile))
+    }
+
+    /// Removes `<file>.partial` leftovers of earlier versions, which wrote each file under that name first.
+    private func removeLegacyPartials() {
+        for name in Self.files { unlink(path(name) + ".partial") }
+    }
+
+    /// Names the rows and columns of `psi.npy`.
+    struct PsiIndex: Codable {
+        var rows: [String]
+        var columns: [String]
+    }
+
+    private func writePsi(_ affinity: AffinityMatrix, to file: String) throws {
+        let width = affinity.columnCount
+        try affinity.values.withUnsafeBufferPointer { values in
+            try NPYWriter.write(path: file, rows: affinity.userCount, columns: width) { row, out in
+                for c in 0 ..< width { out[c] = values[row * width + c] }
+            }
+        }
+    }
+
+    private func writeJSON(_ value: some Encodable, to file: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        do {
+            try encoder.encode(value).write(to: URL(fileURLWithPath: file))
+        } catch {
+            throw OutputError.cannotWrite(path: file, reason: ErrorText.describe(error))
+        }
+    }
+
+    private func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
+}

@@ -1,0 +1,154 @@
+public import Foundation
+import GPLRRedis
+import GPLRSupport
+
+/// What ``JobQueue/fail(_:error:retriable:)`` did with the job.
+public enum JobFailureOutcome: Sendable, Hashable {
+    /// The error was recorded; the job will be delivered again after the retry delay.
+    case willRetry
+    /// The job went to its run's dead letters (not retriable, or `maxAttempts` deliveries used up).
+    case deadLettered
+}
+
+extension JobQueue {
+    /// Resets the lease of a job this consumer still holds, so it is not reclaimed while it runs.
+    ///
+    /// - Returns: `false` if the lease was lost (the job was reclaimed by another worker or already
+    ///   acknowledged): the caller should stop working on it.
+    @discardableResult
+    public func extendLease(_ job: LeasedJob) async throws -> Bool {
+        try await touchLease(job, idle: .zero)
+    }
+
+    /// Stores the job's result and acknowledges it. The result is stored under the job id only if none
+    /// exists yet, so a job that ran twice is stored (and reduced) once.
+    ///
+    /// - Returns: `true` if this call stored the result, `false` if the job already had one.
+    @discardableResult
+    public func complete(_ job: LeasedJob, result: Data) async throws -> Bool {
+        let run = keys.run(job.runID)
+        // Result first, acknowledgement second: a crash in between redelivers the job, whose second result
+        // is then ignored. The two steps touch different hash tags, so they are two scripts.
+        let stored = try await client.evaluate(
+            JobQueueScripts.storeResult,
+            keys: [RedisArgument(run.results), RedisArgument(run.errors), RedisArgument(run.deadLetters),
+                   RedisArgument(run.counters)],
+            arguments: [RedisArgument(job.id), RedisArgument(result)])
+        try await acknowledge(kind: job.kind, entryID: job.entryID)
+        return stored.int == 1
+    }
+
+    /// Completes many jobs in one pipelined round trip: every result is stored (first result wins) before any
+    /// job is acknowledged, as in ``complete(_:result:)``. For workers that finish many short jobs at once.
+    ///
+    /// - Returns: for each job, whether this call stored its result.
+    @discardableResult
+    public func complete(_ completions: [(job: LeasedJob, result: Data)]) async throws -> [Bool] {
+        guard !completions.isEmpty else { return [] }
+        try await ensureLoaded([JobQueueScripts.storeResult, JobQueueScripts.acknowledge])
+        var commands: [[RedisArgument]] = []
+        commands.reserveCapacity(2 * completions.count)
+        for (job, result) in completions {
+            let run = keys.run(job.runID)
+            commands.append([
+                "EVALSHA", RedisArgument(JobQueueScripts.storeResult.sha1), 4, RedisArgument(run.results),
+                RedisArgument(run.errors), RedisArgument(run.deadLetters), RedisArgument(run.counters),
+                RedisArgument(job.id), RedisArgument(result),
+            ])
+        }
+        for (job, _) in completions {
+            commands.append([
+                "EVALSHA", RedisArgument(JobQueueScripts.acknowledge.sha1), 1, RedisArgument(keys.jobStream(job.kind)),
+                RedisArgument(configuration.group), RedisArgument(job.entryID),
+            ])
+        }
+        let replies = try await client.pipeline(commands)
+        for reply in replies { _ = try reply.throwingServerError(context: "EVALSHA") }
+        return replies.prefix(completions.count).map { $0.int == 1 }
+    }
+
+    /// Loads scripts the server does not have yet (pipelined EVALSHA cannot fall back on NOSCRIPT).
+    private func ensureLoaded(_ scripts: [RedisScript]) async throws {
+        let exists = try await client.send(["SCRIPT", "EXISTS"] + scripts.map { RedisArgument($0.sha1) }).array ?? []
+        for (script, flag) in zip(scripts, exists) where flag.int != 1 {
+            _ = try await client.send("SCRIPT", "LOAD", RedisArgument(script.source))
+        }
+    }
+
+    /// Records a failed attempt. A retriable failure leaves the job pending so that it is delivered again
+    /// (to any worker) after ``JobQueueConfiguration/retryDelay``; a non-retriable one, or one on the
+    /// `maxAttempts`-th delivery, dead-letters the job with `error` as its last error.
+    @discardableResult
+    ///
+    /// - Parameter maxAttempts: the job kind's own bound (``JobRetryPolicy/maxAttempts``); `nil` for the
+    ///   queue's.
+    public func fail(_ job: LeasedJob, error: String, retriable: Bool = true, maxAttempts: Int? = nil) async throws
+        -> JobFailureOutcome
+    {
+        if !retriable || job.deliveryCount >= (maxAttempts ?? configuration.maxAttempts) {
+            let reason = retriable ? "failed \(job.deliveryCount) times; last error: \(error)" : error
+            try await deadLetter(
+                entry: StreamEntry(job: job), deliveries: job.deliveryCount, reason: reason)
+            return .deadLettered
+        }
+        let run = keys.run(job.runID)
+        try await client.evaluate(
+            JobQueueScripts.recordFailure, keys: [RedisArgument(run.errors), RedisArgument(run.counters)],
+            arguments: [RedisArgument(job.id), RedisArgument(error)])
+        // Make the entry look idle for (lease - retryDelay), so XAUTOCLAIM takes it after retryDelay.
+        let idle = max(.zero, configuration.leaseDuration - configuration.retryDelay)
+        _ = try await touchLease(job, idle: idle)
+        return .willRetry
+    }
+
+    /// Records a failure given as an `Error` (its readable description, ``ErrorText``, becomes the last error).
+    @discardableResult
+    public func fail(_ job: LeasedJob, error: any Error, retriable: Bool = true) async throws -> JobFailureOutcome {
+        try await fail(job, error: ErrorText.describe(error), retriable: retriable)
+    }
+
+    /// Moves an entry to its run's dead letters (unless the job already has a result) and acknowledges it.
+    func deadLetter(entry: StreamEntry, deliveries: Int, reason: String) async throws {
+        let record = DeadLetter(
+            jobID: entry.jobID ?? entry.id, runID: entry.runID ?? "", kind: entry.kind, error: reason,
+            deliveries: deliveries, rawEnvelope: entry.rawEnvelope,
+            deadLetteredAt: Int64(Date().timeIntervalSince1970 * 1000))
+        let encoded = try JSONEncoder().encode(record)
+        if let runID = entry.runID, !runID.isEmpty, let jobID = entry.jobID, !jobID.isEmpty {
+            let run = keys.run(runID)
+            try await client.evaluate(
+                JobQueueScripts.deadLetter,
+                keys: [RedisArgument(run.results), RedisArgument(run.deadLetters), RedisArgument(run.errors),
+                       RedisArgument(run.counters)],
+                arguments: [RedisArgument(jobID), RedisArgument(encoded), RedisArgument(reason)])
+        } else {
+            try await client.send("HSET", RedisArgument(keys.unroutableDeadLetters), RedisArgument(entry.id),
+                                  RedisArgument(encoded))
+        }
+        try await acknowledge(kind: entry.kind, entryID: entry.id)
+    }
+
+    func acknowledge(kind: JobKind, entryID: String) async throws {
+        try await client.evaluate(
+            JobQueueScripts.acknowledge, keys: [RedisArgument(keys.jobStream(kind))],
+            arguments: [RedisArgument(configuration.group), RedisArgument(entryID)])
+    }
+
+    private func touchLease(_ job: LeasedJob, idle: Duration) async throws -> Bool {
+        let reply = try await client.evaluate(
+            JobQueueScripts.touchLease, keys: [RedisArgument(keys.jobStream(job.kind))],
+            arguments: [RedisArgument(configuration.group), RedisArgument(job.consumer), RedisArgument(job.entryID),
+                        RedisArgument(idle.milliseconds)])
+        return reply.int == 1
+    }
+}
+
+extension StreamEntry {
+    init(job: LeasedJob) {
+        self.kind = job.kind
+        self.id = job.entryID
+        self.jobID = job.id
+        self.runID = job.runID
+        self.rawEnvelope = (try? job.envelope.encoded()) ?? Data()
+    }
+}

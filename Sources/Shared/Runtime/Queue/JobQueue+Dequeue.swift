@@ -1,0 +1,149 @@
+import Foundation
+import GPLRRedis
+import GPLRSupport
+
+extension JobQueue {
+    /// Takes new jobs of the given kinds for `consumer`, waiting up to `block` for one to arrive
+    /// (`XREADGROUP ... BLOCK`). Returns at most `count` jobs per kind, possibly none.
+    ///
+    /// Entries that cannot be run by this build (unknown envelope version, malformed) are dead-lettered
+    /// with the reason and not returned.
+    public func dequeue(consumer: String, kinds: [JobKind], count: Int = 1, block: Duration? = nil)
+        async throws -> [LeasedJob]
+    {
+        guard !kinds.isEmpty, count > 0 else { return [] }
+        let kinds = uniqued(kinds)
+        try await prepareIfNeeded(kinds)
+        var command: [RedisArgument] = ["XREADGROUP", "GROUP", RedisArgument(configuration.group),
+                                        RedisArgument(consumer), "COUNT", RedisArgument(count)]
+        if let block { command += ["BLOCK", RedisArgument(block.milliseconds)] }
+        command.append("STREAMS")
+        command += kinds.map { RedisArgument(keys.jobStream($0)) }
+        command += kinds.map { _ in ">" }
+        let reply: RedisValue
+        do {
+            reply = try await client.send(command, extraTimeout: block ?? .zero)
+        } catch let error as RedisError where error.serverErrorPrefix == "NOGROUP" {
+            forgetPrepared()
+            try await prepareIfNeeded(kinds)
+            reply = try await client.send(command, extraTimeout: block ?? .zero)
+        }
+        guard !reply.isNull else { return [] }
+        guard let streams = reply.array else { throw unexpected("XREADGROUP", reply) }
+        var entries: [StreamEntry] = []
+        for stream in streams {
+            guard let pair = stream.array, pair.count == 2, let list = pair[1].array else {
+                throw unexpected("XREADGROUP", reply)
+            }
+            let kind = kinds.first { keys.jobStream($0) == pair[0].string } ?? JobKind(rawValue: "?")
+            entries += try list.map { try StreamEntry(kind: kind, value: $0) }
+        }
+        return try await admit(entries, consumer: consumer, deliveryCounts: [:])
+    }
+
+    /// Takes over jobs whose lease ran out (idle longer than the lease: their worker died or stalled),
+    /// up to `count` per kind (`XAUTOCLAIM`). Jobs delivered more than `maxAttempts` times are
+    /// dead-lettered instead of returned.
+    public func reclaimExpired(consumer: String, kinds: [JobKind], count: Int = 10) async throws -> [LeasedJob] {
+        guard !kinds.isEmpty, count > 0 else { return [] }
+        let kinds = uniqued(kinds)
+        try await prepareIfNeeded(kinds)
+        let minIdle = configuration.leaseDuration.milliseconds
+        var entries: [StreamEntry] = []
+        for kind in kinds {
+            let stream = keys.jobStream(kind)
+            var cursor = "0-0"
+            var claimed: [StreamEntry] = []
+            repeat {
+                let reply = try await client.send(
+                    "XAUTOCLAIM", RedisArgument(stream), RedisArgument(configuration.group), RedisArgument(consumer),
+                    RedisArgument(minIdle), RedisArgument(cursor), "COUNT", RedisArgument(count - claimed.count))
+                guard let parts = reply.array, parts.count >= 2, let next = parts[0].string,
+                      let list = parts[1].array
+                else { throw unexpected("XAUTOCLAIM", reply) }
+                claimed += try list.compactMap { value in
+                    // Entries deleted while pending come back as nil fields; XAUTOCLAIM drops them itself.
+                    guard let pair = value.array, pair.count == 2, !pair[1].isNull else { return nil }
+                    return try StreamEntry(kind: kind, value: value)
+                }
+                cursor = next
+            } while cursor != "0-0" && claimed.count < count
+            entries += claimed
+        }
+        guard !entries.isEmpty else { return [] }
+        // Delivery counts: XAUTOCLAIM counted this delivery; read them back from the pending list.
+        let queries: [[RedisArgument]] = entries.map { entry in
+            ["XPENDING", RedisArgument(keys.jobStream(entry.kind)), RedisArgument(configuration.group),
+             RedisArgument(entry.id), RedisArgument(entry.id), "1"]
+        }
+        var counts: [String: Int] = [:]
+        for (entry, reply) in zip(entries, try await client.pipeline(queries)) {
+            if let row = reply.array?.first?.array, row.count == 4, let deliveries = row[3].int {
+                counts[entry.id] = deliveries
+            }
+        }
+        return try await admit(entries, consumer: consumer, deliveryCounts: counts)
+    }
+
+    /// Decodes entries into leased jobs, dead-lettering undecodable ones and ones past `maxAttempts`.
+    private func admit(_ entries: [StreamEntry], consumer: String, deliveryCounts: [String: Int])
+        async throws -> [LeasedJob]
+    {
+        var jobs: [LeasedJob] = []
+        for entry in entries {
+            let deliveries = deliveryCounts[entry.id] ?? 1
+            let envelope: JobEnvelope
+            do {
+                envelope = try JobEnvelope.decode(entry.rawEnvelope)
+            } catch {
+                try await deadLetter(entry: entry, deliveries: deliveries, reason: error.message)
+                continue
+            }
+            guard envelope.kind == entry.kind else {
+                let reason = "envelope of kind '\(envelope.kind)' found on the stream of kind '\(entry.kind)'"
+                try await deadLetter(entry: entry, deliveries: deliveries, reason: reason)
+                continue
+            }
+            let job = LeasedJob(envelope: envelope, entryID: entry.id, consumer: consumer, deliveryCount: deliveries)
+            if deliveries > configuration.maxAttempts {
+                let last = try await client.send("HGET", RedisArgument(keys.run(envelope.runID).errors),
+                                                 RedisArgument(envelope.id)).string
+                let reason = "abandoned: delivered \(deliveries) times without completing (lease expired)"
+                    + (last.map { "; last error: \($0)" } ?? "")
+                try await deadLetter(entry: entry, deliveries: deliveries, reason: reason)
+                continue
+            }
+            jobs.append(job)
+        }
+        return jobs
+    }
+
+    private func uniqued(_ kinds: [JobKind]) -> [JobKind] {
+        var seen: Set<JobKind> = []
+        return kinds.filter { seen.insert($0).inserted }
+    }
+
+    func unexpected(_ command: String, _ reply: RedisValue) -> JobQueueError {
+        JobQueueError(code: .unexpectedReply, message: "unexpected reply to \(command): \(reply)")
+    }
+}
+
+/// One stream entry as read from Redis, before its envelope is decoded.
+struct StreamEntry: Sendable {
+    var kind: JobKind
+    var id: String
+    var jobID: String?
+    var runID: String?
+    var rawEnvelope: Data
+
+    init(kind: JobKind, value: RedisValue) throws(JobQueueError) {
+        guard let pair = value.array, pair.count == 2, let id = pair[0].string, let fields = pair[1].fieldMap else {
+            throw JobQueueError(code: .unexpectedReply, message: "malformed stream entry: \(value)")
+        }
+        self.kind = kind
+        self.id = id
+        self.jobID = fields["job"]?.string
+        self.runID = fields["run"]?.string
+        self.rawEnvelope = Data(fields["env"]?.bytes ?? [])
+    }
+}

@@ -1,0 +1,78 @@
+import GPLRRedis
+
+/// The Lua scripts of the job queue. Each touches keys of ONE hash tag only (either the `{queue}` streams or
+/// one run's `{run:<id>}` keys), so they work unchanged on Redis Cluster.
+enum JobQueueScripts {
+    /// KEYS: stream. ARGV: group, entry id. Acknowledges and deletes the entry; returns XACK's count.
+    static let acknowledge = RedisScript(
+        """
+        local acked = redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+        redis.call('XDEL', KEYS[1], ARGV[2])
+        return acked
+        """)
+
+    /// KEYS: stream. ARGV: group, consumer, entry id, idle ms.
+    /// If the entry is still pending with this consumer, resets its idle time to `idle ms` (0 extends the
+    /// lease; a larger value makes it reclaimable sooner) without counting a delivery. Returns 1 if the
+    /// consumer still held the lease, 0 if it was lost (acked, reclaimed by another worker, or gone).
+    static let touchLease = RedisScript(
+        """
+        local pending = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[3], ARGV[3], 1)
+        if #pending == 0 or pending[1][2] ~= ARGV[2] then return 0 end
+        redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[3], 'IDLE', ARGV[4], 'JUSTID')
+        return 1
+        """)
+
+    /// KEYS: results, errors, dead letters, counters (one run). ARGV: job id, result.
+    /// Stores the result unless one exists (first result wins); returns 1 if stored, 0 for a duplicate.
+    static let storeResult = RedisScript(
+        """
+        if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then
+          redis.call('HDEL', KEYS[2], ARGV[1])
+          redis.call('HDEL', KEYS[3], ARGV[1])
+          return 1
+        end
+        redis.call('HINCRBY', KEYS[4], 'duplicates', 1)
+        return 0
+        """)
+
+    /// KEYS: results, dead letters, errors, counters (one run). ARGV: job id, dead-letter record, error.
+    /// Records a dead letter unless the job already has a result; returns 1 if recorded.
+    static let deadLetter = RedisScript(
+        """
+        if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return 0 end
+        redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+        redis.call('HSET', KEYS[3], ARGV[1], ARGV[3])
+        redis.call('HINCRBY', KEYS[4], 'deadLettered', 1)
+        return 1
+        """)
+
+    /// KEYS: errors, counters (one run). ARGV: job id, error. Records a retriable failure.
+    static let recordFailure = RedisScript(
+        """
+        redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+        return redis.call('HINCRBY', KEYS[2], 'failures', 1)
+        """)
+
+    /// KEYS: stream. ARGV: group, minimum idle ms, consumer name (or "" for every consumer).
+    /// Deletes the group's consumers that hold no pending entry and have been idle at least the minimum; returns
+    /// their names. A consumer holding entries is never deleted (that would drop its entries from the pending
+    /// list, so no one could reclaim them); a live worker deleted by mistake loses nothing: its next read
+    /// creates it again.
+    static let pruneConsumers = RedisScript(
+        """
+        local removed = {}
+        local ok, consumers = pcall(redis.call, 'XINFO', 'CONSUMERS', KEYS[1], ARGV[1])
+        if not ok then return removed end
+        for _, consumer in ipairs(consumers) do
+          local fields = {}
+          for i = 1, #consumer, 2 do fields[consumer[i]] = consumer[i + 1] end
+          if (ARGV[3] == '' or fields['name'] == ARGV[3]) and tonumber(fields['pending']) == 0
+              and tonumber(fields['idle']) >= tonumber(ARGV[2]) then
+            redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], fields['name'])
+            table.insert(removed, fields['name'])
+          end
+        end
+        return removed
+        """)
+}
