@@ -1,5 +1,5 @@
-/// Progress of a run, for the command line and, later, the dashboard. Sent in order from the run's task.
-public enum RunEvent: Sendable {
+/// Progress of a run, for the command line and status output. Sent in order from the run's task.
+public enum RunEvent: Sendable, Equatable {
     /// Iteration `iteration` of `of` sampled `sampled` users to label.
     case sampled(iteration: Int, of: Int, sampled: Int)
     /// The labeler answered for the iteration's users.
