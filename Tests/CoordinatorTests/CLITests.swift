@@ -3,7 +3,7 @@ import GPLRTestSupport
 import Testing
 
 /// The `gplr` binary, run the way a user runs it.
-@Suite struct CLITests {
+@Suite(.timeLimit(.minutes(5))) struct CLITests {
     @Test func generateIngestRunEvalEndToEnd() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

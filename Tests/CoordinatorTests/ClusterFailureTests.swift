@@ -11,7 +11,7 @@ import Testing
 /// `gplr-worker` processes and a real redis-server. Each test kills or restarts one part mid-run and checks that
 /// the run completes with the Φ of `gplr run --local` (same seed and options), that every job has exactly one
 /// stored result, and that nobody is labeled twice.
-@Suite(.serialized) struct ClusterFailureTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct ClusterFailureTests {
     /// kill -9 of a worker while it holds `label` jobs, then of another while it holds `affinity` jobs: the
     /// jobs are reclaimed after their lease by the other workers and the run completes unchanged.
     @Test func workersKilledMidLabelAndMidAffinityJobsAreReclaimed() async throws {

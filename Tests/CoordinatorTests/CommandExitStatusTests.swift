@@ -5,7 +5,7 @@ import Testing
 
 /// Commands about one run fail (exit status 1, `no such run`) on an unknown run id, all alike; `gplr bench queue`
 /// against a given Redis leaves no key behind; `llm-sim --help` says how `gplr run` is pointed at it.
-@Suite(.serialized) struct CommandExitStatusTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct CommandExitStatusTests {
     @Test func statusRetryAndCancelOfAnUnknownRunExitOne() async throws {
         try await withRedisServer { server in
             for arguments in [["status", "nope"], ["status", "nope", "--json"], ["retry", "nope", "--failed"],

@@ -14,7 +14,7 @@ import Testing
 /// `gplr serve`'s JSON API against a real redis-server, real `gplr run --redis` coordinators and real
 /// `gplr-worker`s: it says what `gplr status --json` says, shows dead letters with their errors, retries them
 /// only for JSON requests, and lists the workers.
-@Suite(.serialized) struct DashboardAPITests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct DashboardAPITests {
     typealias Payload = DashboardPayload
 
     @Test func apiMatchesStatusListsTheWorkerAndShowsTheFinalPersonas() async throws {

@@ -10,7 +10,7 @@ import Synchronization
 
 /// The dashboard page in a real headless Chromium (Debian's package) against live runs: what it draws is what
 /// the API says, and error texts from Redis are shown as text, never run as markup.
-@Suite(.serialized) struct DashboardBrowserTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct DashboardBrowserTests {
     /// A dead letter's error made to look like markup: the page must show it, not parse it.
     static let hostileError = #"injected <b id="bold">failure</b> & <img src=x onerror="alert(1)"> "quoted""#
 

@@ -6,7 +6,7 @@ import Testing
 
 /// DNS rebinding: `gplr serve` answers only requests whose `Host` names it (localhost, an IP address, `--host`,
 /// `--allowed-host`), on every route; a page on another name that resolves to 127.0.0.1 gets 421 and no data.
-@Suite(.serialized) struct DashboardHostTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct DashboardHostTests {
     @Test func refusesOtherHostNamesOnEveryRouteAndAcceptsItsOwn() async throws {
         let directory = try TemporaryDirectory(prefix: "gplr-dashboard-host")
         defer { directory.remove() }

@@ -6,7 +6,7 @@ import Testing
 
 /// `gplr serve`'s `GET /metrics`: queue depth and lag, and workers alive or stale, read from a real Redis at
 /// each scrape.
-@Suite struct DashboardMetricsTests {
+@Suite(.timeLimit(.minutes(5))) struct DashboardMetricsTests {
     @Test func metricsShowQueueDepthAndWorkersFromRedis() async throws {
         let directory = try TemporaryDirectory(prefix: "gplr-dashboard-metrics")
         defer { directory.remove() }

@@ -9,7 +9,7 @@ import Testing
 
 /// `gplr demo`: the built binary starts redis-server, the LLM simulator and real workers, runs GPLR through them
 /// and stops everything it started — at the end, and on SIGINT.
-@Suite(.serialized) struct DemoTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct DemoTests {
     /// Command lines of the running processes (zombies have none), by pid.
     static func commandLines() -> [pid_t: String] {
         var lines: [pid_t: String] = [:]

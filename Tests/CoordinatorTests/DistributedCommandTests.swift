@@ -7,7 +7,7 @@ import GPLRTestSupport
 import Testing
 
 /// The distributed commands as a user runs them (the built `gplr` binary).
-@Suite struct DistributedCommandTests {
+@Suite(.timeLimit(.minutes(5))) struct DistributedCommandTests {
     @Test func runRedisBinaryWithAWorkerWritesTheLocalResults() async throws {
         let data = try DistributedDataset(users: 400, items: 200, personas: 5)
         defer { data.directory.remove() }

@@ -7,7 +7,7 @@ import Testing
 
 /// The coordinator of the distributed runtime against a real redis-server, with a test worker that runs the
 /// real computations through the real queue.
-@Suite struct DistributedRunTests {
+@Suite(.timeLimit(.minutes(5))) struct DistributedRunTests {
     @Test func distributedRunGivesTheSamePhiAsALocalRunAndShowsInStatusAndRuns() async throws {
         let data = try DistributedDataset()
         defer { data.directory.remove() }

@@ -5,7 +5,7 @@ import Testing
 
 /// Issue 10 through the built `gplr`: ingest refuses what would change the data silently, says when it read
 /// Latin-1 or has no names, and `gplr run` refuses an empty snapshot or an over-large persona set.
-@Suite struct IngestTrustCLITests {
+@Suite(.timeLimit(.minutes(5))) struct IngestTrustCLITests {
     @Test func headerOnlyInputMakesNoSnapshot() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -9,7 +9,7 @@ import Testing
 /// The built `gplr` failing, killed or interrupted while it writes: a run's previous results stay readable and
 /// whole, an ingest's temporary snapshot is removed (on SIGINT at once, after a SIGKILL by the next ingest), and
 /// nothing stray is left once the next command has run.
-@Suite(.serialized) struct InterruptedWriteTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct InterruptedWriteTests {
     /// A run whose write fails half-way (`prlimit --fsize`: a write past the limit fails with EFBIG, "File too
     /// large", as on a full disk; deterministic, no timing): the previous results are untouched and nothing
     /// else is left; the next run replaces them.

@@ -10,7 +10,7 @@ import Testing
 
 /// `gplr run --redis --llm-url`: the built `gplr` and `gplr-worker` binaries, real Redis and the LLM simulator
 /// in this process. The API key is given to the worker's environment only and must never leak.
-@Suite(.serialized) struct LLMDistributedTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct LLMDistributedTests {
     static let secret = "sk-test-SECRET-1234567890"
 
     /// The simulator's truth: the dataset's planted personas by name.

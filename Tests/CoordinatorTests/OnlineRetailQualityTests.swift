@@ -7,7 +7,9 @@ import Testing
 /// docs/benchmarks.md ("Quality on real data"). The floors sit a little under the measured means so that a change
 /// of the algorithms that loses quality fails here, while float rounding does not. It runs the built
 /// `gplr bench quality` in its own process, off the test's thread pool.
-@Suite(.enabled(if: OnlineRetail.directory != nil, "OnlineRetail data not found (set GPLR_ONLINERETAIL_DIR)"))
+@Suite(
+    .enabled(if: OnlineRetail.directory != nil, "OnlineRetail data not found (set GPLR_ONLINERETAIL_DIR)"),
+    .timeLimit(.minutes(20)))
 struct OnlineRetailQualityTests {
     /// Measured (mean of seeds 0, 1, 2): micro-F1 0.699, macro-F1 0.446.
     static let microFloor = 0.69

@@ -5,7 +5,7 @@ import Testing
 /// `Ops/setup.sh` on a machine without chromium: the PATH hides the chromium binary and dpkg reports the
 /// package as not installed (a wrapper around the real `dpkg-query`), while `apt-get` is a stand-in that records
 /// what it was asked to install and refuses. Every other package is checked against this machine's real dpkg.
-@Suite struct OpsSetupTests {
+@Suite(.timeLimit(.minutes(5))) struct OpsSetupTests {
     /// The repository root (this file is Tests/CoordinatorTests/OpsSetupTests.swift).
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path

@@ -11,7 +11,7 @@ import Testing
 
 /// `gplr personas generate|label-items --redis`: persona-propose, persona-merge and item-label jobs run by a
 /// real `gplr-worker` against the LLM simulator in this process, with the key only in the worker's environment.
-@Suite(.serialized) struct PersonaJobsTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct PersonaJobsTests {
     static let secret = LLMDistributedTests.secret
 
     static func results(_ server: RedisServer, run: String) async throws -> [String] {

@@ -4,7 +4,7 @@ import Synchronization
 import Testing
 
 /// The progress display as a value: what it renders for given counts and instants, and when.
-@Suite struct ProgressBarTests {
+@Suite(.timeLimit(.minutes(5))) struct ProgressBarTests {
     let t0 = ContinuousClock.now
 
     func at(_ seconds: Double) -> ContinuousClock.Instant { t0 + .milliseconds(Int64(seconds * 1000)) }
@@ -136,7 +136,7 @@ import Testing
 }
 
 /// Which mode a process gets from its environment and standard error.
-@Suite struct ProgressModeTests {
+@Suite(.timeLimit(.minutes(5))) struct ProgressModeTests {
     @Test func terminalGetsTheBarPipesGetPlainLines() {
         #expect(ProgressMode.resolve(environment: ["TERM": "xterm"], standardErrorIsTerminal: true).mode == .bar)
         #expect(ProgressMode.resolve(environment: [:], standardErrorIsTerminal: true).mode == .bar)
@@ -159,7 +159,7 @@ import Testing
 }
 
 /// Standard error with a live line: messages go above it, the final line replaces it.
-@Suite struct StatusLineTests {
+@Suite(.timeLimit(.minutes(5))) struct StatusLineTests {
     @Test func messagesStayAboveTheLiveLine() {
         let written = Mutex<[String]>([])
         let line = StatusLine { text in written.withLock { $0.append(text) } }

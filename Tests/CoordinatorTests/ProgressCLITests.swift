@@ -3,7 +3,7 @@ import GPLRTestSupport
 import Testing
 
 /// Progress of the built `gplr` as a user sees it: plain lines into a pipe, a bar redrawn in place on a terminal.
-@Suite struct ProgressCLITests {
+@Suite(.timeLimit(.minutes(5))) struct ProgressCLITests {
     /// The test's environment without anything that would force a progress mode.
     static func environment(_ extra: [String: String] = [:]) -> [String: String] {
         var environment = ProcessInfo.processInfo.environment

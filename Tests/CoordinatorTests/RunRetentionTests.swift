@@ -9,7 +9,7 @@ import Testing
 /// Issue 10: run data leaves Redis. `gplr runs --prune` deletes exactly the finished runs' keys and leaves the
 /// running ones; `gplr run --keep-results` puts an expiry on a run's keys when it ends; `gplr cancel` leaves a
 /// finished run as it is. Real redis-server, the built `gplr`.
-@Suite(.serialized) struct RunRetentionTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct RunRetentionTests {
     /// A run record in `phase` with every kind of per-run key filled in.
     static func seed(_ id: String, _ phase: RunPhase, _ client: RedisClient, keys: RedisKeys = RedisKeys(),
                      updatedAt: Int64? = nil) async throws

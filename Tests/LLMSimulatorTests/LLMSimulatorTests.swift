@@ -6,7 +6,7 @@ import LLMSimulator
 import Testing
 
 /// The simulator itself, spoken to over real HTTP the way any OpenAI-compatible client would.
-@Suite struct LLMSimulatorTests {
+@Suite(.timeLimit(.minutes(5))) struct LLMSimulatorTests {
     static let personas = ["Busy Parents", "Bargain Hunter", "Pet Owner"]
     static let truth: [String: [String]] = ["u1": ["Busy Parents", "Pet Owner"], "u2": []]
 

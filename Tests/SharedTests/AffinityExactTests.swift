@@ -1,7 +1,7 @@
 @testable import GPLRCore
 import Testing
 
-@Suite struct AffinityExactTests {
+@Suite(.timeLimit(.minutes(5))) struct AffinityExactTests {
     @Test(arguments: [1, 2, 3])
     func matchesDenseBruteForce(walkLength: Int) throws {
         for seed: UInt64 in [1, 2, 3] {

@@ -2,7 +2,7 @@ import Foundation
 @testable import GPLRCore
 import Testing
 
-@Suite struct AffinityLabelTests {
+@Suite(.timeLimit(.minutes(5))) struct AffinityLabelTests {
     /// 4 personas; u0: {0, 1}, u1: {0}, u2: {2}, u3: Unrepresentable; persona 3 nobody has.
     /// Q̂ = [2, 1, 1, 0] / 4 = [0.5, 0.25, 0.25, 0]; min positive Q̂ = 0.25;
     /// c = [(0.25/0.5)^0.5, 1, 1, 0] = [0.7071067811865476, 1, 1, 0].

@@ -1,7 +1,7 @@
 @testable import GPLRCore
 import Testing
 
-@Suite struct AffinityRandomGraphTests {
+@Suite(.timeLimit(.minutes(5))) struct AffinityRandomGraphTests {
     @Test func exactEdgeCountSortedRowsAndDeterminism() throws {
         var parameters = RandomGraph(
             userCount: 3000, itemCount: 500, edgeCount: 40_000, isolatedUserShare: 0.05, seed: 9, threadCount: 1)

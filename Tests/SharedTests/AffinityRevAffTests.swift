@@ -1,7 +1,7 @@
 @testable import GPLRCore
 import Testing
 
-@Suite struct AffinityRevAffTests {
+@Suite(.timeLimit(.minutes(5))) struct AffinityRevAffTests {
     @Test(arguments: [1, 2, 3])
     func withinEpsilonOfExact(walkLength: Int) throws {
         for seed: UInt64 in [11, 12] {

@@ -1,7 +1,7 @@
 @testable import GPLRCore
 import Testing
 
-@Suite struct AssignmentTests {
+@Suite(.timeLimit(.minutes(5))) struct AssignmentTests {
     @Test func topKWithTiesPrototypesAndUnreachableUsers() throws {
         let affinity = try AffinityMatrix(
             userCount: 5, personaCount: 4, personas: [0, 1, 2, 3],

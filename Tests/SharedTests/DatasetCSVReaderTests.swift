@@ -3,7 +3,7 @@ import Foundation
 import GPLRTestSupport
 import Testing
 
-@Suite struct DatasetCSVReaderTests {
+@Suite(.timeLimit(.minutes(5))) struct DatasetCSVReaderTests {
     struct Row: Equatable, CustomStringConvertible {
         var line: Int
         var fields: [String]

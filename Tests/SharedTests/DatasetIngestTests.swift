@@ -12,7 +12,7 @@ func edgeMap(_ graph: PurchaseGraph) -> [String: UInt32] {
     return edges
 }
 
-@Suite struct DatasetGenericIngestTests {
+@Suite(.timeLimit(.minutes(5))) struct DatasetGenericIngestTests {
     /// Purchases without an items.csv, on purpose.
     static let unnamed = IngestOptions(itemNamesAbsent: true)
 
@@ -81,7 +81,7 @@ func edgeMap(_ graph: PurchaseGraph) -> [String: UInt32] {
     }
 }
 
-@Suite struct DatasetOnlineRetailIngestTests {
+@Suite(.timeLimit(.minutes(5))) struct DatasetOnlineRetailIngestTests {
     static let header = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\r\n"
 
     @Test func dropsCancellationsMissingCustomersAndNonPositiveQuantities() throws {
@@ -134,7 +134,7 @@ func edgeMap(_ graph: PurchaseGraph) -> [String: UInt32] {
     }
 }
 
-@Suite struct DatasetInstacartIngestTests {
+@Suite(.timeLimit(.minutes(5))) struct DatasetInstacartIngestTests {
     static func writeDataset(in dir: TemporaryDirectory, prior: String) throws {
         try DatasetFixtures.write(
             """

@@ -1,7 +1,7 @@
 @testable import GPLRCore
 import Testing
 
-@Suite struct DatasetInternerTests {
+@Suite(.timeLimit(.minutes(5))) struct DatasetInternerTests {
     /// The interner agrees with a Dictionary that numbers keys by first appearance, through many table growths.
     @Test func numbersKeysLikeADictionary() {
         var rng = SeededGenerator(seed: 99)

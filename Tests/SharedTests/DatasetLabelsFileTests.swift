@@ -3,7 +3,7 @@ import Foundation
 import GPLRTestSupport
 import Testing
 
-@Suite struct DatasetLabelsFileTests {
+@Suite(.timeLimit(.minutes(5))) struct DatasetLabelsFileTests {
     let personas = try! PersonaSet([
         Persona(name: "Busy Parents", description: ""), Persona(name: "Health Enthusiast", description: ""),
         Persona(name: "Snack \"Lover\"", description: ""),

@@ -6,7 +6,7 @@ import Testing
 /// Issue 10, "never silently wrong" at ingest: bytes that are not UTF-8, an order placed by two users, counts
 /// past 2³² − 1, an input without purchases, a dataset without item names and over-long ids or names are refused
 /// with their file and line (or, when asked, read as Latin-1 and counted) instead of changing the data silently.
-@Suite struct DatasetTrustTests {
+@Suite(.timeLimit(.minutes(5))) struct DatasetTrustTests {
     /// Writes raw bytes (not necessarily UTF-8) to `name` in `directory`.
     @discardableResult
     static func write(_ bytes: [UInt8], to name: String, in directory: TemporaryDirectory) throws -> String {

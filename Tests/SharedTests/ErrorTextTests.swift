@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// Foundation's errors read as sentences, not as `NSCocoaErrorDomain` or `DecodingError.Context` dumps.
-@Suite struct ErrorTextTests {
+@Suite(.timeLimit(.minutes(5))) struct ErrorTextTests {
     private struct Job: Decodable {
         var users: [Int]
         var seed: UInt64

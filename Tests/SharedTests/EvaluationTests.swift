@@ -1,7 +1,7 @@
 @testable import GPLRCore
 import Testing
 
-@Suite struct EvaluationTests {
+@Suite(.timeLimit(.minutes(5))) struct EvaluationTests {
     @Test func metricsOnAHandComputedExample() throws {
         // u0: pred [1, 2], ref {1}     → tp 1, fp 1,       Jaccard 1/2, top-1 hit
         // u1: pred [3],    ref {0, 3}  → tp 1,       fn 1, Jaccard 1/2, top-1 hit

@@ -1,7 +1,7 @@
 @testable import GPLRCore
 import Testing
 
-@Suite struct GraphBuilderTests {
+@Suite(.timeLimit(.minutes(5))) struct GraphBuilderTests {
     @Test func mergesDuplicatePurchasesAndSortsRows() throws {
         var builder = GraphBuilder()
         builder.addPurchase(user: "u1", item: "b", count: 2)

@@ -6,7 +6,7 @@ import LLMSimulator
 import Testing
 
 /// The libcurl client against the simulator over real HTTP on 127.0.0.1.
-@Suite struct HTTPClientTests {
+@Suite(.timeLimit(.minutes(5))) struct HTTPClientTests {
     static func chatBody(_ users: [String] = ["12358"]) -> [UInt8] {
         let wire = ChatCompletionWire.Request(
             model: "m", messages: LLMFixtures.prompt.messages(for: users.map(LLMFixtures.user)))

@@ -5,7 +5,7 @@ import Synchronization
 import Testing
 
 /// ``IngestOptions/progress``: rows and bytes grow, over every file of the source, and end at the totals.
-@Suite struct IngestProgressTests {
+@Suite(.timeLimit(.minutes(5))) struct IngestProgressTests {
     @Test func reportsRowsAndBytesOfEveryFileUpToTheTotal() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }

@@ -6,7 +6,7 @@ import GPLRTestSupport
 import Testing
 
 /// The job executors give what the local algorithms give, and refuse bad payloads with non-retriable errors.
-@Suite struct JobExecutorTests {
+@Suite(.timeLimit(.minutes(5))) struct JobExecutorTests {
     let fixture: JobFixture
     let directory: TemporaryDirectory
     let labelsPath: String

@@ -4,7 +4,7 @@ import Foundation
 import GPLRTestSupport
 import Testing
 
-@Suite struct JobQueueACLTests {
+@Suite(.timeLimit(.minutes(5))) struct JobQueueACLTests {
     /// The least-privilege worker user documented in docs/protocol.md §7 can run the whole queue protocol,
     /// and cannot do what it should not.
     @Test func documentedWorkerACLIsSufficient() async throws {

@@ -5,7 +5,7 @@ import GPLRTestSupport
 import Testing
 
 /// `pruneIdleConsumers`: stopped workers' consumers go, a consumer still holding a job never does.
-@Suite struct JobQueueConsumerPruningTests {
+@Suite(.timeLimit(.minutes(5))) struct JobQueueConsumerPruningTests {
     @Test func removesIdleConsumersAndKeepsThoseHoldingJobs() async throws {
         try await withJobQueue { queue, _ in
             #expect(try await queue.enqueue([job("a")]) == 1)
@@ -39,7 +39,7 @@ import Testing
 }
 
 /// `register(run:jobIDs:)`: a reused result's job joins the run's job set, which status counts rely on.
-@Suite struct JobQueueRegisterTests {
+@Suite(.timeLimit(.minutes(5))) struct JobQueueRegisterTests {
     @Test func registeredIDsCountAsEnqueuedAndAreNotEnqueuedAgain() async throws {
         try await withJobQueue { queue, _ in
             // A job whose result exists although its id never reached the set (coordinator killed between XADD

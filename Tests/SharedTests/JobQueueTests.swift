@@ -23,7 +23,7 @@ func job(_ id: String, run: String = "r1", kind: JobKind = LabelJobDefinition.ki
     JobEnvelope(id: id, runID: run, kind: kind, payload: Data(payload.utf8))
 }
 
-@Suite struct JobQueueTests {
+@Suite(.timeLimit(.minutes(5))) struct JobQueueTests {
     @Test func enqueueDequeueComplete() async throws {
         try await withJobQueue { queue, _ in
             let binary = Data([0, 1, 2, 0xFF, 0])
@@ -232,7 +232,7 @@ func job(_ id: String, run: String = "r1", kind: JobKind = LabelJobDefinition.ki
     }
 }
 
-@Suite struct JobEnvelopeTests {
+@Suite(.timeLimit(.minutes(5))) struct JobEnvelopeTests {
     @Test func roundTripsAndRejectsOtherVersions() throws {
         let envelope = JobEnvelope(id: "j", runID: "r", kind: AffinityJobDefinition.kind, payload: Data([0, 9, 0]), attempt: 2)
         #expect(try JobEnvelope.decode(envelope.encoded()) == envelope)

@@ -28,7 +28,7 @@ enum UserDegreeJobDefinition: JobDefinition {
     }
 }
 
-@Suite struct JobRegistryTests {
+@Suite(.timeLimit(.minutes(5))) struct JobRegistryTests {
     @Test func everyKindIsRegisteredOnceAndNamesItsJobIDs() throws {
         let kinds = JobRegistry.kinds
         #expect(Set(kinds).count == kinds.count)

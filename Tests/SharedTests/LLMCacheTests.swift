@@ -6,7 +6,7 @@ import LLMSimulator
 import Testing
 
 /// The Redis response cache: a second labeling of the same users makes no HTTP request and costs nothing.
-@Suite struct LLMCacheTests {
+@Suite(.timeLimit(.minutes(5))) struct LLMCacheTests {
     @Test func secondLabelingIsServedFromTheCacheAndNothingInRedisHoldsTheKey() async throws {
         let (graph, truth) = LLMLabelerFixtures.dataset(users: 20)
         try await withRedisServer { server in

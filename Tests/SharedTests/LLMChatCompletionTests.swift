@@ -4,7 +4,7 @@ import LLMSimulator
 import Testing
 
 /// ChatCompletionClient + labeling prompt/parser against the simulator over real HTTP.
-@Suite struct LLMChatCompletionTests {
+@Suite(.timeLimit(.minutes(5))) struct LLMChatCompletionTests {
     static let asked = ["12358", "12359", "u\"quote", "12999"]
 
     static func label(_ client: ChatCompletionClient, _ ids: [String] = asked) async throws -> (LabelingOutcome, ChatCompletion) {

@@ -3,7 +3,7 @@ import Foundation
 import GPLRTestSupport
 import Testing
 
-@Suite struct LLMConfigurationTests {
+@Suite(.timeLimit(.minutes(5))) struct LLMConfigurationTests {
     @Test func loadsFromTheEnvironment() throws {
         let configuration = try LLMConfiguration.load(environment: [
             "OPENAI_API_KEY": " sk-env-key\n", "OPENAI_BASE_URL": "http://127.0.0.1:9/v1/", "GPLR_LLM_MODEL": "m1",

@@ -4,7 +4,7 @@ import LLMSimulator
 import Testing
 
 /// LLMLabeler against the simulator over real HTTP.
-@Suite struct LLMLabelerTests {
+@Suite(.timeLimit(.minutes(5))) struct LLMLabelerTests {
     @Test func mixedFaultsEndWithEveryUserLabeledAndExactCounters() async throws {
         let (graph, truth) = LLMLabelerFixtures.dataset(users: 70)
         // 10 % of the first 70 requests fail, one of each kind. Each fault but `unknownPersona` costs exactly

@@ -1,7 +1,7 @@
 @testable import GPLRLLM
 import Testing
 
-@Suite struct LLMLabelingPromptTests {
+@Suite(.timeLimit(.minutes(5))) struct LLMLabelingPromptTests {
     @Test func serializesProductsMostBoughtFirstWithCounts() {
         let text = LLMFixtures.prompt.serialize(LLMFixtures.user("12358"))
         #expect(text.hasPrefix("The user 12358 has totally purchased 3 unique products"))

@@ -8,7 +8,7 @@ import Testing
 import Synchronization
 
 /// The rate limit shared through Redis by several workers, measured at the simulator.
-@Suite struct LLMRateLimitTests {
+@Suite(.timeLimit(.minutes(5))) struct LLMRateLimitTests {
     /// Two "workers" (own Redis connection, own limiter, own HTTP client) send as fast as they can.
     static func hammer(
         redisPort: Int, simulatorPort: Int, limit: LLMRateLimit, for duration: Duration,

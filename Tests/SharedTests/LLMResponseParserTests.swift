@@ -1,6 +1,6 @@
 import Testing
 
-@Suite struct LLMResponseParserTests {
+@Suite(.timeLimit(.minutes(5))) struct LLMResponseParserTests {
     let parser = LLMFixtures.parser
 
     @Test func acceptsPlainAndFencedJSON() {

@@ -7,7 +7,7 @@ import LLMSimulator
 import Testing
 
 /// `LabelerSpec.llm` in label payloads, and the executor running it with the worker's key.
-@Suite struct LabelerSpecTests {
+@Suite(.timeLimit(.minutes(5))) struct LabelerSpecTests {
     static func spec(port: Int = 1) -> LLMLabelerSpec {
         var spec = LLMLabelerSpec(baseURL: "http://127.0.0.1:\(port)", model: "sim-model")
         spec.usersPerRequest = 4

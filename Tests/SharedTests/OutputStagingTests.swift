@@ -6,7 +6,7 @@ import Testing
 
 /// Result files are switched in together: until ``OutputStaging/commit(_:)`` the directory holds the previous
 /// set untouched; the leftovers of a killed writer are removed (staging) or finished (commit) by the next one.
-@Suite struct OutputStagingTests {
+@Suite(.timeLimit(.minutes(5))) struct OutputStagingTests {
     @Test func commitSwitchesEveryFileAndLeavesNothingElse() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

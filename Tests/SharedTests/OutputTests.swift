@@ -4,7 +4,7 @@ import Foundation
 import GPLRTestSupport
 import Testing
 
-@Suite struct NPYWriterTests {
+@Suite(.timeLimit(.minutes(5))) struct NPYWriterTests {
     @Test func headerIsAlignedAndDescribesTheMatrix() {
         for (rows, columns) in [(0, 1), (3, 51), (206_209, 51), (1, 1)] {
             let header = NPYWriter.header(rows: rows, columns: columns)
@@ -73,7 +73,7 @@ import Testing
     }
 }
 
-@Suite struct RunOutputWriterTests {
+@Suite(.timeLimit(.minutes(5))) struct RunOutputWriterTests {
     @Test func writesPhiPsiPrototypesAndReportThatReadBack() async throws {
         let data = try PlantedDataset(users: 400, items: 200, personas: 6)
         var parameters = RunParameters()

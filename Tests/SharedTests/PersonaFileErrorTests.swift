@@ -4,7 +4,7 @@ import GPLRTestSupport
 import Testing
 
 /// A bad persona file is refused naming the entry and what it lacks, in the shape the file has.
-@Suite struct PersonaFileErrorTests {
+@Suite(.timeLimit(.minutes(5))) struct PersonaFileErrorTests {
     private func error(loading json: String) throws -> PersonaSetError {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -7,7 +7,7 @@ import LLMSimulator
 import Testing
 
 /// Item labeling (items → personas) against the simulator.
-@Suite struct PersonaGenerationItemTests {
+@Suite(.timeLimit(.minutes(5))) struct PersonaGenerationItemTests {
     @Test func itemIDsRoundTripThroughThePrompt() {
         let prompt = ItemLabelingPrompt(personas: LLMLabelerFixtures.personaSet.personas)
         let items = [(id: "a\"b: c", name: "X"), (id: "85123A", name: "WHITE HANGING HEART T-LIGHT HOLDER"), (id: "é", name: "")]

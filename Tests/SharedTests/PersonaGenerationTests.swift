@@ -6,7 +6,7 @@ import LLMSimulator
 import Testing
 
 /// Persona-set generation (Figure 2): parsing answers, prompts, and the three steps against the simulator.
-@Suite struct PersonaGenerationTests {
+@Suite(.timeLimit(.minutes(5))) struct PersonaGenerationTests {
     static let known: [Persona] = (1 ... 12).map { Persona(name: "Persona Number \($0)", description: "Buys kind \($0) things.") }
 
     @Test func parsesThePapersNumberedFormatAndItsVariations() {

@@ -3,7 +3,7 @@ import Foundation
 import GPLRTestSupport
 import Testing
 
-@Suite struct PersonaSetTests {
+@Suite(.timeLimit(.minutes(5))) struct PersonaSetTests {
     @Test func normalizesCaseAndWhitespace() {
         #expect(PersonaSet.normalize("  Busy \t  PARENTS\n") == "busy parents")
         #expect(PersonaSet.normalize("") == "")

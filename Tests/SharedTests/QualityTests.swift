@@ -5,7 +5,7 @@ import Foundation
 import Testing
 
 /// Ψ_raw is linear in L_raw: increments add up to the whole, and the runner's incremental Ψ equals one solve.
-@Suite struct IncrementalAffinityTests {
+@Suite(.timeLimit(.minutes(5))) struct IncrementalAffinityTests {
     @Test func exactIncrementsAddUpToOneSolve() throws {
         let graph = AffinityFixtures.graph(seed: 21, userCount: 160, itemCount: 70)
         let all = try AffinityFixtures.labels(seed: 21, userCount: graph.userCount, personaCount: 6, share: 0.4)
@@ -59,7 +59,7 @@ import Testing
 }
 
 /// RevAff pushes the raw shares, so ε means what it means in the paper whatever the de-bias coefficients are.
-@Suite struct RevAffScaleTests {
+@Suite(.timeLimit(.minutes(5))) struct RevAffScaleTests {
     /// On the old scale (c_r multiplied into the seeds first) the most common persona's seeds fell under θ and its
     /// column vanished: every user lost the persona most of them have.
     @Test func aCommonPersonaSurvivesThePapersEpsilon() throws {
@@ -103,7 +103,7 @@ import Testing
 }
 
 /// DU's prior: how much the walk knows about a user counts, not only the shape of its normalised row.
-@Suite struct DUPriorTests {
+@Suite(.timeLimit(.minutes(5))) struct DUPriorTests {
     private let qHat = PersonaDistribution(probabilities: [0.5, 0.25, 0.25], labelCount: 4)
 
     @Test func thePriorReplacesTheFloorWithEvidence() {
@@ -142,7 +142,7 @@ import Testing
 }
 
 /// The calibrated cut: k(u) from the prototypes' label counts and degrees, tuned on leave-one-out affinities.
-@Suite struct CalibratedCutTests {
+@Suite(.timeLimit(.minutes(5))) struct CalibratedCutTests {
     @Test func selfReturnIsTheDiagonalOfTheWalk() throws {
         let graph = AffinityFixtures.graph(seed: 4, userCount: 60, itemCount: 30)
         let users = [0, 7, 13, 29, 42]
@@ -204,7 +204,7 @@ import Testing
 }
 
 /// A labeler that fails for too many users stops the run instead of letting it end "done" on too little evidence.
-@Suite struct LabelFailureTests {
+@Suite(.timeLimit(.minutes(5))) struct LabelFailureTests {
     @Test func tooManyFailuresFailTheRunNamingTheReason() async throws {
         let data = try PlantedDataset()
         let nobody = TruthLabeler(truthByUserID: [:], graph: data.graph, personaCount: data.personas.count)

@@ -3,7 +3,7 @@ import Foundation
 import GPLRTestSupport
 import Testing
 
-@Suite struct RedisAuthTests {
+@Suite(.timeLimit(.minutes(5))) struct RedisAuthTests {
     static let password = "Pa55-w0rd-never-printed"
 
     @Test func passwordOnlyURLAuthenticates() async throws {

@@ -3,7 +3,7 @@ import Foundation
 import GPLRTestSupport
 import Testing
 
-@Suite struct RedisClientTests {
+@Suite(.timeLimit(.minutes(5))) struct RedisClientTests {
     @Test func sendsCommandsAndPipelinesFromAsyncCode() async throws {
         try await withRedisServer { server in
             let client = try RedisClient(url: server.url)

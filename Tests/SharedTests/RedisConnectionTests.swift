@@ -3,7 +3,7 @@ import Foundation
 import GPLRTestSupport
 import Testing
 
-@Suite struct RedisConnectionTests {
+@Suite(.timeLimit(.minutes(5))) struct RedisConnectionTests {
     @Test func binarySafeValuesRoundTrip() async throws {
         try await withRedisServer { server in
             let connection = try RedisConnection(endpoint: RedisEndpoint(url: server.url))

@@ -1,7 +1,7 @@
 @testable import GPLRRedis
 import Testing
 
-@Suite struct RedisEndpointTests {
+@Suite(.timeLimit(.minutes(5))) struct RedisEndpointTests {
     @Test func parsesUserPasswordHostPortAndDatabase() throws {
         let endpoint = try RedisEndpoint(url: "redis://alice:s3cr%40t@redis.internal:6380/4")
         #expect(endpoint.address == .tcp(host: "redis.internal", port: 6380))

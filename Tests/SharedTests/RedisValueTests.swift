@@ -1,7 +1,7 @@
 @testable import GPLRRedis
 import Testing
 
-@Suite struct RedisValueTests {
+@Suite(.timeLimit(.minutes(5))) struct RedisValueTests {
     @Test func accessorsConvertOnlyWhatFits() {
         #expect(RedisValue.bytes(Array("42".utf8)).int == 42)
         #expect(RedisValue.bytes(Array("x".utf8)).int == nil)

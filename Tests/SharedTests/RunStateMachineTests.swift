@@ -5,7 +5,7 @@ import Testing
 
 /// Algorithm 1's control flow without a graph, a labeler or Redis: the machine is fed the results a runner
 /// would get and must answer with the right next step.
-@Suite struct RunStateMachineTests {
+@Suite(.timeLimit(.minutes(5))) struct RunStateMachineTests {
     static let personaCount = 3
 
     static func machine(

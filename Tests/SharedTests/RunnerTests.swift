@@ -32,7 +32,7 @@ struct PlantedDataset {
     }
 }
 
-@Suite struct LabelBudgetTests {
+@Suite(.timeLimit(.minutes(5))) struct LabelBudgetTests {
     @Test func parsesSharesAndCounts() {
         #expect(LabelBudget(parsing: "10%") == .fraction(0.1))
         #expect(LabelBudget(parsing: "0.25") == .fraction(0.25))
@@ -51,7 +51,7 @@ struct PlantedDataset {
     }
 }
 
-@Suite struct GPLRRunnerTests {
+@Suite(.timeLimit(.minutes(5))) struct GPLRRunnerTests {
     @Test func sameSeedSamePhiAndBudgetSpentExactly() async throws {
         let data = try PlantedDataset()
         var parameters = RunParameters()
@@ -132,7 +132,7 @@ struct PlantedDataset {
     }
 }
 
-@Suite struct TruthLabelerTests {
+@Suite(.timeLimit(.minutes(5))) struct TruthLabelerTests {
     @Test func noiseDependsOnlyOnSeedAndUserNotOnBatching() async throws {
         let data = try PlantedDataset(users: 600, items: 300)
         let labeler = TruthLabeler(
@@ -162,7 +162,7 @@ struct PlantedDataset {
     }
 }
 
-@Suite struct RunResumeTests {
+@Suite(.timeLimit(.minutes(5))) struct RunResumeTests {
     /// A run stopped after any iteration and resumed from its checkpoint gives the same Φ, and nobody is labeled
     /// twice.
     @Test(arguments: [1, 4, 9]) func resumedRunEqualsUninterruptedRun(stopAfter: Int) async throws {

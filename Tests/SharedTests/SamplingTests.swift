@@ -1,7 +1,7 @@
 @testable import GPLRCore
 import Testing
 
-@Suite struct SamplingTests {
+@Suite(.timeLimit(.minutes(5))) struct SamplingTests {
     private let qHat = PersonaDistribution(probabilities: [0.5, 0.25, 0.25], labelCount: 4)
 
     @Test func duScoreMatchesHandComputation() {

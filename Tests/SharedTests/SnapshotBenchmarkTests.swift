@@ -7,7 +7,7 @@ import Testing
 /// takes seconds and only means something in a release build); run it with
 /// `GPLR_SNAPSHOT_BENCH=1 swift test -c release -Xswiftc -enable-testing --filter SnapshotBenchmark`.
 /// It prints figures and asserts only the round trip, never a timing.
-@Suite(.enabled(if: ProcessInfo.processInfo.environment["GPLR_SNAPSHOT_BENCH"] != nil))
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["GPLR_SNAPSHOT_BENCH"] != nil), .timeLimit(.minutes(20)))
 struct SnapshotBenchmark {
     @Test func instacartShapedGraph() throws {
         let levels = (ProcessInfo.processInfo.environment["GPLR_SNAPSHOT_BENCH_LEVELS"] ?? "3")

@@ -7,7 +7,7 @@ import Logging
 import Testing
 
 /// The worker's snapshot cache against a real redis-server: memory → disk → Redis, one download per hash.
-@Suite struct SnapshotCacheTests {
+@Suite(.timeLimit(.minutes(5))) struct SnapshotCacheTests {
     let logger = Logger(label: "test.snapshot-cache", factory: { _ in SwiftLogNoOpLogHandler() })
 
     private func withPublished<T>(

@@ -1,7 +1,7 @@
 @testable import GPLRCore
 import Testing
 
-@Suite struct SnapshotCorruptionTests {
+@Suite(.timeLimit(.minutes(5))) struct SnapshotCorruptionTests {
     static let graph = SnapshotTestGraphs.random(seed: 7, maxUsers: 40, maxItems: 30, maxPurchases: 200)
 
     @Test func flippedByteInEachSectionNamesThatSection() throws {

@@ -3,7 +3,7 @@ import Foundation
 import GPLRTestSupport
 import Testing
 
-@Suite struct SnapshotRoundTripTests {
+@Suite(.timeLimit(.minutes(5))) struct SnapshotRoundTripTests {
     @Test(arguments: 1...25 as ClosedRange<UInt64>)
     func randomGraphsRoundTripWithTheSameHash(seed: UInt64) throws {
         let graph = SnapshotTestGraphs.random(seed: seed)
@@ -102,7 +102,7 @@ import Testing
     }
 }
 
-@Suite struct ContentHashTests {
+@Suite(.timeLimit(.minutes(5))) struct ContentHashTests {
     @Test func hexRoundTripsAndRejectsGarbage() throws {
         let hash = try Snapshot.encode(SnapshotTestGraphs.random(seed: 3)).hash
         #expect(hash.description.count == 64)

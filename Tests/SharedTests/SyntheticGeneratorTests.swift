@@ -4,7 +4,7 @@ import GPLRTestSupport
 import Synchronization
 import Testing
 
-@Suite struct SyntheticGeneratorTests {
+@Suite(.timeLimit(.minutes(5))) struct SyntheticGeneratorTests {
     static let allFormats: Set<DatasetFormat> = [.generic, .instacart, .onlineRetail]
 
     static func files(in directory: String) throws -> [String: Data] {

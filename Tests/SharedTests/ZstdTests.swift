@@ -2,7 +2,7 @@
 @testable import GPLRZstd
 import Testing
 
-@Suite struct ZstdTests {
+@Suite(.timeLimit(.minutes(5))) struct ZstdTests {
     @Test(arguments: [1, 3, 19])
     func roundTripsRandomAndRepetitiveData(level: Int) throws {
         var rng = SeededGenerator(seed: UInt64(level))

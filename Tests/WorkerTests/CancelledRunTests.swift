@@ -6,7 +6,7 @@ import Testing
 
 /// The built `gplr-worker` skips the jobs of a cancelled run: they are dead-lettered with "run cancelled"
 /// without running, while the jobs of other runs run as usual.
-@Suite struct CancelledRunTests {
+@Suite(.timeLimit(.minutes(5))) struct CancelledRunTests {
     @Test func jobsOfACancelledRunAreSetAsideWithoutRunning() async throws {
         try await withRedisServer { server in
             let harness = try await WorkerHarness(server: server)

@@ -4,7 +4,7 @@ import GPLRTestSupport
 import Testing
 
 /// Dead letters say what went wrong in words: no `NSCocoaErrorDomain` or `Swift.DecodingError.Context` dumps.
-@Suite(.serialized) struct DeadLetterTextTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct DeadLetterTextTests {
     @Test func undecodablePayloadsAndMissingFilesAreDescribedReadably() async throws {
         try await withRedisServer { server in
             let harness = try await WorkerHarness(server: server)

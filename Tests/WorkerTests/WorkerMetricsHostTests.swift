@@ -4,7 +4,7 @@ import Testing
 
 /// `gplr-worker --metrics-port` listens on loopback unless `--metrics-host` says otherwise: the kernel's own
 /// table of listening sockets (`/proc/net/tcp`) says which address the real process bound.
-@Suite(.serialized) struct WorkerMetricsHostTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct WorkerMetricsHostTests {
     @Test func metricsServerListensOnLoopbackByDefault() async throws {
         try await withRedisServer { server in
             let harness = try await WorkerHarness(server: server)

@@ -6,7 +6,7 @@ import Testing
 
 /// `gplr-worker --metrics-port`: a real Prometheus endpoint whose job, snapshot and queue series count what the
 /// worker did against a real redis-server.
-@Suite(.serialized) struct WorkerMetricsTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct WorkerMetricsTests {
     @Test func countsJobsBySuccessAndDeadLetterAndServesHealth() async throws {
         try await withRedisServer { server in
             let harness = try await WorkerHarness(server: server)

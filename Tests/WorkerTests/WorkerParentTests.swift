@@ -8,7 +8,7 @@ import Testing
 
 /// `--parent-pid`: a worker whose supervisor is killed outright (SIGKILL: no chance to stop its children) stops
 /// gracefully by itself.
-@Suite struct WorkerParentTests {
+@Suite(.timeLimit(.minutes(5))) struct WorkerParentTests {
     @Test func aWorkerStopsGracefullyWhenItsParentIsKilled() async throws {
         try await withRedisServer { server in
             let harness = try await WorkerHarness(server: server)

@@ -10,7 +10,7 @@ import Testing
 
 /// What dead workers leave behind (a stream consumer, a heartbeat record) is removed by a live worker once it is
 /// older than `--prune-after-seconds`; the live worker's own record stays.
-@Suite struct WorkerPruningTests {
+@Suite(.timeLimit(.minutes(5))) struct WorkerPruningTests {
     @Test func aLiveWorkerRemovesADeadWorkersConsumerAndRecord() async throws {
         try await withRedisServer { server in
             let harness = try await WorkerHarness(server: server)

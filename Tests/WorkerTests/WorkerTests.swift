@@ -10,7 +10,7 @@ import Testing
 
 /// The built `gplr-worker` against a real redis-server: results equal local computation, bad jobs are
 /// dead-lettered without taking the worker down, SIGTERM is graceful, a killed worker's job is reclaimed.
-@Suite(.serialized) struct WorkerTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct WorkerTests {
     @Test func runsLabelAndAffinityJobsAsTheLocalComputationDoes() async throws {
         try await withRedisServer { server in
             let harness = try await WorkerHarness(server: server)
