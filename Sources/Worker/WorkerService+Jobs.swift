@@ -7,17 +7,34 @@ import Logging
 
 extension WorkerService {
     /// Runs one held job to its end: result stored and acknowledged, or the failure recorded (retried or
-    /// dead-lettered). Never throws: a failing job must not take the worker down.
+    /// dead-lettered), each step told to the ``middleware``. Never throws: a failing job must not take the worker
+    /// down.
     func process(_ job: LeasedJob) async {
         var logger = logger
         logger[metadataKey: "job.id"] = "\(job.id)"
         logger[metadataKey: "job.kind"] = "\(job.kind)"
         logger[metadataKey: "run.id"] = "\(job.runID)"
         logger[metadataKey: "job.deliveries"] = "\(job.deliveryCount)"
-        logger.debug("job started")
         let started = ContinuousClock.now
-        if await runWasCancelled(job, logger: logger) { return }
-        WorkerMetrics.started(job)
+        let outcome: JobDeliveryOutcome
+        if let skipped = await skipIfRunCancelled(job, logger: logger) {
+            outcome = skipped
+        } else {
+            for middleware in middleware { middleware.started(job, logger: logger) }
+            outcome = await run(job)
+        }
+        switch outcome {
+        case .succeeded: state.countDone()
+        case .failed, .unrecorded: state.countFailed()
+        case .skipped, .abandoned: break
+        }
+        state.release(job)
+        let duration: Duration? = if case .skipped = outcome { nil } else { ContinuousClock.now - started }
+        for middleware in middleware { middleware.ended(job, outcome, duration: duration, logger: logger) }
+    }
+
+    /// Runs the job through its kind's definition and stores the result, or records the failure.
+    private func run(_ job: LeasedJob) async -> JobDeliveryOutcome {
         let definition = JobRegistry.definition(for: job.kind)
         let policy = definition?.retryPolicy ?? .standard
         do {
@@ -27,59 +44,36 @@ extension WorkerService {
             let result = try await execute(job, as: definition)
             if let delay = configuration.debugJobDelay { try await Task.sleep(for: delay) }
             let stored = try await queue.complete(job, result: result)
-            state.countDone()
-            WorkerMetrics.finished(job, .succeeded, duplicate: !stored, duration: ContinuousClock.now - started)
-            let leaseLost = state.release(job)
-            logger.info(
-                "job completed",
-                metadata: ["job.seconds": "\(seconds(since: started))", "job.stored": "\(stored)",
-                           "job.leaseLost": "\(leaseLost)"])
+            return .succeeded(stored: stored, leaseLost: state.leaseLost(job))
         } catch is CancellationError {
-            state.release(job)
-            logger.warning("job abandoned at shutdown; it is reclaimed after its lease runs out")
+            return .abandoned
         } catch {
-            state.countFailed()
             let (message, retriable) = Self.describe(error, policy: policy)
             do {
-                let outcome = try await queue.fail(
+                let failure = try await queue.fail(
                     job, error: message, retriable: retriable, maxAttempts: policy.maxAttempts)
-                WorkerMetrics.finished(
-                    job, outcome == .deadLettered ? .deadLettered : .retried, duration: ContinuousClock.now - started)
-                logger.warning(
-                    "job failed",
-                    metadata: ["error": "\(message)", "job.retriable": "\(retriable)",
-                               "job.outcome": "\(outcome == .deadLettered ? "dead-lettered" : "will-retry")"])
+                return .failed(message: message, retriable: retriable, outcome: failure)
             } catch let recording {
-                WorkerMetrics.finished(job, .unrecorded, duration: ContinuousClock.now - started)
-                logger.error(
-                    "job failed and the failure could not be recorded; it is reclaimed after its lease",
-                    metadata: ["error": "\(message)", "redis.error": "\(recording)"])
+                return .unrecorded(message: message, recordingError: "\(recording)")
             }
-            state.release(job)
         }
     }
 
-    /// Whether the job's run is cancelled, in which case the job is dead-lettered (non-retriable, "run
-    /// cancelled") without running: `gplr status` shows it as not done, and `gplr retry` or a `--resume` can still
-    /// bring it back. When the phase cannot be read the job runs (a cancelled run ignores its results anyway).
-    func runWasCancelled(_ job: LeasedJob, logger: Logger) async -> Bool {
+    /// When the job's run is cancelled, the job is dead-lettered (non-retriable, "run cancelled") without
+    /// running: `gplr status` shows it as not done, and `gplr retry` or a `--resume` can still bring it back.
+    /// `nil` (run it) otherwise, and when the phase cannot be read (a cancelled run ignores its results anyway).
+    func skipIfRunCancelled(_ job: LeasedJob, logger: Logger) async -> JobDeliveryOutcome? {
         do {
-            guard try await runPhases.phase(run: job.runID) == .cancelled else { return false }
+            guard try await runPhases.phase(run: job.runID) == .cancelled else { return nil }
         } catch {
             logger.debug("cannot read the run's phase; running the job", metadata: ["error": "\(error)"])
-            return false
+            return nil
         }
         do {
-            try await queue.fail(job, error: Self.runCancelledReason, retriable: false)
-            WorkerMetrics.finished(job, .deadLettered, duration: nil)
-            logger.info("job skipped: its run was cancelled")
+            return .skipped(try await queue.fail(job, error: Self.runCancelledReason, retriable: false))
         } catch {
-            logger.warning(
-                "job of a cancelled run could not be set aside; it is reclaimed after its lease",
-                metadata: ["redis.error": "\(error)"])
+            return .skipped(nil)
         }
-        state.release(job)
-        return true
     }
 
     /// The dead-letter reason of a job skipped because its run was cancelled.
@@ -97,8 +91,5 @@ extension WorkerService {
         try await definition.run(payload: job.envelope.payload, in: context)
     }
 
-    private func seconds(since start: ContinuousClock.Instant) -> String {
-        String(format: "%.3f", (ContinuousClock.now - start).inSeconds)
-    }
 }
 

@@ -24,6 +24,8 @@ final class WorkerService: Service {
     /// What jobs use while they run: snapshots and side inputs (large transfers on their own connection), the
     /// LLM clients, the blocking executor.
     let context: WorkerJobContext
+    /// Wrapped around every job delivery, in order.
+    let middleware: [any JobMiddleware] = [LoggingMiddleware(), MetricsMiddleware()]
     let startedAt = Int64(Date().timeIntervalSince1970)
 
     init(configuration: WorkerConfiguration, logger: Logger) {

@@ -42,14 +42,16 @@ final class WorkerState: Sendable {
         state.withLock { state in for job in jobs { state.held[job.entryID] = HeldJob(job: job) } }
     }
 
-    /// Forgets a job (done, failed or abandoned); returns whether its lease had been lost.
-    @discardableResult
-    func release(_ job: LeasedJob) -> Bool {
-        state.withLock { $0.held.removeValue(forKey: job.entryID)?.leaseLost ?? false }
+    /// Forgets a job (done, failed or abandoned).
+    func release(_ job: LeasedJob) {
+        _ = state.withLock { $0.held.removeValue(forKey: job.entryID) }
     }
 
     /// The held jobs whose lease is still ours.
     var jobsToExtend: [LeasedJob] { state.withLock { $0.held.values.filter { !$0.leaseLost }.map(\.job) } }
+
+    /// Whether `extendLease` said another worker took the job.
+    func leaseLost(_ job: LeasedJob) -> Bool { state.withLock { $0.held[job.entryID]?.leaseLost ?? false } }
 
     func markLeaseLost(_ job: LeasedJob) { state.withLock { $0.held[job.entryID]?.leaseLost = true } }
 
