@@ -13,7 +13,7 @@ import Testing
             // As documented (docs/operations.md §1), with the prefix `t`: reads everywhere under the prefix, writes
             // only where a worker writes.
             let rules = "resetkeys %R~t:* %RW~t:{queue}:* %RW~t:{run:*}:results %RW~t:{run:*}:errors "
-                + "%RW~t:{run:*}:dead %RW~t:{run:*}:counters %RW~t:workers %RW~t:llmcache:* %RW~t:ratelimit:* "
+                + "%RW~t:{run:*}:dead %RW~t:{run:*}:counters %RW~t:{run:*}:done %RW~t:workers %RW~t:llmcache:* %RW~t:ratelimit:* "
                 + "resetchannels -@all +@read +@write +@stream +@hash +@set +@string "
                 + "+@connection +evalsha +script|load -@dangerous"
             _ = try admin.command(["ACL", "SETUSER", "gplr-worker", "on", ">pw"]

@@ -2,8 +2,10 @@ import Foundation
 import GPLRRedis
 import GPLRRuntime
 
-/// Waits for the results of one step's jobs by polling the run's results hash, while watching for dead
-/// letters, cancellation (`gplr cancel` sets the run's phase) and the step timeout.
+/// Waits for the results of one step's jobs, woken by the run's completions stream (a worker that stores a
+/// result or a dead letter appends to it), while watching for dead letters, cancellation (`gplr cancel` sets the
+/// run's phase) and the step timeout. Every ``fullCheckInterval`` it also looks at the results themselves, so a
+/// result announced nowhere (a trimmed stream, an older worker) is still found.
 ///
 /// A dead-lettered job does not stop the wait: it is reported once (with its error and the `gplr retry`
 /// command), and when the operator puts it back its result arrives like any other.
@@ -11,8 +13,10 @@ struct JobWaiter: Sendable {
     let queue: JobQueue
     let records: RunRecordStore
     let runID: String
-    /// Time between two polls of the results.
+    /// The longest wait on the completions stream before the loop looks around (cancellation, timeout).
     var pollInterval: Duration = .milliseconds(200)
+    /// Time between two reads of every pending job's result, whatever the stream said.
+    var fullCheckInterval: Duration = .seconds(2)
     /// Longest wait for one step; `nil` = no limit.
     var timeout: Duration?
     /// Problems, such as dead letters (stderr in the CLI).
@@ -43,9 +47,19 @@ struct JobWaiter: Sendable {
         var progress: ProgressReporter?
         // Ends the progress line before an error (timeout, cancel, bad result) is printed, too.
         defer { progress?.finish() }
+        // The stream's end before the first full check: a job finishing in between is announced after it.
+        var cursor = try await queue.completionsCursor(run: runID)
+        var lastFullCheck: ContinuousClock.Instant?
+        var announced: Set<String> = []
         while !pending.isEmpty {
             try Task.checkCancellation()
-            let present = try await queue.presentResults(run: runID, among: pending)
+            var present: [String] = []
+            if let last = lastFullCheck, clock.now - last < fullCheckInterval {
+                present = try await queue.presentResults(run: runID, among: announced.intersection(pending))
+            } else {
+                lastFullCheck = clock.now
+                present = try await queue.presentResults(run: runID, among: pending)
+            }
             for chunk in present.chunked(fetchBatch) {
                 let results = try await queue.results(run: runID, jobIDs: chunk)
                 for (id, data) in results.sorted(by: { $0.key < $1.key }) {
@@ -92,7 +106,9 @@ struct JobWaiter: Sendable {
                         + "see `gplr status \(runID)`); resume with `gplr run --resume \(runID)`",
                     run: runID)
             }
-            try await Task.sleep(for: pollInterval)
+            let (finished, next) = try await queue.waitForCompletions(run: runID, after: cursor, timeout: pollInterval)
+            cursor = next
+            announced = Set(finished)
         }
     }
 

@@ -54,6 +54,9 @@ public struct RedisKeys: Sendable, Hashable {
         /// The coordinator lease: the token of the one coordinator driving the run, with a TTL it keeps renewing
         /// (``CoordinatorLease``). Absent: nobody drives the run.
         public var coordinator: String { base + ":coordinator" }
+        /// Stream of the run's finished jobs (`job`, `event` = `done` | `dead`), appended by the scripts that
+        /// store a result or a dead letter: what a coordinator waits on instead of polling.
+        public var completions: String { base + ":done" }
         /// A side input of the run's jobs: bytes too large or too shared for a payload (an iteration's
         /// prototypes), written by the coordinator, read by workers (``JobQueue/storeSideInput(_:run:name:)``).
         public func sideInput(_ name: String) -> String { base + ":input:" + name }

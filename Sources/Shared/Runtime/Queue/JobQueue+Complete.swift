@@ -32,7 +32,7 @@ extension JobQueue {
         let stored = try await client.evaluate(
             JobQueueScripts.storeResult,
             keys: [RedisArgument(run.results), RedisArgument(run.errors), RedisArgument(run.deadLetters),
-                   RedisArgument(run.counters)],
+                   RedisArgument(run.counters), RedisArgument(run.completions)],
             arguments: [RedisArgument(job.id), RedisArgument(result)])
         try await acknowledge(kind: job.kind, entryID: job.entryID)
         return stored.int == 1
@@ -51,9 +51,9 @@ extension JobQueue {
         for (job, result) in completions {
             let run = keys.run(job.runID)
             commands.append([
-                "EVALSHA", RedisArgument(JobQueueScripts.storeResult.sha1), 4, RedisArgument(run.results),
+                "EVALSHA", RedisArgument(JobQueueScripts.storeResult.sha1), 5, RedisArgument(run.results),
                 RedisArgument(run.errors), RedisArgument(run.deadLetters), RedisArgument(run.counters),
-                RedisArgument(job.id), RedisArgument(result),
+                RedisArgument(run.completions), RedisArgument(job.id), RedisArgument(result),
             ])
         }
         for (job, _) in completions {
@@ -119,7 +119,7 @@ extension JobQueue {
             try await client.evaluate(
                 JobQueueScripts.deadLetter,
                 keys: [RedisArgument(run.results), RedisArgument(run.deadLetters), RedisArgument(run.errors),
-                       RedisArgument(run.counters)],
+                       RedisArgument(run.counters), RedisArgument(run.completions)],
                 arguments: [RedisArgument(jobID), RedisArgument(encoded), RedisArgument(reason)])
         } else {
             try await client.send("HSET", RedisArgument(keys.unroutableDeadLetters), RedisArgument(entry.id),

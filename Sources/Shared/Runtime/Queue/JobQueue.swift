@@ -17,6 +17,9 @@ import Synchronization
 /// counters, side inputs): nothing else sends commands to them.
 public final class JobQueue: Sendable {
     let client: RedisClient
+    /// Only the blocking `XREAD` of ``waitForCompletions(run:after:timeout:)`` (it holds its connection for the
+    /// wait; connects on first use).
+    let completionReader: RedisClient
     public let keys: RedisKeys
     public let configuration: JobQueueConfiguration
     /// Kinds whose consumer group is known to exist.
@@ -24,6 +27,7 @@ public final class JobQueue: Sendable {
 
     public init(client: RedisClient, keys: RedisKeys = RedisKeys(), configuration: JobQueueConfiguration = .init()) {
         self.client = client
+        completionReader = RedisClient(endpoint: client.endpoint, options: client.options)
         self.keys = keys
         self.configuration = configuration
     }

@@ -23,29 +23,37 @@ enum JobQueueScripts {
         return 1
         """)
 
-    /// KEYS: results, errors, dead letters, counters (one run). ARGV: job id, result.
-    /// Stores the result unless one exists (first result wins); returns 1 if stored, 0 for a duplicate.
+    /// KEYS: results, errors, dead letters, counters, completions (one run). ARGV: job id, result.
+    /// Stores the result unless one exists (first result wins) and announces it on the run's completions
+    /// stream; returns 1 if stored, 0 for a duplicate.
     static let storeResult = RedisScript(
         """
         if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then
           redis.call('HDEL', KEYS[2], ARGV[1])
           redis.call('HDEL', KEYS[3], ARGV[1])
+          redis.call('XADD', KEYS[5], 'MAXLEN', '~', '\(completionsLength)', '*', 'job', ARGV[1], 'event', 'done')
           return 1
         end
         redis.call('HINCRBY', KEYS[4], 'duplicates', 1)
         return 0
         """)
 
-    /// KEYS: results, dead letters, errors, counters (one run). ARGV: job id, dead-letter record, error.
-    /// Records a dead letter unless the job already has a result; returns 1 if recorded.
+    /// KEYS: results, dead letters, errors, counters, completions (one run). ARGV: job id, dead-letter record,
+    /// error. Records a dead letter unless the job already has a result, and announces it on the run's
+    /// completions stream; returns 1 if recorded.
     static let deadLetter = RedisScript(
         """
         if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return 0 end
         redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
         redis.call('HSET', KEYS[3], ARGV[1], ARGV[3])
         redis.call('HINCRBY', KEYS[4], 'deadLettered', 1)
+        redis.call('XADD', KEYS[5], 'MAXLEN', '~', '\(completionsLength)', '*', 'job', ARGV[1], 'event', 'dead')
         return 1
         """)
+
+    /// Entries a run's completions stream keeps (approximately): a waiter that falls further behind finds the
+    /// rest with its periodic full check.
+    static let completionsLength = 100_000
 
     /// KEYS: errors, counters (one run). ARGV: job id, error. Records a retriable failure.
     static let recordFailure = RedisScript(

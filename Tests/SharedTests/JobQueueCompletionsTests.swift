@@ -1,0 +1,41 @@
+import Foundation
+@testable import GPLRRuntime
+import GPLRTestSupport
+import Testing
+
+/// The run's completions stream: what a coordinator waits on instead of polling every result.
+@Suite(.timeLimit(.minutes(5))) struct JobQueueCompletionsTests {
+    @Test func storedResultsAndDeadLettersAreAnnouncedOnceAndAWaitWithoutNewsTimesOut() async throws {
+        try await withJobQueue { queue, _ in
+            try await queue.enqueue([job("a"), job("b"), job("c")])
+            let start = try await queue.completionsCursor(run: "r1")
+            let nothing = try await queue.waitForCompletions(run: "r1", after: start, timeout: .milliseconds(50))
+            #expect(nothing.jobIDs.isEmpty && nothing.cursor == start)
+
+            let taken = try await queue.dequeue(consumer: "w", kinds: [LabelJobDefinition.kind], count: 3)
+            let byID = Dictionary(uniqueKeysWithValues: taken.map { ($0.id, $0) })
+            #expect(try await queue.complete(try #require(byID["a"]), result: Data("1".utf8)))
+            #expect(try await queue.fail(try #require(byID["b"]), error: "bad", retriable: false) == .deadLettered)
+            // A duplicate result is not announced again.
+            #expect(try await !queue.complete(try #require(byID["a"]), result: Data("2".utf8)))
+
+            let news = try await queue.waitForCompletions(run: "r1", after: start, timeout: .seconds(5))
+            #expect(news.jobIDs == ["a", "b"])
+            let later = try await queue.waitForCompletions(run: "r1", after: news.cursor, timeout: .milliseconds(50))
+            #expect(later.jobIDs.isEmpty)
+            // Other runs' completions are elsewhere.
+            #expect(try await queue.completionsCursor(run: "r2") != news.cursor)
+        }
+    }
+
+    @Test func aWaitWakesWhenAJobFinishesWhileItBlocks() async throws {
+        try await withJobQueue { queue, _ in
+            try await queue.enqueue([job("late")])
+            let cursor = try await queue.completionsCursor(run: "r1")
+            async let waited = queue.waitForCompletions(run: "r1", after: cursor, timeout: .seconds(30))
+            let leased = try #require(try await queue.dequeue(consumer: "w", kinds: [LabelJobDefinition.kind]).first)
+            try await queue.complete(leased, result: Data("done".utf8))
+            #expect(try await waited.jobIDs == ["late"])
+        }
+    }
+}
