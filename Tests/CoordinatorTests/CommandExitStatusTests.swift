@@ -36,3 +36,28 @@ import Testing
         #expect(help.stdout.contains("gplr run never reads"), "\(help.stdout)")
     }
 }
+
+/// `gplr llm-sim` stops on SIGTERM through the same signal path as the other commands (``TerminationSignals``).
+@Suite(.timeLimit(.minutes(5))) struct LLMSimSignalTests {
+    @Test func sigtermStopsTheSimulatorWithItsSummaryAndStatusZero() async throws {
+        let directory = try TemporaryDirectory(prefix: "gplr-llm-sim")
+        defer { directory.remove() }
+        let truth = directory.file("truth.jsonl"), personas = directory.file("personas.json")
+        try Data(#"{"user": "u1", "personas": ["A"]}"#.utf8).write(to: URL(fileURLWithPath: truth))
+        try Data(#"[{"name": "A", "description": "a"}]"#.utf8).write(to: URL(fileURLWithPath: personas))
+        let simulator = try ProcessHandle(
+            product: "gplr", ["llm-sim", "--truth", truth, "--personas", personas, "--port", "0"],
+            directory: directory, label: "llm-sim")
+        // Listening once it printed its URL.
+        var listening = false
+        for _ in 0 ..< 300 where !listening {
+            listening = ((try? String(contentsOfFile: simulator.stdoutPath, encoding: .utf8)) ?? "").contains("http://")
+            if !listening { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(listening, "\(simulator.standardError)")
+        simulator.send(SIGTERM)
+        let end = await simulator.wait(timeout: .seconds(30))
+        #expect(end == .exited(0), "\(simulator.standardError)")
+        #expect(simulator.standardError.contains("llm-sim: stopped after 0 requests"), "\(simulator.standardError)")
+    }
+}

@@ -118,17 +118,12 @@ struct LLMSimCommand: AsyncParsableCommand {
 
     /// Returns on SIGINT or SIGTERM (or when cancelled).
     static func waitForInterrupt() async {
-        let (stream, continuation) = AsyncStream<Int32>.makeStream()
-        let queue = DispatchQueue(label: "gplr.llm-sim.signals")
-        let sources = [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { continuation.yield(number) }
-            source.resume()
-            return source
+        let signals = TerminationSignals()
+        defer { signals.cancel() }
+        _ = await withTaskCancellationHandler {
+            await signals.next()
+        } onCancel: {
+            signals.cancel()
         }
-        for await _ in stream { break }
-        for source in sources { source.cancel() }
-        continuation.finish()
     }
 }
