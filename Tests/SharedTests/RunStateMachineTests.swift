@@ -134,7 +134,7 @@ import Testing
         guard case .checkpoint(let checkpoint) = first.affinityReady(seconds: 0) else { Issue.record(); return }
 
         var resumed = try Self.machine(iterations: 3, resumingFrom: checkpoint)
-        #expect(resumed.start() == .rebuildAffinity(try checkpoint.prototypes.labels()))
+        #expect(resumed.start() == .rebuildAffinity(iteration: 1, labels: try checkpoint.prototypes.labels()))
         #expect(resumed.affinityReady(seconds: 5) == .sample(iteration: 2, count: 3))  // 10 over 3: 4, 3, 3
         #expect(resumed.attemptedUsers == [1, 2, 3, 4])
         #expect(resumed.report.timings.affinity == checkpoint.report.timings.affinity)  // the rebuild is not an iteration

@@ -11,14 +11,13 @@ struct DistributedAffinityComputer: AffinityComputer {
     let queue: JobQueue
     let records: RunRecordStore
     let waiter: JobWaiter
-    let tracker: IterationTracker
     let runID: String
     let snapshotHash: String
     let parameters: RunParameters
     let personasPerShard: Int
 
     func affinity(graph: PurchaseGraph, labels: LabelMatrix) async throws -> AffinityMatrix {
-        let iteration = tracker.iteration
+        let iteration = RunStep.iteration
         try await records.update(run: runID, [(.step, "affinity")])
         let prototypes = try Self.prototypes(of: labels, run: runID)
         let prototypesJSON = try JobCoding.encode(prototypes)

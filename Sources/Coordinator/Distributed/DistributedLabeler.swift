@@ -11,7 +11,6 @@ struct DistributedLabeler: PersonaLabeler {
     let queue: JobQueue
     let records: RunRecordStore
     let waiter: JobWaiter
-    let tracker: IterationTracker
     let runID: String
     let snapshotHash: String
     let personas: [Persona]
@@ -19,7 +18,7 @@ struct DistributedLabeler: PersonaLabeler {
     let batchSize: Int
 
     func label(users: [Int], in graph: PurchaseGraph) async throws -> LabelingBatch {
-        let iteration = tracker.iteration
+        let iteration = RunStep.iteration
         try await records.update(run: runID, [(.iteration, RedisArgument(iteration)), (.step, "labeling")])
         var jobs: [JobEnvelope] = []
         var usersOfJob: [String: [Int]] = [:]

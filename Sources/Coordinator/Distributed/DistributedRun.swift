@@ -159,15 +159,14 @@ struct DistributedRun: Sendable {
         let queue = JobQueue(client: client, keys: keys)
         let waiter = JobWaiter(queue: queue, records: records, runID: runID, pollInterval: pollInterval,
                                timeout: timeout, log: log, progressMode: progressMode)
-        let tracker = IterationTracker(checkpoint?.completedIterations ?? 0)
         let runner = GPLRRunner(
             graph: graph, personas: personas, parameters: record.parameters,
             labeler: DistributedLabeler(
-                queue: queue, records: records, waiter: waiter, tracker: tracker, runID: runID,
+                queue: queue, records: records, waiter: waiter, runID: runID,
                 snapshotHash: record.snapshotHash, personas: personas.personas, spec: record.labeler,
                 batchSize: record.labelBatchSize),
             affinityComputer: DistributedAffinityComputer(
-                queue: queue, records: records, waiter: waiter, tracker: tracker, runID: runID,
+                queue: queue, records: records, waiter: waiter, runID: runID,
                 snapshotHash: record.snapshotHash, parameters: record.parameters,
                 personasPerShard: record.personasPerShard),
             snapshotHash: record.snapshotHash, threadCount: threads)
@@ -186,7 +185,6 @@ struct DistributedRun: Sendable {
                     }
                 },
                 observe: { event in
-                    if case .sampled(let t, _, _) = event { tracker.iteration = t }
                     LocalRun.describe(event, log: log)
                 })
             try await records.update(run: runID, [(.step, "writing")])

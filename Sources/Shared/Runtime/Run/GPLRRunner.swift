@@ -64,20 +64,25 @@ public struct GPLRRunner: Sendable {
             let stepStart = clock.now
             func seconds() -> Double { (clock.now - stepStart).inSeconds }
             switch action {
-            case .rebuildAffinity(let labels):
-                rawAffinity = try await affinityComputer.affinity(
-                    graph: graph, labels: try LabelMatrix(labels: labels, userCount: graph.userCount, beta: parameters.beta))
+            case .rebuildAffinity(let iteration, let labels):
+                let matrix = try LabelMatrix(labels: labels, userCount: graph.userCount, beta: parameters.beta)
+                rawAffinity = try await RunStep.$iteration.withValue(iteration) {
+                    try await affinityComputer.affinity(graph: graph, labels: matrix)
+                }
                 action = machine.affinityReady(seconds: seconds())
             case .sample(let iteration, let count):
                 let sample = try sampleUsers(
                     iteration: iteration, count: count, affinity: rawAffinity, prototypes: machine.prototypes,
                     attempted: machine.attemptedUsers)
                 action = machine.sampled(sample, seconds: seconds())
-            case .label(_, let users, let probing):
-                action = try machine.labeled(try await label(users, probing: probing), seconds: seconds())
-            case .computeAffinity(_, let labels, let mode):
-                let matrix = try await affinityComputer.affinity(
-                    graph: graph, labels: try LabelMatrix(labels: labels, userCount: graph.userCount, beta: parameters.beta))
+            case .label(let iteration, let users, let probing):
+                let batch = try await RunStep.$iteration.withValue(iteration) { try await label(users, probing: probing) }
+                action = try machine.labeled(batch, seconds: seconds())
+            case .computeAffinity(let iteration, let labels, let mode):
+                let added = try LabelMatrix(labels: labels, userCount: graph.userCount, beta: parameters.beta)
+                let matrix = try await RunStep.$iteration.withValue(iteration) {
+                    try await affinityComputer.affinity(graph: graph, labels: added)
+                }
                 if mode == .add, var running = rawAffinity {
                     try running.add(matrix, threadCount: threadCount)
                     rawAffinity = running

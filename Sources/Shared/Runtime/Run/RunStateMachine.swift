@@ -15,8 +15,9 @@ public import GPLRLLM
 public struct RunStateMachine: Sendable {
     /// What the runner does next.
     public enum Action: Sendable, Equatable {
-        /// Ψ_raw from all of these prototypes, in one solve (a resumed run: Ψ_raw is not checkpointed).
-        case rebuildAffinity(PrototypeLabels)
+        /// Ψ_raw from all of these prototypes, in one solve (a resumed run: Ψ_raw is not checkpointed), for the
+        /// state after `iteration`.
+        case rebuildAffinity(iteration: Int, labels: PrototypeLabels)
         /// Draw U_t: `count` users among those neither prototypes nor attempted (``prototypes``,
         /// ``attemptedUsers``), DU or uniform as the parameters say.
         case sample(iteration: Int, count: Int)
@@ -84,7 +85,7 @@ public struct RunStateMachine: Sendable {
         precondition(phase == .ready, "start() called twice")
         if iteration > 0 {
             phase = .rebuilding
-            return .rebuildAffinity(prototypes)
+            return .rebuildAffinity(iteration: iteration, labels: prototypes)
         }
         return nextIteration()
     }
