@@ -60,7 +60,7 @@ struct DistributedDataset: Sendable {
         run.pollInterval = .milliseconds(20)
         run.timeout = .seconds(60)
         run.threads = 2
-        run.log = log
+        run.logger = .lines("test", log)
         return run
     }
 }

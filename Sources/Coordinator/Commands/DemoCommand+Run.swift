@@ -147,7 +147,7 @@ extension DemoCommand {
         var run = DistributedRun(client: try RedisClient(url: url), keys: RedisKeys(prefix: prefix))
         run.pollInterval = .milliseconds(50)
         run.threads = options.threads
-        run.log = { Console.status($0) }
+        run.logger = Console.logger
         run.progressMode = .current
         let spec = LLMLabelerSpec(baseURL: "http://127.0.0.1:\(port)", model: "gplr-demo-simulator")
         let new = DistributedRun.NewRun(

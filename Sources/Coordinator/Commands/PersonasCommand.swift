@@ -265,7 +265,7 @@ struct PersonaJobOptions: ParsableArguments {
             client: try RedisClient(url: redis), keys: RedisKeys(prefix: prefix), spec: spec(llm))
         run.pollInterval = .milliseconds(pollMilliseconds)
         run.timeout = timeout.map { .milliseconds(Int64($0 * 1000)) }
-        run.log = { Console.status($0) }
+        run.logger = Console.logger
         run.progressMode = .current
         return run
     }

@@ -182,7 +182,7 @@ struct RunCommand: AsyncParsableCommand {
         run.leaseMilliseconds = Int(coordinatorLeaseSeconds * 1000)
         run.timeout = timeout.map { .milliseconds(Int64($0 * 1000)) }
         run.threads = options.threads
-        run.log = { Console.status($0) }
+        run.logger = Console.logger
         run.progressMode = .current
         if resume != nil {
             Console.status("run \(id): parameters, personas and labeler come from the run record")

@@ -44,7 +44,7 @@ struct DistributedAffinityComputer: AffinityComputer {
             _ = try await queue.storeSideInput(prototypesJSON, run: runID, name: prototypesName)
         }
         let added = try await queue.enqueue(missing)
-        waiter.log("  enqueued \(added) affinity jobs (\(done.count) already done) over \(labels.personaCount) personas")
+        waiter.logger.info("  enqueued \(added) affinity jobs (\(done.count) already done) over \(labels.personaCount) personas")
 
         var shards: [AffinityMatrix] = []
         try await waiter.wait(

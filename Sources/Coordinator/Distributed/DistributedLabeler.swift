@@ -31,7 +31,7 @@ struct DistributedLabeler: PersonaLabeler {
         }
         let done = try await waiter.reusableResults(among: Set(usersOfJob.keys))
         let added = try await queue.enqueue(jobs.filter { !done.contains($0.id) })
-        waiter.log("  enqueued \(added) label jobs (\(done.count) already done) for \(users.count) users")
+        waiter.logger.info("  enqueued \(added) label jobs (\(done.count) already done) for \(users.count) users")
 
         var merged = LabelingBatch()
         var withFailures: [String] = []

@@ -3,6 +3,7 @@ import GPLRCore
 import GPLRLLM
 import GPLRRedis
 import GPLRRuntime
+import Logging
 
 /// Persona-set generation and item labeling as distributed jobs (DESIGN §2, docs/protocol.md §10): the
 /// coordinator publishes the snapshot, enqueues `persona-propose` jobs (one per user sample), then
@@ -20,7 +21,8 @@ struct DistributedPersonaGeneration: Sendable {
     /// Longest wait for one step's jobs; `nil` = none.
     var timeout: Duration?
     /// Progress lines (stderr in the CLI).
-    var log: @Sendable (String) -> Void = { _ in }
+    /// Where progress goes (``Console/logger`` in the CLI; silent by default).
+    var logger = Logger(label: "gplr.personas") { _ in SwiftLogNoOpLogHandler() }
     /// How waits for jobs show their progress (``ProgressMode/current`` in the CLI).
     var progressMode: ProgressMode = .off
 
@@ -52,7 +54,7 @@ struct DistributedPersonaGeneration: Sendable {
         guard !samples.isEmpty else {
             throw PersonaSetGenerationError(code: .noUsers, message: "no user has a purchase", step: "propose")
         }
-        log("personas \(run): snapshot \(hash.hex.prefix(16)) published; \(samples.count) propose jobs")
+        logger.info("personas \(run): snapshot \(hash.hex.prefix(16)) published; \(samples.count) propose jobs")
         var counters: [String: Int] = [:]
 
         let proposeJobs = try samples.enumerated().map { index, users in
@@ -117,7 +119,7 @@ struct DistributedPersonaGeneration: Sendable {
             prefix: "items", snapshotHash: hash.hex,
             parts: [personasHash, "\(limit ?? -1)", "\(batchSize)", "\(itemsPerRequest)", spec.baseURL, spec.model])
         let batches = chosen.chunked(batchSize)
-        log("items \(run): snapshot \(hash.hex.prefix(16)) published; \(batches.count) item-label jobs")
+        logger.info("items \(run): snapshot \(hash.hex.prefix(16)) published; \(batches.count) item-label jobs")
         var itemsOfJob: [String: [Int]] = [:]
         let jobs = try batches.map { batch in
             let job = try ItemLabelJobDefinition.envelope(
@@ -186,10 +188,10 @@ struct DistributedPersonaGeneration: Sendable {
         let queue = JobQueue(client: client, keys: keys)
         let waiter = JobWaiter(
             queue: queue, records: RunRecordStore(client: client, keys: keys), runID: run,
-            pollInterval: pollInterval, timeout: timeout, log: log, progressMode: progressMode)
+            pollInterval: pollInterval, timeout: timeout, logger: logger, progressMode: progressMode)
         let done = try await waiter.reusableResults(among: Set(jobs.map(\.id)))
         let added = try await queue.enqueue(jobs.filter { !done.contains($0.id) })
-        log("  enqueued \(added) \(step) (\(done.count) already done)")
+        logger.info("  enqueued \(added) \(step) (\(done.count) already done)")
         return waiter
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import GPLRCore
 import GPLRRedis
 import GPLRRuntime
+import Logging
 
 /// One GPLR run driven through Redis: the coordinator side of the distributed runtime (DESIGN §2).
 ///
@@ -19,8 +20,8 @@ struct DistributedRun: Sendable {
     var timeout: Duration?
     /// Threads for sampling in the coordinator.
     var threads: Int?
-    /// Progress lines (stderr in the CLI).
-    var log: @Sendable (String) -> Void = { _ in }
+    /// Where the run's progress and problems go (``Console/logger`` in the CLI; silent by default).
+    var logger = Logger(label: "gplr.coordinator") { _ in SwiftLogNoOpLogHandler() }
     /// How waits for jobs show their progress (``ProgressMode/current`` in the CLI).
     var progressMode: ProgressMode = .off
     /// How long the coordinator lease lives without a renewal (renewed every third of it): how soon a run whose
@@ -68,9 +69,10 @@ struct DistributedRun: Sendable {
         let lease = CoordinatorLease(client: client, keys: keys, run: new.runID, milliseconds: leaseMilliseconds)
         try await lease.acquire(keys: keys)
         // Only now is there a run to resume.
-        log("run \(new.runID): if this coordinator stops, continue with `gplr run --redis URL --resume \(new.runID)`")
-        log("run \(new.runID): snapshot \(hash.hex.prefix(16)) published; \(Console.count(graph.userCount)) users, "
-            + "\(personas.count) personas")
+        logger.notice("run \(new.runID): if this coordinator stops, continue with `gplr run --redis URL --resume \(new.runID)`")
+        let published = "run \(new.runID): snapshot \(hash.hex.prefix(16)) published; "
+            + "\(Console.count(graph.userCount)) users, \(personas.count) personas"
+        logger.info("\(published)")
         return try await execute(record: record, graph: graph, personas: personas, from: nil, lease: lease)
     }
 
@@ -115,8 +117,9 @@ struct DistributedRun: Sendable {
                 throw error
             }
         }
-        log("run \(runID): resuming after iteration \(record.checkpoint?.completedIterations ?? 0) of "
-            + "\(record.parameters.iterations) (was \(record.phase.rawValue))")
+        let resuming = "run \(runID): resuming after iteration \(record.checkpoint?.completedIterations ?? 0) of "
+            + "\(record.parameters.iterations) (was \(record.phase.rawValue))"
+        logger.info("\(resuming)")
         return try await execute(
             record: record, graph: graph, personas: personas, from: record.checkpoint, lease: lease)
     }
@@ -158,7 +161,7 @@ struct DistributedRun: Sendable {
         try await records.update(run: runID, [(.startedAt, RedisArgument(RunRecord.now()))])
         let queue = JobQueue(client: client, keys: keys)
         let waiter = JobWaiter(queue: queue, records: records, runID: runID, pollInterval: pollInterval,
-                               timeout: timeout, log: log, progressMode: progressMode)
+                               timeout: timeout, logger: logger, progressMode: progressMode)
         let runner = GPLRRunner(
             graph: graph, personas: personas, parameters: record.parameters,
             labeler: DistributedLabeler(
@@ -170,7 +173,7 @@ struct DistributedRun: Sendable {
                 snapshotHash: record.snapshotHash, parameters: record.parameters,
                 personasPerShard: record.personasPerShard),
             snapshotHash: record.snapshotHash, threadCount: threads)
-        let log = log, beforeCheckpoint = beforeCheckpoint
+        let logger = logger, beforeCheckpoint = beforeCheckpoint
         do {
             let outcome = try await runner.run(
                 resumingFrom: checkpoint,
@@ -185,7 +188,7 @@ struct DistributedRun: Sendable {
                     }
                 },
                 observe: { event in
-                    LocalRun.describe(event, log: log)
+                    LocalRun.describe(event) { logger.info("\($0)") }
                 })
             try await records.update(run: runID, [(.step, "writing")])
             let files = try RunOutputWriter(directory: record.outputDirectory)

@@ -1,6 +1,7 @@
 import Foundation
 import GPLRRedis
 import GPLRRuntime
+import Logging
 
 /// Waits for the results of one step's jobs, woken by the run's completions stream (a worker that stores a
 /// result or a dead letter appends to it), while watching for dead letters, cancellation (`gplr cancel` sets the
@@ -19,8 +20,8 @@ struct JobWaiter: Sendable {
     var fullCheckInterval: Duration = .seconds(2)
     /// Longest wait for one step; `nil` = no limit.
     var timeout: Duration?
-    /// Problems, such as dead letters (stderr in the CLI).
-    var log: @Sendable (String) -> Void
+    /// Problems, such as dead letters, and the step's progress (stderr in the CLI).
+    var logger: Logger
     /// How the jobs done of each wait are shown (``ProgressMode/current`` in the CLI; off by default, for tests).
     var progressMode: ProgressMode = .off
 
@@ -93,9 +94,10 @@ struct JobWaiter: Sendable {
                     lastWorkerCheck = now
                     if try await !hasLiveWorker(taking: kind.rawValue) {
                         warnedNoWorker = true
-                        log("no live worker takes \(kind) jobs under the prefix '\(queue.keys.prefix)' on this Redis "
-                            + "(no heartbeat in the last 30 s): start `gplr-worker --redis URL --prefix "
-                            + "\(queue.keys.prefix)`; still waiting for \(pending.count) of \(total) \(step)")
+                        let advice = "no live worker takes \(kind) jobs under the prefix '\(queue.keys.prefix)' on "
+                            + "this Redis (no heartbeat in the last 30 s): start `gplr-worker --redis URL --prefix "
+                            + "\(queue.keys.prefix)`; still waiting for \(pending.count) of \(total) \(step)"
+                        logger.warning("\(advice)")
                     }
                 }
             }
@@ -133,7 +135,7 @@ struct JobWaiter: Sendable {
         for (id, letter) in try await queue.deadLetters(run: runID, among: ids).sorted(by: { $0.key < $1.key })
         where reported[id] != letter.deadLetteredAt {
             reported[id] = letter.deadLetteredAt
-            log("job \(id) failed: \(letter.error); fix the cause and run `gplr retry \(runID) --failed`")
+            logger.warning("job \(id) failed: \(letter.error); fix the cause and run `gplr retry \(runID) --failed`")
         }
     }
 }

@@ -1,3 +1,4 @@
+import Logging
 import Foundation
 import GPLRSupport
 
@@ -7,6 +8,9 @@ enum Console {
     static func status(_ message: String) {
         StatusLine.standardError.message(message)
     }
+
+    /// A logger whose messages are status lines (``status(_:)``): what the command line gives the code it runs.
+    static let logger = Logger.lines("gplr") { status($0) }
 
     /// A result line on standard output, printed while a progress bar may be live on the same terminal.
     static func result(_ line: String) {
