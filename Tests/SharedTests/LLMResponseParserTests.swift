@@ -1,3 +1,4 @@
+@testable import GPLRLLM
 import Testing
 
 @Suite struct LLMResponseParserTests {
