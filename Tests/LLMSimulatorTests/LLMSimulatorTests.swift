@@ -1,6 +1,6 @@
 import Foundation
 import GPLRHTTP
-import GPLRLLM
+@testable import GPLRLLM
 import GPLRSupport
 import LLMSimulator
 import Testing

@@ -1,5 +1,5 @@
-import GPLRCore
-import GPLRLLM
+@testable import GPLRCore
+@testable import GPLRLLM
 import GPLRSupport
 import GPLRTestSupport
 import LLMSimulator

@@ -1,3 +1,4 @@
+@testable import GPLRLLM
 import Testing
 
 @Suite(.timeLimit(.minutes(5))) struct LLMResponseParserTests {

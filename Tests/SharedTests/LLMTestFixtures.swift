@@ -1,4 +1,4 @@
-import GPLRLLM
+@testable import GPLRLLM
 import GPLRSupport
 import LLMSimulator
 

@@ -1,6 +1,6 @@
 import Foundation
 import GPLRRedis
-import GPLRRuntime
+@testable import GPLRRuntime
 import GPLRTestSupport
 import Testing
 

@@ -4,21 +4,21 @@ import CZstd
 ///
 /// ``ZstdCompressor`` and ``ZstdDecompressor`` own a reusable zstd context (freed in `deinit`); they are not
 /// thread-safe, so give each thread its own. ``Zstd`` has one-shot conveniences.
-public enum Zstd {
+enum Zstd {
     /// The library's default compression level.
-    public static var defaultLevel: Int { Int(ZSTD_defaultCLevel()) }
+    static var defaultLevel: Int { Int(ZSTD_defaultCLevel()) }
     /// The strongest compression level the library accepts.
-    public static var maxLevel: Int { Int(ZSTD_maxCLevel()) }
+    static var maxLevel: Int { Int(ZSTD_maxCLevel()) }
     /// The version of the linked libzstd, e.g. `1.5.4`.
-    public static var libraryVersion: String { String(cString: ZSTD_versionString()) }
+    static var libraryVersion: String { String(cString: ZSTD_versionString()) }
 
     /// Compresses `input` into one zstd frame (with its content size recorded) at `level`.
-    public static func compress(_ input: [UInt8], level: Int = 3, workers: Int = 0) throws -> [UInt8] {
+    static func compress(_ input: [UInt8], level: Int = 3, workers: Int = 0) throws -> [UInt8] {
         try ZstdCompressor(level: level, workers: workers).compress(input)
     }
 
     /// Decompresses one zstd frame that must expand to exactly `expectedSize` bytes.
-    public static func decompress(_ input: [UInt8], expectedSize: Int) throws -> [UInt8] {
+    static func decompress(_ input: [UInt8], expectedSize: Int) throws -> [UInt8] {
         try ZstdDecompressor().decompress(input, expectedSize: expectedSize)
     }
 

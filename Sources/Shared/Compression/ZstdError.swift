@@ -2,9 +2,9 @@
 ///
 /// Carries zstd's own error name (from `ZSTD_getErrorName`) when the library produced the error, so a
 /// corrupt frame reads as e.g. `zstd decompression failed: Unknown frame descriptor`.
-public struct ZstdError: Error, CustomStringConvertible, Sendable {
+struct ZstdError: Error, CustomStringConvertible, Sendable {
     /// What kind of failure this is; compare against the static members.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
+    struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Kind: Hashable, Sendable {
             case contextCreation, invalidParameter, compression, decompression, sizeMismatch
         }
@@ -12,17 +12,17 @@ public struct ZstdError: Error, CustomStringConvertible, Sendable {
         private init(_ kind: Kind) { self.kind = kind }
 
         /// libzstd could not allocate a compression or decompression context.
-        public static let contextCreation = Code(.contextCreation)
+        static let contextCreation = Code(.contextCreation)
         /// A compression parameter (level, worker count) was refused.
-        public static let invalidParameter = Code(.invalidParameter)
+        static let invalidParameter = Code(.invalidParameter)
         /// `ZSTD_compress2` failed.
-        public static let compression = Code(.compression)
+        static let compression = Code(.compression)
         /// The input is not a valid zstd frame, or decompression failed.
-        public static let decompression = Code(.decompression)
+        static let decompression = Code(.decompression)
         /// The frame decompresses (or declares it decompresses) to a size other than the expected one.
-        public static let sizeMismatch = Code(.sizeMismatch)
+        static let sizeMismatch = Code(.sizeMismatch)
 
-        public var description: String {
+        var description: String {
             switch kind {
             case .contextCreation: "context creation"
             case .invalidParameter: "invalid parameter"
@@ -33,19 +33,19 @@ public struct ZstdError: Error, CustomStringConvertible, Sendable {
         }
     }
 
-    public let code: Code
+    let code: Code
     /// zstd's name for the error (`ZSTD_getErrorName`), when libzstd reported it.
-    public let zstdErrorName: String?
+    let zstdErrorName: String?
     /// What was being done, in words.
-    public let message: String
+    let message: String
 
-    public init(code: Code, message: String, zstdErrorName: String? = nil) {
+    init(code: Code, message: String, zstdErrorName: String? = nil) {
         self.code = code
         self.message = message
         self.zstdErrorName = zstdErrorName
     }
 
-    public var description: String {
+    var description: String {
         if let zstdErrorName { return "\(message): \(zstdErrorName)" }
         return message
     }

@@ -11,16 +11,16 @@ import Foundation
 /// use ``RedisClient``, which runs connections on its own dispatch queue. Not thread-safe: use one
 /// connection from one thread at a time. After a connection, I/O, timeout or protocol error the connection
 /// is broken (hiredis contexts cannot be reused) and every further call throws; make a new one.
-public final class RedisConnection {
+final class RedisConnection {
     private let context: UnsafeMutablePointer<redisContext>
     /// Where this connection goes (printing it never shows the password).
-    public let endpoint: RedisEndpoint
-    public let options: RedisConnectionOptions
+    let endpoint: RedisEndpoint
+    let options: RedisConnectionOptions
     /// Set after an error that leaves the hiredis context unusable.
-    public private(set) var isBroken = false
+    private(set) var isBroken = false
 
     /// Connects, then authenticates (`AUTH [user] password`) and selects the database when the endpoint says so.
-    public init(endpoint: RedisEndpoint, options: RedisConnectionOptions = RedisConnectionOptions())
+    init(endpoint: RedisEndpoint, options: RedisConnectionOptions = RedisConnectionOptions())
         throws(RedisError)
     {
         _ = Self.ignoreSIGPIPE
@@ -63,7 +63,7 @@ public final class RedisConnection {
     ///
     /// - Parameter extraTimeout: added to the command timeout for this call only, for blocking commands
     ///   whose server-side block time would otherwise trip the socket timeout.
-    public func command(_ arguments: [RedisArgument], extraTimeout: Duration = .zero) throws(RedisError) -> RedisValue {
+    func command(_ arguments: [RedisArgument], extraTimeout: Duration = .zero) throws(RedisError) -> RedisValue {
         let value = try withTimeout(extraTimeout) { () throws(RedisError) -> RedisValue in
             try checkUsable(arguments)
             let (raw, callErrno) = Self.withArgv(arguments) { argc, argv, lengths in
@@ -78,7 +78,7 @@ public final class RedisConnection {
 
     /// Sends all commands in one write and reads their replies in order. Error replies are returned in
     /// place (as ``RedisValue/error(_:)``); only connection-level failures throw.
-    public func pipeline(_ commands: [[RedisArgument]], extraTimeout: Duration = .zero)
+    func pipeline(_ commands: [[RedisArgument]], extraTimeout: Duration = .zero)
         throws(RedisError) -> [RedisValue]
     {
         guard !commands.isEmpty else { return [] }

@@ -12,12 +12,12 @@ import Foundation
 /// error message.
 public struct RedisEndpoint: Sendable, Hashable, CustomStringConvertible {
     /// A TCP host and port or a Unix domain socket path.
-    public enum Address: Sendable, Hashable {
+    enum Address: Sendable, Hashable {
         case tcp(host: String, port: Int)
         case unix(path: String)
     }
 
-    public var address: Address
+    var address: Address
     /// The ACL user for `AUTH user password`; `nil` means `AUTH password` (the `default` user).
     public var username: String?
     /// The password; `nil` means no `AUTH` on connect.
@@ -25,7 +25,7 @@ public struct RedisEndpoint: Sendable, Hashable, CustomStringConvertible {
     /// The database for `SELECT` on connect (0 means no `SELECT`).
     public var database: Int
 
-    public init(address: Address, username: String? = nil, password: String? = nil, database: Int = 0) {
+    init(address: Address, username: String? = nil, password: String? = nil, database: Int = 0) {
         self.address = address
         self.username = username
         self.password = password

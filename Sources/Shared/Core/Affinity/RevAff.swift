@@ -25,20 +25,20 @@ public struct RevAff: Sendable {
     public var threshold: Double { epsilon / Double(2 * walkLength) }
 
     /// Work done for one persona.
-    public struct PersonaStats: Sendable, Equatable {
-        public let persona: Int
+    struct PersonaStats: Sendable, Equatable {
+        let persona: Int
         /// Nodes pushed (over all hops).
-        public let pushes: Int
+        let pushes: Int
         /// Edges traversed by those pushes (Σ of the pushed nodes' degrees).
-        public let edgesTouched: Int
+        let edgesTouched: Int
     }
 
     /// Ψ̂ for the requested personas and the work done per persona (ascending persona).
     public struct Result: Sendable, Equatable {
         public let affinity: AffinityMatrix
-        public let stats: [PersonaStats]
-        public var totalPushes: Int { stats.reduce(0) { $0 + $1.pushes } }
-        public var totalEdgesTouched: Int { stats.reduce(0) { $0 + $1.edgesTouched } }
+        let stats: [PersonaStats]
+        var totalPushes: Int { stats.reduce(0) { $0 + $1.pushes } }
+        var totalEdgesTouched: Int { stats.reduce(0) { $0 + $1.edgesTouched } }
     }
 
     /// Ψ̂ for `personas` (every persona when `nil`), up to `threadCount` personas at a time.
@@ -73,7 +73,7 @@ public struct RevAff: Sendable {
     }
 
     /// Ψ̂[:, persona] as a `userCount`-long column, with the work done, on the calling thread.
-    public func computeColumn(graph: PurchaseGraph, labels: LabelMatrix, persona: Int) throws
+    func computeColumn(graph: PurchaseGraph, labels: LabelMatrix, persona: Int) throws
         -> (column: [Double], stats: PersonaStats)
     {
         try validate(graph: graph, labels: labels)

@@ -17,20 +17,20 @@ import Darwin
 /// The first row is given to the callback like any other (callers read their header from it). Each row
 /// carries the 1-based line it starts on, for error messages. A UTF-8 byte-order mark at the start is
 /// skipped. Results do not depend on the chunk size.
-public final class CSVReader {
+@usableFromInline final class CSVReader {
     /// The default read size: big enough that system-call overhead vanishes, small enough for the cache.
-    public static let defaultChunkSize = 4 << 20
+    @usableFromInline static let defaultChunkSize = 4 << 20
 
     /// The file being read (as given).
-    public let path: String
+    let path: String
     /// Bytes read from the file so far (whole chunks: a row's callback sees the bytes of its chunk counted).
-    public private(set) var bytesRead = 0
+    private(set) var bytesRead = 0
     private let file: ChunkedFileReader
 
     /// Opens `path` for reading.
     /// - Parameter chunkSize: bytes per `read(2)`; any size ≥ 1 gives the same rows (tests use tiny ones).
     /// - Throws: ``DatasetError`` with code `fileNotFound` or `readFailed`.
-    public init(path: String, chunkSize: Int = CSVReader.defaultChunkSize) throws {
+    init(path: String, chunkSize: Int = CSVReader.defaultChunkSize) throws {
         self.path = path
         file = try ChunkedFileReader(path: path, chunkSize: chunkSize)
     }
@@ -38,7 +38,7 @@ public final class CSVReader {
     /// Reads the file to its end, calling `body` for every row in order. A row with a quoting defect is
     /// still delivered (with ``CSVRow/defect`` set) so the caller decides whether to fail or skip it.
     /// Errors thrown by `body` stop the reading and are rethrown.
-    public func forEachRow(_ body: (borrowing CSVRow) throws -> Void) throws {
+    func forEachRow(_ body: (borrowing CSVRow) throws -> Void) throws {
         var parser = CSVParser()
         var atStart = true
         var pendingBOM: [UInt8] = []  // the first bytes while deciding whether they are a BOM

@@ -3,14 +3,14 @@
 /// Fields are unquoted and unescaped byte ranges in the reader's scratch buffer; nothing is allocated until a
 /// caller asks for a `String` (``string(_:)``) — integers parse straight from the bytes (``integer(_:)``).
 /// Do not keep the row or a field buffer past the callback: the next row overwrites them.
-public struct CSVRow {
+struct CSVRow {
     /// The 1-based physical line the row starts on (quoted newlines make a row span several lines).
-    public let line: Int
+    let line: Int
     /// Number of fields.
-    public let count: Int
+    let count: Int
     /// Why the row is malformed (an unterminated or misplaced quote), or `nil`. The fields are still given,
     /// parsed as well as possible, so a caller may report or skip the row.
-    public let defect: CSVDefect?
+    let defect: CSVDefect?
     @usableFromInline let base: UnsafePointer<UInt8>
     @usableFromInline let ends: UnsafePointer<Int>
 
@@ -24,30 +24,30 @@ public struct CSVRow {
 
     /// The bytes of field `index` (0-based), after unquoting.
     @inlinable
-    public subscript(index: Int) -> UnsafeRawBufferPointer {
+    subscript(index: Int) -> UnsafeRawBufferPointer {
         let start = index == 0 ? 0 : ends[index - 1]
         return UnsafeRawBufferPointer(start: base + start, count: ends[index] - start)
     }
 
     /// Field `index` as a `String` (UTF-8; invalid sequences are repaired).
-    public func string(_ index: Int) -> String {
+    func string(_ index: Int) -> String {
         String(decoding: self[index], as: UTF8.self)
     }
 
     /// All fields as `String`s.
-    public var strings: [String] { (0 ..< count).map(string) }
+    var strings: [String] { (0 ..< count).map(string) }
 
     /// Whether field `index` is empty.
-    @inlinable public func isEmpty(_ index: Int) -> Bool { self[index].isEmpty }
+    @inlinable func isEmpty(_ index: Int) -> Bool { self[index].isEmpty }
 
     /// Field `index` as a decimal integer (optional sign, ASCII digits, surrounding spaces allowed), or `nil`
     /// when it is not one or overflows.
     @inlinable
-    public func integer(_ index: Int) -> Int? { CSVRow.parseInteger(self[index]) }
+    func integer(_ index: Int) -> Int? { CSVRow.parseInteger(self[index]) }
 
     /// Parses a decimal integer from bytes: optional spaces, an optional sign, digits, optional spaces.
     @inlinable
-    public static func parseInteger(_ bytes: UnsafeRawBufferPointer) -> Int? {
+    static func parseInteger(_ bytes: UnsafeRawBufferPointer) -> Int? {
         var i = 0
         let n = bytes.count
         while i < n && bytes[i] == 0x20 { i += 1 }
@@ -75,14 +75,14 @@ public struct CSVRow {
 }
 
 /// Why a CSV row is malformed at the quoting level.
-public struct CSVDefect: Sendable, Equatable, CustomStringConvertible {
-    public let code: DatasetError.Code
-    public let message: String
+struct CSVDefect: Sendable, Equatable, CustomStringConvertible {
+    let code: DatasetError.Code
+    let message: String
 
     static let unterminatedQuote = CSVDefect(
         code: .unterminatedQuote, message: "a quoted field is not closed before the end of the file")
     static let characterAfterQuote = CSVDefect(
         code: .badQuote, message: "a character other than a separator follows a closing quote")
 
-    public var description: String { message }
+    var description: String { message }
 }

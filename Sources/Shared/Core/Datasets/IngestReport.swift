@@ -1,37 +1,37 @@
 /// What one file of an ingest contributed. For every file,
 /// `rowsRead == rowsUsed + rowsSkippedAsBad + rowsDropped.values.sum()`.
-public struct IngestFileReport: Sendable, Equatable {
-    public var path: String
+struct IngestFileReport: Sendable, Equatable {
+    var path: String
     /// Data rows read (the header excluded).
-    public var rowsRead = 0
+    var rowsRead = 0
     /// Rows that became a purchase, an order → user mapping or an item name.
-    public var rowsUsed = 0
+    var rowsUsed = 0
     /// Malformed rows skipped because ``IngestOptions/skipBadRows`` was set.
-    public var rowsSkippedAsBad = 0
+    var rowsSkippedAsBad = 0
     /// Well-formed rows left out on purpose, by reason (see ``IngestReport/DropReason``).
-    public var rowsDropped: [String: Int] = [:]
+    var rowsDropped: [String: Int] = [:]
 
-    public init(path: String) { self.path = path }
+    init(path: String) { self.path = path }
 }
 
 /// What an ingest read, used, skipped and dropped, per file and in total.
 public struct IngestReport: Sendable {
     /// Reasons rows are dropped (keys of ``IngestFileReport/rowsDropped``).
-    public enum DropReason {
+    enum DropReason {
         /// Online Retail: no CustomerID.
-        public static let missingCustomerID = "missing-customer-id"
+        static let missingCustomerID = "missing-customer-id"
         /// Online Retail: the invoice number starts with "C".
-        public static let cancellation = "cancellation"
+        static let cancellation = "cancellation"
         /// Online Retail: Quantity ≤ 0.
-        public static let nonPositiveQuantity = "non-positive-quantity"
+        static let nonPositiveQuantity = "non-positive-quantity"
         /// Generic: count ≤ 0.
-        public static let nonPositiveCount = "non-positive-count"
+        static let nonPositiveCount = "non-positive-count"
         /// Instacart: an order_products row whose order is not in orders.csv.
-        public static let unknownOrder = "unknown-order"
+        static let unknownOrder = "unknown-order"
     }
 
     public var format: DatasetFormat
-    public var files: [IngestFileReport]
+    var files: [IngestFileReport]
     /// The first few malformed rows that were skipped, to show the user what was wrong.
     public var badRowSamples: [DatasetError]
     /// Fields decoded as Latin-1 because they were not valid UTF-8 (``InvalidUTF8Policy/latin1``): each id once,
@@ -40,7 +40,7 @@ public struct IngestReport: Sendable {
     /// The items are named by their ids: the dataset has no names file (``IngestOptions/itemNamesAbsent``).
     public var itemNamesAbsent: Bool
 
-    public init(
+    init(
         format: DatasetFormat, files: [IngestFileReport], badRowSamples: [DatasetError], latin1Decoded: Int = 0,
         itemNamesAbsent: Bool = false
     ) {

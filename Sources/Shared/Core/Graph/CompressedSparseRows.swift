@@ -3,36 +3,36 @@
 /// Row `i` holds the column indices `targets[offsets[i] ..< offsets[i + 1]]`, sorted ascending and unique.
 /// The purchase graph keeps one of these per direction (users → items and items → users), so every
 /// algorithm can walk either side without a transpose at run time.
-public struct CompressedSparseRows: Sendable, Equatable {
+@usableFromInline struct CompressedSparseRows: Sendable, Equatable {
     /// `rowCount + 1` monotone offsets into `targets`; `offsets[0] == 0`, `offsets.last == targets.count`.
-    public let offsets: [Int]
+    @usableFromInline let offsets: [Int]
     /// Column indices, row after row.
-    public let targets: [UInt32]
+    @usableFromInline let targets: [UInt32]
 
     /// Wraps already-valid arrays. Use ``validated(offsets:targets:columnCount:)`` for untrusted input.
-    public init(offsets: [Int], targets: [UInt32]) {
+    init(offsets: [Int], targets: [UInt32]) {
         precondition(!offsets.isEmpty && offsets.first == 0 && offsets.last == targets.count)
         self.offsets = offsets
         self.targets = targets
     }
 
     /// An empty matrix with `rowCount` rows.
-    public init(emptyRows rowCount: Int) {
+    init(emptyRows rowCount: Int) {
         self.init(offsets: Array(repeating: 0, count: rowCount + 1), targets: [])
     }
 
-    public var rowCount: Int { offsets.count - 1 }
-    public var entryCount: Int { targets.count }
+    var rowCount: Int { offsets.count - 1 }
+    var entryCount: Int { targets.count }
 
     /// Number of entries in `row` (the node's degree).
-    @inlinable public func degree(_ row: Int) -> Int { offsets[row + 1] - offsets[row] }
+    @inlinable func degree(_ row: Int) -> Int { offsets[row + 1] - offsets[row] }
 
     /// The column indices of `row`.
-    @inlinable public func row(_ row: Int) -> ArraySlice<UInt32> { targets[offsets[row] ..< offsets[row + 1]] }
+    @inlinable func row(_ row: Int) -> ArraySlice<UInt32> { targets[offsets[row] ..< offsets[row + 1]] }
 
     /// The transpose, with `columnCount` rows. Rows of the result are sorted because rows of `self` are visited
     /// in order (a counting sort), so this is O(rows + columns + entries).
-    public func transposed(columnCount: Int) -> CompressedSparseRows {
+    func transposed(columnCount: Int) -> CompressedSparseRows {
         var counts = [Int](repeating: 0, count: columnCount + 1)
         targets.withUnsafeBufferPointer { t in
             for c in t { counts[Int(c) + 1] += 1 }
@@ -59,7 +59,7 @@ public struct CompressedSparseRows: Sendable, Equatable {
 
     /// Checks the structural invariants of arrays read from an untrusted source.
     /// - Returns: `nil` when valid, otherwise a human-readable reason.
-    public static func invariantViolation(offsets: [Int], targets: [UInt32], columnCount: Int) -> String? {
+    static func invariantViolation(offsets: [Int], targets: [UInt32], columnCount: Int) -> String? {
         guard let first = offsets.first, first == 0 else { return "offsets must start at 0" }
         guard offsets.last == targets.count else {
             return "last offset \(offsets.last ?? -1) does not match \(targets.count) entries"

@@ -6,7 +6,7 @@
 /// Ids are interned from their UTF-8 bytes (see `ByteStringInterner`), so the ingest hot path can add a
 /// purchase straight from a CSV reader's buffer with ``addPurchase(userBytes:itemBytes:count:)`` without
 /// creating a `String` per field; `String`s are made once per distinct id in ``build()``.
-public struct GraphBuilder: Sendable {
+struct GraphBuilder: Sendable {
     private var users = ByteStringInterner()
     private var items = ByteStringInterner()
     private var names: [String: String] = [:]
@@ -15,17 +15,17 @@ public struct GraphBuilder: Sendable {
     /// `(item << 32) | count` per purchase row: one array to append to, and the sort key of ``build()``.
     private var edgeItemCounts: [UInt64] = []
 
-    public init() {}
+    init() {}
 
     /// Number of purchase rows added so far (before merging duplicates).
-    public var purchaseRowCount: Int { edgeUsers.count }
+    var purchaseRowCount: Int { edgeUsers.count }
     /// Distinct users seen so far.
-    public var userCount: Int { users.count }
+    var userCount: Int { users.count }
     /// Distinct items seen so far.
-    public var itemCount: Int { items.count }
+    var itemCount: Int { items.count }
 
     /// Records that `user` bought `item` `count` times.
-    public mutating func addPurchase(user: String, item: String, count: UInt32 = 1) {
+    mutating func addPurchase(user: String, item: String, count: UInt32 = 1) {
         addPurchase(userIndex: users.intern(user), itemIndex: items.intern(item), count: count)
     }
 
@@ -33,7 +33,7 @@ public struct GraphBuilder: Sendable {
     /// when an id is new, so the buffers may be reused afterwards.
     /// - Returns: the dense user and item indices the ids were given.
     @discardableResult @inline(__always)
-    public mutating func addPurchase(
+    mutating func addPurchase(
         userBytes: UnsafeRawBufferPointer, itemBytes: UnsafeRawBufferPointer, count: UInt32 = 1
     ) -> (user: UInt32, item: UInt32) {
         let u = users.intern(userBytes)
@@ -45,47 +45,47 @@ public struct GraphBuilder: Sendable {
     /// The dense index of the user with these id bytes, assigning the next one if it is new. A user interned
     /// this way is part of the graph even without purchases.
     @inline(__always)
-    public mutating func userIndex(forBytes bytes: UnsafeRawBufferPointer) -> UInt32 { users.intern(bytes) }
+    mutating func userIndex(forBytes bytes: UnsafeRawBufferPointer) -> UInt32 { users.intern(bytes) }
 
     /// The dense index of the item with these id bytes, assigning the next one if it is new. An item interned
     /// this way is part of the graph even without purchases.
     @inline(__always)
-    public mutating func itemIndex(forBytes bytes: UnsafeRawBufferPointer) -> UInt32 { items.intern(bytes) }
+    mutating func itemIndex(forBytes bytes: UnsafeRawBufferPointer) -> UInt32 { items.intern(bytes) }
 
     /// Records a purchase by dense indices returned from ``userIndex(forBytes:)`` / ``itemIndex(forBytes:)``.
     @inline(__always)
-    public mutating func addPurchase(userIndex: UInt32, itemIndex: UInt32, count: UInt32) {
+    mutating func addPurchase(userIndex: UInt32, itemIndex: UInt32, count: UInt32) {
         edgeUsers.append(userIndex)
         edgeItemCounts.append(UInt64(itemIndex) << 32 | UInt64(count))
     }
 
     /// Records a display name for an item; items without one are named by their external id. Names of ids
     /// that never appear in a purchase are ignored.
-    public mutating func setName(_ name: String, forItem item: String) {
+    mutating func setName(_ name: String, forItem item: String) {
         names[item] = name
     }
 
     /// Records a display name for the item with dense index `index`; it takes precedence over a name set by
     /// external id.
-    public mutating func setName(_ name: String, forItemAt index: UInt32) {
+    mutating func setName(_ name: String, forItemAt index: UInt32) {
         namesByIndex[Int(index)] = name
     }
 
     /// The index of the user whose id has these bytes, if it was added.
-    public func existingUserIndex(forBytes bytes: UnsafeRawBufferPointer) -> UInt32? { users.lookup(bytes) }
+    func existingUserIndex(forBytes bytes: UnsafeRawBufferPointer) -> UInt32? { users.lookup(bytes) }
 
     /// The index of the user whose id is `id`, if it was added.
-    public func existingUserIndex(_ id: String) -> UInt32? { users.lookup(id) }
+    func existingUserIndex(_ id: String) -> UInt32? { users.lookup(id) }
 
     /// The index of the item whose id has these bytes, if it was added.
-    public func existingItemIndex(forBytes bytes: UnsafeRawBufferPointer) -> UInt32? { items.lookup(bytes) }
+    func existingItemIndex(forBytes bytes: UnsafeRawBufferPointer) -> UInt32? { items.lookup(bytes) }
 
     /// The index of the item whose id is `id`, if it was added.
-    public func existingItemIndex(_ id: String) -> UInt32? { items.lookup(id) }
+    func existingItemIndex(_ id: String) -> UInt32? { items.lookup(id) }
 
     /// Builds the graph: a counting sort of the edges by user, then a sort and merge within each user's row.
     /// - Throws: ``PurchaseCountOverflow`` when the counts of one (user, item) pair sum past `UInt32.max`.
-    public func build() throws(PurchaseCountOverflow) -> PurchaseGraph {
+    func build() throws(PurchaseCountOverflow) -> PurchaseGraph {
         let userCount = users.count
         let edgeCount = edgeUsers.count
         var offsets = [Int](repeating: 0, count: userCount + 1)

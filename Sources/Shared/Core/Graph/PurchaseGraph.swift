@@ -11,14 +11,14 @@ public struct PurchaseGraph: Sendable, Equatable {
     /// Human-readable item names, indexed by item (the external id when the source had no name).
     public let itemNames: [String]
     /// N(u) for every user: item indices, sorted.
-    public let userItems: CompressedSparseRows
+    @usableFromInline let userItems: CompressedSparseRows
     /// How often each user bought each item, parallel to `userItems.targets` (≥ 1).
     public let purchaseCounts: [UInt32]
     /// N(v) for every item: user indices, sorted. Always the transpose of `userItems`.
-    public let itemUsers: CompressedSparseRows
+    @usableFromInline let itemUsers: CompressedSparseRows
 
     /// Builds a graph from its user → item side; the item → user side is derived.
-    public init(
+    init(
         userIDs: [String], itemIDs: [String], itemNames: [String],
         userItems: CompressedSparseRows, purchaseCounts: [UInt32]
     ) {
@@ -31,7 +31,7 @@ public struct PurchaseGraph: Sendable, Equatable {
     }
 
     /// Builds a graph from both sides, trusted to be transposes of each other (the snapshot reader checks this).
-    public init(
+    init(
         userIDs: [String], itemIDs: [String], itemNames: [String],
         userItems: CompressedSparseRows, purchaseCounts: [UInt32], itemUsers: CompressedSparseRows
     ) {

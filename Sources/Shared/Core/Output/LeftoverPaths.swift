@@ -11,9 +11,9 @@ import Foundation
 ///
 /// A temporary is named `<prefix><pid>.<random>`. A leftover whose process still runs is kept: it may be a
 /// concurrent writer into the same directory.
-public enum LeftoverPaths {
+enum LeftoverPaths {
     /// `<prefix><this process id>.<random>`: a fresh temporary name.
-    public static func name(prefix: String) -> String {
+    static func name(prefix: String) -> String {
         let random = UInt32.random(in: 0 ... UInt32.max)
         return "\(prefix)\(getpid()).\(String(random, radix: 16))"
     }
@@ -21,7 +21,7 @@ public enum LeftoverPaths {
     /// Removes (recursively) the entries of `directory` named `<prefix><pid>.…` whose process `pid` no longer
     /// runs; returns their paths. Entries of other names, and of running processes, are left alone.
     @discardableResult
-    public static func removeStale(in directory: String, prefix: String) -> [String] {
+    static func removeStale(in directory: String, prefix: String) -> [String] {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
         var removed: [String] = []
         for entry in entries.sorted() where entry.hasPrefix(prefix) {

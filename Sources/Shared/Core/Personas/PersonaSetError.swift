@@ -1,8 +1,8 @@
 import GPLRSupport
 
 /// A persona set that cannot be used: unreadable, not the expected JSON, or failing validation.
-public struct PersonaSetError: Error, CustomStringConvertible, Sendable {
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
+struct PersonaSetError: Error, CustomStringConvertible, Sendable {
+    struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Base: String, Sendable {
             case unreadable, malformed, empty, emptyName, duplicateName, reservedName, unwritable, limitExceeded
         }
@@ -10,39 +10,39 @@ public struct PersonaSetError: Error, CustomStringConvertible, Sendable {
         private init(_ base: Base) { self.base = base }
 
         /// The file could not be read.
-        public static let unreadable = Code(.unreadable)
+        static let unreadable = Code(.unreadable)
         /// The file is not a JSON array of `{"name","description"}` (nor `{"personas": [...]}`).
-        public static let malformed = Code(.malformed)
+        static let malformed = Code(.malformed)
         /// The set has no personas.
-        public static let empty = Code(.empty)
+        static let empty = Code(.empty)
         /// A persona's name is empty after normalisation.
-        public static let emptyName = Code(.emptyName)
+        static let emptyName = Code(.emptyName)
         /// Two names are equal after normalisation.
-        public static let duplicateName = Code(.duplicateName)
+        static let duplicateName = Code(.duplicateName)
         /// A persona is named "Unrepresentable", which is an LLM answer, not a persona.
-        public static let reservedName = Code(.reservedName)
+        static let reservedName = Code(.reservedName)
         /// The file could not be written.
-        public static let unwritable = Code(.unwritable)
+        static let unwritable = Code(.unwritable)
         /// More personas, or longer names or descriptions, than ``PersonaSetLimits`` allow.
-        public static let limitExceeded = Code(.limitExceeded)
+        static let limitExceeded = Code(.limitExceeded)
 
-        public var description: String { base.rawValue }
+        var description: String { base.rawValue }
     }
 
-    public var code: Code
-    public var message: String
+    var code: Code
+    var message: String
     /// The persona file, or `nil` for a set built in memory.
-    public var file: String?
-    public var underlying: (any Error & Sendable)?
+    var file: String?
+    var underlying: (any Error & Sendable)?
 
-    public init(_ code: Code, _ message: String, file: String? = nil, underlying: (any Error & Sendable)? = nil) {
+    init(_ code: Code, _ message: String, file: String? = nil, underlying: (any Error & Sendable)? = nil) {
         self.code = code
         self.message = message
         self.file = file
         self.underlying = underlying
     }
 
-    public var description: String {
+    var description: String {
         var text = "persona set"
         if let file { text += " \(file)" }
         text += ": \(code): \(message)"

@@ -2,9 +2,9 @@
 ///
 /// Errors about one part of the file name it in ``section`` (e.g. `user-items`), and the description reads
 /// `snapshot section "user-items" is corrupt: checksum mismatch`.
-public struct SnapshotError: Error, CustomStringConvertible {
+package struct SnapshotError: Error, CustomStringConvertible {
     /// What kind of failure this is; compare against the static members.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
+    package struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Kind: Hashable, Sendable {
             case notASnapshot, unsupportedVersion, truncated, corrupt, trailingData, tooLarge, compression, io
         }
@@ -12,23 +12,23 @@ public struct SnapshotError: Error, CustomStringConvertible {
         private init(_ kind: Kind) { self.kind = kind }
 
         /// The file does not start with the snapshot magic.
-        public static let notASnapshot = Code(.notASnapshot)
+        package static let notASnapshot = Code(.notASnapshot)
         /// The file's format version is newer than this build (or invalid).
-        public static let unsupportedVersion = Code(.unsupportedVersion)
+        package static let unsupportedVersion = Code(.unsupportedVersion)
         /// The file ends inside the header or inside the named section.
-        public static let truncated = Code(.truncated)
+        package static let truncated = Code(.truncated)
         /// The header or the named section fails verification.
-        public static let corrupt = Code(.corrupt)
+        package static let corrupt = Code(.corrupt)
         /// Bytes follow the last section.
-        public static let trailingData = Code(.trailingData)
+        package static let trailingData = Code(.trailingData)
         /// The graph cannot be represented in this format (e.g. more than 2³² users).
-        public static let tooLarge = Code(.tooLarge)
+        package static let tooLarge = Code(.tooLarge)
         /// zstd refused to compress a section (e.g. an out-of-range compression level).
-        public static let compression = Code(.compression)
+        package static let compression = Code(.compression)
         /// Reading or writing the file failed.
-        public static let io = Code(.io)
+        package static let io = Code(.io)
 
-        public var description: String {
+        package var description: String {
             switch kind {
             case .notASnapshot: "not a snapshot"
             case .unsupportedVersion: "unsupported version"
@@ -42,18 +42,18 @@ public struct SnapshotError: Error, CustomStringConvertible {
         }
     }
 
-    public let code: Code
+    package let code: Code
     /// The section the problem is in (`user-ids`, `item-ids`, `item-names`, `user-items`, `purchase-counts`,
     /// `item-users`); `nil` for the header or the file as a whole.
-    public let section: String?
+    package let section: String?
     /// What exactly is wrong.
-    public let message: String
+    package let message: String
     /// The file, when the error came from reading or writing one.
-    public var path: String?
+    package var path: String?
     /// The error underneath (a ``ZstdError``, an errno description), if any.
-    public var underlying: (any Error)?
+    package var underlying: (any Error)?
 
-    public init(
+    package init(
         code: Code, section: String? = nil, message: String, path: String? = nil, underlying: (any Error)? = nil
     ) {
         self.code = code
@@ -63,7 +63,7 @@ public struct SnapshotError: Error, CustomStringConvertible {
         self.underlying = underlying
     }
 
-    public var description: String {
+    package var description: String {
         let part = section.map { "snapshot section \"\($0)\"" } ?? "snapshot header"
         let text: String
         switch code {

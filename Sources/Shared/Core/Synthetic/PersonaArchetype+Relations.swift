@@ -2,7 +2,7 @@ extension PersonaArchetype {
     /// Pairs of archetypes whose shoppers buy some of the same products (by name; symmetric). The synthetic
     /// generator draws part of a persona's purchases from its related personas' pools, so their items are
     /// shared signals ("Busy Parents" and "Health Enthusiast" both buy fruit pouches).
-    public static let relations: [(String, String)] = [
+    static let relations: [(String, String)] = [
         ("Health Enthusiast", "Fitness Buff"), ("Health Enthusiast", "Vegan Eater"),
         ("Health Enthusiast", "Busy Parents"), ("Health Enthusiast", "Tea Drinker"),
         ("Busy Parents", "Snack Lover"), ("Busy Parents", "Frozen Food Fan"), ("Busy Parents", "Breakfast Fan"),
@@ -20,7 +20,7 @@ extension PersonaArchetype {
 
     /// The vocabulary of the staples: popular products every persona buys (Instacart's bananas and milk),
     /// which signal no persona. Not a persona.
-    public static let staples = PersonaArchetype(
+    static let staples = PersonaArchetype(
         name: "Staples",
         description: "Everyday products nearly every shopper buys.",
         adjectives: ["Whole", "Large", "Fresh", "2%", "Original", "Sliced"],

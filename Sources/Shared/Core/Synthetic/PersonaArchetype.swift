@@ -1,13 +1,13 @@
 /// A hand-written persona for synthetic data: its name and description (what the LLM sees in R) and the
 /// vocabulary its products are named from ("<adjective> <noun>, <variant>"), so that a user's purchases
 /// read like the persona to a human or an LLM.
-public struct PersonaArchetype: Sendable, Hashable {
-    public let name: String
-    public let description: String
-    public let adjectives: [String]
-    public let nouns: [String]
+struct PersonaArchetype: Sendable, Hashable {
+    let name: String
+    let description: String
+    let adjectives: [String]
+    let nouns: [String]
 
-    public init(name: String, description: String, adjectives: [String], nouns: [String]) {
+    init(name: String, description: String, adjectives: [String], nouns: [String]) {
         self.name = name
         self.description = description
         self.adjectives = adjectives
@@ -15,13 +15,13 @@ public struct PersonaArchetype: Sendable, Hashable {
     }
 
     /// Pack and size variants shared by all archetypes (some contain commas, to exercise CSV quoting).
-    public static let variants = [
+    static let variants = [
         "12 oz", "16 oz", "Family Size", "Value Pack", "2 ct", "6 ct", "Single", "Large", "Small",
         "Pack of 6, Assorted", "Resealable Bag", "Organic", "Classic", "Travel Size", "Multipack, 4 x 200 g",
     ]
 
     /// The built-in archetypes, most popular first in the generator's default persona order.
-    public static let all: [PersonaArchetype] = [
+    static let all: [PersonaArchetype] = [
         .init(
             name: "Health Enthusiast",
             description: "Buys fresh produce, whole grains and superfoods; prefers organic and low-sugar products.",

@@ -17,7 +17,7 @@ extension ChatCompletionRequest {
     /// A cautious token estimate for rate limiting: one token per 4 characters of every message (rounded
     /// up), 4 tokens of framing per message, plus `maxTokens` when set (OpenAI counts it against the
     /// per-minute token limit before answering).
-    public var estimatedTokens: Int {
+    var estimatedTokens: Int {
         let characters = messages.reduce(0) { $0 + $1.content.count }
         return (characters + 3) / 4 + 4 * messages.count + (maxTokens ?? 0)
     }

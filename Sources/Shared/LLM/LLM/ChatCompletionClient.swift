@@ -59,7 +59,7 @@ public final class ChatCompletionClient: Sendable {
     }
 
     /// Sends `request`, retrying as described on the type, and returns the first successful completion.
-    public func complete(_ request: ChatCompletionRequest) async throws(ChatCompletionError) -> ChatCompletion {
+    func complete(_ request: ChatCompletionRequest) async throws(ChatCompletionError) -> ChatCompletion {
         let httpRequest = try makeHTTPRequest(request)
         var retries: [ChatCompletionRetry] = []
         var attempt = 1

@@ -2,47 +2,47 @@ import GPLRHTTP
 
 /// A chat completion that failed. Messages never contain the API key: server text is scrubbed of it, and
 /// transport errors never carry request headers.
-public struct ChatCompletionError: Error, CustomStringConvertible, Sendable {
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
+struct ChatCompletionError: Error, CustomStringConvertible, Sendable {
+    struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Base: String {
             case rateLimited, serverError, transport, invalidResponse, rejected, cancelled, attemptsExhausted, admission
         }
         private let base: Base
 
         /// HTTP 429 (retried).
-        public static let rateLimited = Code(base: .rateLimited)
+        static let rateLimited = Code(base: .rateLimited)
         /// HTTP 5xx or 408 (retried).
-        public static let serverError = Code(base: .serverError)
+        static let serverError = Code(base: .serverError)
         /// No response: timeout or broken connection (retried when ``HTTPClientError/isRetriable``).
-        public static let transport = Code(base: .transport)
+        static let transport = Code(base: .transport)
         /// A 2xx whose body is not a chat completion (retried).
-        public static let invalidResponse = Code(base: .invalidResponse)
+        static let invalidResponse = Code(base: .invalidResponse)
         /// Another 4xx, e.g. 400 or 401: the request itself is wrong (not retried).
-        public static let rejected = Code(base: .rejected)
+        static let rejected = Code(base: .rejected)
         /// The calling task was cancelled.
-        public static let cancelled = Code(base: .cancelled)
+        static let cancelled = Code(base: .cancelled)
         /// Every attempt failed; ``ChatCompletionError/underlying`` holds the last cause.
-        public static let attemptsExhausted = Code(base: .attemptsExhausted)
+        static let attemptsExhausted = Code(base: .attemptsExhausted)
         /// The ``ChatCompletionAdmission`` (the shared rate limiter) failed, e.g. Redis is unreachable
         /// (not retried: nothing was sent).
-        public static let admission = Code(base: .admission)
+        static let admission = Code(base: .admission)
 
-        public var description: String { base.rawValue }
+        var description: String { base.rawValue }
     }
 
-    public let code: Code
-    public let message: String
+    let code: Code
+    let message: String
     /// HTTP status, when a response arrived.
-    public let status: Int?
+    let status: Int?
     /// Attempts made when the error was raised.
-    public let attempts: Int
+    let attempts: Int
     /// The cause: an ``HTTPClientError``, a decoding error, or for ``Code/attemptsExhausted`` the last
     /// attempt's ``ChatCompletionError``.
-    public let underlying: (any Error & Sendable)?
+    let underlying: (any Error & Sendable)?
     /// `Retry-After` sent with the failure, if any.
-    public let retryAfter: Duration?
+    let retryAfter: Duration?
 
-    public init(
+    init(
         code: Code, message: String, status: Int? = nil, attempts: Int = 1, underlying: (any Error & Sendable)? = nil,
         retryAfter: Duration? = nil
     ) {
@@ -55,7 +55,7 @@ public struct ChatCompletionError: Error, CustomStringConvertible, Sendable {
     }
 
     /// Whether another attempt may succeed.
-    public var isRetriable: Bool {
+    var isRetriable: Bool {
         switch code {
         case .rateLimited, .serverError, .invalidResponse: return true
         case .transport: return (underlying as? HTTPClientError)?.isRetriable ?? false
@@ -63,7 +63,7 @@ public struct ChatCompletionError: Error, CustomStringConvertible, Sendable {
         }
     }
 
-    public var description: String {
+    var description: String {
         var text = "ChatCompletionError.\(code): \(message)"
         if let status { text += " [HTTP \(status)]" }
         if code == .attemptsExhausted, let underlying { text += "; last cause: \(underlying)" }

@@ -1,15 +1,15 @@
 /// What to ask: the messages and sampling settings of one `POST /v1/chat/completions`.
-public struct ChatCompletionRequest: Sendable, Equatable {
-    public var messages: [ChatMessage]
+struct ChatCompletionRequest: Sendable, Equatable {
+    var messages: [ChatMessage]
     /// `nil` leaves the server's default (the paper used the default temperature).
-    public var temperature: Double?
-    public var maxTokens: Int?
+    var temperature: Double?
+    var maxTokens: Int?
     /// Sends `response_format: {"type": "json_object"}`.
-    public var jsonObjectResponse: Bool
+    var jsonObjectResponse: Bool
     /// Overrides ``LLMConfiguration/model`` for this request.
-    public var model: String?
+    var model: String?
 
-    public init(
+    init(
         messages: [ChatMessage], temperature: Double? = nil, maxTokens: Int? = nil,
         jsonObjectResponse: Bool = false, model: String? = nil
     ) {

@@ -2,18 +2,18 @@
 /// Public so the test/demo simulator speaks exactly the same format.
 public enum ChatCompletionWire {
     public struct Request: Codable, Sendable {
-        public struct ResponseFormat: Codable, Sendable {
-            public var type: String
-            public init(type: String) { self.type = type }
+        struct ResponseFormat: Codable, Sendable {
+            var type: String
+            init(type: String) { self.type = type }
         }
 
         public var model: String
         public var messages: [ChatMessage]
         public var temperature: Double?
         public var maxTokens: Int?
-        public var responseFormat: ResponseFormat?
+        var responseFormat: ResponseFormat?
 
-        public init(
+        init(
             model: String, messages: [ChatMessage], temperature: Double? = nil, maxTokens: Int? = nil,
             responseFormat: ResponseFormat? = nil
         ) {

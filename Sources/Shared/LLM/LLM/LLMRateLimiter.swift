@@ -25,7 +25,7 @@ public final class LLMRateLimiter: ChatCompletionAdmission {
     }
 
     /// What this limiter instance did so far.
-    public var statistics: LLMRateLimiterStatistics { statisticsState.withLock { $0 } }
+    var statistics: LLMRateLimiterStatistics { statisticsState.withLock { $0 } }
 
     public func admit(model: String, estimatedTokens: Int) async throws {
         guard limit.isLimited else { return }
@@ -82,15 +82,15 @@ public final class LLMRateLimiter: ChatCompletionAdmission {
 }
 
 /// Counters of one ``LLMRateLimiter``.
-public struct LLMRateLimiterStatistics: Sendable, Equatable {
+struct LLMRateLimiterStatistics: Sendable, Equatable {
     /// Requests admitted.
-    public var admitted = 0
+    var admitted = 0
     /// Estimated tokens admitted.
-    public var admittedTokens = 0
+    var admittedTokens = 0
     /// Times a request found a bucket full and slept.
-    public var waits = 0
+    var waits = 0
     /// Requests that had to wait at least once.
-    public var delayedRequests = 0
+    var delayedRequests = 0
 
-    public init() {}
+    init() {}
 }

@@ -7,7 +7,7 @@ extension ChatCompletionRequest {
     /// of the endpoint (``LLMConfiguration/chatCompletionsURL`` without credentials or query), the model, the
     /// messages, temperature, `max_tokens` and response format. The API key is not part of it: the same
     /// question asked with another key has the same answer, and no function of the key reaches Redis.
-    public func cacheHash(configuration: LLMConfiguration) -> String {
+    func cacheHash(configuration: LLMConfiguration) -> String {
         struct Canonical: Encodable {
             var endpoint: String
             var model: String

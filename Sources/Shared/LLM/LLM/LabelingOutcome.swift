@@ -1,32 +1,32 @@
 /// What a labeling answer said, after strict validation, and everything that was wrong with it.
-public struct LabelingOutcome: Sendable, Equatable {
+struct LabelingOutcome: Sendable, Equatable {
     /// Users with a usable answer → their personas (canonical names from R, at most the limit, answer order).
     /// An empty list means the LLM answered "Unrepresentable".
-    public var personas: [String: [String]] = [:]
+    var personas: [String: [String]] = [:]
     /// Users asked about without a usable answer (absent, not a list, or only unknown names), in asking order.
     /// The caller may ask again.
-    public var missingUserIDs: [String] = []
+    var missingUserIDs: [String] = []
     /// 1 when the answer was not a JSON object (all users are then missing), else 0.
-    public var parseFailures = 0
+    var parseFailures = 0
     /// Persona names not in R (after normalising case and spacing), dropped.
-    public var unknownPersonaCount = 0
+    var unknownPersonaCount = 0
     /// The dropped names themselves (first 20), for reports.
-    public var unknownPersonaNames: [String] = []
+    var unknownPersonaNames: [String] = []
     /// Keys of the answer that are not users asked about, ignored.
-    public var unexpectedUserIDCount = 0
+    var unexpectedUserIDCount = 0
     /// Valid personas beyond the per-user limit, dropped.
-    public var excessPersonaCount = 0
+    var excessPersonaCount = 0
     /// Repeated personas within one user's answer, dropped.
-    public var duplicatePersonaCount = 0
+    var duplicatePersonaCount = 0
     /// Users answered "Unrepresentable".
-    public var unrepresentableCount = 0
+    var unrepresentableCount = 0
     /// Users whose value was not a list of strings.
-    public var invalidEntryCount = 0
+    var invalidEntryCount = 0
 
-    public init() {}
+    init() {}
 
     /// Whether every user asked about got a usable answer and nothing was dropped.
-    public var isClean: Bool {
+    var isClean: Bool {
         missingUserIDs.isEmpty && parseFailures == 0 && unknownPersonaCount == 0 && unexpectedUserIDCount == 0
             && excessPersonaCount == 0 && duplicatePersonaCount == 0 && invalidEntryCount == 0
     }

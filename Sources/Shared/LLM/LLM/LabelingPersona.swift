@@ -1,9 +1,9 @@
 /// A persona of R as shown to the LLM: its exact name and a description.
-public struct LabelingPersona: Sendable, Equatable {
-    public var name: String
-    public var description: String
+struct LabelingPersona: Sendable, Equatable {
+    var name: String
+    var description: String
 
-    public init(name: String, description: String) {
+    init(name: String, description: String) {
         self.name = name
         self.description = description
     }

@@ -10,7 +10,7 @@ import Foundation
 ///
 /// Pure: no I/O. Build once per persona set R and reuse for every batch.
 public struct LabelingPrompt: Sendable {
-    public let personas: [LabelingPersona]
+    let personas: [LabelingPersona]
     public let options: LabelingPromptOptions
     private let instructions: String
 
@@ -22,26 +22,26 @@ public struct LabelingPrompt: Sendable {
     static let markerPrefix = "Here is the data of user "
     static let markerSuffix = " for you to analyze:"
 
-    public init(personas: [LabelingPersona], options: LabelingPromptOptions = LabelingPromptOptions()) {
+    init(personas: [LabelingPersona], options: LabelingPromptOptions = LabelingPromptOptions()) {
         self.personas = personas
         self.options = options
         instructions = Self.renderInstructions(personas)
     }
 
     /// System and user message asking for the personas of `users`.
-    public func messages(for users: [LabelingUser]) -> [ChatMessage] {
+    func messages(for users: [LabelingUser]) -> [ChatMessage] {
         [.system(Self.systemPrompt), .user(userPrompt(for: users))]
     }
 
     /// A JSON-mode request for `users`.
-    public func request(for users: [LabelingUser], temperature: Double? = nil, maxTokens: Int? = nil)
+    func request(for users: [LabelingUser], temperature: Double? = nil, maxTokens: Int? = nil)
         -> ChatCompletionRequest
     {
         ChatCompletionRequest(
             messages: messages(for: users), temperature: temperature, maxTokens: maxTokens, jsonObjectResponse: true)
     }
 
-    public func userPrompt(for users: [LabelingUser]) -> String {
+    func userPrompt(for users: [LabelingUser]) -> String {
         var text = instructions
         if users.count > 1 {
             text += """
@@ -63,7 +63,7 @@ public struct LabelingPrompt: Sendable {
     }
 
     /// Figure 3.b's sentence for one user: `The user X has totally purchased N unique products, …`.
-    public func serialize(_ user: LabelingUser) -> String {
+    func serialize(_ user: LabelingUser) -> String {
         let id = Self.clean(user.id, limit: options.maxProductNameCharacters)
         let merged = Dictionary(
             user.purchases.map { (Self.clean($0.productName, limit: options.maxProductNameCharacters), $0.count) },

@@ -7,14 +7,14 @@ import Foundation
 /// names (a single string is read as a one-element list, then as comma-separated names). Names count only
 /// if they are in R after normalising case and whitespace; "Unrepresentable" (any case) is a valid answer
 /// meaning no persona. Everything dropped is counted in the ``LabelingOutcome``. Pure: no I/O.
-public struct LabelingResponseParser: Sendable {
+struct LabelingResponseParser: Sendable {
     /// Normalised name → name as in R.
     private let canonical: [String: String]
-    public let maxPersonasPerUser: Int
+    let maxPersonasPerUser: Int
 
     static let unrepresentable = "unrepresentable"
 
-    public init(personas: [String], maxPersonasPerUser: Int = 5) {
+    init(personas: [String], maxPersonasPerUser: Int = 5) {
         var canonical: [String: String] = [:]
         for name in personas where canonical[Self.normalize(name)] == nil { canonical[Self.normalize(name)] = name }
         self.canonical = canonical
@@ -22,12 +22,12 @@ public struct LabelingResponseParser: Sendable {
     }
 
     /// Lowercased, trimmed, inner runs of whitespace collapsed to one space.
-    public static func normalize(_ name: String) -> String {
+    static func normalize(_ name: String) -> String {
         name.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
 
     /// Reads `content`, the answer to a prompt about `askedUserIDs`.
-    public func parse(_ content: String, askedUserIDs: [String]) -> LabelingOutcome {
+    func parse(_ content: String, askedUserIDs: [String]) -> LabelingOutcome {
         var outcome = LabelingOutcome()
         guard let objects = Self.jsonObjects(in: content) else {
             outcome.parseFailures = 1

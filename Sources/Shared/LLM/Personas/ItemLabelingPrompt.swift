@@ -48,7 +48,7 @@ public struct ItemLabelingPrompt: Sendable {
     }
 
     /// A JSON-mode request about `items` (id and name each).
-    public func request(
+    func request(
         for items: [(id: String, name: String)], temperature: Double? = nil, maxTokens: Int? = nil
     ) -> ChatCompletionRequest {
         var text = instructions

@@ -27,7 +27,7 @@ public enum PersonaGenerationPrompt {
         """
 
     /// Step 1 (Figure 2.a): `count` personas from `users`' purchases (serialised as in Figure 3.b).
-    public static func propose(
+    static func propose(
         users: [LabelingUser], count: Int, datasetName: String, totalUsers: Int, options: LabelingPromptOptions
     ) -> [ChatMessage] {
         let serializer = LabelingPrompt(personas: [], options: options)

@@ -11,17 +11,17 @@ public import Logging
 /// cooperative pool. Counters: ``statistics``, and the `gplr_snapshot_*` metrics (``SnapshotMetrics``).
 public actor SnapshotCache {
     /// What the cache has done so far.
-    public struct Statistics: Sendable, Equatable {
+    struct Statistics: Sendable, Equatable {
         /// Requests answered from the decoded graphs in memory.
-        public var memoryHits = 0
+        var memoryHits = 0
         /// Loads answered from a verified file on disk.
-        public var diskHits = 0
+        var diskHits = 0
         /// Loads that downloaded the snapshot from Redis.
-        public var downloads = 0
+        var downloads = 0
         /// Cached files that failed verification and were deleted.
-        public var corruptFiles = 0
+        var corruptFiles = 0
         /// Downloaded snapshots that could not be written to disk (the graph was still used).
-        public var diskWriteFailures = 0
+        var diskWriteFailures = 0
     }
 
     public let store: SnapshotStore
@@ -33,7 +33,7 @@ public actor SnapshotCache {
     private let logger: Logger
     private var memory: RecentlyUsed<ContentHash, PurchaseGraph>?
     private var loading: [ContentHash: Task<PurchaseGraph, any Error>] = [:]
-    public private(set) var statistics = Statistics()
+    private(set) var statistics = Statistics()
 
     public init(
         store: SnapshotStore, directory: String?, memoryCapacity: Int = 2, blocking: BlockingExecutor = .shared,

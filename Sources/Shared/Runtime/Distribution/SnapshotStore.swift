@@ -76,18 +76,18 @@ public struct SnapshotStore: Sendable {
 }
 
 /// A published snapshot could not be fetched or did not verify.
-public struct SnapshotStoreError: Error, CustomStringConvertible, Sendable {
-    public let hash: ContentHash
-    public let message: String
-    public let underlying: (any Error & Sendable)?
+struct SnapshotStoreError: Error, CustomStringConvertible, Sendable {
+    let hash: ContentHash
+    let message: String
+    let underlying: (any Error & Sendable)?
 
-    public init(hash: ContentHash, message: String, underlying: (any Error & Sendable)? = nil) {
+    init(hash: ContentHash, message: String, underlying: (any Error & Sendable)? = nil) {
         self.hash = hash
         self.message = message
         self.underlying = underlying
     }
 
-    public var description: String {
+    var description: String {
         "snapshot \(hash.hex.prefix(16)) \(message)" + (underlying.map { ": \($0)" } ?? "")
     }
 }

@@ -1,4 +1,4 @@
-public import GPLRCore
+import GPLRCore
 
 /// Runs an `affinity` job: L_raw from the job's prototypes, then Ψ_raw[:, shard] with the job's solver (exact or
 /// RevAff).
@@ -6,19 +6,19 @@ public import GPLRCore
 /// Pure and synchronous (CPU-heavy: call it off the cooperative pool). Everything in the payload is checked
 /// against the graph first, so a bad job fails with a non-retriable ``JobExecutionError`` naming the problem
 /// instead of an algorithm error deep inside.
-public struct AffinityJobExecutor: Sendable {
+struct AffinityJobExecutor: Sendable {
     /// Threads of one computation (`nil`: one per core).
-    public var threadCount: Int?
+    var threadCount: Int?
     /// The longest walk accepted (ℓ̂ multiplies the cost; the paper uses 1 to 3).
-    public static let maximumWalkLength = 64
+    static let maximumWalkLength = 64
 
-    public init(threadCount: Int? = nil) {
+    init(threadCount: Int? = nil) {
         self.threadCount = threadCount
     }
 
     /// The Ψ_raw columns of the job's persona shard.
     /// - Throws: ``JobExecutionError`` (never retriable: the same payload fails the same way everywhere).
-    public func execute(_ job: AffinityJob, graph: PurchaseGraph, prototypes: PrototypeSet) throws -> AffinityMatrix {
+    func execute(_ job: AffinityJob, graph: PurchaseGraph, prototypes: PrototypeSet) throws -> AffinityMatrix {
         try Self.validate(job, graph: graph, prototypes: prototypes)
         do {
             let labels = try LabelMatrix(labels: prototypes.labels(), userCount: graph.userCount, beta: job.beta)
@@ -36,7 +36,7 @@ public struct AffinityJobExecutor: Sendable {
     }
 
     /// Checks the parameters, shard and prototypes against `graph`.
-    public static func validate(_ job: AffinityJob, graph: PurchaseGraph, prototypes: PrototypeSet) throws {
+    static func validate(_ job: AffinityJob, graph: PurchaseGraph, prototypes: PrototypeSet) throws {
         guard job.personaCount >= 1 else {
             throw JobExecutionError(.invalidPayload, "persona count must be ≥ 1, got \(job.personaCount)")
         }

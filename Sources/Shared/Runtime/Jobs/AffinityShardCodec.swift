@@ -1,14 +1,14 @@
-public import GPLRCore
+import GPLRCore
 
 /// Binary encoding of an `affinity` job's result: the Ψ columns of its persona shard.
 ///
 /// Layout (little-endian): magic `GPLRPSI1`, user count (UInt32), persona count |R| (UInt32), shard size
 /// (UInt32), the shard's persona indices (UInt32 each), then users × shard Float64 values, row-major. JSON would
 /// triple the size of what is mostly floating-point data.
-public enum AffinityShardCodec {
+enum AffinityShardCodec {
     static let magic = Array("GPLRPSI1".utf8)
 
-    public static func encode(_ matrix: AffinityMatrix) -> [UInt8] {
+    static func encode(_ matrix: AffinityMatrix) -> [UInt8] {
         var out = magic
         out.reserveCapacity(20 + 4 * matrix.columnCount + 8 * matrix.values.count)
         func put32(_ value: Int) { withUnsafeBytes(of: UInt32(value).littleEndian) { out.append(contentsOf: $0) } }
@@ -27,7 +27,7 @@ public enum AffinityShardCodec {
         return out
     }
 
-    public static func decode(_ bytes: [UInt8]) throws -> AffinityMatrix {
+    static func decode(_ bytes: [UInt8]) throws -> AffinityMatrix {
         func fail(_ message: String) -> AlgorithmError {
             AlgorithmError(.shardMismatch, message, context: "affinity shard result")
         }

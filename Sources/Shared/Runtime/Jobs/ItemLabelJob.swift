@@ -29,19 +29,19 @@ public struct ItemLabelJob: Codable, Sendable, Equatable {
 
 /// The result of an `item-label` job: item index → persona indices, failures, and the `llm.*` counters.
 public struct ItemLabelJobResult: Codable, Sendable, Equatable {
-    public struct Labeled: Codable, Sendable, Equatable {
-        public var item: Int
+    struct Labeled: Codable, Sendable, Equatable {
+        var item: Int
         /// Persona indices; empty: no persona fits.
-        public var personas: [Int]
+        var personas: [Int]
     }
 
-    public struct Failed: Codable, Sendable, Equatable {
-        public var item: Int
-        public var error: String
+    struct Failed: Codable, Sendable, Equatable {
+        var item: Int
+        var error: String
     }
 
-    public var labeled: [Labeled]
-    public var failed: [Failed]
+    var labeled: [Labeled]
+    var failed: [Failed]
     public var counters: [String: Int]
 
     public init(batch: ItemLabelingBatch) {

@@ -24,7 +24,7 @@ public struct JobRetryPolicy: Sendable, Hashable {
 }
 
 /// An error that knows whether running the same job again (possibly on another worker) may succeed.
-public protocol RetriableError: Error {
+protocol RetriableError: Error {
     var isRetriable: Bool { get }
 }
 
@@ -32,7 +32,7 @@ extension JobExecutionError: RetriableError {}
 
 /// A snapshot that could not be fetched or verified may be fetched again (from another copy, after a restart).
 extension SnapshotStoreError: RetriableError {
-    public var isRetriable: Bool { true }
+    var isRetriable: Bool { true }
 }
 
 /// Connection-level Redis failures pass; ``RedisError/isRetriable`` says which.

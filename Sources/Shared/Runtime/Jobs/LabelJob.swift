@@ -27,27 +27,27 @@ public struct LabelJob: Codable, Sendable, Equatable {
 
 /// The result of a `label` job: one entry per user asked about.
 public struct LabelJobResult: Codable, Sendable, Equatable {
-    public struct Labeled: Codable, Sendable, Equatable {
-        public var user: Int
+    struct Labeled: Codable, Sendable, Equatable {
+        var user: Int
         /// Persona indices; empty = "Unrepresentable".
-        public var personas: [Int]
-        public init(user: Int, personas: [Int]) {
+        var personas: [Int]
+        init(user: Int, personas: [Int]) {
             self.user = user
             self.personas = personas
         }
     }
 
-    public struct Failed: Codable, Sendable, Equatable {
-        public var user: Int
-        public var error: String
-        public init(user: Int, error: String) {
+    struct Failed: Codable, Sendable, Equatable {
+        var user: Int
+        var error: String
+        init(user: Int, error: String) {
             self.user = user
             self.error = error
         }
     }
 
-    public var labeled: [Labeled]
-    public var failed: [Failed]
+    var labeled: [Labeled]
+    var failed: [Failed]
     /// Dropped/retried/noise counters, summed into the run's report.
     public var counters: [String: Int]
 

@@ -1,4 +1,4 @@
-public import GPLRCore
+import GPLRCore
 import GPLRLLM
 
 /// Runs the LLM jobs of persona-set generation and item labeling on a worker: `persona-propose`,
@@ -8,15 +8,15 @@ import GPLRLLM
 /// cache and rate limit from its ``LLMJobContext``), so the worker shuts them down once with
 /// ``LabelJobExecutor/shutdown()``. A step call that gets no usable answer is not an error: the result carries
 /// an empty list and the reason, and the coordinator leaves it out as the in-process generator does.
-public struct PersonaJobExecutor: Sendable {
+struct PersonaJobExecutor: Sendable {
     private let clients: LabelJobExecutor
 
-    public init(clients: LabelJobExecutor) {
+    init(clients: LabelJobExecutor) {
         self.clients = clients
     }
 
     /// Step 1 for the job's user sample of `graph` (the snapshot `job.snapshot` names).
-    public func propose(_ job: PersonaProposeJob, graph: PurchaseGraph) async throws -> PersonaJobResult {
+    func propose(_ job: PersonaProposeJob, graph: PurchaseGraph) async throws -> PersonaJobResult {
         try Self.check(counts: job.counts, spec: job.llm)
         guard !job.users.isEmpty else { throw JobExecutionError(.invalidPayload, "the user sample is empty") }
         if let bad = job.users.first(where: { !(0 ..< graph.userCount).contains($0) }) {
@@ -27,7 +27,7 @@ public struct PersonaJobExecutor: Sendable {
     }
 
     /// Step 2 (one merge) or step 3 (the final pick) over the job's candidate sets.
-    public func merge(_ job: PersonaMergeJob) async throws -> PersonaJobResult {
+    func merge(_ job: PersonaMergeJob) async throws -> PersonaJobResult {
         try Self.check(counts: job.counts, spec: job.llm)
         guard !job.sets.isEmpty, job.sets.allSatisfy({ !$0.isEmpty }) else {
             throw JobExecutionError(.invalidPayload, "a merge needs at least one non-empty candidate set")
@@ -40,7 +40,7 @@ public struct PersonaJobExecutor: Sendable {
     }
 
     /// Labels the job's items of `graph` with the job's personas.
-    public func labelItems(_ job: ItemLabelJob, graph: PurchaseGraph) async throws -> ItemLabelJobResult {
+    func labelItems(_ job: ItemLabelJob, graph: PurchaseGraph) async throws -> ItemLabelJobResult {
         if let problem = job.llm.problem { throw JobExecutionError(.invalidPayload, problem) }
         guard job.itemsPerRequest >= 1 else {
             throw JobExecutionError(.invalidPayload, "items per request must be at least 1, got \(job.itemsPerRequest)")

@@ -35,7 +35,7 @@ public struct JobEnvelope: Codable, Sendable, Hashable {
     }
 
     /// Decodes an envelope, refusing versions other than ``currentVersion`` with a clear reason.
-    public static func decode(_ data: Data) throws(JobQueueError) -> JobEnvelope {
+    static func decode(_ data: Data) throws(JobQueueError) -> JobEnvelope {
         struct Header: Decodable { var version: Int }
         let header: Header
         do {

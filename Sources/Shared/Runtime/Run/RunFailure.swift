@@ -1,34 +1,34 @@
 /// Why a run stopped although nothing crashed: its result could not be trusted (e.g. the labeler failed for too many
 /// of an iteration's users), so it fails loudly rather than ending "done" with a wrong or empty answer.
-public struct RunFailure: Error, CustomStringConvertible, Sendable, Equatable {
+struct RunFailure: Error, CustomStringConvertible, Sendable, Equatable {
     /// What went wrong. Compare against the statics; the set may grow.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
+    struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: Hashable, Sendable { case labelingFailed }
         private let value: Value
         private init(_ value: Value) { self.value = value }
 
         /// More than the allowed share of an iteration's users got no label.
-        public static let labelingFailed = Code(.labelingFailed)
+        static let labelingFailed = Code(.labelingFailed)
 
-        public var description: String {
+        var description: String {
             switch value {
             case .labelingFailed: "labeling failed"
             }
         }
     }
 
-    public let code: Code
-    public let message: String
+    let code: Code
+    let message: String
     /// The iteration it happened in (1-based).
-    public let iteration: Int
+    let iteration: Int
 
-    public init(_ code: Code, _ message: String, iteration: Int) {
+    init(_ code: Code, _ message: String, iteration: Int) {
         self.code = code
         self.message = message
         self.iteration = iteration
     }
 
-    public var description: String { "\(code) in iteration \(iteration): \(message)" }
+    var description: String { "\(code) in iteration \(iteration): \(message)" }
 
     /// The failure for an iteration whose labeler left `failures` of `sampled` users unlabeled, naming the most
     /// frequent reason (the labelers' reasons carry the HTTP status and URL, or the missing file entry).

@@ -12,14 +12,14 @@ public struct RunReport: Sendable, Codable, Equatable {
     }
 
     /// One iteration t of Algorithm 1.
-    public struct Iteration: Sendable, Codable, Equatable {
-        public var iteration: Int
-        public var sampled: Int
-        public var labeled: Int
-        public var unrepresentable: Int
-        public var failed: Int
-        public var seconds: Double
-        public init(iteration: Int, sampled: Int, labeled: Int, unrepresentable: Int, failed: Int, seconds: Double) {
+    struct Iteration: Sendable, Codable, Equatable {
+        var iteration: Int
+        var sampled: Int
+        var labeled: Int
+        var unrepresentable: Int
+        var failed: Int
+        var seconds: Double
+        init(iteration: Int, sampled: Int, labeled: Int, unrepresentable: Int, failed: Int, seconds: Double) {
             self.iteration = iteration
             self.sampled = sampled
             self.labeled = labeled
@@ -39,7 +39,7 @@ public struct RunReport: Sendable, Codable, Equatable {
     public var labelBudgetSpent: Int
     /// Prototypes that got an answer (including "Unrepresentable").
     public var prototypes: Int
-    public var iterations: [Iteration] = []
+    var iterations: [Iteration] = []
     /// Q̂: the share of each persona among the prototype labels, by persona name.
     public var prototypeDistribution: [String: Double] = [:]
     /// How many users Φ gives each persona, by persona name.

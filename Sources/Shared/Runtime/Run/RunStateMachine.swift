@@ -1,5 +1,5 @@
-public import GPLRCore
-public import GPLRLLM
+import GPLRCore
+import GPLRLLM
 
 /// Algorithm 1's control flow as a value: it holds the run's state (iteration, prototypes, users attempted, the
 /// report) and answers each finished step with the next ``Action``. It does no I/O and no computation:
@@ -12,9 +12,9 @@ public import GPLRLLM
 ///   ─▶ affinityReady ─▶ checkpoint ─▶ checkpointed ─▶ sample (next iteration) … ─▶ assign
 ///                                  labeled (too many failures) ─▶ fail        sampled (nobody left) ─▶ assign
 /// ```
-public struct RunStateMachine: Sendable {
+struct RunStateMachine: Sendable {
     /// What the runner does next.
-    public enum Action: Sendable, Equatable {
+    enum Action: Sendable, Equatable {
         /// Ψ_raw from all of these prototypes, in one solve (a resumed run: Ψ_raw is not checkpointed), for the
         /// state after `iteration`.
         case rebuildAffinity(iteration: Int, labels: PrototypeLabels)
@@ -35,18 +35,18 @@ public struct RunStateMachine: Sendable {
     }
 
     /// How a computed Ψ_raw joins the running one.
-    public enum AffinityUpdate: Sendable, Equatable {
+    enum AffinityUpdate: Sendable, Equatable {
         case add, replace
     }
 
-    public let parameters: RunParameters
-    public let userCount: Int
+    let parameters: RunParameters
+    let userCount: Int
     /// The prototypes so far (U_s with their labels).
-    public private(set) var prototypes: PrototypeLabels
+    private(set) var prototypes: PrototypeLabels
     /// Prototypes and users the labeler failed on: never sampled again, so the budget is not spent twice.
-    public private(set) var attemptedUsers: Set<Int>
+    private(set) var attemptedUsers: Set<Int>
     /// The report so far (timings from the seconds each step reports).
-    public private(set) var report: RunReport
+    private(set) var report: RunReport
 
     private enum Phase: Sendable, Equatable {
         case ready, rebuilding, sampling, labeling, computingAffinity, checkpointing, assigning, failed
@@ -62,7 +62,7 @@ public struct RunStateMachine: Sendable {
     private var events: [RunEvent] = []
 
     /// A run from the start, or from `resumed` (an earlier run's checkpoint with the same parameters and graph).
-    public init(parameters: RunParameters, personaCount: Int, report: RunReport, resumingFrom resumed: RunCheckpoint?)
+    init(parameters: RunParameters, personaCount: Int, report: RunReport, resumingFrom resumed: RunCheckpoint?)
         throws
     {
         self.parameters = parameters
@@ -75,13 +75,13 @@ public struct RunStateMachine: Sendable {
     }
 
     /// The run events of the steps since the last call, in order (for progress output).
-    public mutating func takeEvents() -> [RunEvent] {
+    mutating func takeEvents() -> [RunEvent] {
         defer { events.removeAll() }
         return events
     }
 
     /// The first action.
-    public mutating func start() -> Action {
+    mutating func start() -> Action {
         precondition(phase == .ready, "start() called twice")
         if iteration > 0 {
             phase = .rebuilding
@@ -91,7 +91,7 @@ public struct RunStateMachine: Sendable {
     }
 
     /// U_t was drawn (`users`, in sample order), in `seconds`.
-    public mutating func sampled(_ users: [Int], seconds: Double) -> Action {
+    mutating func sampled(_ users: [Int], seconds: Double) -> Action {
         precondition(phase == .sampling, "sampled(_:) outside sampling")
         report.timings.sampling += seconds
         current?.seconds += seconds
@@ -108,7 +108,7 @@ public struct RunStateMachine: Sendable {
     /// The labeler answered for the sample, in `seconds`. Answers for users not in the sample are ignored; a user
     /// of the sample with neither labels nor a failure counts as failed.
     /// - Throws: ``AlgorithmError`` when an answer names a persona outside the set (a labeler defect).
-    public mutating func labeled(_ batch: LabelingBatch, seconds: Double) throws -> Action {
+    mutating func labeled(_ batch: LabelingBatch, seconds: Double) throws -> Action {
         precondition(phase == .labeling, "labeled(_:) outside labeling")
         report.timings.labeling += seconds
         attemptedUsers.formUnion(sample)
@@ -155,7 +155,7 @@ public struct RunStateMachine: Sendable {
 
     /// The Ψ_raw asked for (``Action/rebuildAffinity(_:)`` or ``Action/computeAffinity(iteration:labels:mode:)``)
     /// is ready, after `seconds`.
-    public mutating func affinityReady(seconds: Double) -> Action {
+    mutating func affinityReady(seconds: Double) -> Action {
         precondition(phase == .rebuilding || phase == .computingAffinity, "affinityReady(seconds:) unasked")
         hasAffinity = true
         if phase == .rebuilding { return nextIteration() }
@@ -166,7 +166,7 @@ public struct RunStateMachine: Sendable {
     }
 
     /// The checkpoint was stored.
-    public mutating func checkpointed() -> Action {
+    mutating func checkpointed() -> Action {
         precondition(phase == .checkpointing, "checkpointed() outside checkpointing")
         return nextIteration()
     }
