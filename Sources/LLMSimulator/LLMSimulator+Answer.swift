@@ -66,9 +66,11 @@ extension LLMSimulator {
             while userIDs.contains(wrong) { wrong += "0" }
             entries[0].id = wrong
         }
-        let json = "{" + entries.map { entry in
-            Self.jsonString(entry.id) + ": [" + entry.personas.map(Self.jsonString).joined(separator: ", ") + "]"
-        }.joined(separator: ", ") + "}"
+        let json =
+            "{"
+            + entries.map { entry in
+                Self.jsonString(entry.id) + ": [" + entry.personas.map(Self.jsonString).joined(separator: ", ") + "]"
+            }.joined(separator: ", ") + "}"
         if fault == .malformedJSON { return String(json.prefix(max(1, json.count / 2))) }
         return json
     }

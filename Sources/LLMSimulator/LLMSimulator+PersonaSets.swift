@@ -20,7 +20,9 @@ extension LLMSimulator {
             chosen = frequency.values.sorted { $0.count != $1.count ? $0.count > $1.count : $0.order < $1.order }
                 .prefix(count).map(\.persona)
         }
-        var pool = personas.filter { name in !chosen.contains { PersonaSet.normalize($0.name) == PersonaSet.normalize(name) } }
+        var pool = personas.filter { name in
+            !chosen.contains { PersonaSet.normalize($0.name) == PersonaSet.normalize(name) }
+        }
         while chosen.count < count, !pool.isEmpty {
             let name = pool.remove(at: Int(random.next() % UInt64(pool.count)))
             chosen.append(Persona(name: name, description: personaDescriptions[name] ?? "Customers who are \(name)."))

@@ -91,7 +91,8 @@ public final class LLMSimulator: Sendable {
             state.withLock { $0.statistics.unauthorized += 1 }
             let received = request.headers[.authorization] ?? ""
             // Like some real servers, echo what was received: the client must scrub it.
-            return Self.error(.unauthorized, "Incorrect API key provided: \(received.replacingOccurrences(of: "Bearer ", with: ""))")
+            return Self.error(
+                .unauthorized, "Incorrect API key provided: \(received.replacingOccurrences(of: "Bearer ", with: ""))")
         }
         let buffer = try await request.body.collect(upTo: 64 << 20)
         let bytes = buffer.getBytes(at: buffer.readerIndex, length: buffer.readableBytes) ?? []

@@ -84,7 +84,8 @@ public final class ChildProcess: Sendable {
         }
         defer { for pointer in argv + (envp ?? []) { free(pointer) } }
         var pid: pid_t = 0
-        let result = envp.map { posix_spawnp(&pid, executable, &actions, &attributes, argv, $0) }
+        let result =
+            envp.map { posix_spawnp(&pid, executable, &actions, &attributes, argv, $0) }
             ?? posix_spawnp(&pid, executable, &actions, &attributes, argv, environ)
         guard result == 0 else {
             throw ChildProcessError(.spawnFailed, "cannot start \(executable)", errno: result)

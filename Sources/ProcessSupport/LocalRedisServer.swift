@@ -60,7 +60,8 @@ public final class LocalRedisServer: Sendable {
             self.directory = directory
             ownsDirectory = false
         } else {
-            self.directory = FileManager.default.temporaryDirectory
+            self.directory =
+                FileManager.default.temporaryDirectory
                 .appendingPathComponent("gplr-redis-\(UUID().uuidString.prefix(8))").path
             ownsDirectory = true
             do {
@@ -70,7 +71,7 @@ public final class LocalRedisServer: Sendable {
             }
         }
         var lastError: ChildProcessError?
-        for _ in 0 ..< 5 {
+        for _ in 0..<5 {
             guard let port = LoopbackPort.free() else {
                 lastError = ChildProcessError(.spawnFailed, "no free loopback port for redis-server", errno: errno)
                 continue
@@ -154,7 +155,8 @@ public final class LocalRedisServer: Sendable {
             if let ended = process.termination {
                 state.withLock { $0.process = nil }
                 throw ChildProcessError(
-                    .spawnFailed, "redis-server \(ended) at start on port \(port) (is it installed? Ops/setup.sh; "
+                    .spawnFailed,
+                    "redis-server \(ended) at start on port \(port) (is it installed? Ops/setup.sh; "
                         + "log: \(logPath))")
             }
             if RedisPing.answers(port: port) { return }

@@ -19,8 +19,10 @@ struct LoggingMiddleware: JobMiddleware {
         case .failed(let message, let retriable, let failure):
             logger.warning(
                 "job failed",
-                metadata: ["error": "\(message)", "job.retriable": "\(retriable)",
-                           "job.outcome": "\(failure == .deadLettered ? "dead-lettered" : "will-retry")"])
+                metadata: [
+                    "error": "\(message)", "job.retriable": "\(retriable)",
+                    "job.outcome": "\(failure == .deadLettered ? "dead-lettered" : "will-retry")",
+                ])
         case .unrecorded(let message, let recordingError):
             logger.error(
                 "job failed and the failure could not be recorded; it is reclaimed after its lease",

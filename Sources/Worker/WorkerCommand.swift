@@ -19,9 +19,10 @@ struct WorkerCommand: AsyncParsableCommand {
             reclaimed by the others once their lease runs out. See docs/protocol.md.
             """)
 
-    @Option(help: ArgumentHelp(
-        "Redis URL: redis://[user:password@]host[:port][/db] or unix:///path?db=N (default: $GPLR_REDIS_URL).",
-        discussion: "Prefer GPLR_REDIS_URL over typing a password on the command line (visible in `ps`)."))
+    @Option(
+        help: ArgumentHelp(
+            "Redis URL: redis://[user:password@]host[:port][/db] or unix:///path?db=N (default: $GPLR_REDIS_URL).",
+            discussion: "Prefer GPLR_REDIS_URL over typing a password on the command line (visible in `ps`)."))
     var redis: String?
 
     @Option(help: "Key prefix shared with the coordinator.")
@@ -36,9 +37,10 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Snapshot cache directory (default $XDG_CACHE_HOME/gplr or ~/.cache/gplr).")
     var cacheDir: String?
 
-    @Option(help: ArgumentHelp(
-        "Lease in seconds: a job not extended for this long is reclaimed by another worker.",
-        discussion: "Use the same value on every worker."))
+    @Option(
+        help: ArgumentHelp(
+            "Lease in seconds: a job not extended for this long is reclaimed by another worker.",
+            discussion: "Use the same value on every worker."))
     var leaseSeconds = 60
 
     @Option(help: "Worker id, its consumer name in Redis (default host:pid:random).")
@@ -50,38 +52,45 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Seconds to wait for the jobs in hand at shutdown before handing them back (not acknowledged).")
     var graceSeconds = 30
 
-    @Option(help: ArgumentHelp(
-        "File holding the API key for LLM label jobs (default: $OPENAI_API_KEY).",
-        discussion: "The key never leaves this worker: label jobs name the server and model, never a key."))
+    @Option(
+        help: ArgumentHelp(
+            "File holding the API key for LLM label jobs (default: $OPENAI_API_KEY).",
+            discussion: "The key never leaves this worker: label jobs name the server and model, never a key."))
     var llmKeyFile: String?
 
-    @Option(help: ArgumentHelp(
-        "Remove stream consumers idle this long with no pending job, and worker records this old.",
-        discussion: "What workers that died or were scaled away leave behind; every worker prunes."))
+    @Option(
+        help: ArgumentHelp(
+            "Remove stream consumers idle this long with no pending job, and worker records this old.",
+            discussion: "What workers that died or were scaled away leave behind; every worker prunes."))
     var pruneAfterSeconds = 600
 
-    @Option(help: ArgumentHelp(
-        "Serve Prometheus /metrics and /healthz on this port (0 picks a free one; default: no metrics server).",
-        discussion: "The bound port is logged as metrics.port."))
+    @Option(
+        help: ArgumentHelp(
+            "Serve Prometheus /metrics and /healthz on this port (0 picks a free one; default: no metrics server).",
+            discussion: "The bound port is logged as metrics.port."))
     var metricsPort: Int?
 
-    @Option(help: ArgumentHelp(
-        "Address the metrics server listens on.",
-        discussion: "Loopback by default; give 0.0.0.0 (or an interface's address) for a Prometheus on another "
-            + "host or a container's probes."))
+    @Option(
+        help: ArgumentHelp(
+            "Address the metrics server listens on.",
+            discussion: "Loopback by default; give 0.0.0.0 (or an interface's address) for a Prometheus on another "
+                + "host or a container's probes."))
     var metricsHost = "127.0.0.1"
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
-    @Option(help: ArgumentHelp(
-        "Stop gracefully when the process with this pid, the worker's parent, is gone (for supervisors such as "
-            + "gplr demo).",
-        valueName: "pid"))
+    @Option(
+        help: ArgumentHelp(
+            "Stop gracefully when the process with this pid, the worker's parent, is gone (for supervisors such as "
+                + "gplr demo).",
+            valueName: "pid"))
     var parentPid: Int32?
 
-    @Option(help: ArgumentHelp("Testing only: sleep this long inside every job before completing it.",
-                               visibility: .hidden))
+    @Option(
+        help: ArgumentHelp(
+            "Testing only: sleep this long inside every job before completing it.",
+            visibility: .hidden))
     var debugJobDelayMs: Int?
 
     func validate() throws {
@@ -121,7 +130,7 @@ struct WorkerCommand: AsyncParsableCommand {
             throw ValidationError("--prune-after-seconds must be at least 1, got \(pruneAfterSeconds)")
         }
         if let parentPid, parentPid <= 1 { throw ValidationError("--parent-pid must be a process id above 1") }
-        if let metricsPort, !(0 ... 65535).contains(metricsPort) {
+        if let metricsPort, !(0...65535).contains(metricsPort) {
             throw ValidationError("--metrics-port must be between 0 and 65535, got \(metricsPort)")
         }
         if let delay = debugJobDelayMs, delay < 0 { throw ValidationError("--debug-job-delay-ms must not be negative") }

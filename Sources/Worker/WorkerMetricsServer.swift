@@ -15,9 +15,10 @@ enum WorkerMetricsServer {
         // A connection of its own: the worker's control connection may be busy storing a large result (a Ψ shard
         // is tens of megabytes), and a scrape must not wait behind it.
         let configuration = worker.configuration
-        let gauges = QueueGauges(queue: JobQueue(
-            client: RedisClient(endpoint: configuration.endpoint), keys: configuration.keys,
-            configuration: configuration.queueConfiguration))
+        let gauges = QueueGauges(
+            queue: JobQueue(
+                client: RedisClient(endpoint: configuration.endpoint), keys: configuration.keys,
+                configuration: configuration.queueConfiguration))
         let router = Router()
         router.addMetricsRoute(exporter: exporter) {
             WorkerMetrics.inProgress(worker.state.runningJobs)

@@ -184,8 +184,10 @@ final class WorkerService: Service {
     private func logReclaimed(_ job: LeasedJob, retry: Bool) {
         logger.info(
             retry ? "took up a failed job to try it again" : "reclaimed a job whose lease expired",
-            metadata: ["job.id": "\(job.id)", "run.id": "\(job.runID)", "job.kind": "\(job.kind)",
-                       "job.deliveries": "\(job.deliveryCount)"])
+            metadata: [
+                "job.id": "\(job.id)", "run.id": "\(job.runID)", "job.kind": "\(job.kind)",
+                "job.deliveries": "\(job.deliveryCount)",
+            ])
     }
 
     // MARK: - Heartbeat and leases

@@ -9,8 +9,12 @@ import Testing
         defer { directory.remove() }
         let data = directory.file("data"), snapshot = directory.file("g.gplrsnap"), out = directory.file("out")
 
-        let generated = try BuiltProduct.run("gplr", ["generate", "--out", data, "--users", "800", "--items", "300",
-                                                      "--personas", "6", "--formats", "generic,online-retail"])
+        let generated = try BuiltProduct.run(
+            "gplr",
+            [
+                "generate", "--out", data, "--users", "800", "--items", "300",
+                "--personas", "6", "--formats", "generic,online-retail",
+            ])
         #expect(generated.status == 0, "\(generated.stderr)")
 
         let ingested = try BuiltProduct.run("gplr", ["ingest", "--format", "generic", data, "--out", snapshot])
@@ -21,28 +25,36 @@ import Testing
         #expect(inspected.status == 0)
         #expect(inspected.stdout.contains("section user-items"))
 
-        let ran = try BuiltProduct.run("gplr", [
-            "run", "--local", "--snapshot", snapshot, "--personas", data + "/personas.json",
-            "--labels", data + "/truth.jsonl", "--out", out, "--budget", "10%", "--noise-drop", "0.1",
-        ])
+        let ran = try BuiltProduct.run(
+            "gplr",
+            [
+                "run", "--local", "--snapshot", snapshot, "--personas", data + "/personas.json",
+                "--labels", data + "/truth.jsonl", "--out", out, "--budget", "10%", "--noise-drop", "0.1",
+            ])
         #expect(ran.status == 0, "\(ran.stderr)")
         #expect(ran.stdout.contains("prototypes labeled: 80"))
         for file in ["phi.jsonl", "phi.csv", "prototypes.jsonl", "psi.npy", "psi-index.json", "report.json"] {
             #expect(FileManager.default.fileExists(atPath: out + "/" + file), "missing \(file)")
         }
 
-        let evaluated = try BuiltProduct.run("gplr", [
-            "eval", "--predicted", out + "/phi.jsonl", "--truth", data + "/truth.jsonl",
-            "--personas", data + "/personas.json", "--exclude", out + "/prototypes.jsonl", "--json",
-        ])
+        let evaluated = try BuiltProduct.run(
+            "gplr",
+            [
+                "eval", "--predicted", out + "/phi.jsonl", "--truth", data + "/truth.jsonl",
+                "--personas", data + "/personas.json", "--exclude", out + "/prototypes.jsonl", "--json",
+            ])
         #expect(evaluated.status == 0, "\(evaluated.stderr)")
         let scores = try JSONSerialization.jsonObject(with: Data(evaluated.stdout.utf8)) as? [String: Double]
         #expect(scores?["users"] == 720)
         #expect((scores?["micro_f1"] ?? 0) > 0.3)
 
         // The same dataset in the Online Retail format ingests to the same graph size.
-        let retail = try BuiltProduct.run("gplr", ["ingest", "--format", "online-retail", data + "/online-retail.csv",
-                                                   "--out", directory.file("r.gplrsnap")])
+        let retail = try BuiltProduct.run(
+            "gplr",
+            [
+                "ingest", "--format", "online-retail", data + "/online-retail.csv",
+                "--out", directory.file("r.gplrsnap"),
+            ])
         #expect(retail.status == 0, "\(retail.stderr)")
         #expect(retail.stdout.contains("800 users"))
     }
@@ -52,12 +64,14 @@ import Testing
         defer { directory.remove() }
         let csv = directory.file("purchases.csv")
         try "user,item,count\nu1,i1,2\nu2,i1,many\nu2,i2,1\n".write(toFile: csv, atomically: true, encoding: .utf8)
-        let failed = try BuiltProduct.run("gplr", ["ingest", csv, "--out", directory.file("g.gplrsnap"), "--no-item-names"])
+        let failed = try BuiltProduct.run(
+            "gplr", ["ingest", csv, "--out", directory.file("g.gplrsnap"), "--no-item-names"])
         #expect(failed.status != 0)
         #expect(failed.stderr.contains("purchases.csv:3"), "\(failed.stderr)")
         #expect(!FileManager.default.fileExists(atPath: directory.file("g.gplrsnap")))
 
-        let skipped = try BuiltProduct.run("gplr", ["ingest", csv, "--out", directory.file("g.gplrsnap"), "--skip-bad-rows", "--no-item-names"])
+        let skipped = try BuiltProduct.run(
+            "gplr", ["ingest", csv, "--out", directory.file("g.gplrsnap"), "--skip-bad-rows", "--no-item-names"])
         #expect(skipped.status == 0, "\(skipped.stderr)")
         #expect(skipped.stdout.contains("1 skipped as bad"))
         #expect(skipped.stdout.contains("2 users"))
@@ -68,7 +82,7 @@ import Testing
         defer { directory.remove() }
         let csv = directory.file("purchases.csv")
         var rows = "user,item,count\n"
-        for u in 0 ..< 200 { for i in 0 ..< 5 { rows += "u\(u),i\((u * 7 + i * 13) % 97),1\n" } }
+        for u in 0..<200 { for i in 0..<5 { rows += "u\(u),i\((u * 7 + i * 13) % 97),1\n" } }
         try rows.write(toFile: csv, atomically: true, encoding: .utf8)
         let snapshot = directory.file("g.gplrsnap")
         #expect(try BuiltProduct.run("gplr", ["ingest", csv, "--out", snapshot, "--no-item-names"]).status == 0)
@@ -81,7 +95,8 @@ import Testing
     }
 
     @Test func runWithoutLocalSaysWhatIsMissing() throws {
-        let result = try BuiltProduct.run("gplr", ["run", "--snapshot", "x", "--personas", "y", "--labels", "z", "--out", "o"])
+        let result = try BuiltProduct.run(
+            "gplr", ["run", "--snapshot", "x", "--personas", "y", "--labels", "z", "--out", "o"])
         #expect(result.status != 0)
         #expect(result.stderr.contains("--local"))
     }
@@ -92,14 +107,20 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let data = directory.file("data"), snapshot = directory.file("g.gplrsnap"), out = directory.file("out")
-        _ = try BuiltProduct.run("gplr", ["generate", "--out", data, "--users", "300", "--items", "120",
-                                          "--personas", "4", "--formats", "generic"])
+        _ = try BuiltProduct.run(
+            "gplr",
+            [
+                "generate", "--out", data, "--users", "300", "--items", "120",
+                "--personas", "4", "--formats", "generic",
+            ])
         _ = try BuiltProduct.run("gplr", ["ingest", "--format", "generic", data, "--out", snapshot])
         try Data().write(to: URL(fileURLWithPath: directory.file("empty.jsonl")))
-        let ran = try BuiltProduct.run("gplr", [
-            "run", "--local", "--snapshot", snapshot, "--personas", data + "/personas.json",
-            "--labels", directory.file("empty.jsonl"), "--out", out,
-        ])
+        let ran = try BuiltProduct.run(
+            "gplr",
+            [
+                "run", "--local", "--snapshot", snapshot, "--personas", data + "/personas.json",
+                "--labels", directory.file("empty.jsonl"), "--out", out,
+            ])
         #expect(ran.status != 0)
         #expect(ran.stderr.contains("labeling failed in iteration 1"), "\(ran.stderr)")
         #expect(ran.stderr.contains("no label for user"), "\(ran.stderr)")
@@ -112,11 +133,17 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let data = directory.file("data"), snapshot = directory.file("g.gplrsnap")
-        _ = try BuiltProduct.run("gplr", ["generate", "--out", data, "--users", "400", "--items", "150",
-                                          "--personas", "4", "--formats", "generic"])
+        _ = try BuiltProduct.run(
+            "gplr",
+            [
+                "generate", "--out", data, "--users", "400", "--items", "150",
+                "--personas", "4", "--formats", "generic",
+            ])
         _ = try BuiltProduct.run("gplr", ["ingest", "--format", "generic", data, "--out", snapshot])
-        let common = ["run", "--local", "--snapshot", snapshot, "--personas", data + "/personas.json",
-                      "--labels", data + "/truth.jsonl", "--budget", "5%"]
+        let common = [
+            "run", "--local", "--snapshot", snapshot, "--personas", data + "/personas.json",
+            "--labels", data + "/truth.jsonl", "--budget", "5%",
+        ]
         let coarse = try BuiltProduct.run("gplr", common + ["--out", directory.file("coarse"), "--epsilon", "0.9"])
         #expect(coarse.status == 0, "\(coarse.stderr)")
         #expect(coarse.stderr.contains("have no reachable prototype and got no persona"), "\(coarse.stderr)")

@@ -1,7 +1,8 @@
 import Foundation
-@testable import GPLRRuntime
 import GPLRTestSupport
 import Testing
+
+@testable import GPLRRuntime
 
 #if canImport(Glibc)
     import Glibc

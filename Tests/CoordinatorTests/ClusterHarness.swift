@@ -1,9 +1,10 @@
 import Foundation
+import GPLRTestSupport
+import Synchronization
+
 @testable import GPLRCore
 @testable import GPLRRedis
 @testable import GPLRRuntime
-import GPLRTestSupport
-import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -29,8 +30,10 @@ final class ClusterHarness: Sendable {
     init(redis options: RedisServer.Options = RedisServer.Options()) throws {
         let directory = try TemporaryDirectory(prefix: "gplr-cluster")
         do {
-            try Self.gplr(["generate", "--out", directory.file("data"), "--users", "600", "--items", "300",
-                           "--personas", "6", "--seed", "5"])
+            try Self.gplr([
+                "generate", "--out", directory.file("data"), "--users", "600", "--items", "300",
+                "--personas", "6", "--seed", "5",
+            ])
             try Self.gplr(["ingest", directory.file("data"), "--out", directory.file("g.gplrsnap")])
             server = try RedisServer(options)
             client = try RedisClient(url: server.url)
@@ -50,8 +53,10 @@ final class ClusterHarness: Sendable {
 
     /// The run options shared by the reference and the distributed runs.
     var runOptions: [String] {
-        ["--snapshot", snapshotPath, "--personas", personasPath, "--labels", truthPath, "--budget", String(budget),
-         "--iterations", String(iterations), "--seed", "11", "--noise-drop", "0.1", "--noise-add", "0.05"]
+        [
+            "--snapshot", snapshotPath, "--personas", personasPath, "--labels", truthPath, "--budget", String(budget),
+            "--iterations", String(iterations), "--seed", "11", "--noise-drop", "0.1", "--noise-add", "0.05",
+        ]
     }
 
     /// Φ of the same run in one process (`gplr run --local`), the reference.
@@ -67,11 +72,13 @@ final class ClusterHarness: Sendable {
 
     /// Starts `gplr run --redis` for a new run: many small jobs (10 users per label job, 2 personas per shard).
     func startCoordinator(run runID: String) throws -> ProcessHandle {
-        try start("gplr", label: "coordinator-\(runID)", [
-            "run", "--redis", server.url, "--run-id", runID, "--out", directory.file("out-\(runID)"),
-            "--label-batch-size", "10", "--personas-per-shard", "2", "--poll-milliseconds", "20", "--timeout", "60",
-            "--coordinator-lease-seconds", String(coordinatorLeaseSeconds),
-        ] + runOptions)
+        try start(
+            "gplr", label: "coordinator-\(runID)",
+            [
+                "run", "--redis", server.url, "--run-id", runID, "--out", directory.file("out-\(runID)"),
+                "--label-batch-size", "10", "--personas-per-shard", "2", "--poll-milliseconds", "20", "--timeout", "60",
+                "--coordinator-lease-seconds", String(coordinatorLeaseSeconds),
+            ] + runOptions)
     }
 
     /// The coordinators' lease (short, so that a test can wait for a killed coordinator's lease to run out).
@@ -89,17 +96,21 @@ final class ClusterHarness: Sendable {
 
     /// Starts `gplr run --redis URL --resume RUN`.
     func resumeCoordinator(run runID: String) throws -> ProcessHandle {
-        try start("gplr", label: "resume-\(runID)", [
-            "run", "--redis", server.url, "--resume", runID, "--poll-milliseconds", "20", "--timeout", "60",
-        ])
+        try start(
+            "gplr", label: "resume-\(runID)",
+            [
+                "run", "--redis", server.url, "--resume", runID, "--poll-milliseconds", "20", "--timeout", "60",
+            ])
     }
 
     /// Starts `gplr-worker` with a 2 s lease (fast reclaims) and a cache directory of its own.
     func startWorker(_ name: String, _ extra: [String] = []) throws -> ProcessHandle {
-        try start("gplr-worker", label: name, [
-            "--redis", server.url, "--id", name, "--cache-dir", directory.file("cache-\(name)"),
-            "--lease-seconds", "2",
-        ] + extra)
+        try start(
+            "gplr-worker", label: name,
+            [
+                "--redis", server.url, "--id", name, "--cache-dir", directory.file("cache-\(name)"),
+                "--lease-seconds", "2",
+            ] + extra)
     }
 
     private func start(_ product: String, label: String, _ arguments: [String]) throws -> ProcessHandle {
@@ -147,7 +158,8 @@ final class ClusterHarness: Sendable {
     /// Every user of every stored `label` result (labeled or failed), one entry per time labeled.
     func labeledUsers(run runID: String) async throws -> [Int] {
         var users: [Int] = []
-        for (id, bytes) in try await results(run: runID) where JobRegistry.kind(ofJobID: id) == LabelJobDefinition.kind {
+        for (id, bytes) in try await results(run: runID) where JobRegistry.kind(ofJobID: id) == LabelJobDefinition.kind
+        {
             let result = try JSONDecoder().decode(LabelJobResult.self, from: bytes)
             users += result.labeled.map(\.user) + result.failed.map(\.user)
         }

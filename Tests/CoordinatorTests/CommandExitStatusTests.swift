@@ -8,8 +8,10 @@ import Testing
 @Suite(.serialized, .timeLimit(.minutes(5))) struct CommandExitStatusTests {
     @Test func statusRetryAndCancelOfAnUnknownRunExitOne() async throws {
         try await withRedisServer { server in
-            for arguments in [["status", "nope"], ["status", "nope", "--json"], ["retry", "nope", "--failed"],
-                              ["retry", "nope", "--job", "j1"], ["cancel", "nope"]] {
+            for arguments in [
+                ["status", "nope"], ["status", "nope", "--json"], ["retry", "nope", "--failed"],
+                ["retry", "nope", "--job", "j1"], ["cancel", "nope"],
+            ] {
                 let result = try await runOffThePool(arguments + ["--redis", server.url])
                 #expect(result.status == 1, "\(arguments): \(result.status) \(result.stdout) \(result.stderr)")
                 #expect(result.stderr.contains("run nope: no such run"), "\(arguments): \(result.stderr)")
@@ -50,7 +52,7 @@ import Testing
             directory: directory, label: "llm-sim")
         // Listening once it printed its URL.
         var listening = false
-        for _ in 0 ..< 300 where !listening {
+        for _ in 0..<300 where !listening {
             listening = ((try? String(contentsOfFile: simulator.stdoutPath, encoding: .utf8)) ?? "").contains("http://")
             if !listening { try await Task.sleep(for: .milliseconds(50)) }
         }

@@ -1,11 +1,12 @@
-@testable import Coordinator
 import Foundation
-@testable import GPLRHTTP
-@testable import GPLRRuntime
-@testable import GPLRSupport
 import GPLRTestSupport
 import LLMSimulator
 import Testing
+
+@testable import Coordinator
+@testable import GPLRHTTP
+@testable import GPLRRuntime
+@testable import GPLRSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -28,17 +29,20 @@ import Testing
         #expect(try await dashboard.get(Payload.Runs.self, "api/runs").runs.isEmpty)
 
         // No worker yet: the coordinator enqueues iteration 1's label jobs and waits, so the counts hold still.
-        let coordinator = try ProcessHandle(product: "gplr", [
-            "run", "--redis", server.url, "--run-id", "dash1", "--snapshot", data.snapshotPath, "--personas",
-            data.personasPath, "--labels", data.truthPath, "--out", data.directory.file("out"), "--budget", "40",
-            "--iterations", "2", "--label-batch-size", "4", "--poll-milliseconds", "20", "--timeout", "300",
-        ], directory: data.directory, label: "coordinator")
+        let coordinator = try ProcessHandle(
+            product: "gplr",
+            [
+                "run", "--redis", server.url, "--run-id", "dash1", "--snapshot", data.snapshotPath, "--personas",
+                data.personasPath, "--labels", data.truthPath, "--out", data.directory.file("out"), "--budget", "40",
+                "--iterations", "2", "--label-batch-size", "4", "--poll-milliseconds", "20", "--timeout", "300",
+            ], directory: data.directory, label: "coordinator")
         defer { coordinator.stop() }
-        let waiting = try #require(try await poll(timeout: .seconds(60)) {
-            try await dashboard.get(Payload.Runs.self, "api/runs").runs.first {
-                $0.id == "dash1" && $0.step == "labeling" && ($0.jobs["label"]?.enqueued ?? 0) > 0
-            }
-        }, "the run never waited for its label jobs: \(coordinator.standardError)")
+        let waiting = try #require(
+            try await poll(timeout: .seconds(60)) {
+                try await dashboard.get(Payload.Runs.self, "api/runs").runs.first {
+                    $0.id == "dash1" && $0.step == "labeling" && ($0.jobs["label"]?.enqueued ?? 0) > 0
+                }
+            }, "the run never waited for its label jobs: \(coordinator.standardError)")
         let status = try await statusJSON(redis: server.url)
         let api = try await dashboard.get(Payload.Runs.self, "api/runs")
         #expect(api.runs.map(\.id) == status.runs.map(\.id))
@@ -58,14 +62,17 @@ import Testing
         #expect(detail.deadLettered.total == 0 && detail.failing.total == 0)
 
         // A worker: listed with its heartbeat, and it finishes the run.
-        let worker = try ProcessHandle(product: "gplr-worker", [
-            "--redis", server.url, "--id", "dash-worker", "--kinds", "label,affinity", "--concurrency", "3",
-            "--cache-dir", data.directory.file("cache"),
-        ], directory: data.directory, label: "worker")
+        let worker = try ProcessHandle(
+            product: "gplr-worker",
+            [
+                "--redis", server.url, "--id", "dash-worker", "--kinds", "label,affinity", "--concurrency", "3",
+                "--cache-dir", data.directory.file("cache"),
+            ], directory: data.directory, label: "worker")
         defer { worker.stop() }
-        let listed = try #require(try await poll(timeout: .seconds(60)) {
-            try await dashboard.get(Payload.Workers.self, "api/workers").workers.first { $0.id == "dash-worker" }
-        }, "the worker never showed: \(worker.standardError)")
+        let listed = try #require(
+            try await poll(timeout: .seconds(60)) {
+                try await dashboard.get(Payload.Workers.self, "api/workers").workers.first { $0.id == "dash-worker" }
+            }, "the worker never showed: \(worker.standardError)")
         #expect(listed.pid == Int(worker.pid))
         #expect(listed.kinds == ["label", "affinity"])
         #expect(listed.concurrency == 3)
@@ -82,7 +89,8 @@ import Testing
         #expect(personas.source == "assigned")
         let report = try JSONDecoder().decode(
             RunReport.self, from: Data(contentsOf: URL(fileURLWithPath: data.directory.file("out/report.json"))))
-        #expect(Dictionary(uniqueKeysWithValues: personas.entries.map { ($0.name, Int($0.value)) })
+        #expect(
+            Dictionary(uniqueKeysWithValues: personas.entries.map { ($0.name, Int($0.value)) })
                 == report.assignedCounts.merging(data.personas.names.map { ($0, 0) }) { a, _ in a })
         #expect(personas.entries.map(\.value) == personas.entries.map(\.value).sorted(by: >), "largest first")
 
@@ -93,8 +101,9 @@ import Testing
         let (pageStatus, page) = try await dashboard.request("")
         #expect(pageStatus == 200)
         #expect(String(decoding: page, as: UTF8.self) == DashboardPage.html)
-        #expect(!DashboardPage.html.contains("http://") && !DashboardPage.html.contains("https://"),
-                "no external assets")
+        #expect(
+            !DashboardPage.html.contains("http://") && !DashboardPage.html.contains("https://"),
+            "no external assets")
 
         // SIGINT stops it cleanly.
         dashboard.process.send(SIGINT)
@@ -116,20 +125,23 @@ import Testing
             // A worker without an API key dead-letters every label job with the reason.
             let keyless = try LLMDistributedTests.worker(server, data.directory, label: "keyless", key: nil)
             defer { keyless.stop() }
-            let coordinator = try ProcessHandle(product: "gplr", [
-                "run", "--redis", server.url, "--run-id", "dead1", "--snapshot", data.snapshotPath,
-                "--personas", data.personasPath, "--out", data.directory.file("out"), "--budget", "10",
-                "--iterations", "1", "--label-batch-size", "5", "--poll-milliseconds", "20", "--timeout", "300",
-                "--llm-url", "http://127.0.0.1:\(port)", "--llm-model", "sim-model", "--llm-prompt-price", "1",
-            ], directory: data.directory, label: "coordinator")
+            let coordinator = try ProcessHandle(
+                product: "gplr",
+                [
+                    "run", "--redis", server.url, "--run-id", "dead1", "--snapshot", data.snapshotPath,
+                    "--personas", data.personasPath, "--out", data.directory.file("out"), "--budget", "10",
+                    "--iterations", "1", "--label-batch-size", "5", "--poll-milliseconds", "20", "--timeout", "300",
+                    "--llm-url", "http://127.0.0.1:\(port)", "--llm-model", "sim-model", "--llm-prompt-price", "1",
+                ], directory: data.directory, label: "coordinator")
             defer { coordinator.stop() }
-            let dead = try #require(try await poll(timeout: .seconds(60)) { () -> Payload.RunDetail? in
-                let (status, body) = try await dashboard.request("api/runs/dead1")
-                guard status == 200 else { return nil }
-                let detail = try JSONDecoder().decode(Payload.RunDetail.self, from: body)
-                let label = detail.run.jobs["label"]
-                return label.map { $0.enqueued > 0 && $0.deadLettered == $0.enqueued } == true ? detail : nil
-            }, "the label jobs were not dead-lettered: \(keyless.standardError)")
+            let dead = try #require(
+                try await poll(timeout: .seconds(60)) { () -> Payload.RunDetail? in
+                    let (status, body) = try await dashboard.request("api/runs/dead1")
+                    guard status == 200 else { return nil }
+                    let detail = try JSONDecoder().decode(Payload.RunDetail.self, from: body)
+                    let label = detail.run.jobs["label"]
+                    return label.map { $0.enqueued > 0 && $0.deadLettered == $0.enqueued } == true ? detail : nil
+                }, "the label jobs were not dead-lettered: \(keyless.standardError)")
             #expect(dead.deadLettered.total == 2, "the preflight's 8 users in batches of 5")
             #expect(dead.deadLettered.jobs.count == 2)
             for job in dead.deadLettered.jobs {

@@ -1,12 +1,12 @@
-@testable import Coordinator
 import Foundation
+import GPLRTestSupport
+import Synchronization
+import Testing
+
+@testable import Coordinator
 @testable import GPLRRedis
 @testable import GPLRRuntime
 @testable import GPLRSupport
-import GPLRTestSupport
-import Testing
-import Synchronization
-@testable import Coordinator
 
 /// The dashboard page in a real headless Chromium (Debian's package) against live runs: what it draws is what
 /// the API says, and error texts from Redis are shown as text, never run as markup.
@@ -58,9 +58,11 @@ import Synchronization
             #expect(settled == true, "the waiting run did not settle with one dead letter")
 
             // A real worker, so the workers table has a live heartbeat (there is nothing left for it to take).
-            let worker = try ProcessHandle(product: "gplr-worker", [
-                "--redis", server.url, "--id", "browser-worker", "--cache-dir", data.directory.file("cache"),
-            ], directory: data.directory, label: "worker")
+            let worker = try ProcessHandle(
+                product: "gplr-worker",
+                [
+                    "--redis", server.url, "--id", "browser-worker", "--cache-dir", data.directory.file("cache"),
+                ], directory: data.directory, label: "worker")
             defer { worker.stop() }
             let listed = try await poll(timeout: .seconds(60)) {
                 try await dashboard.get(DashboardPayload.Workers.self, "api/workers").workers
@@ -111,8 +113,9 @@ import Synchronization
             #expect(html.contains(">\(run.id)</h3>"), "the run id is shown")
             #expect(!run.jobs.isEmpty)
             for (kind, counts) in run.jobs {
-                let row = try #require(dom.first(["class": "kind", "data-run-id": run.id, "data-kind": kind]),
-                                       "no \(kind) row for \(run.id)")
+                let row = try #require(
+                    dom.first(["class": "kind", "data-run-id": run.id, "data-kind": kind]),
+                    "no \(kind) row for \(run.id)")
                 #expect(row["data-enqueued"] == String(counts.enqueued), "\(run.id) \(kind)")
                 #expect(row["data-done"] == String(counts.done), "\(run.id) \(kind)")
                 #expect(row["data-dead"] == String(counts.deadLettered), "\(run.id) \(kind)")
@@ -124,8 +127,11 @@ import Synchronization
                 let chart = dom.first(["class": "personas", "data-run-id": run.id])
                 #expect(chart?["data-source"] == personas.source)
                 for entry in personas.entries {
-                    let bar = try #require(dom.first(["class": "persona", "data-run-id": run.id,
-                                                      "data-persona": entry.name]), "no bar for \(entry.name)")
+                    let bar = try #require(
+                        dom.first([
+                            "class": "persona", "data-run-id": run.id,
+                            "data-persona": entry.name,
+                        ]), "no bar for \(entry.name)")
                     #expect(bar["data-value"].flatMap(Double.init) == entry.value, "\(entry.name)")
                 }
                 #expect(dom.all(["class": "persona", "data-run-id": run.id]).count == personas.entries.count)
@@ -150,8 +156,9 @@ import Synchronization
 
         let workers = try await dashboard.get(DashboardPayload.Workers.self, "api/workers")
         for worker in workers.workers {
-            #expect(dom.first(["class": "worker", "data-worker-id": worker.id]) != nil
-                || dom.first(["class": "worker stale", "data-worker-id": worker.id]) != nil, "\(worker.id)")
+            #expect(
+                dom.first(["class": "worker", "data-worker-id": worker.id]) != nil
+                    || dom.first(["class": "worker stale", "data-worker-id": worker.id]) != nil, "\(worker.id)")
         }
         #expect(dom.first(["data-worker-id": "browser-worker"])?["data-stale"] == "false")
         let queues = try await dashboard.get(DashboardPayload.Queues.self, "api/queues")

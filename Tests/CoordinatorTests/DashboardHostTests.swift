@@ -1,8 +1,9 @@
-@testable import Coordinator
 import Foundation
-@testable import GPLRHTTP
 import GPLRTestSupport
 import Testing
+
+@testable import Coordinator
+@testable import GPLRHTTP
 
 /// DNS rebinding: `gplr serve` answers only requests whose `Host` names it (localhost, an IP address, `--host`,
 /// `--allowed-host`), on every route; a page on another name that resolves to 127.0.0.1 gets 421 and no data.
@@ -24,16 +25,20 @@ import Testing
             #expect(text.contains("evil.example") && text.contains("--allowed-host"), "GET /\(path): \(text)")
         }
         // What a rebound page's script would send: same origin as far as the browser knows.
-        let retry = try await dashboard.retry("x", body: "{}", headers: [
-            evil, DashboardProcess.json, HTTPHeader(name: "Origin", value: "http://evil.example:\(port)"),
-            HTTPHeader(name: "Sec-Fetch-Site", value: "same-origin"),
-        ])
+        let retry = try await dashboard.retry(
+            "x", body: "{}",
+            headers: [
+                evil, DashboardProcess.json, HTTPHeader(name: "Origin", value: "http://evil.example:\(port)"),
+                HTTPHeader(name: "Sec-Fetch-Site", value: "same-origin"),
+            ])
         #expect(retry.status == 421)
 
-        for host in ["127.0.0.1:\(port)", "localhost:\(port)", "LOCALHOST.:\(port)", "[::1]:\(port)",
-                     "gplr.proxy.example", "GPLR.proxy.example:443", "10.1.2.3:\(port)"]
-        {
-            let (status, body) = try await dashboard.request("api/runs", headers: [HTTPHeader(name: "Host", value: host)])
+        for host in [
+            "127.0.0.1:\(port)", "localhost:\(port)", "LOCALHOST.:\(port)", "[::1]:\(port)",
+            "gplr.proxy.example", "GPLR.proxy.example:443", "10.1.2.3:\(port)",
+        ] {
+            let (status, body) = try await dashboard.request(
+                "api/runs", headers: [HTTPHeader(name: "Host", value: host)])
             #expect(status == 200, "Host \(host): \(String(decoding: body, as: UTF8.self))")
         }
         #expect(try await dashboard.request("metrics").status == 200)
@@ -42,14 +47,16 @@ import Testing
 
     @Test func hostGuardAcceptsLoopbackAddressesTheBoundHostAndAllowedNamesOnly() {
         let guardian = DashboardHostGuard(boundHost: "dash.lan", allowedHosts: ["Proxy.Example"])
-        for host in ["localhost", "localhost:8080", "127.0.0.1:8080", "[::1]:8080", "[::1]", "dash.lan:8080",
-                     "proxy.example", "proxy.example.:80", "192.168.1.7:8080", "[fe80::1]:1"]
-        {
+        for host in [
+            "localhost", "localhost:8080", "127.0.0.1:8080", "[::1]:8080", "[::1]", "dash.lan:8080",
+            "proxy.example", "proxy.example.:80", "192.168.1.7:8080", "[fe80::1]:1",
+        ] {
             #expect(guardian.refusal(host: host) == nil, "\(host)")
         }
-        for host in [nil, "", "evil.example", "evil.example:8080", "localhost.evil.example", "127.0.0.1.evil.example",
-                     "proxy.example.evil", "dash.lan.evil:8080", "0x7f.1:8080x"]
-        {
+        for host in [
+            nil, "", "evil.example", "evil.example:8080", "localhost.evil.example", "127.0.0.1.evil.example",
+            "proxy.example.evil", "dash.lan.evil:8080", "0x7f.1:8080x",
+        ] {
             #expect(guardian.refusal(host: host) != nil, "\(host ?? "nil")")
         }
     }

@@ -1,8 +1,9 @@
 import Foundation
-@testable import GPLRRedis
-@testable import GPLRRuntime
 import GPLRTestSupport
 import Testing
+
+@testable import GPLRRedis
+@testable import GPLRRuntime
 
 /// `gplr serve`'s `GET /metrics`: queue depth and lag, and workers alive or stale, read from a real Redis at
 /// each scrape.
@@ -14,17 +15,21 @@ import Testing
         defer { server.stop() }
         let client = try RedisClient(url: server.url)
         let queue = JobQueue(client: client, keys: RedisKeys())
-        #expect(try await queue.enqueue((1 ... 3).map {
-            JobEnvelope(id: "label-\($0)", runID: "r1", kind: LabelJobDefinition.kind, payload: Data("{}".utf8))
-        }) == 3)
+        #expect(
+            try await queue.enqueue(
+                (1...3).map {
+                    JobEnvelope(id: "label-\($0)", runID: "r1", kind: LabelJobDefinition.kind, payload: Data("{}".utf8))
+                }) == 3)
         let dashboard = try await DashboardProcess(redis: server.url, directory: directory)
         // One worker that beats just now (right before the scrape: stale means older than 10 s, and starting the
         // dashboard may take longer than that on a busy machine), one whose last heartbeat is two minutes old.
         let registry = WorkerRegistry(client: client, keys: RedisKeys())
         let now = Int64(Date().timeIntervalSince1970)
         for (id, lastSeen) in [("fresh", now), ("gone", now - 120)] {
-            try await registry.publish(WorkerHeartbeat(
-                id: id, host: "h", pid: 1, kinds: ["label"], concurrency: 1, startedAt: now - 300, lastSeen: lastSeen))
+            try await registry.publish(
+                WorkerHeartbeat(
+                    id: id, host: "h", pid: 1, kinds: ["label"], concurrency: 1, startedAt: now - 300,
+                    lastSeen: lastSeen))
         }
         let (status, body) = try await dashboard.request("metrics")
         #expect(status == 200)
@@ -36,9 +41,12 @@ import Testing
         #expect(metrics.value("gplr_workers", ["state": "stale"]) == 1)
 
         // Each scrape reads Redis again: a fourth job shows at once.
-        _ = try await queue.enqueue([JobEnvelope(id: "label-4", runID: "r1", kind: LabelJobDefinition.kind, payload: Data("{}".utf8))])
+        _ = try await queue.enqueue([
+            JobEnvelope(id: "label-4", runID: "r1", kind: LabelJobDefinition.kind, payload: Data("{}".utf8))
+        ])
         let (_, again) = try await dashboard.request("metrics")
-        #expect(PrometheusText(String(decoding: again, as: UTF8.self)).value("gplr_queue_length", ["kind": "label"]) == 4)
+        #expect(
+            PrometheusText(String(decoding: again, as: UTF8.self)).value("gplr_queue_length", ["kind": "label"]) == 4)
         await client.close()
     }
 }

@@ -1,7 +1,8 @@
-@testable import Coordinator
 import Foundation
 import GPLRHTTP
 import GPLRTestSupport
+
+@testable import Coordinator
 
 #if canImport(Glibc)
     import Glibc
@@ -43,11 +44,13 @@ final class DashboardProcess: Sendable {
     }
 
     /// A request to `path` (relative to the root): status and body.
-    func request(_ path: String, method: HTTPClientRequest.Method = .get, body: String = "",
-                 headers: [HTTPHeader] = []) async throws -> (status: Int, body: Data)
-    {
-        let response = try await http.execute(HTTPClientRequest(
-            method: method, url: url + path, headers: headers, body: Array(body.utf8), timeout: .seconds(60)))
+    func request(
+        _ path: String, method: HTTPClientRequest.Method = .get, body: String = "",
+        headers: [HTTPHeader] = []
+    ) async throws -> (status: Int, body: Data) {
+        let response = try await http.execute(
+            HTTPClientRequest(
+                method: method, url: url + path, headers: headers, body: Array(body.utf8), timeout: .seconds(60)))
         return (response.status, Data(response.body))
     }
 
@@ -88,7 +91,8 @@ enum HeadlessChromium {
         if let path = environment["GPLR_CHROMIUM"], FileManager.default.isExecutableFile(atPath: path) { return path }
         let directories = (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") + ["/usr/bin"]
         for directory in directories {
-            for name in ["chromium", "chromium-browser"] where FileManager.default.isExecutableFile(
+            for name in ["chromium", "chromium-browser"]
+            where FileManager.default.isExecutableFile(
                 atPath: "\(directory)/\(name)")
             {
                 return "\(directory)/\(name)"
@@ -98,29 +102,34 @@ enum HeadlessChromium {
     }
 
     /// Why a missing browser fails the test (unless GPLR_SKIP_BROWSER_TESTS=1 skips it).
-    static let missing = "chromium not found (install Debian's `chromium` package: Ops/setup.sh does; "
+    static let missing =
+        "chromium not found (install Debian's `chromium` package: Ops/setup.sh does; "
         + "or point GPLR_CHROMIUM at it); GPLR_SKIP_BROWSER_TESTS=1 skips the browser tests"
 
     static var skipped: Bool { ProcessInfo.processInfo.environment["GPLR_SKIP_BROWSER_TESTS"] == "1" }
 
     /// Runs `chromium --headless ... arguments url` with a profile of its own in `directory`; its standard
     /// output. Fails when it does not end within `timeout` (it is killed) or exits non-zero.
-    static func run(_ chromium: String, _ arguments: [String], url: String, directory: TemporaryDirectory,
-                    label: String, timeout: Duration = .seconds(240)) async throws -> String
-    {
+    static func run(
+        _ chromium: String, _ arguments: [String], url: String, directory: TemporaryDirectory,
+        label: String, timeout: Duration = .seconds(240)
+    ) async throws -> String {
         let profile = directory.file("chromium-profile-\(label)")
         let process = try ProcessHandle(
             executable: chromium,
-            arguments: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                        "--no-default-browser-check", "--disable-extensions", "--user-data-dir=\(profile)"]
+            arguments: [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                "--no-default-browser-check", "--disable-extensions", "--user-data-dir=\(profile)",
+            ]
                 + arguments + [url],
             stdoutPath: directory.file("\(label).stdout"), stderrPath: directory.file("\(label).stderr"))
         defer { process.stop() }
         let ended = await process.wait(timeout: timeout)
         let stdout = (try? String(contentsOfFile: process.stdoutPath, encoding: .utf8)) ?? ""
         guard ended == .exited(0) else {
-            throw DashboardTestError("chromium \(ended.map { "\($0)" } ?? "did not end within \(timeout)"): "
-                + process.standardError.suffix(2000))
+            throw DashboardTestError(
+                "chromium \(ended.map { "\($0)" } ?? "did not end within \(timeout)"): "
+                    + process.standardError.suffix(2000))
         }
         return stdout
     }

@@ -26,8 +26,9 @@ import Testing
     /// redis-server on `port`.
     static func leftovers(directory: String, redisPort: Int?) -> [String] {
         commandLines().filter { pid, line in
-            pid != getpid() && (line.contains(directory)
-                || (redisPort.map { line.contains("redis-server") && line.contains("127.0.0.1:\($0)") } ?? false))
+            pid != getpid()
+                && (line.contains(directory)
+                    || (redisPort.map { line.contains("redis-server") && line.contains("127.0.0.1:\($0)") } ?? false))
         }.map { "\($0.key): \($0.value)" }
     }
 
@@ -82,15 +83,17 @@ import Testing
         #expect(stdout.contains("accuracy vs. the planted truth"), "\(stdout)")
         let f1 = stdout.range(of: "F1 ").flatMap { Double(stdout[$0.upperBound...].prefix { !$0.isWhitespace }) }
         #expect((f1 ?? 0) > 0.3, "micro F1 of the inferred users: \(stdout)")
-        for file in ["results/phi.jsonl", "results/phi.csv", "results/psi.npy", "results/report.json",
-                     "results/prototypes.jsonl", "graph.gplrsnap", "data/truth.jsonl", "logs/worker-1.log",
-                     "logs/worker-2.log"]
-        {
+        for file in [
+            "results/phi.jsonl", "results/phi.csv", "results/psi.npy", "results/report.json",
+            "results/prototypes.jsonl", "graph.gplrsnap", "data/truth.jsonl", "logs/worker-1.log",
+            "logs/worker-2.log",
+        ] {
             #expect(FileManager.default.fileExists(atPath: directory + "/" + file), "\(file) missing")
         }
         // The labels came from the simulated LLM through the workers (the demo's key in their environment).
-        let report = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: URL(fileURLWithPath: directory + "/results/report.json"))) as? [String: Any]
+        let report =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: directory + "/results/report.json"))) as? [String: Any]
         let counters = report?["labelerCounters"] as? [String: Int] ?? [:]
         #expect(counters["llm.requests", default: 0] >= 150, "\(counters)")
         #expect(counters["llm.labeled", default: 0] == 150, "\(counters)")
@@ -100,8 +103,9 @@ import Testing
 
         let port = Self.redisPort(stderr)
         #expect(port != nil, "\(stderr)")
-        #expect(Self.leftovers(directory: directory, redisPort: port).isEmpty,
-                "\(Self.leftovers(directory: directory, redisPort: port))")
+        #expect(
+            Self.leftovers(directory: directory, redisPort: port).isEmpty,
+            "\(Self.leftovers(directory: directory, redisPort: port))")
     }
 
     @Test func interruptStopsEverythingPromptly() async throws {
@@ -121,10 +125,12 @@ import Testing
         let ended = await demo.wait(timeout: .seconds(15))
         #expect(ended == .exited(130), "\(demo.standardError)")
         #expect(demo.standardError.contains("SIGINT received"), "\(demo.standardError)")
-        #expect(demo.standardError.contains("interrupted; stopped 2 workers and redis-server"),
-                "\(demo.standardError)")
-        #expect(Self.leftovers(directory: directory, redisPort: port).isEmpty,
-                "\(Self.leftovers(directory: directory, redisPort: port))")
+        #expect(
+            demo.standardError.contains("interrupted; stopped 2 workers and redis-server"),
+            "\(demo.standardError)")
+        #expect(
+            Self.leftovers(directory: directory, redisPort: port).isEmpty,
+            "\(Self.leftovers(directory: directory, redisPort: port))")
     }
 
     /// `gplr demo 2>&1 | head`: the reader goes away mid-run. The failed write must not crash the demo past its
@@ -157,8 +163,9 @@ import Testing
 
         let ended = await Self.eventually(.seconds(60)) { !process.isRunning }
         #expect(ended, "the demo kept running after its output was closed")
-        #expect(process.terminationReason == .exit && process.terminationStatus == 128 + SIGTERM,
-                "status \(process.terminationStatus) (\(process.terminationReason == .exit ? "exit" : "signal"))")
+        #expect(
+            process.terminationReason == .exit && process.terminationStatus == 128 + SIGTERM,
+            "status \(process.terminationStatus) (\(process.terminationReason == .exit ? "exit" : "signal"))")
         let stopped = await Self.eventually(.seconds(15)) {
             Self.leftovers(directory: directory, redisPort: port).isEmpty
         }
@@ -185,10 +192,11 @@ import Testing
         let stopped = await Self.eventually(.seconds(30)) { workers().isEmpty }
         #expect(stopped, "workers left running: \(workers())")
         // Each worker noticed: while running, or at its start when it was still starting up at the kill.
-        for index in 1 ... 2 {
+        for index in 1...2 {
             let log = Self.text(directory + "/logs/worker-\(index).log")
-            #expect(log.contains("parent process is gone; stopping") || log.contains("is not this worker's parent"),
-                    "\(log)")
+            #expect(
+                log.contains("parent process is gone; stopping") || log.contains("is not this worker's parent"),
+                "\(log)")
         }
         #expect(port != nil)
     }

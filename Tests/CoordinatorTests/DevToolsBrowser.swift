@@ -27,9 +27,11 @@ final class DevToolsBrowser: @unchecked Sendable {
         for descriptor in toBrowser + fromBrowser { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
         process = try ProcessHandle(
             executable: chromium,
-            arguments: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                        "--no-default-browser-check", "--disable-extensions", "--remote-debugging-pipe",
-                        "--user-data-dir=\(directory.file("chromium-devtools-profile"))", "about:blank"],
+            arguments: [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                "--no-default-browser-check", "--disable-extensions", "--remote-debugging-pipe",
+                "--user-data-dir=\(directory.file("chromium-devtools-profile"))", "about:blank",
+            ],
             stdoutPath: directory.file("devtools.stdout"), stderrPath: directory.file("devtools.stderr"),
             descriptors: [3: toBrowser[0], 4: fromBrowser[1]])
         close(toBrowser[0])
@@ -89,10 +91,10 @@ final class DevToolsBrowser: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             while let end = buffer.firstIndex(of: 0) {
-                let message = buffer[buffer.startIndex ..< end]
+                let message = buffer[buffer.startIndex..<end]
                 buffer = Data(buffer[buffer.index(after: end)...])
                 guard let object = try JSONSerialization.jsonObject(with: message) as? [String: Any],
-                      object["id"] as? Int == id
+                    object["id"] as? Int == id
                 else { continue }
                 if let error = object["error"] { throw DashboardTestError("\(id): \(error)") }
                 return object["result"] as? [String: Any] ?? [:]

@@ -1,10 +1,11 @@
-@testable import Coordinator
 import Foundation
+import GPLRTestSupport
+import Testing
+
+@testable import Coordinator
 @testable import GPLRCore
 @testable import GPLRRedis
 @testable import GPLRRuntime
-import GPLRTestSupport
-import Testing
 
 /// The distributed commands as a user runs them (the built `gplr` binary).
 @Suite(.timeLimit(.minutes(5))) struct DistributedCommandTests {
@@ -14,20 +15,30 @@ import Testing
         let server = try RedisServer()
         defer { server.stop() }
         let worker = try TestWorker(url: server.url, graph: data.graph)
-        let common = ["--snapshot", data.snapshotPath, "--personas", data.personasPath, "--budget", "40",
-                      "--iterations", "3", "--noise-drop", "0.2"]
-        let local = try BuiltProduct.run("gplr", ["run", "--local", "--labels", data.truthPath,
-                                                  "--out", data.directory.file("local")] + common)
+        let common = [
+            "--snapshot", data.snapshotPath, "--personas", data.personasPath, "--budget", "40",
+            "--iterations", "3", "--noise-drop", "0.2",
+        ]
+        let local = try BuiltProduct.run(
+            "gplr",
+            [
+                "run", "--local", "--labels", data.truthPath,
+                "--out", data.directory.file("local"),
+            ] + common)
         #expect(local.status == 0, "\(local.stderr)")
         #expect(local.stderr.contains("run: 3 iterations in "), "\(local.stderr)")  // final progress line
         // The labels path is given relative to the working directory; workers get it absolute.
-        let depth = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL.pathComponents.count - 1
+        let depth =
+            URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL.pathComponents.count - 1
         let relativeLabels = String(repeating: "../", count: depth) + data.truthPath.dropFirst()
         let ran = try await withWorker(worker) {
-            try await runOffThePool(["run", "--redis", server.url, "--run-id", "cli1", "--labels", relativeLabels,
-                                     "--out", data.directory.file("dist"), "--label-batch-size", "4",
-                                     "--personas-per-shard", "2", "--poll-milliseconds", "20", "--timeout", "60"]
-                                    + common)
+            try await runOffThePool(
+                [
+                    "run", "--redis", server.url, "--run-id", "cli1", "--labels", relativeLabels,
+                    "--out", data.directory.file("dist"), "--label-batch-size", "4",
+                    "--personas-per-shard", "2", "--poll-milliseconds", "20", "--timeout", "60",
+                ]
+                    + common)
         }
         #expect(ran.status == 0, "\(ran.stderr)")
         #expect(ran.stderr.contains("--resume cli1"))
@@ -40,8 +51,11 @@ import Testing
         let phiDistributed = try String(contentsOfFile: data.directory.file("dist/phi.jsonl"), encoding: .utf8)
         #expect(phiLocal == phiDistributed)
         let record = try #require(try await RunRecordStore(client: RedisClient(url: server.url)).load(run: "cli1"))
-        #expect(record.labeler == .labelsFile(path: data.truthPath, dropProbability: 0.2, addProbability: 0,
-                                              seed: 7, sha256: try FileDigest.sha256(path: data.truthPath)))
+        #expect(
+            record.labeler
+                == .labelsFile(
+                    path: data.truthPath, dropProbability: 0.2, addProbability: 0,
+                    seed: 7, sha256: try FileDigest.sha256(path: data.truthPath)))
         // What status views read: the same record without the checkpoint, which `progress` sums up.
         let store = RunRecordStore(client: try RedisClient(url: server.url))
         let summary = try #require(try await store.loadWithoutCheckpoint(run: "cli1"))
@@ -60,8 +74,12 @@ import Testing
         #expect(again.stderr.contains("done"), "\(again.stderr)")
         let unknown = try BuiltProduct.run("gplr", ["run", "--redis", server.url, "--resume", "nope"])
         #expect(unknown.stderr.contains("no such run"), "\(unknown.stderr)")
-        let duplicate = try BuiltProduct.run("gplr", ["run", "--redis", server.url, "--run-id", "cli1", "--labels",
-                                                      data.truthPath, "--out", data.directory.file("x")] + common)
+        let duplicate = try BuiltProduct.run(
+            "gplr",
+            [
+                "run", "--redis", server.url, "--run-id", "cli1", "--labels",
+                data.truthPath, "--out", data.directory.file("x"),
+            ] + common)
         #expect(duplicate.status != 0)
         #expect(duplicate.stderr.contains("exists already"), "\(duplicate.stderr)")
         // The --resume advice only once there is a run of this coordinator's to resume.
@@ -69,8 +87,12 @@ import Testing
     }
 
     @Test func invalidCombinationsAreRefused() throws {
-        let resume = try BuiltProduct.run("gplr", ["run", "--redis", "redis://127.0.0.1:1", "--resume", "r",
-                                                   "--personas", "p.json"])
+        let resume = try BuiltProduct.run(
+            "gplr",
+            [
+                "run", "--redis", "redis://127.0.0.1:1", "--resume", "r",
+                "--personas", "p.json",
+            ])
         #expect(resume.status != 0)
         #expect(resume.stderr.contains("from the run record"), "\(resume.stderr)")
         let both = try BuiltProduct.run("gplr", ["run", "--local", "--redis", "redis://x", "--snapshot", "s"])
@@ -79,8 +101,12 @@ import Testing
         let retry = try BuiltProduct.run("gplr", ["retry", "r", "--redis", "redis://127.0.0.1:1"])
         #expect(retry.status != 0)
         #expect(retry.stderr.contains("exactly one of"), "\(retry.stderr)")
-        let badID = try BuiltProduct.run("gplr", ["run", "--redis", "redis://x", "--run-id", "a:b", "--snapshot", "s",
-                                                  "--personas", "p", "--labels", "l", "--out", "o"])
+        let badID = try BuiltProduct.run(
+            "gplr",
+            [
+                "run", "--redis", "redis://x", "--run-id", "a:b", "--snapshot", "s",
+                "--personas", "p", "--labels", "l", "--out", "o",
+            ])
         #expect(badID.stderr.contains("--run-id"), "\(badID.stderr)")
     }
 }

@@ -1,11 +1,12 @@
-@testable import Coordinator
 import Foundation
+import GPLRTestSupport
+import Synchronization
+
+@testable import Coordinator
 @testable import GPLRCore
 @testable import GPLRLLM
 @testable import GPLRRedis
 @testable import GPLRRuntime
-import GPLRTestSupport
-import Synchronization
 
 /// A small planted dataset on disk (snapshot, persona set, planted truth) for distributed runs.
 struct DistributedDataset: Sendable {
@@ -91,7 +92,8 @@ final class TestWorker: Sendable {
     func run() async throws {
         while !Task.isCancelled {
             let jobs = try await queue.dequeue(
-                consumer: "test-worker", kinds: [LabelJobDefinition.kind, AffinityJobDefinition.kind], count: 4, block: .milliseconds(50))
+                consumer: "test-worker", kinds: [LabelJobDefinition.kind, AffinityJobDefinition.kind], count: 4,
+                block: .milliseconds(50))
             for job in jobs {
                 if let error = fault(job.envelope) {
                     try await queue.fail(job, error: error, retriable: false)

@@ -1,9 +1,10 @@
-@testable import Coordinator
 import Foundation
-@testable import GPLRRedis
-@testable import GPLRRuntime
 import GPLRTestSupport
 import Testing
+
+@testable import Coordinator
+@testable import GPLRRedis
+@testable import GPLRRuntime
 
 /// The coordinator of the distributed runtime against a real redis-server, with a test worker that runs the
 /// real computations through the real queue.
@@ -17,7 +18,9 @@ import Testing
         let local = try await data.localRun(parameters)
         let worker = try TestWorker(url: server.url, graph: data.graph)
         let coordinator = try data.coordinator(server)
-        let result = try await withWorker(worker) { try await coordinator.start(data.newRun("r1", parameters: parameters)) }
+        let result = try await withWorker(worker) {
+            try await coordinator.start(data.newRun("r1", parameters: parameters))
+        }
 
         #expect(result.outcome.assignment == local.outcome.assignment)
         #expect(result.outcome.prototypes == local.outcome.prototypes)
@@ -33,7 +36,8 @@ import Testing
         #expect(record.report?.prototypes == result.outcome.prototypes.count)
 
         // A worker's heartbeat, as the worker daemon writes it.
-        let heartbeat = #"{"id":"w1","host":"h1","pid":42,"kinds":["label","affinity"],"concurrency":2,"#
+        let heartbeat =
+            #"{"id":"w1","host":"h1","pid":42,"kinds":["label","affinity"],"concurrency":2,"#
             + #""startedAt":\#(RunRecord.now() - 5000),"lastSeen":\#(RunRecord.now()),"currentJobs":[],"done":7,"failed":1}"#
         try await RedisClient(url: server.url).send("HSET", "gplr:workers", "w1", RedisArgument(heartbeat))
 
@@ -171,8 +175,9 @@ import Testing
             while try await queue.stats(run: "r4").enqueued == 0 { try await Task.sleep(for: .milliseconds(20)) }
             let cancelled = try BuiltProduct.run("gplr", ["cancel", "r4", "--redis", server.url])
             #expect(cancelled.status == 0, "\(cancelled.stderr)")
-            #expect(cancelled.stdout.contains("cancelled run r4 (was running); dropped 2 queued jobs"),
-                    "\(cancelled.stdout)")
+            #expect(
+                cancelled.stdout.contains("cancelled run r4 (was running); dropped 2 queued jobs"),
+                "\(cancelled.stdout)")
             return try await group.next() ?? "no result"
         }
         #expect(outcome == nil, "the coordinator did not stop: \(outcome ?? "")")
@@ -183,7 +188,9 @@ import Testing
     @Test func jobIDsDependOnTheJobOnly() throws {
         func label(_ users: [Int], step: String = "t2") throws -> String {
             try LabelJobDefinition.jobID(
-                LabelJob(snapshot: "s", users: users, personas: [], labeler: .labelsFile(path: "l", dropProbability: 0, addProbability: 0, seed: 1)),
+                LabelJob(
+                    snapshot: "s", users: users, personas: [],
+                    labeler: .labelsFile(path: "l", dropProbability: 0, addProbability: 0, seed: 1)),
                 step: step)
         }
         #expect(try label([5, 9, 1]) == label([5, 9, 1]))

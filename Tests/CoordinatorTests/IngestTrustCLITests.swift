@@ -1,7 +1,8 @@
 import Foundation
-@testable import GPLRCore
 import GPLRTestSupport
 import Testing
+
+@testable import GPLRCore
 
 /// Issue 10 through the built `gplr`: ingest refuses what would change the data silently, says when it read
 /// Latin-1 or has no names, and `gplr run` refuses an empty snapshot or an over-large persona set.
@@ -25,10 +26,12 @@ import Testing
         try Snapshot.write(try GraphBuilder().build(), to: snapshot)
         try PersonaSet([Persona(name: "A", description: "a")]).write(to: directory.file("personas.json"))
         try "".write(toFile: directory.file("labels.jsonl"), atomically: true, encoding: .utf8)
-        let ran = try BuiltProduct.run("gplr", [
-            "run", "--local", "--snapshot", snapshot, "--personas", directory.file("personas.json"), "--labels",
-            directory.file("labels.jsonl"), "--out", directory.file("out"),
-        ])
+        let ran = try BuiltProduct.run(
+            "gplr",
+            [
+                "run", "--local", "--snapshot", snapshot, "--personas", directory.file("personas.json"), "--labels",
+                directory.file("labels.jsonl"), "--out", directory.file("out"),
+            ])
         #expect(ran.status != 0)
         #expect(ran.stderr.contains("0 users and 0 edges"), "\(ran.stderr)")
         #expect(!FileManager.default.fileExists(atPath: directory.file("out/phi.jsonl")))
@@ -37,10 +40,12 @@ import Testing
     @Test func runRefusesMorePersonasThanMaxPersonas() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let generated = try BuiltProduct.run("gplr", [
-            "generate", "--out", directory.file("data"), "--users", "200", "--items", "100", "--personas", "3",
-            "--formats", "generic",
-        ])
+        let generated = try BuiltProduct.run(
+            "gplr",
+            [
+                "generate", "--out", directory.file("data"), "--users", "200", "--items", "100", "--personas", "3",
+                "--formats", "generic",
+            ])
         #expect(generated.status == 0, "\(generated.stderr)")
         let snapshot = directory.file("g.gplrsnap")
         #expect(try BuiltProduct.run("gplr", ["ingest", directory.file("data"), "--out", snapshot]).status == 0)

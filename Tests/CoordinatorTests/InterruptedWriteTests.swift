@@ -54,7 +54,9 @@ import Testing
         #expect(complete.status == 0, "\(complete.stderr)")
         let new = try data.results()
         let sameAsNew = InterruptedWriteData.deterministicFiles.allSatisfy { after[$0] == new[$0] }
-        #expect(after == previous || sameAsNew, "a mixed or truncated set: \(data.describeDifferences(after, previous, new))")
+        #expect(
+            after == previous || sameAsNew,
+            "a mixed or truncated set: \(data.describeDifferences(after, previous, new))")
         #expect(try data.entries() == InterruptedWriteData.resultFiles.sorted())
     }
 
@@ -96,10 +98,12 @@ struct InterruptedWriteData {
 
     init(users: Int, ingest: Bool = true) throws {
         directory = try TemporaryDirectory(prefix: "gplr-interrupt")
-        let generated = try BuiltProduct.run("gplr", [
-            "generate", "--out", dataset, "--users", "\(users)", "--items", "\(users / 4)", "--personas", "8",
-            "--mean-degree", "12",
-        ])
+        let generated = try BuiltProduct.run(
+            "gplr",
+            [
+                "generate", "--out", dataset, "--users", "\(users)", "--items", "\(users / 4)", "--personas", "8",
+                "--mean-degree", "12",
+            ])
         guard generated.status == 0 else { throw FixtureError(message: "generate: \(generated.stderr)") }
         if ingest {
             let ingested = try BuiltProduct.run("gplr", ingestArguments)
@@ -111,14 +115,16 @@ struct InterruptedWriteData {
 
     /// `gplr run --local` into ``out`` (one iteration: the test is about writing the results).
     func run(seed: Int) -> [String] {
-        ["run", "--local", "--snapshot", snapshot, "--personas", dataset + "/personas.json", "--labels",
-         dataset + "/truth.jsonl", "--out", out, "--budget", "5%", "--iterations", "1", "--seed", "\(seed)"]
+        [
+            "run", "--local", "--snapshot", snapshot, "--personas", dataset + "/personas.json", "--labels",
+            dataset + "/truth.jsonl", "--out", out, "--budget", "5%", "--iterations", "1", "--seed", "\(seed)",
+        ]
     }
 
     /// Starts `gplr ingest` until an attempt is caught writing the snapshot (its temporary file is there), sends
     /// it `signal` then, and returns how that attempt ended (`nil`: no attempt of five was caught).
     func signalIngestWhileWriting(_ signal: Int32) async throws -> ProcessHandle.Termination? {
-        for attempt in 1 ... 5 {
+        for attempt in 1...5 {
             let ingest = try ProcessHandle(
                 product: "gplr", ingestArguments, directory: directory, label: "ingest-\(attempt)")
             defer { ingest.stop() }
@@ -132,7 +138,9 @@ struct InterruptedWriteData {
     }
 
     /// Runs `gplr arguments…` under `prlimit --fsize` (and no core file) to its end.
-    func runLimited(fileSize: Int, _ arguments: [String]) throws -> (termination: ProcessHandle.Termination?, stderr: String) {
+    func runLimited(fileSize: Int, _ arguments: [String]) throws -> (
+        termination: ProcessHandle.Termination?, stderr: String
+    ) {
         let process = try ProcessHandle(
             executable: "/usr/bin/prlimit",
             arguments: ["--fsize=\(fileSize)", "--core=0", BuiltProduct.path("gplr")] + arguments,
@@ -172,7 +180,9 @@ struct InterruptedWriteData {
 
     /// The snapshot's temporary files (`.shop.gplrsnap.tmp-…`) next to it.
     func snapshotTemporaries() throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasPrefix(".shop.gplrsnap.tmp-") }
+        try FileManager.default.contentsOfDirectory(atPath: directory.path).filter {
+            $0.hasPrefix(".shop.gplrsnap.tmp-")
+        }
     }
 
     /// Which files of `found` match neither `previous` nor `new`.

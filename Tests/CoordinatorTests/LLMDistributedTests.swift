@@ -1,12 +1,13 @@
-@testable import Coordinator
 import Foundation
+import GPLRTestSupport
+import LLMSimulator
+import Testing
+
+@testable import Coordinator
 @testable import GPLRCore
 @testable import GPLRRedis
 @testable import GPLRRuntime
 @testable import GPLRSupport
-import GPLRTestSupport
-import LLMSimulator
-import Testing
 
 /// `gplr run --redis --llm-url`: the built `gplr` and `gplr-worker` binaries, real Redis and the LLM simulator
 /// in this process. The API key is given to the worker's environment only and must never leak.
@@ -25,8 +26,11 @@ import Testing
     ) throws -> ProcessHandle {
         var arguments = ["-u", "OPENAI_API_KEY", "-u", "OPENAI_BASE_URL"]
         if let key { arguments.append("OPENAI_API_KEY=\(key)") }
-        arguments += [BuiltProduct.path("gplr-worker"), "--redis", server.url, "--concurrency", "2",
-                      "--cache-dir", directory.file("cache-\(label)"), "--max-attempts", "2", "--log-level", "debug"]
+        arguments +=
+            [
+                BuiltProduct.path("gplr-worker"), "--redis", server.url, "--concurrency", "2",
+                "--cache-dir", directory.file("cache-\(label)"), "--max-attempts", "2", "--log-level", "debug",
+            ]
             + extra
         return try ProcessHandle(
             executable: "/usr/bin/env", arguments: arguments, stdoutPath: directory.file("\(label).stdout"),
@@ -127,8 +131,11 @@ import Testing
             #expect(!String(decoding: scraped.body, as: UTF8.self).contains(Self.secret))
             worker.stop()
             _ = await worker.wait(timeout: .seconds(10))
-            let texts = [("coordinator stdout", first.stdout + second.stdout),
-                         ("coordinator stderr", first.stderr + second.stderr)]
+            let texts =
+                [
+                    ("coordinator stdout", first.stdout + second.stdout),
+                    ("coordinator stderr", first.stderr + second.stderr),
+                ]
                 + Self.allFiles(under: data.directory.path)
             #expect(texts.contains { $0.0.hasSuffix("worker.stderr") && $0.1.contains("worker started") })
             for (name, text) in texts { #expect(!text.contains(Self.secret), "the key is in \(name)") }
@@ -222,9 +229,10 @@ import Testing
             ]
             let ran = try await withCheckedThrowingContinuation { continuation in
                 Thread {
-                    continuation.resume(with: Result {
-                        try BuiltProduct.run("gplr", arguments, environment: environment)
-                    })
+                    continuation.resume(
+                        with: Result {
+                            try BuiltProduct.run("gplr", arguments, environment: environment)
+                        })
                 }.start()
             }
             #expect(ran.status == 0, "\(ran.stderr)")

@@ -23,8 +23,9 @@ struct OnlineRetailQualityTests {
         ])
         #expect(result.status == 0, "\(result.stderr)")
         // The row of the one cell: "10.0%   du   exact   calibrated   <micro>   <macro>   <coverage>   <seconds>".
-        let row = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("10.0%") && $0.contains("du") },
-                               "\(result.stdout)")
+        let row = try #require(
+            result.stdout.split(separator: "\n").first { $0.hasPrefix("10.0%") && $0.contains("du") },
+            "\(result.stdout)")
         let numbers = row.split(separator: " ").compactMap { Double($0) }
         let (micro, macro) = (try #require(numbers.first), try #require(numbers.dropFirst().first))
         #expect(micro >= Self.microFloor, "micro-F1 \(micro)")

@@ -46,11 +46,15 @@ struct MachineWithoutChromium {
             try FileManager.default.createSymbolicLink(atPath: bin + "/" + tool, withDestinationPath: real)
         }
         let dpkgQuery = try #require(Self.find("dpkg-query"), "dpkg-query is not on PATH")
-        try script("dpkg-query", """
+        try script(
+            "dpkg-query",
+            """
             for argument in "$@"; do [ "$argument" = chromium ] && exit 1; done
             exec \(dpkgQuery) "$@"
             """)
-        try script("apt-get", """
+        try script(
+            "apt-get",
+            """
             echo "$*" >> \(aptLog)
             [ "$1" = update ] && exit 0
             echo "apt-get: this test machine installs nothing" >&2
@@ -77,8 +81,10 @@ struct MachineWithoutChromium {
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self),
-                String(decoding: stderr, as: UTF8.self))
+        return (
+            process.terminationStatus, String(decoding: stdout, as: UTF8.self),
+            String(decoding: stderr, as: UTF8.self)
+        )
     }
 
     func remove() { directory.remove() }

@@ -1,13 +1,14 @@
-@testable import Coordinator
 import Foundation
+import GPLRTestSupport
+import LLMSimulator
+import Testing
+
+@testable import Coordinator
 @testable import GPLRCore
 @testable import GPLRLLM
 @testable import GPLRRedis
 @testable import GPLRRuntime
 @testable import GPLRSupport
-import GPLRTestSupport
-import LLMSimulator
-import Testing
 
 /// `gplr personas generate|label-items --redis`: persona-propose, persona-merge and item-label jobs run by a
 /// real `gplr-worker` against the LLM simulator in this process, with the key only in the worker's environment.
@@ -20,14 +21,17 @@ import Testing
         return (reply.array ?? []).compactMap(\.string)
     }
 
-    static func assertNoSecret(_ server: RedisServer, _ worker: ProcessHandle, _ outputs: [BuiltProduct.Output],
-                               directory: String, present: String) async throws {
+    static func assertNoSecret(
+        _ server: RedisServer, _ worker: ProcessHandle, _ outputs: [BuiltProduct.Output],
+        directory: String, present: String
+    ) async throws {
         let everything = try await RedisDump.everything(try RedisClient(url: server.url))
         #expect(everything.contains { $0.contains(present) }, "the dump holds the run's jobs")
         #expect(!everything.contains { $0.contains(secret) })
         worker.stop()
         _ = await worker.wait(timeout: .seconds(10))
-        let texts = outputs.map { ("coordinator output", $0.stdout + $0.stderr) }
+        let texts =
+            outputs.map { ("coordinator output", $0.stdout + $0.stderr) }
             + LLMDistributedTests.allFiles(under: directory)
         #expect(texts.contains { $0.0.hasSuffix("worker.stderr") && $0.1.contains("worker started") })
         for (name, text) in texts { #expect(!text.contains(secret), "the key is in \(name)") }
@@ -42,15 +46,20 @@ import Testing
         let simulator = LLMSimulator(
             truth: truth, personas: data.personas.names,
             configuration: LLMSimulatorConfiguration(expectedAPIKey: Self.secret))
-        let sizes = ["--samples", "6", "--sample-size", "20", "--merges", "3", "--merge-size", "2", "--final", "8",
-                     "--seed", "3", "--llm-model", "sim-model"]
+        let sizes = [
+            "--samples", "6", "--sample-size", "20", "--merges", "3", "--merge-size", "2", "--final", "8",
+            "--seed", "3", "--llm-model", "sim-model",
+        ]
         try await simulator.withRunningServer { port in
             let worker = try LLMDistributedTests.worker(server, data.directory, label: "worker", key: Self.secret)
             defer { worker.stop() }
             let out = data.directory.file("personas-jobs.json")
-            let arguments = ["personas", "generate", "--redis", server.url, "--run-id", "pgen",
-                             "--snapshot", data.snapshotPath, "--out", out, "--llm-url", "http://127.0.0.1:\(port)",
-                             "--poll-milliseconds", "20", "--timeout", "60"] + sizes
+            let arguments =
+                [
+                    "personas", "generate", "--redis", server.url, "--run-id", "pgen",
+                    "--snapshot", data.snapshotPath, "--out", out, "--llm-url", "http://127.0.0.1:\(port)",
+                    "--poll-milliseconds", "20", "--timeout", "60",
+                ] + sizes
             let ran = try await runOffThePool(arguments)
             #expect(ran.status == 0, "\(ran.stderr)")
             let generated = try PersonaSet(contentsOf: out)
@@ -69,8 +78,9 @@ import Testing
             #expect(again.status == 0, "\(again.stderr)")
             #expect(simulator.statistics.requests == 10)
             #expect(try PersonaSet(contentsOf: out) == generated)
-            try await Self.assertNoSecret(server, worker, [ran, again], directory: data.directory.path,
-                                       present: "persona-merge-final-")
+            try await Self.assertNoSecret(
+                server, worker, [ran, again], directory: data.directory.path,
+                present: "persona-merge-final-")
         }
 
         // The in-process path (its own key, a simulator with the same seed) draws the same samples and groups and
@@ -79,10 +89,14 @@ import Testing
         try await local.withRunningServer { port in
             let out = data.directory.file("personas-local.json")
             let ran = try await runOffThePool(
-                ["personas", "generate", "--snapshot", data.snapshotPath, "--out", out,
-                 "--llm-url", "http://127.0.0.1:\(port)"] + sizes)
+                [
+                    "personas", "generate", "--snapshot", data.snapshotPath, "--out", out,
+                    "--llm-url", "http://127.0.0.1:\(port)",
+                ] + sizes)
             #expect(ran.status == 0, "\(ran.stderr)")
-            #expect(try PersonaSet(contentsOf: out) == (try PersonaSet(contentsOf: data.directory.file("personas-jobs.json"))))
+            #expect(
+                try PersonaSet(contentsOf: out)
+                    == (try PersonaSet(contentsOf: data.directory.file("personas-jobs.json"))))
         }
     }
 
@@ -94,7 +108,9 @@ import Testing
         var itemTruth: [String: [String]] = [:]
         for (index, id) in data.graph.itemIDs.enumerated() {
             let names = data.personas.names
-            itemTruth[id] = index % 5 == 0 ? [] : Array(Set([names[index % names.count], names[(index / 3) % names.count]])).sorted()
+            itemTruth[id] =
+                index % 5 == 0
+                ? [] : Array(Set([names[index % names.count], names[(index / 3) % names.count]])).sorted()
         }
         let simulator = LLMSimulator(
             truth: try LLMDistributedTests.truth(data), personas: data.personas.names,
@@ -113,10 +129,11 @@ import Testing
             let written = try ItemLabelsFile.read(path: out)
             #expect(written.count == 50)
             let graph = data.graph
-            let top = Array((0 ..< graph.itemCount).sorted {
-                graph.degree(ofItem: $0) != graph.degree(ofItem: $1)
-                    ? graph.degree(ofItem: $0) > graph.degree(ofItem: $1) : $0 < $1
-            }.prefix(50))
+            let top = Array(
+                (0..<graph.itemCount).sorted {
+                    graph.degree(ofItem: $0) != graph.degree(ofItem: $1)
+                        ? graph.degree(ofItem: $0) > graph.degree(ofItem: $1) : $0 < $1
+                }.prefix(50))
             #expect(Set(written.keys) == Set(top.map { graph.itemIDs[$0] }))
             for (id, personas) in written { #expect(personas.sorted() == itemTruth[id], "item \(id)") }
             // 50 items in jobs of 12: 5 jobs; 5 items per request: 3 + 3 + 3 + 3 + 1 requests.
@@ -133,8 +150,9 @@ import Testing
         let spec = LLMLabelerSpec(baseURL: "http://127.0.0.1:1", model: "m")
         let counts = PersonaJobCounts(personaCount: 4, datasetName: "test")
         let keyless = PersonaJobExecutor(clients: LabelJobExecutor(llm: LLMJobContext(apiKey: nil, redis: nil)))
-        let withKey = PersonaJobExecutor(clients: LabelJobExecutor(
-            llm: LLMJobContext(apiKey: LLMAPIKey(Self.secret), redis: nil)))
+        let withKey = PersonaJobExecutor(
+            clients: LabelJobExecutor(
+                llm: LLMJobContext(apiKey: LLMAPIKey(Self.secret), redis: nil)))
         func code(_ body: () async throws -> Void) async -> JobExecutionError? {
             do { try await body() } catch let error as JobExecutionError { return error } catch {}
             return nil
@@ -147,8 +165,9 @@ import Testing
         #expect(await code { _ = try await withKey.propose(outside, graph: data.graph) }?.code == .outOfRange)
         var newer = propose
         newer.version = 2
-        #expect(await code { _ = try PersonaProposeJobDefinition.decodePayload(try JobCoding.encode(newer)) }?.code
-            == .unsupportedVersion)
+        #expect(
+            await code { _ = try PersonaProposeJobDefinition.decodePayload(try JobCoding.encode(newer)) }?.code
+                == .unsupportedVersion)
         let emptyMerge = PersonaMergeJob(sets: [], totalSets: 0, final: true, counts: counts, llm: spec)
         #expect(await code { _ = try await withKey.merge(emptyMerge) }?.code == .invalidPayload)
         let items = ItemLabelJob(
@@ -158,10 +177,12 @@ import Testing
     }
 
     @Test func distributedPathRefusesACoordinatorKeyFile() throws {
-        let ran = try BuiltProduct.run("gplr", [
-            "personas", "generate", "--redis", "redis://127.0.0.1:1", "--snapshot", "s", "--out", "o",
-            "--llm-url", "http://127.0.0.1:1", "--llm-key-file", "/k",
-        ])
+        let ran = try BuiltProduct.run(
+            "gplr",
+            [
+                "personas", "generate", "--redis", "redis://127.0.0.1:1", "--snapshot", "s", "--out", "o",
+                "--llm-url", "http://127.0.0.1:1", "--llm-key-file", "/k",
+            ])
         #expect(ran.status != 0)
         #expect(ran.stderr.contains("own"), "\(ran.stderr)")
     }

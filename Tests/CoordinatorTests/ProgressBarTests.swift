@@ -1,7 +1,8 @@
-@testable import Coordinator
 import Foundation
 import Synchronization
 import Testing
+
+@testable import Coordinator
 
 /// The progress display as a value: what it renders for given counts and instants, and when.
 @Suite(.timeLimit(.minutes(5))) struct ProgressBarTests {
@@ -17,13 +18,18 @@ import Testing
 
     @Test func barLineShowsBarCountsPercentRateAndETA() {
         var progress = bar(20_000)
-        #expect(progress.update(10_000, at: at(2)) == .redraw(
-            "generate [############------------] 10,000/20,000 users 50.0% 5,000/s ETA 0:02"))
+        #expect(
+            progress.update(10_000, at: at(2))
+                == .redraw(
+                    "generate [############------------] 10,000/20,000 users 50.0% 5,000/s ETA 0:02"))
         progress.columns = 200
-        #expect(progress.barLine(at: at(2)).contains("[" + String(repeating: "#", count: 12)
-            + String(repeating: "-", count: 12) + "]"))
-        #expect(progress.update(20_000, at: at(4))
-            == .redraw("generate [########################] 20,000/20,000 users 100.0% 5,000/s ETA 0:00"))
+        #expect(
+            progress.barLine(at: at(2)).contains(
+                "[" + String(repeating: "#", count: 12)
+                    + String(repeating: "-", count: 12) + "]"))
+        #expect(
+            progress.update(20_000, at: at(4))
+                == .redraw("generate [########################] 20,000/20,000 users 100.0% 5,000/s ETA 0:00"))
     }
 
     @Test func rateAndETAWaitForTimeBehindThem() {
@@ -43,11 +49,14 @@ import Testing
     }
 
     @Test func rateLeavesOutWhatWasDoneBeforeTheStart() {
-        var progress = ProgressBar(label: "iteration 2 · label", total: 400, unit: .items("jobs"), mode: .bar,
-                                   start: t0, initial: 100)
+        var progress = ProgressBar(
+            label: "iteration 2 · label", total: 400, unit: .items("jobs"), mode: .bar,
+            start: t0, initial: 100)
         // 23 columns of bar are left at 80: 17 of them done.
-        #expect(progress.update(300, at: at(100)) == .redraw(
-            "iteration 2 · label [#################------] 300/400 jobs 75.0% 2.0/s ETA 0:50"))
+        #expect(
+            progress.update(300, at: at(100))
+                == .redraw(
+                    "iteration 2 · label [#################------] 300/400 jobs 75.0% 2.0/s ETA 0:50"))
         #expect(progress.finish(at: at(200)) == .finish("iteration 2 · label: 300/400 jobs in 200.0 s (1.0/s)"))
     }
 
@@ -69,8 +78,9 @@ import Testing
         let first = progress.update(5000, at: at(5))
         #expect(first == .line("generate: 5,000/20,000 users (25.0%), 1,000/s, ETA 0:15"))
         #expect(progress.update(6000, at: at(9.9)) == nil)
-        #expect(progress.update(10_000, at: at(10))
-            == .line("generate: 10,000/20,000 users (50.0%), 1,000/s, ETA 0:10"))
+        #expect(
+            progress.update(10_000, at: at(10))
+                == .line("generate: 10,000/20,000 users (50.0%), 1,000/s, ETA 0:10"))
         let final = progress.finish(at: at(20))
         #expect(final == .finish("generate: 10,000/20,000 users in 20.0 s (500/s)"))
         for output in [first, final] {
@@ -83,8 +93,9 @@ import Testing
         var progress = bar(20_000)
         progress.detail = "612,345 purchase rows"
         _ = progress.update(20_000, at: at(1))
-        #expect(progress.finish(at: at(4))
-            == .finish("generate: 20,000 users in 4.00 s (5,000/s) · 612,345 purchase rows"))
+        #expect(
+            progress.finish(at: at(4))
+                == .finish("generate: 20,000 users in 4.00 s (5,000/s) · 612,345 purchase rows"))
         #expect(progress.finish(at: at(5)) == nil)
         #expect(progress.update(1, at: at(6)) == nil)
         var nothingDone = bar(nil, unit: .items("jobs"))
@@ -103,8 +114,9 @@ import Testing
         _ = progress.update(30_000, at: at(2))
         let half = String(repeating: "#", count: 12) + String(repeating: "-", count: 12)
         progress.columns = 120
-        #expect(progress.barLine(at: at(2))
-            == "generate [\(half)] 30,000/60,000 users 50.0% 15,000/s ETA 0:02 · 1,049,219 rows")
+        #expect(
+            progress.barLine(at: at(2))
+                == "generate [\(half)] 30,000/60,000 users 50.0% 15,000/s ETA 0:02 · 1,049,219 rows")
         progress.columns = 80
         #expect(progress.barLine(at: at(2)) == "generate [\(half)] 30,000/60,000 users 50.0% 15,000/s ETA 0:02")
     }
@@ -171,10 +183,11 @@ import Testing
         line.perform(.finish("done"))
         line.message("after")
         let clear = StatusLine.clearLine
-        #expect(written.withLock { $0 } == [
-            "starting\n", clear + "bar 1", clear + "bar 2", clear + "a dead letter\n" + "bar 2",
-            clear, "<stdout row>\n", "bar 2", clear + "done\n", "after\n",
-        ])
+        #expect(
+            written.withLock { $0 } == [
+                "starting\n", clear + "bar 1", clear + "bar 2", clear + "a dead letter\n" + "bar 2",
+                clear, "<stdout row>\n", "bar 2", clear + "done\n", "after\n",
+            ])
     }
 
     @Test func plainLinesNeverCarryEscapes() {
@@ -191,8 +204,8 @@ import Testing
         let line = StatusLine { text in written.withLock { $0 += text } }
         let reporter = ProgressReporter("work", total: 8000, unit: .items("steps"), mode: .bar, line: line)
         await withTaskGroup(of: Void.self) { group in
-            for _ in 0 ..< 8 {
-                group.addTask { for _ in 0 ..< 1000 { reporter.advance() } }
+            for _ in 0..<8 {
+                group.addTask { for _ in 0..<1000 { reporter.advance() } }
             }
         }
         reporter.finish()

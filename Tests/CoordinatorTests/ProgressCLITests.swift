@@ -31,8 +31,9 @@ import Testing
         #expect(ingested.status == 0, "\(ingested.stderr)")
         // "ingested 93,456 rows (…" on standard output; the final progress line counts the same rows.
         let rows = ingested.stdout.split(separator: " ").dropFirst().first.map(String.init) ?? "?"
-        #expect(ingested.stderr.contains("ingest: ") && ingested.stderr.contains(" · \(rows) rows\n"),
-                "\(ingested.stderr)")
+        #expect(
+            ingested.stderr.contains("ingest: ") && ingested.stderr.contains(" · \(rows) rows\n"),
+            "\(ingested.stderr)")
 
         for text in [generated.stderr, ingested.stderr] {
             #expect(!text.contains("\r") && !text.contains("\u{1B}"), "\(text.debugDescription)")
@@ -45,37 +46,40 @@ import Testing
     }
 
     #if os(Linux)
-    @Test func onATerminalTheBarIsRedrawnInPlaceAndEndsWithTheFinalLine() throws {
-        // script(1) runs the command under a pseudo-terminal; util-linux's, in Debian's essential package bsdutils.
-        let script = "/usr/bin/script"
-        guard FileManager.default.isExecutableFile(atPath: script) else {
-            Issue.record("\(script) (util-linux; Debian package bsdutils) is missing: cannot run gplr on a terminal")
-            return
+        @Test func onATerminalTheBarIsRedrawnInPlaceAndEndsWithTheFinalLine() throws {
+            // script(1) runs the command under a pseudo-terminal; util-linux's, in Debian's essential package bsdutils.
+            let script = "/usr/bin/script"
+            guard FileManager.default.isExecutableFile(atPath: script) else {
+                Issue.record(
+                    "\(script) (util-linux; Debian package bsdutils) is missing: cannot run gplr on a terminal")
+                return
+            }
+            let directory = try TemporaryDirectory()
+            defer { directory.remove() }
+            let arguments =
+                [BuiltProduct.path("gplr"), "generate", "--out", directory.file("data")] + Self.generateArguments
+            let command =
+                arguments
+                .map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: script)
+            process.arguments = ["-qfec", command, "/dev/null"]
+            process.environment = Self.environment(["TERM": "xterm", "COLUMNS": "100"])
+            let input = Pipe(), output = Pipe()
+            process.standardInput = input  // kept open: no end of input for script to pass on
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            try? input.fileHandleForWriting.close()
+            let text = String(decoding: data, as: UTF8.self)
+            #expect(process.terminationStatus == 0, "\(text.debugDescription)")
+            // The live line: carriage return + erase-line, then the bar; the final line replaces it the same way.
+            #expect(text.contains("\r\u{1B}[Kgenerate [#"), "\(text.debugDescription)")
+            #expect(text.contains("/3,000 users "), "\(text.debugDescription)")
+            #expect(text.contains("\r\u{1B}[Kgenerate: 3,000 users in "), "\(text.debugDescription)")
+            #expect(text.contains("wrote 3,000 users"), "\(text.debugDescription)")
         }
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let arguments = [BuiltProduct.path("gplr"), "generate", "--out", directory.file("data")] + Self.generateArguments
-        let command = arguments
-            .map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: script)
-        process.arguments = ["-qfec", command, "/dev/null"]
-        process.environment = Self.environment(["TERM": "xterm", "COLUMNS": "100"])
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input  // kept open: no end of input for script to pass on
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try? input.fileHandleForWriting.close()
-        let text = String(decoding: data, as: UTF8.self)
-        #expect(process.terminationStatus == 0, "\(text.debugDescription)")
-        // The live line: carriage return + erase-line, then the bar; the final line replaces it the same way.
-        #expect(text.contains("\r\u{1B}[Kgenerate [#"), "\(text.debugDescription)")
-        #expect(text.contains("/3,000 users "), "\(text.debugDescription)")
-        #expect(text.contains("\r\u{1B}[Kgenerate: 3,000 users in "), "\(text.debugDescription)")
-        #expect(text.contains("wrote 3,000 users"), "\(text.debugDescription)")
-    }
     #endif
 }

@@ -1,25 +1,28 @@
-@testable import Coordinator
 import Foundation
+import GPLRTestSupport
+import Testing
+
+@testable import Coordinator
 @testable import GPLRCore
 @testable import GPLRRedis
 @testable import GPLRRuntime
-import GPLRTestSupport
-import Testing
 
 /// Issue 10: run data leaves Redis. `gplr runs --prune` deletes exactly the finished runs' keys and leaves the
 /// running ones; `gplr run --keep-results` puts an expiry on a run's keys when it ends; `gplr cancel` leaves a
 /// finished run as it is. Real redis-server, the built `gplr`.
 @Suite(.serialized, .timeLimit(.minutes(5))) struct RunRetentionTests {
     /// A run record in `phase` with every kind of per-run key filled in.
-    static func seed(_ id: String, _ phase: RunPhase, _ client: RedisClient, keys: RedisKeys = RedisKeys(),
-                     updatedAt: Int64? = nil) async throws
-    {
+    static func seed(
+        _ id: String, _ phase: RunPhase, _ client: RedisClient, keys: RedisKeys = RedisKeys(),
+        updatedAt: Int64? = nil
+    ) async throws {
         let store = RunRecordStore(client: client, keys: keys)
-        try await store.create(RunRecord(
-            id: id, snapshotHash: "abc", users: 3, parameters: RunParameters(),
-            personas: [Persona(name: "P", description: "d")],
-            labeler: .labelsFile(path: "/l.jsonl", dropProbability: 0, addProbability: 0, seed: 1),
-            labelBatchSize: 10, personasPerShard: 5, outputDirectory: "/out"))
+        try await store.create(
+            RunRecord(
+                id: id, snapshotHash: "abc", users: 3, parameters: RunParameters(),
+                personas: [Persona(name: "P", description: "d")],
+                labeler: .labelsFile(path: "/l.jsonl", dropProbability: 0, addProbability: 0, seed: 1),
+                labelBatchSize: 10, personasPerShard: 5, outputDirectory: "/out"))
         try await store.setPhase(phase, run: id, evenIfCancelled: true)
         if let updatedAt {
             _ = try await client.send("HSET", RedisArgument(keys.run(id).state), "updatedAt", RedisArgument(updatedAt))
@@ -34,7 +37,8 @@ import Testing
             ["SADD", RedisArgument(run.jobs), "j1"], ["HSET", RedisArgument(run.results), "j1", "r"],
             ["HSET", RedisArgument(run.errors), "j1", "e"], ["HSET", RedisArgument(run.deadLetters), "j1", "{}"],
             ["HSET", RedisArgument(run.counters), "failures", "1"],
-            ["SET", RedisArgument(run.base + ":prototypes:1-ff"), "[]"], ["SADD", RedisArgument(keys.runs), RedisArgument(id)],
+            ["SET", RedisArgument(run.base + ":prototypes:1-ff"), "[]"],
+            ["SADD", RedisArgument(keys.runs), RedisArgument(id)],
         ])
     }
 
@@ -59,9 +63,10 @@ import Testing
         let server = try RedisServer()
         defer { server.stop() }
         let client = try RedisClient(url: server.url)
-        for (id, phase) in [("done1", RunPhase.done), ("failed1", .failed), ("cancelled1", .cancelled),
-                            ("running1", .running), ("created1", .created)]
-        {
+        for (id, phase) in [
+            ("done1", RunPhase.done), ("failed1", .failed), ("cancelled1", .cancelled),
+            ("running1", .running), ("created1", .created),
+        ] {
             try await Self.seed(id, phase, client)
         }
         try await Self.seed("other-done", .done, client, keys: RedisKeys(prefix: "other"))
@@ -81,9 +86,12 @@ import Testing
         #expect(Self.runKeys("other-done", in: after, prefix: "other").count == 7, "another prefix is untouched")
         let registry = try await RunRecordStore(client: client).runIDs()
         #expect(registry == ["created1", "jobs-only", "running1"])
-        #expect(before.subtracting(after) == Set(["done1", "failed1", "cancelled1"].flatMap {
-            Self.runKeys($0, in: before)
-        }))
+        #expect(
+            before.subtracting(after)
+                == Set(
+                    ["done1", "failed1", "cancelled1"].flatMap {
+                        Self.runKeys($0, in: before)
+                    }))
     }
 
     @Test func pruneOlderThanKeepsRecentlyFinishedRuns() async throws {
@@ -136,11 +144,13 @@ import Testing
         let client = try RedisClient(url: server.url)
         let store = RunRecordStore(client: client)
         // No worker: the coordinator waits for its label jobs until it is cancelled.
-        let coordinator = try ProcessHandle(product: "gplr", [
-            "run", "--redis", server.url, "--run-id", "c1", "--snapshot", data.snapshotPath, "--personas",
-            data.personasPath, "--labels", data.truthPath, "--out", data.directory.file("out"), "--budget", "30",
-            "--iterations", "2", "--poll-milliseconds", "20", "--keep-results", "30m",
-        ], directory: data.directory, label: "coordinator")
+        let coordinator = try ProcessHandle(
+            product: "gplr",
+            [
+                "run", "--redis", server.url, "--run-id", "c1", "--snapshot", data.snapshotPath, "--personas",
+                data.personasPath, "--labels", data.truthPath, "--out", data.directory.file("out"), "--budget", "30",
+                "--iterations", "2", "--poll-milliseconds", "20", "--keep-results", "30m",
+            ], directory: data.directory, label: "coordinator")
         defer { coordinator.stop() }
         let waiting = try await poll(timeout: .seconds(60)) {
             try await store.loadWithoutCheckpoint(run: "c1")?.step == "labeling" ? true : nil
@@ -154,9 +164,11 @@ import Testing
         #expect(ttl > 0 && ttl <= 1800, "TTL \(ttl): \(coordinator.standardError)")
 
         // Resumed, the run keeps its data for as long as it runs.
-        let resumed = try ProcessHandle(product: "gplr", [
-            "run", "--redis", server.url, "--resume", "c1", "--poll-milliseconds", "20",
-        ], directory: data.directory, label: "resumed")
+        let resumed = try ProcessHandle(
+            product: "gplr",
+            [
+                "run", "--redis", server.url, "--resume", "c1", "--poll-milliseconds", "20",
+            ], directory: data.directory, label: "resumed")
         defer { resumed.stop() }
         let running = try await poll(timeout: .seconds(60)) {
             try await store.phase(run: "c1") == .running ? true : nil

@@ -11,7 +11,8 @@ public enum BuiltProduct {
         var directory = testBinary.deletingLastPathComponent()
         // On Linux the runner is `<build>/gplrPackageTests.xctest`; on macOS it sits inside a bundle.
         while !FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent(name).path),
-              directory.pathComponents.count > 1 {
+            directory.pathComponents.count > 1
+        {
             directory.deleteLastPathComponent()
         }
         return directory.appendingPathComponent(name).path
@@ -25,7 +26,8 @@ public enum BuiltProduct {
     }
 
     /// Runs `name arguments…` to completion.
-    public static func run(_ name: String, _ arguments: [String], environment: [String: String]? = nil) throws -> Output {
+    public static func run(_ name: String, _ arguments: [String], environment: [String: String]? = nil) throws -> Output
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path(name))
         process.arguments = arguments

@@ -15,19 +15,20 @@ public struct JobFixture: Sendable {
     public let snapshotBytes: [UInt8]
     public let hash: ContentHash
 
-    public init(userCount: Int = 300, itemCount: Int = 120, edgeCount: Int = 2_000, personaCount: Int = 6,
-                prototypeStride: Int = 7, seed: UInt64 = 7) throws
-    {
+    public init(
+        userCount: Int = 300, itemCount: Int = 120, edgeCount: Int = 2_000, personaCount: Int = 6,
+        prototypeStride: Int = 7, seed: UInt64 = 7
+    ) throws {
         graph = try RandomGraph(
             userCount: userCount, itemCount: itemCount, edgeCount: edgeCount, seed: seed, threadCount: 1
         ).build()
         personas = try PersonaSet(
-            (0 ..< personaCount).map { Persona(name: "Persona \($0)", description: "test persona \($0)") })
+            (0..<personaCount).map { Persona(name: "Persona \($0)", description: "test persona \($0)") })
         var random = SeededBits(seed: seed)
         var truth: [String: [Int]] = [:]
         for id in graph.userIDs {
             let count = Int(random.next() % 3)
-            truth[id] = Array(Set((0 ..< count).map { _ in Int(random.next() % UInt64(personaCount)) })).sorted()
+            truth[id] = Array(Set((0..<count).map { _ in Int(random.next() % UInt64(personaCount)) })).sorted()
         }
         self.truth = truth
         var labels = PrototypeLabels(personaCount: personaCount)
@@ -52,16 +53,19 @@ public struct JobFixture: Sendable {
     public func labelJob(users: [Int], labelsPath: String, drop: Double = 0, add: Double = 0, seed: UInt64 = 1)
         -> LabelJob
     {
-        LabelJob(snapshot: hash.hex, users: users, personas: personas.personas,
-                 labeler: .labelsFile(path: labelsPath, dropProbability: drop, addProbability: add, seed: seed))
+        LabelJob(
+            snapshot: hash.hex, users: users, personas: personas.personas,
+            labeler: .labelsFile(path: labelsPath, dropProbability: drop, addProbability: add, seed: seed))
     }
 
     /// An affinity job over a persona shard, reading prototypes from `prototypesKey`.
-    public func affinityJob(personas shard: [Int], prototypesKey: String, walkLength: Int = 2, beta: Double = 0.5,
-                            epsilon: Double? = nil) -> AffinityJob
-    {
-        AffinityJob(snapshot: hash.hex, personaCount: personas.count, personas: shard, prototypesKey: prototypesKey,
-                    walkLength: walkLength, beta: beta, solver: AffinitySolver(epsilon: epsilon))
+    public func affinityJob(
+        personas shard: [Int], prototypesKey: String, walkLength: Int = 2, beta: Double = 0.5,
+        epsilon: Double? = nil
+    ) -> AffinityJob {
+        AffinityJob(
+            snapshot: hash.hex, personaCount: personas.count, personas: shard, prototypesKey: prototypesKey,
+            walkLength: walkLength, beta: beta, solver: AffinitySolver(epsilon: epsilon))
     }
 }
 

@@ -13,15 +13,16 @@ public enum RedisDump {
                 guard let name = key.string else { continue }
                 texts.append(name)
                 let type = try await redis.send("TYPE", RedisArgument(name)).string ?? ""
-                let command: [RedisArgument] = switch type {
-                case "string": ["GET", RedisArgument(name)]
-                case "zset": ["ZRANGE", RedisArgument(name), 0, -1, "WITHSCORES"]
-                case "hash": ["HGETALL", RedisArgument(name)]
-                case "list": ["LRANGE", RedisArgument(name), 0, -1]
-                case "set": ["SMEMBERS", RedisArgument(name)]
-                case "stream": ["XRANGE", RedisArgument(name), "-", "+"]
-                default: ["DUMP", RedisArgument(name)]
-                }
+                let command: [RedisArgument] =
+                    switch type {
+                    case "string": ["GET", RedisArgument(name)]
+                    case "zset": ["ZRANGE", RedisArgument(name), 0, -1, "WITHSCORES"]
+                    case "hash": ["HGETALL", RedisArgument(name)]
+                    case "list": ["LRANGE", RedisArgument(name), 0, -1]
+                    case "set": ["SMEMBERS", RedisArgument(name)]
+                    case "stream": ["XRANGE", RedisArgument(name), "-", "+"]
+                    default: ["DUMP", RedisArgument(name)]
+                    }
                 texts.append(flatten(try await redis.send(command)))
             }
         } while cursor != "0"

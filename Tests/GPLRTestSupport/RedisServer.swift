@@ -1,8 +1,8 @@
 import Foundation
 import GPLRRedis
 import GPLRSupport
-import Synchronization
 public import ProcessSupport
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc

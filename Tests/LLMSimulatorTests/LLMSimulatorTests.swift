@@ -1,9 +1,10 @@
 import Foundation
 import GPLRHTTP
-@testable import GPLRLLM
 import GPLRSupport
 import LLMSimulator
 import Testing
+
+@testable import GPLRLLM
 
 /// The simulator itself, spoken to over real HTTP the way any OpenAI-compatible client would.
 @Suite(.timeLimit(.minutes(5))) struct LLMSimulatorTests {
@@ -14,8 +15,10 @@ import Testing
     static func request(port: Int, users: [String]) throws -> HTTPClientRequest {
         let prompt = LabelingPrompt(personas: personas.map { LabelingPersona(name: $0, description: "about \($0)") })
         let body = ChatCompletionWire.Request(
-            model: "sim", messages: prompt.messages(
-                for: users.map { LabelingUser(id: $0, purchases: [LabelingPurchase(productName: "diapers", count: 3)]) }))
+            model: "sim",
+            messages: prompt.messages(
+                for: users.map { LabelingUser(id: $0, purchases: [LabelingPurchase(productName: "diapers", count: 3)]) }
+            ))
         return HTTPClientRequest(
             url: "http://127.0.0.1:\(port)/v1/chat/completions",
             headers: [HTTPHeader(name: "Content-Type", value: "application/json")],

@@ -1,5 +1,6 @@
-@testable import GPLRCore
 import Testing
+
+@testable import GPLRCore
 
 @Suite(.timeLimit(.minutes(5))) struct AffinityExactTests {
     @Test(arguments: [1, 2, 3])
@@ -23,7 +24,7 @@ import Testing
             }
             // The persona nobody has, and users without purchases, stay at zero.
             #expect(single.columnValues(ofPersona: 10)!.allSatisfy { $0 == 0 })
-            for u in 0 ..< graph.userCount where graph.degree(ofUser: u) == 0 {
+            for u in 0..<graph.userCount where graph.degree(ofUser: u) == 0 {
                 #expect(single.row(u).allSatisfy { $0 == 0 })
             }
             #expect(single.values.allSatisfy { $0.isFinite })

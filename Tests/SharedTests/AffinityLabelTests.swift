@@ -1,6 +1,7 @@
 import Foundation
-@testable import GPLRCore
 import Testing
+
+@testable import GPLRCore
 
 @Suite(.timeLimit(.minutes(5))) struct AffinityLabelTests {
     /// 4 personas; u0: {0, 1}, u1: {0}, u2: {2}, u3: Unrepresentable; persona 3 nobody has.
@@ -32,7 +33,7 @@ import Testing
         #expect(l.row(at: 0)[1].value == 0.5)
         #expect(l.row(at: 1).map(\.persona) == [0])
         #expect(l.row(at: 1)[0].value == 1)
-        #expect(abs(l.coefficients[0] - 0.7071067811865476) < 1e-15 && l.coefficients[1 ... 3] == [1, 1, 0])
+        #expect(abs(l.coefficients[0] - 0.7071067811865476) < 1e-15 && l.coefficients[1...3] == [1, 1, 0])
         #expect(l.row(at: 2).map(\.persona) == [2] && l.row(at: 2)[0].value == 1)
         #expect(l.denseColumn(1) == [0.5, 0, 0, 0, 0])
         #expect(l.denseColumn(3) == [0, 0, 0, 0, 0])

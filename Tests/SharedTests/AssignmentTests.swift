@@ -1,5 +1,6 @@
-@testable import GPLRCore
 import Testing
+
+@testable import GPLRCore
 
 @Suite(.timeLimit(.minutes(5))) struct AssignmentTests {
     @Test func topKWithTiesPrototypesAndUnreachableUsers() throws {

@@ -1,7 +1,8 @@
 import Foundation
-@testable import GPLRCore
 import GPLRTestSupport
 import Testing
+
+@testable import GPLRCore
 
 @Suite(.timeLimit(.minutes(5))) struct DatasetCSVReaderTests {
     struct Row: Equatable, CustomStringConvertible {
@@ -41,7 +42,7 @@ import Testing
         let path = try DatasetFixtures.write(
             "12, -7 ,+3,x1,1.0,,99999999999999999999,\" 42\"\n", to: "n.csv", in: dir)
         var values: [Int?] = []
-        try CSVReader(path: path).forEachRow { row in values = (0 ..< row.count).map { row.integer($0) } }
+        try CSVReader(path: path).forEachRow { row in values = (0..<row.count).map { row.integer($0) } }
         #expect(values == [12, -7, 3, nil, nil, nil, nil, 42])
     }
 
@@ -49,10 +50,11 @@ import Testing
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let afterQuote = try DatasetFixtures.write("a,b\n\"x\"y,2\nc,d\n", to: "q.csv", in: dir)
-        #expect(try Self.rows(afterQuote) == [
-            Row(line: 1, fields: ["a", "b"]), Row(line: 2, fields: ["xy", "2"], defect: .badQuote),
-            Row(line: 3, fields: ["c", "d"]),
-        ])
+        #expect(
+            try Self.rows(afterQuote) == [
+                Row(line: 1, fields: ["a", "b"]), Row(line: 2, fields: ["xy", "2"], defect: .badQuote),
+                Row(line: 3, fields: ["c", "d"]),
+            ])
         let open = try DatasetFixtures.write("a,b\n1,2\n3,\"open\n4,5\n", to: "u.csv", in: dir)
         let rows = try Self.rows(open)
         #expect(rows.count == 3)
@@ -73,12 +75,12 @@ import Testing
         let alphabet: [String] = ["a", "b", "7", " ", ",", "\"", "\n", "\r\n", "é", "-"]
         var text = ""
         var expected: [[String]] = []
-        for _ in 0 ..< 200 {
+        for _ in 0..<200 {
             let width = 1 + rng.nextIndex(below: 4)
             var fields: [String] = []
-            for _ in 0 ..< width {
+            for _ in 0..<width {
                 var field = ""
-                for _ in 0 ..< rng.nextIndex(below: 6) { field += alphabet[rng.nextIndex(below: alphabet.count)] }
+                for _ in 0..<rng.nextIndex(below: 6) { field += alphabet[rng.nextIndex(below: alphabet.count)] }
                 fields.append(field)
             }
             if fields == [""] { fields = ["z"] }  // an empty line is skipped by design
@@ -105,7 +107,7 @@ import Testing
         defer { dir.remove() }
         var rng = SeededGenerator(seed: seed)
         let alphabet: [UInt8] = Array("ab,\"\r\n\n ".utf8) + [0xEF, 0xBB, 0xBF]
-        let bytes = (0 ..< 3000).map { _ in alphabet[rng.nextIndex(below: alphabet.count)] }
+        let bytes = (0..<3000).map { _ in alphabet[rng.nextIndex(below: alphabet.count)] }
         let path = dir.file("soup.csv")
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         let reference = try Self.rows(path)

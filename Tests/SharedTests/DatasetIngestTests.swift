@@ -1,12 +1,13 @@
 import Foundation
-@testable import GPLRCore
 import GPLRTestSupport
 import Testing
+
+@testable import GPLRCore
 
 /// The (user id, item id) → count map of a graph, for order-independent comparisons.
 func edgeMap(_ graph: PurchaseGraph) -> [String: UInt32] {
     var edges: [String: UInt32] = [:]
-    for u in 0 ..< graph.userCount {
+    for u in 0..<graph.userCount {
         for (item, count) in graph.purchases(ofUser: u) { edges["\(graph.userIDs[u])|\(graph.itemIDs[item])"] = count }
     }
     return edges
@@ -47,7 +48,9 @@ func edgeMap(_ graph: PurchaseGraph) -> [String: UInt32] {
         defer { dir.remove() }
         let path = try DatasetFixtures.write(
             "user,item,count\nu1,i1,1\n\"u2\",\"multi\nline\",2\nu2,i2,abc\nu3,i3\nu4,i4,1\n", to: "p.csv", in: dir)
-        let error = try #require(throws: DatasetError.self) { try ingestDataset(.generic(purchases: path, items: nil), options: Self.unnamed) }
+        let error = try #require(throws: DatasetError.self) {
+            try ingestDataset(.generic(purchases: path, items: nil), options: Self.unnamed)
+        }
         #expect(error.code == .badValue && error.file == path && error.line == 5 && error.column == "count")
         #expect(error.description.hasPrefix("\(path):5:"))
 
@@ -64,7 +67,9 @@ func edgeMap(_ graph: PurchaseGraph) -> [String: UInt32] {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let open = try DatasetFixtures.write("user,item\nu1,i1\nu2,\"i2\nu3,i3\n", to: "open.csv", in: dir)
-        let error = try #require(throws: DatasetError.self) { try ingestDataset(.generic(purchases: open, items: nil), options: Self.unnamed) }
+        let error = try #require(throws: DatasetError.self) {
+            try ingestDataset(.generic(purchases: open, items: nil), options: Self.unnamed)
+        }
         #expect(error.code == .unterminatedQuote && error.line == 3 && error.file == open)
 
         let noItem = try DatasetFixtures.write("user,product\nu1,i1\n", to: "noitem.csv", in: dir)
@@ -89,26 +94,27 @@ func edgeMap(_ graph: PurchaseGraph) -> [String: UInt32] {
         defer { dir.remove() }
         let path = try DatasetFixtures.write(
             Self.header + """
-            536365,85123A,"WHITE HANGING HEART T-LIGHT HOLDER, LARGE",6,12/1/2010 8:26,2.55,17850.0,United Kingdom\r
-            536365,71053,,6,12/1/2010 8:26,3.39,17850.0,United Kingdom\r
-            536366,85123A,other name,2,12/1/2010 8:28,2.55,13047,United Kingdom\r
-            536367,22633,HAND WARMER,3,12/1/2010 8:34,1.85,,United Kingdom\r
-            C536379,D,Discount,-1,12/1/2010 9:41,27.5,14527,United Kingdom\r
-            536380,22139,RETROSPOT TEA SET,-2,12/1/2010 9:41,4.95,14527,United Kingdom\r
-            536381,71053, WHITE METAL LANTERN ,1,12/1/2010 9:45,3.39,17850,United Kingdom\r
-            536382,22139,RETROSPOT TEA SET,0,12/1/2010 9:41,4.95,14527,United Kingdom\r
+                536365,85123A,"WHITE HANGING HEART T-LIGHT HOLDER, LARGE",6,12/1/2010 8:26,2.55,17850.0,United Kingdom\r
+                536365,71053,,6,12/1/2010 8:26,3.39,17850.0,United Kingdom\r
+                536366,85123A,other name,2,12/1/2010 8:28,2.55,13047,United Kingdom\r
+                536367,22633,HAND WARMER,3,12/1/2010 8:34,1.85,,United Kingdom\r
+                C536379,D,Discount,-1,12/1/2010 9:41,27.5,14527,United Kingdom\r
+                536380,22139,RETROSPOT TEA SET,-2,12/1/2010 9:41,4.95,14527,United Kingdom\r
+                536381,71053, WHITE METAL LANTERN ,1,12/1/2010 9:45,3.39,17850,United Kingdom\r
+                536382,22139,RETROSPOT TEA SET,0,12/1/2010 9:41,4.95,14527,United Kingdom\r
 
-            """, to: "retail.csv", in: dir)
+                """, to: "retail.csv", in: dir)
         let (graph, report) = try ingestDataset(IngestSource(format: .onlineRetail, path: path))
         #expect(graph.userIDs == ["17850", "13047"])
         #expect(graph.itemIDs == ["85123A", "71053"])
         #expect(graph.itemNames == ["WHITE HANGING HEART T-LIGHT HOLDER, LARGE", "WHITE METAL LANTERN"])
         #expect(edgeMap(graph) == ["17850|85123A": 1, "17850|71053": 2, "13047|85123A": 1])
         #expect(report.rowsRead == 8 && report.rowsUsed == 4)
-        #expect(report.rowsDropped == [
-            IngestReport.DropReason.cancellation: 1, IngestReport.DropReason.missingCustomerID: 1,
-            IngestReport.DropReason.nonPositiveQuantity: 2,
-        ])
+        #expect(
+            report.rowsDropped == [
+                IngestReport.DropReason.cancellation: 1, IngestReport.DropReason.missingCustomerID: 1,
+                IngestReport.DropReason.nonPositiveQuantity: 2,
+            ])
     }
 
     @Test func badQuantityNamesFileLineAndColumn() throws {
@@ -124,7 +130,9 @@ func edgeMap(_ graph: PurchaseGraph) -> [String: UInt32] {
 
     @Test func normalizesCustomerIDs() {
         func norm(_ s: String) -> String {
-            Array(s.utf8).withUnsafeBytes { String(decoding: OnlineRetailIngest.normalizedCustomerID($0), as: UTF8.self) }
+            Array(s.utf8).withUnsafeBytes {
+                String(decoding: OnlineRetailIngest.normalizedCustomerID($0), as: UTF8.self)
+            }
         }
         #expect(norm("12346.0") == "12346")
         #expect(norm("12346.00") == "12346")
@@ -147,7 +155,8 @@ func edgeMap(_ graph: PurchaseGraph) -> [String: UInt32] {
             """, to: "orders.csv", in: dir)
         try DatasetFixtures.write(prior, to: "order_products__prior.csv", in: dir)
         try DatasetFixtures.write(
-            "order_id,product_id,add_to_cart_order,reordered\r\n2,300,1,0\r\n", to: "order_products__train.csv", in: dir)
+            "order_id,product_id,add_to_cart_order,reordered\r\n2,300,1,0\r\n", to: "order_products__train.csv", in: dir
+        )
         try DatasetFixtures.write(
             """
             product_id,product_name,aisle_id,department_id
@@ -171,9 +180,10 @@ func edgeMap(_ graph: PurchaseGraph) -> [String: UInt32] {
         #expect(graph.itemNames == ["Milk, Organic \"Whole\"", "Bread", "Eggs"])
         #expect(edgeMap(graph) == ["10|100": 2, "10|200": 1, "20|300": 1])
         #expect(report.rowsDropped == [IngestReport.DropReason.unknownOrder: 1])
-        #expect(report.files.map { ($0.path as NSString).lastPathComponent } == [
-            "orders.csv", "order_products__prior.csv", "order_products__train.csv", "products.csv",
-        ])
+        #expect(
+            report.files.map { ($0.path as NSString).lastPathComponent } == [
+                "orders.csv", "order_products__prior.csv", "order_products__train.csv", "products.csv",
+            ])
     }
 
     @Test func badOrderIDNamesFileAndLine() throws {

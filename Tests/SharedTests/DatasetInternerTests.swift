@@ -1,5 +1,6 @@
-@testable import GPLRCore
 import Testing
+
+@testable import GPLRCore
 
 @Suite(.timeLimit(.minutes(5))) struct DatasetInternerTests {
     /// The interner agrees with a Dictionary that numbers keys by first appearance, through many table growths.
@@ -8,14 +9,16 @@ import Testing
         var interner = ByteStringInterner()
         var reference: [String: Int] = [:]
         var order: [String] = []
-        for _ in 0 ..< 20_000 {
+        for _ in 0..<20_000 {
             let length = rng.nextIndex(below: 24)
-            let key = String((0 ..< length).map { _ in Character(Unicode.Scalar(UInt8(97 + rng.nextIndex(below: 3)))) })
-            let expected = reference[key] ?? {
-                reference[key] = order.count
-                order.append(key)
-                return order.count - 1
-            }()
+            let key = String((0..<length).map { _ in Character(Unicode.Scalar(UInt8(97 + rng.nextIndex(below: 3)))) })
+            let expected =
+                reference[key]
+                ?? {
+                    reference[key] = order.count
+                    order.append(key)
+                    return order.count - 1
+                }()
             #expect(Int(interner.intern(key)) == expected)
         }
         #expect(interner.count == order.count)
@@ -27,12 +30,13 @@ import Testing
     @Test func byteAndStringPathsBuildTheSameGraph() throws {
         var rng = SeededGenerator(seed: 5)
         var bytes = GraphBuilder(), strings = GraphBuilder()
-        for _ in 0 ..< 2000 {
+        for _ in 0..<2000 {
             let user = "user-\(rng.nextIndex(below: 50))", item = "item \(rng.nextIndex(below: 80)) ü"
             let count = UInt32(1 + rng.nextIndex(below: 3))
             strings.addPurchase(user: user, item: item, count: count)
             Array(user.utf8).withUnsafeBytes { u in
-                Array(item.utf8).withUnsafeBytes { i in _ = bytes.addPurchase(userBytes: u, itemBytes: i, count: count) }
+                Array(item.utf8).withUnsafeBytes { i in _ = bytes.addPurchase(userBytes: u, itemBytes: i, count: count)
+                }
             }
         }
         strings.setName("first", forItem: "item 3 ü")

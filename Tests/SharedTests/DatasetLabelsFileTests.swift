@@ -1,7 +1,8 @@
 import Foundation
-@testable import GPLRCore
 import GPLRTestSupport
 import Testing
+
+@testable import GPLRCore
 
 @Suite(.timeLimit(.minutes(5))) struct DatasetLabelsFileTests {
     let personas = try! PersonaSet([

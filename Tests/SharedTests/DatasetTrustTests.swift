@@ -1,7 +1,8 @@
 import Foundation
-@testable import GPLRCore
 import GPLRTestSupport
 import Testing
+
+@testable import GPLRCore
 
 /// Issue 10, "never silently wrong" at ingest: bytes that are not UTF-8, an order placed by two users, counts
 /// past 2³² − 1, an input without purchases, a dataset without item names and over-long ids or names are refused
@@ -25,7 +26,8 @@ import Testing
     }
 
     /// `ué` and `uè` in Latin-1 (E9, E8): both used to become `u\u{FFFD}`, one user.
-    static let latin1Users: [UInt8] = Array("user,item,count\nu".utf8) + [0xE9] + Array(",i1,1\nu".utf8) + [0xE8]
+    static let latin1Users: [UInt8] =
+        Array("user,item,count\nu".utf8) + [0xE9] + Array(",i1,1\nu".utf8) + [0xE8]
         + Array(",i2,1\n".utf8)
 
     @Test func idsThatAreNotUTF8AreRefusedNamingFileLineAndColumn() throws {
@@ -80,8 +82,9 @@ import Testing
         try DatasetFixtures.write("product_id,product_name\n100,Milk\n", to: "products.csv", in: dir)
         let error = try #require(throws: DatasetError.self) { try ingestDataset(.instacart(directory: dir.path)) }
         #expect(error.code == .conflictingRows && error.file == dir.file("orders.csv") && error.line == 4)
-        #expect(error.message.contains("'30'") && error.message.contains("'10'") && error.message.contains("line 2"),
-                "\(error)")
+        #expect(
+            error.message.contains("'30'") && error.message.contains("'10'") && error.message.contains("line 2"),
+            "\(error)")
         // The same order listed twice for the same user is no conflict.
         try DatasetFixtures.write("order_id,user_id\n1,10\n1,10\n", to: "orders.csv", in: dir)
         #expect(try ingestDataset(.instacart(directory: dir.path)).graph.userIDs == ["10"])
@@ -92,7 +95,8 @@ import Testing
         defer { dir.remove() }
         let error = try #require(throws: DatasetError.self) { try ingestDataset(source) }
         #expect(error.code == .countOverflow && error.file == dir.file("purchases.csv"))
-        #expect(error.message.contains("'u1'") && error.message.contains("'i1'") && error.message.contains("4294967296"))
+        #expect(
+            error.message.contains("'u1'") && error.message.contains("'i1'") && error.message.contains("4294967296"))
         // Up to the limit the sum is exact.
         let (fine, fineSource) = try Self.generic(Array("user,item,count\nu1,i1,4294967294\nu1,i1,1\n".utf8))
         defer { fine.remove() }
@@ -161,32 +165,36 @@ import Testing
     @Test func personaSetLimitsNameTheEntry() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let many = (0 ..< 1001).map { Persona(name: "P\($0)", description: "d") }
+        let many = (0..<1001).map { Persona(name: "P\($0)", description: "d") }
         try PersonaSet(many).write(to: dir.file("many.json"))
         let count = try #require(throws: PersonaSetError.self) { try PersonaSet(contentsOf: dir.file("many.json")) }
         #expect(count.code == .limitExceeded && count.file == dir.file("many.json"))
         #expect(count.message.contains("1001 personas") && count.message.contains("--max-personas"))
-        #expect(try PersonaSet(contentsOf: dir.file("many.json"), limits: PersonaSetLimits(maxPersonas: 1001)).count
-            == 1001)
+        #expect(
+            try PersonaSet(contentsOf: dir.file("many.json"), limits: PersonaSetLimits(maxPersonas: 1001)).count
+                == 1001)
 
-        let long = [Persona(name: "A", description: "d"), Persona(name: String(repeating: "n", count: 300), description: "d"),
-                    Persona(name: "C", description: String(repeating: "d", count: 5000))]
+        let long = [
+            Persona(name: "A", description: "d"), Persona(name: String(repeating: "n", count: 300), description: "d"),
+            Persona(name: "C", description: String(repeating: "d", count: 5000)),
+        ]
         try PersonaSet(long).write(to: dir.file("long.json"))
         let name = try #require(throws: PersonaSetError.self) { try PersonaSet(contentsOf: dir.file("long.json")) }
         #expect(name.message.contains("persona #2") && name.message.contains("--max-persona-name-bytes"))
         let description = try #require(throws: PersonaSetError.self) {
             try PersonaSet(contentsOf: dir.file("long.json"), limits: PersonaSetLimits(maxNameBytes: 300))
         }
-        #expect(description.message.contains("persona #3")
-            && description.message.contains("--max-persona-description-bytes"))
+        #expect(
+            description.message.contains("persona #3")
+                && description.message.contains("--max-persona-description-bytes"))
     }
 
     @Test func utf8CheckAgreesWithTheStandardLibrary() {
         var random = SeededGenerator(seed: 7)
-        for length in 0 ..< 40 {
-            for _ in 0 ..< 200 {
-                let bytes = (0 ..< length).map { _ in
-                    UInt8.random(in: 0 ... 255, using: &random) & (Bool.random(using: &random) ? 0x7F : 0xFF)
+        for length in 0..<40 {
+            for _ in 0..<200 {
+                let bytes = (0..<length).map { _ in
+                    UInt8.random(in: 0...255, using: &random) & (Bool.random(using: &random) ? 0x7F : 0xFF)
                 }
                 let expected = String(validating: bytes, as: UTF8.self) != nil
                 bytes.withUnsafeBytes { raw in

@@ -1,7 +1,8 @@
 import Foundation
+import Testing
+
 @testable import GPLRRuntime
 @testable import GPLRSupport
-import Testing
 
 /// Foundation's errors read as sentences, not as `NSCocoaErrorDomain` or `DecodingError.Context` dumps.
 @Suite(.timeLimit(.minutes(5))) struct ErrorTextTests {
@@ -12,7 +13,9 @@ import Testing
 
     @Test func decodingErrorsNameThePathAndTheProblem() throws {
         func text(_ json: String) throws -> String {
-            let error = try #require(throws: DecodingError.self) { try JSONDecoder().decode(Job.self, from: Data(json.utf8)) }
+            let error = try #require(throws: DecodingError.self) {
+                try JSONDecoder().decode(Job.self, from: Data(json.utf8))
+            }
             return ErrorText.describe(error)
         }
         #expect(try text(#"{"users": [1]}"#) == #""seed" is missing"#)

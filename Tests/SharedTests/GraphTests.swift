@@ -1,5 +1,6 @@
-@testable import GPLRCore
 import Testing
+
+@testable import GPLRCore
 
 @Suite(.timeLimit(.minutes(5))) struct GraphBuilderTests {
     @Test func mergesDuplicatePurchasesAndSortsRows() throws {
@@ -25,14 +26,17 @@ import Testing
     @Test func transposeTwiceIsIdentity() throws {
         var generator = SystemRandomNumberGenerator()
         var builder = GraphBuilder()
-        for _ in 0 ..< 500 {
-            builder.addPurchase(user: "u\(Int.random(in: 0 ..< 40, using: &generator))",
-                                item: "i\(Int.random(in: 0 ..< 30, using: &generator))")
+        for _ in 0..<500 {
+            builder.addPurchase(
+                user: "u\(Int.random(in: 0 ..< 40, using: &generator))",
+                item: "i\(Int.random(in: 0 ..< 30, using: &generator))")
         }
         let graph = try builder.build()
         let back = graph.itemUsers.transposed(columnCount: graph.userCount)
         #expect(back == graph.userItems)
-        #expect(CompressedSparseRows.invariantViolation(
-            offsets: graph.itemUsers.offsets, targets: graph.itemUsers.targets, columnCount: graph.userCount) == nil)
+        #expect(
+            CompressedSparseRows.invariantViolation(
+                offsets: graph.itemUsers.offsets, targets: graph.itemUsers.targets, columnCount: graph.userCount) == nil
+        )
     }
 }

@@ -1,9 +1,10 @@
 import Foundation
+import LLMSimulator
+import Testing
+
 @testable import GPLRHTTP
 @testable import GPLRLLM
 @testable import GPLRSupport
-import LLMSimulator
-import Testing
 
 /// The libcurl client against the simulator over real HTTP on 127.0.0.1.
 @Suite(.timeLimit(.minutes(5))) struct HTTPClientTests {
@@ -74,7 +75,8 @@ import Testing
             await client.shutdown()
             #expect(error?.code == .timeout)
             #expect(error?.isRetriable == true)
-            let text = "\(String(describing: error)) \(String(reflecting: error)) \(request) \(String(reflecting: request))"
+            let text =
+                "\(String(describing: error)) \(String(reflecting: error)) \(request) \(String(reflecting: request))"
             #expect(!text.contains("sk-never-print-me"))
             #expect(text.contains("Authorization"))  // the name is fine, the value is not
         }
@@ -117,7 +119,9 @@ import Testing
                 await client.shutdown()
                 try await group.waitForAll()
             }
-            let error = await #expect(throws: HTTPClientError.self) { try await client.execute(Self.request(port: port)) }
+            let error = await #expect(throws: HTTPClientError.self) {
+                try await client.execute(Self.request(port: port))
+            }
             #expect(error?.code == .shutdown)
         }
     }
@@ -136,7 +140,9 @@ import Testing
         let simulator = LLMSimulator(truth: LLMFixtures.truth, personas: LLMFixtures.personaNames)
         try await simulator.withRunningServer { port in
             let client = try HTTPClient(configuration: .init(maxResponseBytes: 64))
-            let error = await #expect(throws: HTTPClientError.self) { try await client.execute(Self.request(port: port)) }
+            let error = await #expect(throws: HTTPClientError.self) {
+                try await client.execute(Self.request(port: port))
+            }
             await client.shutdown()
             #expect(error?.code == .responseTooLarge)
         }

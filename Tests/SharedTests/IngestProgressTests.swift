@@ -1,8 +1,9 @@
 import Foundation
-@testable import GPLRCore
 import GPLRTestSupport
 import Synchronization
 import Testing
+
+@testable import GPLRCore
 
 /// ``IngestOptions/progress``: rows and bytes grow, over every file of the source, and end at the totals.
 @Suite(.timeLimit(.minutes(5))) struct IngestProgressTests {
@@ -27,9 +28,10 @@ import Testing
         // A mid-file call (the interval), one after each of the three files, one at the end.
         #expect(progress.count >= 5, "\(progress)")
         #expect(progress.allSatisfy { $0.bytesTotal == bytes && $0.bytesRead <= bytes })
-        #expect(zip(progress, progress.dropFirst()).allSatisfy {
-            $0.rowsRead <= $1.rowsRead && $0.bytesRead <= $1.bytesRead
-        })
+        #expect(
+            zip(progress, progress.dropFirst()).allSatisfy {
+                $0.rowsRead <= $1.rowsRead && $0.bytesRead <= $1.bytesRead
+            })
         #expect(progress.contains { $0.rowsRead == 65_536 && $0.bytesRead > 0 && $0.bytesRead < bytes })
         #expect(progress.last == IngestProgress(rowsRead: report.rowsRead, bytesRead: bytes, bytesTotal: bytes))
     }

@@ -1,9 +1,10 @@
 import Foundation
+import GPLRTestSupport
+import Testing
+
 @testable import GPLRCore
 @testable import GPLRLLM
 @testable import GPLRRuntime
-import GPLRTestSupport
-import Testing
 
 /// The job executors give what the local algorithms give, and refuse bad payloads with non-retriable errors.
 @Suite(.timeLimit(.minutes(5))) struct JobExecutorTests {
@@ -71,7 +72,9 @@ import Testing
         #expect(error?.description.contains("a different file at the same path") == true)
         // A digest that is not one is a bad payload.
         job.labeler = .labelsFile(path: path, dropProbability: drop, addProbability: add, seed: seed, sha256: "xyz")
-        let bad = await #expect(throws: JobExecutionError.self) { try await executor.execute(job, graph: fixture.graph) }
+        let bad = await #expect(throws: JobExecutionError.self) {
+            try await executor.execute(job, graph: fixture.graph)
+        }
         #expect(bad?.code == .invalidPayload)
     }
 
@@ -111,8 +114,9 @@ import Testing
         defer { directory.remove() }
         let shard = [1, 4, 5]
         let job = fixture.affinityJob(personas: shard, prototypesKey: "gplr:p", walkLength: 2, beta: 0.5)
-        let shardResult = try AffinityJobExecutor(threadCount: 1).execute(job, graph: fixture.graph,
-                                                                          prototypes: fixture.prototypes)
+        let shardResult = try AffinityJobExecutor(threadCount: 1).execute(
+            job, graph: fixture.graph,
+            prototypes: fixture.prototypes)
         // Through the wire form the coordinator reads.
         let decoded = try AffinityJobDefinition.decodeResult(AffinityJobDefinition.encodeResult(shardResult))
         let labels = try LabelMatrix(labels: fixture.prototypes.labels(), userCount: fixture.graph.userCount, beta: 0.5)
@@ -150,13 +154,16 @@ import Testing
         }
         #expect(versionError?.code == .unsupportedVersion)
 
-        #expect(refusal(fixture.affinityJob(personas: [fixture.personas.count], prototypesKey: "gplr:p"))?.code
-            == .outOfRange)
+        #expect(
+            refusal(fixture.affinityJob(personas: [fixture.personas.count], prototypesKey: "gplr:p"))?.code
+                == .outOfRange)
         #expect(refusal(fixture.affinityJob(personas: [1, 1], prototypesKey: "gplr:p"))?.code == .invalidPayload)
-        #expect(refusal(fixture.affinityJob(personas: [0], prototypesKey: "gplr:p", walkLength: 0))?.code
-            == .invalidPayload)
-        #expect(refusal(fixture.affinityJob(personas: [0], prototypesKey: "gplr:p", epsilon: -1))?.code
-            == .invalidPayload)
+        #expect(
+            refusal(fixture.affinityJob(personas: [0], prototypesKey: "gplr:p", walkLength: 0))?.code
+                == .invalidPayload)
+        #expect(
+            refusal(fixture.affinityJob(personas: [0], prototypesKey: "gplr:p", epsilon: -1))?.code
+                == .invalidPayload)
 
         var badPrototypes = fixture.prototypes
         badPrototypes.users[0] = fixture.graph.userCount + 5

@@ -1,8 +1,9 @@
 import Foundation
-@testable import GPLRRedis
-@testable import GPLRRuntime
 import GPLRTestSupport
 import Testing
+
+@testable import GPLRRedis
+@testable import GPLRRuntime
 
 @Suite(.timeLimit(.minutes(5))) struct JobQueueACLTests {
     /// The least-privilege worker user documented in docs/protocol.md §7 can run the whole queue protocol,
@@ -12,22 +13,28 @@ import Testing
             let admin = try RedisConnection(endpoint: RedisEndpoint(url: server.url))
             // As documented (docs/operations.md §1), with the prefix `t`: reads everywhere under the prefix, writes
             // only where a worker writes.
-            let rules = "resetkeys %R~t:* %RW~t:{queue}:* %RW~t:{run:*}:results %RW~t:{run:*}:errors "
+            let rules =
+                "resetkeys %R~t:* %RW~t:{queue}:* %RW~t:{run:*}:results %RW~t:{run:*}:errors "
                 + "%RW~t:{run:*}:dead %RW~t:{run:*}:counters %RW~t:{run:*}:done %RW~t:workers %RW~t:llmcache:* %RW~t:ratelimit:* "
                 + "resetchannels -@all +@read +@write +@stream +@hash +@set +@string "
                 + "+@connection +evalsha +script|load -@dangerous"
-            _ = try admin.command(["ACL", "SETUSER", "gplr-worker", "on", ">pw"]
-                                  + rules.split(separator: " ").map { RedisArgument(String($0)) })
+            _ = try admin.command(
+                ["ACL", "SETUSER", "gplr-worker", "on", ">pw"]
+                    + rules.split(separator: " ").map { RedisArgument(String($0)) })
             let url = "redis://gplr-worker:pw@127.0.0.1:\(server.port)"
-            let configuration = JobQueueConfiguration(leaseDuration: .milliseconds(300), maxAttempts: 2,
-                                                      retryDelay: .zero)
-            let queue = JobQueue(client: try RedisClient(url: url), keys: RedisKeys(prefix: "t"),
-                                 configuration: configuration)
+            let configuration = JobQueueConfiguration(
+                leaseDuration: .milliseconds(300), maxAttempts: 2,
+                retryDelay: .zero)
+            let queue = JobQueue(
+                client: try RedisClient(url: url), keys: RedisKeys(prefix: "t"),
+                configuration: configuration)
             // The coordinator's side (enqueue, retry) runs as the default user: a worker only takes, completes, fails.
-            let coordinator = JobQueue(client: try RedisClient(url: server.url), keys: RedisKeys(prefix: "t"),
-                                       configuration: configuration)
+            let coordinator = JobQueue(
+                client: try RedisClient(url: server.url), keys: RedisKeys(prefix: "t"),
+                configuration: configuration)
             try await coordinator.enqueue([job("a"), job("b")])
-            let taken = try await queue.dequeue(consumer: "w", kinds: [LabelJobDefinition.kind], count: 2, block: .milliseconds(10))
+            let taken = try await queue.dequeue(
+                consumer: "w", kinds: [LabelJobDefinition.kind], count: 2, block: .milliseconds(10))
             #expect(taken.count == 2)
             #expect(try await queue.extendLease(taken[0]))
             try await queue.complete(taken[0], result: Data("ok".utf8))

@@ -1,7 +1,8 @@
 import Foundation
-@testable import GPLRRuntime
 import GPLRTestSupport
 import Testing
+
+@testable import GPLRRuntime
 
 /// The run's completions stream: what a coordinator waits on instead of polling every result.
 @Suite(.timeLimit(.minutes(5))) struct JobQueueCompletionsTests {

@@ -1,8 +1,9 @@
 import Foundation
-@testable import GPLRRedis
-@testable import GPLRRuntime
 import GPLRTestSupport
 import Testing
+
+@testable import GPLRRedis
+@testable import GPLRRuntime
 
 /// `pruneIdleConsumers`: stopped workers' consumers go, a consumer still holding a job never does.
 @Suite(.timeLimit(.minutes(5))) struct JobQueueConsumerPruningTests {
@@ -22,18 +23,24 @@ import Testing
             #expect(try await consumers() == ["busy", "idle-1", "idle-2"])
 
             // Not idle long enough: nothing goes. One named consumer: only it goes.
-            #expect(try await queue.pruneIdleConsumers(kinds: [LabelJobDefinition.kind], minimumIdle: .seconds(3600)).isEmpty)
             #expect(
-                try await queue.pruneIdleConsumers(kinds: [LabelJobDefinition.kind], minimumIdle: .zero, consumer: "idle-2")
+                try await queue.pruneIdleConsumers(kinds: [LabelJobDefinition.kind], minimumIdle: .seconds(3600))
+                    .isEmpty)
+            #expect(
+                try await queue.pruneIdleConsumers(
+                    kinds: [LabelJobDefinition.kind], minimumIdle: .zero, consumer: "idle-2")
                     == ["label/idle-2"])
             #expect(try await consumers() == ["busy", "idle-1"])
             // Everything idle: the consumer holding job "a" stays, so the job can still be reclaimed.
             #expect(
-                try await queue.pruneIdleConsumers(kinds: [LabelJobDefinition.kind, AffinityJobDefinition.kind], minimumIdle: .zero)
+                try await queue.pruneIdleConsumers(
+                    kinds: [LabelJobDefinition.kind, AffinityJobDefinition.kind], minimumIdle: .zero)
                     == ["label/idle-1"])
             #expect(try await consumers() == ["busy"])
             try await Task.sleep(for: .milliseconds(400))  // past the 300 ms lease
-            #expect(try await queue.reclaimExpired(consumer: "other", kinds: [LabelJobDefinition.kind], count: 10).map(\.id) == ["a"])
+            #expect(
+                try await queue.reclaimExpired(consumer: "other", kinds: [LabelJobDefinition.kind], count: 10).map(\.id)
+                    == ["a"])
         }
     }
 }

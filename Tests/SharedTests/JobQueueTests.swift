@@ -1,8 +1,9 @@
 import Foundation
-@testable import GPLRRedis
-@testable import GPLRRuntime
 import GPLRTestSupport
 import Testing
+
+@testable import GPLRRedis
+@testable import GPLRRuntime
 
 /// A queue on a fresh server, with a short lease so lease expiry happens within a test.
 func withJobQueue<T>(
@@ -13,13 +14,16 @@ func withJobQueue<T>(
     try await withRedisServer(options) { server in
         let configuration = JobQueueConfiguration(
             leaseDuration: lease, maxAttempts: maxAttempts, retryDelay: retryDelay)
-        let queue = JobQueue(client: try RedisClient(url: server.url), keys: RedisKeys(prefix: "t"),
-                             configuration: configuration)
+        let queue = JobQueue(
+            client: try RedisClient(url: server.url), keys: RedisKeys(prefix: "t"),
+            configuration: configuration)
         return try await body(queue, server)
     }
 }
 
-func job(_ id: String, run: String = "r1", kind: JobKind = LabelJobDefinition.kind, payload: String = "{}") -> JobEnvelope {
+func job(_ id: String, run: String = "r1", kind: JobKind = LabelJobDefinition.kind, payload: String = "{}")
+    -> JobEnvelope
+{
     JobEnvelope(id: id, runID: run, kind: kind, payload: Data(payload.utf8))
 }
 
@@ -37,8 +41,9 @@ func job(_ id: String, run: String = "r1", kind: JobKind = LabelJobDefinition.ki
             #expect(labels[1].envelope.payload == binary)
             let running = try await queue.stats(run: "r1")
             #expect(running.enqueued == 3 && running.running == 2 && running.queued == 1 && running.completed == 0)
-            let shards = try await queue.dequeue(consumer: "w2", kinds: [LabelJobDefinition.kind, AffinityJobDefinition.kind], count: 10,
-                                                 block: .milliseconds(100))
+            let shards = try await queue.dequeue(
+                consumer: "w2", kinds: [LabelJobDefinition.kind, AffinityJobDefinition.kind], count: 10,
+                block: .milliseconds(100))
             #expect(shards.map(\.id) == ["s0"])
             for leased in labels + shards {
                 #expect(try await queue.complete(leased, result: Data("result-\(leased.id)".utf8)))
@@ -50,22 +55,27 @@ func job(_ id: String, run: String = "r1", kind: JobKind = LabelJobDefinition.ki
             let stream = try await queue.streamStats(kind: LabelJobDefinition.kind)
             #expect(stream.length == 0 && stream.pending == 0)
             // Nothing left: a blocking dequeue times out empty.
-            #expect(try await queue.dequeue(consumer: "w1", kinds: [LabelJobDefinition.kind], block: .milliseconds(50)).isEmpty)
+            #expect(
+                try await queue.dequeue(consumer: "w1", kinds: [LabelJobDefinition.kind], block: .milliseconds(50))
+                    .isEmpty)
         }
     }
 
     @Test func batchCompletionStoresEachResultOnceAndAcknowledgesAll() async throws {
         try await withJobQueue { queue, _ in
-            try await queue.enqueue((0 ..< 50).map { job("j\($0)") } + [job("x", run: "r2", kind: AffinityJobDefinition.kind)])
+            try await queue.enqueue(
+                (0..<50).map { job("j\($0)") } + [job("x", run: "r2", kind: AffinityJobDefinition.kind)])
             // Scripts not loaded yet on a fresh server: the batch path must load them itself.
             _ = try await queue.client.send("SCRIPT", "FLUSH")
-            let taken = try await queue.dequeue(consumer: "w1", kinds: [LabelJobDefinition.kind, AffinityJobDefinition.kind], count: 100)
+            let taken = try await queue.dequeue(
+                consumer: "w1", kinds: [LabelJobDefinition.kind, AffinityJobDefinition.kind], count: 100)
             #expect(taken.count == 51)
             let stored = try await queue.complete(taken.map { (job: $0, result: Data("r-\($0.id)".utf8)) })
             #expect(stored == Array(repeating: true, count: 51))
             // A second completion of the same jobs (as after a redelivery) stores nothing new.
-            #expect(try await queue.complete(taken.prefix(3).map { (job: $0, result: Data("late".utf8)) })
-                == [false, false, false])
+            #expect(
+                try await queue.complete(taken.prefix(3).map { (job: $0, result: Data("late".utf8)) })
+                    == [false, false, false])
             #expect(try await queue.result(run: "r1", jobID: "j7") == Data("r-j7".utf8))
             #expect(try await queue.result(run: "r2", jobID: "x") == Data("r-x".utf8))
             #expect(try await queue.stats(run: "r1").completed == 50)
@@ -112,16 +122,18 @@ func job(_ id: String, run: String = "r1", kind: JobKind = LabelJobDefinition.ki
     @Test func failingJobIsDeadLetteredAfterMaxAttemptsAndRetryRunsItAgain() async throws {
         try await withJobQueue(maxAttempts: 3) { queue, _ in
             try await queue.enqueue([job("flaky"), job("fine")])
-            var current = try #require(try await queue.dequeue(consumer: "w", kinds: [LabelJobDefinition.kind], count: 1).first)
+            var current = try #require(
+                try await queue.dequeue(consumer: "w", kinds: [LabelJobDefinition.kind], count: 1).first)
             #expect(current.id == "flaky")
             var outcomes: [JobFailureOutcome] = []
-            for attempt in 1 ... 3 {
+            for attempt in 1...3 {
                 #expect(current.deliveryCount == attempt)
                 outcomes.append(try await queue.fail(current, error: "boom \(attempt)"))
                 if attempt < 3 {
                     #expect(try await queue.lastError(run: "r1", jobID: "flaky") == "boom \(attempt)")
                     // retryDelay is zero: the job is reclaimable at once.
-                    current = try #require(try await queue.reclaimExpired(consumer: "w", kinds: [LabelJobDefinition.kind]).first)
+                    current = try #require(
+                        try await queue.reclaimExpired(consumer: "w", kinds: [LabelJobDefinition.kind]).first)
                 }
             }
             #expect(outcomes == [.willRetry, .willRetry, .deadLettered])
@@ -147,7 +159,8 @@ func job(_ id: String, run: String = "r1", kind: JobKind = LabelJobDefinition.ki
     @Test func nonRetriableFailureDeadLettersAtOnce() async throws {
         try await withJobQueue { queue, _ in
             try await queue.enqueue([job("bad", kind: ItemLabelJobDefinition.kind)])
-            let leased = try #require(try await queue.dequeue(consumer: "w", kinds: [ItemLabelJobDefinition.kind]).first)
+            let leased = try #require(
+                try await queue.dequeue(consumer: "w", kinds: [ItemLabelJobDefinition.kind]).first)
             let outcome = try await queue.fail(leased, error: "no handler for kind item-label", retriable: false)
             #expect(outcome == .deadLettered)
             let letter = try #require(try await queue.deadLetters(run: "r1").first)
@@ -190,8 +203,10 @@ func job(_ id: String, run: String = "r1", kind: JobKind = LabelJobDefinition.ki
         try await withJobQueue { queue, _ in
             try await queue.prepare(kinds: [LabelJobDefinition.kind])
             let misplaced = job("m", kind: AffinityJobDefinition.kind)
-            try await queue.client.send(queue.streamEntryCommand(
-                id: misplaced.id, runID: "r1", kind: LabelJobDefinition.kind, version: 1, rawEnvelope: try misplaced.encoded()))
+            try await queue.client.send(
+                queue.streamEntryCommand(
+                    id: misplaced.id, runID: "r1", kind: LabelJobDefinition.kind, version: 1,
+                    rawEnvelope: try misplaced.encoded()))
             #expect(try await queue.dequeue(consumer: "w", kinds: [LabelJobDefinition.kind]).isEmpty)
             let letter = try #require(try await queue.deadLetters(run: "r1").first)
             #expect(letter.jobID == "m" && letter.error.contains("kind 'affinity'"))
@@ -234,7 +249,8 @@ func job(_ id: String, run: String = "r1", kind: JobKind = LabelJobDefinition.ki
 
 @Suite(.timeLimit(.minutes(5))) struct JobEnvelopeTests {
     @Test func roundTripsAndRejectsOtherVersions() throws {
-        let envelope = JobEnvelope(id: "j", runID: "r", kind: AffinityJobDefinition.kind, payload: Data([0, 9, 0]), attempt: 2)
+        let envelope = JobEnvelope(
+            id: "j", runID: "r", kind: AffinityJobDefinition.kind, payload: Data([0, 9, 0]), attempt: 2)
         #expect(try JobEnvelope.decode(envelope.encoded()) == envelope)
         var other = envelope
         other.version = 2

@@ -1,9 +1,10 @@
 import Foundation
 import GPLRCore
 import GPLRRedis
-@testable import GPLRRuntime
 import GPLRTestSupport
 import Testing
+
+@testable import GPLRRuntime
 
 /// An example kind, defined the way docs/architecture.md shows ("Adding a job kind"): the degrees of some users
 /// of a snapshot. It is not registered (the registry holds the kinds of this build); everything else a kind needs
@@ -21,7 +22,7 @@ enum UserDegreeJobDefinition: JobDefinition {
 
     static func execute(_ payload: Payload, in context: any JobExecutionContext) async throws -> [Int] {
         let graph = try await context.graph(snapshot: payload.snapshot)
-        guard payload.users.allSatisfy({ (0 ..< graph.userCount).contains($0) }) else {
+        guard payload.users.allSatisfy({ (0..<graph.userCount).contains($0) }) else {
             throw JobExecutionError(.outOfRange, "a user is not in the snapshot")
         }
         return payload.users.map { graph.degree(ofUser: $0) }
@@ -85,8 +86,11 @@ enum UserDegreeJobDefinition: JobDefinition {
         #expect(!policy.isRetriable(JobExecutionError(.invalidPayload, "bad")))
         #expect(policy.isRetriable(RedisError(code: .connection, message: "refused")))
         #expect(!policy.isRetriable(RedisError(code: .serverError, message: "WRONGTYPE no")))
-        #expect(policy.isRetriable(SnapshotStoreError(hash: ContentHash(hex: String(repeating: "a", count: 64))!,
-                                                      message: "missing")))
+        #expect(
+            policy.isRetriable(
+                SnapshotStoreError(
+                    hash: ContentHash(hex: String(repeating: "a", count: 64))!,
+                    message: "missing")))
         #expect(!policy.isRetriable(Unclassified()))
     }
 }

@@ -1,9 +1,10 @@
 import Foundation
-@testable import GPLRLLM
-@testable import GPLRRedis
 import GPLRTestSupport
 import LLMSimulator
 import Testing
+
+@testable import GPLRLLM
+@testable import GPLRRedis
 
 /// The Redis response cache: a second labeling of the same users makes no HTTP request and costs nothing.
 @Suite(.timeLimit(.minutes(5))) struct LLMCacheTests {
@@ -12,16 +13,17 @@ import Testing
         try await withRedisServer { server in
             let redis = RedisClient(endpoint: RedisEndpoint(address: .tcp(host: "127.0.0.1", port: server.port)))
             let cache = LLMResponseCache(redis: redis, ttl: .seconds(3600))
-            let limiter = LLMRateLimiter(redis: redis, limit: LLMRateLimit(requestsPerMinute: 10_000, tokensPerMinute: 10_000_000))
+            let limiter = LLMRateLimiter(
+                redis: redis, limit: LLMRateLimit(requestsPerMinute: 10_000, tokensPerMinute: 10_000_000))
             try await LLMLabelerFixtures.withSimulator(truth: truth) { simulator, port in
                 let configuration = LLMLabelerFixtures.configuration(port: port)
                 let first = try await LLMLabelerFixtures.label(
-                    Array(0 ..< 20), in: graph, configuration: configuration, cache: cache, admission: limiter)
+                    Array(0..<20), in: graph, configuration: configuration, cache: cache, admission: limiter)
                 #expect(first.counters["llm.cache-misses"] == 20 && first.counters["llm.cache-hits"] == nil)
                 #expect(simulator.statistics.requests == 20)
 
                 let second = try await LLMLabelerFixtures.label(
-                    Array(0 ..< 20), in: graph, configuration: configuration, cache: cache, admission: limiter)
+                    Array(0..<20), in: graph, configuration: configuration, cache: cache, admission: limiter)
                 #expect(simulator.statistics.requests == 20, "the second pass must not reach the server")
                 #expect(second.labels == first.labels && second.failures.isEmpty)
                 #expect(second.labels == LLMLabelerFixtures.expectedLabels(graph, truth))
@@ -46,12 +48,15 @@ import Testing
         try await withRedisServer { server in
             let redis = RedisClient(endpoint: RedisEndpoint(address: .tcp(host: "127.0.0.1", port: server.port)))
             let cache = LLMResponseCache(redis: redis)
-            try await LLMLabelerFixtures.withSimulator(truth: truth, .init(faultSchedule: [.malformedJSON])) { simulator, port in
+            try await LLMLabelerFixtures.withSimulator(truth: truth, .init(faultSchedule: [.malformedJSON])) {
+                simulator, port in
                 let configuration = LLMLabelerFixtures.configuration(port: port, concurrency: 1)
-                let first = try await LLMLabelerFixtures.label([0, 1, 2], in: graph, configuration: configuration, cache: cache)
+                let first = try await LLMLabelerFixtures.label(
+                    [0, 1, 2], in: graph, configuration: configuration, cache: cache)
                 #expect(first.failures.isEmpty && first.counters["llm.parse-failures"] == 1)
                 #expect(try await redis.send("DBSIZE").int == 3)
-                let second = try await LLMLabelerFixtures.label([0, 1, 2], in: graph, configuration: configuration, cache: cache)
+                let second = try await LLMLabelerFixtures.label(
+                    [0, 1, 2], in: graph, configuration: configuration, cache: cache)
                 #expect(second.labels == first.labels && second.counters["llm.parse-failures"] == nil)
                 #expect(simulator.statistics.requests == 4)
             }

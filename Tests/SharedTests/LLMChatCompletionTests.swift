@@ -1,13 +1,16 @@
 import Foundation
-@testable import GPLRLLM
 import LLMSimulator
 import Testing
+
+@testable import GPLRLLM
 
 /// ChatCompletionClient + labeling prompt/parser against the simulator over real HTTP.
 @Suite(.timeLimit(.minutes(5))) struct LLMChatCompletionTests {
     static let asked = ["12358", "12359", "u\"quote", "12999"]
 
-    static func label(_ client: ChatCompletionClient, _ ids: [String] = asked) async throws -> (LabelingOutcome, ChatCompletion) {
+    static func label(_ client: ChatCompletionClient, _ ids: [String] = asked) async throws -> (
+        LabelingOutcome, ChatCompletion
+    ) {
         let completion = try await client.complete(LLMFixtures.prompt.request(for: ids.map(LLMFixtures.user)))
         return (LLMFixtures.parser.parse(completion.content, askedUserIDs: ids), completion)
     }
@@ -29,7 +32,8 @@ import Testing
     }
 
     @Test func noisyNamesStillMatchAfterNormalisation() async throws {
-        let configuration = LLMSimulatorConfiguration(seed: 9, dropRate: 0.3, wrongPersonaRate: 0.5, nameVariationRate: 1)
+        let configuration = LLMSimulatorConfiguration(
+            seed: 9, dropRate: 0.3, wrongPersonaRate: 0.5, nameVariationRate: 1)
         try await LLMFixtures.withSimulator(configuration) { simulator, client in
             let (outcome, _) = try await Self.label(client)
             #expect(outcome.unknownPersonaCount == 0)
@@ -42,12 +46,16 @@ import Testing
     }
 
     @Test func rateLimitIsRetriedAfterRetryAfter() async throws {
-        try await LLMFixtures.withSimulator(.init(faultSchedule: [.rateLimited], retryAfter: .seconds(1))) { simulator, client in
+        try await LLMFixtures.withSimulator(.init(faultSchedule: [.rateLimited], retryAfter: .seconds(1))) {
+            simulator, client in
             let (outcome, completion) = try await Self.label(client)
             #expect(outcome.personas == LLMFixtures.truth)
             #expect(completion.attempts == 2)
-            #expect(completion.retries == [ChatCompletionRetry(
-                attempt: 1, cause: .rateLimited, status: 429, delay: .seconds(1), fromRetryAfter: true)])
+            #expect(
+                completion.retries == [
+                    ChatCompletionRetry(
+                        attempt: 1, cause: .rateLimited, status: 429, delay: .seconds(1), fromRetryAfter: true)
+                ])
             #expect(simulator.statistics[.rateLimited] == 1 && simulator.statistics.requests == 2)
         }
     }
@@ -119,7 +127,8 @@ import Testing
 
     @Test func attemptsAreBoundedAndTheLastCauseIsKept() async throws {
         let schedule: [LLMSimulatorFault?] = [.serverError, .rateLimited, .serverError, .serverError]
-        try await LLMFixtures.withSimulator(.init(faultSchedule: schedule, retryAfter: .zero), maxAttempts: 3) { simulator, client in
+        try await LLMFixtures.withSimulator(.init(faultSchedule: schedule, retryAfter: .zero), maxAttempts: 3) {
+            simulator, client in
             let error = await #expect(throws: ChatCompletionError.self) { try await Self.label(client) }
             #expect(error?.code == .attemptsExhausted)
             #expect(error?.attempts == 3)
@@ -142,10 +151,12 @@ import Testing
     }
 
     @Test func urlsInMessagesLoseQueriesAndUserInfo() {
-        #expect(ChatCompletionClient.redacted("https://u:p@host.example/v1/chat/completions?api-key=K#x")
-            == "https://host.example/v1/chat/completions")
-        #expect(ChatCompletionClient.redacted("http://127.0.0.1:8/v1/chat/completions")
-            == "http://127.0.0.1:8/v1/chat/completions")
+        #expect(
+            ChatCompletionClient.redacted("https://u:p@host.example/v1/chat/completions?api-key=K#x")
+                == "https://host.example/v1/chat/completions")
+        #expect(
+            ChatCompletionClient.redacted("http://127.0.0.1:8/v1/chat/completions")
+                == "http://127.0.0.1:8/v1/chat/completions")
     }
 
     @Test func theAPIKeyIsSentButNeverPrinted() async throws {
@@ -158,13 +169,19 @@ import Testing
         var texts: [String] = []
         // Refused by a server that echoes the key it received, exhausted retries, and no server at all.
         try await LLMFixtures.withSimulator(.init(expectedAPIKey: "other")) { _, client in
-            do { _ = try await Self.label(client) } catch { texts += [String(describing: error), String(reflecting: error)] }
+            do { _ = try await Self.label(client) } catch {
+                texts += [String(describing: error), String(reflecting: error)]
+            }
         }
         try await LLMFixtures.withSimulator(.init(faultRates: [.serverError: 1]), maxAttempts: 2) { _, client in
-            do { _ = try await Self.label(client) } catch { texts += [String(describing: error), String(reflecting: error)] }
+            do { _ = try await Self.label(client) } catch {
+                texts += [String(describing: error), String(reflecting: error)]
+            }
         }
         let offline = try ChatCompletionClient(configuration: LLMFixtures.configuration(port: 1, maxAttempts: 2))
-        do { _ = try await Self.label(offline) } catch { texts += [String(describing: error), String(reflecting: error)] }
+        do { _ = try await Self.label(offline) } catch {
+            texts += [String(describing: error), String(reflecting: error)]
+        }
         await offline.shutdown()
         let configuration = LLMFixtures.configuration(port: 1)
         var dumped = ""
@@ -181,7 +198,7 @@ import Testing
         let configuration = LLMSimulatorConfiguration(seed: 3, faultRates: [.serverError: 0.3, .malformedBody: 0.1])
         try await LLMFixtures.withSimulator(configuration, maxAttempts: 20) { simulator, client in
             var retries = 0
-            for index in 0 ..< 30 {
+            for index in 0..<30 {
                 let (outcome, completion) = try await Self.label(client, ["\(index)"])
                 #expect(outcome.personas["\(index)"] == [])  // not in the truth → Unrepresentable
                 retries += completion.retries.count
@@ -194,11 +211,12 @@ import Testing
     }
 
     @Test func manyConcurrentRequestsAllComplete() async throws {
-        let truth = Dictionary(uniqueKeysWithValues: (0 ..< 200).map { ("user\($0)", [LLMFixtures.personaNames[$0 % 7]]) })
+        let truth = Dictionary(
+            uniqueKeysWithValues: (0..<200).map { ("user\($0)", [LLMFixtures.personaNames[$0 % 7]]) })
         let configuration = LLMSimulatorConfiguration(latency: .fixed(.milliseconds(5)))
         try await LLMFixtures.withSimulator(configuration, truth: truth, concurrency: 32) { simulator, client in
             let labels = try await withThrowingTaskGroup(of: LabelingOutcome.self) { group in
-                for index in 0 ..< 200 {
+                for index in 0..<200 {
                     group.addTask { try await Self.label(client, ["user\(index)"]).0 }
                 }
                 var merged: [String: [String]] = [:]
@@ -214,7 +232,8 @@ import Testing
     }
 
     @Test func simulatorAnswersAreDeterministicPerSeed() {
-        let configuration = LLMSimulatorConfiguration(seed: 5, dropRate: 0.5, wrongPersonaRate: 0.5, unrepresentableRate: 0.2)
+        let configuration = LLMSimulatorConfiguration(
+            seed: 5, dropRate: 0.5, wrongPersonaRate: 0.5, unrepresentableRate: 0.2)
         let a = LLMSimulator(truth: LLMFixtures.truth, personas: LLMFixtures.personaNames, configuration: configuration)
         let b = LLMSimulator(truth: LLMFixtures.truth, personas: LLMFixtures.personaNames, configuration: configuration)
         for id in LLMFixtures.truth.keys { #expect(a.answer(forUser: id) == b.answer(forUser: id)) }

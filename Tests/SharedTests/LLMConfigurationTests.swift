@@ -1,7 +1,8 @@
 import Foundation
-@testable import GPLRLLM
 import GPLRTestSupport
 import Testing
+
+@testable import GPLRLLM
 
 @Suite(.timeLimit(.minutes(5))) struct LLMConfigurationTests {
     @Test func loadsFromTheEnvironment() throws {
@@ -26,13 +27,17 @@ import Testing
 
         let empty = directory.file("empty")
         try "  \n".write(toFile: empty, atomically: true, encoding: .utf8)
-        let emptyError = #expect(throws: LLMConfigurationError.self) { try LLMConfiguration.load(environment: [:], keyFile: empty) }
+        let emptyError = #expect(throws: LLMConfigurationError.self) {
+            try LLMConfiguration.load(environment: [:], keyFile: empty)
+        }
         #expect(emptyError?.code == .emptyKeyFile)
         let missingError = #expect(throws: LLMConfigurationError.self) {
             try LLMConfiguration.load(environment: [:], keyFile: directory.file("nope"))
         }
         #expect(missingError?.code == .unreadableKeyFile)
-        #expect(throws: LLMConfigurationError.self) { try LLMConfiguration.load(environment: ["OPENAI_BASE_URL": "ftp://x"]) }
+        #expect(throws: LLMConfigurationError.self) {
+            try LLMConfiguration.load(environment: ["OPENAI_BASE_URL": "ftp://x"])
+        }
     }
 
     @Test func costFollowsThePrices() {
@@ -43,8 +48,9 @@ import Testing
     }
 
     @Test func backoffIsBoundedFullJitterAndRetryAfterWins() {
-        let policy = RetryPolicy(configuration: LLMConfiguration(
-            backoffBase: .milliseconds(100), backoffCap: .seconds(1), maxRetryAfter: .seconds(10)))
+        let policy = RetryPolicy(
+            configuration: LLMConfiguration(
+                backoffBase: .milliseconds(100), backoffCap: .seconds(1), maxRetryAfter: .seconds(10)))
         #expect(policy.delay(afterAttempt: 1, retryAfter: nil, unit: 0).0 == .zero)
         #expect(policy.delay(afterAttempt: 1, retryAfter: nil, unit: 0.5).0 == .milliseconds(50))
         #expect(policy.delay(afterAttempt: 3, retryAfter: nil, unit: 0.5).0 == .milliseconds(200))

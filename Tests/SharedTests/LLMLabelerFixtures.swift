@@ -1,13 +1,15 @@
-@testable import GPLRCore
-@testable import GPLRLLM
 import GPLRSupport
 import GPLRTestSupport
 import LLMSimulator
 
+@testable import GPLRCore
+@testable import GPLRLLM
+
 /// A small purchase graph with planted personas, and a simulator + labeler over real HTTP.
 enum LLMLabelerFixtures {
     static let apiKey = "sk-test-SECRET-0042"
-    static let personaSet = try! PersonaSet(LLMFixtures.personas.map { Persona(name: $0.name, description: $0.description) })
+    static let personaSet = try! PersonaSet(
+        LLMFixtures.personas.map { Persona(name: $0.name, description: $0.description) })
 
     /// `users` users; user i's truth is a deterministic subset of R (every 9th is Unrepresentable), and they
     /// bought items named after their personas.
@@ -15,7 +17,7 @@ enum LLMLabelerFixtures {
         var builder = GraphBuilder()
         var truth: [String: [String]] = [:]
         let names = personaSet.names
-        for i in 0 ..< users {
+        for i in 0..<users {
             let id = "c\(1000 + i)"
             var personas: [String] = []
             if i % 9 != 8 {

@@ -1,7 +1,8 @@
 import Foundation
-@testable import GPLRLLM
 import LLMSimulator
 import Testing
+
+@testable import GPLRLLM
 
 /// LLMLabeler against the simulator over real HTTP.
 @Suite(.timeLimit(.minutes(5))) struct LLMLabelerTests {
@@ -19,7 +20,7 @@ import Testing
         try await LLMLabelerFixtures.withSimulator(truth: truth, simulatorConfiguration) { simulator, port in
             // Long enough that no healthy answer times out on a busy machine (only the injected hang must).
             let configuration = LLMLabelerFixtures.configuration(port: port, timeout: .seconds(3))
-            let batch = try await LLMLabelerFixtures.label(Array(0 ..< 70), in: graph, configuration: configuration)
+            let batch = try await LLMLabelerFixtures.label(Array(0..<70), in: graph, configuration: configuration)
             let statistics = simulator.statistics
             #expect(batch.failures.isEmpty)
             #expect(batch.labels == LLMLabelerFixtures.expectedLabels(graph, truth))
@@ -45,12 +46,13 @@ import Testing
 
     @Test func answersThatNeverParseFailTheirUsersAfterBoundedAttempts() async throws {
         let (graph, truth) = LLMLabelerFixtures.dataset(users: 5)
-        try await LLMLabelerFixtures.withSimulator(truth: truth, .init(faultRates: [.malformedJSON: 1])) { simulator, port in
+        try await LLMLabelerFixtures.withSimulator(truth: truth, .init(faultRates: [.malformedJSON: 1])) {
+            simulator, port in
             let batch = try await LLMLabelerFixtures.label(
-                Array(0 ..< 5), in: graph, configuration: LLMLabelerFixtures.configuration(port: port),
+                Array(0..<5), in: graph, configuration: LLMLabelerFixtures.configuration(port: port),
                 options: LLMLabelerOptions(maxAnswerAttempts: 3))
             #expect(batch.labels.isEmpty)
-            #expect(Set(batch.failures.keys) == Set(0 ..< 5))
+            #expect(Set(batch.failures.keys) == Set(0..<5))
             #expect(batch.failures.values.allSatisfy { $0.contains("not a JSON object") })
             #expect(batch.counters["llm.parse-failures"] == 15)
             #expect(batch.counters["llm.requests"] == 15 && simulator.statistics.requests == 15)
@@ -60,7 +62,8 @@ import Testing
 
     @Test func rejectedRequestsFailTheirUsersWithoutTheKey() async throws {
         let (graph, truth) = LLMLabelerFixtures.dataset(users: 4)
-        try await LLMLabelerFixtures.withSimulator(truth: truth, .init(expectedAPIKey: "another-key")) { simulator, port in
+        try await LLMLabelerFixtures.withSimulator(truth: truth, .init(expectedAPIKey: "another-key")) {
+            simulator, port in
             let batch = try await LLMLabelerFixtures.label(
                 [0, 1, 2, 3, 1], in: graph, configuration: LLMLabelerFixtures.configuration(port: port))
             #expect(batch.labels.isEmpty && batch.failures.count == 4)
@@ -76,9 +79,10 @@ import Testing
 
     @Test func severalUsersPerRequestReaskOnlyTheMissingOnes() async throws {
         let (graph, truth) = LLMLabelerFixtures.dataset(users: 25)
-        try await LLMLabelerFixtures.withSimulator(truth: truth, .init(faultSchedule: [.wrongUserID])) { simulator, port in
+        try await LLMLabelerFixtures.withSimulator(truth: truth, .init(faultSchedule: [.wrongUserID])) {
+            simulator, port in
             let batch = try await LLMLabelerFixtures.label(
-                Array(0 ..< 25), in: graph, configuration: LLMLabelerFixtures.configuration(port: port),
+                Array(0..<25), in: graph, configuration: LLMLabelerFixtures.configuration(port: port),
                 options: LLMLabelerOptions(usersPerRequest: 10))
             #expect(batch.failures.isEmpty)
             #expect(batch.labels == LLMLabelerFixtures.expectedLabels(graph, truth))
@@ -93,9 +97,9 @@ import Testing
         let (graph, truth) = LLMLabelerFixtures.dataset(users: 20)
         try await LLMLabelerFixtures.withSimulator(truth: truth) { _, port in
             let configuration = LLMLabelerFixtures.configuration(port: port)
-            let one = try await LLMLabelerFixtures.label(Array(0 ..< 20), in: graph, configuration: configuration)
+            let one = try await LLMLabelerFixtures.label(Array(0..<20), in: graph, configuration: configuration)
             let ten = try await LLMLabelerFixtures.label(
-                Array(0 ..< 20), in: graph, configuration: configuration, options: LLMLabelerOptions(usersPerRequest: 10))
+                Array(0..<20), in: graph, configuration: configuration, options: LLMLabelerOptions(usersPerRequest: 10))
             #expect(one.labels == ten.labels)
             #expect(one.counters["llm.requests"] == 20 && ten.counters["llm.requests"] == 2)
             #expect(try #require(ten.counters["llm.prompt-tokens"]) * 3 < #require(one.counters["llm.prompt-tokens"]))

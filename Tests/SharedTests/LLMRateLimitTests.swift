@@ -1,11 +1,12 @@
 import Foundation
+import GPLRTestSupport
+import LLMSimulator
+import Synchronization
+import Testing
+
 @testable import GPLRLLM
 @testable import GPLRRedis
 @testable import GPLRSupport
-import GPLRTestSupport
-import LLMSimulator
-import Testing
-import Synchronization
 
 /// The rate limit shared through Redis by several workers, measured at the simulator.
 @Suite(.timeLimit(.minutes(5))) struct LLMRateLimitTests {
@@ -17,16 +18,18 @@ import Synchronization
         let request = LLMFixtures.prompt.request(for: [LLMFixtures.user("12358")])
         var limiters: [LLMRateLimiter] = []
         var clients: [ChatCompletionClient] = []
-        for _ in 0 ..< 2 {
+        for _ in 0..<2 {
             let redis = RedisClient(endpoint: RedisEndpoint(address: .tcp(host: "127.0.0.1", port: redisPort)))
             let limiter = LLMRateLimiter(redis: redis, limit: limit)
             limiters.append(limiter)
-            clients.append(try ChatCompletionClient(
-                configuration: LLMLabelerFixtures.configuration(port: simulatorPort, concurrency: 12), admission: limiter))
+            clients.append(
+                try ChatCompletionClient(
+                    configuration: LLMLabelerFixtures.configuration(port: simulatorPort, concurrency: 12),
+                    admission: limiter))
         }
         await withTaskGroup(of: Void.self) { group in
             for client in clients {
-                for _ in 0 ..< 12 {
+                for _ in 0..<12 {
                     group.addTask {
                         while !Task.isCancelled {
                             do { _ = try await client.complete(request) } catch { break }
@@ -80,7 +83,8 @@ import Synchronization
                 let limit = LLMRateLimit(requestsPerMinute: 600, window: .seconds(1))
                 let clock = ContinuousClock()
                 let start = clock.now
-                _ = try await Self.hammer(redisPort: server.port, simulatorPort: port, limit: limit, for: .milliseconds(1500))
+                _ = try await Self.hammer(
+                    redisPort: server.port, simulatorPort: port, limit: limit, for: .milliseconds(1500))
                 let elapsed = clock.now - start
                 let windows = Int((elapsed / .seconds(1)).rounded(.up)) + 1
                 let requests = simulator.statistics.requests

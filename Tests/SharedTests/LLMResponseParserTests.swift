@@ -1,11 +1,13 @@
-@testable import GPLRLLM
 import Testing
+
+@testable import GPLRLLM
 
 @Suite(.timeLimit(.minutes(5))) struct LLMResponseParserTests {
     let parser = LLMFixtures.parser
 
     @Test func acceptsPlainAndFencedJSON() {
-        let plain = parser.parse(#"{"1": ["Pet Owner"], "2": ["Tea Lover", "Bargain Hunter"]}"#, askedUserIDs: ["1", "2"])
+        let plain = parser.parse(
+            #"{"1": ["Pet Owner"], "2": ["Tea Lover", "Bargain Hunter"]}"#, askedUserIDs: ["1", "2"])
         #expect(plain.personas == ["1": ["Pet Owner"], "2": ["Tea Lover", "Bargain Hunter"]])
         #expect(plain.isClean)
         let fenced = parser.parse("```json\n{\"1\": [\"Pet Owner\"]}\n```", askedUserIDs: ["1"])
@@ -26,14 +28,16 @@ import Testing
     }
 
     @Test func unrepresentableInAnyCaseIsAnAnswer() {
-        let outcome = parser.parse(#"{"1": ["UNREPRESENTABLE"], "2": ["unrepresentable", "Pet Owner"]}"#, askedUserIDs: ["1", "2"])
+        let outcome = parser.parse(
+            #"{"1": ["UNREPRESENTABLE"], "2": ["unrepresentable", "Pet Owner"]}"#, askedUserIDs: ["1", "2"])
         #expect(outcome.personas == ["1": [], "2": ["Pet Owner"]])
         #expect(outcome.unrepresentableCount == 1)
         #expect(outcome.missingUserIDs.isEmpty)
     }
 
     @Test func dropsAndCountsUnknownNames() {
-        let outcome = parser.parse(#"{"1": ["Pet Owner", "Time Traveller", "Cat Person"], "2": ["Nope"]}"#, askedUserIDs: ["1", "2"])
+        let outcome = parser.parse(
+            #"{"1": ["Pet Owner", "Time Traveller", "Cat Person"], "2": ["Nope"]}"#, askedUserIDs: ["1", "2"])
         #expect(outcome.personas == ["1": ["Pet Owner"]])
         #expect(outcome.unknownPersonaCount == 3)
         #expect(outcome.unknownPersonaNames == ["Time Traveller", "Cat Person", "Nope"])
@@ -41,7 +45,8 @@ import Testing
     }
 
     @Test func ignoresAndCountsUsersNotAskedAbout() {
-        let outcome = parser.parse(#"{"1": ["Pet Owner"], "99": ["Tea Lover"], "98": ["Tea Lover"]}"#, askedUserIDs: ["1", "3"])
+        let outcome = parser.parse(
+            #"{"1": ["Pet Owner"], "99": ["Tea Lover"], "98": ["Tea Lover"]}"#, askedUserIDs: ["1", "3"])
         #expect(outcome.personas == ["1": ["Pet Owner"]])
         #expect(outcome.unexpectedUserIDCount == 2)
         #expect(outcome.missingUserIDs == ["3"])
@@ -56,7 +61,8 @@ import Testing
     }
 
     @Test func nonJSONIsAParseFailureWithEveryoneMissing() {
-        for content in ["Sure! Here you go: {\"1\": [\"Pet Owner\"]}", "{\"1\": [\"Pet", "", "[\"Pet Owner\"]", "null"] {
+        for content in ["Sure! Here you go: {\"1\": [\"Pet Owner\"]}", "{\"1\": [\"Pet", "", "[\"Pet Owner\"]", "null"]
+        {
             let outcome = parser.parse(content, askedUserIDs: ["1", "2"])
             #expect(outcome.parseFailures == 1, "\(content)")
             #expect(outcome.missingUserIDs == ["1", "2"])

@@ -1,6 +1,7 @@
-@testable import GPLRLLM
 import GPLRSupport
 import LLMSimulator
+
+@testable import GPLRLLM
 
 /// Personas, truth and helpers shared by the LLM suites.
 enum LLMFixtures {
@@ -23,11 +24,13 @@ enum LLMFixtures {
     ]
 
     static func user(_ id: String) -> LabelingUser {
-        LabelingUser(id: id, purchases: [
-            LabelingPurchase(productName: "EDWARDIAN PARASOL RED", count: 24),
-            LabelingPurchase(productName: "POSTAGE", count: 4),
-            LabelingPurchase(productName: "CERAMIC STRAWBERRY CAKE MONEY BANK", count: 36),
-        ])
+        LabelingUser(
+            id: id,
+            purchases: [
+                LabelingPurchase(productName: "EDWARDIAN PARASOL RED", count: 24),
+                LabelingPurchase(productName: "POSTAGE", count: 4),
+                LabelingPurchase(productName: "CERAMIC STRAWBERRY CAKE MONEY BANK", count: 36),
+            ])
     }
 
     static let prompt = LabelingPrompt(personas: personas)

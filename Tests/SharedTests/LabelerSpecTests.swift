@@ -1,10 +1,11 @@
 import Foundation
-@testable import GPLRLLM
-@testable import GPLRRedis
-@testable import GPLRRuntime
 import GPLRTestSupport
 import LLMSimulator
 import Testing
+
+@testable import GPLRLLM
+@testable import GPLRRedis
+@testable import GPLRRuntime
 
 /// `LabelerSpec.llm` in label payloads, and the executor running it with the worker's key.
 @Suite(.timeLimit(.minutes(5))) struct LabelerSpecTests {
@@ -86,7 +87,7 @@ import Testing
                 let executor = LabelJobExecutor(
                     llm: LLMJobContext(apiKey: LLMAPIKey(LLMLabelerFixtures.apiKey), redis: redis))
                 let job = LabelJob(
-                    snapshot: "ab", users: Array(0 ..< 20), personas: personas, labeler: .llm(Self.spec(port: port)))
+                    snapshot: "ab", users: Array(0..<20), personas: personas, labeler: .llm(Self.spec(port: port)))
                 let first = try await executor.execute(job, graph: graph)
                 #expect(first.batch.labels == LLMLabelerFixtures.expectedLabels(graph, truth))
                 #expect(first.counters["llm.prompt-tokens", default: 0] > 0)

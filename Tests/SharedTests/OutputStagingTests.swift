@@ -1,8 +1,9 @@
 import Foundation
-@testable import GPLRCore
-@testable import GPLRRuntime
 import GPLRTestSupport
 import Testing
+
+@testable import GPLRCore
+@testable import GPLRRuntime
 
 /// Result files are switched in together: until ``OutputStaging/commit(_:)`` the directory holds the previous
 /// set untouched; the leftovers of a killed writer are removed (staging) or finished (commit) by the next one.

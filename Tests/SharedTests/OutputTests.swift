@@ -1,15 +1,16 @@
 import Foundation
-@testable import GPLRCore
-@testable import GPLRRuntime
 import GPLRTestSupport
 import Testing
+
+@testable import GPLRCore
+@testable import GPLRRuntime
 
 @Suite(.timeLimit(.minutes(5))) struct NPYWriterTests {
     @Test func headerIsAlignedAndDescribesTheMatrix() {
         for (rows, columns) in [(0, 1), (3, 51), (206_209, 51), (1, 1)] {
             let header = NPYWriter.header(rows: rows, columns: columns)
             #expect(header.count % 64 == 0)
-            #expect(Array(header[0 ..< 8]) == [0x93] + Array("NUMPY".utf8) + [1, 0])
+            #expect(Array(header[0..<8]) == [0x93] + Array("NUMPY".utf8) + [1, 0])
             let length = Int(header[8]) | Int(header[9]) << 8
             #expect(length == header.count - 10)
             let dict = String(decoding: header[10...], as: UTF8.self)
@@ -26,14 +27,14 @@ import Testing
         // More rows than one write block, to cross block boundaries.
         let rows = 70_000, columns = 3
         try NPYWriter.write(path: path, rows: rows, columns: columns) { row, out in
-            for c in 0 ..< columns { out[c] = Double(row) + Double(c) / 10 }
+            for c in 0..<columns { out[c] = Double(row) + Double(c) / 10 }
         }
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
         let start = NPYWriter.header(rows: rows, columns: columns).count
         #expect(bytes.count == start + rows * columns * 8)
         func value(_ index: Int) -> Double {
             var bits: UInt64 = 0
-            for b in 0 ..< 8 { bits |= UInt64(bytes[start + index * 8 + b]) << (8 * b) }
+            for b in 0..<8 { bits |= UInt64(bytes[start + index * 8 + b]) << (8 * b) }
             return Double(bitPattern: bits)
         }
         #expect(value(0) == 0)
@@ -81,15 +82,18 @@ import Testing
         let outcome = try await data.runner(parameters).run()
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let files = try RunOutputWriter(directory: directory.path).write(outcome, graph: data.graph, personas: data.personas)
+        let files = try RunOutputWriter(directory: directory.path).write(
+            outcome, graph: data.graph, personas: data.personas)
         for file in files { #expect(FileManager.default.fileExists(atPath: file)) }
 
         let phi = try LabelsFile.read(path: directory.file(RunOutputWriter.phiJSONLFile), personas: data.personas)
         #expect(phi.users.count == data.graph.userCount)
-        for user in 0 ..< data.graph.userCount {
-            #expect(phi.labels[data.graph.userIDs[user]]?.sorted() == outcome.assignment.personas(ofUser: user).sorted())
+        for user in 0..<data.graph.userCount {
+            #expect(
+                phi.labels[data.graph.userIDs[user]]?.sorted() == outcome.assignment.personas(ofUser: user).sorted())
         }
-        let prototypes = try LabelsFile.read(path: directory.file(RunOutputWriter.prototypesFile), personas: data.personas)
+        let prototypes = try LabelsFile.read(
+            path: directory.file(RunOutputWriter.prototypesFile), personas: data.personas)
         #expect(prototypes.users.count == 40)
 
         let csv = try String(contentsOfFile: directory.file(RunOutputWriter.phiCSVFile), encoding: .utf8)

@@ -1,7 +1,8 @@
 import Foundation
-@testable import GPLRCore
 import GPLRTestSupport
 import Testing
+
+@testable import GPLRCore
 
 /// A bad persona file is refused naming the entry and what it lacks, in the shape the file has.
 @Suite(.timeLimit(.minutes(5))) struct PersonaFileErrorTests {
@@ -13,7 +14,8 @@ import Testing
     }
 
     @Test func aPersonaWithoutDescriptionIsNamed() throws {
-        let refused = try error(loading: #"[{"name": "Bargain Hunter", "description": "Deals"}, {"name": "Busy Parents"}]"#)
+        let refused = try error(
+            loading: #"[{"name": "Bargain Hunter", "description": "Deals"}, {"name": "Busy Parents"}]"#)
         #expect(refused.code == .malformed)
         #expect(refused.message == #"persona #2 ("Busy Parents") has no "description""#, "\(refused)")
         #expect(!refused.description.contains("Dictionary"), "\(refused)")

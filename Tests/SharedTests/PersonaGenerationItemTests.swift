@@ -1,16 +1,19 @@
 import Foundation
-@testable import GPLRCore
-@testable import GPLRLLM
-@testable import GPLRSupport
 import GPLRTestSupport
 import LLMSimulator
 import Testing
+
+@testable import GPLRCore
+@testable import GPLRLLM
+@testable import GPLRSupport
 
 /// Item labeling (items → personas) against the simulator.
 @Suite(.timeLimit(.minutes(5))) struct PersonaGenerationItemTests {
     @Test func itemIDsRoundTripThroughThePrompt() {
         let prompt = ItemLabelingPrompt(personas: LLMLabelerFixtures.personaSet.personas)
-        let items = [(id: "a\"b: c", name: "X"), (id: "85123A", name: "WHITE HANGING HEART T-LIGHT HOLDER"), (id: "é", name: "")]
+        let items = [
+            (id: "a\"b: c", name: "X"), (id: "85123A", name: "WHITE HANGING HEART T-LIGHT HOLDER"), (id: "é", name: ""),
+        ]
         let request = prompt.request(for: items)
         #expect(request.jsonObjectResponse)
         #expect(ItemLabelingPrompt.itemIDs(inPrompt: request.messages[1].content) == items.map(\.id))
@@ -29,8 +32,9 @@ import Testing
             itemTruth: itemTruth)
         try await simulator.withRunningServer { port in
             let client = try ChatCompletionClient(configuration: LLMLabelerFixtures.configuration(port: port))
-            let labeler = ItemLabeler(client: client, personas: personaSet, options: ItemLabelerOptions(itemsPerRequest: 4))
-            let batch = try await labeler.label(items: Array(0 ..< graph.itemCount), in: graph)
+            let labeler = ItemLabeler(
+                client: client, personas: personaSet, options: ItemLabelerOptions(itemsPerRequest: 4))
+            let batch = try await labeler.label(items: Array(0..<graph.itemCount), in: graph)
             await client.shutdown()
             #expect(batch.failures.isEmpty)
             #expect(batch.labels.count == graph.itemCount)
@@ -39,7 +43,8 @@ import Testing
                     #expect(personas == known.compactMap { personaSet.index(ofName: $0) }.sorted())
                 } else {
                     let expected = simulator.answer(forItem: graph.itemIDs[item])
-                    #expect(personas == expected.compactMap { personaSet.index(ofName: $0) }.sorted() && !personas.isEmpty)
+                    #expect(
+                        personas == expected.compactMap { personaSet.index(ofName: $0) }.sorted() && !personas.isEmpty)
                 }
             }
             let requests = (graph.itemCount + 3) / 4

@@ -1,13 +1,16 @@
 import Foundation
-@testable import GPLRCore
-@testable import GPLRLLM
-@testable import GPLRSupport
 import LLMSimulator
 import Testing
 
+@testable import GPLRCore
+@testable import GPLRLLM
+@testable import GPLRSupport
+
 /// Persona-set generation (Figure 2): parsing answers, prompts, and the three steps against the simulator.
 @Suite(.timeLimit(.minutes(5))) struct PersonaGenerationTests {
-    static let known: [Persona] = (1 ... 12).map { Persona(name: "Persona Number \($0)", description: "Buys kind \($0) things.") }
+    static let known: [Persona] = (1...12).map {
+        Persona(name: "Persona Number \($0)", description: "Buys kind \($0) things.")
+    }
 
     @Test func parsesThePapersNumberedFormatAndItsVariations() {
         let answer = """
@@ -29,12 +32,14 @@ import Testing
             8. "Quoted Name":
             """
         let personas = PersonaListParser.parse(answer)
-        #expect(personas.map(\.name) == [
-            "Home Comforts Enthusiast", "Craft and DIY Hobbyist", "Tea Lover", "Pet Owner", "Bargain Hunter",
-            "Quoted Name",
-        ])
-        #expect(personas[0].description
-            == "Buys items focused on creating a cozy and inviting home atmosphere, such as wicker hearts.")
+        #expect(
+            personas.map(\.name) == [
+                "Home Comforts Enthusiast", "Craft and DIY Hobbyist", "Tea Lover", "Pet Owner", "Bargain Hunter",
+                "Quoted Name",
+            ])
+        #expect(
+            personas[0].description
+                == "Buys items focused on creating a cozy and inviting home atmosphere, such as wicker hearts.")
         #expect(personas[1].description == "Often purchases crafting materials.")
         #expect(personas[3].description == "Buys pet food and toys.")
         #expect(personas[4].description == "Buys discounted items.")
@@ -44,9 +49,10 @@ import Testing
     @Test func parsesJSONAnswers() {
         let array = #"```json\n[{"name": "Tea Lover", "description": "Buys tea."}, {"Persona": "Pet Owner"}]\n```"#
             .replacingOccurrences(of: "\\n", with: "\n")
-        #expect(PersonaListParser.parse(array) == [
-            Persona(name: "Tea Lover", description: "Buys tea."), Persona(name: "Pet Owner", description: ""),
-        ])
+        #expect(
+            PersonaListParser.parse(array) == [
+                Persona(name: "Tea Lover", description: "Buys tea."), Persona(name: "Pet Owner", description: ""),
+            ])
         let wrapped = #"{"personas": [{"name": "A", "definition": "d"}]}"#
         #expect(PersonaListParser.parse(wrapped) == [Persona(name: "A", description: "d")])
         let map = #"{"B": "b things", "A": "a things"}"#
@@ -55,7 +61,7 @@ import Testing
     }
 
     @Test func promptsCarryTheCountsAndTheCandidates() {
-        let users = (0 ..< 3).map { LLMFixtures.user("u\($0)") }
+        let users = (0..<3).map { LLMFixtures.user("u\($0)") }
         let propose = PersonaGenerationPrompt.propose(
             users: users, count: 17, datasetName: "Test", totalUsers: 300, options: LabelingPromptOptions())
         #expect(propose[0].content == PersonaGenerationPrompt.proposeSystemPrompt)
@@ -79,7 +85,7 @@ import Testing
         #expect(a.userSamples(in: graph) == b.userSamples(in: graph))
         #expect(a.userSamples(in: graph).allSatisfy { Set($0).count == 20 })
         #expect(Set(a.userSamples(in: graph)).count == 4)
-        #expect(a.mergeGroups(count: 4).allSatisfy { Set($0).count == 3 && $0.allSatisfy { (0 ..< 4).contains($0) } })
+        #expect(a.mergeGroups(count: 4).allSatisfy { Set($0).count == 3 && $0.allSatisfy { (0..<4).contains($0) } })
         var other = options
         other.seed = 6
         #expect(PersonaSetGenerator(client: client, options: other).userSamples(in: graph) != a.userSamples(in: graph))

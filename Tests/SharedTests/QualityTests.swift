@@ -1,8 +1,9 @@
 import Foundation
+import Testing
+
 @testable import GPLRCore
 @testable import GPLRLLM
 @testable import GPLRRuntime
-import Testing
 
 /// Ψ_raw is linear in L_raw: increments add up to the whole, and the runner's incremental Ψ equals one solve.
 @Suite(.timeLimit(.minutes(5))) struct IncrementalAffinityTests {
@@ -14,7 +15,7 @@ import Testing
             let whole = try solver.compute(graph: graph, labels: LabelMatrix(labels: all, userCount: graph.userCount))
             // Three disjoint batches of prototypes, as three iterations would label them.
             var running: AffinityMatrix?
-            for part in 0 ..< 3 {
+            for part in 0..<3 {
                 var batch = PrototypeLabels(personaCount: all.personaCount)
                 for user in all.users where user % 3 == part {
                     try batch.setPersonas(all.personas(ofUser: user)!, forUser: user)
@@ -76,8 +77,8 @@ import Testing
         let approximate = try RevAff(walkLength: 1, epsilon: epsilon, threadCount: 2)
             .compute(graph: graph, labels: matrix).affinity
         #expect(AffinityBenchmark.errors(approximate, exact).max <= epsilon)
-        let reachedExact = (0 ..< graph.userCount).filter { exact[$0, 0] > 0 }.count
-        let reachedApproximate = (0 ..< graph.userCount).filter { approximate[$0, 0] > 0 }.count
+        let reachedExact = (0..<graph.userCount).filter { exact[$0, 0] > 0 }.count
+        let reachedApproximate = (0..<graph.userCount).filter { approximate[$0, 0] > 0 }.count
         #expect(reachedApproximate >= reachedExact * 9 / 10)
     }
 
@@ -94,7 +95,7 @@ import Testing
         #expect(approximate.assignment.unreachableUsers.count <= inferred / 100)
         let reference = data.graph.userIDs.map { data.truth[$0] ?? [] }
         func microF1(_ outcome: RunOutcome) throws -> Double {
-            let users = (0 ..< data.graph.userCount).filter { !outcome.prototypes.isPrototype($0) }
+            let users = (0..<data.graph.userCount).filter { !outcome.prototypes.isPrototype($0) }
             return try EvaluationReport(predicted: outcome.assignment.rows, reference: reference, users: users).microF1
         }
         let (approximateF1, exactF1) = (try microF1(approximate), try microF1(exact))
@@ -115,7 +116,8 @@ import Testing
         #expect(paper.score(row: weak, distribution: qHat) > 10)
         let prior = DUSampler(prior: 0.03, beta: 0)
         // With the prior, next to no evidence is next to no information: about the score of an empty row.
-        #expect(abs(prior.score(row: weak, distribution: qHat) - prior.score(row: [0, 0, 0], distribution: qHat)) < 0.05)
+        #expect(
+            abs(prior.score(row: weak, distribution: qHat) - prior.score(row: [0, 0, 0], distribution: qHat)) < 0.05)
         #expect(prior.score(row: weak, distribution: qHat) < 2)
         // A well-known user whose personas match Q̂ is worth less than one the walk knows nothing about.
         let known: [Double] = [0.25, 0.125, 0.125]
@@ -164,12 +166,13 @@ import Testing
         var labels = PrototypeLabels(personaCount: 8)
         for user in stride(from: 0, to: graph.userCount, by: 2) where graph.degree(ofUser: user) > 0 {
             let count = min(8, max(1, graph.degree(ofUser: user) - 1))
-            try labels.setPersonas(Array((user % 8 ..< user % 8 + count).map { $0 % 8 }), forUser: user)
+            try labels.setPersonas(Array((user % 8..<user % 8 + count).map { $0 % 8 }), forUser: user)
         }
         let matrix = try LabelMatrix(labels: labels, userCount: graph.userCount)
         let raw = try ExactAffinity().compute(graph: graph, labels: matrix)
-        let cut = try #require(try CalibratedCut.fit(
-            graph: graph, prototypes: labels, rawAffinity: raw, coefficients: matrix.coefficients, walkLength: 1))
+        let cut = try #require(
+            try CalibratedCut.fit(
+                graph: graph, prototypes: labels, rawAffinity: raw, coefficients: matrix.coefficients, walkLength: 1))
         #expect(cut.slope > 1)
         #expect(cut.maximum == 8)
         #expect(cut.calibrationUsers == labels.count)
@@ -177,7 +180,7 @@ import Testing
         var scaled = raw
         try scaled.scaleColumns(by: matrix.coefficients)
         let assignment = try PersonaAssignment(affinity: scaled, labels: labels, cut: cut, graph: graph)
-        for user in 0 ..< graph.userCount where !labels.isPrototype(user) {
+        for user in 0..<graph.userCount where !labels.isPrototype(user) {
             let reachable = scaled.row(user).filter { $0 > 0 }.count
             let expected = min(reachable, cut.personaCount(degree: graph.degree(ofUser: user)))
             #expect(assignment.personas(ofUser: user).count == expected)
@@ -188,13 +191,15 @@ import Testing
         let graph = AffinityFixtures.graph(seed: 3)
         let labels = try PrototypeLabels(personaCount: 2, labels: [0: [], 1: []])
         let raw = try AffinityMatrix(zerosForUsers: graph.userCount, personaCount: 2)
-        #expect(try CalibratedCut.fit(
-            graph: graph, prototypes: labels, rawAffinity: raw, coefficients: [0, 0], walkLength: 1) == nil)
+        #expect(
+            try CalibratedCut.fit(
+                graph: graph, prototypes: labels, rawAffinity: raw, coefficients: [0, 0], walkLength: 1) == nil)
     }
 
     @Test func oldParameterRecordsDecodeAsThePapersMethod() throws {
         // A checkpoint written before `assignment` and `duPrior` existed resumes with what it ran with.
-        let json = #"{"budget":{"fraction":{"_0":0.1}},"iterations":10,"topK":5,"walkLength":1,"beta":0.5,"#
+        let json =
+            #"{"budget":{"fraction":{"_0":0.1}},"iterations":10,"topK":5,"walkLength":1,"beta":0.5,"#
             + #""sampling":"du","duFloor":1e-12,"seed":1}"#
         let parameters = try JSONDecoder().decode(RunParameters.self, from: Data(json.utf8))
         #expect(parameters.assignment == .topK && parameters.duPrior == 0 && parameters.epsilon == nil)

@@ -1,7 +1,8 @@
 import Foundation
-@testable import GPLRRedis
 import GPLRTestSupport
 import Testing
+
+@testable import GPLRRedis
 
 @Suite(.timeLimit(.minutes(5))) struct RedisAuthTests {
     static let password = "Pa55-w0rd-never-printed"

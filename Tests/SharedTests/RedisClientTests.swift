@@ -1,7 +1,8 @@
 import Foundation
-@testable import GPLRRedis
 import GPLRTestSupport
 import Testing
+
+@testable import GPLRRedis
 
 @Suite(.timeLimit(.minutes(5))) struct RedisClientTests {
     @Test func sendsCommandsAndPipelinesFromAsyncCode() async throws {
@@ -9,11 +10,11 @@ import Testing
             let client = try RedisClient(url: server.url)
             try await client.send("SET", "a", RedisArgument([0, 1, 2] as [UInt8]))
             #expect(try await client.send("GET", "a").bytes == [0, 1, 2])
-            let replies = try await client.pipeline((0 ..< 50).map { ["RPUSH", "l", RedisArgument($0)] })
-            #expect(replies.map(\.int) == (1 ... 50).map { Optional($0) })
+            let replies = try await client.pipeline((0..<50).map { ["RPUSH", "l", RedisArgument($0)] })
+            #expect(replies.map(\.int) == (1...50).map { Optional($0) })
             // Many tasks at once share the client; each gets its own reply.
             try await withThrowingTaskGroup(of: Void.self) { group in
-                for index in 0 ..< 20 {
+                for index in 0..<20 {
                     group.addTask {
                         try await client.send("SET", RedisArgument("k\(index)"), RedisArgument(index))
                         let value = try await client.send("GET", RedisArgument("k\(index)")).int

@@ -1,7 +1,8 @@
 import Foundation
-@testable import GPLRRedis
 import GPLRTestSupport
 import Testing
+
+@testable import GPLRRedis
 
 @Suite(.timeLimit(.minutes(5))) struct RedisConnectionTests {
     @Test func binarySafeValuesRoundTrip() async throws {
@@ -21,13 +22,13 @@ import Testing
     @Test func pipelineReturnsRepliesInOrderWithErrorsInPlace() async throws {
         try await withRedisServer { server in
             let connection = try RedisConnection(endpoint: RedisEndpoint(url: server.url))
-            var commands: [[RedisArgument]] = (0 ..< 200).map { _ in ["INCR", "counter"] }
+            var commands: [[RedisArgument]] = (0..<200).map { _ in ["INCR", "counter"] }
             commands.insert(["LPUSH", "counter", "x"], at: 50)  // WRONGTYPE in the middle
             let replies = try connection.pipeline(commands)
             #expect(replies.count == 201)
             #expect(replies[50].errorMessage?.hasPrefix("WRONGTYPE") == true)
             let counts = replies.enumerated().filter { $0.offset != 50 }.map { $0.element.int }
-            #expect(counts == (1 ... 200).map { Optional($0) })
+            #expect(counts == (1...200).map { Optional($0) })
             #expect(try connection.command(["GET", "counter"]).int == 200)
         }
     }

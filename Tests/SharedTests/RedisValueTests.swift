@@ -1,5 +1,6 @@
-@testable import GPLRRedis
 import Testing
+
+@testable import GPLRRedis
 
 @Suite(.timeLimit(.minutes(5))) struct RedisValueTests {
     @Test func accessorsConvertOnlyWhatFits() {

@@ -1,7 +1,8 @@
 import GPLRCore
 import GPLRLLM
-@testable import GPLRRuntime
 import Testing
+
+@testable import GPLRRuntime
 
 /// Algorithm 1's control flow without a graph, a labeler or Redis: the machine is fed the results a runner
 /// would get and must answer with the right next step.
@@ -19,14 +20,15 @@ import Testing
         parameters.maxLabelFailureShare = maxFailureShare
         let report = RunReport(
             parameters: parameters, snapshotHash: "s", users: users, items: 10, edges: 50,
-            personas: (0 ..< personaCount).map { "P\($0)" })
+            personas: (0..<personaCount).map { "P\($0)" })
         return try RunStateMachine(
             parameters: parameters, personaCount: personaCount, report: report, resumingFrom: checkpoint)
     }
 
     /// Every user answered with persona `user % 3` (user 0 of a sample "Unrepresentable" when `unrepresentable`).
     static func answers(_ users: [Int], unrepresentable: Set<Int> = []) -> LabelingBatch {
-        LabelingBatch(labels: Dictionary(uniqueKeysWithValues: users.map { ($0, unrepresentable.contains($0) ? [] : [$0 % 3]) }))
+        LabelingBatch(
+            labels: Dictionary(uniqueKeysWithValues: users.map { ($0, unrepresentable.contains($0) ? [] : [$0 % 3]) }))
     }
 
     @Test func aFreshRunSamplesLabelsAddsAffinityAndCheckpointsEachIterationThenAssigns() throws {
@@ -53,7 +55,9 @@ import Testing
         guard case .computeAffinity(2, let added, .add) = try machine.labeled(Self.answers(second), seconds: 1)
         else { Issue.record("later iterations add their new rows"); return }
         #expect(added.users == second)
-        guard case .checkpoint(let last) = machine.affinityReady(seconds: 1) else { Issue.record("no checkpoint"); return }
+        guard case .checkpoint(let last) = machine.affinityReady(seconds: 1) else {
+            Issue.record("no checkpoint"); return
+        }
         #expect(last.completedIterations == 2 && last.prototypes.users == first + second)
         #expect(machine.checkpointed() == .assign(try last.prototypes.labels()))
         #expect(machine.report.labelBudgetSpent == 10)
@@ -68,10 +72,11 @@ import Testing
         _ = machine.affinityReady(seconds: 0)
         _ = machine.checkpointed()
         _ = machine.sampled([6, 7, 8, 9, 10], seconds: 0)
-        guard case .computeAffinity(2, let labels, .replace) = try machine.labeled(
-            Self.answers([6, 7, 8, 9, 10]), seconds: 0)
+        guard
+            case .computeAffinity(2, let labels, .replace) = try machine.labeled(
+                Self.answers([6, 7, 8, 9, 10]), seconds: 0)
         else { Issue.record("RevAff replaces Ψ_raw"); return }
-        #expect(labels.users == Array(1 ... 10))
+        #expect(labels.users == Array(1...10))
         #expect(machine.report.solver == "revaff ε=0.01")
     }
 
@@ -111,8 +116,9 @@ import Testing
         _ = machine.checkpointed()
         _ = machine.sampled([6, 7], seconds: 0)
         // Both "Unrepresentable": Π·L_raw of their rows is zero.
-        guard case .checkpoint(let checkpoint) = try machine.labeled(
-            Self.answers([6, 7], unrepresentable: [6, 7]), seconds: 0)
+        guard
+            case .checkpoint(let checkpoint) = try machine.labeled(
+                Self.answers([6, 7], unrepresentable: [6, 7]), seconds: 0)
         else { Issue.record("no affinity step for all-empty rows"); return }
         #expect(checkpoint.completedIterations == 2 && checkpoint.report.iterations.last?.unrepresentable == 2)
     }
@@ -137,7 +143,8 @@ import Testing
         #expect(resumed.start() == .rebuildAffinity(iteration: 1, labels: try checkpoint.prototypes.labels()))
         #expect(resumed.affinityReady(seconds: 5) == .sample(iteration: 2, count: 3))  // 10 over 3: 4, 3, 3
         #expect(resumed.attemptedUsers == [1, 2, 3, 4])
-        #expect(resumed.report.timings.affinity == checkpoint.report.timings.affinity)  // the rebuild is not an iteration
+        // The rebuild is not an iteration: its time is not the run's affinity time.
+        #expect(resumed.report.timings.affinity == checkpoint.report.timings.affinity)
         _ = resumed.sampled([7, 8, 9], seconds: 0)
         // The incremental path resumes too: Ψ_raw exists after the rebuild.
         guard case .computeAffinity(2, _, .add) = try resumed.labeled(Self.answers([7, 8, 9]), seconds: 0) else {

@@ -1,10 +1,11 @@
 import Foundation
-@testable import GPLRCore
-@testable import GPLRLLM
-@testable import GPLRRuntime
 import GPLRTestSupport
 import Synchronization
 import Testing
+
+@testable import GPLRCore
+@testable import GPLRLLM
+@testable import GPLRRuntime
 
 /// A small planted dataset, generated and ingested once per test.
 struct PlantedDataset {
@@ -20,7 +21,8 @@ struct PlantedDataset {
         try generator.write(to: directory.path)
         (graph, _) = try ingestDataset(IngestSource(format: .generic, path: directory.path), options: IngestOptions())
         self.personas = generator.personaSet
-        truth = try LabelsFile.read(path: directory.file(SyntheticGenerator.truthFile), personas: generator.personaSet).labels
+        truth = try LabelsFile.read(path: directory.file(SyntheticGenerator.truthFile), personas: generator.personaSet)
+            .labels
     }
 
     func runner(_ parameters: RunParameters, labeler: (any PersonaLabeler)? = nil) -> GPLRRunner {
@@ -43,8 +45,10 @@ struct PlantedDataset {
     }
 
     @Test func iterationsSpendExactlyTheBudget() {
-        for (budget, users, iterations) in [(LabelBudget.count(103), 1000, 10), (.fraction(0.1), 777, 7), (.count(5), 50, 10)] {
-            let split = (1 ... iterations).map { budget.perIteration($0, of: iterations, userCount: users) }
+        for (budget, users, iterations) in [
+            (LabelBudget.count(103), 1000, 10), (.fraction(0.1), 777, 7), (.count(5), 50, 10),
+        ] {
+            let split = (1...iterations).map { budget.perIteration($0, of: iterations, userCount: users) }
             #expect(split.reduce(0, +) == budget.total(userCount: users))
             #expect(split.max()! - split.min()! <= 1)
         }
@@ -78,7 +82,7 @@ struct PlantedDataset {
         var parameters = RunParameters()
         parameters.budget = .fraction(0.1)
         let outcome = try await data.runner(parameters).run()
-        let evaluated = (0 ..< data.graph.userCount).filter { !outcome.prototypes.isPrototype($0) }
+        let evaluated = (0..<data.graph.userCount).filter { !outcome.prototypes.isPrototype($0) }
         let reference = data.graph.userIDs.map { data.truth[$0] ?? [] }
         let scores = try EvaluationReport(predicted: outcome.assignment.rows, reference: reference, users: evaluated)
         // The top persona is one the user really has far more often than a random guess among 8 would be.
@@ -138,10 +142,12 @@ struct PlantedDataset {
         let labeler = TruthLabeler(
             truthByUserID: data.truth, graph: data.graph, personaCount: data.personas.count,
             dropProbability: 0.3, addProbability: 0.3, seed: 11)
-        let users = Array(0 ..< data.graph.userCount)
+        let users = Array(0..<data.graph.userCount)
         let whole = try await labeler.label(users: users, in: data.graph)
         var pieces = LabelingBatch()
-        for chunk in stride(from: 0, to: users.count, by: 37).map({ Array(users.reversed()[$0 ..< min($0 + 37, users.count)]) }) {
+        for chunk in stride(from: 0, to: users.count, by: 37).map({
+            Array(users.reversed()[$0..<min($0 + 37, users.count)])
+        }) {
             pieces.merge(try await labeler.label(users: chunk, in: data.graph))
         }
         #expect(whole.labels == pieces.labels)
@@ -182,8 +188,9 @@ struct PlantedDataset {
         let checkpoint = try #require(saved.value)
         #expect(checkpoint.completedIterations == stopAfter)
 
-        let counting = CountingLabeler(inner: TruthLabeler(
-            truthByUserID: data.truth, graph: data.graph, personaCount: data.personas.count))
+        let counting = CountingLabeler(
+            inner: TruthLabeler(
+                truthByUserID: data.truth, graph: data.graph, personaCount: data.personas.count))
         let resumed = try await data.runner(parameters, labeler: counting).run(resumingFrom: checkpoint)
         #expect(resumed.assignment == whole.assignment)
         #expect(resumed.prototypes == whole.prototypes)

@@ -1,5 +1,6 @@
-@testable import GPLRCore
 import Testing
+
+@testable import GPLRCore
 
 @Suite(.timeLimit(.minutes(5))) struct SamplingTests {
     private let qHat = PersonaDistribution(probabilities: [0.5, 0.25, 0.25], labelCount: 4)
@@ -13,7 +14,8 @@ import Testing
         #expect(abs(sampler.score(row: [0.2, 0.2, 0], distribution: qHat) - 1.383212904387189) < 1e-12)
         // Ψ_u = 0 → Q_u uniform: KL = 0.5 ln 1.5 + 0.5 ln 0.75 = 0.058891517828192, H = ln 3.
         #expect(abs(sampler.score(row: [0, 0, 0], distribution: qHat) - 1.157503806496301) < 1e-12)
-        #expect(sampler.score(row: [0, 0, 0], distribution: qHat) == sampler.score(row: [7, 7, 7], distribution: qHat))
+        #expect(
+            sampler.score(row: [0, 0, 0], distribution: qHat) == sampler.score(row: [7, 7, 7], distribution: qHat))
         // Q̂ = [2/3, 1/3, 0]: the third persona adds nothing to KL. Ψ_u = [0.3, 0.1, 0] → [75, 25, 1] / 101.
         let skewed = PersonaDistribution(probabilities: [2.0 / 3, 1.0 / 3, 0], labelCount: 3)
         #expect(abs(sampler.score(row: [0.3, 0.1, 0], distribution: skewed) - 0.6396358764213433) < 1e-12)
@@ -24,12 +26,12 @@ import Testing
     @Test func selectsTopScoresExcludingPrototypes() throws {
         var random = SamplingRandom(seed: 5)
         let userCount = 3000, personas = 4
-        var values = (0 ..< userCount * personas).map { _ in random.nextUnit() < 0.3 ? 0 : random.nextUnit() }
+        var values = (0..<userCount * personas).map { _ in random.nextUnit() < 0.3 ? 0 : random.nextUnit() }
         // Identical rows for users 10, 11, 12 (a tie), all-zero rows for 20 and 21.
-        for u in [11, 12] { for r in 0 ..< personas { values[u * personas + r] = values[10 * personas + r] } }
-        for u in [20, 21] { for r in 0 ..< personas { values[u * personas + r] = 0 } }
+        for u in [11, 12] { for r in 0..<personas { values[u * personas + r] = values[10 * personas + r] } }
+        for u in [20, 21] { for r in 0..<personas { values[u * personas + r] = 0 } }
         let affinity = try AffinityMatrix(
-            userCount: userCount, personaCount: personas, personas: Array(0 ..< personas), values: values)
+            userCount: userCount, personaCount: personas, personas: Array(0..<personas), values: values)
         let labels = try PrototypeLabels(personaCount: personas, labels: [0: [1], 1: [1, 2], 5: [], 20: [3]])
         let sampler = DUSampler(threadCount: 2)
         let scores = try sampler.scores(affinity: affinity, labels: labels)
@@ -37,7 +39,7 @@ import Testing
         #expect(prototypeScores.allSatisfy { $0 == nil })
         #expect(scores[21] != nil)
         var expected: [(user: Int, score: Double)] = []
-        for u in 0 ..< userCount {
+        for u in 0..<userCount {
             if let score = scores[u] { expected.append((u, score)) }
         }
         expected.sort { a, b in a.score != b.score ? a.score > b.score : a.user < b.user }
@@ -57,7 +59,8 @@ import Testing
     }
 
     @Test func uniformSamplingIsSeededAndSkipsPrototypes() throws {
-        let labels = try PrototypeLabels(personaCount: 2, labels: Dictionary(uniqueKeysWithValues: (0 ..< 50).map { ($0 * 2, [0]) }))
+        let labels = try PrototypeLabels(
+            personaCount: 2, labels: Dictionary(uniqueKeysWithValues: (0..<50).map { ($0 * 2, [0]) }))
         func draw(_ seed: UInt64) throws -> [Int] {
             var generator = SamplingRandom(seed: seed)
             return try DUSampler().sample(
@@ -70,7 +73,7 @@ import Testing
         #expect(try draw(43) != first)
         var generator = SamplingRandom(seed: 3)
         let everyone = try UniformSampler().sample(count: 500, userCount: 100, excluding: labels, using: &generator)
-        #expect(everyone == (0 ..< 100).filter { !labels.isPrototype($0) })
+        #expect(everyone == (0..<100).filter { !labels.isPrototype($0) })
     }
 
     @Test func laterIterationsNeedACompleteAffinity() throws {
@@ -78,10 +81,12 @@ import Testing
         let shard = try AffinityMatrix(zerosForUsers: 4, personaCount: 3, personas: [0, 2])
         var generator = SamplingRandom(seed: 1)
         #expect(throws: AlgorithmError.self) {
-            try DUSampler().sample(iteration: 2, count: 1, userCount: 4, affinity: shard, labels: labels, using: &generator)
+            try DUSampler().sample(
+                iteration: 2, count: 1, userCount: 4, affinity: shard, labels: labels, using: &generator)
         }
         #expect(throws: AlgorithmError.self) {
-            try DUSampler().sample(iteration: 2, count: 1, userCount: 4, affinity: nil, labels: labels, using: &generator)
+            try DUSampler().sample(
+                iteration: 2, count: 1, userCount: 4, affinity: nil, labels: labels, using: &generator)
         }
         // With no labels at all Q̂ = 0 and the score is the entropy alone: uniform rows score ln 3.
         let zeros = try AffinityMatrix(zerosForUsers: 4, personaCount: 3)

@@ -1,7 +1,8 @@
 import Foundation
-@testable import GPLRCore
 import GPLRTestSupport
 import Testing
+
+@testable import GPLRCore
 
 /// Size and load-time measurement on a graph shaped like the paper's Instacart-Full. Not a regular test (it
 /// takes seconds and only means something in a release build); run it with
@@ -16,7 +17,8 @@ struct SnapshotBenchmark {
         var clock = ContinuousClock.now
         let graph = InstacartShapedGraph.make(seed: 42, shuffleItemIndices: shuffleItems)
         let buildTime = ContinuousClock.now - clock
-        print("built graph: \(graph.userCount) users, \(graph.itemCount) items, \(graph.edgeCount) edges in \(buildTime)")
+        print(
+            "built graph: \(graph.userCount) users, \(graph.itemCount) items, \(graph.edgeCount) edges in \(buildTime)")
         if let dump = ProcessInfo.processInfo.environment["GPLR_SNAPSHOT_BENCH_DUMP"] {
             let encoder = SnapshotEncoder(graph: graph, compressionLevel: 3)
             for kind in SnapshotFormat.SectionKind.allCases {

@@ -1,10 +1,11 @@
 import Foundation
-@testable import GPLRCore
-@testable import GPLRRedis
-@testable import GPLRRuntime
 import GPLRTestSupport
 import Logging
 import Testing
+
+@testable import GPLRCore
+@testable import GPLRRedis
+@testable import GPLRRuntime
 
 /// The worker's snapshot cache against a real redis-server: memory → disk → Redis, one download per hash.
 @Suite(.timeLimit(.minutes(5))) struct SnapshotCacheTests {
@@ -28,7 +29,7 @@ import Testing
             let cache = SnapshotCache(store: store, directory: directory.path, logger: logger)
             // Concurrent first requests share one download.
             let graphs = try await withThrowingTaskGroup(of: PurchaseGraph.self) { group in
-                for _ in 0 ..< 4 { group.addTask { try await cache.graph(for: fixture.hash) } }
+                for _ in 0..<4 { group.addTask { try await cache.graph(for: fixture.hash) } }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             #expect(graphs.count == 4)

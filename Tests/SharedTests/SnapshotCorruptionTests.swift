@@ -1,5 +1,6 @@
-@testable import GPLRCore
 import Testing
+
+@testable import GPLRCore
 
 @Suite(.timeLimit(.minutes(5))) struct SnapshotCorruptionTests {
     static let graph = SnapshotTestGraphs.random(seed: 7, maxUsers: 40, maxItems: 30, maxPurchases: 200)

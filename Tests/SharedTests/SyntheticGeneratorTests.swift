@@ -1,8 +1,9 @@
 import Foundation
-@testable import GPLRCore
 import GPLRTestSupport
 import Synchronization
 import Testing
+
+@testable import GPLRCore
 
 @Suite(.timeLimit(.minutes(5))) struct SyntheticGeneratorTests {
     static let allFormats: Set<DatasetFormat> = [.generic, .instacart, .onlineRetail]
@@ -29,11 +30,13 @@ import Testing
         var other = config
         other.seed = 8
         try SyntheticGenerator(config: other).write(to: c.path, formats: Self.allFormats)
-        let filesA = try Self.files(in: a.path), filesB = try Self.files(in: b.path), filesC = try Self.files(in: c.path)
-        #expect(filesA.keys.sorted() == [
-            "instacart/order_products__prior.csv", "instacart/orders.csv", "instacart/products.csv", "items.csv",
-            "online-retail.csv", "personas.json", "purchases.csv", "truth.jsonl",
-        ])
+        let filesA = try Self.files(in: a.path), filesB = try Self.files(in: b.path),
+            filesC = try Self.files(in: c.path)
+        #expect(
+            filesA.keys.sorted() == [
+                "instacart/order_products__prior.csv", "instacart/orders.csv", "instacart/products.csv", "items.csv",
+                "online-retail.csv", "personas.json", "purchases.csv", "truth.jsonl",
+            ])
         #expect(filesA == filesB)
         #expect(filesA["purchases.csv"] != filesC["purchases.csv"])
         #expect(filesA["truth.jsonl"] != filesC["truth.jsonl"])
@@ -89,11 +92,12 @@ import Testing
             generator = try SyntheticGenerator(config: config)
             summary = try generator.write(to: dir.path)
             let (graph, _) = try ingestDataset(
-                .generic(purchases: dir.file("purchases.csv"), items: nil), options: IngestOptions(itemNamesAbsent: true))
+                .generic(purchases: dir.file("purchases.csv"), items: nil),
+                options: IngestOptions(itemNamesAbsent: true))
             let labels = try LabelsFile.read(
                 path: dir.file(SyntheticGenerator.truthFile), personas: generator.personaSet)
             var items = [[Int]](repeating: [], count: config.users), truth = [[Int]](repeating: [], count: config.users)
-            for u in 0 ..< graph.userCount {
+            for u in 0..<graph.userCount {
                 let user = Int(graph.userIDs[u])! - 1
                 items[user] = graph.userItems.row(u).map { Int(graph.itemIDs[Int($0)])! - 1 }
                 truth[user] = labels.labels[graph.userIDs[u]]!
@@ -121,7 +125,7 @@ import Testing
         // Paper (51 Instacart personas): the top two on ~76% of users each, the 20 rarest on ~7% together.
         #expect(share[0] > 0.6 && share[0] < 0.9 && share[1] > 0.6 && share[1] < 0.9, "\(share)")
         let sorted = share.sorted(by: >)
-        #expect(share[0 ..< 2].allSatisfy { $0 >= sorted[2] }, "\(share)")
+        #expect(share[0..<2].allSatisfy { $0 >= sorted[2] }, "\(share)")
         let rarest8 = sorted.suffix(8).reduce(0, +)
         #expect(rarest8 > 0.03 && rarest8 < 0.2, "\(share)")
         // Rare, not absent: every persona is planted on someone.
@@ -214,9 +218,10 @@ import Testing
 
     @Test func theOldSeparatedModelIsAConfiguration() throws {
         // No overlap, staples or noise: every purchase is from one of the user's own planted personas.
-        let data = try Planted(SyntheticConfig(
-            users: 1500, items: 1000, personas: 8, minEvidence: 1, overlapShare: 0, stapleShare: 0, noiseShare: 0,
-            seed: 2))
+        let data = try Planted(
+            SyntheticConfig(
+                users: 1500, items: 1000, personas: 8, minEvidence: 1, overlapShare: 0, stapleShare: 0, noiseShare: 0,
+                seed: 2))
         #expect(data.generator.config.stapleItems == 0)
         for (items, truth) in zip(data.items, data.truth) {
             for item in items { #expect(truth.contains(data.generator.persona(ofItem: item)!)) }
@@ -243,13 +248,13 @@ import Testing
 
     @Test func seededGeneratorIsDeterministicAndRoughlyUniform() {
         var a = SeededGenerator(seed: 5), b = SeededGenerator(seed: 5), c = SeededGenerator(seed: 6)
-        let xs = (0 ..< 100).map { _ in a.next() }
-        #expect(xs == (0 ..< 100).map { _ in b.next() })
-        #expect(xs != (0 ..< 100).map { _ in c.next() })
+        let xs = (0..<100).map { _ in a.next() }
+        #expect(xs == (0..<100).map { _ in b.next() })
+        #expect(xs != (0..<100).map { _ in c.next() })
         var buckets = [Int](repeating: 0, count: 10)
-        for _ in 0 ..< 100_000 { buckets[a.nextIndex(below: 10)] += 1 }
+        for _ in 0..<100_000 { buckets[a.nextIndex(below: 10)] += 1 }
         #expect(buckets.allSatisfy { abs($0 - 10_000) < 600 }, "\(buckets)")
-        let mean = (0 ..< 100_000).reduce(0.0) { acc, _ in acc + a.nextStandardNormal() } / 100_000
+        let mean = (0..<100_000).reduce(0.0) { acc, _ in acc + a.nextStandardNormal() } / 100_000
         #expect(abs(mean) < 0.02)
     }
 }

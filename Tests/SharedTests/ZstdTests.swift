@@ -1,6 +1,7 @@
+import Testing
+
 @testable import GPLRCore
 @testable import GPLRZstd
-import Testing
 
 @Suite(.timeLimit(.minutes(5))) struct ZstdTests {
     @Test(arguments: [1, 3, 19])

@@ -11,9 +11,11 @@ import Testing
             defer { harness.remove() }
             let missing = harness.fixture.labelJob(users: [1], labelsPath: harness.directory.file("nope.jsonl"))
             try await harness.queue.enqueue([
-                JobEnvelope(id: "garbage", runID: harness.runID, kind: LabelJobDefinition.kind, payload: Data("not json".utf8)),
-                JobEnvelope(id: "wrong-shape", runID: harness.runID, kind: LabelJobDefinition.kind,
-                            payload: Data(#"{"version": 1, "users": "all"}"#.utf8)),
+                JobEnvelope(
+                    id: "garbage", runID: harness.runID, kind: LabelJobDefinition.kind, payload: Data("not json".utf8)),
+                JobEnvelope(
+                    id: "wrong-shape", runID: harness.runID, kind: LabelJobDefinition.kind,
+                    payload: Data(#"{"version": 1, "users": "all"}"#.utf8)),
                 try harness.envelope("missing", kind: LabelJobDefinition.kind, payload: missing),
             ])
             let worker = try harness.startWorker("w1", ["--max-attempts", "1"])
@@ -24,7 +26,8 @@ import Testing
                 texts[id] = try await harness.waitForDeadLetter(id)?.error
             }
             for (id, text) in texts {
-                #expect(!text.contains("NSCocoaErrorDomain") && !text.contains("DecodingError")
+                #expect(
+                    !text.contains("NSCocoaErrorDomain") && !text.contains("DecodingError")
                         && !text.contains("UserInfo="), "\(id): \(text)")
             }
             #expect(texts.count == 3, "worker log:\n\(worker.standardError)")

@@ -45,7 +45,7 @@ import Testing
             guard local.count == 2, Int(local[1], radix: 16) == port, let raw = UInt32(local[0], radix: 16) else {
                 return nil
             }
-            return (0 ..< 4).map { String((raw >> (8 * $0)) & 0xFF) }.joined(separator: ".")
+            return (0..<4).map { String((raw >> (8 * $0)) & 0xFF) }.joined(separator: ".")
         }
     }
 }

@@ -19,7 +19,8 @@ import Testing
                 try harness.envelope(
                     "label-2", kind: LabelJobDefinition.kind,
                     payload: harness.fixture.labelJob(users: [4, 5], labelsPath: harness.labelsPath)),
-                JobEnvelope(id: "garbage", runID: harness.runID, kind: LabelJobDefinition.kind, payload: Data("not json".utf8)),
+                JobEnvelope(
+                    id: "garbage", runID: harness.runID, kind: LabelJobDefinition.kind, payload: Data("not json".utf8)),
                 try harness.envelope(
                     "aff", kind: AffinityJobDefinition.kind,
                     payload: harness.fixture.affinityJob(personas: [0, 1], prototypesKey: harness.prototypesKey)),
@@ -47,7 +48,8 @@ import Testing
             // One snapshot, downloaded once (two jobs at once share the download); later jobs read it from memory.
             #expect(text.value("gplr_snapshot_downloads_total") == 1)
             #expect((text.value("gplr_snapshot_download_bytes_total") ?? 0) > 0)
-            #expect((text.value("gplr_snapshot_cache_hits_total", ["tier": "memory"]) ?? 0) >= 1, "\(worker.standardError)")
+            #expect(
+                (text.value("gplr_snapshot_cache_hits_total", ["tier": "memory"]) ?? 0) >= 1, "\(worker.standardError)")
             // Acknowledged entries are deleted: the label stream is empty, and this worker consumes it.
             #expect(text.value("gplr_queue_length", ["kind": "label"]) == 0)
             #expect(text.value("gplr_queue_lag", ["kind": "label"]) == 0)
@@ -69,7 +71,7 @@ import Testing
             try await harness.queue.enqueue([
                 try harness.envelope(
                     "missing-file", kind: LabelJobDefinition.kind,
-                    payload: harness.fixture.labelJob(users: [1], labelsPath: harness.labelsPath + ".absent")),
+                    payload: harness.fixture.labelJob(users: [1], labelsPath: harness.labelsPath + ".absent"))
             ])
             let worker = try harness.startWorker(
                 "w1", ["--metrics-port", "0", "--metrics-host", "127.0.0.1", "--max-attempts", "2"])

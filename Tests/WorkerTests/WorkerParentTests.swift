@@ -16,8 +16,10 @@ import Testing
             // A shell as the supervisor: it starts the worker with its own pid as --parent-pid and waits.
             let supervisor = try ProcessHandle(
                 executable: "/bin/sh",
-                arguments: ["-c", "\"$0\" \"$@\" --parent-pid $$ & wait", BuiltProduct.path("gplr-worker"),
-                            "--redis", server.url, "--id", "child", "--cache-dir", harness.directory.file("cache")],
+                arguments: [
+                    "-c", "\"$0\" \"$@\" --parent-pid $$ & wait", BuiltProduct.path("gplr-worker"),
+                    "--redis", server.url, "--id", "child", "--cache-dir", harness.directory.file("cache"),
+                ],
                 stdoutPath: harness.directory.file("sh.stdout"), stderrPath: harness.directory.file("sh.stderr"))
             defer { supervisor.stop() }
             let heartbeat = try await eventually(timeout: .seconds(30)) { try await harness.heartbeat("child") }

@@ -43,8 +43,10 @@ struct WorkerHarness {
     func startWorker(_ name: String, _ extra: [String] = []) throws -> ProcessHandle {
         try ProcessHandle(
             product: "gplr-worker",
-            ["--redis", server.url, "--prefix", keys.prefix, "--id", name,
-             "--cache-dir", directory.file("cache-\(name)"), "--log-level", "debug"] + extra,
+            [
+                "--redis", server.url, "--prefix", keys.prefix, "--id", name,
+                "--cache-dir", directory.file("cache-\(name)"), "--log-level", "debug",
+            ] + extra,
             directory: directory, label: name)
     }
 

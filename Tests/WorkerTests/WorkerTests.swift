@@ -1,8 +1,9 @@
 import Foundation
 import GPLRRedis
-@testable import GPLRRuntime
 import GPLRTestSupport
 import Testing
+
+@testable import GPLRRuntime
 
 #if canImport(Glibc)
     import Glibc
@@ -16,7 +17,7 @@ import Testing
             let harness = try await WorkerHarness(server: server)
             defer { harness.remove() }
             try await harness.storePrototypes()
-            let label1 = harness.fixture.labelJob(users: Array(0 ..< 40), labelsPath: harness.labelsPath)
+            let label1 = harness.fixture.labelJob(users: Array(0..<40), labelsPath: harness.labelsPath)
             let label2 = harness.fixture.labelJob(
                 users: [41, 77, 150, 299], labelsPath: harness.labelsPath, drop: 0.4, add: 0.3, seed: 5)
             let exact = harness.fixture.affinityJob(personas: [0, 2, 5], prototypesKey: harness.prototypesKey)
@@ -35,10 +36,12 @@ import Testing
             let results = try await harness.waitForResults(ids)
             #expect(results.count == ids.count, "worker log:\n\(worker.standardError)")
             let decoder = JSONDecoder()
-            #expect(try decoder.decode(LabelJobResult.self, from: try #require(results["label-1"]))
-                == (try await harness.localLabels(label1)))
-            #expect(try decoder.decode(LabelJobResult.self, from: try #require(results["label-2"]))
-                == (try await harness.localLabels(label2)))
+            #expect(
+                try decoder.decode(LabelJobResult.self, from: try #require(results["label-1"]))
+                    == (try await harness.localLabels(label1)))
+            #expect(
+                try decoder.decode(LabelJobResult.self, from: try #require(results["label-2"]))
+                    == (try await harness.localLabels(label2)))
             let exactShard = try AffinityShardCodec.decode([UInt8](try #require(results["aff-exact"])))
             #expect(exactShard == (try harness.localAffinity(exact)))
             let approximateShard = try AffinityShardCodec.decode([UInt8](try #require(results["aff-revaff"])))
@@ -66,7 +69,8 @@ import Testing
             try await harness.queue.enqueue([
                 try harness.envelope("newer", kind: LabelJobDefinition.kind, payload: newer),
                 try harness.envelope("range", kind: LabelJobDefinition.kind, payload: outOfRange),
-                JobEnvelope(id: "garbage", runID: harness.runID, kind: LabelJobDefinition.kind, payload: Data("not json".utf8)),
+                JobEnvelope(
+                    id: "garbage", runID: harness.runID, kind: LabelJobDefinition.kind, payload: Data("not json".utf8)),
                 try harness.envelope("good", kind: LabelJobDefinition.kind, payload: good),
             ])
             let worker = try harness.startWorker("w1", ["--concurrency", "1"])
@@ -84,7 +88,9 @@ import Testing
             #expect(worker.isRunning)
 
             // Still serving after the poison.
-            try await harness.queue.enqueue([try harness.envelope("after", kind: LabelJobDefinition.kind, payload: good)])
+            try await harness.queue.enqueue([
+                try harness.envelope("after", kind: LabelJobDefinition.kind, payload: good)
+            ])
             #expect(try await harness.waitForResults(["after"])["after"] != nil)
             let counted = try await eventually(timeout: .seconds(10)) {
                 try await harness.heartbeat("w1").flatMap { $0.failed == 3 && $0.done == 2 ? $0 : nil }
@@ -107,17 +113,20 @@ import Testing
             try await harness.client.send("SET", RedisArgument(chunkKey), RedisArgument(chunk))
 
             try await harness.queue.enqueue([
-                try harness.envelope("broken", kind: LabelJobDefinition.kind,
-                                     payload: broken.labelJob(users: [0], labelsPath: harness.labelsPath)),
-                try harness.envelope("fine", kind: LabelJobDefinition.kind,
-                                     payload: harness.fixture.labelJob(users: [0], labelsPath: harness.labelsPath)),
+                try harness.envelope(
+                    "broken", kind: LabelJobDefinition.kind,
+                    payload: broken.labelJob(users: [0], labelsPath: harness.labelsPath)),
+                try harness.envelope(
+                    "fine", kind: LabelJobDefinition.kind,
+                    payload: harness.fixture.labelJob(users: [0], labelsPath: harness.labelsPath)),
             ])
             let worker = try harness.startWorker("w1", ["--max-attempts", "1"])
             defer { worker.stop() }
 
             let letter = try await harness.waitForDeadLetter("broken")
-            #expect(letter?.error.contains("snapshot \(broken.hash.hex.prefix(16))") == true,
-                    "dead letter: \(String(describing: letter)); worker log:\n\(worker.standardError)")
+            #expect(
+                letter?.error.contains("snapshot \(broken.hash.hex.prefix(16))") == true,
+                "dead letter: \(String(describing: letter)); worker log:\n\(worker.standardError)")
             #expect(try await harness.waitForResults(["fine"])["fine"] != nil)
             #expect(worker.isRunning)
         }
@@ -178,9 +187,12 @@ import Testing
             let harness = try await WorkerHarness(server: server)
             defer { harness.remove() }
             try await harness.storePrototypes()
-            let job = harness.fixture.affinityJob(personas: [0, 1, 2, 3, 4, 5], prototypesKey: harness.prototypesKey,
-                                                  walkLength: 3)
-            try await harness.queue.enqueue([try harness.envelope("psi", kind: AffinityJobDefinition.kind, payload: job)])
+            let job = harness.fixture.affinityJob(
+                personas: [0, 1, 2, 3, 4, 5], prototypesKey: harness.prototypesKey,
+                walkLength: 3)
+            try await harness.queue.enqueue([
+                try harness.envelope("psi", kind: AffinityJobDefinition.kind, payload: job)
+            ])
 
             let doomed = try harness.startWorker("doomed", ["--lease-seconds", "2", "--debug-job-delay-ms", "600000"])
             defer { doomed.stop() }
@@ -204,7 +216,9 @@ import Testing
                 "HGET", RedisArgument(harness.keys.run(harness.runID).counters), "duplicates")
             #expect(duplicates.isNull)
             let completion = try await eventually(timeout: .seconds(10)) {
-                rescuer.standardError.split(separator: "\n").first { $0.contains("job completed") && $0.contains("psi") }
+                rescuer.standardError.split(separator: "\n").first {
+                    $0.contains("job completed") && $0.contains("psi")
+                }
             }
             #expect(completion?.contains("job.deliveries=2") == true, "rescuer log:\n\(rescuer.standardError)")
         }
@@ -262,8 +276,9 @@ import Testing
             "gplr-worker", ["--cache-dir", directory.file("cache")],
             environment: ["GPLR_REDIS_URL": "redis://:other-pw@127.0.0.1:\(port)"])
         #expect(fromEnvironment.status != 0)
-        #expect(fromEnvironment.stderr.contains("cannot reach Redis at redis://:***@127.0.0.1:\(port)"),
-                "\(fromEnvironment.stderr)")
+        #expect(
+            fromEnvironment.stderr.contains("cannot reach Redis at redis://:***@127.0.0.1:\(port)"),
+            "\(fromEnvironment.stderr)")
         #expect(!fromEnvironment.stderr.contains("other-pw"))
         let missing = try BuiltProduct.run("gplr-worker", [], environment: [:])
         #expect(missing.status != 0)

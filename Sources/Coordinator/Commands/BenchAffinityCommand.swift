@@ -31,7 +31,10 @@ struct BenchAffinityCommand: ParsableCommand {
     @Option(help: "Repetitions; the best time is reported.")
     var repetitions: Int = 3
 
-    @Option(help: "Also time a whole run's exact affinity work: the prototypes in T batches, Ψ_raw updated incrementally vs from scratch after each, against one full solve.")
+    @Option(
+        help:
+            "Also time a whole run's exact affinity work: the prototypes in T batches, Ψ_raw updated incrementally vs from scratch after each, against one full solve."
+    )
     var runIterations: Int?
 
     func run() throws {
@@ -45,8 +48,10 @@ struct BenchAffinityCommand: ParsableCommand {
         defer { if scratch.remove { try? FileManager.default.removeItem(atPath: scratch.path) } }
         var timer = Stopwatch()
         let (graph, truth) = try graphOptions.build(in: scratch.path)
-        Console.status("built \(graphOptions.source.rawValue) graph: \(Console.count(graph.userCount)) users, "
-            + "\(Console.count(graph.itemCount)) items, \(Console.count(graph.edgeCount)) edges in \(Console.seconds(timer.seconds))")
+        Console.status(
+            "built \(graphOptions.source.rawValue) graph: \(Console.count(graph.userCount)) users, "
+                + "\(Console.count(graph.itemCount)) items, \(Console.count(graph.edgeCount)) edges in \(Console.seconds(timer.seconds))"
+        )
 
         let labels: PrototypeLabels
         if let truth {
@@ -73,28 +78,37 @@ struct BenchAffinityCommand: ParsableCommand {
             graph: graph, labels: matrix, walkLength: walkLength, epsilons: epsilonValues, threadCount: threads,
             repetitions: repetitions, topK: topK, progress: { done, _ in progress.update(done) })
         progress.finish()
-        print("affinity: \(Console.count(graph.userCount)) users, \(Console.count(graph.edgeCount)) edges, "
-            + "\(graphOptions.personas) personas, \(Console.count(labels.count)) prototypes, ℓ̂ = \(walkLength), "
-            + "β = \(beta), threads = \(threads ?? ProcessInfo.processInfo.activeProcessorCount), best of \(repetitions)")
-        print("Ψ_raw errors (the paper's ε scale); reached = share of the users exact reaches that this method reaches;")
+        print(
+            "affinity: \(Console.count(graph.userCount)) users, \(Console.count(graph.edgeCount)) edges, "
+                + "\(graphOptions.personas) personas, \(Console.count(labels.count)) prototypes, ℓ̂ = \(walkLength), "
+                + "β = \(beta), threads = \(threads ?? ProcessInfo.processInfo.activeProcessorCount), best of \(repetitions)"
+        )
+        print(
+            "Ψ_raw errors (the paper's ε scale); reached = share of the users exact reaches that this method reaches;")
         print("same top-\(topK) = share of those whose top-\(topK) personas (ranked by c_r·Ψ_raw) equal exact's")
         print("method   ε        time (s)   AAE (e-3)   max error   reached   same top-\(topK)   pushes")
         for row in rows {
             let epsilonText = row.epsilon.map { String(format: "%-8g", $0) } ?? "-       "
             let method = row.method.padding(toLength: 8, withPad: " ", startingAt: 0)
-            print(method + " " + epsilonText + String(format: " %8.3f   %9.4f   %9.2e   %6.1f%%   %9.1f%%   ",
-                  row.seconds, row.meanAbsoluteError * 1e3, row.maxAbsoluteError, row.reachedShare * 100,
-                  row.topKAgreement * 100) + Console.count(row.pushes))
+            print(
+                method + " " + epsilonText
+                    + String(
+                        format: " %8.3f   %9.4f   %9.2e   %6.1f%%   %9.1f%%   ",
+                        row.seconds, row.meanAbsoluteError * 1e3, row.maxAbsoluteError, row.reachedShare * 100,
+                        row.topKAgreement * 100) + Console.count(row.pushes))
         }
         if let runIterations {
             let run = try IncrementalAffinityBenchmark.run(
                 graph: graph, prototypes: labels, walkLength: walkLength, iterations: runIterations,
                 threadCount: threads, repetitions: repetitions)
-            print("whole run, T = \(runIterations) (exact, interleaved, best of \(repetitions)): one full solve "
-                + String(format: "%.3f s; incremental updates %.3f s (%.2f× one solve); from scratch every iteration "
-                    + "%.3f s (%.2f×); max |incremental − full| %.1e", run.fullSolveSeconds, run.incrementalSeconds,
-                    run.incrementalSeconds / run.fullSolveSeconds, run.fromScratchSeconds,
-                    run.fromScratchSeconds / run.fullSolveSeconds, run.maxDifference))
+            print(
+                "whole run, T = \(runIterations) (exact, interleaved, best of \(repetitions)): one full solve "
+                    + String(
+                        format: "%.3f s; incremental updates %.3f s (%.2f× one solve); from scratch every iteration "
+                            + "%.3f s (%.2f×); max |incremental − full| %.1e", run.fullSolveSeconds,
+                        run.incrementalSeconds,
+                        run.incrementalSeconds / run.fullSolveSeconds, run.fromScratchSeconds,
+                        run.fromScratchSeconds / run.fullSolveSeconds, run.maxDifference))
         }
         print("peak memory \(Console.count(peakResidentBytes() / (1 << 20))) MiB")
     }

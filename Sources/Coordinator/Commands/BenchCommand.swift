@@ -5,6 +5,8 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks: affinity solvers, snapshots, ingest, persona quality, the job queue, the LLM labeler.",
-        subcommands: [BenchAffinityCommand.self, BenchSnapshotCommand.self, BenchIngestCommand.self,
-                      BenchQualityCommand.self, BenchQueueCommand.self, BenchLLMCommand.self])
+        subcommands: [
+            BenchAffinityCommand.self, BenchSnapshotCommand.self, BenchIngestCommand.self,
+            BenchQualityCommand.self, BenchQueueCommand.self, BenchLLMCommand.self,
+        ])
 }

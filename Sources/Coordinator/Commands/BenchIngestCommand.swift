@@ -20,16 +20,22 @@ struct BenchIngestCommand: ParsableCommand {
         let generator = try SyntheticGenerator(config: graphOptions.syntheticConfig())
         let summary = try generator.write(to: scratch.path)
         let generateSeconds = timer.seconds
-        print("generate: \(Console.count(summary.purchaseRows)) rows"
-            + String(format: " in %.2f s (%.2f M rows/s)", generateSeconds, Double(summary.purchaseRows) / generateSeconds / 1e6)
-            + ", peak \(Console.count(peakResidentBytes() >> 20)) MiB")
+        print(
+            "generate: \(Console.count(summary.purchaseRows)) rows"
+                + String(
+                    format: " in %.2f s (%.2f M rows/s)", generateSeconds,
+                    Double(summary.purchaseRows) / generateSeconds / 1e6)
+                + ", peak \(Console.count(peakResidentBytes() >> 20)) MiB")
         timer = Stopwatch()
-        let (graph, report) = try ingestDataset(IngestSource(format: .generic, path: scratch.path), options: IngestOptions())
+        let (graph, report) = try ingestDataset(
+            IngestSource(format: .generic, path: scratch.path), options: IngestOptions())
         let ingestSeconds = timer.seconds
-        print("ingest: \(Console.count(report.rowsRead)) rows → \(Console.count(graph.userCount)) users, "
-            + "\(Console.count(graph.itemCount)) items, \(Console.count(graph.edgeCount)) edges"
-            + String(format: " in %.2f s (%.2f M rows/s)", ingestSeconds, Double(report.rowsRead) / ingestSeconds / 1e6)
-            + ", peak \(Console.count(peakResidentBytes() >> 20)) MiB")
+        print(
+            "ingest: \(Console.count(report.rowsRead)) rows → \(Console.count(graph.userCount)) users, "
+                + "\(Console.count(graph.itemCount)) items, \(Console.count(graph.edgeCount)) edges"
+                + String(
+                    format: " in %.2f s (%.2f M rows/s)", ingestSeconds, Double(report.rowsRead) / ingestSeconds / 1e6)
+                + ", peak \(Console.count(peakResidentBytes() >> 20)) MiB")
         guard affinity else { return }
         let truth = try LabelsFile.read(
             path: (scratch.path as NSString).appendingPathComponent(SyntheticGenerator.truthFile),
@@ -43,7 +49,9 @@ struct BenchIngestCommand: ParsableCommand {
         timer = Stopwatch()
         let matrix = try LabelMatrix(labels: labels, userCount: graph.userCount)
         let psi = try ExactAffinity().compute(graph: graph, labels: matrix)
-        print("exact Ψ: \(Console.count(psi.userCount)) × \(psi.personaCount)"
-            + String(format: " in %.2f s", timer.seconds) + ", peak \(Console.count(peakResidentBytes() >> 20)) MiB")
+        print(
+            "exact Ψ: \(Console.count(psi.userCount)) × \(psi.personaCount)"
+                + String(format: " in %.2f s", timer.seconds) + ", peak \(Console.count(peakResidentBytes() >> 20)) MiB"
+        )
     }
 }

@@ -43,20 +43,20 @@ struct BenchLLMCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let personaNames = (1 ... 20).map { "Bench Persona \($0)" }
+        let personaNames = (1...20).map { "Bench Persona \($0)" }
         let personaSet = try PersonaSet(personaNames.map { Persona(name: $0, description: "Shoppers of kind \($0).") })
         let graph = try RandomGraph(userCount: users, itemCount: 5000, edgeCount: users * 20, seed: 7).build()
         var random = SeededGenerator(seed: 11)
         var truth: [String: [String]] = [:]
         for id in graph.userIDs {
-            truth[id] = (0 ..< Int.random(in: 0 ... 3, using: &random)).map { _ in
-                personaNames[Int.random(in: 0 ..< personaNames.count, using: &random)]
+            truth[id] = (0..<Int.random(in: 0...3, using: &random)).map { _ in
+                personaNames[Int.random(in: 0..<personaNames.count, using: &random)]
             }
         }
         let simulator = LLMSimulator(
             truth: truth, personas: personaNames,
             configuration: LLMSimulatorConfiguration(latency: .logNormal(mean: .milliseconds(latencyMs), sigma: 0.5)))
-        let everyone = Array(0 ..< graph.userCount)
+        let everyone = Array(0..<graph.userCount)
         let redisClient = try redis.map { try RedisClient(url: $0) }
         let benchKeys = BenchRedisPrefix()
         let cache = redisClient.map { LLMResponseCache(redis: $0, keys: benchKeys.keys) }
@@ -90,8 +90,9 @@ struct BenchLLMCommand: AsyncParsableCommand {
         }
         progress.finish()
         if let redisClient { try await benchKeys.deleteAll(redisClient) }
-        print("LLM labeler vs simulator: \(users) users, latency mean \(Int(latencyMs)) ms (log-normal σ 0.5), "
-            + "concurrency \(concurrency)")
+        print(
+            "LLM labeler vs simulator: \(users) users, latency mean \(Int(latencyMs)) ms (log-normal σ 0.5), "
+                + "concurrency \(concurrency)")
         let header = ["pass", "users/s", "requests", "cache hits", "prompt tok/user", "compl. tok/user"]
         let widths = [34, 10, 10, 11, 16, 16]
         print(zip(header, widths).map { pad($0, $1) }.joined(separator: " "))
@@ -100,7 +101,8 @@ struct BenchLLMCommand: AsyncParsableCommand {
             let cells = [
                 row.name, String(format: "%.0f", Double(row.users) / max(row.seconds, 1e-9)),
                 "\(row.counters["llm.requests", default: 0])", "\(row.counters["llm.cache-hits", default: 0])",
-                String(format: "%.0f", perUser("llm.prompt-tokens")), String(format: "%.1f", perUser("llm.completion-tokens")),
+                String(format: "%.0f", perUser("llm.prompt-tokens")),
+                String(format: "%.1f", perUser("llm.completion-tokens")),
             ]
             print(zip(cells, widths).map { pad($0, $1) }.joined(separator: " "))
         }

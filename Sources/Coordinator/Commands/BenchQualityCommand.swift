@@ -73,7 +73,7 @@ struct BenchQualityCommand: AsyncParsableCommand {
 
     func validate() throws {
         if dataset != nil && labels == nil { throw ValidationError("--dataset needs --labels") }
-        guard (0 ... 1).contains(noiseDrop), (0 ... 1).contains(noiseAdd) else {
+        guard (0...1).contains(noiseDrop), (0...1).contains(noiseAdd) else {
             throw ValidationError("--noise-drop and --noise-add must be probabilities in [0, 1]")
         }
     }
@@ -88,10 +88,11 @@ struct BenchQualityCommand: AsyncParsableCommand {
         let graph = data.graph
         let referenceRows = graph.userIDs.map { data.reference[$0] ?? [] }
         let hasReference = graph.userIDs.map { data.reference[$0] != nil }
-        print("quality: \(data.name): \(Console.count(graph.userCount)) users, \(Console.count(graph.itemCount)) items, "
-            + "\(Console.count(graph.edgeCount)) edges, \(data.personas.count) personas; labeler noise drop "
-            + "\(noiseDrop) add \(noiseAdd); T = 10, ℓ̂ = 1, β = 0.5, top-k k = \(topK), DU prior α = \(duPrior); "
-            + "mean of seeds \(grid.seeds.map(String.init).joined(separator: ", "))")
+        print(
+            "quality: \(data.name): \(Console.count(graph.userCount)) users, \(Console.count(graph.itemCount)) items, "
+                + "\(Console.count(graph.edgeCount)) edges, \(data.personas.count) personas; labeler noise drop "
+                + "\(noiseDrop) add \(noiseAdd); T = 10, ℓ̂ = 1, β = 0.5, top-k k = \(topK), DU prior α = \(duPrior); "
+                + "mean of seeds \(grid.seeds.map(String.init).joined(separator: ", "))")
         print("budget  sampling  solver       assign       micro-F1  macro-F1  coverage  seconds/run")
         let progress = ProgressReporter("bench quality", total: grid.cellCount * grid.seeds.count, unit: .items("runs"))
         defer { progress.finish() }
@@ -113,7 +114,7 @@ struct BenchQualityCommand: AsyncParsableCommand {
                     affinityComputer: LocalAffinityComputer(walkLength: 1, epsilon: cell.epsilon),
                     snapshotHash: "bench"
                 ).run()
-                let evaluated = (0 ..< graph.userCount).filter {
+                let evaluated = (0..<graph.userCount).filter {
                     hasReference[$0] && !outcome.prototypes.isPrototype($0)
                 }
                 let scores = try EvaluationReport(
@@ -123,12 +124,14 @@ struct BenchQualityCommand: AsyncParsableCommand {
             }
             let mean = total.mean
             results[cell] = mean
-            Console.result(cell.budget.description.padding(toLength: 7, withPad: " ", startingAt: 0) + " "
-                + cell.sampling.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0) + " "
-                + cell.solverName.padding(toLength: 12, withPad: " ", startingAt: 0) + " "
-                + cell.assignment.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
-                + String(format: " %8.3f  %8.3f  %7.1f%%  %8.2f", mean.micro, mean.macro, mean.coverage * 100,
-                         mean.seconds))
+            Console.result(
+                cell.budget.description.padding(toLength: 7, withPad: " ", startingAt: 0) + " "
+                    + cell.sampling.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0) + " "
+                    + cell.solverName.padding(toLength: 12, withPad: " ", startingAt: 0) + " "
+                    + cell.assignment.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
+                    + String(
+                        format: " %8.3f  %8.3f  %7.1f%%  %8.2f", mean.micro, mean.macro, mean.coverage * 100,
+                        mean.seconds))
         }
         progress.finish()
         print("")

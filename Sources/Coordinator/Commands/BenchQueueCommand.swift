@@ -28,7 +28,9 @@ struct BenchQueueCommand: AsyncParsableCommand {
         let server: LocalRedisServer? =
             redis == nil ? try await BlockingExecutor.shared.run { try LocalRedisServer(logPath: "/dev/null") } : nil
         let url = redis ?? server!.url
-        print("queue: \(Console.count(jobs)) no-op jobs per row, dequeue batch \(batch), Redis \(redis == nil ? "local (loopback)" : "given")")
+        print(
+            "queue: \(Console.count(jobs)) no-op jobs per row, dequeue batch \(batch), Redis \(redis == nil ? "local (loopback)" : "given")"
+        )
         print("consumers   jobs/s    wall (s)")
         // Between measurements only, never inside one.
         let progress = ProgressReporter("bench queue", total: counts.count, unit: .items("measurements"))
@@ -60,14 +62,14 @@ struct BenchQueueCommand: AsyncParsableCommand {
         let kind = JobKind(rawValue: "bench-noop")
         let producer = JobQueue(client: try RedisClient(url: url), keys: keys)
         for start in stride(from: 0, to: jobs, by: 1000) {
-            let envelopes = (start ..< min(jobs, start + 1000)).map {
+            let envelopes = (start..<min(jobs, start + 1000)).map {
                 JobEnvelope(id: "j\($0)", runID: runID, kind: kind, payload: Data())
             }
             try await producer.enqueue(envelopes)
         }
         let timer = Stopwatch()
         let done = try await withThrowingTaskGroup(of: Int.self) { group in
-            for index in 0 ..< consumers {
+            for index in 0..<consumers {
                 group.addTask {
                     let queue = JobQueue(client: try RedisClient(url: url), keys: keys)
                     var completed = 0

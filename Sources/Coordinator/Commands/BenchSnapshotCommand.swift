@@ -24,20 +24,25 @@ struct BenchSnapshotCommand: ParsableCommand {
         let info = try Snapshot.write(graph, to: path, compressionLevel: compressionLevel)
         let writeSeconds = timer.seconds
         var best = Double.infinity
-        for _ in 0 ..< max(1, repetitions) {
+        for _ in 0..<max(1, repetitions) {
             timer = Stopwatch()
             let (loaded, _) = try Snapshot.read(from: path)
             best = min(best, timer.seconds)
             guard loaded.edgeCount == graph.edgeCount else { throw ValidationError("snapshot round trip lost edges") }
         }
-        print("snapshot: \(Console.count(info.userCount)) users, \(Console.count(info.itemCount)) items, "
-            + "\(Console.count(info.edgeCount)) edges (\(graphOptions.source.rawValue)), zstd level \(compressionLevel)")
-        print("  \(Console.count(info.fileBytes)) bytes"
-            + String(format: ", %.3f bytes/edge; write %.2f s; load + verify %.3f s (best of %d)",
-                     info.bytesPerEdge, writeSeconds, best, repetitions))
+        print(
+            "snapshot: \(Console.count(info.userCount)) users, \(Console.count(info.itemCount)) items, "
+                + "\(Console.count(info.edgeCount)) edges (\(graphOptions.source.rawValue)), zstd level \(compressionLevel)"
+        )
+        print(
+            "  \(Console.count(info.fileBytes)) bytes"
+                + String(
+                    format: ", %.3f bytes/edge; write %.2f s; load + verify %.3f s (best of %d)",
+                    info.bytesPerEdge, writeSeconds, best, repetitions))
         for section in info.sections {
-            print("  " + section.name.padding(toLength: 16, withPad: " ", startingAt: 0)
-                + String(format: " %6.3f bytes/edge", Double(section.storedBytes) / Double(max(1, info.edgeCount))))
+            print(
+                "  " + section.name.padding(toLength: 16, withPad: " ", startingAt: 0)
+                    + String(format: " %6.3f bytes/edge", Double(section.storedBytes) / Double(max(1, info.edgeCount))))
         }
     }
 }

@@ -27,11 +27,13 @@ struct CancelCommand: AsyncParsableCommand {
             throw RunRecordError.noSuchRun(run)
         }
         guard previous == .created || previous == .running else {
-            Console.status("gplr cancel: run \(run) is \(previous.rawValue) already; nothing to cancel (it stays "
-                + "\(previous.rawValue))")
+            Console.status(
+                "gplr cancel: run \(run) is \(previous.rawValue) already; nothing to cancel (it stays "
+                    + "\(previous.rawValue))")
             throw ExitCode.failure
         }
         let dropped = try await JobQueue(client: client, keys: redis.keys).purge(run: run)
-        print("cancelled run \(run) (was \(previous.rawValue)); dropped \(dropped) queued job\(dropped == 1 ? "" : "s")")
+        print(
+            "cancelled run \(run) (was \(previous.rawValue)); dropped \(dropped) queued job\(dropped == 1 ? "" : "s")")
     }
 }

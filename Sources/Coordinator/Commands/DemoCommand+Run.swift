@@ -36,8 +36,9 @@ extension DemoCommand {
         server.port = dashboardPort
         do {
             try await server.withRunning { port in
-                Console.status("dashboard: \(DashboardServer.url(host: server.host, port: port)) "
-                    + "(live while the demo runs)")
+                Console.status(
+                    "dashboard: \(DashboardServer.url(host: server.host, port: port)) "
+                        + "(live while the demo runs)")
                 try await generateAndRun(url: url, prefix: prefix, directory: directory, cluster: cluster)
             }
         } catch {
@@ -61,14 +62,16 @@ extension DemoCommand {
         var config = SyntheticConfig(users: users, items: items ?? users / 2 + 1_000, personas: personas)
         config.seed = 42
         let summary = try SyntheticGenerator(config: config).write(to: data)
-        Console.status("demo: generated \(Console.count(summary.purchaseRows)) purchases of "
-            + "\(Console.count(users)) users with \(personas) planted personas in \(Console.seconds(timer.seconds)) "
-            + "→ \(data)")
+        Console.status(
+            "demo: generated \(Console.count(summary.purchaseRows)) purchases of "
+                + "\(Console.count(users)) users with \(personas) planted personas in \(Console.seconds(timer.seconds)) "
+                + "→ \(data)")
         timer = Stopwatch()
         let (graph, _) = try ingestDataset(IngestSource(format: .generic, path: data), options: IngestOptions())
         let info = try Snapshot.write(graph, to: snapshot)
-        Console.status("demo: ingested into \(snapshot) (\(Console.count(info.fileBytes)) bytes) in "
-            + "\(Console.seconds(timer.seconds))")
+        Console.status(
+            "demo: ingested into \(snapshot) (\(Console.count(info.fileBytes)) bytes) in "
+                + "\(Console.seconds(timer.seconds))")
 
         let personasPath = Self.join(data, SyntheticGenerator.personasFile)
         let personaSet = try PersonaSet(contentsOf: personasPath)
@@ -77,16 +80,17 @@ extension DemoCommand {
         let simulator = simulator(truth: truth, personas: personaSet)
 
         try await simulator.withRunningServer { port in
-            Console.status("demo: LLM SIMULATOR (not a language model) at http://127.0.0.1:\(port): answers from "
-                + "the planted truth, drops \(noiseDrop) / adds \(noiseAdd), ~\(Int(latencyMs)) ms, "
-                + "\(Console.percent(fault429)) 429s and \(Console.percent(fault500)) 500s injected")
+            Console.status(
+                "demo: LLM SIMULATOR (not a language model) at http://127.0.0.1:\(port): answers from "
+                    + "the planted truth, drops \(noiseDrop) / adds \(noiseAdd), ~\(Int(latencyMs)) ms, "
+                    + "\(Console.percent(fault429)) 429s and \(Console.percent(fault500)) 500s injected")
 
             var environment = ProcessInfo.processInfo.environment
             environment["OPENAI_BASE_URL"] = nil
             environment["OPENAI_API_KEY"] = Self.apiKey
             environment["GPLR_REDIS_URL"] = url  // not on the command line, where a password would show in `ps`
             var pids: [String] = []
-            for index in 1 ... workers {
+            for index in 1...workers {
                 let worker = try cluster.startWorker(
                     executable: workerExecutable,
                     arguments: [
@@ -97,10 +101,12 @@ extension DemoCommand {
                     environment: environment, logPath: Self.join(logs, "worker-\(index).log"))
                 pids.append(String(worker.pid))
             }
-            Console.status("demo: \(Self.workers(workers)) started (pids \(pids.joined(separator: ", ")); "
-                + "logs in \(logs)/)")
-            Console.status("demo: watch it: gplr status --watch --redis \(Self.shown(url))"
-                + (prefix == "gplr" ? "" : " --prefix \(prefix)"))
+            Console.status(
+                "demo: \(Self.workers(workers)) started (pids \(pids.joined(separator: ", ")); "
+                    + "logs in \(logs)/)")
+            Console.status(
+                "demo: watch it: gplr status --watch --redis \(Self.shown(url))"
+                    + (prefix == "gplr" ? "" : " --prefix \(prefix)"))
 
             var result = try await distributedRun(
                 url: url, prefix: prefix, snapshot: snapshot, personasPath: personasPath, results: results,
@@ -109,17 +115,19 @@ extension DemoCommand {
             print("")
             RunSummary.print(result)
             print("")
-            RunSummary.print(try RunSummary.evaluate(result),
+            RunSummary.print(
+                try RunSummary.evaluate(result),
                 title: "accuracy vs. the planted truth on the inferred (non-prototype) users, "
                     + "LLM simulator noise drop \(noiseDrop) / add \(noiseAdd):")
             print("")
             let statistics = simulator.statistics
             let counters = result.outcome.report.labelerCounters
-            print("LLM simulator: \(Console.count(statistics.requests)) requests, "
-                + "\(Console.count(statistics[.rateLimited])) answered 429 and "
-                + "\(Console.count(statistics[.serverError])) answered 500 (retried by the workers: "
-                + "\(Console.count(counters["llm.retries", default: 0])) retries), "
-                + "\(Console.count(statistics.promptTokens + statistics.completionTokens)) tokens")
+            print(
+                "LLM simulator: \(Console.count(statistics.requests)) requests, "
+                    + "\(Console.count(statistics[.rateLimited])) answered 429 and "
+                    + "\(Console.count(statistics[.serverError])) answered 500 (retried by the workers: "
+                    + "\(Console.count(counters["llm.retries", default: 0])) retries), "
+                    + "\(Console.count(statistics.promptTokens + statistics.completionTokens)) tokens")
             print("results in \(results)/ (phi.csv, phi.jsonl, psi.npy, report.json); worker logs in \(logs)/")
             fflush(nil)  // the summary before the stop messages on stderr
         }
@@ -173,7 +181,8 @@ extension DemoCommand {
             group.addTask { try await body() }
             group.addTask {
                 guard let (worker, ended) = await cluster.firstWorkerExit() else { return nil }
-                throw DemoError(.workerExited, "worker \(worker.pid) \(ended) during the run (log: \(worker.stdoutPath))")
+                throw DemoError(
+                    .workerExited, "worker \(worker.pid) \(ended) during the run (log: \(worker.stdoutPath))")
             }
             defer { group.cancelAll() }
             while let next = try await group.next() {
@@ -195,8 +204,9 @@ extension DemoCommand {
             }
             await client.close()
         } catch {
-            throw DemoError(.redisUnreachable, "cannot reach Redis at \(Self.shown(url))",
-                            underlying: error)
+            throw DemoError(
+                .redisUnreachable, "cannot reach Redis at \(Self.shown(url))",
+                underlying: error)
         }
     }
 

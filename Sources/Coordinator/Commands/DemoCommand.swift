@@ -24,8 +24,10 @@ struct DemoCommand: AsyncParsableCommand {
             logs stay in --dir.
             """)
 
-    @Option(help: ArgumentHelp("Use this Redis instead of starting a redis-server (default prefix gplr-demo).",
-                               valueName: "url"))
+    @Option(
+        help: ArgumentHelp(
+            "Use this Redis instead of starting a redis-server (default prefix gplr-demo).",
+            valueName: "url"))
     var redis: String?
 
     @Option(help: "Key prefix in Redis (default: gplr, or gplr-demo with --redis).")
@@ -87,7 +89,7 @@ struct DemoCommand: AsyncParsableCommand {
         guard workers >= 1, workerConcurrency >= 1 else {
             throw ValidationError("--workers and --worker-concurrency must be at least 1")
         }
-        guard [noiseDrop, noiseAdd, fault429, fault500].allSatisfy({ (0 ... 1).contains($0) }),
+        guard [noiseDrop, noiseAdd, fault429, fault500].allSatisfy({ (0...1).contains($0) }),
             fault429 + fault500 <= 1
         else { throw ValidationError("noise probabilities and fault shares must be in [0, 1]") }
         guard latencyMs >= 0, graceSeconds >= 0 else {
@@ -99,7 +101,7 @@ struct DemoCommand: AsyncParsableCommand {
         if let redis {
             do { _ = try RedisEndpoint(url: redis) } catch { throw ValidationError("--redis: \(error.message)") }
         }
-        guard (0 ... 65535).contains(dashboardPort) else {
+        guard (0...65535).contains(dashboardPort) else {
             throw ValidationError("--dashboard-port must be in 0 ... 65535")
         }
     }
@@ -137,17 +139,20 @@ struct DemoCommand: AsyncParsableCommand {
         case .finished(let url) where keep:
             let kept = cluster.release()
             print("")
-            print("--keep: left running: redis at \(url) and \(Self.workers(kept.workers.count)) "
-                + "(the LLM simulator has stopped with this process). Stop them with:")
+            print(
+                "--keep: left running: redis at \(url) and \(Self.workers(kept.workers.count)) "
+                    + "(the LLM simulator has stopped with this process). Stop them with:")
             print("  kill \(kept.workers.map(String.init).joined(separator: " "))   # the workers")
             if let server = kept.redis {
                 print("  kill \(server.pid) && rm -rf \(server.directory)   # redis-server")
             }
-            print("Watch it meanwhile with: gplr serve --redis \(Self.shown(url))"
-                + (prefix.map { " --prefix \($0)" } ?? (redis == nil ? "" : " --prefix gplr-demo")))
+            print(
+                "Watch it meanwhile with: gplr serve --redis \(Self.shown(url))"
+                    + (prefix.map { " --prefix \($0)" } ?? (redis == nil ? "" : " --prefix gplr-demo")))
         case .finished, .cancelled:
             let stopped = await cluster.stop(grace: grace)
-            Console.status("demo: stopped \(Self.workers(stopped.workers))" + (stopped.redis ? " and redis-server" : ""))
+            Console.status(
+                "demo: stopped \(Self.workers(stopped.workers))" + (stopped.redis ? " and redis-server" : ""))
         case .failed(let error):
             await cluster.stop(grace: grace)
             throw error
@@ -166,12 +171,14 @@ struct DemoCommand: AsyncParsableCommand {
     /// It exits rather than returning: the demo's main task may be inside a synchronous step (generating or
     /// ingesting the dataset) that cannot be cancelled, and waiting for it would not be a prompt stop.
     private static func interrupted(by number: Int32, _ cluster: DemoCluster, grace: Duration) async -> Never {
-        Console.status("demo: \(TerminationSignals.name(number)) received; stopping the workers, the LLM simulator "
-            + "and Redis")
+        Console.status(
+            "demo: \(TerminationSignals.name(number)) received; stopping the workers, the LLM simulator "
+                + "and Redis")
         let stopped = await cluster.stop(grace: grace)
         TemporaryPaths.removeAll()  // a snapshot or result set being written
-        Console.status("demo: interrupted; stopped \(Self.workers(stopped.workers))"
-            + (stopped.redis ? " and redis-server" : ""))
+        Console.status(
+            "demo: interrupted; stopped \(Self.workers(stopped.workers))"
+                + (stopped.redis ? " and redis-server" : ""))
         Foundation.exit(128 + number)
     }
 }

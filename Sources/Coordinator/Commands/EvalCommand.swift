@@ -35,7 +35,7 @@ struct EvalCommand: ParsableCommand {
         let referenceRows = users.map { reference.labels[$0] ?? [] }
         let missing = users.filter { predictedLabels.labels[$0] == nil }.count
         let report = try EvaluationReport(
-            predicted: predictedRows, reference: referenceRows, users: Array(0 ..< users.count))
+            predicted: predictedRows, reference: referenceRows, users: Array(0..<users.count))
         if json {
             let scores: [String: Double] = [
                 "users": Double(report.evaluatedUsers), "micro_precision": report.microPrecision,
@@ -46,9 +46,11 @@ struct EvalCommand: ParsableCommand {
             let data = try JSONSerialization.data(withJSONObject: scores, options: [.sortedKeys, .prettyPrinted])
             print(String(decoding: data, as: UTF8.self))
         } else {
-            RunSummary.print(report, title: "evaluation on \(Console.count(users.count)) users"
-                + (exclude == nil ? "" : " (\(Console.count(excluded.count)) excluded)")
-                + (missing > 0 ? ", \(Console.count(missing)) missing from the prediction" : ""))
+            RunSummary.print(
+                report,
+                title: "evaluation on \(Console.count(users.count)) users"
+                    + (exclude == nil ? "" : " (\(Console.count(excluded.count)) excluded)")
+                    + (missing > 0 ? ", \(Console.count(missing)) missing from the prediction" : ""))
         }
     }
 }

@@ -33,7 +33,9 @@ struct GenerateCommand: ParsableCommand {
     var formats: String = "generic"
 
     func validate() throws {
-        guard users > 0, items > 0, personas > 0 else { throw ValidationError("users, items and personas must be positive") }
+        guard users > 0, items > 0, personas > 0 else {
+            throw ValidationError("users, items and personas must be positive")
+        }
         guard meanDegree >= 1 else { throw ValidationError("--mean-degree must be at least 1") }
         _ = try parsedFormats()
     }
@@ -59,8 +61,9 @@ struct GenerateCommand: ParsableCommand {
             progress.update(done.users, detail: "\(Console.count(done.purchaseRows)) rows")
         }
         progress.finish()
-        print("wrote \(Console.count(summary.users)) users, \(Console.count(summary.items)) items, "
-            + "\(Console.count(summary.purchaseRows)) purchase rows to \(out) in \(Console.seconds(timer.seconds))")
+        print(
+            "wrote \(Console.count(summary.users)) users, \(Console.count(summary.items)) items, "
+                + "\(Console.count(summary.purchaseRows)) purchase rows to \(out) in \(Console.seconds(timer.seconds))")
     }
 
     func syntheticConfig() -> SyntheticConfig {

@@ -30,9 +30,10 @@ struct IngestCommand: ParsableCommand {
     @Option(help: "zstd compression level of the snapshot.")
     var compressionLevel: Int = 3
 
-    @Option(help: ArgumentHelp(
-        "Ids and names that are not valid UTF-8: error (stop at the row) or latin1 (read them as Latin-1).",
-        valueName: "policy"))
+    @Option(
+        help: ArgumentHelp(
+            "Ids and names that are not valid UTF-8: error (stop at the row) or latin1 (read them as Latin-1).",
+            valueName: "policy"))
     var invalidUTF8: InvalidUTF8Policy = .error
 
     @Option(help: "Longest user or item id accepted, in bytes.")
@@ -67,23 +68,28 @@ struct IngestCommand: ParsableCommand {
         progress.finish()
         let ingestSeconds = timer.seconds
         let info = try Snapshot.write(graph, to: out, compressionLevel: compressionLevel)
-        print("ingested \(Console.count(report.rowsRead)) rows (\(Console.count(report.rowsUsed)) used, "
-            + "\(Console.count(report.rowsSkippedAsBad)) skipped as bad) in \(Console.seconds(ingestSeconds))")
+        print(
+            "ingested \(Console.count(report.rowsRead)) rows (\(Console.count(report.rowsUsed)) used, "
+                + "\(Console.count(report.rowsSkippedAsBad)) skipped as bad) in \(Console.seconds(ingestSeconds))")
         for (reason, count) in report.rowsDropped.sorted(by: { $0.key < $1.key }) where count > 0 {
             print("  dropped \(Console.count(count)) rows: \(reason)")
         }
         for sample in report.badRowSamples.prefix(5) { print("  bad row: \(sample)") }
         if report.latin1Decoded > 0 {
             let fields = report.latin1Decoded == 1 ? "field" : "fields"
-            print("  read \(Console.count(report.latin1Decoded)) \(fields) as Latin-1 (not valid UTF-8; --invalid-utf8 latin1)")
+            print(
+                "  read \(Console.count(report.latin1Decoded)) \(fields) as Latin-1 (not valid UTF-8; --invalid-utf8 latin1)"
+            )
         }
         if report.itemNamesAbsent {
-            Console.status("warning: no item names (--no-item-names): items are named by their ids, and the LLM "
-                + "prompts will show those ids")
+            Console.status(
+                "warning: no item names (--no-item-names): items are named by their ids, and the LLM "
+                    + "prompts will show those ids")
         }
-        print("snapshot \(out): \(Console.count(info.userCount)) users, \(Console.count(info.itemCount)) items, "
-            + "\(Console.count(info.edgeCount)) edges, \(Console.count(info.fileBytes)) bytes "
-            + "(\(String(format: "%.2f", info.bytesPerEdge)) B/edge), hash \(info.hash)")
+        print(
+            "snapshot \(out): \(Console.count(info.userCount)) users, \(Console.count(info.itemCount)) items, "
+                + "\(Console.count(info.edgeCount)) edges, \(Console.count(info.fileBytes)) bytes "
+                + "(\(String(format: "%.2f", info.bytesPerEdge)) B/edge), hash \(info.hash)")
     }
 }
 

@@ -68,15 +68,17 @@ struct LLMSimCommand: AsyncParsableCommand {
     var seed: UInt64 = 1
 
     func validate() throws {
-        let rates = [drop, add, unrepresentable, fault429, fault500, faultHang, faultMalformed, faultUnknownPersona,
-                     faultWrongUser]
-        guard rates.allSatisfy({ (0 ... 1).contains($0) }) else {
+        let rates = [
+            drop, add, unrepresentable, fault429, fault500, faultHang, faultMalformed, faultUnknownPersona,
+            faultWrongUser,
+        ]
+        guard rates.allSatisfy({ (0...1).contains($0) }) else {
             throw ValidationError("probabilities and fault shares must be in [0, 1]")
         }
         guard fault429 + fault500 + faultHang + faultMalformed + faultUnknownPersona + faultWrongUser <= 1 else {
             throw ValidationError("the fault shares must add up to at most 1")
         }
-        guard (0 ... 65535).contains(port) else { throw ValidationError("--port must be in 0 ... 65535") }
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0 ... 65535") }
         guard latencyMs >= 0 else { throw ValidationError("--latency-ms must not be negative") }
     }
 
@@ -96,8 +98,9 @@ struct LLMSimCommand: AsyncParsableCommand {
             truth: truthByUser, personas: personaSet.names, configuration: configuration,
             personaDescriptions: Dictionary(personaSet.personas.map { ($0.name, $0.description) }) { a, _ in a },
             itemTruth: itemTruth)
-        Console.status("llm-sim: SIMULATED LLM for tests and demos (not a language model); "
-            + "\(Console.count(truthByUser.count)) users, \(personaSet.count) personas")
+        Console.status(
+            "llm-sim: SIMULATED LLM for tests and demos (not a language model); "
+                + "\(Console.count(truthByUser.count)) users, \(personaSet.count) personas")
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 try await simulator.run(port: port) { bound in
@@ -111,9 +114,10 @@ struct LLMSimCommand: AsyncParsableCommand {
             try await group.waitForAll()
         }
         let statistics = simulator.statistics
-        Console.status("llm-sim: stopped after \(Console.count(statistics.requests)) requests "
-            + "(\(Console.count(statistics.completions)) answered, "
-            + "\(Console.count(statistics.faults.values.reduce(0, +))) faults injected)")
+        Console.status(
+            "llm-sim: stopped after \(Console.count(statistics.requests)) requests "
+                + "(\(Console.count(statistics.completions)) answered, "
+                + "\(Console.count(statistics.faults.values.reduce(0, +))) faults injected)")
     }
 
     /// Returns on SIGINT or SIGTERM (or when cancelled).

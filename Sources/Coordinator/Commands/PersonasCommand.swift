@@ -72,8 +72,9 @@ struct PersonasGenerateCommand: AsyncParsableCommand {
             let generated = try await jobs.distributed(redis: redis, llm: llm)
                 .generate(snapshotPath: snapshot, options: options, runID: jobs.runID)
             try generated.personaSet.write(to: out)
-            Console.status("personas: \(generated.proposals) proposals, \(generated.merged) merges, "
-                + "\(generated.personaSet.count) personas in \(Console.seconds(timer.seconds)) (jobs)")
+            Console.status(
+                "personas: \(generated.proposals) proposals, \(generated.merged) merges, "
+                    + "\(generated.personaSet.count) personas in \(Console.seconds(timer.seconds)) (jobs)")
             LLMCommandOptions.printCounters(generated.counters)
             if generated.personaSet.count < final {
                 Console.status("warning: the final answer had only \(generated.personaSet.count) of \(final) personas")
@@ -93,8 +94,9 @@ struct PersonasGenerateCommand: AsyncParsableCommand {
         }
         await session.shutdown()
         try result.personaSet.write(to: out)
-        Console.status("personas: \(result.proposals.count) proposals, \(result.merged.count) merges, "
-            + "\(result.personaSet.count) personas in \(Console.seconds(timer.seconds))")
+        Console.status(
+            "personas: \(result.proposals.count) proposals, \(result.merged.count) merges, "
+                + "\(result.personaSet.count) personas in \(Console.seconds(timer.seconds))")
         LLMCommandOptions.printCounters(result.counters)
         if result.personaSet.count < final {
             Console.status("warning: the final answer had only \(result.personaSet.count) of \(final) personas")
@@ -145,17 +147,20 @@ struct PersonasLabelItemsCommand: AsyncParsableCommand {
                 snapshotPath: snapshot, personas: personaSet, limit: limit, batchSize: itemBatchSize,
                 itemsPerRequest: itemsPerRequest, runID: jobs.runID)
             try ItemLabelsFile.write(batch.labels, graph: graph, personas: personaSet, to: out)
-            Console.status("items: \(Console.count(batch.labels.count)) labeled, "
-                + "\(Console.count(batch.failures.count)) failed (jobs)")
+            Console.status(
+                "items: \(Console.count(batch.labels.count)) labeled, "
+                    + "\(Console.count(batch.failures.count)) failed (jobs)")
             LLMCommandOptions.printCounters(batch.counters)
             print("wrote \(out)")
             return
         }
         let (graph, _) = try Snapshot.read(from: snapshot)
-        var items = Array(0 ..< graph.itemCount)
+        var items = Array(0..<graph.itemCount)
         if let limit {
-            items.sort { graph.degree(ofItem: $0) != graph.degree(ofItem: $1)
-                ? graph.degree(ofItem: $0) > graph.degree(ofItem: $1) : $0 < $1 }
+            items.sort {
+                graph.degree(ofItem: $0) != graph.degree(ofItem: $1)
+                    ? graph.degree(ofItem: $0) > graph.degree(ofItem: $1) : $0 < $1
+            }
             items = Array(items.prefix(max(0, limit)))
         }
         let session = try await llm.session()
@@ -171,7 +176,8 @@ struct PersonasLabelItemsCommand: AsyncParsableCommand {
         }
         await session.shutdown()
         try ItemLabelsFile.write(batch.labels, graph: graph, personas: personaSet, to: out)
-        Console.status("items: \(Console.count(batch.labels.count)) labeled, \(Console.count(batch.failures.count)) failed")
+        Console.status(
+            "items: \(Console.count(batch.labels.count)) labeled, \(Console.count(batch.failures.count)) failed")
         LLMCommandOptions.printCounters(batch.counters)
         print("wrote \(out)")
     }
@@ -182,9 +188,10 @@ struct PersonasLabelItemsCommand: AsyncParsableCommand {
 struct LLMCommandOptions: ParsableArguments {
     @OptionGroup var endpoint: LLMEndpointOptions
 
-    @Option(help: ArgumentHelp(
-        "Redis URL: run the LLM calls as jobs on gplr-worker processes, which use their own API key.",
-        discussion: "Without it the calls run in this process (with this process's key)."))
+    @Option(
+        help: ArgumentHelp(
+            "Redis URL: run the LLM calls as jobs on gplr-worker processes, which use their own API key.",
+            discussion: "Without it the calls run in this process (with this process's key)."))
     var redis: String?
 
     func validate() throws {
@@ -229,9 +236,10 @@ struct PersonaJobOptions: ParsableArguments {
     @Option(help: "Key prefix shared with the workers (with --redis).")
     var prefix: String = "gplr"
 
-    @Option(help: ArgumentHelp(
-        "Run id of the jobs (with --redis).",
-        discussion: "Default: derived from the snapshot and the parameters, so a rerun reuses finished jobs."))
+    @Option(
+        help: ArgumentHelp(
+            "Run id of the jobs (with --redis).",
+            discussion: "Default: derived from the snapshot and the parameters, so a rerun reuses finished jobs."))
     var runID: String?
 
     @Option(help: "Seconds to wait for one step's jobs (with --redis; default: no limit).")
@@ -243,8 +251,9 @@ struct PersonaJobOptions: ParsableArguments {
     func validate(llm: LLMCommandOptions) throws {
         guard llm.redis != nil else { return }
         if llm.endpoint.llmKeyFile != nil {
-            throw ValidationError("--llm-key-file is for the in-process path: with --redis every worker uses its own "
-                + "key (gplr-worker --llm-key-file or OPENAI_API_KEY)")
+            throw ValidationError(
+                "--llm-key-file is for the in-process path: with --redis every worker uses its own "
+                    + "key (gplr-worker --llm-key-file or OPENAI_API_KEY)")
         }
         if let runID, !RunRecord.isValidID(runID) {
             throw ValidationError("--run-id may hold only letters, digits, '.', '_' and '-' (at most 100)")

@@ -38,13 +38,15 @@ struct QuickstartCommand: AsyncParsableCommand {
         var config = SyntheticConfig(users: users, items: items, personas: personas)
         config.seed = 42
         let summary = try SyntheticGenerator(config: config).write(to: data)
-        Console.status("generated \(Console.count(summary.purchaseRows)) purchases of \(Console.count(users)) users "
-            + "in \(Console.seconds(timer.seconds)) → \(data)")
+        Console.status(
+            "generated \(Console.count(summary.purchaseRows)) purchases of \(Console.count(users)) users "
+                + "in \(Console.seconds(timer.seconds)) → \(data)")
 
         timer = Stopwatch()
         let (graph, _) = try ingestDataset(IngestSource(format: .generic, path: data), options: IngestOptions())
         let info = try Snapshot.write(graph, to: snapshot)
-        Console.status("ingested into \(snapshot) (\(Console.count(info.fileBytes)) bytes) in \(Console.seconds(timer.seconds))")
+        Console.status(
+            "ingested into \(snapshot) (\(Console.count(info.fileBytes)) bytes) in \(Console.seconds(timer.seconds))")
 
         let noise = LabelerNoise(drop: noiseDrop, add: noiseAdd, seed: 7)
         let result = try await LocalRun(
@@ -55,7 +57,8 @@ struct QuickstartCommand: AsyncParsableCommand {
         print("")
         RunSummary.print(result)
         print("")
-        RunSummary.print(try RunSummary.evaluate(result),
+        RunSummary.print(
+            try RunSummary.evaluate(result),
             title: "accuracy vs. the planted truth on the inferred (non-prototype) users, "
                 + "labeler noise drop \(noiseDrop) / add \(noiseAdd):")
         print("")

@@ -30,8 +30,10 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Run in this process (no Redis, no workers).")
     var local = false
 
-    @Option(help: ArgumentHelp("Run through Redis and workers at this URL (also needed with --resume).",
-                               valueName: "url"))
+    @Option(
+        help: ArgumentHelp(
+            "Run through Redis and workers at this URL (also needed with --resume).",
+            valueName: "url"))
     var redis: String?
 
     @Option(help: "Key prefix in Redis (as for the workers).")
@@ -67,15 +69,18 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: .hidden)
     var pollMilliseconds: Int = 200
 
-    @Option(help: ArgumentHelp(
-        "Seconds the coordinator lease lives without a renewal (--redis): one coordinator per run; after a "
-            + "coordinator dies, --resume is refused until its lease has run out."))
+    @Option(
+        help: ArgumentHelp(
+            "Seconds the coordinator lease lives without a renewal (--redis): one coordinator per run; after a "
+                + "coordinator dies, --resume is refused until its lease has run out."))
     var coordinatorLeaseSeconds: Double = 15
 
-    @Option(help: ArgumentHelp(
-        "With --redis: when the run ends (done, failed or cancelled), its data in Redis expires after this long.",
-        discussion: "30m, 12h, 3d, 2w (or seconds). The results are in --out; `gplr runs --prune` removes them now.",
-        valueName: "duration"))
+    @Option(
+        help: ArgumentHelp(
+            "With --redis: when the run ends (done, failed or cancelled), its data in Redis expires after this long.",
+            discussion:
+                "30m, 12h, 3d, 2w (or seconds). The results are in --out; `gplr runs --prune` removes them now.",
+            valueName: "duration"))
     var keepResults = DurationArgument(argument: "3d")!
 
     @Flag(help: "With --redis: keep the run's data in Redis until `gplr runs --prune` (no expiry).")
@@ -88,7 +93,8 @@ struct RunCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard local != (redis != nil) else {
-            throw ValidationError("choose --local (everything in this process) or --redis URL (distributed, with workers)")
+            throw ValidationError(
+                "choose --local (everything in this process) or --redis URL (distributed, with workers)")
         }
         if local || resume == nil {
             guard snapshot != nil, personas != nil, out != nil else {
@@ -106,13 +112,15 @@ struct RunCommand: AsyncParsableCommand {
             return
         }
         if llm.endpoint.llmKeyFile != nil {
-            throw ValidationError("--llm-key-file is for --local: with --redis every worker uses its own key "
-                + "(gplr-worker --llm-key-file or OPENAI_API_KEY)")
+            throw ValidationError(
+                "--llm-key-file is for --local: with --redis every worker uses its own key "
+                    + "(gplr-worker --llm-key-file or OPENAI_API_KEY)")
         }
         if resume != nil {
             guard personas == nil, labels == nil, llm.endpoint.llmURL == nil, runID == nil else {
-                throw ValidationError("--resume takes the persona set, labeler and parameters from the run record; "
-                    + "drop --personas, --labels, --llm-url and --run-id")
+                throw ValidationError(
+                    "--resume takes the persona set, labeler and parameters from the run record; "
+                        + "drop --personas, --labels, --llm-url and --run-id")
             }
         }
         if let runID, !RunRecord.isValidID(runID) {
@@ -123,7 +131,9 @@ struct RunCommand: AsyncParsableCommand {
         }
         if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be positive") }
         guard pollMilliseconds >= 1 else { throw ValidationError("--poll-milliseconds must be at least 1") }
-        guard coordinatorLeaseSeconds >= 1 else { throw ValidationError("--coordinator-lease-seconds must be at least 1") }
+        guard coordinatorLeaseSeconds >= 1 else {
+            throw ValidationError("--coordinator-lease-seconds must be at least 1")
+        }
     }
 
     func run() async throws {
@@ -203,11 +213,12 @@ struct RunCommand: AsyncParsableCommand {
                 path: labelsPath, dropProbability: noise.noiseDrop, addProbability: noise.noiseAdd,
                 seed: noise.noiseSeed, sha256: try FileDigest.sha256(path: labelsPath))
         }
-        return try await run.start(DistributedRun.NewRun(
-            runID: id, snapshotPath: snapshot ?? "", personasPath: personas ?? "",
-            labeler: labeler,
-            parameters: options.parameters, labelBatchSize: labelBatchSize, personasPerShard: personasPerShard,
-            outputDirectory: out ?? "", personaLimits: personaLimits.limits))
+        return try await run.start(
+            DistributedRun.NewRun(
+                runID: id, snapshotPath: snapshot ?? "", personasPath: personas ?? "",
+                labeler: labeler,
+                parameters: options.parameters, labelBatchSize: labelBatchSize, personasPerShard: personasPerShard,
+                outputDirectory: out ?? "", personaLimits: personaLimits.limits))
     }
 
     /// `r-<UTC yyyyMMdd-HHmmss>-<4 hex>`: sortable by time, unique enough for concurrent starts.

@@ -18,8 +18,9 @@ struct RunsCommand: AsyncParsableCommand {
     @Flag(help: "Delete the data of finished runs (done, failed, cancelled) from Redis.")
     var prune = false
 
-    @Option(help: ArgumentHelp(
-        "With --prune: only runs that ended at least this long ago (30m, 12h, 3d, 2w).", valueName: "duration"))
+    @Option(
+        help: ArgumentHelp(
+            "With --prune: only runs that ended at least this long ago (30m, 12h, 3d, 2w).", valueName: "duration"))
     var olderThan: DurationArgument?
 
     func validate() throws {
@@ -44,10 +45,11 @@ struct RunsCommand: AsyncParsableCommand {
         var rows: [Row] = []
         for id in try await store.runIDs() {
             let record = try? await store.load(run: id)
-            rows.append(Row(
-                id: id, phase: record?.phase.rawValue, iteration: record?.iteration,
-                completedIterations: record?.completedIterations, iterations: record?.parameters.iterations,
-                createdAt: record?.createdAt, updatedAt: record?.updatedAt))
+            rows.append(
+                Row(
+                    id: id, phase: record?.phase.rawValue, iteration: record?.iteration,
+                    completedIterations: record?.completedIterations, iterations: record?.parameters.iterations,
+                    createdAt: record?.createdAt, updatedAt: record?.updatedAt))
         }
         rows.sort { ($0.createdAt ?? 0, $0.id) < ($1.createdAt ?? 0, $1.id) }
         if json {

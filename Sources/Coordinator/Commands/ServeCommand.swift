@@ -38,7 +38,7 @@ struct ServeCommand: AsyncParsableCommand {
     var allowedHosts: [String] = []
 
     func validate() throws {
-        guard (0 ... 65535).contains(port) else { throw ValidationError("--port must be in 0 ... 65535") }
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0 ... 65535") }
         guard !host.isEmpty else { throw ValidationError("--host must not be empty") }
         for name in allowedHosts where name.isEmpty || name.contains(where: { $0.isWhitespace || $0 == "/" }) {
             throw ValidationError("--allowed-host must be a host name without spaces or slashes, got '\(name)'")
@@ -63,8 +63,9 @@ struct ServeCommand: AsyncParsableCommand {
         let application = server.application { bound in
             Console.status("dashboard: \(DashboardServer.url(host: host, port: bound))")
         }
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch {

@@ -18,11 +18,13 @@ struct SnapshotCommand: ParsableCommand {
             let (_, info) = try Snapshot.read(from: path)
             print("snapshot \(path)")
             print("  format version \(info.formatVersion), hash \(info.hash)")
-            print("  \(Console.count(info.userCount)) users, \(Console.count(info.itemCount)) items, "
-                + "\(Console.count(info.edgeCount)) edges, \(Console.count(info.fileBytes)) bytes")
+            print(
+                "  \(Console.count(info.userCount)) users, \(Console.count(info.itemCount)) items, "
+                    + "\(Console.count(info.edgeCount)) edges, \(Console.count(info.fileBytes)) bytes")
             for section in info.sections {
-                print("  section \(section.name): \(Console.count(section.storedBytes)) bytes stored, "
-                    + "\(Console.count(section.rawBytes)) raw, sha256 \(section.checksum.prefix(16))…")
+                print(
+                    "  section \(section.name): \(Console.count(section.storedBytes)) bytes stored, "
+                        + "\(Console.count(section.rawBytes)) raw, sha256 \(section.checksum.prefix(16))…")
             }
             print("  verified in \(Console.seconds(timer.seconds))")
         }

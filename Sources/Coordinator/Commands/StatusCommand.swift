@@ -73,7 +73,7 @@ struct ThroughputMeter {
             if let maxAge { history.removeAll { report.generatedAt - $0.time > maxAge } }
             samples[run.id] = history
             guard let first = history.first, history.count > 1, report.generatedAt > first.time,
-                  report.generatedAt - first.time >= minimumSpan
+                report.generatedAt - first.time >= minimumSpan
             else {
                 report.runs[index].jobsPerSecond = nil
                 report.runs[index].etaSeconds = nil

@@ -48,11 +48,13 @@ final class DashboardAPI: Sendable {
         let (status, record) = try await collector.runAndRecord(id, now: now)
         guard status.phase != nil || !status.jobs.isEmpty else { return nil }
         let letters = try await collector.queue.deadLetters(run: id)
-        let dead = DashboardPayload.JobList(total: letters.count, jobs: letters.prefix(Self.listLimit).map { letter in
-            DashboardPayload.FailedJob(
-                id: letter.jobID, kind: letter.kind.rawValue, error: letter.error, deliveries: letter.deliveries,
-                deadLetteredAt: letter.deadLetteredAt)
-        })
+        let dead = DashboardPayload.JobList(
+            total: letters.count,
+            jobs: letters.prefix(Self.listLimit).map { letter in
+                DashboardPayload.FailedJob(
+                    id: letter.jobID, kind: letter.kind.rawValue, error: letter.error, deliveries: letter.deliveries,
+                    deadLetteredAt: letter.deadLetteredAt)
+            })
         return DashboardPayload.RunDetail(
             generatedAt: now, run: measured([status], at: now)[0], deadLettered: dead,
             failing: try await failing(run: id, deadLettered: Set(letters.map(\.jobID))),
@@ -64,8 +66,10 @@ final class DashboardAPI: Sendable {
         var kinds: [DashboardPayload.Queues.Stream] = []
         for kind in JobRegistry.kinds {
             let stats = try await collector.queue.streamStats(kind: kind)
-            kinds.append(.init(kind: kind.rawValue, length: stats.length, pending: stats.pending, lag: stats.lag,
-                               consumers: stats.consumers))
+            kinds.append(
+                .init(
+                    kind: kind.rawValue, length: stats.length, pending: stats.pending, lag: stats.lag,
+                    consumers: stats.consumers))
         }
         return DashboardPayload.Queues(
             generatedAt: RunRecord.now(), group: collector.queue.configuration.group, kinds: kinds)
@@ -110,10 +114,12 @@ final class DashboardAPI: Sendable {
     private func failing(run id: String, deadLettered: Set<String>) async throws -> DashboardPayload.JobList {
         let states = try await collector.queue.jobStates(run: id)
         let open = states.errors.keys.filter { !deadLettered.contains($0) && !states.done.contains($0) }.sorted()
-        return .init(total: open.count, jobs: open.prefix(Self.listLimit).map { job in
-            DashboardPayload.FailedJob(
-                id: job, kind: JobRegistry.kind(ofJobID: job)?.rawValue ?? "other", error: states.errors[job] ?? "")
-        })
+        return .init(
+            total: open.count,
+            jobs: open.prefix(Self.listLimit).map { job in
+                DashboardPayload.FailedJob(
+                    id: job, kind: JobRegistry.kind(ofJobID: job)?.rawValue ?? "other", error: states.errors[job] ?? "")
+            })
     }
 
     /// Φ's persona counts when the run is done, else the prototypes' labels of the last checkpoint (Φ on U_s so

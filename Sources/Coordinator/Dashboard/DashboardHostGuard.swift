@@ -37,7 +37,7 @@ struct DashboardHostGuard: Sendable {
     /// The name part of a `Host` value: `[::1]:8080` → `::1`, `example.org:80` → `example.org`.
     static func hostName(_ host: String) -> String {
         if host.hasPrefix("["), let close = host.firstIndex(of: "]") {
-            return String(host[host.index(after: host.startIndex) ..< close])
+            return String(host[host.index(after: host.startIndex)..<close])
         }
         if let colon = host.lastIndex(of: ":"), host.firstIndex(of: ":") == colon {
             return String(host[..<colon])

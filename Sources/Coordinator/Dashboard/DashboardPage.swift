@@ -27,7 +27,8 @@ enum DashboardPage {
     }
 
     /// The whole document: `dashboard.html` with `dashboard.css` and `dashboard.js` inline.
-    static let html = document
+    static let html =
+        document
         .replacingOccurrences(of: #"<link rel="stylesheet" href="dashboard.css">"#, with: "<style>\(style)</style>")
         .replacingOccurrences(of: #"<script src="dashboard.js"></script>"#, with: "<script>\(script)</script>")
 

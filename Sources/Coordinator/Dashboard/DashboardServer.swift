@@ -24,8 +24,9 @@ struct DashboardServer: Sendable {
     /// ``DashboardHostGuard``.
     func router() -> Router<BasicRequestContext> {
         let router = Router()
-        router.add(middleware: DashboardHostMiddleware(
-            guardian: DashboardHostGuard(boundHost: host, allowedHosts: allowedHosts)))
+        router.add(
+            middleware: DashboardHostMiddleware(
+                guardian: DashboardHostGuard(boundHost: host, allowedHosts: allowedHosts)))
         DashboardRoutes.add(to: router, api: api)
         let api = api, logger = logger
         router.addMetricsRoute(exporter: .shared) {

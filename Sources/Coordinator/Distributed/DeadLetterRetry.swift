@@ -51,7 +51,7 @@ struct DeadLetterRetry: Sendable {
             }
             outcome.chosen = letters.filter { letter in
                 guard letter.kind == AffinityJobDefinition.kind, let envelope = letter.envelope,
-                      let job = try? AffinityJobDefinition.decodePayload(envelope.payload)
+                    let job = try? AffinityJobDefinition.decodePayload(envelope.payload)
                 else { return false }
                 return job.personas.contains(index)
             }

@@ -27,7 +27,7 @@ struct DistributedAffinityComputer: AffinityComputer {
         var jobs: [JobEnvelope] = []
         var shardOfJob: [String: [Int]] = [:]
         for first in stride(from: 0, to: labels.personaCount, by: personasPerShard) {
-            let shard = Array(first ..< min(first + personasPerShard, labels.personaCount))
+            let shard = Array(first..<min(first + personasPerShard, labels.personaCount))
             let job = try AffinityJobDefinition.envelope(
                 AffinityJob(
                     snapshot: snapshotHash, personaCount: labels.personaCount, personas: shard,
@@ -44,7 +44,8 @@ struct DistributedAffinityComputer: AffinityComputer {
             _ = try await queue.storeSideInput(prototypesJSON, run: runID, name: prototypesName)
         }
         let added = try await queue.enqueue(missing)
-        waiter.logger.info("  enqueued \(added) affinity jobs (\(done.count) already done) over \(labels.personaCount) personas")
+        waiter.logger.info(
+            "  enqueued \(added) affinity jobs (\(done.count) already done) over \(labels.personaCount) personas")
 
         var shards: [AffinityMatrix] = []
         try await waiter.wait(
@@ -55,11 +56,12 @@ struct DistributedAffinityComputer: AffinityComputer {
             do {
                 shard = try AffinityJobDefinition.decodeResult(data)
             } catch {
-                throw DistributedRunError(.badResult, "result of job \(id) is not an affinity shard", run: runID,
-                                          underlying: error)
+                throw DistributedRunError(
+                    .badResult, "result of job \(id) is not an affinity shard", run: runID,
+                    underlying: error)
             }
             guard shard.personas == shardOfJob[id], shard.userCount == graph.userCount,
-                  shard.personaCount == labels.personaCount
+                shard.personaCount == labels.personaCount
             else {
                 throw DistributedRunError(
                     .badResult,
@@ -80,7 +82,7 @@ struct DistributedAffinityComputer: AffinityComputer {
     /// no row, but they contribute nothing to L (nor to Q̂), so the set rebuilds exactly this L; checked.
     static func prototypes(of labels: LabelMatrix, run: String) throws -> PrototypeSet {
         var prototypes = PrototypeLabels(personaCount: labels.personaCount)
-        for index in 0 ..< labels.rowCount {
+        for index in 0..<labels.rowCount {
             try prototypes.setPersonas(labels.row(at: index).map(\.persona), forUser: labels.rowUsers[index])
         }
         let rebuilt = try LabelMatrix(labels: prototypes, userCount: labels.userCount, beta: labels.beta)

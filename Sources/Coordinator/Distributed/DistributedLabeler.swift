@@ -43,8 +43,9 @@ struct DistributedLabeler: PersonaLabeler {
             do {
                 result = try LabelJobDefinition.decodeResult(data)
             } catch {
-                throw DistributedRunError(.badResult, "result of job \(id) is not a label result", run: runID,
-                                          underlying: error)
+                throw DistributedRunError(
+                    .badResult, "result of job \(id) is not a label result", run: runID,
+                    underlying: error)
             }
             let asked = Set(usersOfJob[id] ?? [])
             var batch = result.batch

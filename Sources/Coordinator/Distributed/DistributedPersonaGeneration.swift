@@ -40,16 +40,21 @@ struct DistributedPersonaGeneration: Sendable {
     }
 
     /// Runs propose → merge → final as jobs over the snapshot at `snapshotPath`.
-    func generate(snapshotPath: String, options: PersonaSetGenerationOptions, runID: String?) async throws -> Generated {
+    func generate(snapshotPath: String, options: PersonaSetGenerationOptions, runID: String?) async throws -> Generated
+    {
         let (graph, hash) = try await publish(snapshotPath)
         let counts = PersonaJobCounts(
             personaCount: options.personaCount, datasetName: options.datasetName,
             maxProductsPerUser: options.prompt.maxProductsPerUser,
             maxCharactersPerUser: options.prompt.maxCharactersPerUser)
-        let run = runID ?? Self.runID(
-            prefix: "personas", snapshotHash: hash.hex,
-            parts: ["\(options.samples)", "\(options.sampleSize)", "\(options.merges)", "\(options.mergeSize)",
-                    "\(options.personaCount)", "\(options.seed)", options.datasetName, spec.baseURL, spec.model])
+        let run =
+            runID
+            ?? Self.runID(
+                prefix: "personas", snapshotHash: hash.hex,
+                parts: [
+                    "\(options.samples)", "\(options.sampleSize)", "\(options.merges)", "\(options.mergeSize)",
+                    "\(options.personaCount)", "\(options.seed)", options.datasetName, spec.baseURL, spec.model,
+                ])
         let (samples, groupsOf) = try await plan(graph: graph, options: options)
         guard !samples.isEmpty else {
             throw PersonaSetGenerationError(code: .noUsers, message: "no user has a purchase", step: "propose")
@@ -108,34 +113,40 @@ struct DistributedPersonaGeneration: Sendable {
         itemsPerRequest: Int, runID: String?
     ) async throws -> (graph: PurchaseGraph, batch: ItemLabelingBatch) {
         let (graph, hash) = try await publish(snapshotPath)
-        var chosen = items ?? Array(0 ..< graph.itemCount)
+        var chosen = items ?? Array(0..<graph.itemCount)
         if let limit {
-            chosen.sort { graph.degree(ofItem: $0) != graph.degree(ofItem: $1)
-                ? graph.degree(ofItem: $0) > graph.degree(ofItem: $1) : $0 < $1 }
+            chosen.sort {
+                graph.degree(ofItem: $0) != graph.degree(ofItem: $1)
+                    ? graph.degree(ofItem: $0) > graph.degree(ofItem: $1) : $0 < $1
+            }
             chosen = Array(chosen.prefix(max(0, limit)))
         }
         let personasHash = JobID.shortHash(Array(try JSONEncoder().encode(personas.personas)))
-        let run = runID ?? Self.runID(
-            prefix: "items", snapshotHash: hash.hex,
-            parts: [personasHash, "\(limit ?? -1)", "\(batchSize)", "\(itemsPerRequest)", spec.baseURL, spec.model])
+        let run =
+            runID
+            ?? Self.runID(
+                prefix: "items", snapshotHash: hash.hex,
+                parts: [personasHash, "\(limit ?? -1)", "\(batchSize)", "\(itemsPerRequest)", spec.baseURL, spec.model])
         let batches = chosen.chunked(batchSize)
         logger.info("items \(run): snapshot \(hash.hex.prefix(16)) published; \(batches.count) item-label jobs")
         var itemsOfJob: [String: [Int]] = [:]
         let jobs = try batches.map { batch in
             let job = try ItemLabelJobDefinition.envelope(
-                ItemLabelJob(snapshot: hash.hex, items: batch, personas: personas.personas,
-                             itemsPerRequest: itemsPerRequest, llm: spec),
+                ItemLabelJob(
+                    snapshot: hash.hex, items: batch, personas: personas.personas,
+                    itemsPerRequest: itemsPerRequest, llm: spec),
                 run: run, step: "items")
             itemsOfJob[job.id] = batch
             return job
         }
         let waiter = try await enqueue(jobs, run: run, step: "item-label jobs")
         var merged = ItemLabelingBatch()
-        try await waiter.wait(for: jobs.map(\.id), kind: ItemLabelJobDefinition.kind, step: "item-label jobs") { id, data in
+        try await waiter.wait(for: jobs.map(\.id), kind: ItemLabelJobDefinition.kind, step: "item-label jobs") {
+            id, data in
             let result = try decode(ItemLabelJobDefinition.self, data, job: id, run: run)
             let asked = Set(itemsOfJob[id] ?? [])
             for (item, labels) in result.batch.labels where asked.contains(item) {
-                guard labels.allSatisfy({ (0 ..< personas.count).contains($0) }) else {
+                guard labels.allSatisfy({ (0..<personas.count).contains($0) }) else {
                     throw DistributedRunError(
                         .badResult, "result of job \(id) names a persona outside the set", run: run)
                 }
@@ -200,7 +211,9 @@ struct DistributedPersonaGeneration: Sendable {
         return answers.map(\.personas).filter { !$0.isEmpty }
     }
 
-    private func decode<Definition: JobDefinition>(_ definition: Definition.Type, _ data: Data, job: String, run: String)
+    private func decode<Definition: JobDefinition>(
+        _ definition: Definition.Type, _ data: Data, job: String, run: String
+    )
         throws -> Definition.Output
     {
         do {

@@ -69,8 +69,10 @@ struct DistributedRun: Sendable {
         let lease = CoordinatorLease(client: client, keys: keys, run: new.runID, milliseconds: leaseMilliseconds)
         try await lease.acquire(keys: keys)
         // Only now is there a run to resume.
-        logger.notice("run \(new.runID): if this coordinator stops, continue with `gplr run --redis URL --resume \(new.runID)`")
-        let published = "run \(new.runID): snapshot \(hash.hex.prefix(16)) published; "
+        logger.notice(
+            "run \(new.runID): if this coordinator stops, continue with `gplr run --redis URL --resume \(new.runID)`")
+        let published =
+            "run \(new.runID): snapshot \(hash.hex.prefix(16)) published; "
             + "\(Console.count(graph.userCount)) users, \(personas.count) personas"
         logger.info("\(published)")
         return try await execute(record: record, graph: graph, personas: personas, from: nil, lease: lease)
@@ -117,7 +119,8 @@ struct DistributedRun: Sendable {
                 throw error
             }
         }
-        let resuming = "run \(runID): resuming after iteration \(record.checkpoint?.completedIterations ?? 0) of "
+        let resuming =
+            "run \(runID): resuming after iteration \(record.checkpoint?.completedIterations ?? 0) of "
             + "\(record.parameters.iterations) (was \(record.phase.rawValue))"
         logger.info("\(resuming)")
         return try await execute(
@@ -160,8 +163,9 @@ struct DistributedRun: Sendable {
         try await records.setPhase(.running, run: runID, evenIfCancelled: true)
         try await records.update(run: runID, [(.startedAt, RedisArgument(RunRecord.now()))])
         let queue = JobQueue(client: client, keys: keys)
-        let waiter = JobWaiter(queue: queue, records: records, runID: runID, pollInterval: pollInterval,
-                               timeout: timeout, logger: logger, progressMode: progressMode)
+        let waiter = JobWaiter(
+            queue: queue, records: records, runID: runID, pollInterval: pollInterval,
+            timeout: timeout, logger: logger, progressMode: progressMode)
         let runner = GPLRRunner(
             graph: graph, personas: personas, parameters: record.parameters,
             labeler: DistributedLabeler(
@@ -183,7 +187,8 @@ struct DistributedRun: Sendable {
                     try await records.update(run: runID, [(.step, "sampling")])
                     if try await records.phase(run: runID) == .cancelled {
                         throw DistributedRunError(
-                            .cancelled, "cancelled (`gplr cancel`) after iteration \(checkpoint.completedIterations); "
+                            .cancelled,
+                            "cancelled (`gplr cancel`) after iteration \(checkpoint.completedIterations); "
                                 + "stopping", run: runID)
                     }
                 },
@@ -193,9 +198,11 @@ struct DistributedRun: Sendable {
             try await records.update(run: runID, [(.step, "writing")])
             let files = try RunOutputWriter(directory: record.outputDirectory)
                 .write(outcome, graph: graph, personas: personas)
-            try await records.update(run: runID, [
-                (.step, "done"), (.report, RedisArgument(try RunRecord.json(outcome.report))),
-            ])
+            try await records.update(
+                run: runID,
+                [
+                    (.step, "done"), (.report, RedisArgument(try RunRecord.json(outcome.report))),
+                ])
             try await records.setPhase(.done, run: runID)
             return LocalRun.Result(
                 outcome: outcome, graph: graph, personas: personas,

@@ -94,7 +94,8 @@ struct JobWaiter: Sendable {
                     lastWorkerCheck = now
                     if try await !hasLiveWorker(taking: kind.rawValue) {
                         warnedNoWorker = true
-                        let advice = "no live worker takes \(kind) jobs under the prefix '\(queue.keys.prefix)' on "
+                        let advice =
+                            "no live worker takes \(kind) jobs under the prefix '\(queue.keys.prefix)' on "
                             + "this Redis (no heartbeat in the last 30 s): start `gplr-worker --redis URL --prefix "
                             + "\(queue.keys.prefix)`; still waiting for \(pending.count) of \(total) \(step)"
                         logger.warning("\(advice)")
@@ -143,6 +144,6 @@ struct JobWaiter: Sendable {
 extension Array {
     /// Consecutive slices of at most `size` elements.
     func chunked(_ size: Int) -> [[Element]] {
-        stride(from: 0, to: count, by: Swift.max(1, size)).map { Array(self[$0 ..< Swift.min($0 + size, count)]) }
+        stride(from: 0, to: count, by: Swift.max(1, size)).map { Array(self[$0..<Swift.min($0 + size, count)]) }
     }
 }

@@ -4,9 +4,10 @@ import GPLRRedis
 
 /// `--redis URL` and `--prefix` of the commands that talk to a gplr Redis.
 struct RedisOptions: ParsableArguments {
-    @Option(help: ArgumentHelp(
-        "Redis URL (redis://[user:password@]host:port/db or unix:///path); default: $GPLR_REDIS_URL.",
-        discussion: "Prefer the environment variable: a password on the command line ends up in shell history."))
+    @Option(
+        help: ArgumentHelp(
+            "Redis URL (redis://[user:password@]host:port/db or unix:///path); default: $GPLR_REDIS_URL.",
+            discussion: "Prefer the environment variable: a password on the command line ends up in shell history."))
     var redis: String?
 
     @Option(help: "Key prefix (as for the workers).")

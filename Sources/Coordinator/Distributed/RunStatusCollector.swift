@@ -53,7 +53,7 @@ struct RunStatusCollector: Sendable {
         for (name, counts) in jobs {
             var counts = counts
             if let kind = JobRegistry.kinds.first(where: { $0.rawValue == name }),
-               counts.enqueued > counts.done + counts.deadLettered
+                counts.enqueued > counts.done + counts.deadLettered
             {
                 counts.running = try await queue.stats(run: id, kinds: [kind]).running
             }
@@ -78,7 +78,8 @@ struct RunStatusCollector: Sendable {
             if elapsed > 0 { status.jobsPerSecond = Double(finished) / elapsed }
             if record.completedIterations > 0 {
                 let perIteration = elapsed / Double(record.completedIterations)
-                status.etaSeconds = perIteration * Double(max(0, record.parameters.iterations - record.completedIterations))
+                status.etaSeconds =
+                    perIteration * Double(max(0, record.parameters.iterations - record.completedIterations))
             }
         }
         return (status, record)

@@ -16,8 +16,9 @@ extension RunStatusReport {
             out.append(head)
             if let error = run.error { out.append("  error: \(error)") }
             if run.coordinatorLost {
-                out.append("  coordinator lost: nobody drives this run; continue it with "
-                    + "`gplr run --redis URL --resume \(run.id)`")
+                out.append(
+                    "  coordinator lost: nobody drives this run; continue it with "
+                        + "`gplr run --redis URL --resume \(run.id)`")
             } else if let coordinator = run.coordinator {
                 out.append("  coordinator \(coordinator)")
             }
@@ -27,14 +28,16 @@ extension RunStatusReport {
                     .map { Self.pad(Console.count($0), 8) }.joined(separator: " ")
                 out.append("  " + kind.padding(toLength: 15, withPad: " ", startingAt: 0) + cells)
             }
-            var totals = "  failed attempts \(run.failures), retried \(run.retried), duplicate results \(run.duplicateResults)"
+            var totals =
+                "  failed attempts \(run.failures), retried \(run.retried), duplicate results \(run.duplicateResults)"
             if let rate = run.jobsPerSecond { totals += String(format: "; %.2f jobs/s", rate) }
             if let eta = run.etaSeconds { totals += "; eta \(Self.age(Int64(eta * 1000)))" }
             out.append(totals)
             let counters = run.labelerCounters.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
-            out.append("  labeler: " + (counters.isEmpty ? "no counters" : counters.joined(separator: ", "))
-                + "; tokens \(run.spend.promptTokens) prompt + \(run.spend.completionTokens) completion, "
-                + String(format: "cost $%.2f", run.spend.costUSD))
+            out.append(
+                "  labeler: " + (counters.isEmpty ? "no counters" : counters.joined(separator: ", "))
+                    + "; tokens \(run.spend.promptTokens) prompt + \(run.spend.completionTokens) completion, "
+                    + String(format: "cost $%.2f", run.spend.costUSD))
         }
         out.append("workers: \(workers.count)")
         for worker in workers {

@@ -34,7 +34,9 @@ struct BenchGraphOptions: ParsableArguments {
     /// A scratch directory and whether to remove it afterwards.
     func scratchDirectory() throws -> (path: String, remove: Bool) {
         if let scratch { return (scratch, false) }
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gplr-bench-\(UUID().uuidString.prefix(8))").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "gplr-bench-\(UUID().uuidString.prefix(8))"
+        ).path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return (path, true)
     }

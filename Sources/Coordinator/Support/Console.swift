@@ -1,6 +1,6 @@
-import Logging
 import Foundation
 import GPLRSupport
+import Logging
 
 /// Human-facing progress lines go to standard error, so standard output stays clean for results.
 enum Console {

@@ -1,7 +1,7 @@
 import Foundation
-import ProcessSupport
 import GPLRRuntime
 import GPLRSupport
+import ProcessSupport
 import Synchronization
 
 /// The processes `gplr demo` starts — a `redis-server` (when no Redis was given) and the `gplr-worker`s — and
@@ -37,7 +37,9 @@ final class DemoCluster: Sendable {
     func startRedis(logPath: String) async throws -> LocalRedisServer {
         guard !state.withLock({ $0.stopping }) else { throw CancellationError() }
         // Starting blocks until the server answers PING: off the cooperative pool.
-        let server = try await BlockingExecutor.shared.run { try LocalRedisServer(logPath: logPath, newProcessGroup: true) }
+        let server = try await BlockingExecutor.shared.run {
+            try LocalRedisServer(logPath: logPath, newProcessGroup: true)
+        }
         let registered = state.withLock { state in
             guard !state.stopping else { return false }
             state.redis = server

@@ -9,8 +9,9 @@ enum InterruptCleanup {
     static func install(_ command: String) -> TerminationSignals {
         TerminationSignals(handler: { number in
             let removed = TemporaryPaths.removeAll()
-            Console.status("\(command): \(TerminationSignals.name(number)) received; stopped"
-                + (removed.isEmpty ? "" : " and removed \(removed.joined(separator: ", "))"))
+            Console.status(
+                "\(command): \(TerminationSignals.name(number)) received; stopped"
+                    + (removed.isEmpty ? "" : " and removed \(removed.joined(separator: ", "))"))
             Foundation.exit(128 + number)
         })
     }

@@ -6,19 +6,21 @@ import GPLRRuntime
 /// timeouts, attempts, prices, the Redis response cache and the shared rate limit — common to `gplr run` and
 /// `gplr personas generate|label-items` (each adds its own flags around them).
 struct LLMEndpointOptions: ParsableArguments {
-    @Option(help: ArgumentHelp(
-        "Base URL of an OpenAI-compatible server.",
-        discussion: "gplr run labels with it instead of --labels; gplr personas defaults to $OPENAI_BASE_URL, "
-            + "else https://api.openai.com.",
-        valueName: "url"))
+    @Option(
+        help: ArgumentHelp(
+            "Base URL of an OpenAI-compatible server.",
+            discussion: "gplr run labels with it instead of --labels; gplr personas defaults to $OPENAI_BASE_URL, "
+                + "else https://api.openai.com.",
+            valueName: "url"))
     var llmURL: String?
 
     @Option(help: "Model (default: $GPLR_LLM_MODEL, else gpt-4o-mini).")
     var llmModel: String?
 
-    @Option(help: ArgumentHelp(
-        "File holding the API key for calls made by this process (default: $OPENAI_API_KEY; none for local servers).",
-        discussion: "With --redis the workers make the calls with their own key: give it to them, not here."))
+    @Option(
+        help: ArgumentHelp(
+            "File holding the API key for calls made by this process (default: $OPENAI_API_KEY; none for local servers).",
+            discussion: "With --redis the workers make the calls with their own key: give it to them, not here."))
     var llmKeyFile: String?
 
     @Option(help: "Requests in flight at once (per worker with --redis).")

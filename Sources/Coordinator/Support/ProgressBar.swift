@@ -89,10 +89,12 @@ struct ProgressBar: Sendable {
     func barLine(at now: ContinuousClock.Instant) -> String {
         let detailText = detail.map { " · " + $0 } ?? ""
         guard let total else {
-            return fitted("\(label) \(unit.amount(done))\(unit.suffix) \(rateText(at: now)) "
-                + Self.clock(elapsed(at: now)) + detailText)
+            return fitted(
+                "\(label) \(unit.amount(done))\(unit.suffix) \(rateText(at: now)) "
+                    + Self.clock(elapsed(at: now)) + detailText)
         }
-        let core = "\(counts(total)) \(Console.percent(fraction(total))) \(rateText(at: now)) "
+        let core =
+            "\(counts(total)) \(Console.percent(fraction(total))) \(rateText(at: now)) "
             + "ETA \(etaText(total, at: now))"
         // The bar keeps its width as long as it can: the detail goes first, then the bar narrows, then goes.
         let limit = max(columns, 20) - 1, frame = label.count + 4

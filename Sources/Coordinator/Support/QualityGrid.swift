@@ -74,7 +74,7 @@ struct QualityGrid {
             return value
         }
         guard !self.budgets.isEmpty, !self.seeds.isEmpty, !samplings.isEmpty, !epsilons.isEmpty,
-              !assignments.isEmpty
+            !assignments.isEmpty
         else {
             throw ValidationError("every list (budgets, seeds, sampling, solvers, assign) needs at least one value")
         }
@@ -113,7 +113,7 @@ struct QualityGrid {
             return "micro-F1 / macro-F1, mean of seeds \(seeds.map(String.init).joined(separator: ", ")):\n"
                 + lines.joined(separator: "\n")
         }
-        let widths = (0 ..< header.count).map { column in rows.map { $0[column].count }.max() ?? 0 }
+        let widths = (0..<header.count).map { column in rows.map { $0[column].count }.max() ?? 0 }
         return "micro-F1 / macro-F1, mean of seeds \(seeds.map(String.init).joined(separator: ", ")):\n"
             + rows.map { row in
                 row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }

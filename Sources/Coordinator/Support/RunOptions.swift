@@ -15,7 +15,9 @@ struct RunOptions: ParsableArguments {
 
     @Option(
         name: .customLong("assign"),
-        help: "How many personas each inferred user gets: calibrated (learned from the prototypes) or top-k (the paper's fixed k).")
+        help:
+            "How many personas each inferred user gets: calibrated (learned from the prototypes) or top-k (the paper's fixed k)."
+    )
     var assignment: RunParameters.Assignment = .calibrated
 
     @Option(help: "Random-walk length ℓ̂.")
@@ -30,10 +32,16 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Sampling after the first iteration: du or uniform.")
     var sampling: RunParameters.Sampling = .du
 
-    @Option(help: "DU prior α: the walk mass at which a user's own affinities weigh as much as a uniform prior (0 = the paper's Eq. 1).")
+    @Option(
+        help:
+            "DU prior α: the walk mass at which a user's own affinities weigh as much as a uniform prior (0 = the paper's Eq. 1)."
+    )
     var duPrior: Double = 0.03
 
-    @Option(help: "Fail the run when the labeler answers for fewer than this share of an iteration's users: a share (\"20%\", \"0.2\"); 100% never fails.")
+    @Option(
+        help:
+            "Fail the run when the labeler answers for fewer than this share of an iteration's users: a share (\"20%\", \"0.2\"); 100% never fails."
+    )
     var maxLabelFailures: String = "20%"
 
     @Option(help: "Seed for sampling.")
@@ -75,7 +83,7 @@ extension RunOptions {
     static func share(_ text: String) -> Double? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let value = trimmed.hasSuffix("%") ? Double(trimmed.dropLast()).map { $0 / 100 } : Double(trimmed)
-        guard let value, (0 ... 1).contains(value) else { return nil }
+        guard let value, (0...1).contains(value) else { return nil }
         return value
     }
 }
@@ -95,7 +103,7 @@ struct LabelerNoiseOptions: ParsableArguments {
     var noiseSeed: UInt64 = 7
 
     func validate() throws {
-        guard (0 ... 1).contains(noiseDrop), (0 ... 1).contains(noiseAdd) else {
+        guard (0...1).contains(noiseDrop), (0...1).contains(noiseAdd) else {
             throw ValidationError("--noise-drop and --noise-add must be probabilities in [0, 1]")
         }
     }

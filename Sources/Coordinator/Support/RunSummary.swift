@@ -12,29 +12,35 @@ enum RunSummary {
     static func print(_ result: LocalRun.Result) {
         let report = result.outcome.report
         let users = result.graph.userCount
-        line("GPLR on \(Console.count(users)) users, \(Console.count(result.graph.itemCount)) items, "
-            + "\(Console.count(result.graph.edgeCount)) purchases; \(result.personas.count) personas")
-        line("  prototypes labeled: \(Console.count(report.prototypes)) "
-            + "(budget spent \(Console.count(report.labelBudgetSpent)) of τ = \(report.parameters.budget)), "
-            + "unreachable users: \(Console.count(report.unreachableUsers))")
+        line(
+            "GPLR on \(Console.count(users)) users, \(Console.count(result.graph.itemCount)) items, "
+                + "\(Console.count(result.graph.edgeCount)) purchases; \(result.personas.count) personas")
+        line(
+            "  prototypes labeled: \(Console.count(report.prototypes)) "
+                + "(budget spent \(Console.count(report.labelBudgetSpent)) of τ = \(report.parameters.budget)), "
+                + "unreachable users: \(Console.count(report.unreachableUsers))")
         if let cut = report.calibratedCut {
-            line(String(
-                format: "  assignment: calibrated, k(u) = round(%.2f + %.2f·ln d(u) %+.1f), 1 … %d (micro-F1 %.3f on %@ "
-                    + "prototypes, leave-one-out)", cut.intercept, cut.slope, cut.shift, cut.maximum,
-                cut.calibrationMicroF1, Console.count(cut.calibrationUsers)))
+            line(
+                String(
+                    format:
+                        "  assignment: calibrated, k(u) = round(%.2f + %.2f·ln d(u) %+.1f), 1 … %d (micro-F1 %.3f on %@ "
+                        + "prototypes, leave-one-out)", cut.intercept, cut.slope, cut.shift, cut.maximum,
+                    cut.calibrationMicroF1, Console.count(cut.calibrationUsers)))
         }
         if let warning = unreachableWarning(report) { Console.status(warning) }
-        line("  time: total \(Console.seconds(report.timings.total)) — affinity "
-            + "\(Console.seconds(report.timings.affinity)), sampling \(Console.seconds(report.timings.sampling)), "
-            + "labeling \(Console.seconds(report.timings.labeling))")
+        line(
+            "  time: total \(Console.seconds(report.timings.total)) — affinity "
+                + "\(Console.seconds(report.timings.affinity)), sampling \(Console.seconds(report.timings.sampling)), "
+                + "labeling \(Console.seconds(report.timings.labeling))")
         line("")
         line("  persona                               users   share")
         let ranked = report.assignedCounts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
         for (name, count) in ranked {
             let padded = name.padding(toLength: 34, withPad: " ", startingAt: 0)
             let countText = Console.count(count)
-            line("  \(padded) \(String(repeating: " ", count: max(0, 8 - countText.count)))\(countText)   "
-                + Console.percent(Double(count) / Double(max(1, users))))
+            line(
+                "  \(padded) \(String(repeating: " ", count: max(0, 8 - countText.count)))\(countText)   "
+                    + Console.percent(Double(count) / Double(max(1, users))))
         }
     }
 
@@ -53,7 +59,7 @@ enum RunSummary {
         let graph = result.graph
         var reference = [[Int]](repeating: [], count: graph.userCount)
         var evaluated: [Int] = []
-        for user in 0 ..< graph.userCount where !result.outcome.prototypes.isPrototype(user) {
+        for user in 0..<graph.userCount where !result.outcome.prototypes.isPrototype(user) {
             guard let truth = result.labels.labels[graph.userIDs[user]] else { continue }
             reference[user] = truth
             evaluated.append(user)
@@ -63,9 +69,11 @@ enum RunSummary {
 
     static func print(_ evaluation: EvaluationReport, title: String) {
         line(title)
-        line(String(format: "  micro P %.3f  R %.3f  F1 %.3f | macro F1 %.3f | Jaccard %.3f | P@1 %.3f | coverage %.1f%%",
-            evaluation.microPrecision, evaluation.microRecall, evaluation.microF1, evaluation.macroF1,
-            evaluation.meanJaccard, evaluation.precisionAtOne, evaluation.coverage * 100)
-            + " (\(Console.count(evaluation.evaluatedUsers)) users)")
+        line(
+            String(
+                format: "  micro P %.3f  R %.3f  F1 %.3f | macro F1 %.3f | Jaccard %.3f | P@1 %.3f | coverage %.1f%%",
+                evaluation.microPrecision, evaluation.microRecall, evaluation.microF1, evaluation.macroF1,
+                evaluation.meanJaccard, evaluation.precisionAtOne, evaluation.coverage * 100)
+                + " (\(Console.count(evaluation.evaluatedUsers)) users)")
     }
 }

@@ -18,16 +18,17 @@ final class TerminationSignals: Sendable {
         (stream, continuation) = AsyncStream<Int32>.makeStream()
         let queue = DispatchQueue(label: "gplr.signals")
         let continuation = continuation
-        sources = Mutex(numbers.map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler {
-                handler?(number)
-                continuation.yield(number)
-            }
-            source.resume()
-            return source
-        })
+        sources = Mutex(
+            numbers.map { number in
+                signal(number, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+                source.setEventHandler {
+                    handler?(number)
+                    continuation.yield(number)
+                }
+                source.resume()
+                return source
+            })
     }
 
     /// The next signal received, or `nil` when cancelled or after ``cancel()``.

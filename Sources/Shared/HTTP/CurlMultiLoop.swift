@@ -60,9 +60,11 @@ final class CurlMultiLoop: @unchecked Sendable {
             return true
         }
         if !accepted {
-            transfer.complete(.failure(HTTPClientError(
-                code: .shutdown, message: "HTTP client is shut down",
-                url: HTTPClientRequest.redact(transfer.request.url))))
+            transfer.complete(
+                .failure(
+                    HTTPClientError(
+                        code: .shutdown, message: "HTTP client is shut down",
+                        url: HTTPClientRequest.redact(transfer.request.url))))
         }
     }
 
@@ -133,9 +135,11 @@ final class CurlMultiLoop: @unchecked Sendable {
                 let transfer = try CurlTransfer(token: token, configuration: configuration)
                 let code = curl_multi_add_handle(multi, transfer.easy)
                 guard code == CURLM_OK else {
-                    token.complete(.failure(HTTPClientError(
-                        code: .setup, curlCode: Int(code.rawValue), message: "curl_multi_add_handle failed",
-                        url: HTTPClientRequest.redact(token.request.url))))
+                    token.complete(
+                        .failure(
+                            HTTPClientError(
+                                code: .setup, curlCode: Int(code.rawValue), message: "curl_multi_add_handle failed",
+                                url: HTTPClientRequest.redact(token.request.url))))
                     continue
                 }
                 active[transfer.easy] = transfer

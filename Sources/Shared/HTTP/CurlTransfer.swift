@@ -47,24 +47,29 @@ final class CurlTransfer {
         try check(gplr_curl_easy_setopt_string(handle, CURLOPT_URL.rawValue, request.url), "URL")
         try check(gplr_curl_easy_setopt_string(handle, CURLOPT_PROTOCOLS_STR.rawValue, "http,https"), "protocols")
         try check(gplr_curl_easy_setopt_long(handle, CURLOPT_NOSIGNAL.rawValue, 1), "NOSIGNAL")
-        try check(gplr_curl_easy_setopt_long(
-            handle, CURLOPT_HTTP_VERSION.rawValue, Int(CURL_HTTP_VERSION_2TLS)), "HTTP version")
+        try check(
+            gplr_curl_easy_setopt_long(
+                handle, CURLOPT_HTTP_VERSION.rawValue, Int(CURL_HTTP_VERSION_2TLS)), "HTTP version")
         _ = gplr_curl_easy_setopt_long(handle, CURLOPT_PIPEWAIT.rawValue, 1)
         _ = gplr_curl_easy_setopt_long(handle, CURLOPT_TCP_KEEPALIVE.rawValue, 1)
         _ = gplr_curl_easy_setopt_string(handle, CURLOPT_ACCEPT_ENCODING.rawValue, "")
         _ = gplr_curl_easy_setopt_string(handle, CURLOPT_USERAGENT.rawValue, configuration.userAgent)
-        try check(gplr_curl_easy_setopt_long(
-            handle, CURLOPT_CONNECTTIMEOUT_MS.rawValue, request.connectTimeout.curlMilliseconds), "connect timeout")
-        try check(gplr_curl_easy_setopt_long(
-            handle, CURLOPT_TIMEOUT_MS.rawValue, request.timeout.curlMilliseconds), "timeout")
+        try check(
+            gplr_curl_easy_setopt_long(
+                handle, CURLOPT_CONNECTTIMEOUT_MS.rawValue, request.connectTimeout.curlMilliseconds), "connect timeout")
+        try check(
+            gplr_curl_easy_setopt_long(
+                handle, CURLOPT_TIMEOUT_MS.rawValue, request.timeout.curlMilliseconds), "timeout")
         _ = gplr_curl_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER.rawValue, errorBuffer)
 
         if request.method == .post {
             try check(gplr_curl_easy_setopt_long(handle, CURLOPT_POST.rawValue, 1), "POST")
-            try check(gplr_curl_easy_setopt_int64(
-                handle, CURLOPT_POSTFIELDSIZE_LARGE.rawValue, Int64(request.body.count)), "body size")
+            try check(
+                gplr_curl_easy_setopt_int64(
+                    handle, CURLOPT_POSTFIELDSIZE_LARGE.rawValue, Int64(request.body.count)), "body size")
             // COPYPOSTFIELDS copies the body, so it need not outlive this call.
-            let code = request.body.isEmpty
+            let code =
+                request.body.isEmpty
                 ? gplr_curl_easy_setopt_string(handle, CURLOPT_COPYPOSTFIELDS.rawValue, "")
                 : request.body.withUnsafeBytes { bytes in
                     gplr_curl_easy_setopt_pointer(
@@ -79,7 +84,8 @@ final class CurlTransfer {
         var lines = ["Expect:"]
         for header in request.headers {
             // Scalars, not Characters: "\r\n" is one Character equal to neither "\r" nor "\n".
-            let invalid = header.name.isEmpty
+            let invalid =
+                header.name.isEmpty
                 || header.name.unicodeScalars.contains(where: { $0 == ":" || $0.value < 0x21 || $0.value == 0x7f })
                 || header.value.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" })
             if invalid {
@@ -94,8 +100,9 @@ final class CurlTransfer {
         let userdata = Unmanaged.passUnretained(self).toOpaque()
         try check(gplr_curl_easy_setopt_callback(handle, CURLOPT_WRITEFUNCTION.rawValue, curlWriteBody), "writer")
         try check(gplr_curl_easy_setopt_pointer(handle, CURLOPT_WRITEDATA.rawValue, userdata), "writer data")
-        try check(gplr_curl_easy_setopt_callback(
-            handle, CURLOPT_HEADERFUNCTION.rawValue, curlWriteHeader), "header reader")
+        try check(
+            gplr_curl_easy_setopt_callback(
+                handle, CURLOPT_HEADERFUNCTION.rawValue, curlWriteHeader), "header reader")
         try check(gplr_curl_easy_setopt_pointer(handle, CURLOPT_HEADERDATA.rawValue, userdata), "header data")
     }
 
@@ -115,9 +122,10 @@ final class CurlTransfer {
             return
         }
         guard let colon = line.firstIndex(of: ":") else { return }
-        headers.append(HTTPHeader(
-            name: String(line[..<colon]).trimmingWhitespace(),
-            value: String(line[line.index(after: colon)...]).trimmingWhitespace()))
+        headers.append(
+            HTTPHeader(
+                name: String(line[..<colon]).trimmingWhitespace(),
+                value: String(line[line.index(after: colon)...]).trimmingWhitespace()))
     }
 
     /// The outcome once curl reports the transfer done with `code`.
@@ -127,7 +135,8 @@ final class CurlTransfer {
         _ = gplr_curl_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE.rawValue, &status)
         var connects = 0
         _ = gplr_curl_easy_getinfo_long(easy, CURLINFO_NUM_CONNECTS.rawValue, &connects)
-        return .success(HTTPClientResponse(status: status, headers: headers, body: body, reusedConnection: connects == 0))
+        return .success(
+            HTTPClientResponse(status: status, headers: headers, body: body, reusedConnection: connects == 0))
     }
 
     private func error(for code: CURLcode) -> HTTPClientError {

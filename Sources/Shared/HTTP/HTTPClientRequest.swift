@@ -42,10 +42,12 @@ extension HTTPClientRequest: CustomStringConvertible, CustomReflectable {
     }
 
     public var customMirror: Mirror {
-        Mirror(self, children: [
-            "method": method.description, "url": HTTPClientRequest.redact(url),
-            "headerNames": headers.map(\.name), "bodyBytes": body.count,
-        ])
+        Mirror(
+            self,
+            children: [
+                "method": method.description, "url": HTTPClientRequest.redact(url),
+                "headerNames": headers.map(\.name), "bodyBytes": body.count,
+            ])
     }
 
     /// `url` without user info, query or fragment: safe to put in messages.

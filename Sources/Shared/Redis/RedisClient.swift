@@ -98,7 +98,8 @@ public final class RedisClient: Sendable {
             case .failure(let error):
                 // A command that timed out may still be running on the server: do not send it again.
                 // Failing to connect (refused, timeout) is always worth another try.
-                let retriable = duringConnect
+                let retriable =
+                    duringConnect
                     ? error.breaksConnection || error.isRetriable
                     : error.isRetriable && error.code != .timeout
                 guard retriable, attempt < options.reconnect.maxAttempts else { throw error }

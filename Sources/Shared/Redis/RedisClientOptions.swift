@@ -20,9 +20,9 @@ public struct RedisReconnectPolicy: Sendable, Hashable {
     /// so that many workers reconnecting at once spread out.
     public func delay(afterAttempt attempt: Int) -> Duration {
         var delay = initialDelay
-        for _ in 1 ..< max(1, attempt) where delay < maxDelay { delay = delay * 2 }
+        for _ in 1..<max(1, attempt) where delay < maxDelay { delay = delay * 2 }
         delay = min(delay, maxDelay)
-        return delay + delay * Double.random(in: 0 ... 0.25)
+        return delay + delay * Double.random(in: 0...0.25)
     }
 }
 
@@ -31,8 +31,10 @@ public struct RedisClientOptions: Sendable, Hashable {
     public var connection: RedisConnectionOptions
     public var reconnect: RedisReconnectPolicy
 
-    public init(connection: RedisConnectionOptions = RedisConnectionOptions(),
-                reconnect: RedisReconnectPolicy = RedisReconnectPolicy()) {
+    public init(
+        connection: RedisConnectionOptions = RedisConnectionOptions(),
+        reconnect: RedisReconnectPolicy = RedisReconnectPolicy()
+    ) {
         self.connection = connection
         self.reconnect = reconnect
     }

@@ -33,8 +33,9 @@ final class RedisConnection {
         case .unix(let path): made = redisConnectUnixWithTimeout(path, connectTimeout)
         }
         guard let made else {
-            throw RedisError(code: .connection, message: "out of memory allocating a hiredis context",
-                             context: endpoint.description)
+            throw RedisError(
+                code: .connection, message: "out of memory allocating a hiredis context",
+                context: endpoint.description)
         }
         if made.pointee.err != 0 {
             let text = Self.errorString(made)
@@ -115,8 +116,9 @@ final class RedisConnection {
 
     private func checkUsable(_ arguments: [RedisArgument]) throws(RedisError) {
         if isBroken {
-            throw RedisError(code: .connection, message: "connection is closed after an earlier error",
-                             context: Self.name(arguments.first))
+            throw RedisError(
+                code: .connection, message: "connection is closed after an earlier error",
+                context: Self.name(arguments.first))
         }
         if arguments.isEmpty {
             throw RedisError(code: .protocol, message: "empty command")
@@ -209,7 +211,7 @@ final class RedisConnection {
         case REDIS_REPLY_ARRAY:
             var values: [RedisValue] = []
             values.reserveCapacity(node.elements)
-            for index in 0 ..< node.elements {
+            for index in 0..<node.elements {
                 if let element = node.element[index] { values.append(convert(element)) } else { values.append(.null) }
             }
             return .array(values)

@@ -44,7 +44,7 @@ public struct RedisEndpoint: Sendable, Hashable, CustomStringConvertible {
         case "redis":
             let host = components.host.flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
             let port = components.port ?? 6379
-            guard (1 ... 65535).contains(port) else {
+            guard (1...65535).contains(port) else {
                 throw RedisError(code: .url, message: "port \(port) out of range in \(Self.redact(url))")
             }
             let path = components.path.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
@@ -107,11 +107,11 @@ public struct RedisEndpoint: Sendable, Hashable, CustomStringConvertible {
     static func redact(_ url: String) -> String {
         var text = url
         if let schemeEnd = text.range(of: "://"), let at = text[schemeEnd.upperBound...].lastIndex(of: "@") {
-            text.replaceSubrange(schemeEnd.upperBound ..< at, with: "***")
+            text.replaceSubrange(schemeEnd.upperBound..<at, with: "***")
         }
         if let range = text.range(of: "password=", options: .caseInsensitive) {
             let end = text[range.upperBound...].firstIndex(of: "&") ?? text.endIndex
-            text.replaceSubrange(range.upperBound ..< end, with: "***")
+            text.replaceSubrange(range.upperBound..<end, with: "***")
         }
         return text
     }

@@ -16,13 +16,14 @@ public enum ErrorText {
     /// `at <path>: <what is wrong>`, the path as `[2].description`, or `<entry> #3: …` when `entry` names what
     /// the top-level array holds (`persona #3: "name": …`).
     public static func decoding(_ error: DecodingError, entry: String? = nil) -> String {
-        let (context, problem): (DecodingError.Context?, String) = switch error {
-        case .keyNotFound(let key, let context): (context, "\"\(key.stringValue)\" is missing")
-        case .valueNotFound(_, let context): (context, "a value is null or missing")
-        case .typeMismatch(_, let context): (context, context.debugDescription)
-        case .dataCorrupted(let context): (context, corruption(context))
-        @unknown default: (nil, "cannot be decoded")
-        }
+        let (context, problem): (DecodingError.Context?, String) =
+            switch error {
+            case .keyNotFound(let key, let context): (context, "\"\(key.stringValue)\" is missing")
+            case .valueNotFound(_, let context): (context, "a value is null or missing")
+            case .typeMismatch(_, let context): (context, context.debugDescription)
+            case .dataCorrupted(let context): (context, corruption(context))
+            @unknown default: (nil, "cannot be decoded")
+            }
         var path = context?.codingPath ?? []
         if case .keyNotFound(let key, _) = error, path.last?.stringValue == key.stringValue { path.removeLast() }
         var location = ""
@@ -30,7 +31,9 @@ public enum ErrorText {
             location = "\(entry) #\(first + 1)"
             path.removeFirst()
         }
-        for key in path { location += key.intValue.map { "[\($0)]" } ?? (location.isEmpty ? "" : ".") + key.stringValue }
+        for key in path {
+            location += key.intValue.map { "[\($0)]" } ?? (location.isEmpty ? "" : ".") + key.stringValue
+        }
         return location.isEmpty ? problem : "\(location): \(problem)"
     }
 

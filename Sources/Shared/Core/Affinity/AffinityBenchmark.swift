@@ -40,7 +40,7 @@ public enum AffinityBenchmark {
         let exactSolver = ExactAffinity(walkLength: walkLength, threadCount: threadCount)
         var exact: AffinityMatrix?
         var best = Duration.seconds(Int64.max)
-        for _ in 0 ..< runs {
+        for _ in 0..<runs {
             let start = clock.now
             exact = try exactSolver.compute(graph: graph, labels: labels)
             best = min(best, clock.now - start)
@@ -58,7 +58,7 @@ public enum AffinityBenchmark {
             let solver = RevAff(walkLength: walkLength, epsilon: epsilon, threadCount: threadCount)
             var result: RevAff.Result?
             var bestRevAff = Duration.seconds(Int64.max)
-            for _ in 0 ..< runs {
+            for _ in 0..<runs {
                 let start = clock.now
                 result = try solver.compute(graph: graph, labels: labels)
                 bestRevAff = min(bestRevAff, clock.now - start)
@@ -92,11 +92,11 @@ public enum AffinityBenchmark {
             return Set(ranked.prefix(k).map { $0.persona })
         }
         var reachable = 0, reached = 0, same = 0
-        for user in 0 ..< reference.userCount {
-            let exactRow = reference.values[user * width ..< (user + 1) * width]
+        for user in 0..<reference.userCount {
+            let exactRow = reference.values[user * width..<(user + 1) * width]
             guard exactRow.contains(where: { $0 > 0 }) else { continue }
             reachable += 1
-            let row = approximate.values[user * width ..< (user + 1) * width]
+            let row = approximate.values[user * width..<(user + 1) * width]
             if row.contains(where: { $0 > 0 }) { reached += 1 }
             if topSet(row) == topSet(exactRow) { same += 1 }
         }
@@ -111,7 +111,7 @@ public enum AffinityBenchmark {
         var sum = 0.0, maximum = 0.0
         a.values.withUnsafeBufferPointer { x in
             b.values.withUnsafeBufferPointer { y in
-                for i in 0 ..< x.count {
+                for i in 0..<x.count {
                     let d = abs(x[i] - y[i])
                     sum += d
                     maximum = max(maximum, d)
@@ -124,7 +124,7 @@ public enum AffinityBenchmark {
     /// Random prototype labels for benchmarks: `prototypeShare` of the users, each with a uniformly drawn number
     /// of distinct uniformly drawn personas in `personasPerPrototype`.
     public static func randomLabels(
-        userCount: Int, personaCount: Int, prototypeShare: Double = 0.1, personasPerPrototype: ClosedRange<Int> = 1 ... 5,
+        userCount: Int, personaCount: Int, prototypeShare: Double = 0.1, personasPerPrototype: ClosedRange<Int> = 1...5,
         seed: UInt64
     ) throws -> PrototypeLabels {
         var random = SamplingRandom(seed: seed, stream: 7)
@@ -134,7 +134,7 @@ public enum AffinityBenchmark {
         var labels = PrototypeLabels(personaCount: personaCount)
         for user in users {
             let count = min(personaCount, Int.random(in: personasPerPrototype, using: &random))
-            var personas = Array(0 ..< personaCount)
+            var personas = Array(0..<personaCount)
             personas.shuffle(using: &random)
             try labels.setPersonas(Array(personas.prefix(count)), forUser: user)
         }
@@ -163,10 +163,10 @@ public struct IncrementalAffinityBenchmark: Sendable, Equatable {
         let clock = ContinuousClock()
         let solver = ExactAffinity(walkLength: walkLength, threadCount: threadCount)
         let users = prototypes.users
-        let batches: [PrototypeLabels] = try (0 ..< iterations).map { batch in
+        let batches: [PrototypeLabels] = try (0..<iterations).map { batch in
             var labels = PrototypeLabels(personaCount: prototypes.personaCount)
             let lo = users.count * batch / iterations, hi = users.count * (batch + 1) / iterations
-            for user in users[lo ..< hi] { try labels.setPersonas(prototypes.personas(ofUser: user)!, forUser: user) }
+            for user in users[lo..<hi] { try labels.setPersonas(prototypes.personas(ofUser: user)!, forUser: user) }
             return labels
         }
         var cumulative: [PrototypeLabels] = []
@@ -177,15 +177,17 @@ public struct IncrementalAffinityBenchmark: Sendable, Equatable {
         }
         var full = Duration.seconds(Int64.max), incremental = full, scratch = full
         var whole: AffinityMatrix?, summed: AffinityMatrix?
-        for _ in 0 ..< max(1, repetitions) {
+        for _ in 0..<max(1, repetitions) {
             var start = clock.now
-            whole = try solver.compute(graph: graph, labels: LabelMatrix(labels: prototypes, userCount: graph.userCount))
+            whole = try solver.compute(
+                graph: graph, labels: LabelMatrix(labels: prototypes, userCount: graph.userCount))
             full = min(full, clock.now - start)
 
             start = clock.now
             var sum: AffinityMatrix?
             for batch in batches {
-                let delta = try solver.compute(graph: graph, labels: LabelMatrix(labels: batch, userCount: graph.userCount))
+                let delta = try solver.compute(
+                    graph: graph, labels: LabelMatrix(labels: batch, userCount: graph.userCount))
                 if sum == nil { sum = delta } else { try sum!.add(delta, threadCount: threadCount) }
             }
             incremental = min(incremental, clock.now - start)

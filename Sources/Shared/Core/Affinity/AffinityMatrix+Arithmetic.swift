@@ -15,7 +15,7 @@ extension AffinityMatrix {
             values.withUnsafeMutableBufferPointer { target in
                 let s = source.baseAddress!, t = target.baseAddress!
                 ParallelLoop.run(chunks: (count + blockSize - 1) / blockSize, threads: threads) { block in
-                    for index in block * blockSize ..< min(count, (block + 1) * blockSize) { t[index] += s[index] }
+                    for index in block * blockSize..<min(count, (block + 1) * blockSize) { t[index] += s[index] }
                 }
             }
         }
@@ -39,9 +39,9 @@ extension AffinityMatrix {
         values.withUnsafeMutableBufferPointer { buffer in
             let base = buffer.baseAddress!
             ParallelLoop.run(chunks: (users + blockSize - 1) / blockSize, threads: threads) { block in
-                for user in block * blockSize ..< min(users, (block + 1) * blockSize) {
+                for user in block * blockSize..<min(users, (block + 1) * blockSize) {
                     let row = base + user * width
-                    for column in 0 ..< width { row[column] *= scale[column] }
+                    for column in 0..<width { row[column] *= scale[column] }
                 }
             }
         }

@@ -26,7 +26,7 @@ extension AffinityMatrix {
                 owner[persona] = index
             }
         }
-        let personas = (0 ..< first.personaCount).filter { owner[$0] >= 0 }
+        let personas = (0..<first.personaCount).filter { owner[$0] >= 0 }
         let width = personas.count, userCount = first.userCount
         var values = [Double](repeating: 0, count: userCount * width)
         values.withUnsafeMutableBufferPointer { out in
@@ -34,7 +34,7 @@ extension AffinityMatrix {
                 let shard = shards[owner[persona]]
                 let source = shard.columnOfPersona(persona), shardWidth = shard.columnCount
                 shard.values.withUnsafeBufferPointer { v in
-                    for u in 0 ..< userCount { out[u * width + column] = v[u * shardWidth + source] }
+                    for u in 0..<userCount { out[u * width + column] = v[u * shardWidth + source] }
                 }
             }
         }

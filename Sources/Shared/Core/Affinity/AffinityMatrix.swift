@@ -40,7 +40,7 @@ public struct AffinityMatrix: Sendable, Equatable {
 
     /// All-zero affinities for `personas` (every persona when `nil`).
     public init(zerosForUsers userCount: Int, personaCount: Int, personas: [Int]? = nil) throws {
-        let columns = personas ?? Array(0 ..< personaCount)
+        let columns = personas ?? Array(0..<personaCount)
         try self.init(
             userCount: userCount, personaCount: personaCount, personas: columns,
             values: [Double](repeating: 0, count: userCount * columns.count))
@@ -86,7 +86,7 @@ public struct AffinityMatrix: Sendable, Equatable {
 
     /// The held values of one user, in column order.
     public func row(_ user: Int) -> ArraySlice<Double> {
-        values[user * personas.count ..< (user + 1) * personas.count]
+        values[user * personas.count..<(user + 1) * personas.count]
     }
 
     /// Ψ[:, persona] as a `userCount`-long column, or `nil` when not held.
@@ -94,7 +94,7 @@ public struct AffinityMatrix: Sendable, Equatable {
         guard let column = column(ofPersona: persona) else { return nil }
         let width = personas.count
         return values.withUnsafeBufferPointer { v in
-            (0 ..< userCount).map { v[$0 * width + column] }
+            (0..<userCount).map { v[$0 * width + column] }
         }
     }
 
@@ -111,7 +111,7 @@ public struct AffinityMatrix: Sendable, Equatable {
         var out = [Double](repeating: 0, count: userCount * newWidth)
         values.withUnsafeBufferPointer { v in
             out.withUnsafeMutableBufferPointer { o in
-                for u in 0 ..< userCount {
+                for u in 0..<userCount {
                     for (c, source) in columns.enumerated() { o[u * newWidth + c] = v[u * width + source] }
                 }
             }

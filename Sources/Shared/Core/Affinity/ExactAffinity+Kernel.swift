@@ -31,7 +31,7 @@ struct ExactPlan {
         }
         var columnOfPersona = [Int](repeating: -1, count: labels.personaCount)
         for (column, persona) in columns.enumerated() { columnOfPersona[persona] = column }
-        for block in 0 ..< blocks {
+        for block in 0..<blocks {
             fillBlock(blockL + block * labeledCount, first: block * lanes, columnOfPersona: columnOfPersona)
         }
         let parts = threads * 8
@@ -56,13 +56,13 @@ struct ExactPlan {
                                             let lBlock = blockL + block * labeledCount, yBlock = y + block * itemCount
                                             for v in labeledItemRanges[c % labeledChunks] {
                                                 var sum = V()
-                                                for e in labOffsets[v] ..< labOffsets[v + 1] {
+                                                for e in labOffsets[v]..<labOffsets[v + 1] {
                                                     sum += lBlock[Int(labTargets[e])]
                                                 }
                                                 yBlock[v] = sum * invI[v]
                                             }
                                         }
-                                        for step in 1 ... walkLength {
+                                        for step in 1...walkLength {
                                             if step > 1 {
                                                 // Y = P'·X over all buyers.
                                                 let itemChunks = itemRanges.count
@@ -71,7 +71,7 @@ struct ExactPlan {
                                                     let xBlock = x + block * userCount, yBlock = y + block * itemCount
                                                     for v in itemRanges[c % itemChunks] {
                                                         var sum = V()
-                                                        for e in itemOffsets[v] ..< itemOffsets[v + 1] {
+                                                        for e in itemOffsets[v]..<itemOffsets[v + 1] {
                                                             sum += xBlock[Int(itemTargets[e])]
                                                         }
                                                         yBlock[v] = sum * invI[v]
@@ -88,14 +88,14 @@ struct ExactPlan {
                                                 let xBlock = x + block * userCount, accBlock = acc + block * userCount
                                                 for u in userRanges[c % userChunks] {
                                                     var sum = V()
-                                                    for e in userOffsets[u] ..< userOffsets[u + 1] {
+                                                    for e in userOffsets[u]..<userOffsets[u + 1] {
                                                         sum += yBlock[Int(userTargets[e])]
                                                     }
                                                     let xu = sum * invU[u]
                                                     if last {
                                                         let total = step == 1 ? xu : (accBlock[u] + xu) * scale
                                                         let row = out + u * width + first
-                                                        for j in 0 ..< blockColumns { row[j] = total[j] }
+                                                        for j in 0..<blockColumns { row[j] = total[j] }
                                                     } else {
                                                         xBlock[u] = xu
                                                         accBlock[u] = step == 1 ? xu : accBlock[u] + xu
@@ -115,7 +115,7 @@ struct ExactPlan {
 
     /// 1/d for every row of a CSR (0 for rows of degree 0, which then only ever sum to 0).
     private func inverseDegrees(_ offsets: [Int]) -> [Double] {
-        (0 ..< offsets.count - 1).map { row in
+        (0..<offsets.count - 1).map { row in
             let degree = offsets[row + 1] - offsets[row]
             return degree == 0 ? 0 : 1.0 / Double(degree)
         }
@@ -128,13 +128,13 @@ struct ExactPlan {
         var offsets = [Int](repeating: 0, count: itemCount + 1)
         let userOffsets = graph.userItems.offsets, userTargets = graph.userItems.targets
         for user in labels.rowUsers {
-            for e in userOffsets[user] ..< userOffsets[user + 1] { offsets[Int(userTargets[e]) + 1] += 1 }
+            for e in userOffsets[user]..<userOffsets[user + 1] { offsets[Int(userTargets[e]) + 1] += 1 }
         }
-        for v in 0 ..< itemCount { offsets[v + 1] += offsets[v] }
+        for v in 0..<itemCount { offsets[v + 1] += offsets[v] }
         var cursor = offsets
         var targets = [UInt32](repeating: 0, count: offsets[itemCount])
         for (index, user) in labels.rowUsers.enumerated() {
-            for e in userOffsets[user] ..< userOffsets[user + 1] {
+            for e in userOffsets[user]..<userOffsets[user + 1] {
                 let v = Int(userTargets[e])
                 targets[cursor[v]] = UInt32(index)
                 cursor[v] += 1
@@ -147,9 +147,9 @@ struct ExactPlan {
     private func fillBlock<V: SIMD>(_ block: UnsafeMutablePointer<V>, first: Int, columnOfPersona: [Int])
     where V.Scalar == Double {
         let lanes = V.scalarCount
-        for index in 0 ..< labels.rowCount {
+        for index in 0..<labels.rowCount {
             var row = V()
-            for e in labels.rowOffsets[index] ..< labels.rowOffsets[index + 1] {
+            for e in labels.rowOffsets[index]..<labels.rowOffsets[index + 1] {
                 let column = columnOfPersona[labels.entryPersonas[e]] - first
                 if column >= 0 && column < lanes { row[column] = labels.entryValues[e] }
             }

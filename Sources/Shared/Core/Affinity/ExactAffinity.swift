@@ -27,10 +27,12 @@ public struct ExactAffinity: Sendable {
     ///   another graph, or bad persona indices.
     public func compute(graph: PurchaseGraph, labels: LabelMatrix, personas: [Int]? = nil) throws -> AffinityMatrix {
         guard walkLength >= 1 else {
-            throw AlgorithmError(.invalidParameter, "walk length must be ≥ 1, got \(walkLength)", context: "ExactAffinity")
+            throw AlgorithmError(
+                .invalidParameter, "walk length must be ≥ 1, got \(walkLength)", context: "ExactAffinity")
         }
         guard threadCount >= 1 else {
-            throw AlgorithmError(.invalidParameter, "thread count must be ≥ 1, got \(threadCount)", context: "ExactAffinity")
+            throw AlgorithmError(
+                .invalidParameter, "thread count must be ≥ 1, got \(threadCount)", context: "ExactAffinity")
         }
         guard labels.userCount == graph.userCount else {
             throw AlgorithmError(
@@ -46,7 +48,7 @@ public struct ExactAffinity: Sendable {
                     out: out.baseAddress!)
                 switch blockWidth {
                 case ...4: plan.run(SIMD4<Double>.self)
-                case 5 ... 8: plan.run(SIMD8<Double>.self)
+                case 5...8: plan.run(SIMD8<Double>.self)
                 default: plan.run(SIMD16<Double>.self)
                 }
             }
@@ -58,7 +60,7 @@ public struct ExactAffinity: Sendable {
 
 /// Checks a persona subset (unique, in range) and returns it ascending; `nil` means all personas.
 func validatedPersonas(_ personas: [Int]?, personaCount: Int, context: String) throws -> [Int] {
-    guard let personas else { return Array(0 ..< personaCount) }
+    guard let personas else { return Array(0..<personaCount) }
     let sorted = personas.sorted()
     for (index, persona) in sorted.enumerated() {
         guard persona >= 0 && persona < personaCount else {

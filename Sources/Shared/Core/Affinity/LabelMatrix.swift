@@ -68,7 +68,7 @@ public struct LabelMatrix: Sendable, Equatable {
 
     /// The non-zero entries of row `index` (the user is `rowUsers[index]`).
     public func row(at index: Int) -> [(persona: Int, value: Double)] {
-        (rowOffsets[index] ..< rowOffsets[index + 1]).map { (entryPersonas[$0], entryValues[$0]) }
+        (rowOffsets[index]..<rowOffsets[index + 1]).map { (entryPersonas[$0], entryValues[$0]) }
     }
 
     /// L_raw[:, persona] as a dense `userCount`-long column.
@@ -81,8 +81,8 @@ public struct LabelMatrix: Sendable, Equatable {
     /// The non-zero entries of L_raw[:, persona], by ascending user.
     public func sparseColumn(_ persona: Int) -> [(user: Int, value: Double)] {
         var result: [(user: Int, value: Double)] = []
-        for index in 0 ..< rowUsers.count {
-            for e in rowOffsets[index] ..< rowOffsets[index + 1] where entryPersonas[e] == persona {
+        for index in 0..<rowUsers.count {
+            for e in rowOffsets[index]..<rowOffsets[index + 1] where entryPersonas[e] == persona {
                 result.append((rowUsers[index], entryValues[e]))
             }
         }
@@ -92,8 +92,8 @@ public struct LabelMatrix: Sendable, Equatable {
     /// The non-zero entries of every column at once (index = persona), by ascending user: one pass over L.
     public func sparseColumns() -> [[(user: Int, value: Double)]] {
         var result = [[(user: Int, value: Double)]](repeating: [], count: personaCount)
-        for index in 0 ..< rowUsers.count {
-            for e in rowOffsets[index] ..< rowOffsets[index + 1] {
+        for index in 0..<rowUsers.count {
+            for e in rowOffsets[index]..<rowOffsets[index + 1] {
                 result[entryPersonas[e]].append((rowUsers[index], entryValues[e]))
             }
         }

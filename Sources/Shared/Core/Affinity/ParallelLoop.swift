@@ -8,7 +8,7 @@ enum ParallelLoop {
     static func run(chunks: Int, threads: Int, _ body: (Int) -> Void) {
         let workers = min(max(threads, 1), chunks)
         if workers <= 1 {
-            for chunk in 0 ..< chunks { body(chunk) }
+            for chunk in 0..<chunks { body(chunk) }
             return
         }
         let counter = ChunkCounter(limit: chunks)
@@ -30,7 +30,7 @@ enum ParallelLoop {
         let workers = min(max(threads, 1), chunks)
         if workers <= 1 {
             var state = setup()
-            for chunk in 0 ..< chunks { body(&state, chunk) }
+            for chunk in 0..<chunks { body(&state, chunk) }
             return
         }
         let counter = ChunkCounter(limit: chunks)
@@ -53,7 +53,7 @@ enum ParallelLoop {
         let total = Double(offsets[rowCount] + rowCount)
         var ranges: [Range<Int>] = []
         var start = 0
-        for part in 1 ... parts {
+        for part in 1...parts {
             let target = total * Double(part) / Double(parts)
             // First row index whose cumulative cost reaches the target (binary search).
             var lo = start, hi = rowCount
@@ -63,11 +63,11 @@ enum ParallelLoop {
             }
             let end = part == parts ? rowCount : min(rowCount, max(lo + 1, start))
             if end > start {
-                ranges.append(start ..< end)
+                ranges.append(start..<end)
                 start = end
             }
         }
-        if start < rowCount { ranges.append(start ..< rowCount) }
+        if start < rowCount { ranges.append(start..<rowCount) }
         return ranges
     }
 

@@ -60,7 +60,7 @@ struct RevAffContext {
         self.walkLength = walkLength
         self.threshold = threshold
         func inverse(_ offsets: [Int]) -> [Double] {
-            (0 ..< offsets.count - 1).map { row in
+            (0..<offsets.count - 1).map { row in
                 let degree = offsets[row + 1] - offsets[row]
                 return degree == 0 ? 0 : 1.0 / Double(degree)
             }
@@ -71,7 +71,9 @@ struct RevAffContext {
 
     /// Runs the hop-by-hop push for one persona from `seeds` (the non-zero entries of L[:, r]), adding Ψ̂[:, r]
     /// into `out` (which the caller zeroed). Leaves the workspace zeroed.
-    func push(seeds: [(user: Int, value: Double)], into out: UnsafeMutablePointer<Double>, workspace ws: RevAffWorkspace)
+    func push(
+        seeds: [(user: Int, value: Double)], into out: UnsafeMutablePointer<Double>, workspace ws: RevAffWorkspace
+    )
         -> (pushes: Int, edges: Int)
     {
         var pushes = 0, edges = 0
@@ -88,7 +90,7 @@ struct RevAffContext {
                     graph.itemUsers.targets.withUnsafeBufferPointer { itemTargets in
                         inverseUserDegree.withUnsafeBufferPointer { invU in
                             inverseItemDegree.withUnsafeBufferPointer { invI in
-                                for hop in 0 ..< hops {
+                                for hop in 0..<hops {
                                     let stamp = ws.nextStamp()
                                     var next = 0
                                     if hop % 2 == 0 {
@@ -101,7 +103,7 @@ struct RevAffContext {
                                             pushes: &pushes, edges: &edges)
                                     } else if hop + 1 == hops {
                                         // Items at the last odd hop push straight into the output: Ψ̂_{2ℓ̂} / ℓ̂.
-                                        for index in 0 ..< frontier {
+                                        for index in 0..<frontier {
                                             let v = Int(ws.itemList[index])
                                             let q = ws.itemValue[v]
                                             ws.itemValue[v] = 0
@@ -110,7 +112,7 @@ struct RevAffContext {
                                             let lo = itemOffsets[v], hi = itemOffsets[v + 1]
                                             edges += hi - lo
                                             let qs = q * scale
-                                            for e in lo ..< hi {
+                                            for e in lo..<hi {
                                                 let u = Int(itemTargets[e])
                                                 out[u] += qs * invU[u]
                                             }
@@ -124,7 +126,7 @@ struct RevAffContext {
                                             targetList: ws.userList, stamp: stamp, threshold: theta,
                                             pushes: &pushes, edges: &edges)
                                         // Ψ̂_{t+1} on users is complete: it joins the output before being pushed on.
-                                        for index in 0 ..< next {
+                                        for index in 0..<next {
                                             let u = Int(ws.userList[index])
                                             out[u] += ws.userValue[u] * scale
                                         }
@@ -153,7 +155,7 @@ struct RevAffContext {
         pushes: inout Int, edges: inout Int
     ) -> Int {
         var next = 0
-        for index in 0 ..< frontier {
+        for index in 0..<frontier {
             let source = Int(sources[index])
             let q = sourceValue[source]
             sourceValue[source] = 0
@@ -161,7 +163,7 @@ struct RevAffContext {
             pushes += 1
             let lo = offsets[source], hi = offsets[source + 1]
             edges += hi - lo
-            for e in lo ..< hi {
+            for e in lo..<hi {
                 let target = Int(targets[e])
                 if targetStamp[target] != stamp {
                     targetStamp[target] = stamp

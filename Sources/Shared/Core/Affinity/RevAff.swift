@@ -115,9 +115,9 @@ public struct RevAff: Sendable {
                 let src = s.baseAddress!, dst = r.baseAddress!
                 ParallelLoop.run(chunks: blocks, threads: threads) { block in
                     let lo = block * blockSize, hi = min(columns, lo + blockSize)
-                    for row in 0 ..< rows {
+                    for row in 0..<rows {
                         let line = src + row * columns
-                        for column in lo ..< hi { dst[column * rows + row] = line[column] }
+                        for column in lo..<hi { dst[column * rows + row] = line[column] }
                     }
                 }
             }

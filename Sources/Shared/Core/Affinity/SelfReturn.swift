@@ -24,11 +24,11 @@ enum SelfReturn {
             guard startDegree > 0 else { return 0 }
             columns[0][start] = 1
             touched[0] = [start]
-            for step in 1 ... steps {
+            for step in 1...steps {
                 // Items: (P'·c)[v] = (1/d(v)) Σ_{w ∈ N(v)} c[w], spread from the users holding mass.
                 for user in touched[step - 1] {
                     let mass = columns[step - 1][user]
-                    for e in userOffsets[user] ..< userOffsets[user + 1] {
+                    for e in userOffsets[user]..<userOffsets[user + 1] {
                         let item = Int(userTargets[e])
                         if itemValue[item] == 0 { touchedItems.append(item) }
                         itemValue[item] += mass / Double(degree(itemOffsets, item))
@@ -38,7 +38,7 @@ enum SelfReturn {
                 for item in touchedItems {
                     let mass = itemValue[item]
                     itemValue[item] = 0
-                    for e in itemOffsets[item] ..< itemOffsets[item + 1] {
+                    for e in itemOffsets[item]..<itemOffsets[item + 1] {
                         let user = Int(itemTargets[e])
                         if columns[step][user] == 0 { touched[step].append(user) }
                         columns[step][user] += mass / Double(degree(userOffsets, user))
@@ -47,7 +47,7 @@ enum SelfReturn {
                 touchedItems.removeAll(keepingCapacity: true)
             }
             var total = 0.0
-            for length in 1 ... walkLength {
+            for length in 1...walkLength {
                 let a = length / 2, b = length - a
                 let (small, other) = touched[a].count <= touched[b].count ? (a, b) : (b, a)
                 var diagonal = 0.0
@@ -56,7 +56,7 @@ enum SelfReturn {
                 }
                 total += diagonal / Double(startDegree)
             }
-            for step in 0 ... steps {
+            for step in 0...steps {
                 for user in touched[step] { columns[step][user] = 0 }
                 touched[step].removeAll(keepingCapacity: true)
             }

@@ -58,7 +58,7 @@ public struct CalibratedCut: Sendable, Equatable, Codable {
         walkLength: Int, sampleLimit: Int = 4096, seed: UInt64 = 0
     ) throws -> CalibratedCut? {
         guard rawAffinity.isComplete, rawAffinity.userCount == graph.userCount,
-              coefficients.count == rawAffinity.personaCount
+            coefficients.count == rawAffinity.personaCount
         else {
             throw AlgorithmError(
                 .shardMismatch, "calibration needs the complete Ψ_raw of the graph and one coefficient per persona",
@@ -95,7 +95,7 @@ public struct CalibratedCut: Sendable, Equatable, Codable {
             var row = Array(rawAffinity.row(user))
             for persona in personas { row[persona] -= selfReturn[index] * share }
             var order: [(value: Double, persona: Int)] = []
-            for r in 0 ..< width where row[r] * coefficients[r] > 1e-15 { order.append((row[r] * coefficients[r], r)) }
+            for r in 0..<width where row[r] * coefficients[r] > 1e-15 { order.append((row[r] * coefficients[r], r)) }
             order.sort { $0.value != $1.value ? $0.value > $1.value : $0.persona < $1.persona }
             return order.map(\.persona)
         }

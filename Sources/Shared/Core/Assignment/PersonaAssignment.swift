@@ -39,7 +39,8 @@ public struct PersonaAssignment: Sendable, Equatable {
     private init(affinity: AffinityMatrix, labels: PrototypeLabels, maximum: Int, limit: (Int) -> Int) throws {
         guard affinity.isComplete else {
             throw AlgorithmError(
-                .incompleteAffinity, "assignment needs all \(affinity.personaCount) persona columns, got "
+                .incompleteAffinity,
+                "assignment needs all \(affinity.personaCount) persona columns, got "
                     + "\(affinity.columnCount)", context: "PersonaAssignment")
         }
         guard affinity.personaCount == labels.personaCount else {
@@ -55,14 +56,14 @@ public struct PersonaAssignment: Sendable, Equatable {
         var unreachable: [Int] = []
         var best: [(value: Double, persona: Int)] = []
         affinity.values.withUnsafeBufferPointer { values in
-            for user in 0 ..< userCount {
+            for user in 0..<userCount {
                 if let labeled = labels.personas(ofUser: user) {
                     personas.append(contentsOf: labeled)
                 } else {
                     best.removeAll(keepingCapacity: true)
                     let k = limit(user)
                     let row = values.baseAddress! + user * width
-                    for r in 0 ..< width where row[r] > 0 {
+                    for r in 0..<width where row[r] > 0 {
                         Self.insert((row[r], r), into: &best, keeping: k)
                     }
                     if best.isEmpty { unreachable.append(user) }
@@ -92,8 +93,8 @@ public struct PersonaAssignment: Sendable, Equatable {
     }
 
     /// The personas of `user`, in order (first = strongest for inferred users).
-    public func personas(ofUser user: Int) -> ArraySlice<Int> { personas[offsets[user] ..< offsets[user + 1]] }
+    public func personas(ofUser user: Int) -> ArraySlice<Int> { personas[offsets[user]..<offsets[user + 1]] }
 
     /// Φ as one list per user.
-    public var rows: [[Int]] { (0 ..< userCount).map { Array(personas(ofUser: $0)) } }
+    public var rows: [[Int]] { (0..<userCount).map { Array(personas(ofUser: $0)) } }
 }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Writes a file through a large in-memory buffer with `write(2)`, with allocation-free helpers for the
@@ -87,7 +87,7 @@ public final class BufferedFileWriter {
                 magnitude /= 10
                 n += 1
             } while magnitude > 0
-            for k in 0 ..< n { buffer[used + k] = scratch[n - 1 - k] }
+            for k in 0..<n { buffer[used + k] = scratch[n - 1 - k] }
             return n
         }
         used += count
@@ -124,7 +124,7 @@ public final class BufferedFileWriter {
                 case 0x0A: escape = 0x6E
                 case 0x0D: escape = 0x72
                 case 0x09: escape = 0x74
-                case 0 ..< 0x20:
+                case 0..<0x20:
                     let hex = Array("0123456789abcdef".utf8)
                     for c in [0x5C, 0x75, 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 15)]] as [UInt8] {
                         try write(byte: c)

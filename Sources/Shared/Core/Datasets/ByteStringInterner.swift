@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Numbers byte strings densely in order of first appearance, without making a Swift `String` per lookup.
@@ -89,14 +89,14 @@ struct ByteStringInterner: Sendable {
     /// Calls `body` with the bytes of id `index`.
     func withBytes<R>(at index: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         let start = index == 0 ? 0 : ends[index - 1]
-        return try arena.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[start ..< ends[index]])) }
+        return try arena.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[start..<ends[index]])) }
     }
 
     /// All ids, in index order.
     func strings() -> [String] {
         var result: [String] = []
         result.reserveCapacity(count)
-        for i in 0 ..< count { result.append(string(at: i)) }
+        for i in 0..<count { result.append(string(at: i)) }
         return result
     }
 
@@ -127,9 +127,9 @@ struct ByteStringInterner: Sendable {
         var newSlots = [UInt64](repeating: 0, count: newCount)
         let newMask = newCount - 1
         arena.withUnsafeBytes { bytes in
-            for index in 0 ..< ends.count {
+            for index in 0..<ends.count {
                 let start = index == 0 ? 0 : ends[index - 1]
-                let hash = Self.hash(UnsafeRawBufferPointer(rebasing: bytes[start ..< ends[index]]))
+                let hash = Self.hash(UnsafeRawBufferPointer(rebasing: bytes[start..<ends[index]]))
                 var slot = Int(truncatingIfNeeded: hash) & newMask
                 while newSlots[slot] != 0 { slot = (slot + 1) & newMask }
                 newSlots[slot] = (hash & 0xFFFF_FFFF_0000_0000) | UInt64(index + 1)

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A streaming RFC 4180 CSV reader over a file, built for ingesting tens of millions of purchase rows.
@@ -48,7 +48,7 @@ import Darwin
             if atStart {
                 // Collect up to three bytes to recognise a byte-order mark even with tiny chunks.
                 let take = min(3 - pendingBOM.count, chunk.count)
-                pendingBOM.append(contentsOf: chunk[0 ..< take])
+                pendingBOM.append(contentsOf: chunk[0..<take])
                 chunk = UnsafeRawBufferPointer(rebasing: chunk[take...])
                 if pendingBOM.count < 3 && chunk.isEmpty { return }
                 atStart = false

@@ -35,7 +35,7 @@ struct CSVRow {
     }
 
     /// All fields as `String`s.
-    var strings: [String] { (0 ..< count).map(string) }
+    var strings: [String] { (0..<count).map(string) }
 
     /// Whether field `index` is empty.
     @inlinable func isEmpty(_ index: Int) -> Bool { self[index].isEmpty }

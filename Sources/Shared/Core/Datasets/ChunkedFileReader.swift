@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// An open file read in fixed-size chunks with `read(2)`: what ``CSVReader`` and ``LineReader`` stream over.

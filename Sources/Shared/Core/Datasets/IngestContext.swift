@@ -80,7 +80,8 @@ struct IngestContext {
                     if let position = names.firstIndex(of: column) { return position }
                     if k < requiredCount {
                         throw DatasetError(
-                            .missingColumn, "the header has no '\(column)' column (it has: \(names.joined(separator: ",")))",
+                            .missingColumn,
+                            "the header has no '\(column)' column (it has: \(names.joined(separator: ",")))",
                             file: path, line: row.line, column: column)
                     }
                     return -1
@@ -99,9 +100,10 @@ struct IngestContext {
                 return
             }
             guard row.count == fieldCount else {
-                try fail(DatasetError(
-                    .wrongFieldCount, "expected \(fieldCount) fields as in the header, found \(row.count)",
-                    file: path, line: row.line))
+                try fail(
+                    DatasetError(
+                        .wrongFieldCount, "expected \(fieldCount) fields as in the header, found \(row.count)",
+                        file: path, line: row.line))
                 return
             }
             do {
@@ -130,7 +132,7 @@ extension UnsafeRawBufferPointer {
         var lo = 0, hi = count
         while lo < hi && (self[lo] == 0x20 || self[lo] == 0x09) { lo += 1 }
         while hi > lo && (self[hi - 1] == 0x20 || self[hi - 1] == 0x09) { hi -= 1 }
-        return UnsafeRawBufferPointer(rebasing: self[lo ..< hi])
+        return UnsafeRawBufferPointer(rebasing: self[lo..<hi])
     }
 
     /// The bytes as a `String` for messages, cut to a readable length.

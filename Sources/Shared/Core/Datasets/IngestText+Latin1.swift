@@ -4,8 +4,10 @@ extension IngestText {
     func checkLatin1IDs(_ builder: GraphBuilder) throws(DatasetError) {
         for id in latin1IDs {
             let (present, text) = id.bytes.withUnsafeBytes { bytes in
-                (id.isUser ? builder.existingUserIndex(forBytes: bytes) : builder.existingItemIndex(forBytes: bytes),
-                 Self.latin1(bytes))
+                (
+                    id.isUser ? builder.existingUserIndex(forBytes: bytes) : builder.existingItemIndex(forBytes: bytes),
+                    Self.latin1(bytes)
+                )
             }
             guard present != nil else { continue }
             let clash = id.isUser ? builder.existingUserIndex(text) : builder.existingItemIndex(text)

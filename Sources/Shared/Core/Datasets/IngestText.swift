@@ -125,7 +125,7 @@ struct IngestText {
             return bits & 0x8080_8080 == 0
         }
         var bits: UInt8 = 0
-        for i in 0 ..< n { bits |= base.load(fromByteOffset: i, as: UInt8.self) }
+        for i in 0..<n { bits |= base.load(fromByteOffset: i, as: UInt8.self) }
         return bits & 0x80 == 0
     }
 

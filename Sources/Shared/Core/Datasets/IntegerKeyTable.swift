@@ -57,7 +57,7 @@ struct IntegerKeyTable {
         values = Array(repeating: 0, count: size)
         occupied = Array(repeating: false, count: size)
         mask = size - 1
-        for s in 0 ..< oldKeys.count where oldOccupied[s] {
+        for s in 0..<oldKeys.count where oldOccupied[s] {
             var t = Self.slot(oldKeys[s], mask)
             while occupied[t] { t = (t + 1) & mask }
             keys[t] = oldKeys[s]

@@ -111,11 +111,11 @@ struct JSONLineScanner {
         let start = i
         while i < bytes.count && bytes[i] != 0x22 && bytes[i] != 0x5C && bytes[i] >= 0x20 { i += 1 }
         if i < bytes.count && bytes[i] == 0x22 {  // fast path: no escapes
-            let s = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start ..< i]), as: UTF8.self)
+            let s = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
             i += 1
             return s
         }
-        out.append(contentsOf: bytes[start ..< i])
+        out.append(contentsOf: bytes[start..<i])
         while true {
             guard i < bytes.count else { throw Failure(message: "unterminated string") }
             let b = bytes[i]
@@ -136,13 +136,13 @@ struct JSONLineScanner {
                 case 0x74: out.append(0x09)
                 case 0x75:
                     var scalar = try hex4()
-                    if (0xD800 ..< 0xDC00).contains(scalar) {
+                    if (0xD800..<0xDC00).contains(scalar) {
                         guard peek() == 0x5C, i + 1 < bytes.count, bytes[i + 1] == 0x75 else {
                             throw Failure(message: "unpaired surrogate in \\u escape")
                         }
                         i += 2
                         let low = try hex4()
-                        guard (0xDC00 ..< 0xE000).contains(low) else {
+                        guard (0xDC00..<0xE000).contains(low) else {
                             throw Failure(message: "unpaired surrogate in \\u escape")
                         }
                         scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
@@ -152,7 +152,7 @@ struct JSONLineScanner {
                 default:
                     throw Failure(message: "invalid escape '\\\(Character(Unicode.Scalar(e)))'")
                 }
-            case 0 ..< 0x20:
+            case 0..<0x20:
                 throw Failure(message: "control character in a string")
             default:
                 out.append(b)
@@ -163,13 +163,13 @@ struct JSONLineScanner {
     private mutating func hex4() throws(Failure) -> UInt32 {
         guard i + 4 <= bytes.count else { throw Failure(message: "short \\u escape") }
         var value: UInt32 = 0
-        for _ in 0 ..< 4 {
+        for _ in 0..<4 {
             let c = bytes[i]
             let digit: UInt32
             switch c {
-            case 0x30 ... 0x39: digit = UInt32(c - 0x30)
-            case 0x41 ... 0x46: digit = UInt32(c - 0x41 + 10)
-            case 0x61 ... 0x66: digit = UInt32(c - 0x61 + 10)
+            case 0x30...0x39: digit = UInt32(c - 0x30)
+            case 0x41...0x46: digit = UInt32(c - 0x41 + 10)
+            case 0x61...0x66: digit = UInt32(c - 0x61 + 10)
             default: throw Failure(message: "bad hex digit in \\u escape")
             }
             value = value << 4 | digit
@@ -212,8 +212,9 @@ struct JSONLineScanner {
             let start = i
             while i < bytes.count {
                 let c = bytes[i]
-                let isLiteral = (0x30 ... 0x39).contains(c) || c == 0x2D || c == 0x2B || c == 0x2E
-                    || (0x61 ... 0x7A).contains(c) || c == 0x45
+                let isLiteral =
+                    (0x30...0x39).contains(c) || c == 0x2D || c == 0x2B || c == 0x2E
+                    || (0x61...0x7A).contains(c) || c == 0x45
                 guard isLiteral else { break }
                 i += 1
             }

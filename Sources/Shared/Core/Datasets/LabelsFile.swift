@@ -93,7 +93,7 @@ public final class LabelsFileWriter {
             for b in name.utf8 {
                 switch b {
                 case 0x22, 0x5C: bytes += [0x5C, b]
-                case 0 ..< 0x20:
+                case 0..<0x20:
                     let hex = Array("0123456789abcdef".utf8)
                     bytes += [0x5C, 0x75, 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 15)]]
                 default: bytes.append(b)

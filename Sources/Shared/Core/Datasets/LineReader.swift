@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Reads a text file line by line in large chunks, handing each line's bytes (without `\n` or a trailing
@@ -28,9 +28,9 @@ final class LineReader {
             var start = 0
             while let newline = chunk[start...].firstIndex(of: 0x0A) {
                 if carry.isEmpty {
-                    try deliver(UnsafeRawBufferPointer(rebasing: chunk[start ..< newline]))
+                    try deliver(UnsafeRawBufferPointer(rebasing: chunk[start..<newline]))
                 } else {
-                    carry.append(contentsOf: chunk[start ..< newline])
+                    carry.append(contentsOf: chunk[start..<newline])
                     try carry.withUnsafeBytes { try deliver($0) }
                     carry.removeAll(keepingCapacity: true)
                 }

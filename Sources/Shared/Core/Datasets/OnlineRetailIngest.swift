@@ -57,8 +57,8 @@ enum OnlineRetailIngest {
     /// "12346.0" / "12346.00" → "12346"; anything else unchanged.
     static func normalizedCustomerID(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
         guard let dot = bytes.firstIndex(of: 0x2E), dot > 0 else { return bytes }
-        guard bytes[dot + 1 ..< bytes.count].allSatisfy({ $0 == 0x30 }) else { return bytes }
-        guard bytes[0 ..< dot].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return bytes }
-        return UnsafeRawBufferPointer(rebasing: bytes[0 ..< dot])
+        guard bytes[dot + 1..<bytes.count].allSatisfy({ $0 == 0x30 }) else { return bytes }
+        guard bytes[0..<dot].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return bytes }
+        return UnsafeRawBufferPointer(rebasing: bytes[0..<dot])
     }
 }

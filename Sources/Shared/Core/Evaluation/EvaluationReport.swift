@@ -68,8 +68,10 @@ public struct EvaluationReport: Sendable, Equatable {
         microPrecision = Self.ratio(tp, tp + fp)
         microRecall = Self.ratio(tp, tp + fn)
         microF1 = Self.f1(tp: tp, fp: fp, fn: fn)
-        macroF1 = perPersona.isEmpty
-            ? 0 : perPersona.values.reduce(0) { $0 + Self.f1(tp: $1.tp, fp: $1.fp, fn: $1.fn) } / Double(perPersona.count)
+        macroF1 =
+            perPersona.isEmpty
+            ? 0
+            : perPersona.values.reduce(0) { $0 + Self.f1(tp: $1.tp, fp: $1.fp, fn: $1.fn) } / Double(perPersona.count)
         meanJaccard = n == 0 ? 0 : jaccardSum / Double(n)
         precisionAtOne = Self.ratio(topHits, predictedUsers)
         coverage = Self.ratio(predictedUsers, n)

@@ -28,7 +28,7 @@
     @inlinable func degree(_ row: Int) -> Int { offsets[row + 1] - offsets[row] }
 
     /// The column indices of `row`.
-    @inlinable func row(_ row: Int) -> ArraySlice<UInt32> { targets[offsets[row] ..< offsets[row + 1]] }
+    @inlinable func row(_ row: Int) -> ArraySlice<UInt32> { targets[offsets[row]..<offsets[row + 1]] }
 
     /// The transpose, with `columnCount` rows. Rows of the result are sorted because rows of `self` are visited
     /// in order (a counting sort), so this is O(rows + columns + entries).
@@ -37,15 +37,15 @@
         targets.withUnsafeBufferPointer { t in
             for c in t { counts[Int(c) + 1] += 1 }
         }
-        for i in 0 ..< columnCount { counts[i + 1] += counts[i] }
+        for i in 0..<columnCount { counts[i + 1] += counts[i] }
         let newOffsets = counts
         var cursor = counts
         var newTargets = [UInt32](repeating: 0, count: targets.count)
         offsets.withUnsafeBufferPointer { o in
             targets.withUnsafeBufferPointer { t in
                 newTargets.withUnsafeMutableBufferPointer { out in
-                    for r in 0 ..< rowCount {
-                        for e in o[r] ..< o[r + 1] {
+                    for r in 0..<rowCount {
+                        for e in o[r]..<o[r + 1] {
                             let c = Int(t[e])
                             out[cursor[c]] = UInt32(r)
                             cursor[c] += 1
@@ -65,13 +65,13 @@
             return "last offset \(offsets.last ?? -1) does not match \(targets.count) entries"
         }
         // Check every offset first, so the row loop below never indexes past `targets`.
-        for r in 0 ..< offsets.count - 1 where offsets[r] > offsets[r + 1] {
+        for r in 0..<offsets.count - 1 where offsets[r] > offsets[r + 1] {
             return "offsets decrease at row \(r)"
         }
-        for r in 0 ..< offsets.count - 1 {
+        for r in 0..<offsets.count - 1 {
             let lo = offsets[r], hi = offsets[r + 1]
             var previous: Int64 = -1
-            for e in lo ..< hi {
+            for e in lo..<hi {
                 let c = Int64(targets[e])
                 guard c < columnCount else { return "row \(r) has column \(c) >= \(columnCount)" }
                 guard c > previous else { return "row \(r) is not strictly ascending" }

@@ -93,11 +93,11 @@ struct GraphBuilder: Sendable {
         offsets.withUnsafeMutableBufferPointer { offsets in
             edgeUsers.withUnsafeBufferPointer { edgeUsers in
                 for u in edgeUsers { offsets[Int(u) + 1] += 1 }
-                for i in 0 ..< userCount { offsets[i + 1] += offsets[i] }
+                for i in 0..<userCount { offsets[i + 1] += offsets[i] }
                 var cursor = Array(offsets)
                 edgeItemCounts.withUnsafeBufferPointer { source in
                     packed.withUnsafeMutableBufferPointer { packed in
-                        for e in 0 ..< edgeCount {
+                        for e in 0..<edgeCount {
                             let u = Int(edgeUsers[e])
                             packed[cursor[u]] = source[e]
                             cursor[u] += 1
@@ -115,9 +115,9 @@ struct GraphBuilder: Sendable {
         packed.withUnsafeMutableBufferPointer { packed in
             targets.withUnsafeMutableBufferPointer { targets in
                 counts.withUnsafeMutableBufferPointer { counts in
-                    for u in 0 ..< userCount {
+                    for u in 0..<userCount {
                         let lo = offsets[u], hi = offsets[u + 1]
-                        packed[lo ..< hi].sort()
+                        packed[lo..<hi].sort()
                         var i = lo
                         while i < hi {
                             let item = packed[i] >> 32
@@ -147,7 +147,7 @@ struct GraphBuilder: Sendable {
         let itemIDs = items.strings()
         var itemNames = itemIDs
         if !names.isEmpty {
-            for i in 0 ..< itemIDs.count { if let name = names[itemIDs[i]] { itemNames[i] = name } }
+            for i in 0..<itemIDs.count { if let name = names[itemIDs[i]] { itemNames[i] = name } }
         }
         for (index, name) in namesByIndex where index < itemNames.count { itemNames[index] = name }
         return PurchaseGraph(

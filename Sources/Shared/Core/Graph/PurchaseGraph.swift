@@ -59,7 +59,7 @@ public struct PurchaseGraph: Sendable, Equatable {
         let lo = userItems.offsets[user], hi = userItems.offsets[user + 1]
         var result: [(item: Int, count: UInt32)] = []
         result.reserveCapacity(hi - lo)
-        for e in lo ..< hi { result.append((Int(userItems.targets[e]), purchaseCounts[e])) }
+        for e in lo..<hi { result.append((Int(userItems.targets[e]), purchaseCounts[e])) }
         result.sort { $0.count != $1.count ? $0.count > $1.count : $0.item < $1.item }
         return result
     }

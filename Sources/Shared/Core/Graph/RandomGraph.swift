@@ -48,7 +48,7 @@ public struct RandomGraph: Sendable {
     public func build() throws -> PurchaseGraph {
         let degrees = try userDegrees()
         var offsets = [Int](repeating: 0, count: userCount + 1)
-        for u in 0 ..< userCount { offsets[u + 1] = offsets[u] + degrees[u] }
+        for u in 0..<userCount { offsets[u + 1] = offsets[u] + degrees[u] }
         let popularity = cumulativePopularity()
         var targets = [UInt32](repeating: 0, count: edgeCount)
         let blockSize = 1024, blocks = (userCount + blockSize - 1) / blockSize
@@ -63,7 +63,7 @@ public struct RandomGraph: Sendable {
                     ) { marks, block in
                         var random = SamplingRandom(seed: seed, stream: UInt64(block) + 1)
                         marks.withUnsafeMutableBufferPointer { mark in
-                            for u in block * blockSize ..< min(userCount, (block + 1) * blockSize) {
+                            for u in block * blockSize..<min(userCount, (block + 1) * blockSize) {
                                 let lo = offsetBuffer[u], hi = offsetBuffer[u + 1]
                                 guard hi > lo else { continue }
                                 Self.drawItems(
@@ -77,8 +77,8 @@ public struct RandomGraph: Sendable {
                 }
             }
         }
-        let userIDs = (0 ..< userCount).map { "u\($0)" }
-        let itemIDs = (0 ..< itemCount).map { "i\($0)" }
+        let userIDs = (0..<userCount).map { "u\($0)" }
+        let itemIDs = (0..<itemCount).map { "i\($0)" }
         return PurchaseGraph(
             userIDs: userIDs, itemIDs: itemIDs, itemNames: itemIDs,
             userItems: CompressedSparseRows(offsets: offsets, targets: targets),
@@ -121,11 +121,11 @@ public struct RandomGraph: Sendable {
     /// Cumulative popularity weights over item indices; rank k has weight 1/(k+1)^s, ranks shuffled over items.
     private func cumulativePopularity() -> [Double] {
         var random = SamplingRandom(seed: seed, stream: 0)
-        var rankOfItem = Array(0 ..< itemCount)
+        var rankOfItem = Array(0..<itemCount)
         rankOfItem.shuffle(using: &random)
         var cdf = [Double](repeating: 0, count: itemCount)
         var running = 0.0
-        for item in 0 ..< itemCount {
+        for item in 0..<itemCount {
             running += pow(Double(rankOfItem[item] + 1), -popularityExponent)
             cdf[item] = running
         }
@@ -142,7 +142,7 @@ public struct RandomGraph: Sendable {
         var random = SamplingRandom(seed: seed, stream: UInt64.max)
         let cap = max(1, min(itemCount, Int(Double(itemCount) * maxDegreeShare)))
         var weights = [Double](repeating: 0, count: userCount)
-        for u in 0 ..< userCount where random.nextUnit() >= isolatedUserShare {
+        for u in 0..<userCount where random.nextUnit() >= isolatedUserShare {
             // Box–Muller normal variate.
             let a = max(random.nextUnit(), 0x1.0p-53), b = random.nextUnit()
             weights[u] = exp(degreeSigma * sqrt(-2 * log(a)) * cos(2 * Double.pi * b))

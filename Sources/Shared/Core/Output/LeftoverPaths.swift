@@ -14,7 +14,7 @@ import Foundation
 enum LeftoverPaths {
     /// `<prefix><this process id>.<random>`: a fresh temporary name.
     static func name(prefix: String) -> String {
-        let random = UInt32.random(in: 0 ... UInt32.max)
+        let random = UInt32.random(in: 0...UInt32.max)
         return "\(prefix)\(getpid()).\(String(random, radix: 16))"
     }
 
@@ -27,7 +27,7 @@ enum LeftoverPaths {
         for entry in entries.sorted() where entry.hasPrefix(prefix) {
             let rest = entry.dropFirst(prefix.count)
             guard let dot = rest.firstIndex(of: "."), let pid = pid_t(rest[..<dot]), pid > 0,
-                  !isRunning(pid)
+                !isRunning(pid)
             else { continue }
             let path = FileSystem.join(directory, entry)
             if (try? FileManager.default.removeItem(atPath: path)) != nil { removed.append(path) }

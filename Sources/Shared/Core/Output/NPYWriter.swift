@@ -19,11 +19,12 @@ public enum NPYWriter {
         while row < rows {
             let count = min(blockRows, rows - row)
             try block.withUnsafeMutableBufferPointer { buffer in
-                for r in 0 ..< count {
-                    fillRow(row + r, UnsafeMutableBufferPointer(rebasing: buffer[(r * columns) ..< ((r + 1) * columns)]))
+                for r in 0..<count {
+                    fillRow(row + r, UnsafeMutableBufferPointer(rebasing: buffer[(r * columns)..<((r + 1) * columns)]))
                 }
                 // x86-64 and arm64 are little-endian, matching the `<f8` descriptor.
-                try file.write(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[0 ..< count * columns * 8]))
+                try file.write(
+                    UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[0..<count * columns * 8]))
             }
             row += count
         }

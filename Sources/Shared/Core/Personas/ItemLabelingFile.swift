@@ -9,7 +9,8 @@ public enum ItemLabelsFile {
     }
 
     /// Writes `labels` (item index → persona indices) sorted by external item id.
-    public static func write(_ labels: [Int: [Int]], graph: PurchaseGraph, personas: PersonaSet, to path: String) throws {
+    public static func write(_ labels: [Int: [Int]], graph: PurchaseGraph, personas: PersonaSet, to path: String) throws
+    {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         var data = Data()

@@ -32,7 +32,9 @@ enum PersonaFileEntries {
         }
         return try entries.enumerated().map { (index, entry) throws(PersonaSetError) -> Persona in
             let label = "persona #\(index + 1)" + (entry.name.map { " (\"\($0)\")" } ?? "")
-            guard let name = entry.name else { throw PersonaSetError(.malformed, "\(label) has no \"name\"", file: file) }
+            guard let name = entry.name else {
+                throw PersonaSetError(.malformed, "\(label) has no \"name\"", file: file)
+            }
             guard let description = entry.description else {
                 throw PersonaSetError(.malformed, "\(label) has no \"description\"", file: file)
             }

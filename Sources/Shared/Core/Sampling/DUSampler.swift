@@ -70,8 +70,8 @@ public struct DUSampler: Sendable {
                 let base = tops.baseAddress!
                 ParallelLoop.run(chunks: blocks, threads: threadCount) { block in
                     var top = TopScores(capacity: count)
-                    for user in block * blockSize ..< min(userCount, (block + 1) * blockSize) where !mask[user] {
-                        let row = UnsafeBufferPointer(rebasing: values[user * terms.width ..< (user + 1) * terms.width])
+                    for user in block * blockSize..<min(userCount, (block + 1) * blockSize) where !mask[user] {
+                        let row = UnsafeBufferPointer(rebasing: values[user * terms.width..<(user + 1) * terms.width])
                         top.offer(score: terms.score(row), user: user)
                     }
                     base[block] = top
@@ -86,13 +86,14 @@ public struct DUSampler: Sendable {
     /// s(u) for every user, `nil` for prototypes (they are never sampled again).
     public func scores(affinity: AffinityMatrix, labels: PrototypeLabels) throws -> [Double?] {
         try validate(count: 0, affinity: affinity, labels: labels)
-        let terms = ScoreTerms(distribution: PersonaDistribution(labels: labels), beta: beta, floor: floor, prior: prior)
+        let terms = ScoreTerms(
+            distribution: PersonaDistribution(labels: labels), beta: beta, floor: floor, prior: prior)
         let mask = labels.prototypeMask(userCount: affinity.userCount)
         return affinity.values.withUnsafeBufferPointer { values in
-            (0 ..< affinity.userCount).map { user in
+            (0..<affinity.userCount).map { user in
                 mask[user]
                     ? nil
-                    : terms.score(UnsafeBufferPointer(rebasing: values[user * terms.width ..< (user + 1) * terms.width]))
+                    : terms.score(UnsafeBufferPointer(rebasing: values[user * terms.width..<(user + 1) * terms.width]))
             }
         }
     }
@@ -111,14 +112,16 @@ public struct DUSampler: Sendable {
             throw AlgorithmError(.invalidParameter, "floor must be in (0, 1), got \(floor)", context: "DUSampler")
         }
         guard prior >= 0 && prior.isFinite else {
-            throw AlgorithmError(.invalidParameter, "prior α must be finite and ≥ 0, got \(prior)", context: "DUSampler")
+            throw AlgorithmError(
+                .invalidParameter, "prior α must be finite and ≥ 0, got \(prior)", context: "DUSampler")
         }
         guard beta >= 0 && beta.isFinite else {
             throw AlgorithmError(.invalidParameter, "beta must be finite and ≥ 0, got \(beta)", context: "DUSampler")
         }
         guard affinity.isComplete else {
             throw AlgorithmError(
-                .incompleteAffinity, "DU scores need all \(affinity.personaCount) persona columns, got "
+                .incompleteAffinity,
+                "DU scores need all \(affinity.personaCount) persona columns, got "
                     + "\(affinity.columnCount)", context: "DUSampler")
         }
         guard affinity.personaCount == labels.personaCount else {
@@ -154,7 +157,7 @@ private struct ScoreTerms {
     func score(_ row: UnsafeBufferPointer<Double>) -> Double {
         guard width > 0 else { return 0 }
         var mass = 0.0, debiased = 0.0
-        for r in 0 ..< width {
+        for r in 0..<width {
             mass += row[r]
             debiased += row[r] * coefficients[r]
         }
@@ -164,9 +167,9 @@ private struct ScoreTerms {
         let own = debiased > 0 && evidence > 0 ? mass / (evidence * debiased) : 0
         let base = own == 0 ? uniformShare : prior / evidence * uniformShare
         var normaliser = 0.0
-        for r in 0 ..< width { normaliser += max(row[r] * coefficients[r] * own + base, floor) }
+        for r in 0..<width { normaliser += max(row[r] * coefficients[r] * own + base, floor) }
         var total = 0.0
-        for r in 0 ..< width {
+        for r in 0..<width {
             let q = max(row[r] * coefficients[r] * own + base, floor) / normaliser
             total += (qHat[r] + q) * log(q)
         }

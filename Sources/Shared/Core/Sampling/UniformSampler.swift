@@ -15,13 +15,13 @@ public struct UniformSampler: Sendable {
         let labeled = labels.prototypeMask(userCount: userCount)
         var candidates: [Int] = []
         candidates.reserveCapacity(userCount - labels.count)
-        for user in 0 ..< userCount where !labeled[user] { candidates.append(user) }
+        for user in 0..<userCount where !labeled[user] { candidates.append(user) }
         let take = min(count, candidates.count)
         // Partial Fisher–Yates: the first `take` slots end up a uniform sample without replacement.
-        for slot in 0 ..< take {
-            let pick = Int.random(in: slot ..< candidates.count, using: &generator)
+        for slot in 0..<take {
+            let pick = Int.random(in: slot..<candidates.count, using: &generator)
             candidates.swapAt(slot, pick)
         }
-        return candidates[0 ..< take].sorted()
+        return candidates[0..<take].sorted()
     }
 }

@@ -14,7 +14,7 @@ struct AliasTable: Sendable {
         var probability = [Double](repeating: 1, count: n)
         var alias = [UInt32](repeating: 0, count: n)
         var small: [Int] = [], large: [Int] = []
-        for i in 0 ..< n { if scaled[i] < 1 { small.append(i) } else { large.append(i) } }
+        for i in 0..<n { if scaled[i] < 1 { small.append(i) } else { large.append(i) } }
         while let s = small.popLast(), let l = large.last {
             probability[s] = scaled[s]
             alias[s] = UInt32(l)
@@ -39,6 +39,6 @@ struct AliasTable: Sendable {
 
     /// Zipf weights 1/(rank+1)^exponent for `count` ranks.
     static func zipf(count: Int, exponent: Double) -> AliasTable {
-        AliasTable(weights: (0 ..< count).map { 1 / pow(Double($0 + 1), exponent) })
+        AliasTable(weights: (0..<count).map { 1 / pow(Double($0 + 1), exponent) })
     }
 }

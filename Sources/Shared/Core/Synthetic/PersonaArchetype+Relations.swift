@@ -24,6 +24,8 @@ extension PersonaArchetype {
         name: "Staples",
         description: "Everyday products nearly every shopper buys.",
         adjectives: ["Whole", "Large", "Fresh", "2%", "Original", "Sliced"],
-        nouns: ["Milk", "Bananas", "Eggs", "Bread", "Butter", "Apples", "Onions", "Potatoes", "Carrots", "Lemons",
-                "Strawberries", "Cheese Slices", "Water", "Chicken Thighs", "Tomatoes"])
+        nouns: [
+            "Milk", "Bananas", "Eggs", "Bread", "Butter", "Apples", "Onions", "Potatoes", "Carrots", "Lemons",
+            "Strawberries", "Cheese Slices", "Water", "Chicken Thighs", "Tomatoes",
+        ])
 }

@@ -59,7 +59,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Equatable {
         if bound <= Int(UInt32.max) {
             return Int((UInt64(UInt32(truncatingIfNeeded: next() >> 32)) &* UInt64(bound)) >> 32)
         }
-        return Int.random(in: 0 ..< bound, using: &self)
+        return Int.random(in: 0..<bound, using: &self)
     }
 
     /// A standard normal deviate (Box–Muller, one of the pair).

@@ -107,17 +107,17 @@ public struct SyntheticConfig: Sendable, Equatable {
         if !(degreeLogSigma >= 0) || !degreeLogMean.isFinite { try fail("degree parameters must be finite, σ ≥ 0") }
         if !(personaSkew >= 0) || !(itemSkew >= 0) { try fail("skews must be ≥ 0") }
         if headPersonas < 0 { try fail("headPersonas must be ≥ 0") }
-        if !(0 ... 20).contains(personasPerLogDegree) { try fail("personasPerLogDegree must be in [0, 20]") }
+        if !(0...20).contains(personasPerLogDegree) { try fail("personasPerLogDegree must be in [0, 20]") }
         if maxPersonasPerUser < 1 { try fail("maxPersonasPerUser must be at least 1") }
         if !(interestDecay > 0 && interestDecay <= 1) { try fail("interestDecay must be in (0, 1]") }
         if minEvidence < 1 { try fail("minEvidence must be at least 1") }
         for (name, share) in [
             ("noiseShare", noiseShare), ("stapleShare", stapleShare), ("overlapShare", overlapShare),
             ("stapleItemShare", stapleItemShare),
-        ] where !(0 ... 1).contains(share) {
+        ] where !(0...1).contains(share) {
             try fail("\(name) must be in [0, 1]")
         }
         if noiseShare + stapleShare > 1 { try fail("noiseShare + stapleShare must be at most 1") }
-        if !(0 ..< 1).contains(repeatProbability) { try fail("repeatProbability must be in [0, 1)") }
+        if !(0..<1).contains(repeatProbability) { try fail("repeatProbability must be in [0, 1)") }
     }
 }

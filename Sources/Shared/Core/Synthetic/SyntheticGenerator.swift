@@ -38,12 +38,13 @@ public struct SyntheticGenerator: Sendable {
         self.config = config
         let archetypes = PersonaArchetype.all
         var personas: [Persona] = []
-        for p in 0 ..< config.personas {
+        for p in 0..<config.personas {
             let archetype = archetypes[p % archetypes.count]
             let round = p / archetypes.count
-            personas.append(Persona(
-                name: round == 0 ? archetype.name : "\(archetype.name) \(round + 1)",
-                description: archetype.description))
+            personas.append(
+                Persona(
+                    name: round == 0 ? archetype.name : "\(archetype.name) \(round + 1)",
+                    description: archetype.description))
         }
         personaSet = try PersonaSet(personas)
         related = Self.relatedPersonas(count: config.personas)
@@ -58,14 +59,14 @@ public struct SyntheticGenerator: Sendable {
             related[p].insert(q)
             related[q].insert(p)
         }
-        for round in 0 ... (count - 1) / n {
+        for round in 0...(count - 1) / n {
             for (a, b) in PersonaArchetype.relations {
                 guard let a = index[a], let b = index[b] else { continue }
                 relate(round * n + a, round * n + b)
             }
         }
-        for p in n ..< max(n, count) { relate(p, p % n) }
-        for p in 0 ..< count where related[p].isEmpty && count > 1 {
+        for p in n..<max(n, count) { relate(p, p % n) }
+        for p in 0..<count where related[p].isEmpty && count > 1 {
             relate(p, (p + 1) % count)
             relate(p, (p + count - 1) % count)
         }
@@ -88,11 +89,13 @@ public struct SyntheticGenerator: Sendable {
     /// staples'), with a "#n" suffix once the combinations run out.
     public func itemName(_ item: Int) -> String {
         let rank = poolRank(ofItem: item)
-        let archetype = persona(ofItem: item).map { PersonaArchetype.all[$0 % PersonaArchetype.all.count] }
+        let archetype =
+            persona(ofItem: item).map { PersonaArchetype.all[$0 % PersonaArchetype.all.count] }
             ?? PersonaArchetype.staples
         let variants = PersonaArchetype.variants
         let a = archetype.adjectives.count, n = archetype.nouns.count
-        var name = "\(archetype.adjectives[rank % a]) \(archetype.nouns[(rank / a) % n]) "
+        var name =
+            "\(archetype.adjectives[rank % a]) \(archetype.nouns[(rank / a) % n]) "
             + variants[(rank / (a * n)) % variants.count]
         let cycle = rank / (a * n * variants.count)
         if cycle > 0 { name += " #\(cycle + 1)" }
@@ -123,7 +126,7 @@ public struct SyntheticGenerator: Sendable {
         var rows = 0
         let progressInterval = 1 << 16
         var nextProgress = progressInterval
-        for user in 0 ..< config.users {
+        for user in 0..<config.users {
             sampler.drawUser(user, using: &rng)
             try sink.writeUser(user, personas: sampler.truth, purchases: sampler.purchases)
             rows += sampler.purchases.count

@@ -51,7 +51,7 @@ struct SyntheticSink {
             retail = try BufferedFileWriter(path: path, bufferSize: 4 << 20)
             try retail!.write("InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n")
             paths.append(path)
-            retailNames = (0 ..< generator.config.items).map(generator.itemName)
+            retailNames = (0..<generator.config.items).map(generator.itemName)
         } else {
             retail = nil
             retailNames = []
@@ -69,7 +69,7 @@ struct SyntheticSink {
             products = try BufferedFileWriter(path: FileSystem.join(sub, "products.csv"))
             try products!.write("product_id,product_name,aisle_id,department_id\n")
         }
-        for item in 0 ..< generator.config.items {
+        for item in 0..<generator.config.items {
             let name = generator.itemName(item)
             try itemsOut.write(decimal: item + 1)
             try itemsOut.write(byte: 0x2C)
@@ -123,7 +123,7 @@ struct SyntheticSink {
     private mutating func writeOrders(
         _ user: Int, baskets: Int, _ orders: BufferedFileWriter, _ orderProducts: BufferedFileWriter
     ) throws {
-        for basket in 0 ..< baskets {
+        for basket in 0..<baskets {
             orderCounter += 1
             try orders.write(decimal: orderCounter)
             try orders.write(byte: 0x2C)
@@ -139,8 +139,9 @@ struct SyntheticSink {
             try orders.write(byte: 0x0A)
             var position = 0
             for placement in placements {
-                guard let k = Self.repetition(
-                    basket, start: placement.start, count: placement.count, baskets: baskets)
+                guard
+                    let k = Self.repetition(
+                        basket, start: placement.start, count: placement.count, baskets: baskets)
                 else { continue }
                 position += 1
                 try orderProducts.write(decimal: orderCounter)
@@ -156,13 +157,14 @@ struct SyntheticSink {
     }
 
     private mutating func writeInvoices(_ user: Int, baskets: Int, _ retail: BufferedFileWriter) throws {
-        for basket in 0 ..< baskets {
+        for basket in 0..<baskets {
             invoiceCounter += 1
             let invoice = 536_364 + invoiceCounter
             let day = invoiceCounter / 500
             for placement in placements {
-                guard Self.repetition(basket, start: placement.start, count: placement.count, baskets: baskets)
-                    != nil
+                guard
+                    Self.repetition(basket, start: placement.start, count: placement.count, baskets: baskets)
+                        != nil
                 else { continue }
                 try retail.write(decimal: invoice)
                 try retail.write(byte: 0x2C)

@@ -31,11 +31,11 @@ struct SyntheticUserSampler {
         relatedPersonas = generator.related.flatMap { $0 }
         relatedStart = generator.related.reduce(into: [0]) { $0.append($0.last! + $1.count) }
         stapleItems = config.stapleItems
-        personaWeights = (0 ..< p).map(config.personaWeight)
+        personaWeights = (0..<p).map(config.personaWeight)
         personaWeightTotal = personaWeights.reduce(0, +)
         personaTable = AliasTable(weights: personaWeights)
         let poolItems = config.items - stapleItems
-        poolTables = (0 ..< p).map { persona in
+        poolTables = (0..<p).map { persona in
             AliasTable.zipf(count: (poolItems - persona + p - 1) / p, exponent: config.itemSkew)
         }
         stapleTable = AliasTable.zipf(count: max(stapleItems, 1), exponent: config.itemSkew)
@@ -56,7 +56,7 @@ struct SyntheticUserSampler {
         let noiseShare = config.noiseShare, overlapShare = config.overlapShare
         let stapleBound = stapleItems > 0 ? noiseShare + config.stapleShare : noiseShare
         let noiseScale = Double(p) / noiseShare, interestScale = 1 / (1 - stapleBound), overlapScale = 1 / overlapShare
-        for _ in 0 ..< degree {
+        for _ in 0..<degree {
             // The pool is decided once per slot, so exhausted pools do not inflate the noise share; a few
             // tries then look for an item of it the user has not bought yet. One uniform decides noise /
             // staple / which persona / whether a related pool and which: each step rescales the part of it
@@ -78,8 +78,9 @@ struct SyntheticUserSampler {
                     pool = relatedPersonas[first + min(neighbours - 1, Int(v * Double(neighbours)))]
                 }
             }
-            for _ in 0 ..< 8 {
-                let item = pool < 0
+            for _ in 0..<8 {
+                let item =
+                    pool < 0
                     ? stapleTable.sample(using: &rng)
                     : stapleItems + pool + poolTables[pool].sample(using: &rng) * p
                 guard seen[item] != stamp else { continue }

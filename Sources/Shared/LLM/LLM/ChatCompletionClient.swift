@@ -24,8 +24,9 @@ public final class ChatCompletionClient: Sendable {
     public convenience init(
         configuration: LLMConfiguration, admission: (any ChatCompletionAdmission)? = nil, logger: Logger? = nil
     ) throws(HTTPClientError) {
-        let http = try HTTPClient(configuration: HTTPClientConfiguration(
-            maxConcurrentRequests: configuration.concurrency))
+        let http = try HTTPClient(
+            configuration: HTTPClientConfiguration(
+                maxConcurrentRequests: configuration.concurrency))
         self.init(
             configuration: configuration, httpClient: http, ownsHTTPClient: true, admission: admission,
             logger: logger)
@@ -101,10 +102,11 @@ public final class ChatCompletionClient: Sendable {
                     attempts: attempt, underlying: failure)
             }
             let (delay, fromRetryAfter) = policy.delay(
-                afterAttempt: attempt, retryAfter: failure.retryAfter, unit: Double.random(in: 0 ..< 1))
-            retries.append(ChatCompletionRetry(
-                attempt: attempt, cause: failure.code, status: failure.status, delay: delay,
-                fromRetryAfter: fromRetryAfter))
+                afterAttempt: attempt, retryAfter: failure.retryAfter, unit: Double.random(in: 0..<1))
+            retries.append(
+                ChatCompletionRetry(
+                    attempt: attempt, cause: failure.code, status: failure.status, delay: delay,
+                    fromRetryAfter: fromRetryAfter))
             logger.debug(
                 "llm.request.retry",
                 metadata: [
@@ -145,33 +147,39 @@ public final class ChatCompletionClient: Sendable {
             connectTimeout: configuration.connectTimeout, timeout: configuration.requestTimeout)
     }
 
-    private func attemptOnce(_ request: HTTPClientRequest, attempt: Int) async -> Result<ChatCompletion, ChatCompletionError> {
+    private func attemptOnce(_ request: HTTPClientRequest, attempt: Int) async -> Result<
+        ChatCompletion, ChatCompletionError
+    > {
         let response: HTTPClientResponse
         do {
             response = try await http.execute(request)
         } catch {
             let code: ChatCompletionError.Code = error.code == .cancelled ? .cancelled : .transport
-            return .failure(ChatCompletionError(
-                code: code, message: "no response: \(error)", attempts: attempt, underlying: error))
+            return .failure(
+                ChatCompletionError(
+                    code: code, message: "no response: \(error)", attempts: attempt, underlying: error))
         }
         let retryAfter = RetryPolicy.parseRetryAfter(response.header("Retry-After"))
         switch response.status {
-        case 200 ..< 300:
+        case 200..<300:
             return decode(response, attempt: attempt)
         case 429:
-            return .failure(ChatCompletionError(
-                code: .rateLimited, message: "rate limited: \(serverMessage(response))", status: 429,
-                attempts: attempt, retryAfter: retryAfter))
-        case 408, 500 ..< 600:
-            return .failure(ChatCompletionError(
-                code: .serverError, message: "server error: \(serverMessage(response))", status: response.status,
-                attempts: attempt, retryAfter: retryAfter))
+            return .failure(
+                ChatCompletionError(
+                    code: .rateLimited, message: "rate limited: \(serverMessage(response))", status: 429,
+                    attempts: attempt, retryAfter: retryAfter))
+        case 408, 500..<600:
+            return .failure(
+                ChatCompletionError(
+                    code: .serverError, message: "server error: \(serverMessage(response))", status: response.status,
+                    attempts: attempt, retryAfter: retryAfter))
         default:
-            return .failure(ChatCompletionError(
-                code: .rejected,
-                message: "POST \(Self.redacted(request.url)) rejected: \(serverMessage(response))",
-                status: response.status,
-                attempts: attempt))
+            return .failure(
+                ChatCompletionError(
+                    code: .rejected,
+                    message: "POST \(Self.redacted(request.url)) rejected: \(serverMessage(response))",
+                    status: response.status,
+                    attempts: attempt))
         }
     }
 
@@ -179,9 +187,9 @@ public final class ChatCompletionClient: Sendable {
     static func redacted(_ url: String) -> String {
         var text = String(url.prefix { $0 != "?" && $0 != "#" })
         if let scheme = text.range(of: "://"), let at = text[scheme.upperBound...].firstIndex(of: "@"),
-           !text[scheme.upperBound ..< at].contains("/")
+            !text[scheme.upperBound..<at].contains("/")
         {
-            text.removeSubrange(scheme.upperBound ... at)
+            text.removeSubrange(scheme.upperBound...at)
         }
         return text
     }
@@ -191,18 +199,22 @@ public final class ChatCompletionClient: Sendable {
         do {
             wire = try JSONDecoder().decode(ChatCompletionWire.Response.self, from: Data(response.body))
         } catch {
-            return .failure(ChatCompletionError(
-                code: .invalidResponse, message: "response body is not a chat completion (\(response.body.count) bytes)",
-                status: response.status, attempts: attempt))
+            return .failure(
+                ChatCompletionError(
+                    code: .invalidResponse,
+                    message: "response body is not a chat completion (\(response.body.count) bytes)",
+                    status: response.status, attempts: attempt))
         }
         guard let choice = wire.choices.first, let content = choice.message.content else {
-            return .failure(ChatCompletionError(
-                code: .invalidResponse, message: "response has no choices[0].message.content",
-                status: response.status, attempts: attempt))
+            return .failure(
+                ChatCompletionError(
+                    code: .invalidResponse, message: "response has no choices[0].message.content",
+                    status: response.status, attempts: attempt))
         }
-        return .success(ChatCompletion(
-            content: content, usage: wire.usage ?? TokenUsage(), model: wire.model,
-            finishReason: choice.finishReason, attempts: attempt, retries: []))
+        return .success(
+            ChatCompletion(
+                content: content, usage: wire.usage ?? TokenUsage(), model: wire.model,
+                finishReason: choice.finishReason, attempts: attempt, retries: []))
     }
 
     /// The server's error message, shortened and scrubbed of the API key and anything shaped like one.

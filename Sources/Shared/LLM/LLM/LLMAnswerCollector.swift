@@ -34,7 +34,7 @@ struct LLMAnswerCollector: Sendable {
         return await withTaskGroup(of: Result.self) { group in
             var result = Result()
             var next = groups.makeIterator()
-            for _ in 0 ..< concurrency {
+            for _ in 0..<concurrency {
                 guard let ids = next.next() else { break }
                 group.addTask { await ask(ids, makeRequest: makeRequest) }
             }
@@ -52,7 +52,7 @@ struct LLMAnswerCollector: Sendable {
         var pending = ids
         var lastError = "not asked"
         var servedFromCache: String?  // a cached answer that left ids missing is not served twice
-        for attempt in 1 ... max(1, maxAnswerAttempts) {
+        for attempt in 1...max(1, maxAnswerAttempts) {
             if Task.isCancelled {
                 lastError = "cancelled"
                 break
@@ -105,7 +105,8 @@ struct LLMAnswerCollector: Sendable {
             if let completion, let cache, outcome.parseFailures == 0, !outcome.personas.isEmpty {
                 do {
                     try await cache.store(
-                        .init(content: completion.content, usage: completion.usage, model: completion.model), hash: hash)
+                        .init(content: completion.content, usage: completion.usage, model: completion.model), hash: hash
+                    )
                 } catch {
                     result.counters["llm.cache-errors", default: 0] += 1
                     logger.warning("llm.cache.store-failed", metadata: ["llm.error": "\(error)"])
@@ -113,7 +114,8 @@ struct LLMAnswerCollector: Sendable {
             }
             pending = outcome.missingUserIDs
             if pending.isEmpty { break }
-            lastError = outcome.parseFailures > 0
+            lastError =
+                outcome.parseFailures > 0
                 ? "the answer\(fromCache ? " (cached)" : "") is not a JSON object keyed by id"
                 : "the answer has no usable persona list for this id (absent, not a list, or only unknown names)"
         }
@@ -134,8 +136,10 @@ struct LLMAnswerCollector: Sendable {
     private func count(_ outcome: LabelingOutcome, into counters: inout [String: Int]) {
         let values = [
             ("llm.parse-failures", outcome.parseFailures), ("llm.unknown-personas", outcome.unknownPersonaCount),
-            ("llm.unexpected-users", outcome.unexpectedUserIDCount), ("llm.excess-personas", outcome.excessPersonaCount),
-            ("llm.duplicate-personas", outcome.duplicatePersonaCount), ("llm.invalid-entries", outcome.invalidEntryCount),
+            ("llm.unexpected-users", outcome.unexpectedUserIDCount),
+            ("llm.excess-personas", outcome.excessPersonaCount),
+            ("llm.duplicate-personas", outcome.duplicatePersonaCount),
+            ("llm.invalid-entries", outcome.invalidEntryCount),
             ("llm.missing-answers", outcome.parseFailures > 0 ? 0 : outcome.missingUserIDs.count),
             ("llm.unrepresentable", outcome.unrepresentableCount),
         ]

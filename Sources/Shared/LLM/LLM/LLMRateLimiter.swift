@@ -43,7 +43,7 @@ public final class LLMRateLimiter: ChatCompletionAdmission {
                 return
             }
             waited = true
-            let pause = Duration.milliseconds(wait) + .milliseconds(Int.random(in: 0 ... max(1, wait / 10)))
+            let pause = Duration.milliseconds(wait) + .milliseconds(Int.random(in: 0...max(1, wait / 10)))
             statisticsState.withLock { $0.waits += 1 }
             try await Task.sleep(for: pause)
         }
@@ -64,7 +64,9 @@ public final class LLMRateLimiter: ChatCompletionAdmission {
     private func evaluate(model: String, requests: Int, tokens: Int, id: String, force: Bool) async throws -> Int {
         let names = bucketKeys(model: model)
         var scriptKeys: [RedisArgument] = []
-        var arguments: [RedisArgument] = [RedisArgument(limit.windowMilliseconds), RedisArgument(id), force ? "1" : "0"]
+        var arguments: [RedisArgument] = [
+            RedisArgument(limit.windowMilliseconds), RedisArgument(id), force ? "1" : "0",
+        ]
         if let rpm = limit.requestsPerMinute {
             scriptKeys += [RedisArgument(names.requests), RedisArgument(names.requests + ":sum")]
             arguments += [RedisArgument(limit.capacity(perMinute: rpm)), RedisArgument(requests)]

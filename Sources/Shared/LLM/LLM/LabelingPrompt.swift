@@ -78,7 +78,8 @@ public struct LabelingPrompt: Sendable {
             items.append(item)
             characters += item.count + 2
         }
-        let shown = items.count == sorted.count
+        let shown =
+            items.count == sorted.count
             ? "we show each product name followed by its purchased times"
             : "we show the \(items.count) most purchased ones, each product name followed by its purchased times"
         return "The user \(id) has totally purchased \(sorted.count) unique products, \(shown): they bought: "
@@ -103,7 +104,9 @@ public struct LabelingPrompt: Sendable {
 
     /// One line, no control characters, runs of whitespace collapsed, at most `limit` characters.
     static func clean(_ text: String, limit: Int) -> String {
-        let words = text.split(whereSeparator: { $0.isWhitespace || $0.isNewline || $0.asciiValue.map { $0 < 32 } == true })
+        let words = text.split(whereSeparator: {
+            $0.isWhitespace || $0.isNewline || $0.asciiValue.map { $0 < 32 } == true
+        })
         let joined = words.joined(separator: " ")
         return joined.count > limit ? String(joined.prefix(limit)) + "…" : joined
     }

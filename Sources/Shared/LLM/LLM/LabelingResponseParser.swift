@@ -84,7 +84,9 @@ struct LabelingResponseParser: Sendable {
                 }
             } else {
                 outcome.unknownPersonaCount += 1
-                if outcome.unknownPersonaNames.count < 20 { outcome.unknownPersonaNames.append(String(name.prefix(100))) }
+                if outcome.unknownPersonaNames.count < 20 {
+                    outcome.unknownPersonaNames.append(String(name.prefix(100)))
+                }
             }
         }
         if !kept.isEmpty { return kept }

@@ -51,7 +51,7 @@ public struct LLMLabeler: PersonaLabeler {
         let prompt = self.prompt
         let options = self.options
         let groups = stride(from: 0, to: ids.count, by: options.usersPerRequest).map {
-            Array(ids[$0 ..< min($0 + options.usersPerRequest, ids.count)])
+            Array(ids[$0..<min($0 + options.usersPerRequest, ids.count)])
         }
         let usersByID = labelingUsers
         let result = await collector.collect(groups: groups) { pending in

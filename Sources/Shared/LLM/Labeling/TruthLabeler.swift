@@ -48,10 +48,10 @@ public struct TruthLabeler: PersonaLabeler {
     func noisyLabels(_ personas: [Int], user: Int, counters: inout [String: Int]) -> [Int] {
         guard dropProbability > 0 || addProbability > 0 else { return personas.sorted() }
         var random = SeededGenerator(seed: seed ^ (UInt64(user) &* 0x9E37_79B9_7F4A_7C15))
-        var kept = personas.filter { _ in Double.random(in: 0 ..< 1, using: &random) >= dropProbability }
+        var kept = personas.filter { _ in Double.random(in: 0..<1, using: &random) >= dropProbability }
         counters["noise-dropped", default: 0] += personas.count - kept.count
-        if Double.random(in: 0 ..< 1, using: &random) < addProbability, kept.count < personaCount {
-            let wrong = (0 ..< personaCount).filter { !personas.contains($0) }
+        if Double.random(in: 0..<1, using: &random) < addProbability, kept.count < personaCount {
+            let wrong = (0..<personaCount).filter { !personas.contains($0) }
             if let extra = wrong.randomElement(using: &random) {
                 kept.append(extra)
                 counters["noise-added", default: 0] += 1

@@ -78,7 +78,7 @@ public struct ItemLabeler: Sendable {
         let options = self.options
         let itemNames = names
         let groups = stride(from: 0, to: ids.count, by: options.itemsPerRequest).map {
-            Array(ids[$0 ..< min($0 + options.itemsPerRequest, ids.count)])
+            Array(ids[$0..<min($0 + options.itemsPerRequest, ids.count)])
         }
         let result = await collector.collect(groups: groups) { pending in
             prompt.request(

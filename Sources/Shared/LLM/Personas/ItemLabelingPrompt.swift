@@ -53,7 +53,8 @@ public struct ItemLabelingPrompt: Sendable {
     ) -> ChatCompletionRequest {
         var text = instructions
         for item in items {
-            text += Self.linePrefix + Self.jsonString(item.id) + ": " + LabelingPrompt.clean(item.name, limit: 200) + "\n"
+            text +=
+                Self.linePrefix + Self.jsonString(item.id) + ": " + LabelingPrompt.clean(item.name, limit: 200) + "\n"
         }
         text += """
 

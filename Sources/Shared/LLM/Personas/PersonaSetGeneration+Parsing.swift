@@ -23,7 +23,8 @@ public enum PersonaListParser {
             let name = clean(candidate.name, limit: maxNameCharacters)
             let key = PersonaSet.normalize(name)
             guard !key.isEmpty, key != reserved, seen.insert(key).inserted else { continue }
-            personas.append(Persona(name: name, description: clean(candidate.description, limit: maxDescriptionCharacters)))
+            personas.append(
+                Persona(name: name, description: clean(candidate.description, limit: maxDescriptionCharacters)))
         }
         return personas
     }
@@ -35,7 +36,9 @@ public enum PersonaListParser {
         var personas: [Persona] = []
         var current: (name: String, description: [String])?
         func flush() {
-            if let item = current { personas.append(Persona(name: item.name, description: item.description.joined(separator: " "))) }
+            if let item = current {
+                personas.append(Persona(name: item.name, description: item.description.joined(separator: " ")))
+            }
             current = nil
         }
         for rawLine in content.split(whereSeparator: \.isNewline) {
@@ -67,7 +70,7 @@ public enum PersonaListParser {
         var text = Substring(line)
         text = text.drop(while: { $0 == "#" || $0 == "*" || $0 == "_" || $0.isWhitespace })
         let digits = text.prefix(while: \.isNumber)
-        guard (1 ... 3).contains(digits.count) else { return nil }
+        guard (1...3).contains(digits.count) else { return nil }
         text = text.dropFirst(digits.count)
         guard let mark = text.first, mark == "." || mark == ")" || mark == ":" else { return nil }
         text = text.dropFirst()
@@ -88,7 +91,7 @@ public enum PersonaListParser {
     static func splitNameAndDescription(_ text: Substring) -> (String, String) {
         let raw = String(text)
         if raw.hasPrefix("**"), let end = raw.dropFirst(2).range(of: "**") {
-            let name = raw[raw.index(raw.startIndex, offsetBy: 2) ..< end.lowerBound]
+            let name = raw[raw.index(raw.startIndex, offsetBy: 2)..<end.lowerBound]
             return (String(name), trimSeparator(raw[end.upperBound...]))
         }
         for separator in [" - ", " – ", " — ", ": "] {

@@ -134,10 +134,11 @@ public enum PersonaGenerationPrompt {
     /// Sets as `Set k:` followed by a numbered list of `name` / ` - description`.
     static func render(_ sets: [[Persona]]) -> String {
         sets.enumerated().map { index, set in
-            "Set \(index + 1):\n" + set.enumerated().map { number, persona in
-                "\(number + 1). \(LabelingPrompt.clean(persona.name, limit: 200))\n - "
-                    + LabelingPrompt.clean(persona.description, limit: 1000)
-            }.joined(separator: "\n")
+            "Set \(index + 1):\n"
+                + set.enumerated().map { number, persona in
+                    "\(number + 1). \(LabelingPrompt.clean(persona.name, limit: 200))\n - "
+                        + LabelingPrompt.clean(persona.description, limit: 1000)
+                }.joined(separator: "\n")
         }.joined(separator: "\n\n")
     }
 }

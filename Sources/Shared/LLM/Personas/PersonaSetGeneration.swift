@@ -85,9 +85,10 @@ public struct PersonaSetGenerator: Sendable {
                     LabelingPurchase(productName: graph.itemNames[$0.item], count: Int($0.count))
                 })
         }
-        return await ask(PersonaGenerationPrompt.propose(
-            users: users, count: options.personaCount, datasetName: options.datasetName,
-            totalUsers: graph.userCount, options: options.prompt))
+        return await ask(
+            PersonaGenerationPrompt.propose(
+                users: users, count: options.personaCount, datasetName: options.datasetName,
+                totalUsers: graph.userCount, options: options.prompt))
     }
 
     /// Step 2 for one group of proposals.
@@ -102,9 +103,9 @@ public struct PersonaSetGenerator: Sendable {
 
     /// The user samples of step 1: distinct users with a purchase, seeded per sample.
     public func userSamples(in graph: PurchaseGraph) -> [[Int]] {
-        let candidates = (0 ..< graph.userCount).filter { graph.degree(ofUser: $0) > 0 }
+        let candidates = (0..<graph.userCount).filter { graph.degree(ofUser: $0) > 0 }
         guard !candidates.isEmpty else { return [] }
-        return (0 ..< options.samples).map { index in
+        return (0..<options.samples).map { index in
             var random = SeededGenerator(seed: options.seed ^ (UInt64(index + 1) &* 0x9E37_79B9_7F4A_7C15))
             return Self.choose(min(options.sampleSize, candidates.count), of: candidates.count, using: &random)
                 .map { candidates[$0] }
@@ -113,7 +114,7 @@ public struct PersonaSetGenerator: Sendable {
 
     /// The proposals (indices) each merge reads, seeded.
     public func mergeGroups(count: Int) -> [[Int]] {
-        (0 ..< options.merges).map { index in
+        (0..<options.merges).map { index in
             var random = SeededGenerator(seed: options.seed ^ 0x5EED ^ (UInt64(index + 1) &* 0xBF58_476D_1CE4_E5B9))
             return Self.choose(min(options.mergeSize, count), of: count, using: &random)
         }
@@ -121,8 +122,8 @@ public struct PersonaSetGenerator: Sendable {
 
     /// `k` distinct indices of `0 ..< n`, in draw order (partial Fisher–Yates).
     static func choose(_ k: Int, of n: Int, using random: inout SeededGenerator) -> [Int] {
-        var pool = Array(0 ..< n)
-        for i in 0 ..< k { pool.swapAt(i, i + Int(random.next() % UInt64(n - i))) }
+        var pool = Array(0..<n)
+        for i in 0..<k { pool.swapAt(i, i + Int(random.next() % UInt64(n - i))) }
         return Array(pool.prefix(k))
     }
 
@@ -134,7 +135,7 @@ public struct PersonaSetGenerator: Sendable {
             messages: messages, temperature: options.temperature, maxTokens: options.maxTokens)
         var best: [Persona] = []
         var lastError: String?
-        for attempt in 1 ... options.maxAnswerAttempts {
+        for attempt in 1...options.maxAnswerAttempts {
             if attempt > 1 { counters["personas.retries", default: 0] += 1 }
             do {
                 let completion = try await client.complete(request)

@@ -30,8 +30,8 @@ public struct SnapshotStore: Sendable {
     public func publish(_ bytes: [UInt8], hash: ContentHash) async throws {
         if try await isPublished(hash) { return }
         let chunkCount = max(1, (bytes.count + chunkSize - 1) / chunkSize)
-        for index in 0 ..< chunkCount {
-            let chunk = Array(bytes[min(bytes.count, index * chunkSize) ..< min(bytes.count, (index + 1) * chunkSize)])
+        for index in 0..<chunkCount {
+            let chunk = Array(bytes[min(bytes.count, index * chunkSize)..<min(bytes.count, (index + 1) * chunkSize)])
             _ = try await client.send("SET", .init(keys.snapshotChunk(hash: hash.hex, index: index)), .init(chunk))
                 .throwingServerError(context: "SET snapshot chunk")
         }
@@ -50,7 +50,7 @@ public struct SnapshotStore: Sendable {
             throw SnapshotStoreError(hash: hash, message: "is not published in Redis")
         }
         let replies = try await client.pipeline(
-            (0 ..< chunks).map { ["GET", .init(keys.snapshotChunk(hash: hash.hex, index: $0))] })
+            (0..<chunks).map { ["GET", .init(keys.snapshotChunk(hash: hash.hex, index: $0))] })
         var bytes: [UInt8] = []
         bytes.reserveCapacity(total)
         for (index, reply) in replies.enumerated() {

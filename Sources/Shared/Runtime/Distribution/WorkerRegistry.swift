@@ -15,8 +15,9 @@ public struct WorkerRegistry: Sendable {
 
     /// Writes (or replaces) a worker's record.
     public func publish(_ heartbeat: WorkerHeartbeat) async throws {
-        try await client.send("HSET", RedisArgument(keys.workers), RedisArgument(heartbeat.id),
-                              RedisArgument(try heartbeat.encoded()))
+        try await client.send(
+            "HSET", RedisArgument(keys.workers), RedisArgument(heartbeat.id),
+            RedisArgument(try heartbeat.encoded()))
     }
 
     /// Removes a worker's record (on graceful exit, or to clean up after a dead worker).

@@ -40,7 +40,7 @@ struct AffinityJobExecutor: Sendable {
         guard job.personaCount >= 1 else {
             throw JobExecutionError(.invalidPayload, "persona count must be ≥ 1, got \(job.personaCount)")
         }
-        guard (1 ... maximumWalkLength).contains(job.walkLength) else {
+        guard (1...maximumWalkLength).contains(job.walkLength) else {
             throw JobExecutionError(
                 .invalidPayload, "walk length must be in 1 ... \(maximumWalkLength), got \(job.walkLength)")
         }
@@ -54,7 +54,7 @@ struct AffinityJobExecutor: Sendable {
         guard Set(job.personas).count == job.personas.count else {
             throw JobExecutionError(.invalidPayload, "the persona shard names a persona twice")
         }
-        if let bad = job.personas.first(where: { !(0 ..< job.personaCount).contains($0) }) {
+        if let bad = job.personas.first(where: { !(0..<job.personaCount).contains($0) }) {
             throw JobExecutionError(.outOfRange, "shard persona \(bad) is not in 0 ..< \(job.personaCount)")
         }
         guard prototypes.personaCount == job.personaCount else {
@@ -66,12 +66,12 @@ struct AffinityJobExecutor: Sendable {
                 .prototypes,
                 "prototypes list \(prototypes.users.count) users but \(prototypes.personas.count) persona lists")
         }
-        if let bad = prototypes.users.first(where: { !(0 ..< graph.userCount).contains($0) }) {
+        if let bad = prototypes.users.first(where: { !(0..<graph.userCount).contains($0) }) {
             throw JobExecutionError(
                 .outOfRange, "prototype user \(bad) is not in 0 ..< \(graph.userCount) (the snapshot's users)")
         }
         for (user, personas) in zip(prototypes.users, prototypes.personas) {
-            if let bad = personas.first(where: { !(0 ..< job.personaCount).contains($0) }) {
+            if let bad = personas.first(where: { !(0..<job.personaCount).contains($0) }) {
                 throw JobExecutionError(
                     .outOfRange, "prototype user \(user) has persona \(bad), not in 0 ..< \(job.personaCount)")
             }

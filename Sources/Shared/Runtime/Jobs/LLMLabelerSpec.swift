@@ -46,7 +46,8 @@ public struct LLMLabelerSpec: Codable, Sendable, Hashable {
     public var labelerOptions: LLMLabelerOptions {
         LLMLabelerOptions(
             usersPerRequest: usersPerRequest,
-            prompt: LabelingPromptOptions(maxProductsPerUser: maxProductsPerUser, maxCharactersPerUser: maxCharactersPerUser),
+            prompt: LabelingPromptOptions(
+                maxProductsPerUser: maxProductsPerUser, maxCharactersPerUser: maxCharactersPerUser),
             maxAnswerAttempts: maxAnswerAttempts, temperature: temperature, maxTokens: maxTokens)
     }
 
@@ -77,7 +78,7 @@ public struct LLMLabelerSpec: Codable, Sendable, Hashable {
             return "\(name) must be at least 1, got \(value)"
         }
         if let maxTokens, maxTokens < 1 { return "max tokens must be at least 1, got \(maxTokens)" }
-        if let temperature, !(0 ... 2).contains(temperature) { return "temperature must be in 0 ... 2" }
+        if let temperature, !(0...2).contains(temperature) { return "temperature must be in 0 ... 2" }
         if !(requestTimeoutSeconds > 0) { return "the request timeout must be positive" }
         if let ttl = cacheTTLSeconds, !(ttl > 0) { return "the cache TTL must be positive" }
         if let rpm = requestsPerMinute, rpm < 1 { return "requests per minute must be at least 1" }

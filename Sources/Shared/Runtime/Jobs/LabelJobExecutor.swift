@@ -70,7 +70,7 @@ public final class LabelJobExecutor: Sendable {
 
     /// Checks the user indices, persona set and labeler parameters; returns R.
     public static func validate(_ job: LabelJob, graph: PurchaseGraph) throws -> PersonaSet {
-        if let bad = job.users.first(where: { !(0 ..< graph.userCount).contains($0) }) {
+        if let bad = job.users.first(where: { !(0..<graph.userCount).contains($0) }) {
             throw JobExecutionError(
                 .outOfRange, "user \(bad) is not in 0 ..< \(graph.userCount) (the snapshot's users)")
         }
@@ -86,7 +86,7 @@ public final class LabelJobExecutor: Sendable {
                 throw JobExecutionError(.invalidPayload, "the labels file's SHA-256 must be 64 hex digits")
             }
             guard !path.isEmpty else { throw JobExecutionError(.invalidPayload, "the labels file path is empty") }
-            for (name, value) in [("drop", drop), ("add", add)] where !(0 ... 1).contains(value) {
+            for (name, value) in [("drop", drop), ("add", add)] where !(0...1).contains(value) {
                 throw JobExecutionError(.invalidPayload, "\(name) probability must be in 0 ... 1, got \(value)")
             }
         case .llm(let spec):

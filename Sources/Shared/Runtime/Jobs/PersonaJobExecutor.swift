@@ -19,8 +19,9 @@ struct PersonaJobExecutor: Sendable {
     func propose(_ job: PersonaProposeJob, graph: PurchaseGraph) async throws -> PersonaJobResult {
         try Self.check(counts: job.counts, spec: job.llm)
         guard !job.users.isEmpty else { throw JobExecutionError(.invalidPayload, "the user sample is empty") }
-        if let bad = job.users.first(where: { !(0 ..< graph.userCount).contains($0) }) {
-            throw JobExecutionError(.outOfRange, "user \(bad) is not in 0 ..< \(graph.userCount) (the snapshot's users)")
+        if let bad = job.users.first(where: { !(0..<graph.userCount).contains($0) }) {
+            throw JobExecutionError(
+                .outOfRange, "user \(bad) is not in 0 ..< \(graph.userCount) (the snapshot's users)")
         }
         let generator = try generator(job.counts, spec: job.llm)
         return PersonaJobResult(await generator.propose(sample: job.users, in: graph))
@@ -33,7 +34,8 @@ struct PersonaJobExecutor: Sendable {
             throw JobExecutionError(.invalidPayload, "a merge needs at least one non-empty candidate set")
         }
         let generator = try generator(job.counts, spec: job.llm)
-        let answer = job.final
+        let answer =
+            job.final
             ? await generator.finalize(job.sets)
             : await generator.merge(job.sets, totalSets: max(job.totalSets, job.sets.count))
         return PersonaJobResult(answer)
@@ -45,8 +47,9 @@ struct PersonaJobExecutor: Sendable {
         guard job.itemsPerRequest >= 1 else {
             throw JobExecutionError(.invalidPayload, "items per request must be at least 1, got \(job.itemsPerRequest)")
         }
-        if let bad = job.items.first(where: { !(0 ..< graph.itemCount).contains($0) }) {
-            throw JobExecutionError(.outOfRange, "item \(bad) is not in 0 ..< \(graph.itemCount) (the snapshot's items)")
+        if let bad = job.items.first(where: { !(0..<graph.itemCount).contains($0) }) {
+            throw JobExecutionError(
+                .outOfRange, "item \(bad) is not in 0 ..< \(graph.itemCount) (the snapshot's items)")
         }
         let personas: PersonaSet
         do {
@@ -73,7 +76,8 @@ struct PersonaJobExecutor: Sendable {
 
     private func generator(_ counts: PersonaJobCounts, spec: LLMLabelerSpec) throws -> PersonaSetGenerator {
         let (client, context) = try client(for: spec)
-        return PersonaSetGenerator(client: client, options: counts.generationOptions(spec: spec), logger: context.logger)
+        return PersonaSetGenerator(
+            client: client, options: counts.generationOptions(spec: spec), logger: context.logger)
     }
 
     /// The worker's client for `spec` (its key, never the payload's).

@@ -11,7 +11,8 @@ public struct PersonaJobCounts: Codable, Sendable, Equatable {
     public var maxProductsPerUser: Int
     public var maxCharactersPerUser: Int
 
-    public init(personaCount: Int, datasetName: String, maxProductsPerUser: Int = 30, maxCharactersPerUser: Int = 1200) {
+    public init(personaCount: Int, datasetName: String, maxProductsPerUser: Int = 30, maxCharactersPerUser: Int = 1200)
+    {
         self.personaCount = personaCount
         self.datasetName = datasetName
         self.maxProductsPerUser = maxProductsPerUser
@@ -22,14 +23,17 @@ public struct PersonaJobCounts: Codable, Sendable, Equatable {
     public func generationOptions(spec: LLMLabelerSpec) -> PersonaSetGenerationOptions {
         PersonaSetGenerationOptions(
             samples: 1, sampleSize: 1, merges: 1, mergeSize: 1, personaCount: personaCount, datasetName: datasetName,
-            prompt: LabelingPromptOptions(maxProductsPerUser: maxProductsPerUser, maxCharactersPerUser: maxCharactersPerUser),
+            prompt: LabelingPromptOptions(
+                maxProductsPerUser: maxProductsPerUser, maxCharactersPerUser: maxCharactersPerUser),
             maxAnswerAttempts: spec.maxAnswerAttempts, temperature: spec.temperature, maxTokens: spec.maxTokens)
     }
 
     /// Why the counts cannot be used, or `nil`.
     public var problem: String? {
-        for (name, value) in [("persona count", personaCount), ("max products per user", maxProductsPerUser),
-                              ("max characters per user", maxCharactersPerUser)] where value < 1 {
+        for (name, value) in [
+            ("persona count", personaCount), ("max products per user", maxProductsPerUser),
+            ("max characters per user", maxCharactersPerUser),
+        ] where value < 1 {
             return "\(name) must be at least 1, got \(value)"
         }
         return nil

@@ -50,13 +50,14 @@ public struct RunOutputWriter: Sendable {
         let phiJSONL = try LabelsFileWriter(path: staging.path(Self.phiJSONLFile), personas: personas)
         let phiCSV = try BufferedFileWriter(path: staging.path(Self.phiCSVFile))
         try phiCSV.write("user,personas,source\n")
-        for user in 0 ..< graph.userCount {
+        for user in 0..<graph.userCount {
             let assigned = Array(assignment.personas(ofUser: user))
             try phiJSONL.append(user: graph.userIDs[user], personas: assigned)
             try phiCSV.write(csvField: graph.userIDs[user])
             try phiCSV.write(",")
             try phiCSV.write(csvField: assigned.map { personas.names[$0] }.joined(separator: "|"))
-            let source = outcome.prototypes.isPrototype(user) ? "prototype" : unreachable[user] ? "unreachable" : "inferred"
+            let source =
+                outcome.prototypes.isPrototype(user) ? "prototype" : unreachable[user] ? "unreachable" : "inferred"
             try phiCSV.write(",\(source)\n")
         }
         try phiJSONL.close()
@@ -69,8 +70,9 @@ public struct RunOutputWriter: Sendable {
         try prototypes.close()
 
         try writePsi(outcome.affinity, to: staging.path(Self.psiFile))
-        try writeJSON(PsiIndex(rows: graph.userIDs, columns: outcome.affinity.personas.map { personas.names[$0] }),
-                      to: staging.path(Self.psiIndexFile))
+        try writeJSON(
+            PsiIndex(rows: graph.userIDs, columns: outcome.affinity.personas.map { personas.names[$0] }),
+            to: staging.path(Self.psiIndexFile))
         try writeJSON(outcome.report, to: staging.path(Self.reportFile))
     }
 
@@ -89,7 +91,7 @@ public struct RunOutputWriter: Sendable {
         let width = affinity.columnCount
         try affinity.values.withUnsafeBufferPointer { values in
             try NPYWriter.write(path: file, rows: affinity.userCount, columns: width) { row, out in
-                for c in 0 ..< width { out[c] = values[row * width + c] }
+                for c in 0..<width { out[c] = values[row * width + c] }
             }
         }
     }

@@ -17,8 +17,10 @@ public struct JobEnvelope: Codable, Sendable, Hashable {
     public var attempt: Int
     public var payload: Data
 
-    public init(id: String, runID: String, kind: JobKind, payload: Data, attempt: Int = 0,
-                version: Int = JobEnvelope.currentVersion) {
+    public init(
+        id: String, runID: String, kind: JobKind, payload: Data, attempt: Int = 0,
+        version: Int = JobEnvelope.currentVersion
+    ) {
         self.version = version
         self.id = id
         self.runID = runID

@@ -31,8 +31,10 @@ extension JobQueue {
         // is then ignored. The two steps touch different hash tags, so they are two scripts.
         let stored = try await client.evaluate(
             JobQueueScripts.storeResult,
-            keys: [RedisArgument(run.results), RedisArgument(run.errors), RedisArgument(run.deadLetters),
-                   RedisArgument(run.counters), RedisArgument(run.completions)],
+            keys: [
+                RedisArgument(run.results), RedisArgument(run.errors), RedisArgument(run.deadLetters),
+                RedisArgument(run.counters), RedisArgument(run.completions),
+            ],
             arguments: [RedisArgument(job.id), RedisArgument(result)])
         try await acknowledge(kind: job.kind, entryID: job.entryID)
         return stored.int == 1
@@ -118,12 +120,15 @@ extension JobQueue {
             let run = keys.run(runID)
             try await client.evaluate(
                 JobQueueScripts.deadLetter,
-                keys: [RedisArgument(run.results), RedisArgument(run.deadLetters), RedisArgument(run.errors),
-                       RedisArgument(run.counters), RedisArgument(run.completions)],
+                keys: [
+                    RedisArgument(run.results), RedisArgument(run.deadLetters), RedisArgument(run.errors),
+                    RedisArgument(run.counters), RedisArgument(run.completions),
+                ],
                 arguments: [RedisArgument(jobID), RedisArgument(encoded), RedisArgument(reason)])
         } else {
-            try await client.send("HSET", RedisArgument(keys.unroutableDeadLetters), RedisArgument(entry.id),
-                                  RedisArgument(encoded))
+            try await client.send(
+                "HSET", RedisArgument(keys.unroutableDeadLetters), RedisArgument(entry.id),
+                RedisArgument(encoded))
         }
         try await acknowledge(kind: entry.kind, entryID: entry.id)
     }
@@ -137,8 +142,10 @@ extension JobQueue {
     private func touchLease(_ job: LeasedJob, idle: Duration) async throws -> Bool {
         let reply = try await client.evaluate(
             JobQueueScripts.touchLease, keys: [RedisArgument(keys.jobStream(job.kind))],
-            arguments: [RedisArgument(configuration.group), RedisArgument(job.consumer), RedisArgument(job.entryID),
-                        RedisArgument(idle.milliseconds)])
+            arguments: [
+                RedisArgument(configuration.group), RedisArgument(job.consumer), RedisArgument(job.entryID),
+                RedisArgument(idle.milliseconds),
+            ])
         return reply.int == 1
     }
 }

@@ -10,8 +10,10 @@ extension JobQueue {
     /// The end of run `runID`'s completions stream: what ``waitForCompletions(run:after:timeout:)`` waits after.
     /// Take it before reading which results exist, so that nothing finishing in between is missed.
     public func completionsCursor(run runID: String) async throws -> CompletionsCursor {
-        let reply = try await client.send("XREVRANGE", RedisArgument(keys.run(runID).completions), "+", "-", "COUNT", "1")
-            .throwingServerError(context: "XREVRANGE")
+        let reply = try await client.send(
+            "XREVRANGE", RedisArgument(keys.run(runID).completions), "+", "-", "COUNT", "1"
+        )
+        .throwingServerError(context: "XREVRANGE")
         let last = reply.array?.first?.array?.first?.string
         return CompletionsCursor(entryID: last ?? "0-0")
     }
@@ -25,8 +27,10 @@ extension JobQueue {
     {
         let milliseconds = max(1, timeout.milliseconds)
         let reply = try await completionReader.send(
-            ["XREAD", "COUNT", "10000", "BLOCK", RedisArgument(milliseconds), "STREAMS",
-             RedisArgument(keys.run(runID).completions), RedisArgument(cursor.entryID)],
+            [
+                "XREAD", "COUNT", "10000", "BLOCK", RedisArgument(milliseconds), "STREAMS",
+                RedisArgument(keys.run(runID).completions), RedisArgument(cursor.entryID),
+            ],
             extraTimeout: timeout
         ).throwingServerError(context: "XREAD")
         guard let streams = reply.array, let entries = streams.first?.array?.last?.array else {

@@ -1,5 +1,5 @@
-import GPLRSupport
 import GPLRRedis
+import GPLRSupport
 
 extension JobQueue {
     /// Deletes from the consumer group of each kind's stream the consumers that hold no pending entry and have

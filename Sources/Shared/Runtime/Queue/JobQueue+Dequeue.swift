@@ -14,8 +14,10 @@ extension JobQueue {
         guard !kinds.isEmpty, count > 0 else { return [] }
         let kinds = uniqued(kinds)
         try await prepareIfNeeded(kinds)
-        var command: [RedisArgument] = ["XREADGROUP", "GROUP", RedisArgument(configuration.group),
-                                        RedisArgument(consumer), "COUNT", RedisArgument(count)]
+        var command: [RedisArgument] = [
+            "XREADGROUP", "GROUP", RedisArgument(configuration.group),
+            RedisArgument(consumer), "COUNT", RedisArgument(count),
+        ]
         if let block { command += ["BLOCK", RedisArgument(block.milliseconds)] }
         command.append("STREAMS")
         command += kinds.map { RedisArgument(keys.jobStream($0)) }
@@ -59,7 +61,7 @@ extension JobQueue {
                     "XAUTOCLAIM", RedisArgument(stream), RedisArgument(configuration.group), RedisArgument(consumer),
                     RedisArgument(minIdle), RedisArgument(cursor), "COUNT", RedisArgument(count - claimed.count))
                 guard let parts = reply.array, parts.count >= 2, let next = parts[0].string,
-                      let list = parts[1].array
+                    let list = parts[1].array
                 else { throw unexpected("XAUTOCLAIM", reply) }
                 claimed += try list.compactMap { value in
                     // Entries deleted while pending come back as nil fields; XAUTOCLAIM drops them itself.
@@ -73,8 +75,10 @@ extension JobQueue {
         guard !entries.isEmpty else { return [] }
         // Delivery counts: XAUTOCLAIM counted this delivery; read them back from the pending list.
         let queries: [[RedisArgument]] = entries.map { entry in
-            ["XPENDING", RedisArgument(keys.jobStream(entry.kind)), RedisArgument(configuration.group),
-             RedisArgument(entry.id), RedisArgument(entry.id), "1"]
+            [
+                "XPENDING", RedisArgument(keys.jobStream(entry.kind)), RedisArgument(configuration.group),
+                RedisArgument(entry.id), RedisArgument(entry.id), "1",
+            ]
         }
         var counts: [String: Int] = [:]
         for (entry, reply) in zip(entries, try await client.pipeline(queries)) {
@@ -106,9 +110,12 @@ extension JobQueue {
             }
             let job = LeasedJob(envelope: envelope, entryID: entry.id, consumer: consumer, deliveryCount: deliveries)
             if deliveries > configuration.maxAttempts {
-                let last = try await client.send("HGET", RedisArgument(keys.run(envelope.runID).errors),
-                                                 RedisArgument(envelope.id)).string
-                let reason = "abandoned: delivered \(deliveries) times without completing (lease expired)"
+                let last = try await client.send(
+                    "HGET", RedisArgument(keys.run(envelope.runID).errors),
+                    RedisArgument(envelope.id)
+                ).string
+                let reason =
+                    "abandoned: delivered \(deliveries) times without completing (lease expired)"
                     + (last.map { "; last error: \($0)" } ?? "")
                 try await deadLetter(entry: entry, deliveries: deliveries, reason: reason)
                 continue

@@ -33,7 +33,7 @@ extension JobQueue {
         }
         let jobsKey = RedisArgument(keys.run(runID).jobs)
         for start in stride(from: 0, to: jobIDs.count, by: 1000) {
-            let chunk = jobIDs[start ..< min(start + 1000, jobIDs.count)]
+            let chunk = jobIDs[start..<min(start + 1000, jobIDs.count)]
             _ = try await client.send(["SREM", jobsKey] + chunk.map { RedisArgument($0) })
         }
         return deleted

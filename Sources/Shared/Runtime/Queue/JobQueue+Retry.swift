@@ -38,8 +38,10 @@ extension JobQueue {
             } else if let header = try? JSONDecoder().decode(VersionHeader.self, from: raw) {
                 version = header.version  // keep it as it was; a newer worker may understand it
             }
-            adds.append(streamEntryCommand(id: letter.jobID, runID: runID, kind: letter.kind, version: version,
-                                           rawEnvelope: raw))
+            adds.append(
+                streamEntryCommand(
+                    id: letter.jobID, runID: runID, kind: letter.kind, version: version,
+                    rawEnvelope: raw))
         }
         // Stream first, then remove the dead letters: a crash in between leaves a duplicate, not a loss.
         for reply in try await client.pipeline(adds) { _ = try reply.throwingServerError(context: "XADD") }

@@ -22,7 +22,7 @@ extension JobQueue {
         var present: [String] = []
         let sorted = ids.sorted()
         for start in stride(from: 0, to: sorted.count, by: 1000) {
-            let chunk = sorted[start ..< min(start + 1000, sorted.count)]
+            let chunk = sorted[start..<min(start + 1000, sorted.count)]
             let replies = try await client.pipeline(chunk.map { ["HEXISTS", results, RedisArgument($0)] })
             for (id, reply) in zip(chunk, replies) where try reply.throwingServerError(context: "HEXISTS").int == 1 {
                 present.append(id)
@@ -32,13 +32,14 @@ extension JobQueue {
     }
 
     /// The dead letters among `ids` (none read when the run has none).
-    public func deadLetters(run runID: String, among ids: some Collection<String>) async throws -> [String: DeadLetter] {
+    public func deadLetters(run runID: String, among ids: some Collection<String>) async throws -> [String: DeadLetter]
+    {
         let deadKey = RedisArgument(keys.run(runID).deadLetters)
         guard (try await client.send("HLEN", deadKey).int ?? 0) > 0 else { return [:] }
         var letters: [String: DeadLetter] = [:]
         let sorted = ids.sorted()
         for start in stride(from: 0, to: sorted.count, by: 1000) {
-            let chunk = Array(sorted[start ..< min(start + 1000, sorted.count)])
+            let chunk = Array(sorted[start..<min(start + 1000, sorted.count)])
             let reply = try await client.send(["HMGET", deadKey] + chunk.map { RedisArgument($0) })
             for (id, value) in zip(chunk, reply.array ?? []) {
                 if let bytes = value.bytes, let letter = try? JSONDecoder().decode(DeadLetter.self, from: Data(bytes)) {

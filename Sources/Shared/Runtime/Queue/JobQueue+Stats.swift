@@ -45,11 +45,12 @@ extension JobQueue {
         for kind in kinds {
             let stream = RedisArgument(keys.jobStream(kind))
             let reply = try await client.pipeline([
-                ["XPENDING", stream, RedisArgument(configuration.group), "-", "+", "100000"],
+                ["XPENDING", stream, RedisArgument(configuration.group), "-", "+", "100000"]
             ])[0]
             guard let rows = reply.array, !rows.isEmpty else { continue }  // NOGROUP or none pending
             let ids = rows.compactMap { $0.array?.first?.string }
-            let ranges = try await client.pipeline(ids.map { ["XRANGE", stream, RedisArgument($0), RedisArgument($0)] })
+            let ranges = try await client.pipeline(
+                ids.map { ["XRANGE", stream, RedisArgument($0), RedisArgument($0)] })
             for entries in ranges {
                 guard let entry = entries.array?.first?.array, entry.count == 2 else { continue }
                 if entry[1].fieldMap?["run"]?.string == runID { count += 1 }

@@ -36,8 +36,9 @@ public final class JobQueue: Sendable {
     public func prepare(kinds: [JobKind]) async throws {
         for kind in kinds {
             do {
-                try await client.send("XGROUP", "CREATE", RedisArgument(keys.jobStream(kind)),
-                                      RedisArgument(configuration.group), "0", "MKSTREAM")
+                try await client.send(
+                    "XGROUP", "CREATE", RedisArgument(keys.jobStream(kind)),
+                    RedisArgument(configuration.group), "0", "MKSTREAM")
             } catch let error as RedisError where error.serverErrorPrefix == "BUSYGROUP" {
                 // Exists already.
             }
@@ -83,8 +84,9 @@ public final class JobQueue: Sendable {
         // Stream first, registry second: a crash in between re-adds the job on the next enqueue (a harmless
         // duplicate), never loses it.
         let adds = try fresh.map { job in
-            try streamEntryCommand(id: job.id, runID: job.runID, kind: job.kind, version: job.version,
-                                   rawEnvelope: job.encoded())
+            try streamEntryCommand(
+                id: job.id, runID: job.runID, kind: job.kind, version: job.version,
+                rawEnvelope: job.encoded())
         }
         for reply in try await client.pipeline(adds) { _ = try reply.throwingServerError(context: "XADD") }
         var registry: [[RedisArgument]] = []
@@ -113,8 +115,10 @@ public final class JobQueue: Sendable {
     func streamEntryCommand(id: String, runID: String, kind: JobKind, version: Int, rawEnvelope: Data)
         -> [RedisArgument]
     {
-        ["XADD", RedisArgument(keys.jobStream(kind)), "*",
-         "job", RedisArgument(id), "run", RedisArgument(runID), "v", RedisArgument(version),
-         "env", RedisArgument(rawEnvelope)]
+        [
+            "XADD", RedisArgument(keys.jobStream(kind)), "*",
+            "job", RedisArgument(id), "run", RedisArgument(runID), "v", RedisArgument(version),
+            "env", RedisArgument(rawEnvelope),
+        ]
     }
 }

@@ -11,8 +11,10 @@ public struct JobQueueConfiguration: Sendable, Hashable {
     /// (instead of a full lease).
     public var retryDelay: Duration
 
-    public init(group: String = "workers", leaseDuration: Duration = .seconds(60), maxAttempts: Int = 5,
-                retryDelay: Duration = .seconds(1)) {
+    public init(
+        group: String = "workers", leaseDuration: Duration = .seconds(60), maxAttempts: Int = 5,
+        retryDelay: Duration = .seconds(1)
+    ) {
         self.group = group
         self.leaseDuration = leaseDuration
         self.maxAttempts = max(1, maxAttempts)

@@ -22,7 +22,8 @@ public struct CoordinatorLease: Sendable {
         self.key = keys.run(runID).coordinator
         self.recordKey = keys.run(runID).state
         self.runID = runID
-        self.token = "\(ProcessInfo.processInfo.hostName):\(getpid()):"
+        self.token =
+            "\(ProcessInfo.processInfo.hostName):\(getpid()):"
             + String(UInt32.random(in: .min ... .max), radix: 16)
         self.milliseconds = max(3, milliseconds)
     }
@@ -33,7 +34,9 @@ public struct CoordinatorLease: Sendable {
     {
         let key = RedisArgument(keys.run(runID).coordinator)
         let replies = try await client.pipeline([["GET", key], ["PTTL", key]])
-        guard let token = try replies[0].throwingServerError(context: "GET coordinator lease").string else { return nil }
+        guard let token = try replies[0].throwingServerError(context: "GET coordinator lease").string else {
+            return nil
+        }
         return (token, max(0, replies[1].int ?? 0))
     }
 
@@ -99,19 +102,22 @@ public struct CoordinatorLease: Sendable {
             let recordExists = try await client.send("EXISTS", RedisArgument(recordKey)).int == 1
             guard recordExists else { throw RunRecordStore.lost(run: runID) }
             throw RunRecordError(
-                .busy, "this coordinator lost its lease (it stalled for longer than \(milliseconds / 1000) s, and "
+                .busy,
+                "this coordinator lost its lease (it stalled for longer than \(milliseconds / 1000) s, and "
                     + "another coordinator may drive the run now); stopping", run: runID)
         }
     }
 
     /// KEYS[1] = lease; ARGV = token, milliseconds.
-    static let renewScript = RedisScript("""
+    static let renewScript = RedisScript(
+        """
         if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
         return 0
         """)
 
     /// KEYS[1] = lease; ARGV = token.
-    static let releaseScript = RedisScript("""
+    static let releaseScript = RedisScript(
+        """
         if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
         return 0
         """)

@@ -76,7 +76,9 @@ public struct GPLRRunner: Sendable {
                     attempted: machine.attemptedUsers)
                 action = machine.sampled(sample, seconds: seconds())
             case .label(let iteration, let users, let probing):
-                let batch = try await RunStep.$iteration.withValue(iteration) { try await label(users, probing: probing) }
+                let batch = try await RunStep.$iteration.withValue(iteration) {
+                    try await label(users, probing: probing)
+                }
                 action = try machine.labeled(batch, seconds: seconds())
             case .computeAffinity(let iteration, let labels, let mode):
                 let added = try LabelMatrix(labels: labels, userCount: graph.userCount, beta: parameters.beta)
@@ -104,7 +106,8 @@ public struct GPLRRunner: Sendable {
         for event in machine.takeEvents() { observe(event) }
         var report = machine.report
 
-        var finalAffinity = try rawAffinity
+        var finalAffinity =
+            try rawAffinity
             ?? AffinityMatrix(zerosForUsers: graph.userCount, personaCount: personas.count)
         let assignStart = clock.now
         let coefficients = PersonaDistribution(labels: prototypes).debiasCoefficients(beta: parameters.beta)
@@ -117,9 +120,10 @@ public struct GPLRRunner: Sendable {
         }
         // From here on Ψ is the de-biased affinity of Eq. (4): what assignment ranks and psi.npy holds.
         try finalAffinity.scaleColumns(by: coefficients, threadCount: threadCount)
-        let assignment = try cut.map {
-            try PersonaAssignment(affinity: finalAffinity, labels: prototypes, cut: $0, graph: graph)
-        } ?? PersonaAssignment(affinity: finalAffinity, labels: prototypes, k: parameters.topK)
+        let assignment =
+            try cut.map {
+                try PersonaAssignment(affinity: finalAffinity, labels: prototypes, cut: $0, graph: graph)
+            } ?? PersonaAssignment(affinity: finalAffinity, labels: prototypes, k: parameters.topK)
         report.timings.assignment = (clock.now - assignStart).inSeconds
         observe(.assigned(unreachable: assignment.unreachableUsers.count))
 

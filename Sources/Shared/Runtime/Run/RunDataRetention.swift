@@ -29,7 +29,8 @@ public struct RunDataRetention: Sendable {
         var cursor = "0"
         repeat {
             let reply = try await client.send(
-                "SCAN", RedisArgument(cursor), "MATCH", RedisArgument(Self.globEscaped(run.base) + ":*"), "COUNT", "1000")
+                "SCAN", RedisArgument(cursor), "MATCH", RedisArgument(Self.globEscaped(run.base) + ":*"), "COUNT",
+                "1000")
             guard let parts = reply.array, parts.count == 2, let next = parts[0].string else {
                 throw RedisError(code: .unexpectedReply, message: "unexpected SCAN reply", context: "SCAN")
             }
@@ -48,7 +49,8 @@ public struct RunDataRetention: Sendable {
     public func prune(run runID: String) async throws -> Int? {
         let runKeys = try await runKeys(runID)
         let reply = try await client.evaluate(
-            Self.pruneScript, keys: runKeys.map { RedisArgument($0) }, arguments: Self.finishedPhases.map {
+            Self.pruneScript, keys: runKeys.map { RedisArgument($0) },
+            arguments: Self.finishedPhases.map {
                 RedisArgument($0.rawValue)
             })
         guard let deleted = reply.int, deleted >= 0 else { return nil }
@@ -86,7 +88,8 @@ public struct RunDataRetention: Sendable {
     /// KEYS[1] = the record, KEYS[2...] = the run's other keys; ARGV = the finished phases. Returns the number of
     /// keys deleted, -1 when the run is not finished. A run without a record is finished only if it has no
     /// keys at all (they expired).
-    static let pruneScript = RedisScript("""
+    static let pruneScript = RedisScript(
+        """
         local phase = redis.call('HGET', KEYS[1], 'phase')
         if not phase then
           if #KEYS == 1 then return 0 end
@@ -99,7 +102,8 @@ public struct RunDataRetention: Sendable {
         """)
 
     /// KEYS as for the prune; ARGV[1] = seconds, ARGV[2...] = the finished phases. Returns 1 when set.
-    static let expireScript = RedisScript("""
+    static let expireScript = RedisScript(
+        """
         local phase = redis.call('HGET', KEYS[1], 'phase')
         local finished = false
         for i = 2, #ARGV do if ARGV[i] == phase then finished = true end end

@@ -40,7 +40,8 @@ struct RunFailure: Error, CustomStringConvertible, Sendable, Equatable {
         for reason in failures.values { reasons[Self.generalised(reason), default: 0] += 1 }
         let common = reasons.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }
         let share = Double(failures.count) / Double(max(sampled, 1))
-        var message = preflight
+        var message =
+            preflight
             ? "the labeler gave no answer for any of the \(sampled) users asked first (the rest of the sample was not "
                 + "sent)"
             : "the labeler gave no answer for \(failures.count) of \(sampled) users "

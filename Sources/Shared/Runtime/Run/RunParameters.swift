@@ -77,7 +77,7 @@ public struct RunParameters: Sendable, Equatable, Codable {
         if let epsilon, !(epsilon >= 0 && epsilon < 1) { return "epsilon must be in [0, 1)" }
         if !(duFloor > 0 && duFloor < 1) { return "the DU floor δ must be in (0, 1)" }
         if !(duPrior >= 0 && duPrior.isFinite) { return "the DU prior α must be finite and ≥ 0" }
-        if !(0 ... 1).contains(maxLabelFailureShare) { return "the allowed share of label failures must be in [0, 1]" }
+        if !(0...1).contains(maxLabelFailureShare) { return "the allowed share of label failures must be in [0, 1]" }
         return nil
     }
 }

@@ -78,6 +78,8 @@ public struct RunRecord: Sendable, Equatable {
     /// Run ids go into Redis keys and job ids: letters, digits, `.`, `_` and `-` only, 1–100 characters.
     public static func isValidID(_ id: String) -> Bool {
         !id.isEmpty && id.count <= 100
-            && id.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0)) }
+            && id.unicodeScalars.allSatisfy {
+                $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0))
+            }
     }
 }

@@ -104,11 +104,13 @@ public struct RunRecordStore: Sendable {
 
     /// Stores the checkpoint of a finished iteration, and its ``RunProgress``.
     public func saveCheckpoint(_ checkpoint: RunCheckpoint, run runID: String) async throws {
-        try await update(run: runID, [
-            (.checkpoint, RedisArgument(try RunRecord.json(checkpoint))),
-            (.progress, RedisArgument(try RunRecord.json(RunProgress(checkpoint)))),
-            (.completedIterations, RedisArgument(checkpoint.completedIterations)),
-        ])
+        try await update(
+            run: runID,
+            [
+                (.checkpoint, RedisArgument(try RunRecord.json(checkpoint))),
+                (.progress, RedisArgument(try RunRecord.json(RunProgress(checkpoint)))),
+                (.completedIterations, RedisArgument(checkpoint.completedIterations)),
+            ])
     }
 
     /// Changes the phase, unless the run is cancelled (then nothing changes and `false` is returned).
@@ -121,8 +123,10 @@ public struct RunRecordStore: Sendable {
     {
         let reply = try await client.evaluate(
             Self.setPhaseScript, keys: [RedisArgument(keys.run(runID).state)],
-            arguments: [RedisArgument(phase.rawValue), RedisArgument(RunRecord.now()),
-                        RedisArgument(evenIfCancelled ? "1" : "0"), RedisArgument(error ?? "")])
+            arguments: [
+                RedisArgument(phase.rawValue), RedisArgument(RunRecord.now()),
+                RedisArgument(evenIfCancelled ? "1" : "0"), RedisArgument(error ?? ""),
+            ])
         return reply.int == 1
     }
 
@@ -141,7 +145,8 @@ public struct RunRecordStore: Sendable {
     }
 
     /// KEYS[1] = state; ARGV[1] = now. Cancels a created or running run; returns the phase it had (nil: no record).
-    static let cancelScript = RedisScript("""
+    static let cancelScript = RedisScript(
+        """
         local phase = redis.call('HGET', KEYS[1], 'phase')
         if not phase then return nil end
         if phase == 'created' or phase == 'running' then
@@ -152,20 +157,23 @@ public struct RunRecordStore: Sendable {
 
     /// Creates the hash only if it does not exist: KEYS[1] = state; ARGV = field, value, ...
     /// KEYS[1] = state; ARGV = field, value, …. Writes only into an existing record.
-    static let updateScript = RedisScript("""
+    static let updateScript = RedisScript(
+        """
         if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
         redis.call('HSET', KEYS[1], unpack(ARGV))
         return 1
         """)
 
-    static let createScript = RedisScript("""
+    static let createScript = RedisScript(
+        """
         if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
         redis.call('HSET', KEYS[1], unpack(ARGV))
         return 1
         """)
 
     /// KEYS[1] = state; ARGV = phase, now, force ("1"/"0"), error ("" = none).
-    static let setPhaseScript = RedisScript("""
+    static let setPhaseScript = RedisScript(
+        """
         if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
         if redis.call('HGET', KEYS[1], 'phase') == 'cancelled' and ARGV[1] ~= 'cancelled' and ARGV[3] ~= '1' then
           return 0

@@ -57,7 +57,8 @@ public struct RunReport: Sendable, Codable, Equatable {
     public var labelerCounters: [String: Int] = [:]
     public var timings = Timings()
 
-    public init(parameters: RunParameters, snapshotHash: String, users: Int, items: Int, edges: Int, personas: [String]) {
+    public init(parameters: RunParameters, snapshotHash: String, users: Int, items: Int, edges: Int, personas: [String])
+    {
         self.parameters = parameters
         self.snapshotHash = snapshotHash
         self.users = users
