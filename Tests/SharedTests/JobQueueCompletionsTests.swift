@@ -29,6 +29,36 @@ import Testing
         }
     }
 
+    @Test func aBatchCompletionAnnouncesItsStoredJobsOfEachRun() async throws {
+        try await withJobQueue { queue, _ in
+            try await queue.enqueue([job("a"), job("b"), job("x", run: "r2"), job("c")])
+            let cursors = (try await queue.completionsCursor(run: "r1"), try await queue.completionsCursor(run: "r2"))
+            let taken = try await queue.dequeue(consumer: "w", kinds: [LabelJobDefinition.kind], count: 4)
+            #expect(taken.count == 4)
+            let first = try await queue.complete(taken.map { ($0, Data($0.id.utf8)) })
+            #expect(first == [true, true, true, true])
+            let r1 = try await queue.waitForCompletions(run: "r1", after: cursors.0, timeout: .seconds(5))
+            let r2 = try await queue.waitForCompletions(run: "r2", after: cursors.1, timeout: .seconds(5))
+            #expect(Set(r1.jobIDs) == ["a", "b", "c"] && r1.jobIDs.count == 3)
+            #expect(r2.jobIDs == ["x"])
+            #expect(
+                try await queue.results(run: "r1", jobIDs: ["a", "c"]) == ["a": Data("a".utf8), "c": Data("c".utf8)])
+            #expect(try await queue.streamStats(kind: LabelJobDefinition.kind).pending == 0)
+            // Stored again (a second delivery): nothing new is announced.
+            #expect(try await queue.complete(taken.map { ($0, Data()) }) == [false, false, false, false])
+            #expect(
+                try await queue.waitForCompletions(run: "r1", after: r1.cursor, timeout: .milliseconds(50)).jobIDs
+                    .isEmpty)
+        }
+    }
+
+    @Test func jobIDsWithLineBreaksAreRefused() async throws {
+        try await withJobQueue { queue, _ in
+            await #expect(throws: JobQueueError.self) { try await queue.enqueue([job("a\nb")]) }
+            #expect(try await queue.stats(run: "r1").enqueued == 0)
+        }
+    }
+
     @Test func aWaitWakesWhenAJobFinishesWhileItBlocks() async throws {
         try await withJobQueue { queue, _ in
             try await queue.enqueue([job("late")])

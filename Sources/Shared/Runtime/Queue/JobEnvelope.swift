@@ -36,25 +36,34 @@ public struct JobEnvelope: Codable, Sendable, Hashable {
         return try encoder.encode(self)
     }
 
-    /// Decodes an envelope, refusing versions other than ``currentVersion`` with a clear reason.
+    /// Decodes an envelope, refusing versions other than ``currentVersion`` with a clear reason. One JSON decode
+    /// in the common case (the queue decodes every job it hands out); the version alone is read only when the
+    /// whole envelope does not decode, to say whether it is another version or malformed.
     static func decode(_ data: Data) throws(JobQueueError) -> JobEnvelope {
+        let decoder = JSONDecoder()
+        if let envelope = try? decoder.decode(JobEnvelope.self, from: data) {
+            guard envelope.version == currentVersion else { throw unsupported(envelope.version) }
+            return envelope
+        }
         struct Header: Decodable { var version: Int }
         let header: Header
         do {
-            header = try JSONDecoder().decode(Header.self, from: data)
+            header = try decoder.decode(Header.self, from: data)
         } catch {
             throw JobQueueError(code: .malformedEnvelope, message: "envelope is not JSON with a version: \(error)")
         }
-        guard header.version == currentVersion else {
-            throw JobQueueError(
-                code: .unsupportedVersion,
-                message: "unsupported envelope version \(header.version) (this build understands \(currentVersion))")
-        }
+        guard header.version == currentVersion else { throw unsupported(header.version) }
         do {
-            return try JSONDecoder().decode(JobEnvelope.self, from: data)
+            return try decoder.decode(JobEnvelope.self, from: data)
         } catch {
             throw JobQueueError(
                 code: .malformedEnvelope, message: "malformed version-\(currentVersion) envelope: \(error)")
         }
+    }
+
+    private static func unsupported(_ version: Int) -> JobQueueError {
+        JobQueueError(
+            code: .unsupportedVersion,
+            message: "unsupported envelope version \(version) (this build understands \(currentVersion))")
     }
 }

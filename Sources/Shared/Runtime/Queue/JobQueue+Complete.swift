@@ -41,32 +41,62 @@ extension JobQueue {
     }
 
     /// Completes many jobs in one pipelined round trip: every result is stored (first result wins) before any
-    /// job is acknowledged, as in ``complete(_:result:)``. For workers that finish many short jobs at once.
+    /// job is acknowledged, as in ``complete(_:result:)``: one script call per run (one completions entry for all
+    /// of its stored jobs) and one acknowledgement per stream. For workers that finish many short jobs at once.
     ///
     /// - Returns: for each job, whether this call stored its result.
     @discardableResult
     public func complete(_ completions: [(job: LeasedJob, result: Data)]) async throws -> [Bool] {
         guard !completions.isEmpty else { return [] }
-        try await ensureLoaded([JobQueueScripts.storeResult, JobQueueScripts.acknowledge])
-        var commands: [[RedisArgument]] = []
-        commands.reserveCapacity(2 * completions.count)
-        for (job, result) in completions {
-            let run = keys.run(job.runID)
-            commands.append([
-                "EVALSHA", RedisArgument(JobQueueScripts.storeResult.sha1), 5, RedisArgument(run.results),
-                RedisArgument(run.errors), RedisArgument(run.deadLetters), RedisArgument(run.counters),
-                RedisArgument(run.completions), RedisArgument(job.id), RedisArgument(result),
-            ])
+        try await ensureLoaded([JobQueueScripts.storeResults, JobQueueScripts.acknowledgeMany])
+        // Runs and streams in first-seen order, so the replies map back to the jobs.
+        var byRun: [(runID: String, indices: [Int])] = []
+        var runSlot: [String: Int] = [:]
+        var byStream: [(kind: JobKind, entries: [String])] = []
+        var streamSlot: [JobKind: Int] = [:]
+        for (index, completion) in completions.enumerated() {
+            let job = completion.job
+            if let slot = runSlot[job.runID] {
+                byRun[slot].indices.append(index)
+            } else {
+                runSlot[job.runID] = byRun.count
+                byRun.append((job.runID, [index]))
+            }
+            if let slot = streamSlot[job.kind] {
+                byStream[slot].entries.append(job.entryID)
+            } else {
+                streamSlot[job.kind] = byStream.count
+                byStream.append((job.kind, [job.entryID]))
+            }
         }
-        for (job, _) in completions {
-            commands.append([
-                "EVALSHA", RedisArgument(JobQueueScripts.acknowledge.sha1), 1, RedisArgument(keys.jobStream(job.kind)),
-                RedisArgument(configuration.group), RedisArgument(job.entryID),
-            ])
+        var commands: [[RedisArgument]] = []
+        for (runID, indices) in byRun {
+            let run = keys.run(runID)
+            var command: [RedisArgument] = [
+                "EVALSHA", RedisArgument(JobQueueScripts.storeResults.sha1), 5, RedisArgument(run.results),
+                RedisArgument(run.errors), RedisArgument(run.deadLetters), RedisArgument(run.counters),
+                RedisArgument(run.completions),
+            ]
+            for index in indices {
+                command.append(RedisArgument(completions[index].job.id))
+                command.append(RedisArgument(completions[index].result))
+            }
+            commands.append(command)
+        }
+        for (kind, entries) in byStream {
+            commands.append(
+                [
+                    "EVALSHA", RedisArgument(JobQueueScripts.acknowledgeMany.sha1), 1,
+                    RedisArgument(keys.jobStream(kind)), RedisArgument(configuration.group),
+                ] + entries.map { RedisArgument($0) })
         }
         let replies = try await client.pipeline(commands)
         for reply in replies { _ = try reply.throwingServerError(context: "EVALSHA") }
-        return replies.prefix(completions.count).map { $0.int == 1 }
+        var stored = [Bool](repeating: false, count: completions.count)
+        for ((_, indices), reply) in zip(byRun, replies) {
+            for (index, flag) in zip(indices, reply.array ?? []) { stored[index] = flag.int == 1 }
+        }
+        return stored
     }
 
     /// Loads scripts the server does not have yet (pipelined EVALSHA cannot fall back on NOSCRIPT).

@@ -41,7 +41,10 @@ extension JobQueue {
         for entry in entries {
             guard let pair = entry.array, pair.count == 2, let id = pair[0].string else { continue }
             last = id
-            if let job = pair[1].fieldMap?["job"]?.string { jobIDs.append(job) }
+            let fields = pair[1].fieldMap ?? [:]
+            if let job = fields["job"]?.string { jobIDs.append(job) }
+            // A batch completion announces its jobs in one entry.
+            if let jobs = fields["jobs"]?.string { jobIDs += jobs.split(separator: "\n").map(String.init) }
         }
         return (jobIDs, CompletionsCursor(entryID: last))
     }

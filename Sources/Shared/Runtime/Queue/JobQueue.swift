@@ -66,6 +66,10 @@ public final class JobQueue: Sendable {
             guard !job.id.isEmpty, !job.runID.isEmpty else {
                 throw JobQueueError(code: .invalidJob, message: "job id and run id must not be empty", jobID: job.id)
             }
+            // A batch completion announces ids joined by newlines (``JobQueueScripts/storeResults``).
+            guard !job.id.contains(where: \.isNewline) else {
+                throw JobQueueError(code: .invalidJob, message: "a job id must not contain a line break", jobID: job.id)
+            }
         }
         guard !jobs.isEmpty else { return 0 }
         // Drop ids already registered in their run (and duplicates within this batch).

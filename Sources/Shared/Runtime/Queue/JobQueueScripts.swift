@@ -38,6 +38,39 @@ enum JobQueueScripts {
         return 0
         """)
 
+    /// KEYS: results, errors, dead letters, counters, completions (one run). ARGV: job id, result, job id,
+    /// result, … . ``storeResult`` for many jobs of one run: each result stored unless one exists, the stored ones
+    /// announced in ONE completions entry (`jobs`: the ids joined by newlines). Returns 1/0 per job.
+    static let storeResults = RedisScript(
+        """
+        local stored = {}
+        local announced = {}
+        for i = 1, #ARGV, 2 do
+          if redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) == 1 then
+            redis.call('HDEL', KEYS[2], ARGV[i])
+            redis.call('HDEL', KEYS[3], ARGV[i])
+            table.insert(announced, ARGV[i])
+            table.insert(stored, 1)
+          else
+            redis.call('HINCRBY', KEYS[4], 'duplicates', 1)
+            table.insert(stored, 0)
+          end
+        end
+        if #announced > 0 then
+          redis.call('XADD', KEYS[5], 'MAXLEN', '~', '\(completionsLength)', '*',
+            'jobs', table.concat(announced, '\\n'), 'event', 'done')
+        end
+        return stored
+        """)
+
+    /// KEYS: stream. ARGV: group, entry id, entry id, … . ``acknowledge`` for many entries of one stream.
+    static let acknowledgeMany = RedisScript(
+        """
+        local acked = redis.call('XACK', KEYS[1], ARGV[1], unpack(ARGV, 2))
+        redis.call('XDEL', KEYS[1], unpack(ARGV, 2))
+        return acked
+        """)
+
     /// KEYS: results, dead letters, errors, counters, completions (one run). ARGV: job id, dead-letter record,
     /// error. Records a dead letter unless the job already has a result, and announces it on the run's
     /// completions stream; returns 1 if recorded.
