@@ -55,7 +55,8 @@ import Testing
     @Test func jobIDsWithLineBreaksAreRefused() async throws {
         try await withJobQueue { queue, _ in
             await #expect(throws: JobQueueError.self) { try await queue.enqueue([job("a\nb")]) }
-            #expect(try await queue.stats(run: "r1").enqueued == 0)
+            let enqueued = try await queue.stats(run: "r1").enqueued
+            #expect(enqueued == 0)
         }
     }
 

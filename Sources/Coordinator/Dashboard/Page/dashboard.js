@@ -1,7 +1,8 @@
 "use strict";
 const REFRESH_MS = 2000;
 const MAX_DETAILS = 20;
-const KINDS = ["label", "affinity", "persona-propose", "persona-merge", "item-label"];
+// The job kinds in the server's order (its JobRegistry), from /api/queues.
+let kindOrder = [];
 let timer = null, busy = false, again = false, refreshes = 0;
 
 // Builds an element; strings become text nodes and attributes go through setAttribute, so nothing that
@@ -162,7 +163,7 @@ function runCard(run, detail) {
     : run.iteration + " of " + (run.iterations ?? "?") + " (" + (run.completedIterations ?? 0) + " done)";
   const spend = run.spend || { promptTokens: 0, completionTokens: 0, costUSD: 0 };
   const kinds = Object.keys(run.jobs).sort((a, b) =>
-    (KINDS.indexOf(a) + 1 || 99) - (KINDS.indexOf(b) + 1 || 99) || a.localeCompare(b));
+    (kindOrder.indexOf(a) + 1 || 99) - (kindOrder.indexOf(b) + 1 || 99) || a.localeCompare(b));
   const stat = (name, label, value, raw) =>
     el("span", { class: "stat", "data-stat": name, "data-value": raw }, label + " ", el("b", null, value));
   return el("article", { class: "run", id: "run-" + run.id, "data-run-id": run.id,
@@ -253,6 +254,7 @@ async function refresh() {
   try {
     const [list, queues, workers] = await Promise.all([getJSON("api/runs"), getJSON("api/queues"),
       getJSON("api/workers")]);
+    kindOrder = queues.kinds.map((stream) => stream.kind);
     const runs = list.runs.slice().sort((a, b) =>
       (b.createdAt || 0) - (a.createdAt || 0) || (a.id < b.id ? -1 : 1));
     const details = await Promise.all(runs.map((run, i) => i >= MAX_DETAILS ? null
