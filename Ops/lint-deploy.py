@@ -52,24 +52,32 @@ def swift_fact(path, pattern, what):
 
 
 stream_template = swift_fact(
-    "Sources/Shared/Redis/RedisKeys.swift",
+    "Sources/Shared/Runtime/Queue/RedisKeys+JobStream.swift",
     r'func jobStream\(_ kind: JobKind\) -> String \{ "([^"]+)" \}', "the job stream key")
 group = swift_fact(
-    "Sources/Shared/Queue/JobQueueConfiguration.swift", r'group: String = "([^"]+)"', "the consumer group")
+    "Sources/Shared/Runtime/Queue/JobQueueConfiguration.swift", r'group: String = "([^"]+)"', "the consumer group")
 worker_prefix = swift_fact("Sources/Worker/WorkerCommand.swift", r'var prefix = "([^"]+)"', "the default prefix")
-worker_kinds = swift_fact("Sources/Worker/WorkerCommand.swift", r'var kinds = "([^"]+)"', "the default kinds")
 worker_grace = swift_fact("Sources/Worker/WorkerCommand.swift", r"var graceSeconds = (\d+)", "the default grace")
+# The job kinds: the definitions JobRegistry lists, each one's `static let kind: JobKind = "…"`. A worker's
+# default `--kinds` is all of them.
+JOBS = "Sources/Shared/Runtime/Jobs"
+kind_of_definition = {}
 try:
-    job_kinds = set(re.findall(r'public static let \w+: JobKind = "([^"]+)"',
-                               read(os.path.join(ROOT, "Sources/Shared/Queue/JobKind.swift"))))
+    for name in sorted(os.listdir(os.path.join(ROOT, JOBS))):
+        if name.endswith(".swift"):
+            text = read(os.path.join(ROOT, JOBS, name))
+            for definition, kind in re.findall(
+                    r'enum (\w+): JobDefinition \{.*?static let kind: JobKind = "([^"]+)"', text, re.S):
+                kind_of_definition[definition] = kind
+    registered = re.findall(r'(\w+)\.self', read(os.path.join(ROOT, JOBS, "JobRegistry.swift")))
 except OSError:
-    job_kinds = set()
-if not job_kinds:
-    problem("Sources/Shared/Queue/JobKind.swift", "cannot find the job kinds (public static let x: JobKind = ...)")
-if worker_kinds:
-    for kind in worker_kinds.split(","):
-        if job_kinds and kind not in job_kinds:
-            problem("Sources/Worker/WorkerCommand.swift", f"default kind {kind!r} is not a JobKind")
+    registered = []
+job_kinds_in_order = [kind_of_definition[d] for d in registered if d in kind_of_definition]
+job_kinds = set(job_kinds_in_order)
+if not job_kinds or len(job_kinds_in_order) != len(registered):
+    problem(f"{JOBS}/JobRegistry.swift", "cannot map the registered definitions to their kinds "
+            "(enum X: JobDefinition { … static let kind: JobKind = \"…\" })")
+worker_kinds = ",".join(job_kinds_in_order) or None
 apt_dev_packages = set()
 for group_list in re.findall(r"\.apt\(\[([^\]]*)\]\)", read(os.path.join(ROOT, "Package.swift"))):
     apt_dev_packages.update(re.findall(r'"([^"]+)"', group_list))
