@@ -30,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
+        // Benchmarks as code (`swift package benchmark`, Benchmarks/): never part of the binaries or the tests.
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
         // Thin system-library layers: only GPLRZstd, GPLRRedis and GPLRHTTP import these modules.
@@ -127,6 +129,15 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: ourSettings),
+
+        // Benchmarks (`swift package benchmark --target KernelBenchmarks`, thresholds in Benchmarks/Thresholds): the
+        // exact solver against the same algorithm in plain C.
+        .target(name: "CExactKernel", path: "Benchmarks/CExactKernel", cSettings: [.unsafeFlags(["-O3"])]),
+        .executableTarget(
+            name: "KernelBenchmarks",
+            dependencies: ["GPLRCore", "CExactKernel", .product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/KernelBenchmarks", swiftSettings: ourSettings,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
 
         // Starting child processes (posix_spawn with a clean signal mask) and a local redis-server: `gplr demo`,
         // `gplr bench queue` and the test support use it; the library targets never start processes.

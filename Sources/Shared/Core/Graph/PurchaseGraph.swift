@@ -64,3 +64,10 @@ public struct PurchaseGraph: Sendable, Equatable {
         return result
     }
 }
+
+extension PurchaseGraph {
+    /// The users → items CSR arrays, for peers outside the module that take raw arrays (the C benchmark peer).
+    package var userItemArrays: (offsets: [Int], targets: [UInt32]) { (userItems.offsets, userItems.targets) }
+    /// The items → users CSR offsets.
+    package var itemUserOffsets: [Int] { itemUsers.offsets }
+}
