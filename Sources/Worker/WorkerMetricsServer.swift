@@ -1,3 +1,4 @@
+import Foundation
 import GPLRRedis
 import GPLRRuntime
 import Hummingbird
@@ -20,6 +21,17 @@ enum WorkerMetricsServer {
                 client: RedisClient(endpoint: configuration.endpoint), keys: configuration.keys,
                 configuration: configuration.queueConfiguration))
         let router = Router()
+        // On a loopback address the endpoint is for this machine only: refuse other Host names, so a web page
+        // whose name is made to resolve to 127.0.0.1 cannot read it (DNS rebinding). Listening on another address
+        // is for a remote Prometheus, which may scrape by any name it knows the worker by; the network is the
+        // boundary there (docs/operations.md).
+        if isLoopback(host) {
+            router.add(
+                middleware: HostGuardMiddleware(
+                    HostGuard(
+                        boundHost: host, server: "this worker's metrics endpoint",
+                        advice: "scrape it as localhost or 127.0.0.1, or listen on another --metrics-host")))
+        }
         router.addMetricsRoute(exporter: exporter) {
             WorkerMetrics.inProgress(worker.state.runningJobs)
             do {
@@ -39,5 +51,11 @@ enum WorkerMetricsServer {
                     metadata: ["metrics.port": "\(bound)", "metrics.url": "http://\(host):\(bound)/metrics"])
             },
             logger: Logger(label: "gplr.worker.metrics", factory: { _ in SwiftLogNoOpLogHandler() }))
+    }
+
+    /// Whether `host` names a loopback address (`localhost`, `127.x.x.x`, `::1`).
+    static func isLoopback(_ host: String) -> Bool {
+        let name = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        return name == "localhost" || name == "::1" || name.hasPrefix("127.")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GPLRTestSupport
+import Observability
 import Testing
 
 @testable import Coordinator
@@ -46,7 +47,8 @@ import Testing
     }
 
     @Test func hostGuardAcceptsLoopbackAddressesTheBoundHostAndAllowedNamesOnly() {
-        let guardian = DashboardHostGuard(boundHost: "dash.lan", allowedHosts: ["Proxy.Example"])
+        let guardian = HostGuard(
+            boundHost: "dash.lan", allowedHosts: ["Proxy.Example"], server: "this dashboard", advice: "allow NAME")
         for host in [
             "localhost", "localhost:8080", "127.0.0.1:8080", "[::1]:8080", "[::1]", "dash.lan:8080",
             "proxy.example", "proxy.example.:80", "192.168.1.7:8080", "[fe80::1]:1",

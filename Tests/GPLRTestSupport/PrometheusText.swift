@@ -51,10 +51,13 @@ extension PrometheusText {
 
 /// One plain GET over the project's libcurl client (a real HTTP round trip; no mocks).
 public enum HTTPGet {
-    public static func fetch(_ url: String, timeout: Duration = .seconds(10)) async throws -> HTTPClientResponse {
+    public static func fetch(_ url: String, headers: [HTTPHeader] = [], timeout: Duration = .seconds(10)) async throws
+        -> HTTPClientResponse
+    {
         let client = try HTTPClient()
         do {
-            let response = try await client.execute(HTTPClientRequest(method: .get, url: url, timeout: timeout))
+            let response = try await client.execute(
+                HTTPClientRequest(method: .get, url: url, headers: headers, timeout: timeout))
             await client.shutdown()
             return response
         } catch {

@@ -1,4 +1,5 @@
 import Foundation
+import GPLRHTTP
 import GPLRTestSupport
 import Testing
 
@@ -15,6 +16,26 @@ import Testing
                 try await worker.loggedMetricsPort(), "no metrics.port in the worker log:\n\(worker.standardError)")
             let addresses = try Self.listeningAddresses(port: port)
             #expect(addresses == ["127.0.0.1"], "port \(port): \(addresses); log:\n\(worker.standardError)")
+        }
+    }
+
+    @Test func onLoopbackOtherHostNamesAreRefused() async throws {
+        try await withRedisServer { server in
+            let harness = try await WorkerHarness(server: server)
+            defer { harness.remove() }
+            let worker = try harness.startWorker("w1", ["--metrics-port", "0"])
+            defer { worker.stop() }
+            let port = try #require(
+                try await worker.loggedMetricsPort(), "no metrics.port in the worker log:\n\(worker.standardError)")
+            let url = "http://127.0.0.1:\(port)/metrics"
+            // A page at evil.example whose name resolves to 127.0.0.1 (DNS rebinding) sends its own Host.
+            let rebound = try await HTTPGet.fetch(
+                url, headers: [HTTPHeader(name: "Host", value: "evil.example:\(port)")])
+            #expect(rebound.status == 421)
+            #expect(!String(decoding: rebound.body, as: UTF8.self).contains("gplr_"))
+            #expect(try await HTTPGet.fetch(url).status == 200)
+            let named = try await HTTPGet.fetch(url, headers: [HTTPHeader(name: "Host", value: "localhost:\(port)")])
+            #expect(named.status == 200)
         }
     }
 

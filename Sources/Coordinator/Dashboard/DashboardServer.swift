@@ -21,12 +21,14 @@ struct DashboardServer: Sendable {
 
     /// Every route: the dashboard's, and `/metrics` (the process's Prometheus registry, with the queue and
     /// worker gauges read from Redis at each scrape). All of them, and unknown paths, behind the `Host` check of
-    /// ``DashboardHostGuard``.
+    /// ``HostGuard``.
     func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.add(
-            middleware: DashboardHostMiddleware(
-                guardian: DashboardHostGuard(boundHost: host, allowedHosts: allowedHosts)))
+            middleware: HostGuardMiddleware(
+                HostGuard(
+                    boundHost: host, allowedHosts: allowedHosts, server: "this dashboard",
+                    advice: "start gplr serve with --allowed-host NAME if a proxy serves it under that name")))
         DashboardRoutes.add(to: router, api: api)
         let api = api, logger = logger
         router.addMetricsRoute(exporter: .shared) {
