@@ -98,6 +98,33 @@ import Testing
         try await expectEveryJobReducedOnce(cluster, run: run)
     }
 
+    /// Ctrl-C on a coordinator that waits for workers: it stops with 128 + SIGINT, names the `--resume` command and
+    /// releases the run's lease on the way out, so a resumed coordinator takes the run over at once (no waiting for
+    /// the lease to run out, as after a kill) and finishes it with the same Φ.
+    @Test func interruptedCoordinatorReleasesItsLeaseAndIsResumedAtOnce() async throws {
+        let cluster = try ClusterHarness()
+        defer { cluster.stop() }
+        let reference = try cluster.referencePhi()
+        let run = "interrupted"
+        // No worker yet: the coordinator waits on its first label jobs.
+        let coordinator = try cluster.startCoordinator(run: run)
+        let waiting = try await cluster.waitForRecord(run: run) { $0.step == "labeling" }
+        #expect(waiting != nil, "\(cluster.logs)")
+        #expect(try await CoordinatorLease.holder(client: cluster.client, keys: cluster.keys, run: run) != nil)
+        coordinator.send(SIGINT)
+        let end = await coordinator.wait(timeout: .seconds(30))
+        #expect(end == .exited(128 + SIGINT), "\(coordinator.standardError)")
+        #expect(coordinator.standardError.contains("--resume \(run)"), "\(coordinator.standardError)")
+        // Released, not left to expire (the harness's lease is 6 s; this is read right away).
+        #expect(try await CoordinatorLease.holder(client: cluster.client, keys: cluster.keys, run: run) == nil)
+
+        _ = try ["w1", "w2"].map { try cluster.startWorker($0) }
+        let resumed = try cluster.resumeCoordinator(run: run)
+        let resumedEnd = await resumed.wait(timeout: .seconds(60))
+        #expect(resumedEnd == .exited(0), "\(resumed.standardError)")
+        #expect(try cluster.phi(run: run) == reference)
+    }
+
     /// redis-server (AOF, `appendfsync always`) restarted on the same port and directory mid-run: coordinator and
     /// workers reconnect, nothing acknowledged is lost, and the run completes unchanged.
     @Test func redisRestartedMidRunWithPersistence() async throws {

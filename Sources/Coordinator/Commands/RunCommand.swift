@@ -137,32 +137,47 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        // Ctrl-C while the results are being written removes their staging directory.
-        let interrupts = InterruptCleanup.install("run")
-        defer { interrupts.cancel() }
         let result: LocalRun.Result
         if let redis {
-            result = try await distributed(url: redis)
-        } else if llm.endpoint.llmURL != nil {
-            result = try await llm.runLocally(
-                snapshotPath: snapshot ?? "", personasPath: personas ?? "", outputDirectory: out ?? "",
-                parameters: options.parameters, threads: options.threads, personaLimits: personaLimits.limits)
+            // Ctrl-C stops the coordinator cleanly: it releases the run's lease, so `--resume` can take over at once.
+            let id = resume ?? runID ?? Self.generatedRunID()
+            result = try await GracefulInterrupt.run(
+                "run",
+                stopped: { number in
+                    "run \(id): stopped by \(TerminationSignals.name(number)); its finished jobs are kept, continue with "
+                        + "`gplr run --redis URL --resume \(id)`"
+                }
+            ) {
+                try await distributed(url: redis, id: id)
+            }
         } else {
-            result = try await LocalRun(
-                snapshotPath: snapshot ?? "", personasPath: personas ?? "", labelsPath: labels ?? "",
-                outputDirectory: out ?? "", parameters: options.parameters, noise: noise.noise,
-                threads: options.threads, personaLimits: personaLimits.limits
-            ).execute()
+            // Ctrl-C while the results are being written removes their staging directory.
+            let interrupts = InterruptCleanup.install("run")
+            defer { interrupts.cancel() }
+            result = try await local()
         }
         RunSummary.print(result)
         print("")
         print("wrote \(result.files.joined(separator: ", "))")
     }
 
-    private func distributed(url: String) async throws -> LocalRun.Result {
+    /// `--local`, with the labels file or an LLM.
+    private func local() async throws -> LocalRun.Result {
+        if llm.endpoint.llmURL != nil {
+            return try await llm.runLocally(
+                snapshotPath: snapshot ?? "", personasPath: personas ?? "", outputDirectory: out ?? "",
+                parameters: options.parameters, threads: options.threads, personaLimits: personaLimits.limits)
+        }
+        return try await LocalRun(
+            snapshotPath: snapshot ?? "", personasPath: personas ?? "", labelsPath: labels ?? "",
+            outputDirectory: out ?? "", parameters: options.parameters, noise: noise.noise,
+            threads: options.threads, personaLimits: personaLimits.limits
+        ).execute()
+    }
+
+    private func distributed(url: String, id: String) async throws -> LocalRun.Result {
         let client = try RedisClient(url: url)
         let retention = RunDataRetention(client: client, keys: RedisKeys(prefix: prefix))
-        let id = resume ?? runID ?? Self.generatedRunID()
         // Only a run this coordinator works on gets its expiry changed: not a run that exists already under a new
         // run's id, nor a done run given to --resume (both are refused below).
         let phase = try await RunRecordStore(client: client, keys: RedisKeys(prefix: prefix)).phase(run: id)
