@@ -4,12 +4,12 @@ import Testing
 
 /// The `gplr` binary, run the way a user runs it.
 @Suite(.timeLimit(.minutes(5))) struct CLITests {
-    @Test func generateIngestRunEvalEndToEnd() throws {
+    @Test func generateIngestRunEvalEndToEnd() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let data = directory.file("data"), snapshot = directory.file("g.gplrsnap"), out = directory.file("out")
 
-        let generated = try BuiltProduct.run(
+        let generated = try await BuiltProduct.run(
             "gplr",
             [
                 "generate", "--out", data, "--users", "800", "--items", "300",
@@ -17,15 +17,15 @@ import Testing
             ])
         #expect(generated.status == 0, "\(generated.stderr)")
 
-        let ingested = try BuiltProduct.run("gplr", ["ingest", "--format", "generic", data, "--out", snapshot])
+        let ingested = try await BuiltProduct.run("gplr", ["ingest", "--format", "generic", data, "--out", snapshot])
         #expect(ingested.status == 0, "\(ingested.stderr)")
         #expect(ingested.stdout.contains("800 users"))
 
-        let inspected = try BuiltProduct.run("gplr", ["snapshot", "inspect", snapshot])
+        let inspected = try await BuiltProduct.run("gplr", ["snapshot", "inspect", snapshot])
         #expect(inspected.status == 0)
         #expect(inspected.stdout.contains("section user-items"))
 
-        let ran = try BuiltProduct.run(
+        let ran = try await BuiltProduct.run(
             "gplr",
             [
                 "run", "--local", "--snapshot", snapshot, "--personas", data + "/personas.json",
@@ -37,7 +37,7 @@ import Testing
             #expect(FileManager.default.fileExists(atPath: out + "/" + file), "missing \(file)")
         }
 
-        let evaluated = try BuiltProduct.run(
+        let evaluated = try await BuiltProduct.run(
             "gplr",
             [
                 "eval", "--predicted", out + "/phi.jsonl", "--truth", data + "/truth.jsonl",
@@ -49,7 +49,7 @@ import Testing
         #expect((scores?["micro_f1"] ?? 0) > 0.3)
 
         // The same dataset in the Online Retail format ingests to the same graph size.
-        let retail = try BuiltProduct.run(
+        let retail = try await BuiltProduct.run(
             "gplr",
             [
                 "ingest", "--format", "online-retail", data + "/online-retail.csv",
@@ -59,25 +59,25 @@ import Testing
         #expect(retail.stdout.contains("800 users"))
     }
 
-    @Test func malformedRowNamesFileAndLineAndSkipCountsIt() throws {
+    @Test func malformedRowNamesFileAndLineAndSkipCountsIt() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let csv = directory.file("purchases.csv")
         try "user,item,count\nu1,i1,2\nu2,i1,many\nu2,i2,1\n".write(toFile: csv, atomically: true, encoding: .utf8)
-        let failed = try BuiltProduct.run(
+        let failed = try await BuiltProduct.run(
             "gplr", ["ingest", csv, "--out", directory.file("g.gplrsnap"), "--no-item-names"])
         #expect(failed.status != 0)
         #expect(failed.stderr.contains("purchases.csv:3"), "\(failed.stderr)")
         #expect(!FileManager.default.fileExists(atPath: directory.file("g.gplrsnap")))
 
-        let skipped = try BuiltProduct.run(
+        let skipped = try await BuiltProduct.run(
             "gplr", ["ingest", csv, "--out", directory.file("g.gplrsnap"), "--skip-bad-rows", "--no-item-names"])
         #expect(skipped.status == 0, "\(skipped.stderr)")
         #expect(skipped.stdout.contains("1 skipped as bad"))
         #expect(skipped.stdout.contains("2 users"))
     }
 
-    @Test func corruptSnapshotIsRefusedNamingTheSection() throws {
+    @Test func corruptSnapshotIsRefusedNamingTheSection() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let csv = directory.file("purchases.csv")
@@ -85,17 +85,17 @@ import Testing
         for u in 0..<200 { for i in 0..<5 { rows += "u\(u),i\((u * 7 + i * 13) % 97),1\n" } }
         try rows.write(toFile: csv, atomically: true, encoding: .utf8)
         let snapshot = directory.file("g.gplrsnap")
-        #expect(try BuiltProduct.run("gplr", ["ingest", csv, "--out", snapshot, "--no-item-names"]).status == 0)
+        #expect(try await BuiltProduct.run("gplr", ["ingest", csv, "--out", snapshot, "--no-item-names"]).status == 0)
         var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: snapshot)))
         bytes[bytes.count - 10] ^= 0xFF  // inside the last section
         try Data(bytes).write(to: URL(fileURLWithPath: snapshot))
-        let inspected = try BuiltProduct.run("gplr", ["snapshot", "inspect", snapshot])
+        let inspected = try await BuiltProduct.run("gplr", ["snapshot", "inspect", snapshot])
         #expect(inspected.status != 0)
         #expect(inspected.stderr.contains("section \""), "\(inspected.stderr)")
     }
 
-    @Test func runWithoutLocalSaysWhatIsMissing() throws {
-        let result = try BuiltProduct.run(
+    @Test func runWithoutLocalSaysWhatIsMissing() async throws {
+        let result = try await BuiltProduct.run(
             "gplr", ["run", "--snapshot", "x", "--personas", "y", "--labels", "z", "--out", "o"])
         #expect(result.status != 0)
         #expect(result.stderr.contains("--local"))
@@ -103,19 +103,19 @@ import Testing
 
     /// Total labeling failure (here: a labels file that answers for nobody) must not end "done" with exit 0 and an
     /// empty Φ: the run fails, names the cause, and writes no result.
-    @Test func aRunWhoseLabelerAnswersForNobodyFailsLoudly() throws {
+    @Test func aRunWhoseLabelerAnswersForNobodyFailsLoudly() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let data = directory.file("data"), snapshot = directory.file("g.gplrsnap"), out = directory.file("out")
-        _ = try BuiltProduct.run(
+        _ = try await BuiltProduct.run(
             "gplr",
             [
                 "generate", "--out", data, "--users", "300", "--items", "120",
                 "--personas", "4", "--formats", "generic",
             ])
-        _ = try BuiltProduct.run("gplr", ["ingest", "--format", "generic", data, "--out", snapshot])
+        _ = try await BuiltProduct.run("gplr", ["ingest", "--format", "generic", data, "--out", snapshot])
         try Data().write(to: URL(fileURLWithPath: directory.file("empty.jsonl")))
-        let ran = try BuiltProduct.run(
+        let ran = try await BuiltProduct.run(
             "gplr",
             [
                 "run", "--local", "--snapshot", snapshot, "--personas", data + "/personas.json",
@@ -129,25 +129,26 @@ import Testing
 
     /// A run that leaves more than 1 % of its inferred users without a reachable prototype says so (here RevAff
     /// with a huge ε drops almost every residual), and the calibrated cut it used is printed.
-    @Test func unreachableUsersAreWarnedAbout() throws {
+    @Test func unreachableUsersAreWarnedAbout() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let data = directory.file("data"), snapshot = directory.file("g.gplrsnap")
-        _ = try BuiltProduct.run(
+        _ = try await BuiltProduct.run(
             "gplr",
             [
                 "generate", "--out", data, "--users", "400", "--items", "150",
                 "--personas", "4", "--formats", "generic",
             ])
-        _ = try BuiltProduct.run("gplr", ["ingest", "--format", "generic", data, "--out", snapshot])
+        _ = try await BuiltProduct.run("gplr", ["ingest", "--format", "generic", data, "--out", snapshot])
         let common = [
             "run", "--local", "--snapshot", snapshot, "--personas", data + "/personas.json",
             "--labels", data + "/truth.jsonl", "--budget", "5%",
         ]
-        let coarse = try BuiltProduct.run("gplr", common + ["--out", directory.file("coarse"), "--epsilon", "0.9"])
+        let coarse = try await BuiltProduct.run(
+            "gplr", common + ["--out", directory.file("coarse"), "--epsilon", "0.9"])
         #expect(coarse.status == 0, "\(coarse.stderr)")
         #expect(coarse.stderr.contains("have no reachable prototype and got no persona"), "\(coarse.stderr)")
-        let exact = try BuiltProduct.run("gplr", common + ["--out", directory.file("exact")])
+        let exact = try await BuiltProduct.run("gplr", common + ["--out", directory.file("exact")])
         #expect(exact.status == 0, "\(exact.stderr)")
         #expect(!exact.stderr.contains("no reachable prototype"), "\(exact.stderr)")
         #expect(exact.stdout.contains("assignment: calibrated, k(u) = round("), "\(exact.stdout)")

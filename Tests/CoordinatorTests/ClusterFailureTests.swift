@@ -16,9 +16,9 @@ import Testing
     /// kill -9 of a worker while it holds `label` jobs, then of another while it holds `affinity` jobs: the
     /// jobs are reclaimed after their lease by the other workers and the run completes unchanged.
     @Test func workersKilledMidLabelAndMidAffinityJobsAreReclaimed() async throws {
-        let cluster = try ClusterHarness()
+        let cluster = try await ClusterHarness()
         defer { cluster.stop() }
-        let reference = try cluster.referencePhi()
+        let reference = try await cluster.referencePhi()
         let run = "kill-workers"
         // Only the slow label worker takes label jobs at first, so it is the one holding them; its jobs take 30 s,
         // far longer than it takes to notice them in its heartbeat (every 2 s) and kill it, even on a busy machine.
@@ -64,9 +64,9 @@ import Testing
     /// coordinator's lease lives (one coordinator per run), `gplr status` then says the coordinator is lost, and
     /// the resume finishes the run from the record, reusing the results of the jobs that ran meanwhile.
     @Test func coordinatorKilledMidRunIsResumed() async throws {
-        let cluster = try ClusterHarness()
+        let cluster = try await ClusterHarness()
         defer { cluster.stop() }
-        let reference = try cluster.referencePhi()
+        let reference = try await cluster.referencePhi()
         let run = "kill-coordinator"
         // Slow jobs (400 ms): the run must still be going when the coordinator is killed, however fast the machine.
         for name in ["w1", "w2"] { _ = try cluster.startWorker(name, ["--debug-job-delay-ms", "400"]) }
@@ -86,7 +86,7 @@ import Testing
         #expect(refusal != nil && refusal != .exited(0))
         #expect(refused.standardError.contains("another coordinator drives this run"), "\(refused.standardError)")
         #expect(try await cluster.waitForLeaseExpiry(run: run))
-        let status = try BuiltProduct.run("gplr", ["status", "--redis", cluster.server.url, run])
+        let status = try await BuiltProduct.run("gplr", ["status", "--redis", cluster.server.url, run])
         #expect(status.stdout.contains("coordinator lost"), "\(status.stdout)")
         #expect(status.stdout.contains("--resume \(run)"))
 
@@ -102,9 +102,9 @@ import Testing
     /// releases the run's lease on the way out, so a resumed coordinator takes the run over at once (no waiting for
     /// the lease to run out, as after a kill) and finishes it with the same Φ.
     @Test func interruptedCoordinatorReleasesItsLeaseAndIsResumedAtOnce() async throws {
-        let cluster = try ClusterHarness()
+        let cluster = try await ClusterHarness()
         defer { cluster.stop() }
-        let reference = try cluster.referencePhi()
+        let reference = try await cluster.referencePhi()
         let run = "interrupted"
         // No worker yet: the coordinator waits on its first label jobs.
         let coordinator = try cluster.startCoordinator(run: run)
@@ -128,9 +128,9 @@ import Testing
     /// redis-server (AOF, `appendfsync always`) restarted on the same port and directory mid-run: coordinator and
     /// workers reconnect, nothing acknowledged is lost, and the run completes unchanged.
     @Test func redisRestartedMidRunWithPersistence() async throws {
-        let cluster = try ClusterHarness(redis: RedisServer.Options(appendOnly: true))
+        let cluster = try await ClusterHarness(redis: RedisServer.Options(appendOnly: true))
         defer { cluster.stop() }
-        let reference = try cluster.referencePhi()
+        let reference = try await cluster.referencePhi()
         let run = "restart-redis"
         // Slow jobs (1 s each) keep the run going long after its first iteration, so that the restart lands mid-run
         // even when a loaded machine is slow to notice the first checkpoint.
@@ -169,7 +169,7 @@ import Testing
     /// the run's record, queue and lease are gone. The coordinator notices within a lease period and fails with a
     /// message saying so, instead of waiting forever; it writes no partial record that status could not read.
     @Test func redisLostWithoutPersistenceFailsTheCoordinatorLoudly() async throws {
-        let cluster = try ClusterHarness()
+        let cluster = try await ClusterHarness()
         defer { cluster.stop() }
         let run = "lost-redis"
         let coordinator = try cluster.startCoordinator(run: run)
@@ -185,7 +185,7 @@ import Testing
     /// A coordinator whose jobs no worker takes says so (naming the prefix and the command) instead of waiting
     /// without a word, and carries on once a worker comes.
     @Test func aCoordinatorWithoutWorkersSaysSoAndWaits() async throws {
-        let cluster = try ClusterHarness()
+        let cluster = try await ClusterHarness()
         defer { cluster.stop() }
         let run = "no-workers"
         let coordinator = try cluster.startCoordinator(run: run)

@@ -27,14 +27,14 @@ final class ClusterHarness: Sendable {
     var personasPath: String { directory.file("data/" + SyntheticGenerator.personasFile) }
     var truthPath: String { directory.file("data/" + SyntheticGenerator.truthFile) }
 
-    init(redis options: RedisServer.Options = RedisServer.Options()) throws {
+    init(redis options: RedisServer.Options = RedisServer.Options()) async throws {
         let directory = try TemporaryDirectory(prefix: "gplr-cluster")
         do {
-            try Self.gplr([
+            try await Self.gplr([
                 "generate", "--out", directory.file("data"), "--users", "600", "--items", "300",
                 "--personas", "6", "--seed", "5",
             ])
-            try Self.gplr(["ingest", directory.file("data"), "--out", directory.file("g.gplrsnap")])
+            try await Self.gplr(["ingest", directory.file("data"), "--out", directory.file("g.gplrsnap")])
             server = try RedisServer(options)
             client = try RedisClient(url: server.url)
         } catch {
@@ -60,8 +60,8 @@ final class ClusterHarness: Sendable {
     }
 
     /// Φ of the same run in one process (`gplr run --local`), the reference.
-    func referencePhi() throws -> String {
-        try Self.gplr(["run", "--local", "--out", directory.file("out-local")] + runOptions)
+    func referencePhi() async throws -> String {
+        try await Self.gplr(["run", "--local", "--out", directory.file("out-local")] + runOptions)
         return try String(contentsOfFile: directory.file("out-local/phi.jsonl"), encoding: .utf8)
     }
 
@@ -174,8 +174,8 @@ final class ClusterHarness: Sendable {
     }
 
     @discardableResult
-    private static func gplr(_ arguments: [String]) throws -> BuiltProduct.Output {
-        let output = try BuiltProduct.run("gplr", arguments)
+    private static func gplr(_ arguments: [String]) async throws -> BuiltProduct.Output {
+        let output = try await BuiltProduct.run("gplr", arguments)
         guard output.status == 0 else {
             throw ClusterHarnessError(message: "gplr \(arguments.first ?? "") failed: \(output.stderr)")
         }

@@ -31,8 +31,8 @@ import Testing
         }
     }
 
-    @Test func llmSimHelpPointsGplrRunAtLLMURL() throws {
-        let help = try BuiltProduct.run("gplr", ["llm-sim", "--help"])
+    @Test func llmSimHelpPointsGplrRunAtLLMURL() async throws {
+        let help = try await BuiltProduct.run("gplr", ["llm-sim", "--help"])
         #expect(help.status == 0)
         #expect(help.stdout.contains("--llm-url <the printed URL>"), "\(help.stdout)")
         #expect(help.stdout.contains("gplr run never reads"), "\(help.stdout)")

@@ -63,8 +63,9 @@ import Testing
         }
     }
 
-    @Test func serveRejectsAnEmptyAllowedHost() throws {
-        let output = try BuiltProduct.run("gplr", ["serve", "--redis", "redis://127.0.0.1:1", "--allowed-host", ""])
+    @Test func serveRejectsAnEmptyAllowedHost() async throws {
+        let output = try await BuiltProduct.run(
+            "gplr", ["serve", "--redis", "redis://127.0.0.1:1", "--allowed-host", ""])
         #expect(output.status != 0)
         #expect(output.stderr.contains("--allowed-host"))
     }

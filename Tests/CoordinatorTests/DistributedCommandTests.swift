@@ -19,7 +19,7 @@ import Testing
             "--snapshot", data.snapshotPath, "--personas", data.personasPath, "--budget", "40",
             "--iterations", "3", "--noise-drop", "0.2",
         ]
-        let local = try BuiltProduct.run(
+        let local = try await BuiltProduct.run(
             "gplr",
             [
                 "run", "--local", "--labels", data.truthPath,
@@ -69,12 +69,12 @@ import Testing
         #expect(summary == withoutCheckpoint)
 
         // A finished run is not resumed; an unknown one is named.
-        let again = try BuiltProduct.run("gplr", ["run", "--redis", server.url, "--resume", "cli1"])
+        let again = try await BuiltProduct.run("gplr", ["run", "--redis", server.url, "--resume", "cli1"])
         #expect(again.status != 0)
         #expect(again.stderr.contains("done"), "\(again.stderr)")
-        let unknown = try BuiltProduct.run("gplr", ["run", "--redis", server.url, "--resume", "nope"])
+        let unknown = try await BuiltProduct.run("gplr", ["run", "--redis", server.url, "--resume", "nope"])
         #expect(unknown.stderr.contains("no such run"), "\(unknown.stderr)")
-        let duplicate = try BuiltProduct.run(
+        let duplicate = try await BuiltProduct.run(
             "gplr",
             [
                 "run", "--redis", server.url, "--run-id", "cli1", "--labels",
@@ -86,8 +86,8 @@ import Testing
         #expect(!duplicate.stderr.contains("continue with"), "\(duplicate.stderr)")
     }
 
-    @Test func invalidCombinationsAreRefused() throws {
-        let resume = try BuiltProduct.run(
+    @Test func invalidCombinationsAreRefused() async throws {
+        let resume = try await BuiltProduct.run(
             "gplr",
             [
                 "run", "--redis", "redis://127.0.0.1:1", "--resume", "r",
@@ -95,13 +95,13 @@ import Testing
             ])
         #expect(resume.status != 0)
         #expect(resume.stderr.contains("from the run record"), "\(resume.stderr)")
-        let both = try BuiltProduct.run("gplr", ["run", "--local", "--redis", "redis://x", "--snapshot", "s"])
+        let both = try await BuiltProduct.run("gplr", ["run", "--local", "--redis", "redis://x", "--snapshot", "s"])
         #expect(both.status != 0)
         #expect(both.stderr.contains("choose --local"), "\(both.stderr)")
-        let retry = try BuiltProduct.run("gplr", ["retry", "r", "--redis", "redis://127.0.0.1:1"])
+        let retry = try await BuiltProduct.run("gplr", ["retry", "r", "--redis", "redis://127.0.0.1:1"])
         #expect(retry.status != 0)
         #expect(retry.stderr.contains("exactly one of"), "\(retry.stderr)")
-        let badID = try BuiltProduct.run(
+        let badID = try await BuiltProduct.run(
             "gplr",
             [
                 "run", "--redis", "redis://x", "--run-id", "a:b", "--snapshot", "s",
@@ -114,7 +114,5 @@ import Testing
 /// Runs the `gplr` binary on a thread of its own, so waiting for it does not hold a cooperative thread that the
 /// in-test worker needs.
 func runOffThePool(_ arguments: [String]) async throws -> BuiltProduct.Output {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try BuiltProduct.run("gplr", arguments) }) }.start()
-    }
+    try await BuiltProduct.run("gplr", arguments)
 }

@@ -41,7 +41,7 @@ import Testing
             + #""startedAt":\#(RunRecord.now() - 5000),"lastSeen":\#(RunRecord.now()),"currentJobs":[],"done":7,"failed":1}"#
         try await RedisClient(url: server.url).send("HSET", "gplr:workers", "w1", RedisArgument(heartbeat))
 
-        let status = try BuiltProduct.run("gplr", ["status", "--json", "--redis", server.url])
+        let status = try await BuiltProduct.run("gplr", ["status", "--json", "--redis", server.url])
         #expect(status.status == 0, "\(status.stderr)")
         let report = try JSONDecoder().decode(RunStatusReport.self, from: Data(status.stdout.utf8))
         let run = try #require(report.runs.first { $0.id == "r1" })
@@ -56,11 +56,11 @@ import Testing
         #expect(w1.id == "w1" && w1.done == 7 && w1.kinds == ["label", "affinity"])
         #expect((w1.heartbeatAgeSeconds ?? 99) < 60)
 
-        let text = try BuiltProduct.run("gplr", ["status", "r1", "--redis", server.url])
+        let text = try await BuiltProduct.run("gplr", ["status", "r1", "--redis", server.url])
         #expect(text.stdout.contains("run r1  done"), "\(text.stdout)")
         #expect(text.stdout.contains("w1"))
 
-        let runs = try BuiltProduct.run("gplr", ["runs", "--redis", server.url])
+        let runs = try await BuiltProduct.run("gplr", ["runs", "--redis", server.url])
         #expect(runs.status == 0, "\(runs.stderr)")
         #expect(runs.stdout.contains("r1  done  iteration 4/4"), "\(runs.stdout)")
     }
@@ -131,11 +131,12 @@ import Testing
                             log.all.contains { $0.hasPrefix("job \(letter.jobID) failed: ") }
                         }
                         if letters.contains(where: { $0.kind == AffinityJobDefinition.kind }) {
-                            let out = try BuiltProduct.run(
+                            let out = try await BuiltProduct.run(
                                 "gplr", ["retry", "r3", "--persona", personaName, "--redis", server.url])
                             retries.append(out.stdout + out.stderr)
                         } else if letters.count == 3 {  // all of iteration 2's label jobs (18 users, batches of 6)
-                            let out = try BuiltProduct.run("gplr", ["retry", "r3", "--failed", "--redis", server.url])
+                            let out = try await BuiltProduct.run(
+                                "gplr", ["retry", "r3", "--failed", "--redis", server.url])
                             retries.append(out.stdout + out.stderr)
                         }
                         try await Task.sleep(for: .milliseconds(50))
@@ -173,7 +174,7 @@ import Testing
                 }
             }
             while try await queue.stats(run: "r4").enqueued == 0 { try await Task.sleep(for: .milliseconds(20)) }
-            let cancelled = try BuiltProduct.run("gplr", ["cancel", "r4", "--redis", server.url])
+            let cancelled = try await BuiltProduct.run("gplr", ["cancel", "r4", "--redis", server.url])
             #expect(cancelled.status == 0, "\(cancelled.stderr)")
             #expect(
                 cancelled.stdout.contains("cancelled run r4 (was running); dropped 2 queued jobs"),

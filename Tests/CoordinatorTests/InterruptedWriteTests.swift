@@ -13,21 +13,21 @@ import Testing
     /// A run whose write fails half-way (`prlimit --fsize`: a write past the limit fails with EFBIG, "File too
     /// large", as on a full disk; deterministic, no timing): the previous results are untouched and nothing
     /// else is left; the next run replaces them.
-    @Test func aRunWhoseWriteFailsLeavesThePreviousResultsAndNothingElse() throws {
-        let data = try InterruptedWriteData(users: 20_000)
+    @Test func aRunWhoseWriteFailsLeavesThePreviousResultsAndNothingElse() async throws {
+        let data = try await InterruptedWriteData(users: 20_000)
         defer { data.remove() }
-        let first = try BuiltProduct.run("gplr", data.run(seed: 1))
+        let first = try await BuiltProduct.run("gplr", data.run(seed: 1))
         #expect(first.status == 0, "\(first.stderr)")
         let previous = try data.results()
         let phiSize = try #require(previous["phi.jsonl"]?.count)
 
-        let failed = try data.runLimited(fileSize: phiSize / 2, data.run(seed: 2))
+        let failed = try await data.runLimited(fileSize: phiSize / 2, data.run(seed: 2))
         #expect(failed.termination == .exited(1), "\(failed.stderr)")
         #expect(failed.stderr.contains("File too large"), "\(failed.stderr)")
         #expect(try data.results() == previous, "the previous results changed")
         #expect(try data.entries() == InterruptedWriteData.resultFiles.sorted())
 
-        let next = try BuiltProduct.run("gplr", data.run(seed: 2))
+        let next = try await BuiltProduct.run("gplr", data.run(seed: 2))
         #expect(next.status == 0, "\(next.stderr)")
         #expect(try data.entries() == InterruptedWriteData.resultFiles.sorted())
         #expect(try data.results() != previous)
@@ -36,9 +36,9 @@ import Testing
     /// SIGKILL as soon as the output directory shows the run writing: whenever the kill lands, the directory
     /// holds one complete set — the previous results, or (if the run got to its end first) the new ones.
     @Test func aRunSIGKILLedWhileWritingLeavesOneCompleteSet() async throws {
-        let data = try InterruptedWriteData(users: 60_000)
+        let data = try await InterruptedWriteData(users: 60_000)
         defer { data.remove() }
-        let first = try BuiltProduct.run("gplr", data.run(seed: 1))
+        let first = try await BuiltProduct.run("gplr", data.run(seed: 1))
         #expect(first.status == 0, "\(first.stderr)")
         let previous = try data.results()
         let before = try data.listing()
@@ -50,7 +50,7 @@ import Testing
         _ = await run.wait(timeout: .seconds(30))
         let after = try data.results()
 
-        let complete = try BuiltProduct.run("gplr", data.run(seed: 2))
+        let complete = try await BuiltProduct.run("gplr", data.run(seed: 2))
         #expect(complete.status == 0, "\(complete.stderr)")
         let new = try data.results()
         let sameAsNew = InterruptedWriteData.deterministicFiles.allSatisfy { after[$0] == new[$0] }
@@ -62,7 +62,7 @@ import Testing
 
     /// Ctrl-C while `gplr ingest` writes the snapshot removes its temporary file at once.
     @Test func anIngestInterruptedWhileWritingRemovesItsTemporary() async throws {
-        let data = try InterruptedWriteData(users: 60_000, ingest: false)
+        let data = try await InterruptedWriteData(users: 60_000, ingest: false)
         defer { data.remove() }
         let ended = try await data.signalIngestWhileWriting(SIGINT)
         #expect(ended == .exited(128 + SIGINT) || ended == .signaled(SIGINT), "no attempt was caught writing")
@@ -72,13 +72,13 @@ import Testing
 
     /// `gplr ingest` killed (SIGKILL) while writing the snapshot leaves its temporary; the next ingest removes it.
     @Test func theNextIngestRemovesTheTemporaryOfAKilledOne() async throws {
-        let data = try InterruptedWriteData(users: 60_000, ingest: false)
+        let data = try await InterruptedWriteData(users: 60_000, ingest: false)
         defer { data.remove() }
         let ended = try await data.signalIngestWhileWriting(SIGKILL)
         #expect(ended == .signaled(SIGKILL), "no attempt was caught writing")
         #expect(try data.snapshotTemporaries().count == 1)
 
-        let next = try BuiltProduct.run("gplr", data.ingestArguments)
+        let next = try await BuiltProduct.run("gplr", data.ingestArguments)
         #expect(next.status == 0, "\(next.stderr)")
         let left = try data.snapshotTemporaries()
         #expect(left.isEmpty, "left behind: \(left)")
@@ -96,9 +96,9 @@ struct InterruptedWriteData {
     var snapshot: String { directory.file("shop.gplrsnap") }
     var out: String { directory.file("results") }
 
-    init(users: Int, ingest: Bool = true) throws {
+    init(users: Int, ingest: Bool = true) async throws {
         directory = try TemporaryDirectory(prefix: "gplr-interrupt")
-        let generated = try BuiltProduct.run(
+        let generated = try await BuiltProduct.run(
             "gplr",
             [
                 "generate", "--out", dataset, "--users", "\(users)", "--items", "\(users / 4)", "--personas", "8",
@@ -106,7 +106,7 @@ struct InterruptedWriteData {
             ])
         guard generated.status == 0 else { throw FixtureError(message: "generate: \(generated.stderr)") }
         if ingest {
-            let ingested = try BuiltProduct.run("gplr", ingestArguments)
+            let ingested = try await BuiltProduct.run("gplr", ingestArguments)
             guard ingested.status == 0 else { throw FixtureError(message: "ingest: \(ingested.stderr)") }
         }
     }
@@ -138,7 +138,7 @@ struct InterruptedWriteData {
     }
 
     /// Runs `gplr arguments…` under `prlimit --fsize` (and no core file) to its end.
-    func runLimited(fileSize: Int, _ arguments: [String]) throws -> (
+    func runLimited(fileSize: Int, _ arguments: [String]) async throws -> (
         termination: ProcessHandle.Termination?, stderr: String
     ) {
         let process = try ProcessHandle(
@@ -146,10 +146,7 @@ struct InterruptedWriteData {
             arguments: ["--fsize=\(fileSize)", "--core=0", BuiltProduct.path("gplr")] + arguments,
             stdoutPath: directory.file("limited.stdout"), stderrPath: directory.file("limited.stderr"))
         var termination: ProcessHandle.Termination?
-        while termination == nil {
-            termination = process.termination
-            if termination == nil { usleep(10_000) }
-        }
+        while termination == nil { termination = await process.wait(timeout: .seconds(60)) }
         return (termination, (try? String(contentsOfFile: directory.file("limited.stderr"), encoding: .utf8)) ?? "")
     }
 

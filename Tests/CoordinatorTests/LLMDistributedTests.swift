@@ -227,14 +227,7 @@ import Testing
                 "--llm-url", "http://127.0.0.1:\(port)", "--llm-model", "sim-model", "--llm-users-per-request", "4",
                 "--llm-prompt-price", "1",
             ]
-            let ran = try await withCheckedThrowingContinuation { continuation in
-                Thread {
-                    continuation.resume(
-                        with: Result {
-                            try BuiltProduct.run("gplr", arguments, environment: environment)
-                        })
-                }.start()
-            }
+            let ran = try await BuiltProduct.run("gplr", arguments, environment: environment)
             #expect(ran.status == 0, "\(ran.stderr)")
             #expect(ran.stdout.contains("prototypes labeled: 12"), "\(ran.stdout)")
             #expect(simulator.statistics.requests > 0)
@@ -249,17 +242,17 @@ import Testing
         }
     }
 
-    @Test func runRefusesTwoLabelersOrNone() throws {
+    @Test func runRefusesTwoLabelersOrNone() async throws {
         let common = ["run", "--redis", "redis://127.0.0.1:1", "--snapshot", "s", "--personas", "p", "--out", "o"]
-        let both = try BuiltProduct.run("gplr", common + ["--labels", "l", "--llm-url", "http://127.0.0.1:1"])
+        let both = try await BuiltProduct.run("gplr", common + ["--labels", "l", "--llm-url", "http://127.0.0.1:1"])
         #expect(both.status != 0)
         #expect(both.stderr.contains("exactly one"), "\(both.stderr)")
-        let none = try BuiltProduct.run("gplr", common)
+        let none = try await BuiltProduct.run("gplr", common)
         #expect(none.status != 0)
         #expect(none.stderr.contains("--llm-url"), "\(none.stderr)")
-        let badURL = try BuiltProduct.run("gplr", common + ["--llm-url", "ftp://x"])
+        let badURL = try await BuiltProduct.run("gplr", common + ["--llm-url", "ftp://x"])
         #expect(badURL.stderr.contains("http(s)"), "\(badURL.stderr)")
-        let keyFile = try BuiltProduct.run(
+        let keyFile = try await BuiltProduct.run(
             "gplr", common + ["--llm-url", "http://127.0.0.1:1", "--llm-key-file", "/k"])
         #expect(keyFile.status != 0)
         #expect(keyFile.stderr.contains("own key"), "\(keyFile.stderr)")

@@ -176,8 +176,8 @@ import Testing
         #expect(await code { _ = try await withKey.labelItems(items, graph: data.graph) }?.code == .outOfRange)
     }
 
-    @Test func distributedPathRefusesACoordinatorKeyFile() throws {
-        let ran = try BuiltProduct.run(
+    @Test func distributedPathRefusesACoordinatorKeyFile() async throws {
+        let ran = try await BuiltProduct.run(
             "gplr",
             [
                 "personas", "generate", "--redis", "redis://127.0.0.1:1", "--snapshot", "s", "--out", "o",

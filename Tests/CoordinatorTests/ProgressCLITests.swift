@@ -13,12 +13,12 @@ import Testing
 
     static let generateArguments = ["--users", "3000", "--items", "500", "--personas", "5"]
 
-    @Test func intoAPipeProgressIsPlainLinesOnStandardError() throws {
+    @Test func intoAPipeProgressIsPlainLinesOnStandardError() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let data = directory.file("data")
         // TERM says terminal, but standard error is a pipe: plain lines.
-        let generated = try BuiltProduct.run(
+        let generated = try await BuiltProduct.run(
             "gplr", ["generate", "--out", data] + Self.generateArguments,
             environment: Self.environment(["TERM": "xterm"]))
         #expect(generated.status == 0, "\(generated.stderr)")
@@ -26,7 +26,7 @@ import Testing
         #expect(generated.stdout.hasPrefix("wrote 3,000 users"), "\(generated.stdout)")
         #expect(!generated.stdout.contains("generate:"))  // results only on standard output
 
-        let ingested = try BuiltProduct.run(
+        let ingested = try await BuiltProduct.run(
             "gplr", ["ingest", data, "--out", directory.file("g.gplrsnap")], environment: Self.environment())
         #expect(ingested.status == 0, "\(ingested.stderr)")
         // "ingested 93,456 rows (…" on standard output; the final progress line counts the same rows.
@@ -39,7 +39,7 @@ import Testing
             #expect(!text.contains("\r") && !text.contains("\u{1B}"), "\(text.debugDescription)")
         }
 
-        let quiet = try BuiltProduct.run(
+        let quiet = try await BuiltProduct.run(
             "gplr", ["generate", "--out", directory.file("quiet")] + Self.generateArguments,
             environment: Self.environment(["GPLR_PROGRESS": "off"]))
         #expect(quiet.status == 0 && quiet.stderr.isEmpty, "\(quiet.stderr)")

@@ -25,9 +25,21 @@ public enum BuiltProduct {
         public let stderr: String
     }
 
-    /// Runs `name arguments…` to completion.
-    public static func run(_ name: String, _ arguments: [String], environment: [String: String]? = nil) throws -> Output
+    /// Runs `name arguments…` to completion, waiting on a Dispatch thread: the tests share Swift's cooperative pool
+    /// (two threads on a 2-core machine), and a test blocked in `waitpid` there starves every other test's async
+    /// work (an in-process HTTP server, a coordinator's lease renewal) for as long as the command runs.
+    public static func run(_ name: String, _ arguments: [String], environment: [String: String]? = nil) async throws
+        -> Output
     {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try runBlocking(name, arguments, environment: environment) })
+            }
+        }
+    }
+
+    /// ``run(_:_:environment:)`` on the calling thread.
+    static func runBlocking(_ name: String, _ arguments: [String], environment: [String: String]?) throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path(name))
         process.arguments = arguments

@@ -52,6 +52,24 @@ import Testing
         }
     }
 
+    @Test func aBatchLargerThanOneScriptCallTakesIsAcknowledgedWhole() async throws {
+        try await withJobQueue(lease: .seconds(60)) { queue, _ in
+            try await queue.enqueue((0..<2_500).map { job("j\($0)") })
+            var taken: [LeasedJob] = []
+            while taken.count < 2_500 {
+                let batch = try await queue.dequeue(consumer: "w", kinds: [LabelJobDefinition.kind], count: 1_000)
+                if batch.isEmpty { break }
+                taken += batch
+            }
+            #expect(taken.count == 2_500)
+            let stored = try await queue.complete(taken.map { ($0, Data("r".utf8)) })
+            #expect(stored.allSatisfy { $0 } && stored.count == 2_500)
+            let stream = try await queue.streamStats(kind: LabelJobDefinition.kind)
+            #expect(stream.pending == 0 && stream.length == 0)
+            #expect(try await queue.stats(run: "r1").completed == 2_500)
+        }
+    }
+
     @Test func jobIDsWithLineBreaksAreRefused() async throws {
         try await withJobQueue { queue, _ in
             await #expect(throws: JobQueueError.self) { try await queue.enqueue([job("a\nb")]) }

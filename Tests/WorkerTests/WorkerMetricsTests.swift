@@ -113,8 +113,9 @@ import Testing
         }
     }
 
-    @Test func rejectsAnOutOfRangeMetricsPort() throws {
-        let output = try BuiltProduct.run("gplr-worker", ["--redis", "redis://127.0.0.1:1", "--metrics-port", "70000"])
+    @Test func rejectsAnOutOfRangeMetricsPort() async throws {
+        let output = try await BuiltProduct.run(
+            "gplr-worker", ["--redis", "redis://127.0.0.1:1", "--metrics-port", "70000"])
         #expect(output.status != 0)
         #expect(output.stderr.contains("--metrics-port must be between 0 and 65535"))
     }

@@ -41,8 +41,8 @@ import Testing
         }
     }
 
-    @Test func aParentPidThatIsNotTheParentIsRefused() throws {
-        let output = try BuiltProduct.run(
+    @Test func aParentPidThatIsNotTheParentIsRefused() async throws {
+        let output = try await BuiltProduct.run(
             "gplr-worker", ["--redis", "redis://127.0.0.1:1", "--parent-pid", String(Int32.max - 1)])
         #expect(output.status != 0)
         #expect(output.stderr.contains("is not this worker's parent"), "\(output.stderr)")

@@ -40,8 +40,8 @@ import Testing
         }
     }
 
-    @Test func rejectsAPruneAgeBelowOneSecond() throws {
-        let output = try BuiltProduct.run(
+    @Test func rejectsAPruneAgeBelowOneSecond() async throws {
+        let output = try await BuiltProduct.run(
             "gplr-worker", ["--redis", "redis://127.0.0.1:1", "--prune-after-seconds", "0"])
         #expect(output.status != 0)
         #expect(output.stderr.contains("--prune-after-seconds must be at least 1"))

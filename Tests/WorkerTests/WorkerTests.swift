@@ -258,21 +258,21 @@ import Testing
             (["--redis", "redis://127.0.0.1:6379", "--log-level", "loud"], "--log-level"),
         ]
         for (arguments, expected) in cases {
-            let output = try BuiltProduct.run("gplr-worker", arguments)
+            let output = try await BuiltProduct.run("gplr-worker", arguments)
             #expect(output.status != 0, "\(arguments)")
             #expect(output.stderr.contains(expected), "\(arguments): \(output.stderr)")
         }
         let directory = try TemporaryDirectory(prefix: "gplr-worker-flags")
         defer { directory.remove() }
         let port = try RedisServer.freePort()
-        let output = try BuiltProduct.run(
+        let output = try await BuiltProduct.run(
             "gplr-worker",
             ["--redis", "redis://:secret-pw@127.0.0.1:\(port)", "--cache-dir", directory.file("cache")])
         #expect(output.status != 0)
         #expect(output.stderr.contains("cannot reach Redis"), "\(output.stderr)")
         #expect(!output.stderr.contains("secret-pw"))
         // The URL may come from the environment instead (kept out of `ps`).
-        let fromEnvironment = try BuiltProduct.run(
+        let fromEnvironment = try await BuiltProduct.run(
             "gplr-worker", ["--cache-dir", directory.file("cache")],
             environment: ["GPLR_REDIS_URL": "redis://:other-pw@127.0.0.1:\(port)"])
         #expect(fromEnvironment.status != 0)
@@ -280,10 +280,10 @@ import Testing
             fromEnvironment.stderr.contains("cannot reach Redis at redis://:***@127.0.0.1:\(port)"),
             "\(fromEnvironment.stderr)")
         #expect(!fromEnvironment.stderr.contains("other-pw"))
-        let missing = try BuiltProduct.run("gplr-worker", [], environment: [:])
+        let missing = try await BuiltProduct.run("gplr-worker", [], environment: [:])
         #expect(missing.status != 0)
         #expect(missing.stderr.contains("GPLR_REDIS_URL"), "\(missing.stderr)")
-        let help = try BuiltProduct.run("gplr-worker", ["--help"])
+        let help = try await BuiltProduct.run("gplr-worker", ["--help"])
         #expect(help.stdout.contains("--concurrency"))
         #expect(!help.stdout.contains("debug-job-delay"))
     }

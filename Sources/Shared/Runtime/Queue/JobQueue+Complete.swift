@@ -84,11 +84,14 @@ extension JobQueue {
             commands.append(command)
         }
         for (kind, entries) in byStream {
-            commands.append(
-                [
-                    "EVALSHA", RedisArgument(JobQueueScripts.acknowledgeMany.sha1), 1,
-                    RedisArgument(keys.jobStream(kind)), RedisArgument(configuration.group),
-                ] + entries.map { RedisArgument($0) })
+            // At most 1,000 entries per call: Lua's `unpack` has a stack limit of a few thousand values.
+            for start in stride(from: 0, to: entries.count, by: 1000) {
+                commands.append(
+                    [
+                        "EVALSHA", RedisArgument(JobQueueScripts.acknowledgeMany.sha1), 1,
+                        RedisArgument(keys.jobStream(kind)), RedisArgument(configuration.group),
+                    ] + entries[start..<min(start + 1000, entries.count)].map { RedisArgument($0) })
+            }
         }
         let replies = try await client.pipeline(commands)
         for reply in replies { _ = try reply.throwingServerError(context: "EVALSHA") }
