@@ -63,3 +63,37 @@ import Testing
         }
     }
 }
+
+/// A worker ACL written before the completions stream (no `{run:*}:done`): results and dead letters are still
+/// stored (the announcement is best effort), so an operator who has not updated the ACL loses nothing; the
+/// coordinator finds the results by its periodic full check.
+@Suite(.timeLimit(.minutes(5))) struct JobQueueOldACLTests {
+    @Test func resultsAreStoredWithoutTheRightToAnnounceThem() async throws {
+        try await withRedisServer { server in
+            let admin = try RedisConnection(endpoint: RedisEndpoint(url: server.url))
+            let rules =
+                "resetkeys %R~t:* %RW~t:{queue}:* %RW~t:{run:*}:results %RW~t:{run:*}:errors "
+                + "%RW~t:{run:*}:dead %RW~t:{run:*}:counters %RW~t:workers resetchannels -@all +@read +@write +@stream "
+                + "+@hash +@set +@string +@connection +evalsha +script|load -@dangerous"
+            _ = try admin.command(
+                ["ACL", "SETUSER", "gplr-worker", "on", ">pw"]
+                    + rules.split(separator: " ").map { RedisArgument(String($0)) })
+            let configuration = JobQueueConfiguration(leaseDuration: .seconds(60), maxAttempts: 1, retryDelay: .zero)
+            let worker = JobQueue(
+                client: try RedisClient(url: "redis://gplr-worker:pw@127.0.0.1:\(server.port)"),
+                keys: RedisKeys(prefix: "t"), configuration: configuration)
+            let coordinator = JobQueue(
+                client: try RedisClient(url: server.url), keys: RedisKeys(prefix: "t"), configuration: configuration)
+            try await coordinator.enqueue([job("a"), job("b"), job("c")])
+            let taken = try await worker.dequeue(consumer: "w", kinds: [LabelJobDefinition.kind], count: 3)
+            #expect(taken.count == 3)
+            #expect(try await worker.complete(taken[0], result: Data("ok".utf8)))
+            #expect(try await worker.complete([(taken[1], Data("ok".utf8))]) == [true])
+            #expect(try await worker.fail(taken[2], error: "bad", retriable: false) == .deadLettered)
+            #expect(try await coordinator.presentResults(run: "r1", among: ["a", "b", "c"]) == ["a", "b"])
+            #expect(try await coordinator.deadLetters(run: "r1", among: ["c"]).keys.sorted() == ["c"])
+            let cursor = try await coordinator.completionsCursor(run: "r1")
+            #expect(cursor == CompletionsCursor(entryID: "0-0"))  // nothing could be announced
+        }
+    }
+}

@@ -33,9 +33,9 @@ extension JobQueue {
             JobQueueScripts.storeResult,
             keys: [
                 RedisArgument(run.results), RedisArgument(run.errors), RedisArgument(run.deadLetters),
-                RedisArgument(run.counters), RedisArgument(run.completions),
+                RedisArgument(run.counters),
             ],
-            arguments: [RedisArgument(job.id), RedisArgument(result)])
+            arguments: [RedisArgument(job.id), RedisArgument(result), RedisArgument(run.completions)])
         try await acknowledge(kind: job.kind, entryID: job.entryID)
         return stored.int == 1
     }
@@ -48,7 +48,6 @@ extension JobQueue {
     @discardableResult
     public func complete(_ completions: [(job: LeasedJob, result: Data)]) async throws -> [Bool] {
         guard !completions.isEmpty else { return [] }
-        try await ensureLoaded([JobQueueScripts.storeResults, JobQueueScripts.acknowledgeMany])
         // Runs and streams in first-seen order, so the replies map back to the jobs.
         var byRun: [(runID: String, indices: [Int])] = []
         var runSlot: [String: Int] = [:]
@@ -69,11 +68,14 @@ extension JobQueue {
                 byStream.append((job.kind, [job.entryID]))
             }
         }
-        var commands: [[RedisArgument]] = []
+        // Pipelined EVALSHA cannot fall back on NOSCRIPT: load both scripts first, in the same round trip
+        // (`SCRIPT LOAD` is idempotent, and the worker ACL allows it where it does not allow `SCRIPT EXISTS`).
+        let scripts = [JobQueueScripts.storeResults, JobQueueScripts.acknowledgeMany]
+        var commands: [[RedisArgument]] = scripts.map { ["SCRIPT", "LOAD", RedisArgument($0.source)] }
         for (runID, indices) in byRun {
             let run = keys.run(runID)
             var command: [RedisArgument] = [
-                "EVALSHA", RedisArgument(JobQueueScripts.storeResults.sha1), 5, RedisArgument(run.results),
+                "EVALSHA", RedisArgument(JobQueueScripts.storeResults.sha1), 4, RedisArgument(run.results),
                 RedisArgument(run.errors), RedisArgument(run.deadLetters), RedisArgument(run.counters),
                 RedisArgument(run.completions),
             ]
@@ -96,18 +98,10 @@ extension JobQueue {
         let replies = try await client.pipeline(commands)
         for reply in replies { _ = try reply.throwingServerError(context: "EVALSHA") }
         var stored = [Bool](repeating: false, count: completions.count)
-        for ((_, indices), reply) in zip(byRun, replies) {
+        for ((_, indices), reply) in zip(byRun, replies.dropFirst(scripts.count)) {
             for (index, flag) in zip(indices, reply.array ?? []) { stored[index] = flag.int == 1 }
         }
         return stored
-    }
-
-    /// Loads scripts the server does not have yet (pipelined EVALSHA cannot fall back on NOSCRIPT).
-    private func ensureLoaded(_ scripts: [RedisScript]) async throws {
-        let exists = try await client.send(["SCRIPT", "EXISTS"] + scripts.map { RedisArgument($0.sha1) }).array ?? []
-        for (script, flag) in zip(scripts, exists) where flag.int != 1 {
-            _ = try await client.send("SCRIPT", "LOAD", RedisArgument(script.source))
-        }
     }
 
     /// Records a failed attempt. A retriable failure leaves the job pending so that it is delivered again
@@ -155,9 +149,11 @@ extension JobQueue {
                 JobQueueScripts.deadLetter,
                 keys: [
                     RedisArgument(run.results), RedisArgument(run.deadLetters), RedisArgument(run.errors),
-                    RedisArgument(run.counters), RedisArgument(run.completions),
+                    RedisArgument(run.counters),
                 ],
-                arguments: [RedisArgument(jobID), RedisArgument(encoded), RedisArgument(reason)])
+                arguments: [
+                    RedisArgument(jobID), RedisArgument(encoded), RedisArgument(reason), RedisArgument(run.completions),
+                ])
         } else {
             try await client.send(
                 "HSET", RedisArgument(keys.unroutableDeadLetters), RedisArgument(entry.id),

@@ -23,29 +23,29 @@ enum JobQueueScripts {
         return 1
         """)
 
-    /// KEYS: results, errors, dead letters, counters, completions (one run). ARGV: job id, result.
-    /// Stores the result unless one exists (first result wins) and announces it on the run's completions
-    /// stream; returns 1 if stored, 0 for a duplicate.
+    /// KEYS: results, errors, dead letters, counters (one run). ARGV: job id, result, the run's completions key.
+    /// Stores the result unless one exists (first result wins) and announces it on the run's completions stream
+    /// (best effort, see ``completionsLength``); returns 1 if stored, 0 for a duplicate.
     static let storeResult = RedisScript(
         """
         if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then
           redis.call('HDEL', KEYS[2], ARGV[1])
           redis.call('HDEL', KEYS[3], ARGV[1])
-          redis.call('XADD', KEYS[5], 'MAXLEN', '~', '\(completionsLength)', '*', 'job', ARGV[1], 'event', 'done')
+          pcall(redis.call, 'XADD', ARGV[3], 'MAXLEN', '~', '\(completionsLength)', '*', 'job', ARGV[1], 'event', 'done')
           return 1
         end
         redis.call('HINCRBY', KEYS[4], 'duplicates', 1)
         return 0
         """)
 
-    /// KEYS: results, errors, dead letters, counters, completions (one run). ARGV: job id, result, job id,
-    /// result, … . ``storeResult`` for many jobs of one run: each result stored unless one exists, the stored ones
-    /// announced in ONE completions entry (`jobs`: the ids joined by newlines). Returns 1/0 per job.
+    /// KEYS: results, errors, dead letters, counters (one run). ARGV: the run's completions key, then job id,
+    /// result, job id, result, … . ``storeResult`` for many jobs of one run: each result stored unless one exists,
+    /// the stored ones announced in ONE completions entry (`jobs`: the ids joined by newlines). Returns 1/0 per job.
     static let storeResults = RedisScript(
         """
         local stored = {}
         local announced = {}
-        for i = 1, #ARGV, 2 do
+        for i = 2, #ARGV, 2 do
           if redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) == 1 then
             redis.call('HDEL', KEYS[2], ARGV[i])
             redis.call('HDEL', KEYS[3], ARGV[i])
@@ -57,7 +57,7 @@ enum JobQueueScripts {
           end
         end
         if #announced > 0 then
-          redis.call('XADD', KEYS[5], 'MAXLEN', '~', '\(completionsLength)', '*',
+          pcall(redis.call, 'XADD', ARGV[1], 'MAXLEN', '~', '\(completionsLength)', '*',
             'jobs', table.concat(announced, '\\n'), 'event', 'done')
         end
         return stored
@@ -71,21 +71,25 @@ enum JobQueueScripts {
         return acked
         """)
 
-    /// KEYS: results, dead letters, errors, counters, completions (one run). ARGV: job id, dead-letter record,
-    /// error. Records a dead letter unless the job already has a result, and announces it on the run's
-    /// completions stream; returns 1 if recorded.
+    /// KEYS: results, dead letters, errors, counters (one run). ARGV: job id, dead-letter record, error, the run's
+    /// completions key. Records a dead letter unless the job already has a result, and announces it on the run's
+    /// completions stream (best effort); returns 1 if recorded.
     static let deadLetter = RedisScript(
         """
         if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return 0 end
         redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
         redis.call('HSET', KEYS[3], ARGV[1], ARGV[3])
         redis.call('HINCRBY', KEYS[4], 'deadLettered', 1)
-        redis.call('XADD', KEYS[5], 'MAXLEN', '~', '\(completionsLength)', '*', 'job', ARGV[1], 'event', 'dead')
+        pcall(redis.call, 'XADD', ARGV[4], 'MAXLEN', '~', '\(completionsLength)', '*', 'job', ARGV[1], 'event', 'dead')
         return 1
         """)
 
     /// Entries a run's completions stream keeps (approximately): a waiter that falls further behind finds the
-    /// rest with its periodic full check.
+    /// rest with its periodic full check. Every announcement is best effort: the stream's key (same hash tag as the
+    /// run's other keys, so the same slot) comes as an argument, not in KEYS, because Redis refuses a script whose
+    /// declared keys the user may not write before it runs; a worker whose ACL predates the stream thus still
+    /// stores its results and dead letters (`pcall` swallows the refused XADD) and the coordinator finds them by
+    /// its full check.
     static let completionsLength = 100_000
 
     /// KEYS: errors, counters (one run). ARGV: job id, error. Records a retriable failure.
