@@ -41,7 +41,7 @@ extension WorkerService {
             guard let definition else {
                 throw JobExecutionError(.unsupportedKind, "this worker does not run jobs of kind '\(job.kind)'")
             }
-            let result = try await execute(job, as: definition)
+            let result = try await definition.run(payload: job.envelope.payload, in: context)
             if let delay = configuration.debugJobDelay { try await Task.sleep(for: delay) }
             let stored = try await queue.complete(job, result: result)
             return .succeeded(stored: stored, leaseLost: state.leaseLost(job))
@@ -84,11 +84,6 @@ extension WorkerService {
     static func describe(_ error: any Error, policy: JobRetryPolicy) -> (message: String, retriable: Bool) {
         let message = (error as? JobExecutionError)?.description ?? ErrorText.describe(error)
         return (message, policy.isRetriable(error))
-    }
-
-    /// Runs the job through its kind's definition (``JobRegistry``).
-    func execute(_ job: LeasedJob, as definition: any JobDefinition.Type) async throws -> Data {
-        try await definition.run(payload: job.envelope.payload, in: context)
     }
 
 }

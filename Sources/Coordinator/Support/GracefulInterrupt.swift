@@ -17,7 +17,7 @@ enum GracefulInterrupt {
         let received = SignalCount()
         let signals = TerminationSignals(handler: { number in
             // The second signal stops the process now.
-            if received.record(number) > 1 { exitNow(command, number) }
+            if received.record(number) > 1 { InterruptCleanup.stop(command, by: number) }
         })
         defer { signals.cancel() }
         let task = Task { try await work() }
@@ -26,7 +26,7 @@ enum GracefulInterrupt {
             Console.status("\(command): \(TerminationSignals.name(number)) received; stopping (again to stop at once)")
             task.cancel()
             try? await Task.sleep(for: grace)
-            if !Task.isCancelled { exitNow(command, number) }
+            if !Task.isCancelled { InterruptCleanup.stop(command, by: number) }
         }
         defer { watcher.cancel() }
         do {
@@ -37,14 +37,6 @@ enum GracefulInterrupt {
             Console.status(stopped(number) + (removed.isEmpty ? "" : "; removed \(removed.joined(separator: ", "))"))
             Foundation.exit(128 + number)
         }
-    }
-
-    private static func exitNow(_ command: String, _ number: Int32) -> Never {
-        let removed = TemporaryPaths.removeAll()
-        Console.status(
-            "\(command): \(TerminationSignals.name(number)) received; stopped"
-                + (removed.isEmpty ? "" : " and removed \(removed.joined(separator: ", "))"))
-        Foundation.exit(128 + number)
     }
 }
 

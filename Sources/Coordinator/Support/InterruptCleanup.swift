@@ -7,12 +7,15 @@ import GPLRCore
 enum InterruptCleanup {
     /// Watches SIGINT and SIGTERM until the returned value is cancelled (keep it alive while the command works).
     static func install(_ command: String) -> TerminationSignals {
-        TerminationSignals(handler: { number in
-            let removed = TemporaryPaths.removeAll()
-            Console.status(
-                "\(command): \(TerminationSignals.name(number)) received; stopped"
-                    + (removed.isEmpty ? "" : " and removed \(removed.joined(separator: ", "))"))
-            Foundation.exit(128 + number)
-        })
+        TerminationSignals(handler: { number in stop(command, by: number) })
+    }
+
+    /// Removes what is being written, says so, and ends the process with 128 + `number`.
+    static func stop(_ command: String, by number: Int32) -> Never {
+        let removed = TemporaryPaths.removeAll()
+        Console.status(
+            "\(command): \(TerminationSignals.name(number)) received; stopped"
+                + (removed.isEmpty ? "" : " and removed \(removed.joined(separator: ", "))"))
+        Foundation.exit(128 + number)
     }
 }

@@ -53,7 +53,8 @@ public struct ContentHash: Hashable, Sendable, CustomStringConvertible, Codable 
         try container.encode(hex)
     }
 
-    static func hex(_ bytes: [UInt8]) -> String {
+    /// Lowercase hex of any bytes (also the short digests of job ids).
+    package static func hex(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count * 2)

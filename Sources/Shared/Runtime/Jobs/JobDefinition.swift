@@ -1,5 +1,6 @@
 import Crypto
 public import Foundation
+import GPLRCore
 
 /// One job kind, defined in one place: its name, payload and result types, payload version, retry policy, how
 /// a worker runs it, and (inherited) how its ids are built and its payload and result cross the queue.
@@ -98,13 +99,7 @@ public enum JobID {
 
     /// The first 16 lowercase hex digits of SHA-256 over `bytes`.
     public static func shortHash(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        for byte in SHA256.hash(data: bytes).prefix(8) {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: out, as: UTF8.self)
+        ContentHash.hex(Array(SHA256.hash(data: bytes).prefix(8)))
     }
 }
 

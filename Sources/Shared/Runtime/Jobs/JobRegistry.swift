@@ -20,7 +20,10 @@ public enum JobRegistry {
 
     /// The kind a job id names (``JobID``: ids start with `<kind>-`); `nil` for an id of no registered kind.
     public static func kind(ofJobID jobID: String) -> JobKind? {
-        // Longest names first, so "persona-merge-…" is not taken for a shorter kind's id.
-        kinds.sorted { $0.rawValue.count > $1.rawValue.count }.first { jobID.hasPrefix($0.rawValue + "-") }
+        kindsLongestFirst.first { jobID.hasPrefix($0.rawValue + "-") }
     }
+
+    /// Longest names first, so "persona-merge-…" is not taken for a shorter kind's id (status reads call
+    /// ``kind(ofJobID:)`` once per job id of a run).
+    private static let kindsLongestFirst = kinds.sorted { $0.rawValue.count > $1.rawValue.count }
 }

@@ -31,9 +31,7 @@ public struct JobEnvelope: Codable, Sendable, Hashable {
 
     /// The JSON bytes stored in the stream.
     public func encoded() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return try encoder.encode(self)
+        try JobCoding.encode(self)
     }
 
     /// Decodes an envelope, refusing versions other than ``currentVersion`` with a clear reason. One JSON decode
