@@ -36,7 +36,8 @@ import Testing
                 [
                     "run", "--redis", server.url, "--run-id", "cli1", "--labels", relativeLabels,
                     "--out", data.directory.file("dist"), "--label-batch-size", "4",
-                    "--personas-per-shard", "2", "--poll-milliseconds", "20", "--timeout", "60",
+                    "--personas-per-shard", "2", "--affinity-on", "workers", "--poll-milliseconds", "20", "--timeout",
+                    "60",
                 ]
                     + common)
         }
@@ -84,6 +85,49 @@ import Testing
         #expect(duplicate.stderr.contains("exists already"), "\(duplicate.stderr)")
         // The --resume advice only once there is a run of this coordinator's to resume.
         #expect(!duplicate.stderr.contains("continue with"), "\(duplicate.stderr)")
+    }
+
+    /// `--affinity-on auto` (the default): the exact solver runs in the coordinator (no affinity job, the same Φ
+    /// as `--local`, the report says where and why); with RevAff the affinities are worker jobs.
+    @Test func autoPlacementSolvesExactAffinitiesInTheCoordinator() async throws {
+        let data = try DistributedDataset(users: 300, items: 150, personas: 4)
+        defer { data.directory.remove() }
+        let server = try RedisServer()
+        defer { server.stop() }
+        let common = [
+            "--snapshot", data.snapshotPath, "--personas", data.personasPath, "--budget", "30", "--iterations", "3",
+            "--labels", data.truthPath,
+        ]
+        let local = try await BuiltProduct.run(
+            "gplr", ["run", "--local", "--out", data.directory.file("local")] + common)
+        #expect(local.status == 0, "\(local.stderr)")
+        let exactWorker = try TestWorker(url: server.url, graph: data.graph)
+        let exact = try await withWorker(exactWorker) {
+            try await runOffThePool(
+                ["run", "--redis", server.url, "--run-id", "auto1", "--out", data.directory.file("auto1")]
+                    + ["--poll-milliseconds", "20", "--timeout", "60"] + common)
+        }
+        #expect(exact.status == 0, "\(exact.stderr)")
+        #expect(exact.stderr.contains("affinities computed by the coordinator (auto: "), "\(exact.stderr)")
+        #expect(!exactWorker.jobs.isEmpty)
+        #expect(exactWorker.jobs.allSatisfy { $0.hasPrefix("label-") }, "\(exactWorker.jobs)")
+        let phiLocal = try String(contentsOfFile: data.directory.file("local/phi.jsonl"), encoding: .utf8)
+        let phiAuto = try String(contentsOfFile: data.directory.file("auto1/phi.jsonl"), encoding: .utf8)
+        #expect(phiLocal == phiAuto)
+        let store = RunRecordStore(client: try RedisClient(url: server.url))
+        let record = try #require(try await store.load(run: "auto1"))
+        #expect(record.affinityPlacement == .auto)
+        #expect(record.report?.affinityPlacement?.hasPrefix("coordinator (auto: ") == true)
+
+        let revAffWorker = try TestWorker(url: server.url, graph: data.graph)
+        let revAff = try await withWorker(revAffWorker) {
+            try await runOffThePool(
+                ["run", "--redis", server.url, "--run-id", "auto2", "--out", data.directory.file("auto2")]
+                    + ["--epsilon", "0.01", "--poll-milliseconds", "20", "--timeout", "60"] + common)
+        }
+        #expect(revAff.status == 0, "\(revAff.stderr)")
+        #expect(revAff.stderr.contains("affinities computed by the workers (auto: "), "\(revAff.stderr)")
+        #expect(revAffWorker.jobs.contains { $0.hasPrefix("affinity-") }, "\(revAffWorker.jobs)")
     }
 
     @Test func invalidCombinationsAreRefused() async throws {

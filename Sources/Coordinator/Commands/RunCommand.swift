@@ -63,6 +63,13 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Personas per affinity job (--redis).")
     var personasPerShard: Int = 5
 
+    @Option(
+        help: ArgumentHelp(
+            "Where a distributed run computes affinities: in the coordinator, as affinity jobs on the workers, or "
+                + "auto (the coordinator for the exact solver, the workers for RevAff).",
+            valueName: "auto|coordinator|workers"))
+    var affinityOn = AffinityPlacement.auto
+
     @Option(help: "Give up when one step's jobs are not all done within this many seconds (--redis; default none).")
     var timeout: Double?
 
@@ -233,6 +240,7 @@ struct RunCommand: AsyncParsableCommand {
                 runID: id, snapshotPath: snapshot ?? "", personasPath: personas ?? "",
                 labeler: labeler,
                 parameters: options.parameters, labelBatchSize: labelBatchSize, personasPerShard: personasPerShard,
+                affinityPlacement: affinityOn,
                 outputDirectory: out ?? "", personaLimits: personaLimits.limits))
     }
 

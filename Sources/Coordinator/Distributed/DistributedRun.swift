@@ -44,6 +44,7 @@ struct DistributedRun: Sendable {
         var parameters: RunParameters
         var labelBatchSize: Int = 100
         var personasPerShard: Int = 5
+        var affinityPlacement = AffinityPlacement.workers
         var outputDirectory: String
         var personaLimits = PersonaSetLimits()
     }
@@ -64,7 +65,8 @@ struct DistributedRun: Sendable {
         let record = RunRecord(
             id: new.runID, snapshotHash: hash.hex, users: graph.userCount, parameters: new.parameters,
             personas: personas.personas, labeler: new.labeler, labelBatchSize: new.labelBatchSize,
-            personasPerShard: new.personasPerShard, outputDirectory: Self.absolute(new.outputDirectory))
+            personasPerShard: new.personasPerShard, affinityPlacement: new.affinityPlacement,
+            outputDirectory: Self.absolute(new.outputDirectory))
         try await records.create(record)
         let lease = CoordinatorLease(client: client, keys: keys, run: new.runID, milliseconds: leaseMilliseconds)
         try await lease.acquire(keys: keys)
@@ -166,20 +168,33 @@ struct DistributedRun: Sendable {
         let waiter = JobWaiter(
             queue: queue, records: records, runID: runID, pollInterval: pollInterval,
             timeout: timeout, logger: logger, progressMode: progressMode)
+        let solver = AffinitySolver(epsilon: record.parameters.epsilon)
+        let placement = record.affinityPlacement.summary(for: solver)
+        logger.info("run \(runID): affinities computed by the \(placement)")
+        let affinityComputer: any AffinityComputer =
+            switch record.affinityPlacement.resolved(for: solver) {
+            case .workers:
+                DistributedAffinityComputer(
+                    queue: queue, records: records, waiter: waiter, runID: runID,
+                    snapshotHash: record.snapshotHash, parameters: record.parameters,
+                    personasPerShard: record.personasPerShard)
+            default:
+                CoordinatorAffinityComputer(
+                    records: records, runID: runID,
+                    solver: LocalAffinityComputer(
+                        walkLength: record.parameters.walkLength, epsilon: record.parameters.epsilon,
+                        threadCount: threads))
+            }
         let runner = GPLRRunner(
             graph: graph, personas: personas, parameters: record.parameters,
             labeler: DistributedLabeler(
                 queue: queue, records: records, waiter: waiter, runID: runID,
                 snapshotHash: record.snapshotHash, personas: personas.personas, spec: record.labeler,
                 batchSize: record.labelBatchSize),
-            affinityComputer: DistributedAffinityComputer(
-                queue: queue, records: records, waiter: waiter, runID: runID,
-                snapshotHash: record.snapshotHash, parameters: record.parameters,
-                personasPerShard: record.personasPerShard),
-            snapshotHash: record.snapshotHash, threadCount: threads)
+            affinityComputer: affinityComputer, snapshotHash: record.snapshotHash, threadCount: threads)
         let logger = logger, beforeCheckpoint = beforeCheckpoint
         do {
-            let outcome = try await runner.run(
+            var outcome = try await runner.run(
                 resumingFrom: checkpoint,
                 checkpoint: { checkpoint in
                     try await beforeCheckpoint(checkpoint)
@@ -195,6 +210,7 @@ struct DistributedRun: Sendable {
                 observe: { event in
                     LocalRun.describe(event) { logger.info("\($0)") }
                 })
+            outcome.report.affinityPlacement = placement
             try await records.update(run: runID, [(.step, "writing")])
             let files = try RunOutputWriter(directory: record.outputDirectory)
                 .write(outcome, graph: graph, personas: personas)

@@ -90,6 +90,7 @@ extension RunOptions {
 
 extension RunParameters.Sampling: ExpressibleByArgument {}
 extension RunParameters.Assignment: ExpressibleByArgument {}
+extension AffinityPlacement: ExpressibleByArgument {}
 
 /// Noise of a simulated LLM on top of a labels file.
 struct LabelerNoiseOptions: ParsableArguments {

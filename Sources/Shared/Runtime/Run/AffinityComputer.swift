@@ -24,6 +24,11 @@ public struct LocalAffinityComputer: AffinityComputer {
     }
 
     public func affinity(graph: PurchaseGraph, labels: LabelMatrix) async throws -> AffinityMatrix {
+        try solve(graph: graph, labels: labels)
+    }
+
+    /// The same, synchronously (to hand to a ``BlockingExecutor``).
+    public func solve(graph: PurchaseGraph, labels: LabelMatrix) throws -> AffinityMatrix {
         if let epsilon {
             return try RevAff(walkLength: walkLength, epsilon: epsilon, threadCount: threadCount)
                 .compute(graph: graph, labels: labels).affinity

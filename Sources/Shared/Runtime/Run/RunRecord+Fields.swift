@@ -14,6 +14,7 @@ extension RunRecord {
             (.personas, RedisArgument(try Self.json(personas))), (.labeler, RedisArgument(try Self.json(labeler))),
             (.labelBatchSize, RedisArgument(labelBatchSize)), (.personasPerShard, RedisArgument(personasPerShard)),
             (.outputDirectory, RedisArgument(outputDirectory)),
+            (.affinityPlacement, RedisArgument(affinityPlacement.rawValue)),
         ]
         if let checkpoint { out.append((.checkpoint, RedisArgument(try Self.json(checkpoint)))) }
         if let progress { out.append((.progress, RedisArgument(try Self.json(progress)))) }
@@ -60,6 +61,12 @@ extension RunRecord {
         step = try text(.step)
         updatedAt = try number(.updatedAt)
         startedAt = (try? number(.startedAt)) ?? createdAt
+        if let placement = map[Field.affinityPlacement.rawValue]?.string {
+            guard let known = AffinityPlacement(rawValue: placement) else {
+                throw RunRecordError(.malformed, "unknown affinity placement '\(placement)'", run: id)
+            }
+            affinityPlacement = known
+        }
         if map[Field.checkpoint.rawValue] != nil { checkpoint = try decoded(RunCheckpoint.self, .checkpoint) }
         if map[Field.progress.rawValue] != nil { progress = try decoded(RunProgress.self, .progress) }
         if map[Field.report.rawValue] != nil { report = try decoded(RunReport.self, .report) }

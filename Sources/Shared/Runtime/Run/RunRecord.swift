@@ -11,6 +11,7 @@ public struct RunRecord: Sendable, Equatable {
     public enum Field: String, CaseIterable, Sendable {
         case phase, iteration, completedIterations, step, createdAt, updatedAt, startedAt
         case snapshot, users, parameters, personas, labeler, labelBatchSize, personasPerShard, outputDirectory
+        case affinityPlacement
         case checkpoint, progress, report, error
     }
 
@@ -38,6 +39,9 @@ public struct RunRecord: Sendable, Equatable {
     public var labelBatchSize: Int
     /// Personas per `affinity` job (part of the job ids, so fixed for the life of the run).
     public var personasPerShard: Int
+    /// Where Ψ_raw is computed, as `--affinity-on` gave it (resolved with the run's solver; records written before
+    /// the field existed used the workers).
+    public var affinityPlacement: AffinityPlacement
     /// Where the results go (absolute); `gplr run --resume --out` may override it.
     public var outputDirectory: String
     /// The state after the last finished iteration.
@@ -52,7 +56,7 @@ public struct RunRecord: Sendable, Equatable {
     public init(
         id: String, phase: RunPhase = .created, snapshotHash: String, users: Int, parameters: RunParameters,
         personas: [Persona], labeler: LabelerSpec, labelBatchSize: Int, personasPerShard: Int,
-        outputDirectory: String, now: Int64 = RunRecord.now()
+        affinityPlacement: AffinityPlacement = .workers, outputDirectory: String, now: Int64 = RunRecord.now()
     ) {
         self.id = id
         self.phase = phase
@@ -69,6 +73,7 @@ public struct RunRecord: Sendable, Equatable {
         self.labeler = labeler
         self.labelBatchSize = labelBatchSize
         self.personasPerShard = personasPerShard
+        self.affinityPlacement = affinityPlacement
         self.outputDirectory = outputDirectory
     }
 

@@ -51,6 +51,9 @@ public struct RunReport: Sendable, Codable, Equatable {
     /// The affinity solver as run: "exact" (incremental: each iteration adds its new prototypes' Π·L_raw) or
     /// "revaff ε=…" (each iteration solves from all prototypes: ε bounds one solve). `nil` in older reports.
     public var solver: String?
+    /// Where a distributed run computed Ψ_raw and why (``AffinityPlacement/summary(for:)``); `nil` for a local run
+    /// and in older reports.
+    public var affinityPlacement: String?
     /// The calibrated cut of `--assign calibrated` (`nil` with top-k, or when no prototype had a persona).
     public var calibratedCut: CalibratedCut?
     /// Counters from the labeler (noise, drops, failures, retries), summed over the run.

@@ -1,0 +1,18 @@
+import GPLRCore
+import GPLRRuntime
+
+/// The `AffinityCompute` step of a distributed run done in the coordinator's own process
+/// (``AffinityPlacement/coordinator``): the run record's step says `affinity` while it runs, as with jobs, the
+/// solve runs on the ``BlockingExecutor`` (the cooperative pool keeps renewing the coordinator lease), and nothing
+/// crosses Redis.
+struct CoordinatorAffinityComputer: AffinityComputer {
+    let records: RunRecordStore
+    let runID: String
+    let solver: LocalAffinityComputer
+
+    func affinity(graph: PurchaseGraph, labels: LabelMatrix) async throws -> AffinityMatrix {
+        try await records.update(run: runID, [(.step, "affinity")])
+        let solver = solver
+        return try await BlockingExecutor.shared.run { try solver.solve(graph: graph, labels: labels) }
+    }
+}
