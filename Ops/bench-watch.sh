@@ -32,7 +32,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 port=$(free_port)
 url="redis://127.0.0.1:$port"
 mkdir -p "$work/redis"
-redis-server --port "$port" --bind 127.0.0.1 --dir "$work/redis" --appendonly yes --save "" --daemonize no \
+redis-server --port "$port" --bind 127.0.0.1 --dir "$work/redis" --appendonly yes --auto-aof-rewrite-min-size 1gb --save "" --daemonize no \
     >"$work/redis.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done

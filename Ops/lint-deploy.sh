@@ -5,7 +5,7 @@
 #     against Sources/; build and runtime packages against Package.swift and the binaries (Ops/lint-deploy.py)
 #   - every flag given to gplr / gplr-worker exists in the built binaries' --help (when $GPLR_BIN_DIR, default
 #     .build/debug, holds them: run after `swift build`)
-#   - the three Redis configurations start a real redis-server with AOF on and noeviction
+#   - the three Redis configurations start a real redis-server with AOF on (rewritten past 1 GB) and noeviction
 #   - `systemd-analyze verify` on the units, `kubectl kustomize` on Ops/k8s, `docker compose config`: each only
 #     when the tool is installed (a message says what was skipped)
 # Usage: bash Ops/lint-deploy.sh            Exit status 1 when anything is wrong.
@@ -119,14 +119,15 @@ check_redis() {
         return
     fi
     local setting want got
-    for setting in "appendonly yes" "appendfsync everysec" "maxmemory-policy noeviction"; do
+    for setting in "appendonly yes" "appendfsync everysec" "maxmemory-policy noeviction" \
+        "auto-aof-rewrite-min-size 1073741824"; do
         want=${setting#* }
         got=$(redis-cli -s "$dir/redis.sock" config get "${setting%% *}" | tail -1)
         if [ "$got" != "$want" ]; then fail "redis ($name): ${setting%% *} is '$got', expected '$want'"; fi
     done
     redis-cli -s "$dir/redis.sock" shutdown nosave >/dev/null 2>&1 || true
     wait "$pid" 2>/dev/null || true
-    say "redis ($name): starts with appendonly yes, appendfsync everysec, noeviction"
+    say "redis ($name): starts with appendonly yes, appendfsync everysec, noeviction, AOF rewrites past 1 GB"
 }
 if command -v redis-server >/dev/null && command -v redis-cli >/dev/null; then
     check_redis systemd Ops/systemd/redis-gplr.conf

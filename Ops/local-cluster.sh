@@ -27,7 +27,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-redis-server --port "$port" --bind 127.0.0.1 --dir "$work" --appendonly yes --save "" --daemonize no \
+redis-server --port "$port" --bind 127.0.0.1 --dir "$work" --appendonly yes --auto-aof-rewrite-min-size 1gb --save "" --daemonize no \
     >"$work/redis.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
