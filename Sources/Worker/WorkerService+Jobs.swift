@@ -43,12 +43,14 @@ extension WorkerService {
             }
             let result = try await definition.run(payload: job.envelope.payload, in: context)
             if let delay = configuration.debugJobDelay { try await Task.sleep(for: delay) }
+            state.settle(job)
             let stored = try await queue.complete(job, result: result)
             return .succeeded(stored: stored, leaseLost: state.leaseLost(job))
         } catch is CancellationError {
             return .abandoned
         } catch {
             let (message, retriable) = Self.describe(error, policy: policy)
+            state.settle(job)
             do {
                 let failure = try await queue.fail(
                     job, error: message, retriable: retriable, maxAttempts: policy.maxAttempts)

@@ -251,8 +251,7 @@ final class WorkerService: Service {
             }
             for job in state.jobsToExtend {
                 do {
-                    if try await !queue.extendLease(job) {
-                        state.markLeaseLost(job)
+                    if try await !queue.extendLease(job), state.markLeaseLost(job) {
                         logger.warning(
                             "lease lost; another worker may run the job too (the first result is kept)",
                             metadata: ["job.id": "\(job.id)", "run.id": "\(job.runID)", "job.kind": "\(job.kind)"])

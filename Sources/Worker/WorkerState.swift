@@ -17,6 +17,9 @@ final class WorkerState: Sendable {
         var job: LeasedJob
         /// `extendLease` said another worker took it.
         var leaseLost = false
+        /// Its result or failure is being recorded (and the job acknowledged): no more extensions, and an
+        /// extension that fails now is no lost lease.
+        var settling = false
     }
 
     private let state = Mutex(State())
@@ -48,12 +51,25 @@ final class WorkerState: Sendable {
     }
 
     /// The held jobs whose lease is still ours.
-    var jobsToExtend: [LeasedJob] { state.withLock { $0.held.values.filter { !$0.leaseLost }.map(\.job) } }
+    var jobsToExtend: [LeasedJob] {
+        state.withLock { $0.held.values.filter { !$0.leaseLost && !$0.settling }.map(\.job) }
+    }
+
+    /// The job's outcome is about to be recorded (see ``HeldJob/settling``).
+    func settle(_ job: LeasedJob) { state.withLock { $0.held[job.entryID]?.settling = true } }
 
     /// Whether `extendLease` said another worker took the job.
     func leaseLost(_ job: LeasedJob) -> Bool { state.withLock { $0.held[job.entryID]?.leaseLost ?? false } }
 
-    func markLeaseLost(_ job: LeasedJob) { state.withLock { $0.held[job.entryID]?.leaseLost = true } }
+    /// Records that an extension was refused. `false` when the job was settling or released meanwhile: it was
+    /// acknowledged by this worker (an extension racing its own completion), not taken by another.
+    func markLeaseLost(_ job: LeasedJob) -> Bool {
+        state.withLock { state in
+            guard let held = state.held[job.entryID], !held.settling else { return false }
+            state.held[job.entryID]?.leaseLost = true
+            return true
+        }
+    }
 
     // MARK: Counters
 
