@@ -6,13 +6,27 @@
 /// The walk is reversible (PP' has the stationary weights d(w)): (PP')^a[u, w] = d(w)/d(u) · (PP')^a[w, u], so
 /// (PP')^ℓ[u, u] = Σ_w d(w)/d(u) · c_a[w] · c_b[w] with a = ⌊ℓ/2⌋, b = ⌈ℓ/2⌉ and c_a = (PP')^a e_u, the walk's
 /// column after a steps. Only ⌈ℓ̂/2⌉ steps are walked: for ℓ̂ = 1 just u's own edges
-/// (Π[u, u] = (1/d(u)) Σ_{v ∈ N(u)} 1/d(v)), for ℓ̂ = 2 the edges of u's items. Callers pass a bounded sample.
+/// (Π[u, u] = (1/d(u)) Σ_{v ∈ N(u)} 1/d(v), computed directly), for ℓ̂ = 2 the edges of u's items. Callers pass a
+/// bounded sample.
 enum SelfReturn {
     /// Π[u, u] for each of `users` (a user of degree 0 gets 0).
     static func probabilities(graph: PurchaseGraph, users: [Int], walkLength: Int) -> [Double] {
         let userOffsets = graph.userItems.offsets, userTargets = graph.userItems.targets
         let itemOffsets = graph.itemUsers.offsets, itemTargets = graph.itemUsers.targets
         func degree(_ offsets: [Int], _ node: Int) -> Int { offsets[node + 1] - offsets[node] }
+        if walkLength == 1 {
+            // Π[u, u] = (1/d(u)) Σ_{v ∈ N(u)} 1/d(v): u's own edges, not the 2-hop column the general path builds
+            // (at 1M users that column runs through every buyer of u's items, and took most of a run's time).
+            return users.map { user in
+                let userDegree = degree(userOffsets, user)
+                guard userDegree > 0 else { return 0 }
+                var total = 0.0
+                for e in userOffsets[user]..<userOffsets[user + 1] {
+                    total += 1 / Double(degree(itemOffsets, Int(userTargets[e])))
+                }
+                return total / Double(userDegree)
+            }
+        }
         let steps = (walkLength + 1) / 2
         // c_0 … c_steps on users (dense, with the users each one touches), and one scratch column on items.
         var columns = [[Double]](repeating: [Double](repeating: 0, count: graph.userCount), count: steps + 1)
