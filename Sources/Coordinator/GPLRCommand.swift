@@ -1,4 +1,5 @@
 import ArgumentParser
+import GPLRBuildInfo
 
 /// The `gplr` command line: the coordinator of GPLR runs and the tools around them.
 @main
@@ -12,6 +13,7 @@ struct GPLRCommand: AsyncParsableCommand {
             `gplr-worker`s, watched with `gplr status` or `gplr serve` (a live dashboard); `gplr retry`, \
             `gplr cancel`, `gplr runs`.
             """,
+        version: "gplr \(BuildInfo.versionLine)",
         subcommands: [
             QuickstartCommand.self, GenerateCommand.self, IngestCommand.self, SnapshotCommand.self, RunCommand.self,
             StatusCommand.self, ServeCommand.self, RunsCommand.self, RetryCommand.self, CancelCommand.self,

@@ -1,7 +1,16 @@
 import CoreMetrics
 import GPLRRuntime
+import GPLRSupport
 
 extension DashboardAPI {
+    /// What `gplr serve`'s `/metrics` reports besides `gplr_build_info`.
+    static let metricDescriptions =
+        QueueGauges.descriptions + [
+            MetricDescription(
+                "gplr_workers",
+                help: "Workers with a heartbeat record, by state (alive, or stale: no heartbeat for over 10 s).")
+        ]
+
     /// Sets the gauges `gplr serve`'s `/metrics` adds to a scrape: every kind's queue (length, pending, lag,
     /// consumers: ``QueueGauges``) and `gplr_workers{state="alive"|"stale"}` from the heartbeat records (stale:
     /// older than ``staleAfterSeconds``).
