@@ -33,7 +33,9 @@ import Testing
             ])
         #expect(ran.status == 0, "\(ran.stderr)")
         #expect(ran.stdout.contains("prototypes labeled: 80"))
-        for file in ["phi.jsonl", "phi.csv", "prototypes.jsonl", "psi.npy", "psi-index.json", "report.json"] {
+        for file in [
+            "phi.jsonl", "phi.csv", "phi-long.csv", "prototypes.jsonl", "psi.npy", "psi-index.json", "report.json",
+        ] {
             #expect(FileManager.default.fileExists(atPath: out + "/" + file), "missing \(file)")
         }
 

@@ -12,7 +12,8 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
             --local runs everything in this process with a labeler that answers from a labels file (JSON Lines \
             {"user": ..., "personas": [...]}, e.g. a synthetic dataset's truth.jsonl), optionally with the noise \
-            of a real LLM. Writes phi.jsonl, phi.csv, prototypes.jsonl, psi.npy, psi-index.json and report.json.
+            of a real LLM. Writes phi.jsonl, phi.csv, phi-long.csv, prototypes.jsonl, psi.npy, psi-index.json and \
+            report.json (docs/outputs.md).
 
             --redis URL runs the same algorithm as `label` and `affinity` jobs executed by `gplr-worker`s: the \
             snapshot is published to Redis, the run's state is kept there (see `gplr status`, `gplr runs`), and \

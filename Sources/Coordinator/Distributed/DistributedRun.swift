@@ -196,8 +196,10 @@ struct DistributedRun: Sendable {
                     LocalRun.describe(event) { logger.info("\($0)") }
                 })
             try await records.update(run: runID, [(.step, "writing")])
-            let files = try RunOutputWriter(directory: record.outputDirectory)
-                .write(outcome, graph: graph, personas: personas)
+            let files = try RunOutputWriter(
+                directory: record.outputDirectory, provenance: .thisBuild(spec: record.labeler)
+            )
+            .write(outcome, graph: graph, personas: personas)
             try await records.update(
                 run: runID,
                 [
