@@ -50,6 +50,11 @@ import Testing
         let phiLocal = try String(contentsOfFile: data.directory.file("local/phi.jsonl"), encoding: .utf8)
         let phiDistributed = try String(contentsOfFile: data.directory.file("dist/phi.jsonl"), encoding: .utf8)
         #expect(phiLocal == phiDistributed)
+        // The long table too (same Φ, same Ψ scores), from the distributed coordinator as from --local.
+        let longLocal = try String(contentsOfFile: data.directory.file("local/phi-long.csv"), encoding: .utf8)
+        let longDistributed = try String(contentsOfFile: data.directory.file("dist/phi-long.csv"), encoding: .utf8)
+        #expect(longLocal == longDistributed && longLocal.hasPrefix("user,persona,rank,score,source\n"))
+        #expect(longLocal.contains(",prototype\n") && longLocal.contains(",inferred\n"))
         let record = try #require(try await RunRecordStore(client: RedisClient(url: server.url)).load(run: "cli1"))
         #expect(
             record.labeler
