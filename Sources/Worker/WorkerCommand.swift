@@ -17,7 +17,8 @@ struct WorkerCommand: AsyncParsableCommand {
         discussion: """
             Stateless: start and stop any number of workers at any time. SIGTERM or SIGINT stops taking jobs, \
             finishes the jobs in hand (up to --grace-seconds) and exits 0. Jobs of a killed worker are \
-            reclaimed by the others once their lease runs out. See docs/protocol.md.
+            reclaimed by the others once their lease runs out. See docs/protocol.md. Shell completions: \
+            `gplr-worker --generate-completion-script bash|zsh|fish` (or `bash Ops/install-completions.sh`).
             """,
         version: "gplr-worker \(BuildInfo.versionLine)")
 
