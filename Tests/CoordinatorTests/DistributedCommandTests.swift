@@ -73,6 +73,15 @@ import Testing
         withoutCheckpoint.checkpoint = nil
         #expect(summary == withoutCheckpoint)
 
+        // Every JSON the CLI prints about it has snake_case keys (job kinds and persona names as keys aside).
+        for arguments in [["status", "--json", "cli1"], ["runs", "--json"]] {
+            let printed = try await BuiltProduct.run("gplr", arguments + ["--redis", server.url])
+            #expect(printed.status == 0, "\(printed.stderr)")
+            #expect(printed.stdout.contains("cli1"))
+            let violations = try JSONKeyStyle.violations(in: Data(printed.stdout.utf8), opaque: ["jobs"])
+            #expect(violations == [], "gplr \(arguments.joined(separator: " ")): \(printed.stdout)")
+        }
+
         // A finished run is not resumed; an unknown one is named.
         let again = try await BuiltProduct.run("gplr", ["run", "--redis", server.url, "--resume", "cli1"])
         #expect(again.status != 0)

@@ -101,34 +101,15 @@ import Testing
         let budget = (object["parameters"] as? [String: Any])?["budget"] as? [String: Any]
         #expect(budget?["kind"] as? String == "fraction" && budget?["value"] as? Double == 0.1)
         #expect(!reportText.contains("\"_0\""))
-        let personaKeyed: Set<String> = ["prototype_distribution", "assigned_counts"]
-        for key in Self.keys(of: object, skipping: personaKeyed) {
-            #expect(key == SnakeCaseCheck.snake(key), "report.json key \(key) is not snake_case")
-        }
+        let violations = try JSONKeyStyle.violations(
+            in: Data(reportText.utf8), opaque: ["prototype_distribution", "assigned_counts"])
+        #expect(violations == [], "report.json keys that are not snake_case")
         // Persona-keyed objects keep the names as they are (the run's, from its report).
         let counted = try #require(object["assigned_counts"] as? [String: Int])
         #expect(!counted.isEmpty && Set(counted.keys).isSubset(of: data.personas.names))
     }
 
-    /// Every key of a JSON object tree, except inside the objects under `skipping` (keyed by persona name).
-    static func keys(of value: Any, skipping: Set<String>) -> [String] {
-        if let object = value as? [String: Any] {
-            return object.flatMap { key, child in
-                [key] + (skipping.contains(key) ? [] : keys(of: child, skipping: skipping))
-            }
-        }
-        if let array = value as? [Any] { return array.flatMap { keys(of: $0, skipping: skipping) } }
-        return []
-    }
-
     private func read(_ directory: TemporaryDirectory, _ name: String) throws -> String {
         try String(contentsOfFile: directory.file(name), encoding: .utf8)
-    }
-}
-
-/// What snake_case means for a key: lower-case ASCII letters, digits and `_`.
-enum SnakeCaseCheck {
-    static func snake(_ key: String) -> String {
-        String(key.unicodeScalars.filter { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" })
     }
 }

@@ -37,6 +37,11 @@ struct RunsCommand: AsyncParsableCommand {
         var iterations: Int?
         var createdAt: Int64?
         var updatedAt: Int64?
+
+        enum CodingKeys: String, CodingKey {
+            case id, phase, iteration, completedIterations = "completed_iterations", iterations
+            case createdAt = "created_at", updatedAt = "updated_at"
+        }
     }
 
     func run() async throws {
