@@ -82,6 +82,13 @@ import Testing
             #expect(violations == [], "gplr \(arguments.joined(separator: " ")): \(printed.stdout)")
         }
 
+        let retried = try await BuiltProduct.run(
+            "gplr", ["retry", "cli1", "--failed", "--json", "--redis", server.url])
+        #expect(retried.status == 0, "\(retried.stderr)")
+        let retryResult = try JSONSerialization.jsonObject(with: Data(retried.stdout.utf8)) as? [String: Any]
+        #expect(retryResult?["run"] as? String == "cli1" && retryResult?["retried"] as? Int == 0, "\(retried.stdout)")
+        #expect(retryResult?["not_dead_lettered"] as? [String] == [])
+
         // A finished run is not resumed; an unknown one is named.
         let again = try await BuiltProduct.run("gplr", ["run", "--redis", server.url, "--resume", "cli1"])
         #expect(again.status != 0)

@@ -31,6 +31,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Run in this process (no Redis, no workers).")
     var local = false
 
+    @Flag(help: "Print the result as JSON on standard output: {files, report} (report: as report.json).")
+    var json = false
+
     @Option(
         help: ArgumentHelp(
             "Run through Redis and workers at this URL (also needed with --resume).",
@@ -157,6 +160,7 @@ struct RunCommand: AsyncParsableCommand {
             defer { interrupts.cancel() }
             result = try await local()
         }
+        if json { return try JSONOutput.print(try RunResultJSON(files: result.files)) }
         RunSummary.print(result)
         print("")
         print("wrote \(result.files.joined(separator: ", "))")
