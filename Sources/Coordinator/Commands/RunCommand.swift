@@ -25,7 +25,8 @@ struct RunCommand: AsyncParsableCommand {
             the server, model and limits, never a key; every worker uses its own OPENAI_API_KEY or \
             --llm-key-file. Answers are cached in Redis (a re-run costs nothing) and --llm-rpm/--llm-tpm are \
             shared by all workers. With --local the key is this process's (--llm-key-file or OPENAI_API_KEY) and \
-            there is no shared cache or rate limit. The report counts tokens (llm.prompt-tokens, ...) and cost (llm.cost-micros).
+            there is no shared cache or rate limit. report.json counts tokens (llm_prompt_tokens, ...) and cost \
+            (llm_cost_micros) in labeler_counters.
             """)
 
     @Flag(help: "Run in this process (no Redis, no workers).")
