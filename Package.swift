@@ -29,7 +29,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
-        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
+        // 2.4.1: the MetricNameDescriptor API through which Observability gives every series its help text.
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // Benchmarks as code (`swift package benchmark`, Benchmarks/): never part of the binaries or the tests.
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
