@@ -29,7 +29,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
-        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
+        // 2.4.1: the MetricNameDescriptor API through which Observability gives every series its help text.
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // Benchmarks as code (`swift package benchmark`, Benchmarks/): never part of the binaries or the tests.
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
@@ -52,6 +53,13 @@ let package = Package(
         // Layers of the library code (docs/architecture.md): each imports only the ones below it, SwiftPM
         // enforces the direction. Only the wrappers import the C modules.
         .target(name: "GPLRSupport", path: "Sources/Shared/Support", swiftSettings: ourSettings),
+        // The version and the git commit of the build (`--version`, `gplr_build_info`, report.json): the commit is
+        // generated at build time by the plugin. Only the executables (and tests) depend on it, so a new commit
+        // recompiles this one file and relinks.
+        .target(
+            name: "GPLRBuildInfo", path: "Sources/BuildInfo", swiftSettings: ourSettings,
+            plugins: ["BuildInfoPlugin"]),
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
         .target(
             name: "GPLRZstd", dependencies: ["CZstd"], path: "Sources/Shared/Compression",
             swiftSettings: ourSettings),
@@ -92,6 +100,7 @@ let package = Package(
         .target(
             name: "Observability",
             dependencies: [
+                "GPLRSupport",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -100,7 +109,7 @@ let package = Package(
         .executableTarget(
             name: "Coordinator",
             dependencies: [
-                "GPLRSupport", "GPLRRedis", "GPLRCore", "GPLRLLM", "GPLRRuntime",
+                "GPLRSupport", "GPLRRedis", "GPLRCore", "GPLRLLM", "GPLRRuntime", "GPLRBuildInfo",
                 "Observability",
                 "LLMSimulator",
                 "ProcessSupport",
@@ -120,7 +129,7 @@ let package = Package(
         .executableTarget(
             name: "Worker",
             dependencies: [
-                "GPLRSupport", "GPLRRedis", "GPLRCore", "GPLRLLM", "GPLRRuntime",
+                "GPLRSupport", "GPLRRedis", "GPLRCore", "GPLRLLM", "GPLRRuntime", "GPLRBuildInfo",
                 "Observability",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -156,7 +165,9 @@ let package = Package(
         // Test helpers (a real redis-server on a free port, temp dirs, running the built binaries).
         .target(
             name: "GPLRTestSupport",
-            dependencies: ["GPLRSupport", "GPLRRedis", "GPLRHTTP", "GPLRCore", "GPLRRuntime", "ProcessSupport"],
+            dependencies: [
+                "GPLRSupport", "GPLRRedis", "GPLRHTTP", "GPLRCore", "GPLRRuntime", "GPLRBuildInfo", "ProcessSupport",
+            ],
             path: "Tests/GPLRTestSupport", swiftSettings: ourSettings),
         .testTarget(
             name: "SharedTests",
@@ -169,12 +180,15 @@ let package = Package(
             name: "CoordinatorTests",
             dependencies: [
                 "Coordinator", "GPLRSupport", "GPLRRedis", "GPLRHTTP", "GPLRCore", "GPLRLLM", "GPLRRuntime",
-                "GPLRTestSupport",
+                "GPLRBuildInfo", "GPLRTestSupport",
             ],
             swiftSettings: ourSettings),
         .testTarget(
             name: "WorkerTests",
-            dependencies: ["Worker", "GPLRRedis", "GPLRHTTP", "GPLRCore", "GPLRLLM", "GPLRRuntime", "GPLRTestSupport"],
+            dependencies: [
+                "Worker", "GPLRRedis", "GPLRHTTP", "GPLRCore", "GPLRLLM", "GPLRRuntime", "GPLRBuildInfo",
+                "GPLRTestSupport",
+            ],
             swiftSettings: ourSettings),
         .testTarget(
             name: "LLMSimulatorTests", dependencies: ["LLMSimulator", "GPLRSupport", "GPLRHTTP", "GPLRLLM"],

@@ -5,8 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash Ops/setup.sh --tests
 # One formatter config (.swift-format, 120 columns): code that `swift format` would change fails CI. Fix with
-# `swift format format -i -r Sources Tests Benchmarks Package.swift`.
-swift format lint --strict -r Sources Tests Benchmarks Package.swift
+# `swift format format -i -r Sources Tests Benchmarks Plugins Package.swift`.
+swift format lint --strict -r Sources Tests Benchmarks Plugins Package.swift
 # Warnings are errors in every target of ours (Package.swift, `treatAllWarnings`).
 swift build --build-tests
 bash Ops/lint-deploy.sh

@@ -6,7 +6,7 @@ extension Router {
     /// - Parameter beforeScrape: refreshes gauges read on demand (queue depth and lag) before each scrape; it
     ///   handles its own failures (the scrape still answers with what is known).
     public func addMetricsRoute(
-        exporter: PrometheusExporter = .shared, beforeScrape: @escaping @Sendable () async -> Void = {}
+        exporter: PrometheusExporter, beforeScrape: @escaping @Sendable () async -> Void = {}
     ) {
         get("/metrics") { _, _ -> Response in
             await beforeScrape()

@@ -1,11 +1,13 @@
 import CoreMetrics
+package import GPLRSupport
 public import Prometheus
+import Synchronization
 
-/// The process's Prometheus registry, installed as the swift-metrics backend the first time it is asked for.
+/// The process's Prometheus registry, installed as the swift-metrics backend by ``bootstrap(describing:version:commit:)``.
 ///
 /// Libraries (Shared) only emit through swift-metrics; the executables that serve `/metrics` (`gplr-worker
-/// --metrics-port`, `gplr serve`, `gplr demo`) call ``shared`` once and render it per scrape. swift-metrics can
-/// be bootstrapped once per process, hence a single lazily created instance.
+/// --metrics-port`, `gplr serve`, `gplr demo`) bootstrap it once, with the descriptions of every metric they may
+/// emit, and render it per scrape. swift-metrics can be bootstrapped once per process, hence a single instance.
 public struct PrometheusExporter: Sendable {
     /// Buckets of every duration histogram (job and LLM request durations): 5 ms to 10 min.
     public static let durationBuckets: [Duration] = [
@@ -14,16 +16,35 @@ public struct PrometheusExporter: Sendable {
         .seconds(300), .seconds(600),
     ]
 
-    /// The exporter of this process (bootstraps swift-metrics on first use).
-    public static let shared = PrometheusExporter()
+    /// `gplr_build_info`, the one metric this module emits itself.
+    package static let buildInfo = MetricDescription(
+        "gplr_build_info", help: "Always 1; the labels name the gplr version and git commit of this binary.")
+
+    private static let installed = Mutex<PrometheusExporter?>(nil)
 
     public let registry: PrometheusCollectorRegistry
 
-    private init() {
+    /// The exporter of this process: the first call bootstraps swift-metrics with help texts from `descriptions`
+    /// and sets `gplr_build_info{version, commit}` to 1; later calls return that exporter unchanged.
+    package static func bootstrap(describing descriptions: [MetricDescription], version: String, commit: String)
+        -> PrometheusExporter
+    {
+        installed.withLock { installed in
+            if let installed { return installed }
+            let exporter = PrometheusExporter(descriptions: descriptions + [buildInfo])
+            Gauge(label: buildInfo.name, dimensions: [("version", version), ("commit", commit)]).record(1)
+            installed = exporter
+            return exporter
+        }
+    }
+
+    private init(descriptions: [MetricDescription]) {
         registry = PrometheusCollectorRegistry()
-        var factory = PrometheusMetricsFactory(registry: registry)
-        factory.defaultDurationHistogramBuckets = Self.durationBuckets
-        MetricsSystem.bootstrap(factory)
+        let help = Dictionary(descriptions.map { ($0.name, $0.help) }, uniquingKeysWith: { first, _ in first })
+        MetricsSystem.bootstrap(
+            DescribedMetricsFactory(
+                registry: registry, help: help, durationBuckets: Self.durationBuckets,
+                valueBuckets: [1, 10, 100, 1_000, 10_000, 100_000]))
     }
 
     /// The Prometheus text exposition (format 0.0.4) of every metric recorded so far.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GPLRBuildInfo
 import GPLRLLM
 import GPLRRedis
 import GPLRRuntime
@@ -16,8 +17,10 @@ struct WorkerCommand: AsyncParsableCommand {
         discussion: """
             Stateless: start and stop any number of workers at any time. SIGTERM or SIGINT stops taking jobs, \
             finishes the jobs in hand (up to --grace-seconds) and exits 0. Jobs of a killed worker are \
-            reclaimed by the others once their lease runs out. See docs/protocol.md.
-            """)
+            reclaimed by the others once their lease runs out. See docs/protocol.md. Shell completions: \
+            `gplr-worker --generate-completion-script bash|zsh|fish` (or `bash Ops/install-completions.sh`).
+            """,
+        version: "gplr-worker \(BuildInfo.versionLine)")
 
     @Option(
         help: ArgumentHelp(
@@ -213,7 +216,10 @@ struct WorkerCommand: AsyncParsableCommand {
         // Shutdown runs in reverse order: the worker finishes its jobs first, the metrics server stops last.
         var services: [any Service] = []
         if let metricsPort {
-            _ = PrometheusExporter.shared  // bootstrap swift-metrics before any job records a metric
+            // Bootstrap swift-metrics before any job records a metric.
+            _ = PrometheusExporter.bootstrap(
+                describing: WorkerMetrics.all, version: BuildInfo.version, commit: BuildInfo.commit)
+            WorkerMetrics.preinitialize(kinds: configuration.kinds)
             services.append(
                 WorkerMetricsServer.application(host: metricsHost, port: metricsPort, worker: service, logger: logger))
         }

@@ -1,4 +1,5 @@
 import Foundation
+import GPLRBuildInfo
 import GPLRRedis
 import GPLRRuntime
 import Hummingbird
@@ -12,7 +13,8 @@ enum WorkerMetricsServer {
     static func application(
         host: String, port: Int, worker: WorkerService, logger: Logger
     ) -> some ApplicationProtocol {
-        let exporter = PrometheusExporter.shared
+        let exporter = PrometheusExporter.bootstrap(
+            describing: WorkerMetrics.all, version: BuildInfo.version, commit: BuildInfo.commit)
         // A connection of its own: the worker's control connection may be busy storing a large result (a Ψ shard
         // is tens of megabytes), and a scrape must not wait behind it.
         let configuration = worker.configuration

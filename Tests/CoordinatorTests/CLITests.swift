@@ -4,6 +4,42 @@ import Testing
 
 /// The `gplr` binary, run the way a user runs it.
 @Suite(.timeLimit(.minutes(5))) struct CLITests {
+    /// `--json` on the commands that print a result: one JSON document on standard output, snake_case keys.
+    @Test func resultCommandsPrintSnakeCaseJSON() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let data = directory.file("data"), snapshot = directory.file("g.gplrsnap"), out = directory.file("out")
+        let generated = try await BuiltProduct.run(
+            "gplr", ["generate", "--out", data, "--users", "300", "--items", "120", "--personas", "4"])
+        #expect(generated.status == 0, "\(generated.stderr)")
+        func json(_ arguments: [String]) async throws -> [String: Any] {
+            let output = try await BuiltProduct.run("gplr", arguments + ["--json"])
+            #expect(output.status == 0, "\(arguments): \(output.stderr)")
+            let violations = try JSONKeyStyle.violations(
+                in: Data(output.stdout.utf8), opaque: ["prototype_distribution", "assigned_counts"])
+            #expect(violations == [], "\(arguments): \(output.stdout)")
+            return try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+        }
+        let ingested = try await json(["ingest", "--format", "generic", data, "--out", snapshot])
+        #expect(ingested["rows_read"] as? Int ?? 0 > 0)
+        #expect((ingested["snapshot"] as? [String: Any])?["users"] as? Int == 300)
+        let inspected = try await json(["snapshot", "inspect", snapshot])
+        #expect((inspected["sections"] as? [Any])?.isEmpty == false && inspected["edges"] as? Int ?? 0 > 0)
+        let ran = try await json([
+            "run", "--local", "--snapshot", snapshot, "--personas", data + "/personas.json", "--labels",
+            data + "/truth.jsonl", "--out", out, "--budget", "10%",
+        ])
+        #expect((ran["files"] as? [String])?.count == 7)
+        let report = ran["report"] as? [String: Any]
+        #expect(report?["schema_version"] as? Int == 1 && report?["labeler"] as? String == "labels_file")
+        #expect(report?["prototypes"] as? Int == 30)
+        let evaluated = try await json([
+            "eval", "--predicted", out + "/phi.jsonl", "--truth", data + "/truth.jsonl", "--personas",
+            data + "/personas.json", "--exclude", out + "/prototypes.jsonl",
+        ])
+        #expect(evaluated["micro_f1"] as? Double ?? 0 > 0)
+    }
+
     @Test func generateIngestRunEvalEndToEnd() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -33,7 +69,9 @@ import Testing
             ])
         #expect(ran.status == 0, "\(ran.stderr)")
         #expect(ran.stdout.contains("prototypes labeled: 80"))
-        for file in ["phi.jsonl", "phi.csv", "prototypes.jsonl", "psi.npy", "psi-index.json", "report.json"] {
+        for file in [
+            "phi.jsonl", "phi.csv", "phi-long.csv", "prototypes.jsonl", "psi.npy", "psi-index.json", "report.json",
+        ] {
             #expect(FileManager.default.fileExists(atPath: out + "/" + file), "missing \(file)")
         }
 

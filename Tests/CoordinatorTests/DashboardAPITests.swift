@@ -88,7 +88,9 @@ import Testing
         let personas = try #require(done.personas)
         #expect(personas.source == "assigned")
         let report = try JSONDecoder().decode(
-            RunReport.self, from: Data(contentsOf: URL(fileURLWithPath: data.directory.file("out/report.json"))))
+            RunReportDocument.self,
+            from: Data(contentsOf: URL(fileURLWithPath: data.directory.file("out/report.json"))))
+        #expect(report.labeler == "labels_file" && report.model == nil)
         #expect(
             Dictionary(uniqueKeysWithValues: personas.entries.map { ($0.name, Int($0.value)) })
                 == report.assignedCounts.merging(data.personas.names.map { ($0, 0) }) { a, _ in a })

@@ -1,4 +1,5 @@
 import Foundation
+import GPLRBuildInfo
 import GPLRTestSupport
 import Testing
 
@@ -39,6 +40,8 @@ import Testing
         #expect(metrics.value("gplr_queue_length", ["kind": "affinity"]) == 0)
         #expect(metrics.value("gplr_workers", ["state": "alive"]) == 1)
         #expect(metrics.value("gplr_workers", ["state": "stale"]) == 1)
+        #expect(metrics.value("gplr_build_info", ["version": BuildInfo.version, "commit": BuildInfo.commit]) == 1)
+        #expect(PrometheusExpositionCheck.problems(in: metrics.source) == [])
 
         // Each scrape reads Redis again: a fourth job shows at once.
         _ = try await queue.enqueue([

@@ -84,7 +84,7 @@ import Testing
         let f1 = stdout.range(of: "F1 ").flatMap { Double(stdout[$0.upperBound...].prefix { !$0.isWhitespace }) }
         #expect((f1 ?? 0) > 0.3, "micro F1 of the inferred users: \(stdout)")
         for file in [
-            "results/phi.jsonl", "results/phi.csv", "results/psi.npy", "results/report.json",
+            "results/phi.jsonl", "results/phi.csv", "results/phi-long.csv", "results/psi.npy", "results/report.json",
             "results/prototypes.jsonl", "graph.gplrsnap", "data/truth.jsonl", "logs/worker-1.log",
             "logs/worker-2.log",
         ] {
@@ -94,9 +94,10 @@ import Testing
         let report =
             try JSONSerialization.jsonObject(
                 with: Data(contentsOf: URL(fileURLWithPath: directory + "/results/report.json"))) as? [String: Any]
-        let counters = report?["labelerCounters"] as? [String: Int] ?? [:]
-        #expect(counters["llm.requests", default: 0] >= 150, "\(counters)")
-        #expect(counters["llm.labeled", default: 0] == 150, "\(counters)")
+        let counters = report?["labeler_counters"] as? [String: Int] ?? [:]
+        #expect(counters["llm_requests", default: 0] >= 150, "\(counters)")
+        #expect(counters["llm_labeled", default: 0] == 150, "\(counters)")
+        #expect(report?["labeler"] as? String == "llm" && report?["schema_version"] as? Int == 1)
         let workerLog = Self.text(directory + "/logs/worker-1.log") + Self.text(directory + "/logs/worker-2.log")
         #expect(workerLog.contains("job completed"))
         #expect(!workerLog.contains("demo-key"), "the key never reaches a log")

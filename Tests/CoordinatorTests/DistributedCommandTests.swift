@@ -51,6 +51,11 @@ import Testing
         let phiLocal = try String(contentsOfFile: data.directory.file("local/phi.jsonl"), encoding: .utf8)
         let phiDistributed = try String(contentsOfFile: data.directory.file("dist/phi.jsonl"), encoding: .utf8)
         #expect(phiLocal == phiDistributed)
+        // The long table too (same Φ, same Ψ scores), from the distributed coordinator as from --local.
+        let longLocal = try String(contentsOfFile: data.directory.file("local/phi-long.csv"), encoding: .utf8)
+        let longDistributed = try String(contentsOfFile: data.directory.file("dist/phi-long.csv"), encoding: .utf8)
+        #expect(longLocal == longDistributed && longLocal.hasPrefix("user,persona,rank,score,source\n"))
+        #expect(longLocal.contains(",prototype\n") && longLocal.contains(",inferred\n"))
         let record = try #require(try await RunRecordStore(client: RedisClient(url: server.url)).load(run: "cli1"))
         #expect(
             record.labeler
@@ -68,6 +73,22 @@ import Testing
         var withoutCheckpoint = record
         withoutCheckpoint.checkpoint = nil
         #expect(summary == withoutCheckpoint)
+
+        // Every JSON the CLI prints about it has snake_case keys (job kinds and persona names as keys aside).
+        for arguments in [["status", "--json", "cli1"], ["runs", "--json"]] {
+            let printed = try await BuiltProduct.run("gplr", arguments + ["--redis", server.url])
+            #expect(printed.status == 0, "\(printed.stderr)")
+            #expect(printed.stdout.contains("cli1"))
+            let violations = try JSONKeyStyle.violations(in: Data(printed.stdout.utf8), opaque: ["jobs"])
+            #expect(violations == [], "gplr \(arguments.joined(separator: " ")): \(printed.stdout)")
+        }
+
+        let retried = try await BuiltProduct.run(
+            "gplr", ["retry", "cli1", "--failed", "--json", "--redis", server.url])
+        #expect(retried.status == 0, "\(retried.stderr)")
+        let retryResult = try JSONSerialization.jsonObject(with: Data(retried.stdout.utf8)) as? [String: Any]
+        #expect(retryResult?["run"] as? String == "cli1" && retryResult?["retried"] as? Int == 0, "\(retried.stdout)")
+        #expect(retryResult?["not_dead_lettered"] as? [String] == [])
 
         // A finished run is not resumed; an unknown one is named.
         let again = try await BuiltProduct.run("gplr", ["run", "--redis", server.url, "--resume", "cli1"])
@@ -118,6 +139,9 @@ import Testing
         let record = try #require(try await store.load(run: "auto1"))
         #expect(record.affinityPlacement == .auto)
         #expect(record.report?.affinityPlacement?.hasPrefix("coordinator (auto: ") == true)
+        let reportData = try Data(contentsOf: URL(fileURLWithPath: data.directory.file("auto1/report.json")))
+        let report = try #require(try JSONSerialization.jsonObject(with: reportData) as? [String: Any])
+        #expect((report["affinity_placement"] as? String)?.hasPrefix("coordinator (auto: ") == true, "\(report)")
 
         let revAffWorker = try TestWorker(url: server.url, graph: data.graph)
         let revAff = try await withWorker(revAffWorker) {

@@ -87,9 +87,13 @@ import Testing
 
 /// A generated shop, its snapshot and a results directory for the interruption tests.
 struct InterruptedWriteData {
-    static let resultFiles = ["phi.jsonl", "phi.csv", "prototypes.jsonl", "psi.npy", "psi-index.json", "report.json"]
+    static let resultFiles = [
+        "phi.jsonl", "phi.csv", "phi-long.csv", "prototypes.jsonl", "psi.npy", "psi-index.json", "report.json",
+    ]
     /// The result files that depend only on the data and parameters (report.json holds timings).
-    static let deterministicFiles = ["phi.jsonl", "phi.csv", "prototypes.jsonl", "psi.npy", "psi-index.json"]
+    static let deterministicFiles = [
+        "phi.jsonl", "phi.csv", "phi-long.csv", "prototypes.jsonl", "psi.npy", "psi-index.json",
+    ]
 
     let directory: TemporaryDirectory
     var dataset: String { directory.file("data") }

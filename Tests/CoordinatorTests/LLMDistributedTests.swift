@@ -40,7 +40,7 @@ import Testing
     static func counters(_ reportPath: String) throws -> [String: Int] {
         let data = try Data(contentsOf: URL(fileURLWithPath: reportPath))
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        return try #require(object["labelerCounters"] as? [String: Int])
+        return try #require(object["labeler_counters"] as? [String: Int])
     }
 
     /// Every regular file under `directory`, as text.
@@ -86,9 +86,9 @@ import Testing
             #expect(first.status == 0, "\(first.stderr)")
             #expect(first.stdout.contains("prototypes labeled: 30"), "\(first.stdout)")
             let firstCounters = try Self.counters(data.directory.file("out/llm1/report.json"))
-            #expect(firstCounters["llm.prompt-tokens", default: 0] > 0, "\(firstCounters)")
-            #expect(firstCounters["llm.cost-micros", default: 0] > 0, "\(firstCounters)")
-            #expect(firstCounters["llm.labeled", default: 0] == 30, "\(firstCounters)")
+            #expect(firstCounters["llm_prompt_tokens", default: 0] > 0, "\(firstCounters)")
+            #expect(firstCounters["llm_cost_micros", default: 0] > 0, "\(firstCounters)")
+            #expect(firstCounters["llm_labeled", default: 0] == 30, "\(firstCounters)")
             let requestsAfterFirst = simulator.statistics.requests
             #expect(requestsAfterFirst > 0)
             #expect(simulator.statistics.unauthorized == 0)
@@ -98,8 +98,8 @@ import Testing
             #expect(second.status == 0, "\(second.stderr)")
             #expect(simulator.statistics.requests == requestsAfterFirst)
             let secondCounters = try Self.counters(data.directory.file("out/llm2/report.json"))
-            #expect(secondCounters["llm.cache-hits", default: 0] > 0, "\(secondCounters)")
-            #expect(secondCounters["llm.cache-misses", default: 0] == 0, "\(secondCounters)")
+            #expect(secondCounters["llm_cache_hits", default: 0] > 0, "\(secondCounters)")
+            #expect(secondCounters["llm_cache_misses", default: 0] == 0, "\(secondCounters)")
             let phi1 = try String(contentsOfFile: data.directory.file("out/llm1/phi.jsonl"), encoding: .utf8)
             let phi2 = try String(contentsOfFile: data.directory.file("out/llm2/phi.jsonl"), encoding: .utf8)
             #expect(phi1 == phi2)
@@ -118,17 +118,21 @@ import Testing
             let (metrics, scraped) = try await PrometheusText.scrape(port: metricsPort)
             let both = firstCounters.merging(secondCounters, uniquingKeysWith: +)
             func counted(_ name: String) -> Double { Double(both[name, default: -1]) }
-            #expect(metrics.value("gplr_llm_requests_total", ["model": "sim-model"]) == counted("llm.requests"))
+            #expect(metrics.value("gplr_llm_requests_total", ["model": "sim-model"]) == counted("llm_requests"))
             #expect(
                 metrics.value("gplr_llm_requests_total", ["outcome": "ok"]) == Double(simulator.statistics.requests))
-            #expect(metrics.value("gplr_llm_prompt_tokens_total") == counted("llm.prompt-tokens"))
-            #expect(metrics.value("gplr_llm_completion_tokens_total") == counted("llm.completion-tokens"))
+            #expect(metrics.value("gplr_llm_prompt_tokens_total") == counted("llm_prompt_tokens"))
+            #expect(metrics.value("gplr_llm_completion_tokens_total") == counted("llm_completion_tokens"))
             let cost = try #require(metrics.value("gplr_llm_cost_usd_total"))
-            #expect(abs(cost - Double(both["llm.cost-micros", default: 0]) / 1e6) < 1e-5)
-            #expect(metrics.value("gplr_llm_cache_lookups_total", ["result": "hit"]) == counted("llm.cache-hits"))
-            #expect(metrics.value("gplr_llm_cache_lookups_total", ["result": "miss"]) == counted("llm.cache-misses"))
+            #expect(abs(cost - Double(both["llm_cost_micros", default: 0]) / 1e6) < 1e-5)
+            #expect(metrics.value("gplr_llm_cache_lookups_total", ["result": "hit"]) == counted("llm_cache_hits"))
+            #expect(metrics.value("gplr_llm_cache_lookups_total", ["result": "miss"]) == counted("llm_cache_misses"))
             #expect(metrics.value("gplr_jobs_succeeded_total", ["kind": "label"]) ?? 0 > 0)
             #expect(!String(decoding: scraped.body, as: UTF8.self).contains(Self.secret))
+            // Every outcome of the model is there from its first request on, in snake_case.
+            #expect(metrics.value("gplr_llm_errors_total", ["model": "sim-model", "outcome": "rate_limited"]) == 0)
+            #expect(metrics.value("gplr_llm_requests_total", ["model": "sim-model", "outcome": "server_error"]) == 0)
+            #expect(PrometheusExpositionCheck.problems(in: metrics.source) == [])
             worker.stop()
             _ = await worker.wait(timeout: .seconds(10))
             let texts =
@@ -233,7 +237,7 @@ import Testing
             #expect(simulator.statistics.requests > 0)
             #expect(simulator.statistics.unauthorized == 0)
             let counters = try Self.counters(data.directory.file("local/report.json"))
-            #expect(counters["llm.cost-micros", default: 0] > 0, "\(counters)")
+            #expect(counters["llm_cost_micros", default: 0] > 0, "\(counters)")
             for (name, text) in [("stdout", ran.stdout), ("stderr", ran.stderr)]
                 + Self.allFiles(under: data.directory.file("local"))
             {

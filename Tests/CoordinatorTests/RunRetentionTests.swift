@@ -102,8 +102,12 @@ import Testing
         try await Self.seed("old", .done, client, updatedAt: twoDaysAgo)
         try await Self.seed("recent", .done, client)
         try await Self.seed("old-running", .running, client, updatedAt: twoDaysAgo)
-        let pruned = try await runOffThePool(["runs", "--prune", "--older-than", "1d", "--redis", server.url])
+        let pruned = try await runOffThePool(["runs", "--prune", "--older-than", "1d", "--redis", server.url, "--json"])
         #expect(pruned.status == 0, "\(pruned.stderr)")
+        let result = try JSONSerialization.jsonObject(with: Data(pruned.stdout.utf8)) as? [String: Any]
+        let runs = result?["runs"] as? [[String: Any]]
+        #expect(runs?.map { $0["id"] as? String } == ["old"] && runs?.first?["phase"] as? String == "done")
+        #expect(result?["keys"] as? Int == 7, "\(pruned.stdout)")
         let after = try await Self.keys(client)
         #expect(Self.runKeys("old", in: after).isEmpty)
         #expect(Self.runKeys("recent", in: after).count == 7)
@@ -218,8 +222,11 @@ import Testing
             #expect(try await store.phase(run: id) == phase)
         }
         try await Self.seed("r", .running, client)
-        let cancelled = try await runOffThePool(["cancel", "r", "--redis", server.url])
+        let cancelled = try await runOffThePool(["cancel", "r", "--redis", server.url, "--json"])
         #expect(cancelled.status == 0, "\(cancelled.stderr)")
         #expect(try await store.phase(run: "r") == .cancelled)
+        let result = try JSONSerialization.jsonObject(with: Data(cancelled.stdout.utf8)) as? [String: Any]
+        #expect(result?["run"] as? String == "r" && result?["previous_phase"] as? String == "running")
+        #expect(result?["dropped_jobs"] as? Int == 0, "\(cancelled.stdout)")
     }
 }

@@ -38,10 +38,23 @@ public enum BuiltProduct {
         }
     }
 
+    /// Runs the executable at `path` (a system tool such as `/usr/bin/env git`) like ``run(_:_:environment:)``.
+    public static func runExecutable(_ path: String, _ arguments: [String]) async throws -> Output {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try runBlocking(path: path, arguments, environment: nil) })
+            }
+        }
+    }
+
     /// ``run(_:_:environment:)`` on the calling thread.
     static func runBlocking(_ name: String, _ arguments: [String], environment: [String: String]?) throws -> Output {
+        try runBlocking(path: path(name), arguments, environment: environment)
+    }
+
+    static func runBlocking(path: String, _ arguments: [String], environment: [String: String]?) throws -> Output {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: path(name))
+        process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         if let environment { process.environment = environment }
         let out = Pipe(), err = Pipe()

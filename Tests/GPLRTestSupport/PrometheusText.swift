@@ -9,9 +9,12 @@ public struct PrometheusText: Sendable {
     }
 
     public let samples: [Sample]
+    /// The exposition as scraped.
+    public let source: String
 
     /// Parses `name{label="value",...} number` lines; comments and blank lines are skipped.
     public init(_ text: String) {
+        source = text
         samples = text.split(separator: "\n").compactMap { line in
             guard !line.hasPrefix("#"), let space = line.lastIndex(of: " "),
                 let value = Double(line[line.index(after: space)...])

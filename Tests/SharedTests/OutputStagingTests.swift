@@ -87,7 +87,8 @@ import Testing
         parameters.budget = .count(30)
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let writer = RunOutputWriter(directory: directory.path)
+        let provenance = ReportProvenance(labeler: .labelsFile, model: nil, gplrVersion: "9.9.9", gplrCommit: "abc")
+        let writer = RunOutputWriter(directory: directory.path, provenance: provenance)
         try writer.write(try await data.runner(parameters).run(), graph: data.graph, personas: data.personas)
         // What a killed earlier write leaves: a staging directory of a dead process and an old-style .partial.
         let leftover = directory.file("\(OutputStaging.stagingPrefix)\(try deadProcessID()).9")
@@ -100,8 +101,9 @@ import Testing
         try writer.write(second, graph: data.graph, personas: data.personas)
         #expect(try entries(directory) == RunOutputWriter.files.sorted())
         let report = try JSONDecoder().decode(
-            RunReport.self, from: Data(contentsOf: URL(fileURLWithPath: directory.file(RunOutputWriter.reportFile))))
-        #expect(report == second.report)
+            RunReportDocument.self,
+            from: Data(contentsOf: URL(fileURLWithPath: directory.file(RunOutputWriter.reportFile))))
+        #expect(report == RunReportDocument(second.report, provenance: provenance))
     }
 
     // MARK: - Helpers

@@ -82,7 +82,8 @@ import Testing
         let outcome = try await data.runner(parameters).run()
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let files = try RunOutputWriter(directory: directory.path).write(
+        let provenance = ReportProvenance(labeler: .labelsFile, model: nil, gplrVersion: "9.9.9", gplrCommit: "abc")
+        let files = try RunOutputWriter(directory: directory.path, provenance: provenance).write(
             outcome, graph: data.graph, personas: data.personas)
         for file in files { #expect(FileManager.default.fileExists(atPath: file)) }
 
@@ -107,8 +108,9 @@ import Testing
         #expect(psiBytes.count == header.count + data.graph.userCount * data.personas.count * 8)
 
         let report = try JSONDecoder().decode(
-            RunReport.self, from: Data(contentsOf: URL(fileURLWithPath: directory.file(RunOutputWriter.reportFile))))
-        #expect(report == outcome.report)
+            RunReportDocument.self,
+            from: Data(contentsOf: URL(fileURLWithPath: directory.file(RunOutputWriter.reportFile))))
+        #expect(report == RunReportDocument(outcome.report, provenance: provenance))
         #expect(report.labelBudgetSpent == 40)
     }
 }

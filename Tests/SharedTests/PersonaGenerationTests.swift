@@ -58,6 +58,11 @@ import Testing
         let map = #"{"B": "b things", "A": "a things"}"#
         #expect(PersonaListParser.parse(map).map(\.name) == ["A", "B"])
         #expect(PersonaListParser.parse("I cannot help with that.").isEmpty)
+        // What a persona set refuses in a name is replaced, so one odd answer does not fail the generation.
+        let odd = #"[{"name": "Parents|Kids", "description": "a|b"}, {"name": "Night\u0007Owls"}]"#
+        let parsed = PersonaListParser.parse(odd)
+        #expect(parsed.map(\.name) == ["Parents/Kids", "NightOwls"] && parsed.first?.description == "a|b")
+        #expect((try? PersonaSet(parsed))?.count == 2)
     }
 
     @Test func promptsCarryTheCountsAndTheCandidates() {

@@ -61,6 +61,24 @@ import Testing
         #expect(reserved.code == .reservedName)
     }
 
+    /// `|` joins a user's personas in phi.csv and a line feed splits any line: a name holding either is refused at
+    /// load, naming the file and the persona.
+    @Test func rejectsNamesThatWouldBreakTheOutputs() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        for (name, shown) in [("Parents|Kids", "'|'"), ("Two\nLines", "U+A"), ("Tab\tbed", "U+9")] {
+            let path = try DatasetFixtures.write(
+                #"[{"name": "Bargain Hunter", "description": ""}, {"name": \#(name.debugDescription), "description": ""}]"#,
+                to: "personas.json", in: dir)
+            let error = try #require(throws: PersonaSetError.self) { try PersonaSet(contentsOf: path) }
+            #expect(error.code == .invalidCharacter)
+            #expect(error.description.contains(path) && error.description.contains("persona #2"), "\(error)")
+            #expect(error.description.contains(shown), "\(error)")
+        }
+        // Quotes and commas are fine: the CSV files quote them.
+        #expect(try PersonaSet([Persona(name: "Café \"Regular\", Inc.", description: "")]).count == 1)
+    }
+
     @Test func errorsNameTheFile() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }

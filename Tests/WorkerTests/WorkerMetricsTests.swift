@@ -1,4 +1,5 @@
 import Foundation
+import GPLRBuildInfo
 import GPLRHTTP
 import GPLRRuntime
 import GPLRTestSupport
@@ -42,7 +43,7 @@ import Testing
             #expect(text.value("gplr_jobs_started_total", ["kind": "label"]) == 3)
             #expect(text.value("gplr_jobs_started_total", ["kind": "affinity"]) == 1)
             #expect(text.value("gplr_jobs_failed_total", ["kind": "label"]) == 1)
-            #expect(text.value("gplr_jobs_retried_total", ["kind": "label"]) == nil)
+            #expect(text.value("gplr_jobs_retried_total", ["kind": "label"]) == 0, "pre-initialised, never incremented")
             #expect(text.value("gplr_job_duration_seconds_count", ["kind": "label", "outcome": "succeeded"]) == 2)
             #expect(text.value("gplr_job_duration_seconds_count", ["kind": "label", "outcome": "failed"]) == 1)
             // One snapshot, downloaded once (two jobs at once share the download); later jobs read it from memory.
@@ -54,6 +55,7 @@ import Testing
             #expect(text.value("gplr_queue_length", ["kind": "label"]) == 0)
             #expect(text.value("gplr_queue_lag", ["kind": "label"]) == 0)
             #expect((text.value("gplr_queue_consumers", ["kind": "label"]) ?? 0) >= 1)
+            #expect(PrometheusExpositionCheck.problems(in: text.source) == [])
 
             let health = try await get("http://127.0.0.1:\(port)/healthz")
             #expect(health.status == 200)
@@ -85,7 +87,7 @@ import Testing
             let text = try #require(metrics, "log:\n\(worker.standardError)")
             #expect(text.value("gplr_jobs_started_total", ["kind": "label"]) == 2)
             #expect(text.value("gplr_jobs_retried_total", ["kind": "label"]) == 1)
-            #expect((text.value("gplr_jobs_reclaimed_total", ["kind": "label"]) ?? 0) == 0)
+            #expect(text.value("gplr_jobs_reclaimed_total", ["kind": "label"]) == 0)
             #expect(worker.standardError.contains("took up a failed job to try it again"))
         }
     }
@@ -109,7 +111,26 @@ import Testing
             #expect(text.value("gplr_queue_lag", ["kind": "label"]) == 3)
             #expect(text.value("gplr_queue_pending", ["kind": "label"]) == 0)
             #expect(text.value("gplr_jobs_in_progress") == 0)
+            // Counters exist at 0 for the kinds this worker takes before anything happens (so that
+            // `increase(gplr_jobs_dead_lettered_total[15m]) > 0` sees the first dead letter), and not for the others.
             #expect(text.value("gplr_jobs_started_total", ["kind": "label"]) == nil)
+            for name in [
+                "gplr_jobs_started_total", "gplr_jobs_succeeded_total", "gplr_jobs_failed_total",
+                "gplr_jobs_retried_total", "gplr_jobs_dead_lettered_total", "gplr_jobs_reclaimed_total",
+                "gplr_jobs_duplicate_results_total",
+            ] {
+                #expect(text.value(name, ["kind": "affinity"]) == 0, "\(name)")
+            }
+            for result in ["hit", "miss", "error"] {
+                #expect(text.value("gplr_llm_cache_lookups_total", ["result": result]) == 0)
+            }
+            #expect(text.value("gplr_snapshot_cache_hits_total", ["tier": "disk"]) == 0)
+            #expect(text.value("gplr_snapshot_corrupt_files_total") == 0)
+            #expect(
+                text.value("gplr_build_info", ["version": BuildInfo.version, "commit": BuildInfo.commit]) == 1,
+                "\(text.source)")
+            #expect(PrometheusExpositionCheck.problems(in: text.source) == [])
+            #expect(text.source.contains("# HELP gplr_jobs_dead_lettered_total "))
         }
     }
 

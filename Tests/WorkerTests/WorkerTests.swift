@@ -204,7 +204,8 @@ import Testing
             #expect(await doomed.wait(timeout: .seconds(10)) == .signaled(SIGKILL))
             #expect(try await harness.queue.result(run: harness.runID, jobID: "psi") == nil)
 
-            let rescuer = try harness.startWorker("rescuer", ["--lease-seconds", "2"])
+            let rescuer = try harness.startWorker(
+                "rescuer", ["--lease-seconds", "2", "--metrics-port", "0", "--metrics-host", "127.0.0.1"])
             defer { rescuer.stop() }
             let results = try await harness.waitForResults(["psi"])
             let shard = try AffinityShardCodec.decode([UInt8](try #require(results["psi"], "\(rescuer.standardError)")))
@@ -221,6 +222,12 @@ import Testing
                 }
             }
             #expect(completion?.contains("job.deliveries=2") == true, "rescuer log:\n\(rescuer.standardError)")
+            // A lease that ran out is a reclaim, not a retry (the job had not failed).
+            let port = try #require(try await rescuer.loggedMetricsPort(), "\(rescuer.standardError)")
+            let (metrics, _) = try await PrometheusText.scrape(port: port)
+            #expect(metrics.value("gplr_jobs_reclaimed_total", ["kind": "affinity"]) == 1, "\(metrics.source)")
+            #expect(metrics.value("gplr_jobs_retried_total", ["kind": "affinity"]) == 0)
+            #expect(metrics.value("gplr_jobs_succeeded_total", ["kind": "affinity"]) == 1)
         }
     }
 

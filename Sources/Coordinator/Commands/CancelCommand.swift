@@ -18,7 +18,19 @@ struct CancelCommand: AsyncParsableCommand {
     @Argument(help: "The run id.")
     var run: String
 
+    @Flag(help: "Print the result as JSON: {run, previous_phase, dropped_jobs}.")
+    var json = false
+
     @OptionGroup var redis: RedisOptions
+
+    /// What `--json` prints.
+    struct Result: Encodable {
+        var run: String
+        var previousPhase: String
+        var droppedJobs: Int
+
+        enum CodingKeys: String, CodingKey { case run, previousPhase = "previous_phase", droppedJobs = "dropped_jobs" }
+    }
 
     func run() async throws {
         let client = try redis.client()
@@ -33,6 +45,9 @@ struct CancelCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         let dropped = try await JobQueue(client: client, keys: redis.keys).purge(run: run)
+        if json {
+            return try JSONOutput.print(Result(run: run, previousPhase: previous.rawValue, droppedJobs: dropped))
+        }
         print(
             "cancelled run \(run) (was \(previous.rawValue)); dropped \(dropped) queued job\(dropped == 1 ? "" : "s")")
     }

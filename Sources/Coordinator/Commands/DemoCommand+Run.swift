@@ -128,7 +128,9 @@ extension DemoCommand {
                     + "\(Console.count(statistics[.serverError])) answered 500 (retried by the workers: "
                     + "\(Console.count(counters["llm.retries", default: 0])) retries), "
                     + "\(Console.count(statistics.promptTokens + statistics.completionTokens)) tokens")
-            print("results in \(results)/ (phi.csv, phi.jsonl, psi.npy, report.json); worker logs in \(logs)/")
+            print(
+                "results in \(results)/ (phi.csv, phi-long.csv, phi.jsonl, psi.npy, report.json); worker logs in \(logs)/"
+            )
             fflush(nil)  // the summary before the stop messages on stderr
         }
     }

@@ -1,5 +1,6 @@
 public import ArgumentParser
 import GPLRCore
+import GPLRSupport
 
 /// `gplr ingest`: reads a dataset (Instacart, UCI Online Retail or generic CSV) into a verified snapshot.
 struct IngestCommand: ParsableCommand {
@@ -51,13 +52,16 @@ struct IngestCommand: ParsableCommand {
         }
     }
 
+    @Flag(help: "Print what was read and the snapshot written as JSON (no progress line on standard error).")
+    var json = false
+
     func run() throws {
         // Ctrl-C while the snapshot is being written removes its temporary file.
         let interrupts = InterruptCleanup.install("ingest")
         defer { interrupts.cancel() }
         let timer = Stopwatch()
         let source = IngestSource(format: format, path: input)
-        let progress = ProgressReporter("ingest", total: nil, unit: .bytes)
+        let progress = ProgressReporter("ingest", total: nil, unit: .bytes, mode: json ? .off : .current)
         defer { progress.finish() }
         let (graph, report) = try ingestDataset(
             source,
@@ -68,6 +72,17 @@ struct IngestCommand: ParsableCommand {
         progress.finish()
         let ingestSeconds = timer.seconds
         let info = try Snapshot.write(graph, to: out, compressionLevel: compressionLevel)
+        if json {
+            return try JSONOutput.print(
+                IngestSummary(
+                    format: format.rawValue, rowsRead: report.rowsRead, rowsUsed: report.rowsUsed,
+                    rowsSkippedAsBad: report.rowsSkippedAsBad,
+                    rowsDropped: Dictionary(
+                        report.rowsDropped.map { (SnakeCase.convert($0.key), $0.value) }, uniquingKeysWith: +),
+                    badRowSamples: report.badRowSamples.prefix(5).map { "\($0)" }, latin1Decoded: report.latin1Decoded,
+                    itemNamesAbsent: report.itemNamesAbsent, seconds: ingestSeconds,
+                    snapshot: SnapshotSummary(path: out, info: info)))
+        }
         print(
             "ingested \(Console.count(report.rowsRead)) rows (\(Console.count(report.rowsUsed)) used, "
                 + "\(Console.count(report.rowsSkippedAsBad)) skipped as bad) in \(Console.seconds(ingestSeconds))")

@@ -62,6 +62,6 @@ struct QuickstartCommand: AsyncParsableCommand {
             title: "accuracy vs. the planted truth on the inferred (non-prototype) users, "
                 + "labeler noise drop \(noiseDrop) / add \(noiseAdd):")
         print("")
-        print("results in \(results)/ (phi.csv, phi.jsonl, psi.npy, report.json)")
+        print("results in \(results)/ (phi.csv, phi-long.csv, phi.jsonl, psi.npy, report.json)")
     }
 }

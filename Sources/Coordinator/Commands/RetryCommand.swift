@@ -24,6 +24,9 @@ struct RetryCommand: AsyncParsableCommand {
     @Flag(help: "Retry every dead-lettered job of the run.")
     var failed = false
 
+    @Flag(help: "Print the result as JSON: {run, retried, jobs, not_dead_lettered} (as the dashboard's retry answers).")
+    var json = false
+
     @OptionGroup var redis: RedisOptions
 
     func validate() throws {
@@ -37,6 +40,12 @@ struct RetryCommand: AsyncParsableCommand {
         let client = try redis.client()
         try await RunRecordStore(client: client, keys: redis.keys).requireExists(run: run)
         let outcome = try await DeadLetterRetry(client: client, keys: redis.keys).retry(run: run, selection)
+        if json {
+            return try JSONOutput.print(
+                DashboardPayload.RetryResult(
+                    run: run, retried: outcome.retried, jobs: outcome.chosen.map(\.jobID),
+                    notDeadLettered: outcome.notDeadLettered))
+        }
         for id in outcome.notDeadLettered { Console.status("job \(id) is not dead-lettered; skipped") }
         for letter in outcome.chosen { Console.status("retrying \(letter.jobID) (last error: \(letter.error))") }
         let count = outcome.retried

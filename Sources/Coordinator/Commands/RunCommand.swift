@@ -12,7 +12,8 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
             --local runs everything in this process with a labeler that answers from a labels file (JSON Lines \
             {"user": ..., "personas": [...]}, e.g. a synthetic dataset's truth.jsonl), optionally with the noise \
-            of a real LLM. Writes phi.jsonl, phi.csv, prototypes.jsonl, psi.npy, psi-index.json and report.json.
+            of a real LLM. Writes phi.jsonl, phi.csv, phi-long.csv, prototypes.jsonl, psi.npy, psi-index.json and \
+            report.json (docs/outputs.md).
 
             --redis URL runs the same algorithm as `label` and `affinity` jobs executed by `gplr-worker`s: the \
             snapshot is published to Redis, the run's state is kept there (see `gplr status`, `gplr runs`), and \
@@ -24,11 +25,15 @@ struct RunCommand: AsyncParsableCommand {
             the server, model and limits, never a key; every worker uses its own OPENAI_API_KEY or \
             --llm-key-file. Answers are cached in Redis (a re-run costs nothing) and --llm-rpm/--llm-tpm are \
             shared by all workers. With --local the key is this process's (--llm-key-file or OPENAI_API_KEY) and \
-            there is no shared cache or rate limit. The report counts tokens (llm.prompt-tokens, ...) and cost (llm.cost-micros).
+            there is no shared cache or rate limit. report.json counts tokens (llm_prompt_tokens, ...) and cost \
+            (llm_cost_micros) in labeler_counters.
             """)
 
     @Flag(help: "Run in this process (no Redis, no workers).")
     var local = false
+
+    @Flag(help: "Print the result as JSON on standard output: {files, report} (report: as report.json).")
+    var json = false
 
     @Option(
         help: ArgumentHelp(
@@ -163,6 +168,7 @@ struct RunCommand: AsyncParsableCommand {
             defer { interrupts.cancel() }
             result = try await local()
         }
+        if json { return try JSONOutput.print(try RunResultJSON(files: result.files)) }
         RunSummary.print(result)
         print("")
         print("wrote \(result.files.joined(separator: ", "))")

@@ -12,7 +12,7 @@ struct RunsCommand: AsyncParsableCommand {
             never touched. Their results stay in each run's output directory.
             """)
 
-    @Flag(help: "Print JSON.")
+    @Flag(help: "Print JSON: the runs, or with --prune {runs: [{id, phase, keys}], keys}.")
     var json = false
 
     @Flag(help: "Delete the data of finished runs (done, failed, cancelled) from Redis.")
@@ -37,6 +37,11 @@ struct RunsCommand: AsyncParsableCommand {
         var iterations: Int?
         var createdAt: Int64?
         var updatedAt: Int64?
+
+        enum CodingKeys: String, CodingKey {
+            case id, phase, iteration, completedIterations = "completed_iterations", iterations
+            case createdAt = "created_at", updatedAt = "updated_at"
+        }
     }
 
     func run() async throws {
@@ -53,10 +58,7 @@ struct RunsCommand: AsyncParsableCommand {
         }
         rows.sort { ($0.createdAt ?? 0, $0.id) < ($1.createdAt ?? 0, $1.id) }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-            print(String(decoding: try encoder.encode(rows), as: UTF8.self))
-            return
+            return try JSONOutput.print(rows)
         }
         if rows.isEmpty { print("no runs") }
         for row in rows {

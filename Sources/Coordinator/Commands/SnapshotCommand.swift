@@ -13,9 +13,13 @@ struct SnapshotCommand: ParsableCommand {
         @Argument(help: "The .gplrsnap file.")
         var path: String
 
+        @Flag(help: "Print the header and sections as JSON.")
+        var json = false
+
         func run() throws {
             let timer = Stopwatch()
             let (_, info) = try Snapshot.read(from: path)
+            if json { return try JSONOutput.print(SnapshotSummary(path: path, info: info)) }
             print("snapshot \(path)")
             print("  format version \(info.formatVersion), hash \(info.hash)")
             print(

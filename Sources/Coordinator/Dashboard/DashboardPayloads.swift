@@ -1,14 +1,16 @@
 import Foundation
 import GPLRCore
 
-/// The JSON bodies of the dashboard's API (docs/protocol.md §12). Runs and workers reuse the types of
-/// `gplr status --json`, so both tell the same story in the same words.
+/// The JSON bodies of the dashboard's API (docs/protocol.md §12), keys in snake_case. Runs and workers reuse the
+/// types of `gplr status --json`, so both tell the same story in the same words.
 enum DashboardPayload {
     /// `GET /api/runs`.
     struct Runs: Codable, Sendable {
         /// Milliseconds since 1970.
         var generatedAt: Int64
         var runs: [RunStatusReport.Run]
+
+        enum CodingKeys: String, CodingKey { case generatedAt = "generated_at", runs }
     }
 
     /// `GET /api/runs/{id}`: the run as in the list, and what only the detail shows.
@@ -21,6 +23,10 @@ enum DashboardPayload {
         var failing: JobList
         /// Φ's persona counts when the run is done, else the prototypes' labels so far; `nil` before any.
         var personas: PersonaDistribution?
+
+        enum CodingKeys: String, CodingKey {
+            case generatedAt = "generated_at", run, deadLettered = "dead_lettered", failing, personas
+        }
     }
 
     /// A capped list of jobs with the full count.
@@ -39,6 +45,10 @@ enum DashboardPayload {
         var deliveries: Int?
         /// Milliseconds since 1970 (dead letters only).
         var deadLetteredAt: Int64?
+
+        enum CodingKeys: String, CodingKey {
+            case id, kind, error, deliveries, deadLetteredAt = "dead_lettered_at"
+        }
     }
 
     /// How the personas are spread: one entry per persona of the run, largest first.
@@ -52,6 +62,10 @@ enum DashboardPayload {
         var completedIterations: Int
         var entries: [Entry]
 
+        enum CodingKeys: String, CodingKey {
+            case source, label, completedIterations = "completed_iterations", entries
+        }
+
         struct Entry: Codable, Sendable {
             var name: String
             /// Users (a whole number; a `Double` so that other measures can follow).
@@ -64,6 +78,8 @@ enum DashboardPayload {
         var generatedAt: Int64
         var group: String
         var kinds: [Stream]
+
+        enum CodingKeys: String, CodingKey { case generatedAt = "generated_at", group, kinds }
 
         struct Stream: Codable, Sendable {
             var kind: String
@@ -83,6 +99,10 @@ enum DashboardPayload {
         /// A heartbeat older than this means the worker is gone (it beats every 2 s).
         var staleAfterSeconds: Double
         var workers: [RunStatusReport.Worker]
+
+        enum CodingKeys: String, CodingKey {
+            case generatedAt = "generated_at", staleAfterSeconds = "stale_after_seconds", workers
+        }
     }
 
     /// `POST /api/runs/{id}/retry`'s body: at most one of `jobs` and `persona`; neither retries every dead
@@ -101,6 +121,8 @@ enum DashboardPayload {
         var jobs: [String]
         /// Asked-for ids that were not dead-lettered.
         var notDeadLettered: [String]
+
+        enum CodingKeys: String, CodingKey { case run, retried, jobs, notDeadLettered = "not_dead_lettered" }
     }
 
     /// `GET /healthz`.

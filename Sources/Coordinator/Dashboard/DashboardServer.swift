@@ -1,3 +1,4 @@
+import GPLRBuildInfo
 import GPLRRedis
 import GPLRSupport
 import Hummingbird
@@ -31,7 +32,9 @@ struct DashboardServer: Sendable {
                     advice: "start gplr serve with --allowed-host NAME if a proxy serves it under that name")))
         DashboardRoutes.add(to: router, api: api)
         let api = api, logger = logger
-        router.addMetricsRoute(exporter: .shared) {
+        let exporter = PrometheusExporter.bootstrap(
+            describing: DashboardAPI.metricDescriptions, version: BuildInfo.version, commit: BuildInfo.commit)
+        router.addMetricsRoute(exporter: exporter) {
             do {
                 try await api.refreshGauges()
             } catch {

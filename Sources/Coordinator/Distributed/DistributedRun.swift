@@ -212,8 +212,10 @@ struct DistributedRun: Sendable {
                 })
             outcome.report.affinityPlacement = placement
             try await records.update(run: runID, [(.step, "writing")])
-            let files = try RunOutputWriter(directory: record.outputDirectory)
-                .write(outcome, graph: graph, personas: personas)
+            let files = try RunOutputWriter(
+                directory: record.outputDirectory, provenance: .thisBuild(spec: record.labeler)
+            )
+            .write(outcome, graph: graph, personas: personas)
             try await records.update(
                 run: runID,
                 [

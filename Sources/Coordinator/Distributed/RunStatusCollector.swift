@@ -68,7 +68,8 @@ struct RunStatusCollector: Sendable {
             iterations: record?.parameters.iterations, step: record?.step, createdAt: record?.createdAt,
             updatedAt: record?.updatedAt, error: record?.error ?? recordError, jobs: jobs,
             failures: counters["failures"] ?? 0, retried: counters["retried"] ?? 0,
-            duplicateResults: counters["duplicates"] ?? 0, labelerCounters: labeler, spend: Self.spend(labeler))
+            duplicateResults: counters["duplicates"] ?? 0, labelerCounters: RunReportDocument.snakeCased(labeler),
+            spend: Self.spend(labeler))
         status.coordinator = try await CoordinatorLease.holder(client: client, keys: queue.keys, run: id)?.token
         status.coordinatorLost = record?.phase == .running && status.coordinator == nil
         // Without a watch window: rates and ETA from the record's timestamps (none for a run nobody drives).

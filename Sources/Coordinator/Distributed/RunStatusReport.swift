@@ -1,4 +1,5 @@
 /// What `gplr status` shows (and prints with `--json`): runs with their job counts per kind, and the workers.
+/// JSON keys are snake_case (the `CodingKeys`), as in every JSON gplr prints (docs/protocol.md §12).
 struct RunStatusReport: Codable, Sendable {
     /// Job counts of one kind in one run.
     struct KindCounts: Codable, Sendable, Equatable {
@@ -11,6 +12,10 @@ struct RunStatusReport: Codable, Sendable {
         /// Jobs whose last attempt failed and that will be tried again (a recorded error, no result yet).
         var failing = 0
         var deadLettered = 0
+
+        enum CodingKeys: String, CodingKey {
+            case enqueued, queued, running, done, failing, deadLettered = "dead_lettered"
+        }
     }
 
     /// What the labeler spent (the labels-file labeler spends nothing; an LLM labeler fills these in).
@@ -18,6 +23,10 @@ struct RunStatusReport: Codable, Sendable {
         var promptTokens = 0
         var completionTokens = 0
         var costUSD = 0.0
+
+        enum CodingKeys: String, CodingKey {
+            case promptTokens = "prompt_tokens", completionTokens = "completion_tokens", costUSD = "cost_usd"
+        }
     }
 
     struct Run: Codable, Sendable {
@@ -40,6 +49,7 @@ struct RunStatusReport: Codable, Sendable {
         var jobsPerSecond: Double?
         /// Seconds until the current step's jobs are done (`--watch`), or until the run is done (by iterations).
         var etaSeconds: Double?
+        /// The labeler's counters, names in snake_case (`llm_prompt_tokens`).
         var labelerCounters: [String: Int]
         var spend: Spend
         /// The token of the coordinator holding the run's lease (`<host>:<pid>:<random>`), `nil` when none does.
@@ -47,6 +57,13 @@ struct RunStatusReport: Codable, Sendable {
         /// A `running` run whose coordinator holds no lease: it died (or lost Redis) and the run waits for
         /// `gplr run --redis URL --resume <id>`.
         var coordinatorLost = false
+
+        enum CodingKeys: String, CodingKey {
+            case id, phase, iteration, completedIterations = "completed_iterations", iterations, step
+            case createdAt = "created_at", updatedAt = "updated_at", error, jobs, failures, retried
+            case duplicateResults = "duplicate_results", jobsPerSecond = "jobs_per_second", etaSeconds = "eta_seconds"
+            case labelerCounters = "labeler_counters", spend, coordinator, coordinatorLost = "coordinator_lost"
+        }
     }
 
     struct Worker: Codable, Sendable {
@@ -59,10 +76,19 @@ struct RunStatusReport: Codable, Sendable {
         var currentJobs: [String]
         var done: Int?
         var failed: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case id, host, pid, kinds, concurrency, heartbeatAgeSeconds = "heartbeat_age_seconds"
+            case currentJobs = "current_jobs", done, failed
+        }
     }
 
     /// Milliseconds since 1970.
     var generatedAt: Int64
     var runs: [Run]
     var workers: [Worker]
+
+    enum CodingKeys: String, CodingKey {
+        case generatedAt = "generated_at", runs, workers
+    }
 }

@@ -79,7 +79,8 @@ extension LLMRunOptions {
         }
         progress.finish()
         await client.shutdown()
-        let files = try RunOutputWriter(directory: outputDirectory).write(outcome, graph: graph, personas: personas)
+        let files = try RunOutputWriter(directory: outputDirectory, provenance: .thisBuild(.llm, model: spec.model))
+            .write(outcome, graph: graph, personas: personas)
         return LocalRun.Result(
             outcome: outcome, graph: graph, personas: personas,
             labels: LabelsFile.Contents(labels: [:], users: [], unknownNamesDropped: 0), files: files)

@@ -47,7 +47,8 @@ struct LocalRun {
             Self.track(event, on: progress)
         })
         progress.finish()
-        let files = try RunOutputWriter(directory: outputDirectory).write(outcome, graph: graph, personas: personas)
+        let files = try RunOutputWriter(directory: outputDirectory, provenance: .thisBuild(.labelsFile))
+            .write(outcome, graph: graph, personas: personas)
         return Result(outcome: outcome, graph: graph, personas: personas, labels: labels, files: files)
     }
 

@@ -72,21 +72,21 @@ async function retry(runID, body, button) {
 }
 
 function kindRow(run, kind, counts) {
-  const total = Math.max(counts.enqueued, counts.done + counts.deadLettered + counts.running + counts.queued);
+  const total = Math.max(counts.enqueued, counts.done + counts.dead_lettered + counts.running + counts.queued);
   const pct = (n) => total > 0 ? (100 * n / total) + "%" : "0%";
   const segment = (name, n) => {
     const span = el("span", { class: "seg " + name, title: name + ": " + n });
     span.style.width = pct(n);
     return span;
   };
-  const parts = [integer(counts.done) + " done", integer(counts.deadLettered) + " dead",
+  const parts = [integer(counts.done) + " done", integer(counts.dead_lettered) + " dead",
     integer(counts.running) + " running", integer(counts.queued) + " queued"];
   if (counts.failing > 0) parts.push(integer(counts.failing) + " failing (will be retried)");
   return el("div", { class: "kind", "data-run-id": run.id, "data-kind": kind,
-      "data-enqueued": counts.enqueued, "data-done": counts.done, "data-dead": counts.deadLettered,
+      "data-enqueued": counts.enqueued, "data-done": counts.done, "data-dead": counts.dead_lettered,
       "data-running": counts.running, "data-queued": counts.queued, "data-failing": counts.failing },
     el("span", { class: "kind-name" }, kind),
-    el("div", { class: "bar" }, segment("done", counts.done), segment("dead", counts.deadLettered),
+    el("div", { class: "bar" }, segment("done", counts.done), segment("dead", counts.dead_lettered),
       segment("running", counts.running), segment("queued", counts.queued)),
     el("span", { class: "kind-counts" }, parts.join(" · ") + " — " + integer(counts.enqueued) + " jobs"));
 }
@@ -114,7 +114,7 @@ const note = (list) => el("p", { class: "jobs-note" },
   "First " + list.jobs.length + " of " + integer(list.total) + " shown.");
 
 function failedJobs(run, detail) {
-  const dead = detail.deadLettered, failing = detail.failing;
+  const dead = detail.dead_lettered, failing = detail.failing;
   const box = el("div", { class: "failed", "data-run-id": run.id, "data-dead-total": dead.total,
     "data-failing-total": failing.total });
   if (dead.total === 0 && failing.total === 0) {
@@ -160,8 +160,8 @@ function failedJobs(run, detail) {
 
 function runCard(run, detail) {
   const iteration = run.iteration === null || run.iteration === undefined ? "–"
-    : run.iteration + " of " + (run.iterations ?? "?") + " (" + (run.completedIterations ?? 0) + " done)";
-  const spend = run.spend || { promptTokens: 0, completionTokens: 0, costUSD: 0 };
+    : run.iteration + " of " + (run.iterations ?? "?") + " (" + (run.completed_iterations ?? 0) + " done)";
+  const spend = run.spend || { prompt_tokens: 0, completion_tokens: 0, cost_usd: 0 };
   const kinds = Object.keys(run.jobs).sort((a, b) =>
     (kindOrder.indexOf(a) + 1 || 99) - (kindOrder.indexOf(b) + 1 || 99) || a.localeCompare(b));
   const stat = (name, label, value, raw) =>
@@ -173,21 +173,21 @@ function runCard(run, detail) {
       el("span", { class: "phase", "data-phase": run.phase ?? "no record" }, run.phase ?? "no record"),
       el("span", { class: "iteration" }, "iteration " + iteration),
       el("span", { class: "step" }, "step " + (run.step ?? "–")),
-      el("span", { class: "muted" }, "started " + clock(run.createdAt) + ", updated " + clock(run.updatedAt))),
+      el("span", { class: "muted" }, "started " + clock(run.created_at) + ", updated " + clock(run.updated_at))),
     run.error ? el("div", { class: "run-error", "data-field": "error" }, run.error) : null,
-    run.coordinatorLost ? el("div", { class: "run-error", "data-field": "coordinator-lost" },
+    run.coordinator_lost ? el("div", { class: "run-error", "data-field": "coordinator-lost" },
       "Coordinator lost: nobody drives this run. Continue it with: gplr run --redis URL --resume " + run.id)
       : el("div", { class: "muted", "data-field": "coordinator" },
           run.coordinator ? "coordinator " + run.coordinator : ""),
     el("div", { class: "stats" },
-      stat("throughput", "throughput", rate(run.jobsPerSecond), run.jobsPerSecond),
-      stat("eta", "run ETA", duration(run.etaSeconds), run.etaSeconds),
-      stat("tokens", "tokens", integer(spend.promptTokens) + " prompt + " + integer(spend.completionTokens) +
-        " completion", spend.promptTokens + spend.completionTokens),
-      stat("cost", "spent", dollars(spend.costUSD), spend.costUSD),
+      stat("throughput", "throughput", rate(run.jobs_per_second), run.jobs_per_second),
+      stat("eta", "run ETA", duration(run.eta_seconds), run.eta_seconds),
+      stat("tokens", "tokens", integer(spend.prompt_tokens) + " prompt + " + integer(spend.completion_tokens) +
+        " completion", spend.prompt_tokens + spend.completion_tokens),
+      stat("cost", "spent", dollars(spend.cost_usd), spend.cost_usd),
       stat("failures", "failed attempts", integer(run.failures), run.failures),
       stat("retried", "retried", integer(run.retried), run.retried),
-      stat("duplicates", "duplicate results", integer(run.duplicateResults), run.duplicateResults)),
+      stat("duplicates", "duplicate results", integer(run.duplicate_results), run.duplicate_results)),
     el("div", { class: "cols" },
       el("div", null,
         el("h3", null, "Jobs per kind"),
@@ -220,15 +220,15 @@ function renderWorkers(data) {
     el("tr", null, ["worker", "host", "pid", "kinds", "concurrency", "heartbeat", "current jobs", "done",
       "failed"].map((h, i) => el("th", { class: [2, 4, 7, 8].includes(i) ? "num" : null }, h))),
     data.workers.map((w) => {
-      const age = w.heartbeatAgeSeconds;
-      const stale = age === null || age === undefined || age > data.staleAfterSeconds;
+      const age = w.heartbeat_age_seconds;
+      const stale = age === null || age === undefined || age > data.stale_after_seconds;
       return el("tr", { class: "worker" + (stale ? " stale" : ""), "data-worker-id": w.id,
           "data-stale": stale ? "true" : "false", "data-heartbeat-age": age },
         el("td", null, w.id), el("td", null, w.host ?? "–"), el("td", { class: "num" }, w.pid ?? "–"),
         el("td", null, w.kinds.join(", ")), el("td", { class: "num" }, w.concurrency ?? "–"),
         el("td", { class: "age" }, age === null || age === undefined ? "never"
           : age.toFixed(1) + " s ago" + (stale ? " (stale)" : "")),
-        el("td", null, w.currentJobs.length ? w.currentJobs.join(", ") : "–"),
+        el("td", null, w.current_jobs.length ? w.current_jobs.join(", ") : "–"),
         el("td", { class: "num" }, integer(w.done)), el("td", { class: "num" }, integer(w.failed)));
     })));
 }
@@ -256,7 +256,7 @@ async function refresh() {
       getJSON("api/workers")]);
     kindOrder = queues.kinds.map((stream) => stream.kind);
     const runs = list.runs.slice().sort((a, b) =>
-      (b.createdAt || 0) - (a.createdAt || 0) || (a.id < b.id ? -1 : 1));
+      (b.created_at || 0) - (a.created_at || 0) || (a.id < b.id ? -1 : 1));
     const details = await Promise.all(runs.map((run, i) => i >= MAX_DETAILS ? null
       : getJSON("api/runs/" + encodeURIComponent(run.id)).catch((error) => ({ error: error.message }))));
     renderRuns(runs, details);
@@ -264,7 +264,7 @@ async function refresh() {
     renderQueues(queues);
     refreshes += 1;
     document.body.setAttribute("data-refreshes", refreshes);
-    document.body.setAttribute("data-generated-at", list.generatedAt);
+    document.body.setAttribute("data-generated-at", list.generated_at);
     status.textContent = "live";
     status.setAttribute("data-state", "ok");
     document.getElementById("updated").textContent = "updated " + new Date().toLocaleTimeString();

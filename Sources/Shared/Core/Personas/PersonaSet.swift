@@ -1,7 +1,7 @@
 import Foundation
 
 /// The predefined persona set R, validated: at least one persona, every name non-empty and unique after
-/// ``normalize(_:)``, and none called ``unrepresentable``.
+/// ``normalize(_:)``, none called ``unrepresentable``, none holding ``listSeparator`` or a control character.
 ///
 /// Persona indices (`0 ..< count`, in file order) are the columns of Φ, L and Ψ everywhere in gplr.
 public struct PersonaSet: Sendable, Equatable {
@@ -30,6 +30,14 @@ public struct PersonaSet: Sendable, Equatable {
             let key = Self.normalize(persona.name)
             guard !key.isEmpty else {
                 throw PersonaSetError(.emptyName, "persona #\(i + 1) has an empty name", file: file)
+            }
+            if let character = Self.forbiddenCharacter(in: persona.name) {
+                throw PersonaSetError(
+                    .invalidCharacter,
+                    "persona #\(i + 1) '\(persona.name.debugDescription.dropFirst().dropLast())' contains \(character); "
+                        + "names may not contain '\(Self.listSeparator)' (it separates a user's personas in phi.csv) or "
+                        + "control characters such as a line feed",
+                    file: file)
             }
             guard key != reserved else {
                 throw PersonaSetError(
@@ -60,6 +68,20 @@ public struct PersonaSet: Sendable, Equatable {
             throw PersonaSetError(.unreadable, "cannot read the file", file: path, underlying: error)
         }
         try self.init(try PersonaFileEntries.decode(data, file: path), file: path, limits: limits)
+    }
+
+    /// The separator of a user's personas in `phi.csv`, never part of a name.
+    public static let listSeparator: Character = "|"
+
+    /// How `name`'s first character that no persona name may hold reads in an error, or `nil` when there is none.
+    static func forbiddenCharacter(in name: String) -> String? {
+        for scalar in name.unicodeScalars {
+            if Character(scalar) == listSeparator { return "'\(listSeparator)'" }
+            if scalar.properties.generalCategory == .control {
+                return "the control character U+\(String(scalar.value, radix: 16, uppercase: true))"
+            }
+        }
+        return nil
     }
 
     public static func == (lhs: PersonaSet, rhs: PersonaSet) -> Bool { lhs.personas == rhs.personas }

@@ -5,6 +5,7 @@ struct PersonaSetError: Error, CustomStringConvertible, Sendable {
     struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Base: String, Sendable {
             case unreadable, malformed, empty, emptyName, duplicateName, reservedName, unwritable, limitExceeded
+            case invalidCharacter
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -25,6 +26,9 @@ struct PersonaSetError: Error, CustomStringConvertible, Sendable {
         static let unwritable = Code(.unwritable)
         /// More personas, or longer names or descriptions, than ``PersonaSetLimits`` allow.
         static let limitExceeded = Code(.limitExceeded)
+        /// A name holds `|` (the separator of `phi.csv`'s persona lists) or a control character (a line feed would
+        /// split the line of every output that names the persona).
+        static let invalidCharacter = Code(.invalidCharacter)
 
         var description: String { base.rawValue }
     }

@@ -248,7 +248,7 @@ extension Result where Failure == ChatCompletionError {
     fileprivate var metricOutcome: String {
         switch self {
         case .success: "ok"
-        case .failure(let error): error.code.description
+        case .failure(let error): error.code.metricValue
         }
     }
 }

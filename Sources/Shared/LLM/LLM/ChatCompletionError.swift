@@ -1,4 +1,5 @@
 import GPLRHTTP
+import GPLRSupport
 
 /// A chat completion that failed. Messages never contain the API key: server text is scrubbed of it, and
 /// transport errors never carry request headers.
@@ -28,6 +29,9 @@ struct ChatCompletionError: Error, CustomStringConvertible, Sendable {
         static let admission = Code(base: .admission)
 
         var description: String { base.rawValue }
+
+        /// The value of the `outcome` label of the LLM metrics: snake_case (`rate_limited`).
+        var metricValue: String { SnakeCase.convert(base.rawValue) }
     }
 
     let code: Code

@@ -20,7 +20,7 @@ public enum PersonaListParser {
         var personas: [Persona] = []
         let reserved = PersonaSet.normalize(PersonaSet.unrepresentable)
         for candidate in candidates {
-            let name = clean(candidate.name, limit: maxNameCharacters)
+            let name = cleanName(candidate.name)
             let key = PersonaSet.normalize(name)
             guard !key.isEmpty, key != reserved, seen.insert(key).inserted else { continue }
             personas.append(
@@ -113,6 +113,16 @@ public enum PersonaListParser {
     }
 
     /// One line: no markup, no surrounding quotes or trailing colon, whitespace collapsed, at most `limit`.
+    /// A name as ``clean(_:limit:)`` leaves it, with what ``PersonaSet`` refuses in a name replaced: `|` by `/`
+    /// ("Parents|Kids" → "Parents/Kids"), control characters dropped. An LLM's odd spelling should not fail the
+    /// whole generation.
+    static func cleanName(_ text: String) -> String {
+        let separator = String(PersonaSet.listSeparator)
+        let name = clean(text, limit: maxNameCharacters).replacingOccurrences(of: separator, with: "/")
+        return String(
+            String.UnicodeScalarView(name.unicodeScalars.filter { $0.properties.generalCategory != .control }))
+    }
+
     static func clean(_ text: String, limit: Int) -> String {
         var value = stripMarkup(text).split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
         while let last = value.last, last == ":" || last == "," { value.removeLast() }

@@ -2,24 +2,30 @@ import Foundation
 public import GPLRCore
 import GPLRSupport
 
-/// Writes a finished run's results into a directory (see docs/decisions.md for the formats):
-/// `phi.jsonl`, `phi.csv`, `prototypes.jsonl`, `psi.npy`, `psi-index.json`, `report.json`.
+/// Writes a finished run's results into a directory (formats: docs/outputs.md):
+/// `phi.jsonl`, `phi.csv`, `phi-long.csv`, `prototypes.jsonl`, `psi.npy`, `psi-index.json`, `report.json`.
 public struct RunOutputWriter: Sendable {
     public static let phiJSONLFile = "phi.jsonl"
     public static let phiCSVFile = "phi.csv"
+    public static let phiLongCSVFile = "phi-long.csv"
     public static let prototypesFile = "prototypes.jsonl"
     public static let psiFile = "psi.npy"
     public static let psiIndexFile = "psi-index.json"
     public static let reportFile = "report.json"
 
     public let directory: String
+    /// Who produced the results, recorded in `report.json`.
+    public let provenance: ReportProvenance
 
-    public init(directory: String) {
+    public init(directory: String, provenance: ReportProvenance) {
         self.directory = directory
+        self.provenance = provenance
     }
 
     /// The result files in the order they are switched in: `report.json`, which describes the set, last.
-    public static let files = [phiJSONLFile, phiCSVFile, prototypesFile, psiFile, psiIndexFile, reportFile]
+    public static let files = [
+        phiJSONLFile, phiCSVFile, phiLongCSVFile, prototypesFile, psiFile, psiIndexFile, reportFile,
+    ]
 
     /// Writes every result file; returns their paths.
     ///
@@ -49,19 +55,24 @@ public struct RunOutputWriter: Sendable {
 
         let phiJSONL = try LabelsFileWriter(path: staging.path(Self.phiJSONLFile), personas: personas)
         let phiCSV = try BufferedFileWriter(path: staging.path(Self.phiCSVFile))
+        let phiLong = try PhiLongWriter(path: staging.path(Self.phiLongCSVFile), personas: personas)
         try phiCSV.write("user,personas,source\n")
         for user in 0..<graph.userCount {
             let assigned = Array(assignment.personas(ofUser: user))
+            let isPrototype = outcome.prototypes.isPrototype(user)
             try phiJSONL.append(user: graph.userIDs[user], personas: assigned)
             try phiCSV.write(csvField: graph.userIDs[user])
             try phiCSV.write(",")
             try phiCSV.write(csvField: assigned.map { personas.names[$0] }.joined(separator: "|"))
-            let source =
-                outcome.prototypes.isPrototype(user) ? "prototype" : unreachable[user] ? "unreachable" : "inferred"
+            let source = isPrototype ? "prototype" : unreachable[user] ? "unreachable" : "inferred"
             try phiCSV.write(",\(source)\n")
+            try phiLong.append(
+                user: graph.userIDs[user], personas: assigned, scores: assigned.map { outcome.affinity[user, $0] },
+                isPrototype: isPrototype)
         }
         try phiJSONL.close()
         try phiCSV.close()
+        try phiLong.close()
 
         let prototypes = try LabelsFileWriter(path: staging.path(Self.prototypesFile), personas: personas)
         for user in outcome.prototypes.users {
@@ -73,7 +84,7 @@ public struct RunOutputWriter: Sendable {
         try writeJSON(
             PsiIndex(rows: graph.userIDs, columns: outcome.affinity.personas.map { personas.names[$0] }),
             to: staging.path(Self.psiIndexFile))
-        try writeJSON(outcome.report, to: staging.path(Self.reportFile))
+        try writeJSON(RunReportDocument(outcome.report, provenance: provenance), to: staging.path(Self.reportFile))
     }
 
     /// Removes `<file>.partial` leftovers of earlier versions, which wrote each file under that name first.
