@@ -216,6 +216,10 @@ struct LLMCommandOptions: ParsableArguments {
     func session() async throws -> Session {
         var configuration = try LLMConfiguration.load(keyFile: endpoint.llmKeyFile)
         configuration.baseURL = baseURL
+        configuration.endpointURL = endpoint.llmEndpoint
+        configuration.auth = endpoint.authStyle
+        configuration.headers = try endpoint.headers()
+        configuration.structuredOutputs = endpoint.llmStructuredOutputs
         configuration.model = endpoint.model
         configuration.concurrency = endpoint.llmConcurrency
         configuration.requestTimeout = .milliseconds(Int(endpoint.llmTimeout * 1000))
@@ -254,6 +258,11 @@ struct PersonaJobOptions: ParsableArguments {
             throw ValidationError(
                 "--llm-key-file is for the in-process path: with --redis every worker uses its own "
                     + "key (gplr-worker --llm-key-file or OPENAI_API_KEY)")
+        }
+        if llm.endpoint.hasHeaders {
+            throw ValidationError(
+                "--llm-header and --llm-header-file are for the in-process path: with --redis give them to every "
+                    + "worker (gplr-worker --llm-header-file), so their values never reach Redis")
         }
         if let runID, !RunRecord.isValidID(runID) {
             throw ValidationError("--run-id may hold only letters, digits, '.', '_' and '-' (at most 100)")

@@ -100,8 +100,9 @@ struct RunCommand: AsyncParsableCommand {
             guard snapshot != nil, personas != nil, out != nil else {
                 throw ValidationError("give --snapshot, --personas, --labels (or --llm-url) and --out")
             }
-            guard (labels != nil) != (llm.endpoint.llmURL != nil) else {
-                throw ValidationError("choose the labeler: --labels FILE or --llm-url URL (exactly one)")
+            guard (labels != nil) != (llm.endpoint.serverURL != nil) else {
+                throw ValidationError(
+                    "choose the labeler: --labels FILE or --llm-url URL (or --llm-endpoint URL), exactly one")
             }
         }
         if local {
@@ -116,11 +117,16 @@ struct RunCommand: AsyncParsableCommand {
                 "--llm-key-file is for --local: with --redis every worker uses its own key "
                     + "(gplr-worker --llm-key-file or OPENAI_API_KEY)")
         }
+        if llm.endpoint.hasHeaders {
+            throw ValidationError(
+                "--llm-header and --llm-header-file are for --local: with --redis give them to every worker "
+                    + "(gplr-worker --llm-header-file), so their values never reach Redis")
+        }
         if resume != nil {
-            guard personas == nil, labels == nil, llm.endpoint.llmURL == nil, runID == nil else {
+            guard personas == nil, labels == nil, llm.endpoint.serverURL == nil, runID == nil else {
                 throw ValidationError(
                     "--resume takes the persona set, labeler and parameters from the run record; "
-                        + "drop --personas, --labels, --llm-url and --run-id")
+                        + "drop --personas, --labels, --llm-url, --llm-endpoint and --run-id")
             }
         }
         if let runID, !RunRecord.isValidID(runID) {
@@ -163,7 +169,7 @@ struct RunCommand: AsyncParsableCommand {
 
     /// `--local`, with the labels file or an LLM.
     private func local() async throws -> LocalRun.Result {
-        if llm.endpoint.llmURL != nil {
+        if llm.endpoint.serverURL != nil {
             return try await llm.runLocally(
                 snapshotPath: snapshot ?? "", personasPath: personas ?? "", outputDirectory: out ?? "",
                 parameters: options.parameters, threads: options.threads, personaLimits: personaLimits.limits)

@@ -26,10 +26,10 @@ struct LLMRunOptions: ParsableArguments {
     @Option(help: "Answers asked for when one does not parse or leaves users out.")
     var llmAnswerAttempts: Int = 3
 
-    /// The spec the flags describe, or `nil` without `--llm-url`.
+    /// The spec the flags describe, or `nil` without `--llm-url` or `--llm-endpoint`.
     var spec: LLMLabelerSpec? {
-        guard let llmURL = endpoint.llmURL else { return nil }
-        var spec = endpoint.spec(baseURL: llmURL)
+        guard let url = endpoint.serverURL else { return nil }
+        var spec = endpoint.spec(baseURL: url)
         spec.usersPerRequest = llmUsersPerRequest
         spec.maxProductsPerUser = llmMaxProducts
         spec.maxCharactersPerUser = llmMaxCharacters
@@ -51,14 +51,15 @@ extension LLMRunOptions {
         snapshotPath: String, personasPath: String, outputDirectory: String, parameters: RunParameters,
         threads: Int?, personaLimits: PersonaSetLimits = PersonaSetLimits()
     ) async throws -> LocalRun.Result {
-        guard let spec else { throw ValidationError("--llm-url is required") }
+        guard let spec else { throw ValidationError("--llm-url or --llm-endpoint is required") }
         let personas = try PersonaSet(contentsOf: personasPath, limits: personaLimits)
         let (graph, info) = try Snapshot.read(from: snapshotPath)
         try RunInputCheck.requireNonEmpty(graph, snapshot: snapshotPath)
         // Only the key comes from the environment: the server is --llm-url (OPENAI_BASE_URL is not read here).
         let environment = ProcessInfo.processInfo.environment.filter { $0.key == "OPENAI_API_KEY" }
         let key = try LLMConfiguration.load(environment: environment, keyFile: endpoint.llmKeyFile).apiKey
-        let client = try ChatCompletionClient(configuration: spec.configuration(apiKey: key))
+        let client = try ChatCompletionClient(
+            configuration: spec.configuration(apiKey: key, headers: try endpoint.headers()))
         let runner = GPLRRunner(
             graph: graph, personas: personas, parameters: parameters,
             labeler: LLMLabeler(client: client, personas: personas, options: spec.labelerOptions),

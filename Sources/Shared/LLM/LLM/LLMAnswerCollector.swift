@@ -125,7 +125,9 @@ struct LLMAnswerCollector: Sendable {
     }
 
     private func account(_ completion: ChatCompletion, into counters: inout [String: Int]) {
-        counters["llm.requests", default: 0] += completion.attempts
+        counters["llm.requests", default: 0] += completion.attempts + completion.schemaRefusals
+        if completion.schemaRefusals > 0 { counters["llm.schema-refusals", default: 0] += completion.schemaRefusals }
+        counters[completion.usedSchema ? "llm.json-schema-answers" : "llm.plain-answers", default: 0] += 1
         counters["llm.retries", default: 0] += completion.attempts - 1
         counters["llm.prompt-tokens", default: 0] += completion.usage.promptTokens
         counters["llm.completion-tokens", default: 0] += completion.usage.completionTokens

@@ -37,4 +37,10 @@ enum LLMMetrics {
         guard count > 0 else { return }
         Counter(label: "gplr_llm_parse_failures_total").increment(by: count)
     }
+
+    /// A request the server refused for its `json_schema` response format (the client falls back to
+    /// `json_object`).
+    static func schemaRefusal(model: String) {
+        Counter(label: "gplr_llm_schema_refusals_total", dimensions: [("model", model)]).increment()
+    }
 }

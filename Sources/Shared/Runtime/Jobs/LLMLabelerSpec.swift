@@ -8,6 +8,13 @@ public import GPLRLLM
 public struct LLMLabelerSpec: Codable, Sendable, Hashable {
     /// Server base, e.g. `https://api.openai.com` (a trailing `/v1` is accepted).
     public var baseURL: String
+    /// A full chat completions URL used as is (`--llm-endpoint`), e.g. an Azure deployment's with its
+    /// `?api-version=`; `nil`: `{baseURL}/v1/chat/completions`. Travels in payloads: it must hold no secret.
+    public var endpointURL: String?
+    /// How the worker sends its key; `nil`: bearer. Optional so that payloads written before it decode.
+    public var auth: LLMAuthStyle?
+    /// `false`: no `json_schema` response formats (`--no-llm-structured-outputs`); `nil`: on.
+    public var structuredOutputs: Bool?
     public var model: String
     /// Users per request (≥ 1).
     public var usersPerRequest: Int = 1
@@ -51,12 +58,20 @@ public struct LLMLabelerSpec: Codable, Sendable, Hashable {
             maxAnswerAttempts: maxAnswerAttempts, temperature: temperature, maxTokens: maxTokens)
     }
 
-    /// The client configuration with `apiKey` (which the spec never holds).
-    public func configuration(apiKey: LLMAPIKey?) -> LLMConfiguration {
-        LLMConfiguration(
+    /// How the key is sent.
+    public var authStyle: LLMAuthStyle { auth ?? .bearer }
+
+    /// The client configuration with `apiKey` and `headers` (which the spec never holds).
+    public func configuration(apiKey: LLMAPIKey?, headers: [LLMHeader] = []) -> LLMConfiguration {
+        var configuration = LLMConfiguration(
             baseURL: baseURL, model: model, apiKey: apiKey,
             requestTimeout: .milliseconds(Int64(requestTimeoutSeconds * 1000)), maxAttempts: maxRequestAttempts,
             concurrency: concurrency, promptPricePer1K: promptPricePer1K, completionPricePer1K: completionPricePer1K)
+        configuration.endpointURL = endpointURL
+        configuration.auth = authStyle
+        configuration.headers = headers
+        configuration.structuredOutputs = structuredOutputs ?? true
+        return configuration
     }
 
     /// The shared rate limit it asks for.
@@ -66,9 +81,12 @@ public struct LLMLabelerSpec: Codable, Sendable, Hashable {
 
     /// Why the spec cannot be used, or `nil`.
     public var problem: String? {
-        guard let scheme = baseURL.split(separator: ":").first?.lowercased(), scheme == "http" || scheme == "https",
-            baseURL.contains("://")
-        else { return "the LLM base URL '\(HTTPClientRequest.redact(baseURL))' is not an http(s) URL" }
+        for (name, url) in [("base URL", baseURL), ("endpoint", endpointURL)] {
+            guard let url else { continue }
+            guard let scheme = url.split(separator: ":").first?.lowercased(), scheme == "http" || scheme == "https",
+                url.contains("://")
+            else { return "the LLM \(name) '\(HTTPClientRequest.redact(url))' is not an http(s) URL" }
+        }
         if model.isEmpty { return "the LLM model is empty" }
         for (name, value) in [
             ("users per request", usersPerRequest), ("max products per user", maxProductsPerUser),

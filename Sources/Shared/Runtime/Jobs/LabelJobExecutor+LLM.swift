@@ -6,10 +6,8 @@ extension LabelJobExecutor {
     func labelWithLLM(
         _ job: LabelJob, spec: LLMLabelerSpec, personas: PersonaSet, graph: PurchaseGraph
     ) async throws -> LabelingBatch {
-        guard let context = llm, let key = context.apiKey else {
-            throw JobExecutionError(.llm, LLMJobContext.missingKeyMessage)
-        }
-        let client = try self.client(for: spec, key: key, context: context)
+        guard let context = llm else { throw JobExecutionError(.llm, LLMJobContext.missingKeyMessage) }
+        let client = try self.client(for: spec, key: try context.key(for: spec), context: context)
         var cache: LLMResponseCache?
         if spec.cache, let redis = context.redis {
             cache = LLMResponseCache(
@@ -22,7 +20,7 @@ extension LabelJobExecutor {
     }
 
     /// The client of `spec`, created once (with the shared rate limit as its admission when the spec sets one).
-    func client(for spec: LLMLabelerSpec, key: LLMAPIKey, context: LLMJobContext) throws
+    func client(for spec: LLMLabelerSpec, key: LLMAPIKey?, context: LLMJobContext) throws
         -> ChatCompletionClient
     {
         try llmClients.withLock { clients in
@@ -34,7 +32,8 @@ extension LabelJobExecutor {
             let client: ChatCompletionClient
             do {
                 client = try ChatCompletionClient(
-                    configuration: spec.configuration(apiKey: key), admission: admission, logger: context.logger)
+                    configuration: spec.configuration(apiKey: key, headers: context.headers), admission: admission,
+                    logger: context.logger)
             } catch {
                 throw JobExecutionError(.llm, "cannot create the LLM client", retriable: true, underlying: error)
             }
