@@ -140,14 +140,19 @@ public final class LLMSimulator: Sendable {
         if honour, let schema, !JSONSchemaCheck.conforms(content, to: schema.schema) {
             state.withLock { $0.statistics.schemaViolations += 1 }
         }
+        let promptTokens = tokens(chat.messages.reduce(0) { $0 + $1.content.count })
         let usage = TokenUsage(
-            promptTokens: tokens(chat.messages.reduce(0) { $0 + $1.content.count }),
-            completionTokens: tokens(content.count))
+            promptTokens: promptTokens, completionTokens: tokens(content.count),
+            cachedPromptTokens: Int(Double(promptTokens) * configuration.cachedPromptTokenRate))
         state.withLock {
             $0.statistics.completions += 1
             $0.statistics.userAnswers += userIDs.count
             $0.statistics.promptTokens += usage.promptTokens
             $0.statistics.completionTokens += usage.completionTokens
+            $0.statistics.cachedPromptTokens += usage.cachedPromptTokens
+            $0.statistics.maxPromptTokensPerRequest = max($0.statistics.maxPromptTokensPerRequest, usage.promptTokens)
+            $0.statistics.maxCompletionTokensPerRequest = max(
+                $0.statistics.maxCompletionTokensPerRequest, usage.completionTokens)
         }
         let wire = ChatCompletionWire.Response(
             id: "chatcmpl-sim-\(number)", created: Int(Date().timeIntervalSince1970), model: chat.model,

@@ -33,6 +33,9 @@ public struct LLMSimulatorConfiguration: Sendable {
     public var expectedQuery: [String: String] = [:]
     /// Headers (name case-insensitive) every request must carry with exactly these values; else 401.
     public var expectedHeaders: [String: String] = [:]
+    /// Share of each prompt's tokens reported as served from the prompt cache
+    /// (`usage.prompt_tokens_details.cached_tokens`, rounded down), as OpenAI reports cache hits.
+    public var cachedPromptTokenRate: Double = 0
     /// What `json_schema` response formats get.
     public var structuredOutputs: LLMSimulatorStructuredOutputs
     /// Headers no request may carry (e.g. `Authorization` for an `api-key` server); else 401.

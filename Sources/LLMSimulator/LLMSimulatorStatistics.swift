@@ -24,6 +24,11 @@ public struct LLMSimulatorStatistics: Sendable, Equatable {
     public var userAnswers = 0
     public var promptTokens = 0
     public var completionTokens = 0
+    /// Prompt tokens reported as cached (part of ``promptTokens``).
+    public var cachedPromptTokens = 0
+    /// The largest prompt and completion of one answer: what one request can cost at most.
+    public var maxPromptTokensPerRequest = 0
+    public var maxCompletionTokensPerRequest = 0
     /// The most requests handled at the same time.
     public var maxConcurrentRequests = 0
 

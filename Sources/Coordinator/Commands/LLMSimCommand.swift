@@ -82,12 +82,16 @@ struct LLMSimCommand: AsyncParsableCommand {
     )
     var structuredOutputs: String = "ignore"
 
+    @Option(help: "Share of prompt tokens reported as cached (usage.prompt_tokens_details.cached_tokens).")
+    var cachedTokens: Double = 0
+
     @Option(help: "Header no request may carry (repeatable; else 401), e.g. Authorization.")
     var refuseHeader: [String] = []
 
     func validate() throws {
         let rates = [
-            drop, add, unrepresentable, fault429, fault500, faultHang, faultMalformed, faultUnknownPersona,
+            drop, add, unrepresentable, cachedTokens, fault429, fault500, faultHang, faultMalformed,
+            faultUnknownPersona,
             faultWrongUser,
         ]
         guard rates.allSatisfy({ (0...1).contains($0) }) else {
@@ -137,6 +141,7 @@ struct LLMSimCommand: AsyncParsableCommand {
         configuration.expectedHeaders = Self.pairs(expectHeader, separator: ":")
         configuration.expectedQuery = Self.pairs(expectQuery, separator: "=")
         configuration.absentHeaders = refuseHeader
+        configuration.cachedPromptTokenRate = cachedTokens
         configuration.structuredOutputs = LLMSimulatorStructuredOutputs(rawValue: structuredOutputs) ?? .ignore
         let simulator = LLMSimulator(
             truth: truthByUser, personas: personaSet.names, configuration: configuration,

@@ -224,8 +224,10 @@ struct LLMCommandOptions: ParsableArguments {
         configuration.concurrency = endpoint.llmConcurrency
         configuration.requestTimeout = .milliseconds(Int(endpoint.llmTimeout * 1000))
         configuration.maxAttempts = endpoint.llmMaxAttempts
-        configuration.promptPricePer1K = endpoint.llmPromptPrice
-        configuration.completionPricePer1K = endpoint.llmCompletionPrice
+        let prices = try endpoint.pricing()
+        configuration.promptPricePer1K = prices.promptPer1K
+        configuration.cachedPromptPricePer1K = prices.cachedPromptPer1K
+        configuration.completionPricePer1K = prices.completionPer1K
         // In-process only: with --redis the calls run as jobs, and the workers use the cache and rate limit.
         return Session(client: try ChatCompletionClient(configuration: configuration), cache: nil)
     }

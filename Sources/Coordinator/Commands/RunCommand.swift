@@ -220,8 +220,11 @@ struct RunCommand: AsyncParsableCommand {
             return try await run.resume(runID: id, snapshotPath: snapshot, outputDirectory: out)
         }
         let labeler: LabelerSpec
-        if let spec = llm.spec {
+        if var spec = llm.spec {
             Console.status("labeling with the LLM \(spec.model) (the workers use their own API key)")
+            Console.status(try llm.endpoint.pricing().summary)
+            // The cap is counted in this run's ledger in Redis, by every worker.
+            if spec.maxCostUSD != nil { spec.spendRunID = id }
             labeler = .llm(spec)
         } else {
             let labelsPath = DistributedRun.absolute(labels ?? "")

@@ -169,7 +169,8 @@ struct DistributedRun: Sendable {
         let runner = GPLRRunner(
             graph: graph, personas: personas, parameters: record.parameters,
             labeler: DistributedLabeler(
-                queue: queue, records: records, waiter: waiter, runID: runID,
+                queue: queue, records: records, waiter: Self.stoppingAtTheCap(waiter, record.labeler, client, keys),
+                runID: runID,
                 snapshotHash: record.snapshotHash, personas: personas.personas, spec: record.labeler,
                 batchSize: record.labelBatchSize),
             affinityComputer: DistributedAffinityComputer(

@@ -53,11 +53,25 @@ struct LLMEndpointOptions: ParsableArguments {
     @Option(help: "HTTP attempts per request (retries on 429, 5xx, timeouts).")
     var llmMaxAttempts: Int = 6
 
-    @Option(help: "USD per 1,000 prompt tokens (for the reported cost).")
-    var llmPromptPrice: Double = 0
+    @Option(help: "USD per 1,000 prompt tokens (default: the price table's for --llm-model, else 0).")
+    var llmPromptPrice: Double?
 
-    @Option(help: "USD per 1,000 completion tokens.")
-    var llmCompletionPrice: Double = 0
+    @Option(help: "USD per 1,000 completion tokens (default: the price table's, else 0).")
+    var llmCompletionPrice: Double?
+
+    @Option(
+        help:
+            "USD per 1,000 prompt tokens served from the provider's prompt cache (default: the table's, else the prompt price)."
+    )
+    var llmCachedPromptPrice: Double?
+
+    @Option(
+        help: ArgumentHelp(
+            "Price table overriding the built-in one model by model (JSON, USD per 1M tokens).",
+            discussion:
+                #"{"date": "2025-07-01", "models": {"my-model": {"input": 0.2, "cached_input": 0.1, "output": 0.8}}}"#,
+            valueName: "file"))
+    var llmPriceFile: String?
 
     @Flag(
         inversion: .prefixedNo,
@@ -87,6 +101,7 @@ struct LLMEndpointOptions: ParsableArguments {
         for text in llmHeader {
             do { _ = try LLMHeader(parsing: text) } catch { throw ValidationError("\(error)") }
         }
+        do { _ = try pricing() } catch { throw ValidationError("--llm-price-file: \(error)") }
         guard llmConcurrency > 0, llmMaxAttempts > 0, llmTimeout > 0 else {
             throw ValidationError("--llm-concurrency, --llm-max-attempts and --llm-timeout must be positive")
         }
@@ -96,6 +111,13 @@ struct LLMEndpointOptions: ParsableArguments {
     var model: String {
         llmModel ?? ProcessInfo.processInfo.environment["GPLR_LLM_MODEL"].flatMap { $0.isEmpty ? nil : $0 }
             ?? "gpt-4o-mini"
+    }
+
+    /// The prices of ``model`` (flags, else `--llm-price-file`, else the built-in table).
+    func pricing() throws(LLMConfigurationError) -> LLMPricing {
+        try LLMPricing.resolve(
+            model: model, prompt: llmPromptPrice, cachedPrompt: llmCachedPromptPrice, completion: llmCompletionPrice,
+            priceFile: llmPriceFile)
     }
 
     /// `--llm-endpoint`, else `--llm-url`: the flag that names the server, if any.
@@ -127,8 +149,15 @@ struct LLMEndpointOptions: ParsableArguments {
         spec.concurrency = llmConcurrency
         spec.requestTimeoutSeconds = llmTimeout
         spec.maxRequestAttempts = llmMaxAttempts
-        spec.promptPricePer1K = llmPromptPrice
-        spec.completionPricePer1K = llmCompletionPrice
+        // validate() has read the price file already: it cannot fail here but by a race with its removal.
+        let prices =
+            (try? pricing())
+            ?? LLMPricing(
+                promptPer1K: llmPromptPrice ?? 0, cachedPromptPer1K: llmCachedPromptPrice,
+                completionPer1K: llmCompletionPrice ?? 0, origin: "flags", isKnown: true)
+        spec.promptPricePer1K = prices.promptPer1K
+        spec.cachedPromptPricePer1K = prices.cachedPromptPer1K
+        spec.completionPricePer1K = prices.completionPer1K
         spec.cache = llmCache
         spec.cacheTTLSeconds = llmCacheTTLDays.map { $0 * 86_400 }
         spec.requestsPerMinute = llmRPM

@@ -26,6 +26,14 @@ struct LLMRunOptions: ParsableArguments {
     @Option(help: "Answers asked for when one does not parse or leaves users out.")
     var llmAnswerAttempts: Int = 3
 
+    @Option(
+        help: ArgumentHelp(
+            "Stop spending at this many USD: the run fails with a clear message and no user half-labeled.",
+            discussion: "Counted at the model's prices (--llm-*-price, --llm-price-file or the built-in table), "
+                + "across every worker with --redis. Requests in flight when it is reached still finish and count.",
+            valueName: "usd"))
+    var llmMaxCost: Double?
+
     /// The spec the flags describe, or `nil` without `--llm-url` or `--llm-endpoint`.
     var spec: LLMLabelerSpec? {
         guard let url = endpoint.serverURL else { return nil }
@@ -36,11 +44,22 @@ struct LLMRunOptions: ParsableArguments {
         spec.temperature = llmTemperature
         spec.maxTokens = llmMaxTokens
         spec.maxAnswerAttempts = llmAnswerAttempts
+        spec.maxCostUSD = llmMaxCost
         return spec
     }
 
     func validate() throws {
         if let problem = spec?.problem { throw ValidationError("--llm-*: \(problem)") }
+        if llmMaxCost != nil {
+            guard endpoint.serverURL != nil else {
+                throw ValidationError("--llm-max-cost needs --llm-url or --llm-endpoint")
+            }
+            guard (try? endpoint.pricing())?.isKnown == true else {
+                throw ValidationError(
+                    "--llm-max-cost: no price is known for the model \(endpoint.model); give --llm-prompt-price and "
+                        + "--llm-completion-price, or --llm-price-file")
+            }
+        }
     }
 }
 
@@ -58,8 +77,13 @@ extension LLMRunOptions {
         // Only the key comes from the environment: the server is --llm-url (OPENAI_BASE_URL is not read here).
         let environment = ProcessInfo.processInfo.environment.filter { $0.key == "OPENAI_API_KEY" }
         let key = try LLMConfiguration.load(environment: environment, keyFile: endpoint.llmKeyFile).apiKey
+        let configuration = spec.configuration(apiKey: key, headers: try endpoint.headers())
+        Console.status(try endpoint.pricing().summary)
         let client = try ChatCompletionClient(
-            configuration: spec.configuration(apiKey: key, headers: try endpoint.headers()))
+            configuration: configuration,
+            admission: spec.maxCostUSD.map {
+                LLMSpendCap(capUSD: $0, ledger: LocalSpendLedger(), configuration: configuration)
+            })
         let runner = GPLRRunner(
             graph: graph, personas: personas, parameters: parameters,
             labeler: LLMLabeler(client: client, personas: personas, options: spec.labelerOptions),

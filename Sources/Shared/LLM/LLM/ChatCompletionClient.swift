@@ -84,6 +84,9 @@ public final class ChatCompletionClient: Sendable {
             if let admission {
                 do {
                     try await admission.admit(model: model, estimatedTokens: estimatedTokens)
+                } catch let reached as LLMSpendingCapReached {
+                    throw ChatCompletionError(
+                        code: .spendingCap, message: reached.description, attempts: attempt - 1, underlying: reached)
                 } catch {
                     let cancelled = error is CancellationError || Task.isCancelled
                     throw ChatCompletionError(

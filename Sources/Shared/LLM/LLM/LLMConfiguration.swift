@@ -36,6 +36,8 @@ public struct LLMConfiguration: Sendable, CustomStringConvertible {
     public var promptPricePer1K: Double
     /// USD per 1,000 completion tokens.
     public var completionPricePer1K: Double
+    /// USD per 1,000 prompt tokens served from the provider's prompt cache; `nil`: ``promptPricePer1K``.
+    public var cachedPromptPricePer1K: Double?
 
     public init(
         baseURL: String = "https://api.openai.com", model: String = "gpt-4o-mini", apiKey: LLMAPIKey? = nil,
@@ -66,9 +68,11 @@ public struct LLMConfiguration: Sendable, CustomStringConvertible {
         return base + "/v1/chat/completions"
     }
 
-    /// The price of `usage` in USD.
+    /// The price of `usage` in USD: uncached prompt tokens at the prompt price, cached ones at the cached price.
     public func cost(of usage: TokenUsage) -> Double {
-        Double(usage.promptTokens) / 1000 * promptPricePer1K
+        let cached = usage.cachedPromptTokens
+        return Double(usage.promptTokens - cached) / 1000 * promptPricePer1K
+            + Double(cached) / 1000 * (cachedPromptPricePer1K ?? promptPricePer1K)
             + Double(usage.completionTokens) / 1000 * completionPricePer1K
     }
 

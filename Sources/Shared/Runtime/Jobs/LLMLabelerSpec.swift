@@ -43,6 +43,13 @@ public struct LLMLabelerSpec: Codable, Sendable, Hashable {
     /// USD per 1,000 prompt / completion tokens, for the report's cost.
     public var promptPricePer1K: Double = 0
     public var completionPricePer1K: Double = 0
+    /// USD per 1,000 prompt tokens served from the provider's prompt cache; `nil`: the prompt price.
+    public var cachedPromptPricePer1K: Double?
+    /// The spending cap in USD (`--llm-max-cost`), counted in the ledger of run ``spendRunID``
+    /// (``RedisSpendLedger``); `nil`: no cap.
+    public var maxCostUSD: Double?
+    /// The run whose ledger counts the spend against ``maxCostUSD``.
+    public var spendRunID: String?
 
     public init(baseURL: String, model: String) {
         self.baseURL = baseURL
@@ -71,6 +78,7 @@ public struct LLMLabelerSpec: Codable, Sendable, Hashable {
         configuration.auth = authStyle
         configuration.headers = headers
         configuration.structuredOutputs = structuredOutputs ?? true
+        configuration.cachedPromptPricePer1K = cachedPromptPricePer1K
         return configuration
     }
 
@@ -101,7 +109,10 @@ public struct LLMLabelerSpec: Codable, Sendable, Hashable {
         if let ttl = cacheTTLSeconds, !(ttl > 0) { return "the cache TTL must be positive" }
         if let rpm = requestsPerMinute, rpm < 1 { return "requests per minute must be at least 1" }
         if let tpm = tokensPerMinute, tpm < 1 { return "tokens per minute must be at least 1" }
-        if !(promptPricePer1K >= 0) || !(completionPricePer1K >= 0) { return "prices must not be negative" }
+        if let cap = maxCostUSD, !(cap > 0) || !cap.isFinite { return "the spending cap must be a positive amount" }
+        if !(promptPricePer1K >= 0) || !(completionPricePer1K >= 0) || !((cachedPromptPricePer1K ?? 0) >= 0) {
+            return "prices must not be negative"
+        }
         return nil
     }
 }
