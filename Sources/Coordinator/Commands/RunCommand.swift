@@ -83,6 +83,14 @@ struct RunCommand: AsyncParsableCommand {
             valueName: "duration"))
     var keepResults = DurationArgument(argument: "3d")!
 
+    @Flag(
+        help: ArgumentHelp(
+            "Print one rendered prompt and the token and cost estimate of the whole budget; send nothing.",
+            discussion: "Needs --llm-url or --llm-endpoint. Runs the sampling in this process with stand-in "
+                + "answers (the compute of a --local run without the LLM); online and batch (half price) costs; "
+                + "Redis is not contacted."))
+    var dryRun = false
+
     @Flag(help: "With --redis: keep the run's data in Redis until `gplr runs --prune` (no expiry).")
     var keepResultsForever = false
 
@@ -97,12 +105,17 @@ struct RunCommand: AsyncParsableCommand {
                 "choose --local (everything in this process) or --redis URL (distributed, with workers)")
         }
         if local || resume == nil {
-            guard snapshot != nil, personas != nil, out != nil else {
+            guard snapshot != nil, personas != nil, out != nil || dryRun else {
                 throw ValidationError("give --snapshot, --personas, --labels (or --llm-url) and --out")
             }
             guard (labels != nil) != (llm.endpoint.serverURL != nil) else {
                 throw ValidationError(
                     "choose the labeler: --labels FILE or --llm-url URL (or --llm-endpoint URL), exactly one")
+            }
+        }
+        if dryRun {
+            guard resume == nil, llm.endpoint.serverURL != nil else {
+                throw ValidationError("--dry-run estimates a new LLM-labeled run: give --llm-url or --llm-endpoint")
             }
         }
         if local {
@@ -143,6 +156,15 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if dryRun, let spec = llm.spec {
+            try await DryRun(
+                snapshotPath: snapshot ?? "", personasPath: personas ?? "", spec: spec,
+                pricing: try llm.endpoint.pricing(), parameters: options.parameters,
+                jobSize: redis == nil ? nil : labelBatchSize, personaLimits: personaLimits.limits,
+                threads: options.threads
+            ).run()
+            return
+        }
         let result: LocalRun.Result
         if let redis {
             // Ctrl-C stops the coordinator cleanly: it releases the run's lease, so `--resume` can take over at once.

@@ -78,7 +78,12 @@ public struct LLMLabeler: PersonaLabeler {
 
     /// A user's purchases as the prompt shows them, most bought first, cut to the prompt's product limit.
     func labelingUser(_ user: Int, in graph: PurchaseGraph) -> LabelingUser {
-        let purchases = graph.purchases(ofUser: user).prefix(options.prompt.maxProductsPerUser).map {
+        Self.labelingUser(user, in: graph, maxProducts: options.prompt.maxProductsPerUser)
+    }
+
+    /// A user's purchases as the prompt shows them, most bought first, cut to `maxProducts`.
+    static func labelingUser(_ user: Int, in graph: PurchaseGraph, maxProducts: Int) -> LabelingUser {
+        let purchases = graph.purchases(ofUser: user).prefix(maxProducts).map {
             LabelingPurchase(productName: graph.itemNames[$0.item], count: Int($0.count))
         }
         return LabelingUser(id: graph.userIDs[user], purchases: purchases)
