@@ -148,6 +148,7 @@ import Testing
             #expect(ran.status == 0, "\(ran.stderr)")
             #expect(ran.stdout.contains("prototypes labeled: 20"), "\(ran.stdout)")
             #expect(simulator.statistics.unauthorized == 0 && simulator.statistics.completions > 0)
+            #expect(simulator.statistics.schemaRequests == simulator.statistics.requests)
 
             let everything = try await RedisDump.everything(try RedisClient(url: server.url))
             #expect(everything.contains { $0.contains("api-version=2024-10-21") }, "the endpoint is in the jobs")

@@ -4,6 +4,7 @@ import LLMSimulator
 import Testing
 
 @testable import GPLRCore
+@testable import GPLRRedis
 
 /// `gplr run --local` with structured outputs, the built binary against the simulator: a server that honours
 /// the schema gives no parse failure where JSON mode has them, and one that refuses it is reported.
@@ -58,5 +59,35 @@ import Testing
         #expect(statistics.schemaRefusals == 1 && counters["llm.schema-refusals"] == 1, "\(counters)")
         #expect(counters["llm.labeled"] == 40 && counters["llm.plain-answers"] == 20, "\(counters)")
         #expect(ran.stdout.contains("refused structured outputs (json_schema, 1 refused)"), "\(ran.stdout)")
+    }
+}
+
+extension StructuredOutputRunTests {
+    @Test func aWorkerDetectsTheRefusalOnceForAllItsJobs() async throws {
+        let data = try DistributedDataset(users: 200, items: 100, personas: 5)
+        defer { data.directory.remove() }
+        let server = try RedisServer()
+        defer { server.stop() }
+        let simulator = LLMSimulator(
+            truth: try LLMDistributedTests.truth(data), personas: data.personas.names,
+            configuration: LLMSimulatorConfiguration(structuredOutputs: .refuse))
+        try await simulator.withRunningServer { port in
+            let worker = try LLMDistributedTests.worker(
+                server, data.directory, label: "worker", key: nil, extra: ["--concurrency", "1"])
+            defer { worker.stop() }
+            let ran = try await runOffThePool([
+                "run", "--redis", server.url, "--run-id", "refused", "--snapshot", data.snapshotPath, "--personas",
+                data.personasPath, "--out", data.directory.file("out"), "--budget", "30", "--iterations", "3",
+                "--label-batch-size", "4", "--poll-milliseconds", "20", "--timeout", "60", "--llm-url",
+                "http://127.0.0.1:\(port)", "--llm-auth", "none", "--llm-concurrency", "1",
+            ])
+            #expect(ran.status == 0, "\(ran.stderr)")
+            // One worker, one request at a time: the first request of the run is refused, no later one carries a
+            // schema, whichever job it belongs to.
+            #expect(simulator.statistics.schemaRequests == 1 && simulator.statistics.schemaRefusals == 1)
+            let counters = try LLMDistributedTests.counters(data.directory.file("out/report.json"))
+            #expect(counters["llm.schema-refusals"] == 1 && counters["llm.labeled"] == 30, "\(counters)")
+            #expect(ran.stdout.contains("refused structured outputs (json_schema, 1 refused)"), "\(ran.stdout)")
+        }
     }
 }
