@@ -31,11 +31,13 @@ import Testing
                 "gpt-4o-mini", "--llm-users-per-request", "2",
             ]
             let dry = try await BuiltProduct.run(
-                "gplr", common + ["--local", "--dry-run"], environment: ["GPLR_PROGRESS": "off"])
+                "gplr", common + ["--local", "--dry-run", "--llm-max-cost", "0.01"],
+                environment: ["GPLR_PROGRESS": "off"])
             #expect(dry.status == 0, "\(dry.stderr)")
             #expect(simulator.statistics.requests == 0)
             #expect(dry.stdout.contains("--- system") && dry.stdout.contains("Here is the data of user "))
             #expect(dry.stdout.contains("estimated cost: $") && dry.stdout.contains("with a batch API (50 %)"))
+            #expect(dry.stdout.contains("--llm-max-cost $0.0100: the estimate passes it"), "\(dry.stdout)")
             let estimated = try #require(
                 Self.number(dry.stdout, line: "estimated tokens:", after: "="), "\(dry.stdout)")
             let requests = try #require(Self.number(dry.stdout, line: "budget", after: "per request:"))

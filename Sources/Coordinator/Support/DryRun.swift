@@ -57,6 +57,12 @@ struct DryRun {
                 + "token; no re-asks, retries or prompt-cache discount)")
         line(pricing.summary)
         line(String(format: "estimated cost: $%.4f online, $%.4f with a batch API (50 %%)", online, online / 2))
+        if let cap = spec.maxCostUSD {
+            line(
+                String(format: "--llm-max-cost $%.4f: ", cap)
+                    + (online > cap
+                        ? "the estimate passes it, the run would stop early" : "the estimate stays under it"))
+        }
         return estimate
     }
 
