@@ -136,6 +136,16 @@ import Testing
             #expect(abs(Double(micros) / 1e6 - spent) < 1e-3)
             let phase = try await redis.send("HGET", "gplr:{run:capped}:state", "phase")
             #expect(phase.string == "failed")
+
+            // More money: the run resumes with a higher cap and labels its whole budget.
+            let resumed = try await runOffThePool([
+                "run", "--redis", server.url, "--resume", "capped", "--poll-milliseconds", "20", "--timeout", "60",
+                "--llm-max-cost", "1000",
+            ])
+            #expect(resumed.status == 0, "\(resumed.stderr)")
+            #expect(resumed.stdout.contains("prototypes labeled: 100"), "\(resumed.stdout)")
+            let after = try await redis.send("HGET", "gplr:{run:capped}:counters", "llm-spent-micros")
+            #expect((after.string.flatMap { Int($0) } ?? 0) > micros)
             await redis.close()
         }
     }

@@ -108,6 +108,9 @@ struct RunCommand: AsyncParsableCommand {
             guard snapshot != nil, personas != nil, out != nil || dryRun else {
                 throw ValidationError("give --snapshot, --personas, --labels (or --llm-url) and --out")
             }
+            if llm.llmMaxCost != nil && labels != nil {
+                throw ValidationError("--llm-max-cost is for an LLM labeler (--llm-url or --llm-endpoint)")
+            }
             guard (labels != nil) != (llm.endpoint.serverURL != nil) else {
                 throw ValidationError(
                     "choose the labeler: --labels FILE or --llm-url URL (or --llm-endpoint URL), exactly one")
@@ -239,7 +242,8 @@ struct RunCommand: AsyncParsableCommand {
         run.progressMode = .current
         if resume != nil {
             Console.status("run \(id): parameters, personas and labeler come from the run record")
-            return try await run.resume(runID: id, snapshotPath: snapshot, outputDirectory: out)
+            return try await run.resume(
+                runID: id, snapshotPath: snapshot, outputDirectory: out, maxCostUSD: llm.llmMaxCost)
         }
         let labeler: LabelerSpec
         if var spec = llm.spec {

@@ -83,7 +83,11 @@ struct DistributedRun: Sendable {
     ///   - snapshotPath: a local copy of the run's snapshot (checked against the record's hash); `nil` fetches it
     ///     from Redis.
     ///   - outputDirectory: overrides the record's output directory.
-    func resume(runID: String, snapshotPath: String?, outputDirectory: String?) async throws -> LocalRun.Result {
+    /// - Parameter maxCostUSD: a new spending cap for the run's LLM labeler (`--resume … --llm-max-cost`),
+    ///   written into the run record; `nil` keeps the record's.
+    func resume(
+        runID: String, snapshotPath: String?, outputDirectory: String?, maxCostUSD: Double? = nil
+    ) async throws -> LocalRun.Result {
         var record = try await records.require(run: runID)
         guard record.phase.isResumable else {
             throw DistributedRunError(.invalidInput, "is \(record.phase.rawValue); nothing to resume", run: runID)
@@ -110,6 +114,14 @@ struct DistributedRun: Sendable {
         }
         let personas = try PersonaSet(record.personas)
         try await lease.acquire(keys: keys)
+        if let maxCostUSD {
+            do {
+                record.labeler = try await raiseCap(of: record, to: maxCostUSD)
+            } catch {
+                try? await lease.release()
+                throw error
+            }
+        }
         if let outputDirectory {
             record.outputDirectory = Self.absolute(outputDirectory)
             do {

@@ -50,10 +50,11 @@ struct LLMRunOptions: ParsableArguments {
 
     func validate() throws {
         if let problem = spec?.problem { throw ValidationError("--llm-*: \(problem)") }
-        if llmMaxCost != nil {
-            guard endpoint.serverURL != nil else {
-                throw ValidationError("--llm-max-cost needs --llm-url or --llm-endpoint")
-            }
+        if let llmMaxCost {
+            guard llmMaxCost > 0, llmMaxCost.isFinite else { throw ValidationError("--llm-max-cost must be positive") }
+        }
+        // Without a server this is a --resume (RunCommand refuses the rest), which keeps the record's prices.
+        if llmMaxCost != nil, endpoint.serverURL != nil {
             guard (try? endpoint.pricing())?.isKnown == true else {
                 throw ValidationError(
                     "--llm-max-cost: no price is known for the model \(endpoint.model); give --llm-prompt-price and "
