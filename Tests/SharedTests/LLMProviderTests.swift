@@ -201,6 +201,12 @@ import Testing
         var endpoint = spec
         endpoint.endpointURL = "ftp://x"
         #expect(endpoint.problem?.contains("endpoint") == true)
+        // A credential in the query would be stored in Redis with the spec: refused, without showing its value.
+        endpoint.endpointURL = "https://r.example/openai/deployments/d/chat/completions?api-version=1&api-key=SECRET"
+        let problem = try #require(endpoint.problem)
+        #expect(problem.contains("'api-key' looks like a secret") && !problem.contains("SECRET"), "\(problem)")
+        endpoint.endpointURL = "https://r.example/openai/deployments/d/chat/completions?api-version=2024-10-21"
+        #expect(endpoint.problem == nil)
     }
 }
 

@@ -87,6 +87,18 @@ public struct LLMLabelerSpec: Codable, Sendable, Hashable {
         LLMRateLimit(requestsPerMinute: requestsPerMinute, tokensPerMinute: tokensPerMinute)
     }
 
+    /// The name of the first query parameter of `url` that looks like a credential (`key`, `api-key`, `token`,
+    /// `secret`, `password`, `sig`, `code` in its name), or `nil`.
+    static func secretLookingQueryItem(in url: String) -> String? {
+        guard let query = url.split(separator: "?", maxSplits: 1).dropFirst().first else { return nil }
+        for item in query.split(separator: "&") {
+            let name = String(item.prefix { $0 != "=" })
+            let lowered = name.lowercased()
+            if ["key", "token", "secret", "password", "sig", "code"].contains(where: lowered.contains) { return name }
+        }
+        return nil
+    }
+
     /// Why the spec cannot be used, or `nil`.
     public var problem: String? {
         for (name, url) in [("base URL", baseURL), ("endpoint", endpointURL)] {
@@ -94,6 +106,11 @@ public struct LLMLabelerSpec: Codable, Sendable, Hashable {
             guard let scheme = url.split(separator: ":").first?.lowercased(), scheme == "http" || scheme == "https",
                 url.contains("://")
             else { return "the LLM \(name) '\(HTTPClientRequest.redact(url))' is not an http(s) URL" }
+            if let secret = Self.secretLookingQueryItem(in: url) {
+                return "the LLM \(name)'s query parameter '\(secret)' looks like a secret, and the URL is stored in "
+                    + "Redis and job payloads: send it as a header instead (--llm-auth api-key, or a header file "
+                    + "on the workers)"
+            }
         }
         if model.isEmpty { return "the LLM model is empty" }
         for (name, value) in [
