@@ -120,10 +120,12 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            // The dashboard page, compiled into the binary (no resource bundle to install beside it).
+            // The dashboard page and the price table, compiled into the binary (no resource bundle to install).
             resources: [
                 .embedInCode("Dashboard/Page/dashboard.html"), .embedInCode("Dashboard/Page/dashboard.css"),
                 .embedInCode("Dashboard/Page/dashboard.js"),
+                // The dated LLM price table (docs/configuration.md, "Prices and the spending cap").
+                .embedInCode("Pricing/llm-prices.json"),
             ],
             swiftSettings: ourSettings),
         .executableTarget(

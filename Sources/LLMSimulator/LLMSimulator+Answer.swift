@@ -4,7 +4,10 @@ import GPLRLLM
 extension LLMSimulator {
     /// The personas the simulator answers for `userID`, noise included; the same on every call (seeded by
     /// user). "Unrepresentable" when the truth has none or the noise removed them all.
-    public func answer(forUser userID: String) -> [String] {
+    public func answer(forUser userID: String) -> [String] { answer(forUser: userID, canonical: false) }
+
+    /// As ``answer(forUser:)``; `canonical` skips the name variations (a schema's enum allows none).
+    func answer(forUser userID: String, canonical: Bool) -> [String] {
         var random = SimulatorRandom(seed: configuration.seed, key: "user:" + userID)
         let truth = self.truth[userID] ?? []
         // Draw every random number in a fixed order so answers do not depend on which branches run.
@@ -22,22 +25,24 @@ extension LLMSimulator {
             if !wrong.isEmpty { answer.append(wrong[Int(wrongIndexDraw % UInt64(wrong.count))]) }
         }
         guard !answer.isEmpty else { return ["Unrepresentable"] }
-        if variationDraw < configuration.nameVariationRate {
+        if variationDraw < configuration.nameVariationRate, !canonical {
             answer = answer.map { "  " + $0.uppercased().replacingOccurrences(of: " ", with: "   ") + " " }
         }
         return answer
     }
 
-    /// The answer content for one prompt of any kind, with `fault` applied, and the ids it answered about.
-    func content(forPrompt prompt: String, fault: LLMSimulatorFault?) -> (String, [String]) {
+    /// The answer content for one prompt of any kind, with `fault` applied, and the ids it answered about;
+    /// `structured`: as a server honouring the request's schema writes it (canonical names, persona sets as
+    /// `{"personas": [{name, description}]}`).
+    func content(forPrompt prompt: String, fault: LLMSimulatorFault?, structured: Bool = false) -> (String, [String]) {
         if let count = PersonaGenerationPrompt.requestedCount(inPrompt: prompt) {
-            let content = personaSetContent(forPrompt: prompt, count: count)
+            let content = personaSetContent(forPrompt: prompt, count: count, json: structured)
             return (fault == .malformedJSON ? String(content.prefix(content.count / 3)) : content, [])
         }
         let items = ItemLabelingPrompt.itemIDs(inPrompt: prompt)
         if !items.isEmpty { return (content(for: items, fault: fault, answer: answer(forItem:)), items) }
         let users = LabelingPrompt.userIDs(inPrompt: prompt)
-        return (content(for: users, fault: fault, answer: answer(forUser:)), users)
+        return (content(for: users, fault: fault) { answer(forUser: $0, canonical: structured) }, users)
     }
 
     /// The personas the simulator answers for item `itemID`: its item truth, else one or two seeded random

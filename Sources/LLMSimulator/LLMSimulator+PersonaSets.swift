@@ -5,7 +5,8 @@ extension LLMSimulator {
     /// A numbered persona list answering a persona-set prompt: for a propose prompt, `count` personas of R
     /// drawn at random (seeded by the prompt); for a merge or final prompt, the `count` names most frequent
     /// among the candidate sets in the prompt, topped up from R when the candidates are too few.
-    func personaSetContent(forPrompt prompt: String, count: Int) -> String {
+    /// `json`: as `{"personas": [{"name", "description"}]}` (a structured answer).
+    func personaSetContent(forPrompt prompt: String, count: Int, json: Bool = false) -> String {
         var random = SimulatorRandom(seed: configuration.seed, key: "personas:" + prompt)
         var chosen: [Persona] = []
         if let heading = prompt.range(of: PersonaGenerationPrompt.candidatesHeading, options: .backwards) {
@@ -26,6 +27,13 @@ extension LLMSimulator {
         while chosen.count < count, !pool.isEmpty {
             let name = pool.remove(at: Int(random.next() % UInt64(pool.count)))
             chosen.append(Persona(name: name, description: personaDescriptions[name] ?? "Customers who are \(name)."))
+        }
+        if json {
+            return #"{"personas": ["#
+                + chosen.map {
+                    #"{"name": "# + Self.jsonString($0.name) + #", "description": "#
+                        + Self.jsonString($0.description) + "}"
+                }.joined(separator: ", ") + "]}"
         }
         return chosen.enumerated().map { index, persona in
             "\(index + 1). \(persona.name)\n - \(persona.description)"

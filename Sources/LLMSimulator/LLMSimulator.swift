@@ -13,7 +13,9 @@ import Synchronization
 /// each user's true personas with seeded noise (drop each with p, add a wrong one with q, "Unrepresentable"
 /// with r). It can add latency and inject faults by rate or by a fixed schedule — 429 with `Retry-After`,
 /// 500, hangs, malformed bodies and contents, unknown persona names, wrong user ids — and counts everything
-/// it did in ``statistics`` so tests can assert exact numbers. Token usage is characters / 4.
+/// it did in ``statistics`` so tests can assert exact numbers. Token usage is characters / 4. The path, query
+/// parameters and headers it expects are configurable (``LLMSimulatorConfiguration/chatPath`` …), so tests
+/// prove which request a provider configuration sends.
 public final class LLMSimulator: Sendable {
     public let truth: [String: [String]]
     public let personas: [String]
@@ -24,12 +26,12 @@ public final class LLMSimulator: Sendable {
     /// answer).
     public let itemTruth: [String: [String]]
 
-    private struct State {
+    struct State {
         var statistics = LLMSimulatorStatistics()
         var inFlight = 0
         var stopping = false
     }
-    private let state = Mutex(State())
+    let state = Mutex(State())
 
     /// - Parameters:
     ///   - truth: user id → the persona names the simulator considers true (empty: Unrepresentable).
@@ -60,7 +62,7 @@ public final class LLMSimulator: Sendable {
     ) async throws {
         state.withLock { $0.stopping = false }
         let router = Router()
-        router.post("/v1/chat/completions") { request, _ in try await self.respond(to: request) }
+        router.post(RouterPath(configuration.chatPath)) { request, _ in try await self.respond(to: request) }
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "gplr-llm-simulator"),
@@ -84,7 +86,7 @@ public final class LLMSimulator: Sendable {
     // MARK: - Handling
 
     private func respond(to request: Request) async throws -> Response {
-        let (number, fault) = begin()
+        let (number, drawnFault) = begin()
         defer { state.withLock { $0.inFlight -= 1 } }
 
         if let expected = configuration.expectedAPIKey, request.headers[.authorization] != "Bearer \(expected)" {
@@ -94,12 +96,26 @@ public final class LLMSimulator: Sendable {
             return Self.error(
                 .unauthorized, "Incorrect API key provided: \(received.replacingOccurrences(of: "Bearer ", with: ""))")
         }
+        if let refusal = checkHeadersAndQuery(of: request) { return refusal }
         let buffer = try await request.body.collect(upTo: 64 << 20)
         let bytes = buffer.getBytes(at: buffer.readerIndex, length: buffer.readableBytes) ?? []
         guard let chat = try? JSONDecoder().decode(ChatCompletionWire.Request.self, from: Data(bytes)) else {
             state.withLock { $0.statistics.badRequests += 1 }
             return Self.error(.badRequest, "request body is not a chat completion request")
         }
+        let schema = chat.responseFormat?.type == "json_schema" ? chat.responseFormat?.jsonSchema : nil
+        if chat.responseFormat?.type == "json_schema" {
+            state.withLock { $0.statistics.schemaRequests += 1 }
+            if configuration.structuredOutputs == .refuse {
+                state.withLock { $0.statistics.schemaRefusals += 1 }
+                return Self.error(
+                    .badRequest,
+                    "Invalid parameter: 'response_format' of type 'json_schema' is not supported with this model.")
+            }
+        }
+        let honour = configuration.structuredOutputs == .honour && schema != nil
+        // A strict server cannot answer outside the schema: only transport faults remain.
+        let fault = honour && drawnFault.map(Self.contentFaults.contains) == true ? nil : drawnFault
         if let fault { state.withLock { $0.statistics.faults[fault, default: 0] += 1 } }
 
         switch fault {
@@ -120,15 +136,23 @@ public final class LLMSimulator: Sendable {
         }
 
         let prompt = chat.messages.last(where: { $0.role == "user" })?.content ?? ""
-        let (content, userIDs) = self.content(forPrompt: prompt, fault: fault)
+        let (content, userIDs) = self.content(forPrompt: prompt, fault: fault, structured: honour)
+        if honour, let schema, !JSONSchemaCheck.conforms(content, to: schema.schema) {
+            state.withLock { $0.statistics.schemaViolations += 1 }
+        }
+        let promptTokens = tokens(chat.messages.reduce(0) { $0 + $1.content.count })
         let usage = TokenUsage(
-            promptTokens: tokens(chat.messages.reduce(0) { $0 + $1.content.count }),
-            completionTokens: tokens(content.count))
+            promptTokens: promptTokens, completionTokens: tokens(content.count),
+            cachedPromptTokens: Int(Double(promptTokens) * configuration.cachedPromptTokenRate))
         state.withLock {
             $0.statistics.completions += 1
             $0.statistics.userAnswers += userIDs.count
             $0.statistics.promptTokens += usage.promptTokens
             $0.statistics.completionTokens += usage.completionTokens
+            $0.statistics.cachedPromptTokens += usage.cachedPromptTokens
+            $0.statistics.maxPromptTokensPerRequest = max($0.statistics.maxPromptTokensPerRequest, usage.promptTokens)
+            $0.statistics.maxCompletionTokensPerRequest = max(
+                $0.statistics.maxCompletionTokensPerRequest, usage.completionTokens)
         }
         let wire = ChatCompletionWire.Response(
             id: "chatcmpl-sim-\(number)", created: Int(Date().timeIntervalSince1970), model: chat.model,
@@ -137,6 +161,9 @@ public final class LLMSimulator: Sendable {
         let body = (try? JSONEncoder().encode(wire)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         return Self.json(.ok, body)
     }
+
+    /// Faults in the answer's content, which a server honouring a schema cannot produce.
+    static let contentFaults: Set<LLMSimulatorFault> = [.malformedJSON, .unknownPersona, .wrongUserID]
 
     /// Numbers the request and picks its fault.
     private func begin() -> (Int, LLMSimulatorFault?) {
@@ -186,13 +213,13 @@ public final class LLMSimulator: Sendable {
         return String(format: "%.3f", Double(seconds) + Double(attoseconds) / 1e18)
     }
 
-    private static func json(_ status: HTTPResponse.Status, _ body: String) -> Response {
+    static func json(_ status: HTTPResponse.Status, _ body: String) -> Response {
         Response(
             status: status, headers: [.contentType: "application/json"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
     }
 
-    private static func error(_ status: HTTPResponse.Status, _ message: String) -> Response {
+    static func error(_ status: HTTPResponse.Status, _ message: String) -> Response {
         let body = ChatCompletionWire.ErrorBody(error: .init(message: message, type: "simulated_error"))
         let text = (try? JSONEncoder().encode(body)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         return json(status, text)

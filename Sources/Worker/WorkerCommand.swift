@@ -63,6 +63,15 @@ struct WorkerCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
+            "Extra header Name:value on this worker's LLM requests (repeatable); the value is a secret.",
+            discussion: "Prefer --llm-header-file for secret values: a flag shows in the process list."))
+    var llmHeader: [String] = []
+
+    @Option(help: "File of extra LLM headers, one 'Name: value' per line ('#' starts a comment); kept on this worker.")
+    var llmHeaderFile: String?
+
+    @Option(
+        help: ArgumentHelp(
             "Remove stream consumers idle this long with no pending job, and worker records this old.",
             discussion: "What workers that died or were scaled away leave behind; every worker prunes."))
     var pruneAfterSeconds = 600
@@ -129,6 +138,9 @@ struct WorkerCommand: AsyncParsableCommand {
         if let llmKeyFile, !FileManager.default.isReadableFile(atPath: llmKeyFile) {
             throw ValidationError("--llm-key-file: cannot read \(llmKeyFile)")
         }
+        for text in llmHeader {
+            do { _ = try LLMHeader(parsing: text) } catch { throw ValidationError("\(error)") }
+        }
         guard pruneAfterSeconds >= 1 else {
             throw ValidationError("--prune-after-seconds must be at least 1, got \(pruneAfterSeconds)")
         }
@@ -170,7 +182,7 @@ struct WorkerCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         let endpoint = try RedisEndpoint(url: redisURL ?? "")
-        // Only the key is read here: the server, model and limits come with each job.
+        // Only the key and extra headers are read here: the server, model and limits come with each job.
         var llmKey: LLMAPIKey?
         if let llmKeyFile {
             do {
@@ -184,12 +196,21 @@ struct WorkerCommand: AsyncParsableCommand {
         {
             llmKey = LLMAPIKey(key)
         }
+        var llmHeaders: [LLMHeader] = []
+        do {
+            if let llmHeaderFile { llmHeaders = try LLMConfiguration.readHeaders(from: llmHeaderFile) }
+            for text in llmHeader { llmHeaders.append(try LLMHeader(parsing: text)) }
+        } catch {
+            Self.fail("--llm-header: \(error)")
+            throw ExitCode.failure
+        }
         var configuration = WorkerConfiguration(
             endpoint: endpoint, keys: RedisKeys(prefix: prefix), kinds: parsedKinds, concurrency: concurrency,
             cacheDirectory: cacheDirectory, leaseDuration: .seconds(leaseSeconds), maxAttempts: maxAttempts,
             workerID: id ?? WorkerConfiguration.defaultWorkerID(),
             debugJobDelay: debugJobDelayMs.map { .milliseconds($0) })
         configuration.llmAPIKey = llmKey
+        configuration.llmHeaders = llmHeaders
         configuration.pruneAfter = .seconds(pruneAfterSeconds)
 
         do {

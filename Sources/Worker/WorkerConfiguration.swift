@@ -29,6 +29,8 @@ struct WorkerConfiguration: Sendable {
     var debugJobDelay: Duration?
     /// The key `llm` label jobs use (`OPENAI_API_KEY` or `--llm-key-file`); `nil` fails those jobs.
     var llmAPIKey: LLMAPIKey?
+    /// Extra headers on `llm` jobs' requests (`--llm-header`, `--llm-header-file`); secrets like the key.
+    var llmHeaders: [LLMHeader] = []
 
     /// How often leases of held jobs are extended: a third of the lease.
     var leaseExtensionInterval: Duration { leaseDuration / 3 }

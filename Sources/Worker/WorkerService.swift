@@ -51,8 +51,8 @@ final class WorkerService: Service {
             llm: LabelJobExecutor(
                 blocking: blocking,
                 llm: LLMJobContext(
-                    apiKey: configuration.llmAPIKey, redis: RedisClient(endpoint: configuration.endpoint),
-                    keys: configuration.keys, logger: logger)),
+                    apiKey: configuration.llmAPIKey, headers: configuration.llmHeaders,
+                    redis: RedisClient(endpoint: configuration.endpoint), keys: configuration.keys, logger: logger)),
             blocking: blocking)
     }
 

@@ -67,9 +67,31 @@ struct LLMSimCommand: AsyncParsableCommand {
     @Option(help: "Seed of noise, latency and faults.")
     var seed: UInt64 = 1
 
+    @Option(help: "Path chat completions are served on (e.g. /v1beta/openai/chat/completions); others get 404.")
+    var path: String = "/v1/chat/completions"
+
+    @Option(help: "Header Name:value every request must carry (repeatable; else 401), e.g. 'api-key:K'.")
+    var expectHeader: [String] = []
+
+    @Option(help: "Query parameter name=value every request must carry (repeatable; else 400).")
+    var expectQuery: [String] = []
+
+    @Option(
+        help:
+            "What json_schema response formats get: ignore (answer as without), honour (answers always fit), refuse (400)."
+    )
+    var structuredOutputs: String = "ignore"
+
+    @Option(help: "Share of prompt tokens reported as cached (usage.prompt_tokens_details.cached_tokens).")
+    var cachedTokens: Double = 0
+
+    @Option(help: "Header no request may carry (repeatable; else 401), e.g. Authorization.")
+    var refuseHeader: [String] = []
+
     func validate() throws {
         let rates = [
-            drop, add, unrepresentable, fault429, fault500, faultHang, faultMalformed, faultUnknownPersona,
+            drop, add, unrepresentable, cachedTokens, fault429, fault500, faultHang, faultMalformed,
+            faultUnknownPersona,
             faultWrongUser,
         ]
         guard rates.allSatisfy({ (0...1).contains($0) }) else {
@@ -80,6 +102,27 @@ struct LLMSimCommand: AsyncParsableCommand {
         }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0 ... 65535") }
         guard latencyMs >= 0 else { throw ValidationError("--latency-ms must not be negative") }
+        guard LLMSimulatorStructuredOutputs(rawValue: structuredOutputs) != nil else {
+            throw ValidationError("--structured-outputs must be ignore, honour or refuse")
+        }
+        guard path.hasPrefix("/") else { throw ValidationError("--path must start with /") }
+        guard expectHeader.allSatisfy({ $0.contains(":") }) else {
+            throw ValidationError("--expect-header is written Name:value")
+        }
+        guard expectQuery.allSatisfy({ $0.contains("=") }) else {
+            throw ValidationError("--expect-query is written name=value")
+        }
+    }
+
+    /// `Name:value` / `name=value` pairs, both parts trimmed.
+    static func pairs(_ texts: [String], separator: Character) -> [String: String] {
+        var pairs: [String: String] = [:]
+        for text in texts {
+            guard let index = text.firstIndex(of: separator) else { continue }
+            pairs[text[..<index].trimmingCharacters(in: .whitespaces)] =
+                text[text.index(after: index)...].trimmingCharacters(in: .whitespaces)
+        }
+        return pairs
     }
 
     func run() async throws {
@@ -87,13 +130,19 @@ struct LLMSimCommand: AsyncParsableCommand {
         let labels = try LabelsFile.read(path: truth, personas: personaSet, lenient: true)
         let truthByUser = labels.labels.mapValues { $0.map { personaSet[$0].name } }
         let itemTruth = try items.map { try ItemLabelsFile.read(path: $0) } ?? [:]
-        let configuration = LLMSimulatorConfiguration(
+        var configuration = LLMSimulatorConfiguration(
             seed: seed, dropRate: drop, wrongPersonaRate: add, unrepresentableRate: unrepresentable,
             latency: latencyMs > 0 ? .logNormal(mean: .milliseconds(latencyMs), sigma: 0.5) : .none,
             faultRates: [
                 .rateLimited: fault429, .serverError: fault500, .hang: faultHang, .malformedJSON: faultMalformed,
                 .unknownPersona: faultUnknownPersona, .wrongUserID: faultWrongUser,
             ])
+        configuration.chatPath = path
+        configuration.expectedHeaders = Self.pairs(expectHeader, separator: ":")
+        configuration.expectedQuery = Self.pairs(expectQuery, separator: "=")
+        configuration.absentHeaders = refuseHeader
+        configuration.cachedPromptTokenRate = cachedTokens
+        configuration.structuredOutputs = LLMSimulatorStructuredOutputs(rawValue: structuredOutputs) ?? .ignore
         let simulator = LLMSimulator(
             truth: truthByUser, personas: personaSet.names, configuration: configuration,
             personaDescriptions: Dictionary(personaSet.personas.map { ($0.name, $0.description) }) { a, _ in a },
@@ -105,7 +154,7 @@ struct LLMSimCommand: AsyncParsableCommand {
             group.addTask {
                 try await simulator.run(port: port) { bound in
                     FileHandle.standardOutput.write(Data("http://127.0.0.1:\(bound)\n".utf8))
-                    Console.status("llm-sim: listening; Ctrl-C to stop")
+                    Console.status("llm-sim: listening on POST \(path); Ctrl-C to stop")
                 }
             }
             group.addTask { await Self.waitForInterrupt() }

@@ -216,12 +216,18 @@ struct LLMCommandOptions: ParsableArguments {
     func session() async throws -> Session {
         var configuration = try LLMConfiguration.load(keyFile: endpoint.llmKeyFile)
         configuration.baseURL = baseURL
+        configuration.endpointURL = endpoint.llmEndpoint
+        configuration.auth = endpoint.authStyle
+        configuration.headers = try endpoint.headers()
+        configuration.structuredOutputs = endpoint.llmStructuredOutputs
         configuration.model = endpoint.model
         configuration.concurrency = endpoint.llmConcurrency
         configuration.requestTimeout = .milliseconds(Int(endpoint.llmTimeout * 1000))
         configuration.maxAttempts = endpoint.llmMaxAttempts
-        configuration.promptPricePer1K = endpoint.llmPromptPrice
-        configuration.completionPricePer1K = endpoint.llmCompletionPrice
+        let prices = try endpoint.pricing()
+        configuration.promptPricePer1K = prices.promptPer1K
+        configuration.cachedPromptPricePer1K = prices.cachedPromptPer1K
+        configuration.completionPricePer1K = prices.completionPer1K
         // In-process only: with --redis the calls run as jobs, and the workers use the cache and rate limit.
         return Session(client: try ChatCompletionClient(configuration: configuration), cache: nil)
     }
@@ -254,6 +260,11 @@ struct PersonaJobOptions: ParsableArguments {
             throw ValidationError(
                 "--llm-key-file is for the in-process path: with --redis every worker uses its own "
                     + "key (gplr-worker --llm-key-file or OPENAI_API_KEY)")
+        }
+        if llm.endpoint.hasHeaders {
+            throw ValidationError(
+                "--llm-header and --llm-header-file are for the in-process path: with --redis give them to every "
+                    + "worker (gplr-worker --llm-header-file), so their values never reach Redis")
         }
         if let runID, !RunRecord.isValidID(runID) {
             throw ValidationError("--run-id may hold only letters, digits, '.', '_' and '-' (at most 100)")

@@ -95,6 +95,14 @@ struct RunCommand: AsyncParsableCommand {
             valueName: "duration"))
     var keepResults = DurationArgument(argument: "3d")!
 
+    @Flag(
+        help: ArgumentHelp(
+            "Print one rendered prompt and the token and cost estimate of the whole budget; send nothing.",
+            discussion: "Needs --llm-url or --llm-endpoint. Runs the sampling in this process with stand-in "
+                + "answers (the compute of a --local run without the LLM); online and batch (half price) costs; "
+                + "Redis is not contacted."))
+    var dryRun = false
+
     @Flag(help: "With --redis: keep the run's data in Redis until `gplr runs --prune` (no expiry).")
     var keepResultsForever = false
 
@@ -109,11 +117,20 @@ struct RunCommand: AsyncParsableCommand {
                 "choose --local (everything in this process) or --redis URL (distributed, with workers)")
         }
         if local || resume == nil {
-            guard snapshot != nil, personas != nil, out != nil else {
+            guard snapshot != nil, personas != nil, out != nil || dryRun else {
                 throw ValidationError("give --snapshot, --personas, --labels (or --llm-url) and --out")
             }
-            guard (labels != nil) != (llm.endpoint.llmURL != nil) else {
-                throw ValidationError("choose the labeler: --labels FILE or --llm-url URL (exactly one)")
+            if llm.llmMaxCost != nil && labels != nil {
+                throw ValidationError("--llm-max-cost is for an LLM labeler (--llm-url or --llm-endpoint)")
+            }
+            guard (labels != nil) != (llm.endpoint.serverURL != nil) else {
+                throw ValidationError(
+                    "choose the labeler: --labels FILE or --llm-url URL (or --llm-endpoint URL), exactly one")
+            }
+        }
+        if dryRun {
+            guard resume == nil, llm.endpoint.serverURL != nil else {
+                throw ValidationError("--dry-run estimates a new LLM-labeled run: give --llm-url or --llm-endpoint")
             }
         }
         if local {
@@ -128,11 +145,16 @@ struct RunCommand: AsyncParsableCommand {
                 "--llm-key-file is for --local: with --redis every worker uses its own key "
                     + "(gplr-worker --llm-key-file or OPENAI_API_KEY)")
         }
+        if llm.endpoint.hasHeaders {
+            throw ValidationError(
+                "--llm-header and --llm-header-file are for --local: with --redis give them to every worker "
+                    + "(gplr-worker --llm-header-file), so their values never reach Redis")
+        }
         if resume != nil {
-            guard personas == nil, labels == nil, llm.endpoint.llmURL == nil, runID == nil else {
+            guard personas == nil, labels == nil, llm.endpoint.serverURL == nil, runID == nil else {
                 throw ValidationError(
                     "--resume takes the persona set, labeler and parameters from the run record; "
-                        + "drop --personas, --labels, --llm-url and --run-id")
+                        + "drop --personas, --labels, --llm-url, --llm-endpoint and --run-id")
             }
         }
         if let runID, !RunRecord.isValidID(runID) {
@@ -149,6 +171,15 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if dryRun, let spec = llm.spec {
+            try await DryRun(
+                snapshotPath: snapshot ?? "", personasPath: personas ?? "", spec: spec,
+                pricing: try llm.endpoint.pricing(), parameters: options.parameters,
+                jobSize: redis == nil ? nil : labelBatchSize, personaLimits: personaLimits.limits,
+                threads: options.threads
+            ).run()
+            return
+        }
         let result: LocalRun.Result
         if let redis {
             // Ctrl-C stops the coordinator cleanly: it releases the run's lease, so `--resume` can take over at once.
@@ -176,7 +207,7 @@ struct RunCommand: AsyncParsableCommand {
 
     /// `--local`, with the labels file or an LLM.
     private func local() async throws -> LocalRun.Result {
-        if llm.endpoint.llmURL != nil {
+        if llm.endpoint.serverURL != nil {
             return try await llm.runLocally(
                 snapshotPath: snapshot ?? "", personasPath: personas ?? "", outputDirectory: out ?? "",
                 parameters: options.parameters, threads: options.threads, personaLimits: personaLimits.limits)
@@ -224,11 +255,15 @@ struct RunCommand: AsyncParsableCommand {
         run.progressMode = .current
         if resume != nil {
             Console.status("run \(id): parameters, personas and labeler come from the run record")
-            return try await run.resume(runID: id, snapshotPath: snapshot, outputDirectory: out)
+            return try await run.resume(
+                runID: id, snapshotPath: snapshot, outputDirectory: out, maxCostUSD: llm.llmMaxCost)
         }
         let labeler: LabelerSpec
-        if let spec = llm.spec {
+        if var spec = llm.spec {
             Console.status("labeling with the LLM \(spec.model) (the workers use their own API key)")
+            Console.status(try llm.endpoint.pricing().summary)
+            // The cap is counted in this run's ledger in Redis, by every worker.
+            if spec.maxCostUSD != nil { spec.spendRunID = id }
             labeler = .llm(spec)
         } else {
             let labelsPath = DistributedRun.absolute(labels ?? "")

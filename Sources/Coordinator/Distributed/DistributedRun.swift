@@ -85,7 +85,11 @@ struct DistributedRun: Sendable {
     ///   - snapshotPath: a local copy of the run's snapshot (checked against the record's hash); `nil` fetches it
     ///     from Redis.
     ///   - outputDirectory: overrides the record's output directory.
-    func resume(runID: String, snapshotPath: String?, outputDirectory: String?) async throws -> LocalRun.Result {
+    /// - Parameter maxCostUSD: a new spending cap for the run's LLM labeler (`--resume … --llm-max-cost`),
+    ///   written into the run record; `nil` keeps the record's.
+    func resume(
+        runID: String, snapshotPath: String?, outputDirectory: String?, maxCostUSD: Double? = nil
+    ) async throws -> LocalRun.Result {
         var record = try await records.require(run: runID)
         guard record.phase.isResumable else {
             throw DistributedRunError(.invalidInput, "is \(record.phase.rawValue); nothing to resume", run: runID)
@@ -112,6 +116,14 @@ struct DistributedRun: Sendable {
         }
         let personas = try PersonaSet(record.personas)
         try await lease.acquire(keys: keys)
+        if let maxCostUSD {
+            do {
+                record.labeler = try await raiseCap(of: record, to: maxCostUSD)
+            } catch {
+                try? await lease.release()
+                throw error
+            }
+        }
         if let outputDirectory {
             record.outputDirectory = Self.absolute(outputDirectory)
             do {
@@ -188,7 +200,8 @@ struct DistributedRun: Sendable {
         let runner = GPLRRunner(
             graph: graph, personas: personas, parameters: record.parameters,
             labeler: DistributedLabeler(
-                queue: queue, records: records, waiter: waiter, runID: runID,
+                queue: queue, records: records, waiter: Self.stoppingAtTheCap(waiter, record.labeler, client, keys),
+                runID: runID,
                 snapshotHash: record.snapshotHash, personas: personas.personas, spec: record.labeler,
                 batchSize: record.labelBatchSize),
             affinityComputer: affinityComputer, snapshotHash: record.snapshotHash, threadCount: threads)

@@ -1,7 +1,7 @@
 /// Why a distributed run stopped or could not start.
 struct DistributedRunError: Error, CustomStringConvertible, Sendable {
     struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Value: Hashable, Sendable { case cancelled, timedOut, badResult, invalidInput }
+        private enum Value: Hashable, Sendable { case cancelled, timedOut, badResult, invalidInput, spendingCap }
         private let value: Value
         private init(_ value: Value) { self.value = value }
 
@@ -13,6 +13,8 @@ struct DistributedRunError: Error, CustomStringConvertible, Sendable {
         static let badResult = Code(.badResult)
         /// The run's inputs (snapshot, record, options) do not fit together.
         static let invalidInput = Code(.invalidInput)
+        /// The LLM spending cap (`--llm-max-cost`) is reached.
+        static let spendingCap = Code(.spendingCap)
 
         var description: String {
             switch value {
@@ -20,6 +22,7 @@ struct DistributedRunError: Error, CustomStringConvertible, Sendable {
             case .timedOut: "timed out"
             case .badResult: "bad job result"
             case .invalidInput: "invalid input"
+            case .spendingCap: "spending cap reached"
             }
         }
     }

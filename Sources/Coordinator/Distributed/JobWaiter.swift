@@ -22,6 +22,8 @@ struct JobWaiter: Sendable {
     var timeout: Duration?
     /// Problems, such as dead letters, and the step's progress (stderr in the CLI).
     var logger: Logger
+    /// Asked every second while waiting: a reason to stop the run now (e.g. the spending cap is reached), or `nil`.
+    var stopCheck: (@Sendable () async throws -> DistributedRunError?)?
     /// How the jobs done of each wait are shown (``ProgressMode/current`` in the CLI; off by default, for tests).
     var progressMode: ProgressMode = .off
 
@@ -88,6 +90,7 @@ struct JobWaiter: Sendable {
                         run: runID)
                 }
                 try await reportDeadLetters(among: pending, reported: &reportedDead)
+                if let stop = try await stopCheck?() { throw stop }
                 // Nothing moved for a while: say so if no worker could take the jobs, instead of waiting silently.
                 // At most every 10 s: a long step whose workers are busy reads the registry rarely.
                 if !warnedNoWorker, now - lastProgress.at >= .seconds(10), now - lastWorkerCheck >= .seconds(10) {

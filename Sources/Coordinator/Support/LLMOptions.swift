@@ -26,21 +26,41 @@ struct LLMRunOptions: ParsableArguments {
     @Option(help: "Answers asked for when one does not parse or leaves users out.")
     var llmAnswerAttempts: Int = 3
 
-    /// The spec the flags describe, or `nil` without `--llm-url`.
+    @Option(
+        help: ArgumentHelp(
+            "Stop spending at this many USD: the run fails with a clear message and no user half-labeled.",
+            discussion: "Counted at the model's prices (--llm-*-price, --llm-price-file or the built-in table), "
+                + "across every worker with --redis. Requests in flight when it is reached still finish and count.",
+            valueName: "usd"))
+    var llmMaxCost: Double?
+
+    /// The spec the flags describe, or `nil` without `--llm-url` or `--llm-endpoint`.
     var spec: LLMLabelerSpec? {
-        guard let llmURL = endpoint.llmURL else { return nil }
-        var spec = endpoint.spec(baseURL: llmURL)
+        guard let url = endpoint.serverURL else { return nil }
+        var spec = endpoint.spec(baseURL: url)
         spec.usersPerRequest = llmUsersPerRequest
         spec.maxProductsPerUser = llmMaxProducts
         spec.maxCharactersPerUser = llmMaxCharacters
         spec.temperature = llmTemperature
         spec.maxTokens = llmMaxTokens
         spec.maxAnswerAttempts = llmAnswerAttempts
+        spec.maxCostUSD = llmMaxCost
         return spec
     }
 
     func validate() throws {
         if let problem = spec?.problem { throw ValidationError("--llm-*: \(problem)") }
+        if let llmMaxCost {
+            guard llmMaxCost > 0, llmMaxCost.isFinite else { throw ValidationError("--llm-max-cost must be positive") }
+        }
+        // Without a server this is a --resume (RunCommand refuses the rest), which keeps the record's prices.
+        if llmMaxCost != nil, endpoint.serverURL != nil {
+            guard (try? endpoint.pricing())?.isKnown == true else {
+                throw ValidationError(
+                    "--llm-max-cost: no price is known for the model \(endpoint.model); give --llm-prompt-price and "
+                        + "--llm-completion-price, or --llm-price-file")
+            }
+        }
     }
 }
 
@@ -51,14 +71,20 @@ extension LLMRunOptions {
         snapshotPath: String, personasPath: String, outputDirectory: String, parameters: RunParameters,
         threads: Int?, personaLimits: PersonaSetLimits = PersonaSetLimits()
     ) async throws -> LocalRun.Result {
-        guard let spec else { throw ValidationError("--llm-url is required") }
+        guard let spec else { throw ValidationError("--llm-url or --llm-endpoint is required") }
         let personas = try PersonaSet(contentsOf: personasPath, limits: personaLimits)
         let (graph, info) = try Snapshot.read(from: snapshotPath)
         try RunInputCheck.requireNonEmpty(graph, snapshot: snapshotPath)
         // Only the key comes from the environment: the server is --llm-url (OPENAI_BASE_URL is not read here).
         let environment = ProcessInfo.processInfo.environment.filter { $0.key == "OPENAI_API_KEY" }
         let key = try LLMConfiguration.load(environment: environment, keyFile: endpoint.llmKeyFile).apiKey
-        let client = try ChatCompletionClient(configuration: spec.configuration(apiKey: key))
+        let configuration = spec.configuration(apiKey: key, headers: try endpoint.headers())
+        Console.status(try endpoint.pricing().summary)
+        let client = try ChatCompletionClient(
+            configuration: configuration,
+            admission: spec.maxCostUSD.map {
+                LLMSpendCap(capUSD: $0, ledger: LocalSpendLedger(), configuration: configuration)
+            })
         let runner = GPLRRunner(
             graph: graph, personas: personas, parameters: parameters,
             labeler: LLMLabeler(client: client, personas: personas, options: spec.labelerOptions),

@@ -28,6 +28,7 @@ enum RunSummary {
                     cut.calibrationMicroF1, Console.count(cut.calibrationUsers)))
         }
         if let warning = unreachableWarning(report) { Console.status(warning) }
+        for text in llmLines(report.labelerCounters) { line(text) }
         line(
             "  time: total \(Console.seconds(report.timings.total)) — affinity "
                 + "\(Console.seconds(report.timings.affinity)), sampling \(Console.seconds(report.timings.sampling)), "
@@ -42,6 +43,24 @@ enum RunSummary {
                 "  \(padded) \(String(repeating: " ", count: max(0, 8 - countText.count)))\(countText)   "
                     + Console.percent(Double(count) / Double(max(1, users))))
         }
+    }
+
+    /// The LLM labeler's requests, tokens and cost, and whether the server refused structured outputs; nothing
+    /// when the labels came from a file.
+    static func llmLines(_ counters: [String: Int]) -> [String] {
+        guard let requests = counters["llm.requests"] else { return [] }
+        var lines = [
+            "  llm: \(Console.count(requests)) requests, \(Console.count(counters["llm.prompt-tokens"] ?? 0)) prompt + "
+                + "\(Console.count(counters["llm.completion-tokens"] ?? 0)) completion tokens, "
+                + String(format: "$%.4f", Double(counters["llm.cost-micros"] ?? 0) / 1e6) + ", "
+                + "\(Console.count(counters["llm.parse-failures"] ?? 0)) parse failures"
+        ]
+        if let refusals = counters["llm.schema-refusals"] {
+            lines.append(
+                "  llm: the server refused structured outputs (json_schema, \(Console.count(refusals)) refused); "
+                    + "answers were asked for in JSON mode instead")
+        }
+        return lines
     }
 
     /// A warning when more than 1 % of the inferred users have no reachable prototype (they get no persona).

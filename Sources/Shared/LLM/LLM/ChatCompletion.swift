@@ -23,4 +23,9 @@ struct ChatCompletion: Sendable {
     /// Attempts made, the successful one included.
     var attempts: Int
     var retries: [ChatCompletionRetry]
+    /// Requests the server refused because of their `json_schema` response format before the client fell back
+    /// (not counted in ``attempts``).
+    var schemaRefusals = 0
+    /// Whether the answer was asked for with a `json_schema` response format.
+    var usedSchema = false
 }

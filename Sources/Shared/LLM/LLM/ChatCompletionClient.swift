@@ -1,15 +1,18 @@
 import Foundation
 public import GPLRHTTP
 public import Logging
+import Synchronization
 
-/// A client for an OpenAI-compatible `POST {base}/v1/chat/completions`, over ``HTTPClient`` (libcurl).
+/// A client for an OpenAI-compatible `POST {base}/v1/chat/completions` (or a full endpoint URL, see
+/// ``LLMConfiguration/chatCompletionsURL``), over ``HTTPClient`` (libcurl).
 ///
 /// Failed attempts are retried with exponential backoff and full jitter on 429, 5xx, 408, timeouts,
 /// broken connections and unreadable 2xx bodies, honouring `Retry-After` (seconds); after
 /// ``LLMConfiguration/maxAttempts`` the last cause is thrown wrapped in
 /// ``ChatCompletionError/Code-swift.struct/attemptsExhausted``. Other 4xx fail at once.
 ///
-/// The API key goes into the `Authorization` header only: errors, descriptions and log lines never hold it.
+/// The API key goes into the header ``LLMConfiguration/auth`` names, and the extra headers' values into
+/// their headers, only: errors, descriptions and log lines never hold them.
 public final class ChatCompletionClient: Sendable {
     public let configuration: LLMConfiguration
     private let http: HTTPClient
@@ -18,6 +21,11 @@ public final class ChatCompletionClient: Sendable {
     private let logger: Logger
     /// Asked before every attempt (retries included), e.g. a shared ``LLMRateLimiter``.
     public let admission: (any ChatCompletionAdmission)?
+    /// Set once the server refused a `json_schema` response format: later requests send their plain format.
+    private let schemaRefused = Mutex(false)
+
+    /// Whether this client has found that its server refuses `json_schema` response formats.
+    public var refusesStructuredOutputs: Bool { schemaRefused.withLock { $0 } }
 
     /// A client with its own ``HTTPClient`` of ``LLMConfiguration/concurrency`` connections; call
     /// ``shutdown()`` when done.
@@ -60,8 +68,14 @@ public final class ChatCompletionClient: Sendable {
     }
 
     /// Sends `request`, retrying as described on the type, and returns the first successful completion.
+    ///
+    /// A request with a ``ChatCompletionRequest/schema`` is sent with it (structured outputs) unless this client
+    /// saw the server refuse one before; a refusal (see ``refusesSchema(_:)``) switches this client to the
+    /// plain format for good and sends the request again at once.
     func complete(_ request: ChatCompletionRequest) async throws(ChatCompletionError) -> ChatCompletion {
-        let httpRequest = try makeHTTPRequest(request)
+        var useSchema = request.schema != nil && configuration.structuredOutputs && !refusesStructuredOutputs
+        var httpRequest = try makeHTTPRequest(request, schema: useSchema)
+        var schemaRefusals = 0
         var retries: [ChatCompletionRetry] = []
         var attempt = 1
         let model = request.model ?? configuration.model
@@ -70,6 +84,9 @@ public final class ChatCompletionClient: Sendable {
             if let admission {
                 do {
                     try await admission.admit(model: model, estimatedTokens: estimatedTokens)
+                } catch let reached as LLMSpendingCapReached {
+                    throw ChatCompletionError(
+                        code: .spendingCap, message: reached.description, attempts: attempt - 1, underlying: reached)
                 } catch {
                     let cancelled = error is CancellationError || Task.isCancelled
                     throw ChatCompletionError(
@@ -91,9 +108,27 @@ public final class ChatCompletionClient: Sendable {
                     model: model, usage: completion.usage, costUSD: configuration.cost(of: completion.usage))
                 completion.attempts = attempt
                 completion.retries = retries
+                completion.schemaRefusals = schemaRefusals
+                completion.usedSchema = useSchema
                 return completion
             case .failure(let error):
                 failure = error
+            }
+            if useSchema, Self.refusesSchema(failure) {
+                let first = schemaRefused.withLock { refused in
+                    defer { refused = true }
+                    return !refused
+                }
+                if first {
+                    logger.warning(
+                        "llm.structured-outputs.refused",
+                        metadata: ["llm.status": "\(failure.status.map(String.init) ?? "-")", "llm.model": "\(model)"])
+                }
+                LLMMetrics.schemaRefusal(model: model)
+                schemaRefusals += 1
+                useSchema = false
+                httpRequest = try makeHTTPRequest(request, schema: false)
+                continue
             }
             guard failure.isRetriable else { throw failure }
             guard attempt < policy.maxAttempts else {
@@ -124,11 +159,29 @@ public final class ChatCompletionClient: Sendable {
         }
     }
 
-    private func makeHTTPRequest(_ request: ChatCompletionRequest) throws(ChatCompletionError) -> HTTPClientRequest {
+    /// Whether `failure` is a server refusing the `json_schema` response format: HTTP 400 or 422 whose error
+    /// message names `response_format`, `json_schema` or `structured output` (OpenAI, Azure, vLLM and
+    /// llama.cpp word it so). Any other 4xx fails the request as before.
+    static func refusesSchema(_ failure: ChatCompletionError) -> Bool {
+        guard failure.code == .rejected, failure.status == 400 || failure.status == 422 else { return false }
+        let message = failure.message.lowercased()
+        return ["response_format", "json_schema", "structured output"].contains { message.contains($0) }
+    }
+
+    private func makeHTTPRequest(
+        _ request: ChatCompletionRequest, schema: Bool
+    ) throws(ChatCompletionError) -> HTTPClientRequest {
+        var format: ChatCompletionWire.Request.ResponseFormat?
+        if schema, let responseSchema = request.schema {
+            format = .init(
+                type: "json_schema",
+                jsonSchema: .init(name: responseSchema.name, strict: true, schema: responseSchema.schema))
+        } else if request.jsonObjectResponse {
+            format = .init(type: "json_object")
+        }
         let wire = ChatCompletionWire.Request(
             model: request.model ?? configuration.model, messages: request.messages,
-            temperature: request.temperature, maxTokens: request.maxTokens,
-            responseFormat: request.jsonObjectResponse ? .init(type: "json_object") : nil)
+            temperature: request.temperature, maxTokens: request.maxTokens, responseFormat: format)
         let body: Data
         do {
             body = try JSONEncoder().encode(wire)
@@ -140,7 +193,14 @@ public final class ChatCompletionClient: Sendable {
             HTTPHeader(name: "Accept", value: "application/json"),
         ]
         if let key = configuration.apiKey {
-            headers.append(HTTPHeader(name: "Authorization", value: "Bearer \(key.revealedValue)"))
+            switch configuration.auth {
+            case .bearer: headers.append(HTTPHeader(name: "Authorization", value: "Bearer \(key.revealedValue)"))
+            case .apiKey: headers.append(HTTPHeader(name: "api-key", value: key.revealedValue))
+            case .none: break
+            }
+        }
+        for header in configuration.headers {
+            headers.append(HTTPHeader(name: header.name, value: header.revealedValue))
         }
         return HTTPClientRequest(
             method: .post, url: configuration.chatCompletionsURL, headers: headers, body: Array(body),
@@ -227,13 +287,15 @@ public final class ChatCompletionClient: Sendable {
         } else {
             text = String(decoding: response.body.prefix(512), as: UTF8.self)
         }
-        return Self.scrub(String(text.prefix(300)), key: configuration.apiKey)
+        return Self.scrub(String(text.prefix(300)), key: configuration.apiKey, headers: configuration.headers)
     }
 
-    static func scrub(_ text: String, key: LLMAPIKey?) -> String {
+    static func scrub(_ text: String, key: LLMAPIKey?, headers: [LLMHeader] = []) -> String {
         var result = text
-        if let key, !key.revealedValue.isEmpty {
-            result = result.replacingOccurrences(of: key.revealedValue, with: "[redacted]")
+        let secrets = [key?.revealedValue ?? ""] + headers.map(\.revealedValue)
+        // Longest first, so a secret that contains another is not left half shown.
+        for secret in secrets.sorted(by: { $0.count > $1.count }) where !secret.isEmpty {
+            result = result.replacingOccurrences(of: secret, with: "[redacted]")
         }
         // Masked or foreign keys ("sk-abc…xyz") are not ours to print either.
         let words = result.split(separator: " ", omittingEmptySubsequences: false).map { word -> Substring in

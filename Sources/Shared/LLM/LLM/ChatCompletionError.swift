@@ -7,6 +7,7 @@ struct ChatCompletionError: Error, CustomStringConvertible, Sendable {
     struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Base: String {
             case rateLimited, serverError, transport, invalidResponse, rejected, cancelled, attemptsExhausted, admission
+            case spendingCap
         }
         private let base: Base
 
@@ -27,6 +28,8 @@ struct ChatCompletionError: Error, CustomStringConvertible, Sendable {
         /// The ``ChatCompletionAdmission`` (the shared rate limiter) failed, e.g. Redis is unreachable
         /// (not retried: nothing was sent).
         static let admission = Code(base: .admission)
+        /// The spending cap (``LLMSpendCap``) is reached: nothing was sent (not retried).
+        static let spendingCap = Code(base: .spendingCap)
 
         var description: String { base.rawValue }
 

@@ -2,16 +2,32 @@
 /// Public so the test/demo simulator speaks exactly the same format.
 public enum ChatCompletionWire {
     public struct Request: Codable, Sendable {
-        struct ResponseFormat: Codable, Sendable {
-            var type: String
-            init(type: String) { self.type = type }
+        /// `response_format`: `json_object`, or `json_schema` with its ``JSONSchemaFormat``.
+        public struct ResponseFormat: Codable, Sendable {
+            public var type: String
+            public var jsonSchema: JSONSchemaFormat?
+            init(type: String, jsonSchema: JSONSchemaFormat? = nil) {
+                self.type = type
+                self.jsonSchema = jsonSchema
+            }
+            enum CodingKeys: String, CodingKey {
+                case type
+                case jsonSchema = "json_schema"
+            }
+        }
+
+        /// `{"name", "strict", "schema"}` of a `json_schema` response format.
+        public struct JSONSchemaFormat: Codable, Sendable {
+            public var name: String
+            public var strict: Bool?
+            public var schema: JSONValue
         }
 
         public var model: String
         public var messages: [ChatMessage]
         public var temperature: Double?
         public var maxTokens: Int?
-        var responseFormat: ResponseFormat?
+        public var responseFormat: ResponseFormat?
 
         init(
             model: String, messages: [ChatMessage], temperature: Double? = nil, maxTokens: Int? = nil,

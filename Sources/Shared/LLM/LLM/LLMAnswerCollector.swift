@@ -11,8 +11,11 @@ struct LLMAnswerCollector: Sendable {
         var answers: [String: [String]] = [:]
         var failures: [String: String] = [:]
         var counters: [String: Int] = [:]
+        /// Set when the spending cap refused a request: the batch must not count.
+        var capReached: LLMSpendingCapReached?
 
         mutating func merge(_ other: Result) {
+            capReached = capReached ?? other.capReached
             answers.merge(other.answers) { _, new in new }
             failures.merge(other.failures) { _, new in new }
             counters.merge(other.counters, uniquingKeysWith: +)
@@ -40,7 +43,10 @@ struct LLMAnswerCollector: Sendable {
             }
             for await groupResult in group {
                 result.merge(groupResult)
-                if let ids = next.next() { group.addTask { await ask(ids, makeRequest: makeRequest) } }
+                // Past the spending cap every request would be refused: start no more.
+                if result.capReached == nil, let ids = next.next() {
+                    group.addTask { await ask(ids, makeRequest: makeRequest) }
+                }
             }
             return result
         }
@@ -90,6 +96,11 @@ struct LLMAnswerCollector: Sendable {
                     content = answer.content
                     completion = answer
                 } catch {
+                    if error.code == .spendingCap {
+                        result.capReached = error.underlying as? LLMSpendingCapReached
+                        lastError = error.message
+                        break
+                    }
                     result.counters["llm.requests", default: 0] += max(error.attempts, 0)
                     result.counters["llm.retries", default: 0] += max(error.attempts - 1, 0)
                     result.counters["llm.request-failures", default: 0] += 1
@@ -125,10 +136,15 @@ struct LLMAnswerCollector: Sendable {
     }
 
     private func account(_ completion: ChatCompletion, into counters: inout [String: Int]) {
-        counters["llm.requests", default: 0] += completion.attempts
+        counters["llm.requests", default: 0] += completion.attempts + completion.schemaRefusals
+        if completion.schemaRefusals > 0 { counters["llm.schema-refusals", default: 0] += completion.schemaRefusals }
+        counters[completion.usedSchema ? "llm.json-schema-answers" : "llm.plain-answers", default: 0] += 1
         counters["llm.retries", default: 0] += completion.attempts - 1
         counters["llm.prompt-tokens", default: 0] += completion.usage.promptTokens
         counters["llm.completion-tokens", default: 0] += completion.usage.completionTokens
+        if completion.usage.cachedPromptTokens > 0 {
+            counters["llm.cached-prompt-tokens", default: 0] += completion.usage.cachedPromptTokens
+        }
         let micros = (client.configuration.cost(of: completion.usage) * 1_000_000).rounded()
         counters["llm.cost-micros", default: 0] += Int(micros)
     }

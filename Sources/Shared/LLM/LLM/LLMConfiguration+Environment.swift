@@ -39,6 +39,22 @@ extension LLMConfiguration {
         return LLMAPIKey(key)
     }
 
+    /// The headers in the file at `path`: one `Name: value` per line; blank lines and lines starting with `#`
+    /// are skipped. Errors name the file and line, never a value.
+    public static func readHeaders(from path: String) throws(LLMConfigurationError) -> [LLMHeader] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw LLMConfigurationError(code: .unreadableKeyFile, message: "cannot read the header file", source: path)
+        }
+        var headers: [LLMHeader] = []
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        for (number, line) in lines.enumerated() {
+            let text = line.trimmingCharacters(in: .whitespacesAndNewlines)
+            if text.isEmpty || text.hasPrefix("#") { continue }
+            headers.append(try LLMHeader(parsing: text, source: "\(path):\(number + 1)"))
+        }
+        return headers
+    }
+
     private static func nonEmpty(_ value: String?) -> String? {
         guard let trimmed = value?.trimmingCharacters(in: .whitespacesAndNewlines), !trimmed.isEmpty else {
             return nil

@@ -7,9 +7,19 @@ public struct LLMConfiguration: Sendable, CustomStringConvertible {
     /// Server base, e.g. `https://api.openai.com` or `http://127.0.0.1:8080`. A trailing `/v1` is accepted
     /// (the OpenAI SDK convention for `OPENAI_BASE_URL`) and not doubled.
     public var baseURL: String
+    /// A full chat completions URL (query included, e.g. Azure's `?api-version=`) used as is instead of
+    /// `{baseURL}/v1/chat/completions`.
+    public var endpointURL: String?
     public var model: String
-    /// Sent as `Authorization: Bearer …`; `nil` sends no `Authorization` header (local servers).
+    /// Sent as ``auth`` says; `nil` sends no key (local servers).
     public var apiKey: LLMAPIKey?
+    /// How the key is sent: `Authorization: Bearer …` (default), `api-key: …` (Azure) or not at all.
+    public var auth: LLMAuthStyle = .bearer
+    /// Extra headers sent with every request; their values are secrets (see ``LLMHeader``).
+    public var headers: [LLMHeader] = []
+    /// Send the prompts' `json_schema` response formats (structured outputs); `false` sends their plain
+    /// format (`json_object` or none) as before.
+    public var structuredOutputs = true
     public var connectTimeout: Duration
     /// Time allowed for one attempt, from connecting to the last byte.
     public var requestTimeout: Duration
@@ -26,6 +36,8 @@ public struct LLMConfiguration: Sendable, CustomStringConvertible {
     public var promptPricePer1K: Double
     /// USD per 1,000 completion tokens.
     public var completionPricePer1K: Double
+    /// USD per 1,000 prompt tokens served from the provider's prompt cache; `nil`: ``promptPricePer1K``.
+    public var cachedPromptPricePer1K: Double?
 
     public init(
         baseURL: String = "https://api.openai.com", model: String = "gpt-4o-mini", apiKey: LLMAPIKey? = nil,
@@ -47,23 +59,27 @@ public struct LLMConfiguration: Sendable, CustomStringConvertible {
         self.completionPricePer1K = completionPricePer1K
     }
 
-    /// `{base}/v1/chat/completions`.
+    /// ``endpointURL`` when set, else `{base}/v1/chat/completions`.
     public var chatCompletionsURL: String {
+        if let endpointURL { return endpointURL }
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
         if base.hasSuffix("/v1") { base.removeLast(3) }
         return base + "/v1/chat/completions"
     }
 
-    /// The price of `usage` in USD.
+    /// The price of `usage` in USD: uncached prompt tokens at the prompt price, cached ones at the cached price.
     public func cost(of usage: TokenUsage) -> Double {
-        Double(usage.promptTokens) / 1000 * promptPricePer1K
+        let cached = usage.cachedPromptTokens
+        return Double(usage.promptTokens - cached) / 1000 * promptPricePer1K
+            + Double(cached) / 1000 * (cachedPromptPricePer1K ?? promptPricePer1K)
             + Double(usage.completionTokens) / 1000 * completionPricePer1K
     }
 
     public var description: String {
-        "LLMConfiguration(baseURL: \(HTTPClientRequest.redact(baseURL)), model: \(model), "
-            + "apiKey: \(apiKey == nil ? "none" : "[redacted]"), connectTimeout: \(connectTimeout), "
+        "LLMConfiguration(url: \(HTTPClientRequest.redact(chatCompletionsURL)), model: \(model), "
+            + "apiKey: \(apiKey == nil ? "none" : "[redacted]"), auth: \(auth.rawValue), "
+            + "headers: \(headers.map(\.name)), connectTimeout: \(connectTimeout), "
             + "requestTimeout: \(requestTimeout), maxAttempts: \(maxAttempts), concurrency: \(concurrency), "
             + "prices per 1K tokens: \(promptPricePer1K) prompt / \(completionPricePer1K) completion)"
     }

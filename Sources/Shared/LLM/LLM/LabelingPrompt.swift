@@ -33,12 +33,22 @@ public struct LabelingPrompt: Sendable {
         [.system(Self.systemPrompt), .user(userPrompt(for: users))]
     }
 
-    /// A JSON-mode request for `users`.
+    /// A request for `users` with a strict schema (one key per user id, persona names as an enum), falling back
+    /// to JSON mode.
     func request(for users: [LabelingUser], temperature: Double? = nil, maxTokens: Int? = nil)
         -> ChatCompletionRequest
     {
         ChatCompletionRequest(
-            messages: messages(for: users), temperature: temperature, maxTokens: maxTokens, jsonObjectResponse: true)
+            messages: messages(for: users), temperature: temperature, maxTokens: maxTokens, jsonObjectResponse: true,
+            schema: schema(for: users.map(\.id)))
+    }
+
+    /// The answer's schema: an object keyed by exactly `ids`, each an array of persona names (as the prompt
+    /// lists them) or `Unrepresentable`.
+    func schema(for ids: [String]) -> ChatResponseSchema {
+        .labels(
+            name: "persona_labels", ids: ids,
+            names: personas.map { Self.clean($0.name, limit: 200) } + ["Unrepresentable"])
     }
 
     func userPrompt(for users: [LabelingUser]) -> String {

@@ -14,7 +14,8 @@ public import Logging
 /// `llm.unknown-personas`, `llm.unexpected-users`, `llm.excess-personas`, `llm.duplicate-personas`,
 /// `llm.missing-answers`, `llm.unrepresentable`, `llm.cache-hits`, `llm.cache-misses`, `llm.prompt-tokens`,
 /// `llm.completion-tokens`, `llm.cost-micros`, `llm.request-failures`, `llm.failed`) are summed by the run
-/// report. Nothing in them, in the failures or in the log holds the API key.
+/// report. Nothing in them, in the failures or in the log holds the API key. When the client's admission is an
+/// ``LLMSpendCap`` that refuses a request, ``label(users:in:)`` throws ``LLMSpendingCapReached``.
 public struct LLMLabeler: PersonaLabeler {
     public let personas: PersonaSet
     public let options: LLMLabelerOptions
@@ -60,6 +61,8 @@ public struct LLMLabeler: PersonaLabeler {
                 maxTokens: options.maxTokens)
         }
         try Task.checkCancellation()
+        // Past the cap the whole batch does not count: no user of it is labeled, whatever answers arrived.
+        if let reached = result.capReached { throw reached }
         var batch = LabelingBatch(counters: result.counters)
         for (id, names) in result.answers {
             guard let user = indexByID[id] else { continue }
@@ -75,7 +78,12 @@ public struct LLMLabeler: PersonaLabeler {
 
     /// A user's purchases as the prompt shows them, most bought first, cut to the prompt's product limit.
     func labelingUser(_ user: Int, in graph: PurchaseGraph) -> LabelingUser {
-        let purchases = graph.purchases(ofUser: user).prefix(options.prompt.maxProductsPerUser).map {
+        Self.labelingUser(user, in: graph, maxProducts: options.prompt.maxProductsPerUser)
+    }
+
+    /// A user's purchases as the prompt shows them, most bought first, cut to `maxProducts`.
+    static func labelingUser(_ user: Int, in graph: PurchaseGraph, maxProducts: Int) -> LabelingUser {
+        let purchases = graph.purchases(ofUser: user).prefix(maxProducts).map {
             LabelingPurchase(productName: graph.itemNames[$0.item], count: Int($0.count))
         }
         return LabelingUser(id: graph.userIDs[user], purchases: purchases)

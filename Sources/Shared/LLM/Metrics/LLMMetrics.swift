@@ -29,6 +29,9 @@ package enum LLMMetrics {
             "gplr_llm_cache_lookups_total", help: "LLM response-cache lookups, by result (hit, miss, error)."),
         MetricDescription(
             "gplr_llm_parse_failures_total", help: "LLM answers that did not parse (their users are asked again)."),
+        MetricDescription(
+            "gplr_llm_schema_refusals_total",
+            help: "Requests refused for their json_schema response format (the client falls back to json_object)."),
     ]
 
     /// Models whose series were created at 0 already.
@@ -92,5 +95,13 @@ package enum LLMMetrics {
             _ = Counter(label: name, dimensions: [("model", model)])
         }
         _ = FloatingPointCounter(label: "gplr_llm_cost_usd_total", dimensions: [("model", model)])
+        _ = Counter(label: "gplr_llm_schema_refusals_total", dimensions: [("model", model)])
+    }
+
+    /// A request the server refused for its `json_schema` response format (the client falls back to
+    /// `json_object`).
+    static func schemaRefusal(model: String) {
+        preinitialize(model: model)
+        Counter(label: "gplr_llm_schema_refusals_total", dimensions: [("model", model)]).increment()
     }
 }

@@ -47,7 +47,8 @@ public struct ItemLabelingPrompt: Sendable {
             """
     }
 
-    /// A JSON-mode request about `items` (id and name each).
+    /// A request about `items` (id and name each) with a strict schema (one key per item id, persona names as
+    /// an enum), falling back to JSON mode.
     func request(
         for items: [(id: String, name: String)], temperature: Double? = nil, maxTokens: Int? = nil
     ) -> ChatCompletionRequest {
@@ -61,9 +62,12 @@ public struct ItemLabelingPrompt: Sendable {
             Remind one more time that you can only select from the given \(personas.count) personas' list and only \
             use the exactly given persona names. Do not explain, respond only in the required format.
             """
+        let schema = ChatResponseSchema.labels(
+            name: "item_personas", ids: items.map(\.id),
+            names: personas.map { LabelingPrompt.clean($0.name, limit: 200) } + ["Unrepresentable"])
         return ChatCompletionRequest(
             messages: [.system(Self.systemPrompt), .user(text)], temperature: temperature, maxTokens: maxTokens,
-            jsonObjectResponse: true)
+            jsonObjectResponse: true, schema: schema)
     }
 
     /// The item ids of the product lines in `prompt`, in order.

@@ -131,16 +131,22 @@ public struct PersonaSetGenerator: Sendable {
 
     private func ask(_ messages: [ChatMessage]) async -> StepAnswer {
         var counters: [String: Int] = [:]
+        // Structured outputs ask for {"personas": [{name, description}]}; a server that refuses them gets the
+        // prompt's numbered list (no response_format), which the parser reads as well.
         let request = ChatCompletionRequest(
-            messages: messages, temperature: options.temperature, maxTokens: options.maxTokens)
+            messages: messages, temperature: options.temperature, maxTokens: options.maxTokens,
+            schema: .personaSet)
         var best: [Persona] = []
         var lastError: String?
         for attempt in 1...options.maxAnswerAttempts {
             if attempt > 1 { counters["personas.retries", default: 0] += 1 }
             do {
                 let completion = try await client.complete(request)
-                counters["personas.requests", default: 0] += completion.attempts
+                counters["personas.requests", default: 0] += completion.attempts + completion.schemaRefusals
                 counters["personas.retries", default: 0] += completion.attempts - 1
+                if completion.schemaRefusals > 0 {
+                    counters["personas.schema-refusals", default: 0] += completion.schemaRefusals
+                }
                 counters["personas.prompt-tokens", default: 0] += completion.usage.promptTokens
                 counters["personas.completion-tokens", default: 0] += completion.usage.completionTokens
                 let micros = (client.configuration.cost(of: completion.usage) * 1_000_000).rounded()

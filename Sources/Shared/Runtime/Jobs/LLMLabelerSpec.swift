@@ -8,6 +8,13 @@ public import GPLRLLM
 public struct LLMLabelerSpec: Codable, Sendable, Hashable {
     /// Server base, e.g. `https://api.openai.com` (a trailing `/v1` is accepted).
     public var baseURL: String
+    /// A full chat completions URL used as is (`--llm-endpoint`), e.g. an Azure deployment's with its
+    /// `?api-version=`; `nil`: `{baseURL}/v1/chat/completions`. Travels in payloads: it must hold no secret.
+    public var endpointURL: String?
+    /// How the worker sends its key; `nil`: bearer. Optional so that payloads written before it decode.
+    public var auth: LLMAuthStyle?
+    /// `false`: no `json_schema` response formats (`--no-llm-structured-outputs`); `nil`: on.
+    public var structuredOutputs: Bool?
     public var model: String
     /// Users per request (≥ 1).
     public var usersPerRequest: Int = 1
@@ -36,6 +43,13 @@ public struct LLMLabelerSpec: Codable, Sendable, Hashable {
     /// USD per 1,000 prompt / completion tokens, for the report's cost.
     public var promptPricePer1K: Double = 0
     public var completionPricePer1K: Double = 0
+    /// USD per 1,000 prompt tokens served from the provider's prompt cache; `nil`: the prompt price.
+    public var cachedPromptPricePer1K: Double?
+    /// The spending cap in USD (`--llm-max-cost`), counted in the ledger of run ``spendRunID``
+    /// (``RedisSpendLedger``); `nil`: no cap.
+    public var maxCostUSD: Double?
+    /// The run whose ledger counts the spend against ``maxCostUSD``.
+    public var spendRunID: String?
 
     public init(baseURL: String, model: String) {
         self.baseURL = baseURL
@@ -51,12 +65,21 @@ public struct LLMLabelerSpec: Codable, Sendable, Hashable {
             maxAnswerAttempts: maxAnswerAttempts, temperature: temperature, maxTokens: maxTokens)
     }
 
-    /// The client configuration with `apiKey` (which the spec never holds).
-    public func configuration(apiKey: LLMAPIKey?) -> LLMConfiguration {
-        LLMConfiguration(
+    /// How the key is sent.
+    public var authStyle: LLMAuthStyle { auth ?? .bearer }
+
+    /// The client configuration with `apiKey` and `headers` (which the spec never holds).
+    public func configuration(apiKey: LLMAPIKey?, headers: [LLMHeader] = []) -> LLMConfiguration {
+        var configuration = LLMConfiguration(
             baseURL: baseURL, model: model, apiKey: apiKey,
             requestTimeout: .milliseconds(Int64(requestTimeoutSeconds * 1000)), maxAttempts: maxRequestAttempts,
             concurrency: concurrency, promptPricePer1K: promptPricePer1K, completionPricePer1K: completionPricePer1K)
+        configuration.endpointURL = endpointURL
+        configuration.auth = authStyle
+        configuration.headers = headers
+        configuration.structuredOutputs = structuredOutputs ?? true
+        configuration.cachedPromptPricePer1K = cachedPromptPricePer1K
+        return configuration
     }
 
     /// The shared rate limit it asks for.
@@ -64,11 +87,31 @@ public struct LLMLabelerSpec: Codable, Sendable, Hashable {
         LLMRateLimit(requestsPerMinute: requestsPerMinute, tokensPerMinute: tokensPerMinute)
     }
 
+    /// The name of the first query parameter of `url` that looks like a credential (`key`, `api-key`, `token`,
+    /// `secret`, `password`, `sig`, `code` in its name), or `nil`.
+    static func secretLookingQueryItem(in url: String) -> String? {
+        guard let query = url.split(separator: "?", maxSplits: 1).dropFirst().first else { return nil }
+        for item in query.split(separator: "&") {
+            let name = String(item.prefix { $0 != "=" })
+            let lowered = name.lowercased()
+            if ["key", "token", "secret", "password", "sig", "code"].contains(where: lowered.contains) { return name }
+        }
+        return nil
+    }
+
     /// Why the spec cannot be used, or `nil`.
     public var problem: String? {
-        guard let scheme = baseURL.split(separator: ":").first?.lowercased(), scheme == "http" || scheme == "https",
-            baseURL.contains("://")
-        else { return "the LLM base URL '\(HTTPClientRequest.redact(baseURL))' is not an http(s) URL" }
+        for (name, url) in [("base URL", baseURL), ("endpoint", endpointURL)] {
+            guard let url else { continue }
+            guard let scheme = url.split(separator: ":").first?.lowercased(), scheme == "http" || scheme == "https",
+                url.contains("://")
+            else { return "the LLM \(name) '\(HTTPClientRequest.redact(url))' is not an http(s) URL" }
+            if let secret = Self.secretLookingQueryItem(in: url) {
+                return "the LLM \(name)'s query parameter '\(secret)' looks like a secret, and the URL is stored in "
+                    + "Redis and job payloads: send it as a header instead (--llm-auth api-key, or a header file "
+                    + "on the workers)"
+            }
+        }
         if model.isEmpty { return "the LLM model is empty" }
         for (name, value) in [
             ("users per request", usersPerRequest), ("max products per user", maxProductsPerUser),
@@ -83,7 +126,10 @@ public struct LLMLabelerSpec: Codable, Sendable, Hashable {
         if let ttl = cacheTTLSeconds, !(ttl > 0) { return "the cache TTL must be positive" }
         if let rpm = requestsPerMinute, rpm < 1 { return "requests per minute must be at least 1" }
         if let tpm = tokensPerMinute, tpm < 1 { return "tokens per minute must be at least 1" }
-        if !(promptPricePer1K >= 0) || !(completionPricePer1K >= 0) { return "prices must not be negative" }
+        if let cap = maxCostUSD, !(cap > 0) || !cap.isFinite { return "the spending cap must be a positive amount" }
+        if !(promptPricePer1K >= 0) || !(completionPricePer1K >= 0) || !((cachedPromptPricePer1K ?? 0) >= 0) {
+            return "prices must not be negative"
+        }
         return nil
     }
 }

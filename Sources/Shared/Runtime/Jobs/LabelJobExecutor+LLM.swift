@@ -6,10 +6,8 @@ extension LabelJobExecutor {
     func labelWithLLM(
         _ job: LabelJob, spec: LLMLabelerSpec, personas: PersonaSet, graph: PurchaseGraph
     ) async throws -> LabelingBatch {
-        guard let context = llm, let key = context.apiKey else {
-            throw JobExecutionError(.llm, LLMJobContext.missingKeyMessage)
-        }
-        let client = try self.client(for: spec, key: key, context: context)
+        guard let context = llm else { throw JobExecutionError(.llm, LLMJobContext.missingKeyMessage) }
+        let client = try self.client(for: spec, key: try context.key(for: spec), context: context)
         var cache: LLMResponseCache?
         if spec.cache, let redis = context.redis {
             cache = LLMResponseCache(
@@ -18,11 +16,17 @@ extension LabelJobExecutor {
         }
         let labeler = LLMLabeler(
             client: client, personas: personas, options: spec.labelerOptions, cache: cache, logger: context.logger)
-        return try await labeler.label(users: job.users, in: graph)
+        do {
+            return try await labeler.label(users: job.users, in: graph)
+        } catch let reached as LLMSpendingCapReached {
+            // Not retried: every delivery would be refused the same way; the coordinator fails the run.
+            throw JobExecutionError(.llm, "\(reached)", underlying: reached)
+        }
     }
 
-    /// The client of `spec`, created once (with the shared rate limit as its admission when the spec sets one).
-    func client(for spec: LLMLabelerSpec, key: LLMAPIKey, context: LLMJobContext) throws
+    /// The client of `spec`, created once, with the spending cap and the shared rate limit as its admission when
+    /// the spec sets them.
+    func client(for spec: LLMLabelerSpec, key: LLMAPIKey?, context: LLMJobContext) throws
         -> ChatCompletionClient
     {
         try llmClients.withLock { clients in
@@ -31,10 +35,17 @@ extension LabelJobExecutor {
             if spec.rateLimit.isLimited, let redis = context.redis {
                 admission = LLMRateLimiter(redis: redis, keys: context.keys, limit: spec.rateLimit)
             }
+            let configuration = spec.configuration(apiKey: key, headers: context.headers)
+            // The spending cap is asked first; the rate limit only for attempts the cap allows.
+            if let cap = spec.maxCostUSD, let runID = spec.spendRunID, let redis = context.redis {
+                admission = LLMSpendCap(
+                    capUSD: cap, ledger: RedisSpendLedger(redis: redis, keys: context.keys, runID: runID),
+                    configuration: configuration, inner: admission)
+            }
             let client: ChatCompletionClient
             do {
                 client = try ChatCompletionClient(
-                    configuration: spec.configuration(apiKey: key), admission: admission, logger: context.logger)
+                    configuration: configuration, admission: admission, logger: context.logger)
             } catch {
                 throw JobExecutionError(.llm, "cannot create the LLM client", retriable: true, underlying: error)
             }

@@ -82,10 +82,8 @@ struct PersonaJobExecutor: Sendable {
 
     /// The worker's client for `spec` (its key, never the payload's).
     private func client(for spec: LLMLabelerSpec) throws -> (ChatCompletionClient, LLMJobContext) {
-        guard let context = clients.llm, let key = context.apiKey else {
-            throw JobExecutionError(.llm, LLMJobContext.missingKeyMessage)
-        }
-        return (try clients.client(for: spec, key: key, context: context), context)
+        guard let context = clients.llm else { throw JobExecutionError(.llm, LLMJobContext.missingKeyMessage) }
+        return (try clients.client(for: spec, key: try context.key(for: spec), context: context), context)
     }
 
     private static func check(counts: PersonaJobCounts, spec: LLMLabelerSpec) throws {

@@ -1,0 +1,78 @@
+import Foundation
+import GPLRCore
+import GPLRLLM
+import GPLRRuntime
+
+/// `gplr run --dry-run`: one rendered prompt and the estimate of the whole labeling budget's tokens and cost,
+/// online and with a batch API (half price), without sending a request or touching Redis.
+struct DryRun {
+    var snapshotPath: String
+    var personasPath: String
+    var spec: LLMLabelerSpec
+    var pricing: LLMPricing
+    var parameters: RunParameters
+    /// Users per `label` job (`--redis`), `nil` for `--local`.
+    var jobSize: Int?
+    var personaLimits: PersonaSetLimits
+
+    /// Solver threads (`--threads`).
+    var threads: Int?
+
+    /// Runs the sampling with a ``StandInLabeler`` (no request, no Redis), prints and returns the estimate.
+    @discardableResult
+    func run() async throws -> LabelingEstimate {
+        let personas = try PersonaSet(contentsOf: personasPath, limits: personaLimits)
+        let (graph, info) = try Snapshot.read(from: snapshotPath)
+        try RunInputCheck.requireNonEmpty(graph, snapshot: snapshotPath)
+        let labeler = StandInLabeler(personas: personas, options: spec.labelerOptions, jobSize: jobSize)
+        // The run's own loop picks the prototypes (DU favours users the walks reach least, whose prompts are
+        // shorter than average): only the answers are stand-ins.
+        let runner = GPLRRunner(
+            graph: graph, personas: personas, parameters: parameters, labeler: labeler,
+            affinityComputer: LocalAffinityComputer(
+                walkLength: parameters.walkLength, epsilon: parameters.epsilon, threadCount: threads),
+            snapshotHash: info.hash.hex, threadCount: threads)
+        _ = try await runner.run(observe: { _ in })
+        let estimate = labeler.estimate
+        let online = estimate.costUSD(spec.configuration(apiKey: nil))
+        let line = { (text: String) in StandardStreams.writeOutput(text + "\n") }
+        line("dry run: nothing is sent to \(Self.shown(spec.configuration(apiKey: nil).chatCompletionsURL))")
+        line(
+            "one prompt (user\(estimate.exampleUserIDs.count == 1 ? "" : "s") "
+                + estimate.exampleUserIDs.map { "\"\($0)\"" }.joined(separator: ", ") + ", ≈ "
+                + "\(Console.count(LabelingEstimate.tokens(estimate.examplePrompt))) tokens):")
+        for message in estimate.examplePrompt {
+            line("--- \(message.role)")
+            line(message.content)
+        }
+        line("---")
+        let perRequest = spec.usersPerRequest
+        line(
+            "budget τ = \(Console.count(estimate.users)) users in \(parameters.iterations) iterations, \(perRequest) "
+                + "user\(perRequest == 1 ? "" : "s") per request: \(Console.count(estimate.requests)) requests")
+        line(
+            "estimated tokens: \(Console.count(estimate.promptTokens)) prompt + "
+                + "\(Console.count(estimate.completionTokens)) completion = \(Console.count(estimate.totalTokens)) "
+                + "(the prompts of the users this run's sampling picks with stand-in answers, 4 characters per "
+                + "token; no re-asks, retries or prompt-cache discount)")
+        line(pricing.summary)
+        line(String(format: "estimated cost: $%.4f online, $%.4f with a batch API (50 %%)", online, online / 2))
+        if let cap = spec.maxCostUSD {
+            line(
+                String(format: "--llm-max-cost $%.4f: ", cap)
+                    + (online > cap
+                        ? "the estimate passes it, the run would stop early" : "the estimate stays under it"))
+        }
+        return estimate
+    }
+
+    /// `url` without user info, query or fragment.
+    static func shown(_ url: String) -> String {
+        guard var components = URLComponents(string: url) else { return "the LLM" }
+        components.user = nil
+        components.password = nil
+        components.query = nil
+        components.fragment = nil
+        return components.string ?? "the LLM"
+    }
+}
