@@ -114,28 +114,54 @@ public final class RedisClient: Sendable {
         _ body: @escaping @Sendable (RedisConnection) throws(RedisError) -> T
     ) async -> (Result<T, RedisError>, duringConnect: Bool) {
         await withCheckedContinuation { (continuation: CheckedContinuation<(Result<T, RedisError>, Bool), Never>) in
-            queue.async { [slot, endpoint, options] in
-                let connection: RedisConnection
-                if let existing = slot.connection, !existing.isBroken {
-                    connection = existing
-                } else {
-                    slot.connection = nil
-                    let opened = Result { () throws(RedisError) -> RedisConnection in
-                        try RedisConnection(endpoint: endpoint, options: options.connection)
-                    }
-                    switch opened {
-                    case .success(let fresh):
-                        connection = fresh
-                        slot.connection = fresh
-                    case .failure(let error):
-                        continuation.resume(returning: (.failure(error), true))
-                        return
-                    }
-                }
-                let result = Result { () throws(RedisError) -> T in try body(connection) }
-                if connection.isBroken { slot.connection = nil }
-                continuation.resume(returning: (result, false))
+            queue.async { [self] in
+                continuation.resume(returning: onQueue(body))
             }
+        }
+    }
+
+    /// `body` with a live connection; called on `queue` only.
+    private func onQueue<T>(_ body: (RedisConnection) throws(RedisError) -> T) -> (Result<T, RedisError>, Bool) {
+        let connection: RedisConnection
+        if let existing = slot.connection, !existing.isBroken {
+            connection = existing
+        } else {
+            slot.connection = nil
+            do {
+                connection = try RedisConnection(endpoint: endpoint, options: options.connection)
+            } catch {
+                return (.failure(error), true)
+            }
+            slot.connection = connection
+        }
+        let result = Result { () throws(RedisError) -> T in try body(connection) }
+        if connection.isBroken { slot.connection = nil }
+        return (result, false)
+    }
+
+    // MARK: - Blocking
+
+    /// Sends one command from the calling thread and waits for the reply there, in one attempt (a broken
+    /// connection is reopened by the next call). For a thread of its own that must keep talking to Redis when
+    /// the Swift thread pool and libdispatch's global queues are busy with computation (the coordinator lease);
+    /// never call it from a task. An error reply is thrown as a ``RedisError`` with code `.serverError`.
+    @discardableResult
+    public func sendBlocking(_ arguments: [RedisArgument]) throws(RedisError) -> RedisValue {
+        let (result, _) = queue.sync { onQueue { connection throws(RedisError) in try connection.command(arguments) } }
+        return try result.get()
+    }
+
+    /// ``evaluate(_:keys:arguments:)`` with ``sendBlocking(_:)``.
+    @discardableResult
+    public func evaluateBlocking(_ script: RedisScript, keys: [RedisArgument] = [], arguments: [RedisArgument] = [])
+        throws(RedisError) -> RedisValue
+    {
+        let tail = [RedisArgument(keys.count)] + keys + arguments
+        do {
+            return try sendBlocking(["EVALSHA", RedisArgument(script.sha1)] + tail)
+        } catch  where error.serverErrorPrefix == "NOSCRIPT" {
+            try sendBlocking(["SCRIPT", "LOAD", RedisArgument(script.source)])
+            return try sendBlocking(["EVALSHA", RedisArgument(script.sha1)] + tail)
         }
     }
 }

@@ -79,33 +79,43 @@ public struct CoordinatorLease: Sendable {
 
     /// Renews the lease every third of its duration until cancelled. A renewal that fails on the connection is
     /// tried again at the next period, as long as the lease can still be alive.
+    ///
+    /// The renewals run on a thread of their own with their own connection (``LeaseRenewalThread``): the
+    /// coordinator computes in the same process (affinities, DU scores, assignment on all cores), and on Linux that
+    /// work and Swift's tasks share libdispatch's global threads, so a renewal loop of tasks starved for the length
+    /// of a solve and lost the lease of a 10M-user run.
     /// - Throws: ``RunRecordError/Code/notFound`` when Redis lost the run (lease and record gone: restarted without
     ///   persistence), ``RunRecordError/Code/busy`` when only the lease was lost (this coordinator stalled past it
     ///   and another may drive the run), or the connection error once a whole lease period passed without renewal:
     ///   in every case the caller must stop driving the run.
     public func keepRenewing() async throws {
-        let clock = ContinuousClock()
-        var renewed = clock.now
-        while true {
-            try await Task.sleep(for: .milliseconds(milliseconds / 3))
-            let ours: Bool
-            do {
-                ours = try await renew()
-            } catch let error where !(error is CancellationError) {
-                if clock.now - renewed > .milliseconds(milliseconds) { throw error }
-                continue
+        let renewer = LeaseRenewalThread(lease: self)
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                renewer.start(continuation)
             }
-            if ours {
-                renewed = clock.now
-                continue
-            }
-            let recordExists = try await client.send("EXISTS", RedisArgument(recordKey)).int == 1
-            guard recordExists else { throw RunRecordStore.lost(run: runID) }
-            throw RunRecordError(
-                .busy,
-                "this coordinator lost its lease (it stalled for longer than \(milliseconds / 1000) s, and "
-                    + "another coordinator may drive the run now); stopping", run: runID)
+        } onCancel: {
+            renewer.stop()
         }
+    }
+
+    /// One renewal, blocking the calling thread: `true` while the lease is ours.
+    func renewBlocking(with client: RedisClient) throws -> Bool {
+        try client.evaluateBlocking(
+            Self.renewScript, keys: [RedisArgument(key)],
+            arguments: [RedisArgument(token), RedisArgument(String(milliseconds))]
+        ).int == 1
+    }
+
+    /// Why renewing stopped, once the lease was refused: Redis lost the run, or another coordinator may hold it.
+    func lossReason(with client: RedisClient) -> any Error {
+        if let exists = try? client.sendBlocking(["EXISTS", RedisArgument(recordKey)]), exists.int == 0 {
+            return RunRecordStore.lost(run: runID)
+        }
+        return RunRecordError(
+            .busy,
+            "this coordinator lost its lease (it stalled for longer than \(milliseconds / 1000) s, and "
+                + "another coordinator may drive the run now); stopping", run: runID)
     }
 
     /// KEYS[1] = lease; ARGV = token, milliseconds.
