@@ -123,7 +123,7 @@ let package = Package(
             // The dashboard page, compiled into the binary (no resource bundle to install beside it).
             resources: [
                 .embedInCode("Dashboard/Page/dashboard.html"), .embedInCode("Dashboard/Page/dashboard.css"),
-                .embedInCode("Dashboard/Page/dashboard.js"),
+                .embedInCode("Dashboard/Page/dashboard.js"), .embedInCode("Dashboard/Page/charts.js"),
             ],
             swiftSettings: ourSettings),
         .executableTarget(
