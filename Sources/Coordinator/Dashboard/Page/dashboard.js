@@ -167,10 +167,11 @@ function personaChart(run, personas) {
   // user may have several personas, so the shares can add up to more than 100 %.
   const users = personas.users;
   const share = (v) => users > 0 ? 100 * v / users : null;
-  const shown = (v) => integer(v) + (users > 0 ? " (" + share(v).toFixed(1) + "% of " + integer(users) + ")" : "");
+  const shown = (v) => integer(v) + (users > 0 ? " (" + share(v).toFixed(1) + "%)" : "");
+  const of = personas.source === "assigned" ? " users" : " prototypes";
   return el("div", { class: "personas", "data-run-id": run.id, "data-source": personas.source,
       "data-users": users },
-    el("h3", null, "Personas: " + personas.label),
+    el("h3", null, "Personas: " + personas.label + (users > 0 ? "; % of the " + integer(users) + of : "")),
     personas.entries.map((entry) => {
       const fill = el("span");
       fill.style.width = (max > 0 ? 100 * entry.value / max : 0) + "%";
