@@ -124,6 +124,7 @@ let package = Package(
             resources: [
                 .embedInCode("Dashboard/Page/dashboard.html"), .embedInCode("Dashboard/Page/dashboard.css"),
                 .embedInCode("Dashboard/Page/dashboard.js"), .embedInCode("Dashboard/Page/charts.js"),
+                .embedInCode("Dashboard/Page/jobs.js"),
             ],
             swiftSettings: ourSettings),
         .executableTarget(

@@ -30,14 +30,10 @@ import Testing
             try await finished.start(data.newRun("done-run", parameters: data.parameters(budget: 40, iterations: 2)))
         }
 
-        // A live run that waits on one dead-lettered label job (no worker left), sampled by gplr serve meanwhile.
-        let chosen = Mutex<String?>(nil)
+        // A live run that waits on its dead-lettered label jobs (every one fails; no worker left), sampled by
+        // gplr serve meanwhile.
         let faulty = try TestWorker(url: server.url, graph: data.graph) { envelope in
-            guard envelope.runID == "live-run", envelope.kind == LabelJobDefinition.kind else { return nil }
-            return chosen.withLock { job in
-                if job == nil { job = envelope.id }
-                return job == envelope.id ? "planted failure" : nil
-            }
+            envelope.runID == "live-run" && envelope.kind == LabelJobDefinition.kind ? "planted failure" : nil
         }
         var live = try data.coordinator(server)
         live.timeout = .seconds(900)
@@ -53,15 +49,17 @@ import Testing
             let settled = try await withWorker(faulty) {
                 try await poll(timeout: .seconds(60)) { () -> Bool? in
                     let stats = try await queue.stats(run: "live-run")
-                    return stats.enqueued > 0 && stats.deadLettered == 1 && stats.isSettled && stats.running == 0
-                        ? true : nil
+                    return stats.enqueued > 0 && stats.deadLettered == stats.enqueued && stats.isSettled
+                        && stats.running == 0 ? true : nil
                 }
             }
-            #expect(settled == true, "the live run did not settle with one dead letter")
-            let deadJob = try #require(chosen.withLock { $0 })
+            #expect(settled == true, "the live run's label jobs were not all dead-lettered")
+            let letters = try await queue.deadLetters(run: "live-run").map(\.jobID)
+            try #require(letters.count >= 2, "the preflight's label jobs: \(letters)")
 
+            // One dead letter per page, so that the pager shows.
             let browser = try DevToolsBrowser(chromium: chromium, directory: data.directory)
-            try await browser.open(dashboard.url)
+            try await browser.open(dashboard.url + "?dead_page_size=1")
             let queueChart = #"figure[data-chart="queue"][data-run-id="live-run"]"#
             let throughputChart = #"figure[data-chart="throughput"][data-run-id="live-run"]"#
             let drawn = try await browser.waitUntil(
@@ -78,7 +76,7 @@ import Testing
                 let kinds = sample.kinds.values
                 #expect(Int(row["queued"] ?? "") == kinds.reduce(0) { $0 + $1.queued }, "\(row)")
                 #expect(Int(row["running"] ?? "") == kinds.reduce(0) { $0 + $1.running }, "\(row)")
-                #expect(Int(row["dead"] ?? "") == 1, "\(row)")
+                #expect(Int(row["dead"] ?? "") == letters.count, "\(row)")
                 #expect(Int(row["enqueued"] ?? "") == kinds.reduce(0) { $0 + $1.enqueued }, "\(row)")
             }
             let throughputRows = try await rows(browser, "\(throughputChart) tr[data-at]")
@@ -88,7 +86,7 @@ import Testing
                 #expect(Int(row["done"] ?? "") == sample.kinds.values.reduce(0) { $0 + $1.done }, "\(row)")
                 #expect(Int(row["failures"] ?? "") == sample.failures, "\(row)")
             }
-            #expect(history.samples.allSatisfy { $0.kinds["label"]?.dead == 1 })
+            #expect(history.samples.allSatisfy { $0.kinds["label"]?.dead == letters.count })
 
             // The finished run's iteration timeline: labeling and affinity seconds per iteration, as recorded.
             let done = try await dashboard.get(DashboardPayload.History.self, "api/runs/done-run/history")
@@ -118,16 +116,50 @@ import Testing
                 #expect(close(shown[entry.name].map { String($0) }, 100 * entry.value / 400), "\(entry.name)")
             }
 
+            // The pager: the first dead letter by id, then Next shows the second.
+            let pager = #".pager[data-run-id="live-run"]"#
+            #expect(
+                try await browser.waitUntil(
+                    "document.querySelector('\(pager)')?.dataset.total === '\(letters.count)'"), "no pager")
+            #expect(try await shownDeadLetters(browser) == [letters[0]])
+            _ = try await browser.evaluate(
+                "document.querySelector('button[data-action=\"dead-next\"][data-run-id=\"live-run\"]').click(), true")
+            #expect(
+                try await browser.waitUntil("document.querySelector('\(pager)')?.dataset.offset === '1'"), "no page 2")
+            let page = try await dashboard.get(
+                DashboardPayload.DeadLetterPage.self, "api/runs/live-run/dead-letters?offset=1&limit=1")
+            #expect(page.jobs.map(\.id) == [letters[1]] && page.total == letters.count)
+            #expect(try await shownDeadLetters(browser) == [letters[1]])
+            let deadJob = letters[1]
+
+            // Job detail: a click on the job id shows what Redis holds about it.
+            _ = try await browser.evaluate(
+                "document.querySelector('button[data-action=\"job-detail\"][data-job-id=\"\(deadJob)\"]').click(), true"
+            )
+            let panel = #".job-detail[data-run-id="live-run"]"#
+            #expect(
+                try await browser.waitUntil("document.querySelector('\(panel)')?.dataset.jobId === '\(deadJob)'"),
+                "no detail of \(deadJob)")
+            let job = try await dashboard.get(DashboardPayload.JobDetail.self, "api/runs/live-run/jobs/\(deadJob)")
+            #expect(job.state == "dead_lettered" && job.kind == "label" && job.error == "planted failure")
+            #expect(job.payload?.fields["users"] != nil, "the label job's users, counted")
+            let shownJob = try #require(try await rows(browser, panel).first)
+            #expect(shownJob["state"] == "dead_lettered")
+            #expect(shownJob["deliveries"] == job.deliveries.map(String.init))
+            #expect(shownJob["attempt"] == job.attempt.map(String.init))
+            #expect(shownJob["payload-bytes"] == job.payload.map { String($0.bytes) })
+
             // Discard: two clicks (the first arms the button); the dead letter is gone for good.
             let discard = "document.querySelector('button[data-action=\"discard\"][data-job-id=\"\(deadJob)\"]')"
             #expect(try await browser.waitUntil("\(discard) !== null"), "no Discard button for \(deadJob)")
             try await clickTwice(browser, discard)
             #expect(try await announced(browser, "Discarded 1 dead letter of run live-run."))
             let stats = try await queue.stats(run: "live-run")
-            #expect(stats.deadLettered == 0)
+            #expect(stats.deadLettered == letters.count - 1)
             let discarded = try await client.send("HGET", RedisArgument(keys.run("live-run").counters), "discarded")
             #expect(discarded.int == 1)
-            #expect(try await queue.deadLetters(run: "live-run").isEmpty)
+            #expect(try await queue.deadLetters(run: "live-run").map(\.jobID) == letters.filter { $0 != deadJob })
+            #expect(try await queue.jobInfo(run: "live-run", jobID: deadJob).isKnown == false)
 
             // Cancel the live run from the page.
             let cancel = "document.querySelector('button[data-action=\"cancel\"][data-run-id=\"live-run\"]')"
@@ -166,6 +198,11 @@ import Testing
             )
                 as? String)
         return try JSONDecoder().decode([[String: String]].self, from: Data(json.utf8))
+    }
+
+    /// The job ids of the dead-letter rows of the live run the page shows.
+    private func shownDeadLetters(_ browser: DevToolsBrowser) async throws -> [String] {
+        try await rows(browser, #"tr.job[data-state="dead"][data-run-id="live-run"]"#).compactMap { $0["job-id"] }
     }
 
     /// Clicks a two-step control: arms it, then (found again, as the page may have been redrawn) confirms.

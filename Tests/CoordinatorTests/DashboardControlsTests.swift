@@ -46,6 +46,10 @@ import Testing
         let result = try JSONDecoder().decode(DashboardPayload.DiscardResult.self, from: none.body)
         #expect(result.discarded.isEmpty && result.notDeadLettered == ["label-x"])
         #expect(try await dashboard.request("api/runs/nope/history").status == 404)
+        #expect(try await dashboard.request("api/runs/busy/jobs/label-x").status == 404)
+        #expect(try await dashboard.request("api/runs/busy/dead-letters?offset=-1").status == 400)
+        let page = try await dashboard.get(DashboardPayload.DeadLetterPage.self, "api/runs/busy/dead-letters?limit=500")
+        #expect(page.total == 0 && page.jobs.isEmpty && page.limit == DashboardAPI.listLimit)
 
         // Prune with a cutoff keeps the run finished just now; without one it goes. The running run stays.
         let recent = try await dashboard.request(

@@ -199,13 +199,15 @@ function failedJobs(run, detail) {
       onclick: (e) => retry(run.id, {}, e.currentTarget) }, "Retry all"));
   }
   box.append(head);
+  const panel = jobPanel(run);
+  if (panel) box.append(panel);
   if (dead.total > 0) {
     box.append(el("table", { class: "jobs" },
       el("tr", null, el("th", null, "job"), el("th", null, "kind"), el("th", { class: "num" }, "deliveries"),
         el("th", null, "last error"), el("th", null, "")),
       dead.jobs.map((job) => el("tr", { class: "job", "data-run-id": run.id, "data-job-id": job.id,
           "data-state": "dead", "data-kind": job.kind },
-        el("td", { class: "job-id" }, job.id), el("td", null, job.kind),
+        el("td", { class: "job-id" }, jobButton(run, job)), el("td", null, job.kind),
         el("td", { class: "num" }, integer(job.deliveries)),
         el("td", { class: "error-text" }, job.error),
         el("td", { class: "actions" }, el("button", { "data-action": "retry", "data-job-id": job.id,
@@ -213,9 +215,8 @@ function failedJobs(run, detail) {
           twoStepButton("discard:" + run.id + ":" + job.id, "Discard", "Discard for good?",
             { "data-action": "discard", "data-run-id": run.id, "data-job-id": job.id },
             () => discard(run.id, job.id)))))));
-    if (dead.total > dead.jobs.length) {
-      box.append(note(dead));
-    }
+    const pager = deadPager(run, dead);
+    if (pager) box.append(pager);
   }
   if (failing.total > 0) {
     box.append(el("h3", null, "Failing jobs (last attempt failed; retried automatically): " +
@@ -224,7 +225,7 @@ function failedJobs(run, detail) {
       el("tr", null, el("th", null, "job"), el("th", null, "kind"), el("th", null, "last error")),
       failing.jobs.map((job) => el("tr", { class: "job", "data-run-id": run.id, "data-job-id": job.id,
           "data-state": "failing", "data-kind": job.kind },
-        el("td", { class: "job-id" }, job.id), el("td", null, job.kind),
+        el("td", { class: "job-id" }, jobButton(run, job)), el("td", null, job.kind),
         el("td", { class: "error-text" }, job.error)))));
     if (failing.total > failing.jobs.length) {
       box.append(note(failing));
@@ -348,6 +349,8 @@ async function refresh() {
       : getJSON("api/runs/" + encodeURIComponent(run.id)).catch((error) => ({ error: error.message }))));
     const histories = await Promise.all(runs.map((run, i) => i >= MAX_HISTORIES ? null
       : getJSON("api/runs/" + encodeURIComponent(run.id) + "/history").catch((error) => ({ error: error.message }))));
+    const pages = await deadLetterPages(runs);
+    pages.forEach((page, i) => { if (page && details[i] && !details[i].error) details[i].dead_lettered = page; });
     renderRuns(runs, details, histories);
     renderRunControls(runs);
     renderWorkers(workers);
