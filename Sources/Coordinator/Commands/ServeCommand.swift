@@ -8,16 +8,17 @@ import ServiceLifecycle
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the live dashboard: runs, jobs per kind, failures with a retry button, personas, workers.",
+        abstract: "Serve the live dashboard: runs, history charts, jobs, failures with retry/discard, controls.",
         discussion: """
             The page at / refreshes itself every 2 s from the JSON API: GET /api/runs, /api/runs/{id}, \
-            /api/runs/{id}/history, /api/queues, /api/workers; POST /api/runs/{id}/retry, /cancel, /discard and \
+            /api/runs/{id}/history, /api/runs/{id}/jobs/{job}, /api/runs/{id}/dead-letters, /api/queues, \
+            /api/workers; POST /api/runs/{id}/retry, /api/runs/{id}/discard, /api/runs/{id}/cancel and \
             /api/runs/prune (only with Content-Type: application/json, so no other web site can trigger them); \
-            GET /healthz; GET /metrics (Prometheus). There is no login: \
-            anyone who can reach the port can see the runs, retry or discard their dead-lettered jobs, cancel \
-            them and delete finished runs, so keep the \
-            default --host 127.0.0.1 (reach it through an SSH tunnel) or put an authenticating proxy in front. \
-            Requests must name the dashboard in their Host header (localhost, an IP address, --host or an \
+            GET /healthz; GET /metrics (Prometheus). While it serves, it samples every running run's counts into \
+            Redis every --sample-seconds (the history charts). There is no login: anyone who can reach the port \
+            can see the runs, retry or discard their dead-lettered jobs, cancel them and delete finished runs, so \
+            keep the default --host 127.0.0.1 (reach it through an SSH tunnel) or put an authenticating proxy in \
+            front. Requests must name the dashboard in their Host header (localhost, an IP address, --host or an \
             --allowed-host name); others get 421, so a web page cannot reach it through DNS rebinding. \
             SIGINT or SIGTERM stops it. See docs/operations.md.
             """)
