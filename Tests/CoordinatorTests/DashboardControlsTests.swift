@@ -55,6 +55,12 @@ import Testing
         let recent = try await dashboard.request(
             "api/runs/prune", method: .post, body: #"{"older_than_seconds": 3600}"#, headers: json)
         #expect(try JSONDecoder().decode(DashboardPayload.PruneResult.self, from: recent.body).runs.isEmpty)
+        let ancient = try await dashboard.request(
+            "api/runs/prune", method: .post, body: #"{"older_than_seconds": 1e300}"#, headers: json)
+        #expect(try JSONDecoder().decode(DashboardPayload.PruneResult.self, from: ancient.body).runs.isEmpty)
+        let negative = try await dashboard.request(
+            "api/runs/prune", method: .post, body: #"{"older_than_seconds": -1}"#, headers: json)
+        #expect(negative.status == 400)
         let pruned = try await dashboard.request("api/runs/prune", method: .post, body: "", headers: json)
         let answer = try JSONDecoder().decode(DashboardPayload.PruneResult.self, from: pruned.body)
         #expect(answer.runs.map(\.id) == ["old"] && answer.keys >= 1)

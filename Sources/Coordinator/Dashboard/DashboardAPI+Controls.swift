@@ -26,7 +26,8 @@ extension DashboardAPI {
     /// Deletes the keys of every finished run last updated at least `olderThanSeconds` ago, as
     /// `gplr runs --prune --older-than` does.
     func prune(olderThanSeconds: Double) async throws -> DashboardPayload.PruneResult {
-        let cutoff = RunRecord.now() - Int64((olderThanSeconds * 1000).rounded())
+        // At most a thousand years back, so that the milliseconds fit.
+        let cutoff = RunRecord.now() - Int64((min(olderThanSeconds, 3.2e10) * 1000).rounded())
         let pruned = try await FinishedRunPruner(client: client, keys: keys).prune(updatedAtOrBefore: cutoff)
         return .init(
             runs: pruned.map { .init(id: $0.id, phase: $0.phase, keys: $0.keys) },

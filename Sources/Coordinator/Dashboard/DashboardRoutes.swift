@@ -41,7 +41,8 @@ enum DashboardRoutes {
                 throw HTTPError(.serviceUnavailable, message: "redis: \(error)")
             }
         }
-        addHistoryAndControls(to: router, api: api)
+        addHistoryAndJobs(to: router, api: api)
+        addControls(to: router, api: api)
         router.get("/api/queues") { _, _ in try json(try await redis { try await api.queues() }) }
         router.get("/api/workers") { _, _ in try json(try await redis { try await api.workers() }) }
     }
