@@ -123,7 +123,8 @@ let package = Package(
             // The dashboard page and the price table, compiled into the binary (no resource bundle to install).
             resources: [
                 .embedInCode("Dashboard/Page/dashboard.html"), .embedInCode("Dashboard/Page/dashboard.css"),
-                .embedInCode("Dashboard/Page/dashboard.js"),
+                .embedInCode("Dashboard/Page/dashboard.js"), .embedInCode("Dashboard/Page/charts.js"),
+                .embedInCode("Dashboard/Page/jobs.js"),
                 // The dated LLM price table (docs/configuration.md, "Prices and the spending cap").
                 .embedInCode("Pricing/llm-prices.json"),
             ],

@@ -103,9 +103,9 @@ import Testing
         let (pageStatus, page) = try await dashboard.request("")
         #expect(pageStatus == 200)
         #expect(String(decoding: page, as: UTF8.self) == DashboardPage.html)
-        #expect(
-            !DashboardPage.html.contains("http://") && !DashboardPage.html.contains("https://"),
-            "no external assets")
+        // The SVG namespace name of the charts is an identifier, not a request.
+        let html = DashboardPage.html.replacingOccurrences(of: "\"http://www.w3.org/2000/svg\"", with: "")
+        #expect(!html.contains("http://") && !html.contains("https://"), "no external assets")
 
         // SIGINT stops it cleanly.
         dashboard.process.send(SIGINT)

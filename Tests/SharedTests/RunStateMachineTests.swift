@@ -1,3 +1,4 @@
+import Foundation
 import GPLRCore
 import GPLRLLM
 import Testing
@@ -59,9 +60,22 @@ import Testing
             Issue.record("no checkpoint"); return
         }
         #expect(last.completedIterations == 2 && last.prototypes.users == first + second)
+        // Each iteration keeps its own step seconds (what the dashboard's timeline draws), and RunProgress with it.
+        #expect(last.report.iterations.map(\.samplingSeconds) == [0.1, 0.1])
+        #expect(last.report.iterations.map(\.labelingSeconds) == [1, 1])
+        #expect(last.report.iterations.map(\.affinitySeconds) == [2, 1])
+        #expect(RunProgress(last).iterations == last.report.iterations)
         #expect(machine.checkpointed() == .assign(try last.prototypes.labels()))
         #expect(machine.report.labelBudgetSpent == 10)
         #expect(machine.attemptedUsers == Set(first + second))
+    }
+
+    @Test func anIterationRecordedBeforeStepSecondsDecodesWithoutThem() throws {
+        let old = #"{"iteration":1,"sampled":5,"labeled":4,"unrepresentable":1,"failed":0,"seconds":1.5}"#
+        let iteration = try JSONDecoder().decode(RunReport.Iteration.self, from: Data(old.utf8))
+        #expect(iteration.seconds == 1.5 && iteration.labeled == 4)
+        #expect(iteration.samplingSeconds == nil && iteration.labelingSeconds == nil)
+        #expect(iteration.affinitySeconds == nil)
     }
 
     @Test func revAffSolvesFromEveryPrototypeEachIteration() throws {

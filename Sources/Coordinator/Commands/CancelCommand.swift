@@ -34,17 +34,17 @@ struct CancelCommand: AsyncParsableCommand {
 
     func run() async throws {
         let client = try redis.client()
-        let store = RunRecordStore(client: client, keys: redis.keys)
-        guard let previous = try await store.cancel(run: run) else {
+        let previous: RunPhase, dropped: Int
+        switch try await RunCancellation(client: client, keys: redis.keys).cancel(run: run) {
+        case .noSuchRun:
             throw RunRecordError.noSuchRun(run)
-        }
-        guard previous == .created || previous == .running else {
+        case .finished(let phase):
             Console.status(
-                "gplr cancel: run \(run) is \(previous.rawValue) already; nothing to cancel (it stays "
-                    + "\(previous.rawValue))")
+                "gplr cancel: run \(run) is \(phase.rawValue) already; nothing to cancel (it stays \(phase.rawValue))")
             throw ExitCode.failure
+        case .cancelled(let phase, let count):
+            (previous, dropped) = (phase, count)
         }
-        let dropped = try await JobQueue(client: client, keys: redis.keys).purge(run: run)
         if json {
             return try JSONOutput.print(Result(run: run, previousPhase: previous.rawValue, droppedJobs: dropped))
         }

@@ -27,26 +27,17 @@ extension RunsCommand {
     /// document).
     func pruneRuns() async throws {
         let client = try redis.client()
-        let store = RunRecordStore(client: client, keys: redis.keys)
-        let retention = RunDataRetention(client: client, keys: redis.keys)
         let cutoff = RunRecord.now() - (olderThan?.duration.milliseconds ?? 0)
-        var pruned = 0, keys = 0
-        var result = PruneResult()
-        for id in try await store.runIDs() {
-            let record = try? await store.loadWithoutCheckpoint(run: id)
-            if let record {
-                guard RunDataRetention.finishedPhases.contains(record.phase) else { continue }
-                guard record.updatedAt <= cutoff else { continue }
-            }
-            guard let deleted = try await retention.prune(run: id) else { continue }
-            pruned += 1
-            keys += deleted
-            result.runs.append(.init(id: id, phase: record?.phase.rawValue ?? "expired", keys: deleted))
-            if json { continue }
-            print("pruned \(id) (\(record?.phase.rawValue ?? "expired")): \(deleted) key\(deleted == 1 ? "" : "s")")
+        let json = json
+        let pruner = FinishedRunPruner(client: client, keys: redis.keys)
+        let pruned = try await pruner.prune(updatedAtOrBefore: cutoff) { run in
+            if json { return }
+            print("pruned \(run.id) (\(run.phase)): \(run.keys) key\(run.keys == 1 ? "" : "s")")
         }
+        let result = PruneResult(runs: pruned.map { .init(id: $0.id, phase: $0.phase, keys: $0.keys) })
+        let keys = result.keys
         await client.close()
         if json { return try JSONOutput.print(result) }
-        print("pruned \(pruned) run\(pruned == 1 ? "" : "s"), \(keys) key\(keys == 1 ? "" : "s")")
+        print("pruned \(pruned.count) run\(pruned.count == 1 ? "" : "s"), \(keys) key\(keys == 1 ? "" : "s")")
     }
 }

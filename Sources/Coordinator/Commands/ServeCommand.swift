@@ -8,14 +8,17 @@ import ServiceLifecycle
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the live dashboard: runs, jobs per kind, failures with a retry button, personas, workers.",
+        abstract: "Serve the live dashboard: runs, history charts, jobs, failures with retry/discard, controls.",
         discussion: """
             The page at / refreshes itself every 2 s from the JSON API: GET /api/runs, /api/runs/{id}, \
-            /api/queues, /api/workers; POST /api/runs/{id}/retry (only with Content-Type: application/json, so \
-            no other web site can trigger it); GET /healthz; GET /metrics (Prometheus). There is no login: \
-            anyone who can reach the port can see the runs and retry their dead-lettered jobs, so keep the \
-            default --host 127.0.0.1 (reach it through an SSH tunnel) or put an authenticating proxy in front. \
-            Requests must name the dashboard in their Host header (localhost, an IP address, --host or an \
+            /api/runs/{id}/history, /api/runs/{id}/jobs/{job}, /api/runs/{id}/dead-letters, /api/queues, \
+            /api/workers; POST /api/runs/{id}/retry, /api/runs/{id}/discard, /api/runs/{id}/cancel and \
+            /api/runs/prune (only with Content-Type: application/json, so no other web site can trigger them); \
+            GET /healthz; GET /metrics (Prometheus). While it serves, it samples every running run's counts into \
+            Redis every --sample-seconds (the history charts). There is no login: anyone who can reach the port \
+            can see the runs, retry or discard their dead-lettered jobs, cancel them and delete finished runs, so \
+            keep the default --host 127.0.0.1 (reach it through an SSH tunnel) or put an authenticating proxy in \
+            front. Requests must name the dashboard in their Host header (localhost, an IP address, --host or an \
             --allowed-host name); others get 421, so a web page cannot reach it through DNS rebinding. \
             SIGINT or SIGTERM stops it. See docs/operations.md.
             """)
@@ -37,7 +40,19 @@ struct ServeCommand: AsyncParsableCommand {
             valueName: "name"))
     var allowedHosts: [String] = []
 
+    @Option(
+        name: .customLong("sample-seconds"),
+        help: ArgumentHelp(
+            "Seconds between two samples of a running run's counts (its history charts).",
+            discussion: "The samples are kept in Redis (the newest 720 per run) and taken only while a dashboard "
+                + "serves; two dashboards on one Redis do not sample a run twice as often.",
+            valueName: "seconds"))
+    var sampleSeconds = 5.0
+
     func validate() throws {
+        guard sampleSeconds >= 0.2, sampleSeconds <= 3600 else {
+            throw ValidationError("--sample-seconds must be in 0.2 ... 3600")
+        }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0 ... 65535") }
         guard !host.isEmpty else { throw ValidationError("--host must not be empty") }
         for name in allowedHosts where name.isEmpty || name.contains(where: { $0.isWhitespace || $0 == "/" }) {
@@ -47,7 +62,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let client = try redis.client()
-        var server = DashboardServer(client: client, keys: redis.keys)
+        var server = DashboardServer(
+            client: client, keys: redis.keys, sampleInterval: .milliseconds(Int64((sampleSeconds * 1000).rounded())))
         if let problem = await server.api.ping() {
             await client.close()
             Console.status("gplr serve: cannot reach Redis at \(DemoCommand.shown(redis.url ?? "")): \(problem)")
@@ -65,7 +81,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                services: [application, server.sampler], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch {

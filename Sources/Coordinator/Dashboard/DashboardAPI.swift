@@ -17,12 +17,18 @@ final class DashboardAPI: Sendable {
     let keys: RedisKeys
     let collector: RunStatusCollector
     let retrier: DeadLetterRetry
+    /// The runs' histories (``sampleRunningRuns()`` writes them, ``history(run:)`` reads them).
+    let series: RunSeriesStore
+    /// How often `gplr serve` samples each running run (``DashboardSampler``).
+    let sampleInterval: Duration
     /// Throughput over the last 20 s of requests (whichever pages ask), as `gplr status --watch` measures it.
     private let meter: Mutex<ThroughputMeter>
 
-    init(client: RedisClient, keys: RedisKeys) {
+    init(client: RedisClient, keys: RedisKeys, sampleInterval: Duration = .seconds(5)) {
         self.client = client
         self.keys = keys
+        self.sampleInterval = sampleInterval
+        series = RunSeriesStore(client: client, keys: keys)
         collector = RunStatusCollector(client: client, keys: keys)
         retrier = DeadLetterRetry(client: client, keys: keys)
         var meter = ThroughputMeter()
@@ -126,14 +132,16 @@ final class DashboardAPI: Sendable {
     /// far, from ``RunProgress``), else `nil`; every persona of the run is listed (zero when absent), largest first.
     static func personas(_ record: RunRecord) -> DashboardPayload.PersonaDistribution? {
         let names = record.personas.map(\.name)
-        let source: String, label: String, values: [String: Double], iterations: Int
+        let source: String, label: String, values: [String: Double], iterations: Int, users: Int
         if let report = record.report, !report.assignedCounts.isEmpty {
             source = "assigned"
+            users = report.users
             label = "users per persona in Φ (final)"
             values = report.assignedCounts.mapValues(Double.init)
             iterations = record.completedIterations
         } else if let progress = record.progress, progress.prototypes > 0 {
             source = "prototypes"
+            users = progress.prototypes
             label = "prototypes labeled with each persona so far (after iteration \(progress.completedIterations))"
             var counts: [String: Double] = [:]
             for (index, count) in progress.prototypeCounts.enumerated() where names.indices.contains(index) {
@@ -153,7 +161,7 @@ final class DashboardAPI: Sendable {
                 return (order[a.name] ?? .max, a.name) < (order[b.name] ?? .max, b.name)
             }
         return DashboardPayload.PersonaDistribution(
-            source: source, label: label, completedIterations: iterations, entries: entries)
+            source: source, label: label, completedIterations: iterations, users: users, entries: entries)
     }
 
     /// Throughput of running runs over the last 20 s of requests (the collector's since-start figure until the

@@ -5,7 +5,7 @@ import Hummingbird
 /// The dashboard page: one self-contained HTML document (inline CSS and JS, no external assets) that fetches
 /// the JSON API every 2 s and draws runs, queues and workers.
 ///
-/// The page is written in real files, `Page/dashboard.html`, `.css` and `.js` (open the HTML in a browser to
+/// The page is written in real files, `Page/dashboard.html`, `.css`, `.js`, `charts.js` and `jobs.js` (open the HTML in a browser to
 /// edit them). SwiftPM embeds them in the binary at build time (`.embedInCode` in Package.swift:
 /// `PackageResources`), so an installed `gplr` serves the page with no resource bundle beside it; here the
 /// stylesheet link and the script tag are replaced by the inline CSS and JS.
@@ -30,6 +30,8 @@ enum DashboardPage {
     static let html =
         document
         .replacingOccurrences(of: #"<link rel="stylesheet" href="dashboard.css">"#, with: "<style>\(style)</style>")
+        .replacingOccurrences(of: "<script src=\"charts.js\"></script>\n", with: "")
+        .replacingOccurrences(of: "<script src=\"jobs.js\"></script>\n", with: "")
         .replacingOccurrences(of: #"<script src="dashboard.js"></script>"#, with: "<script>\(script)</script>")
 
     /// Allows the inline script and style of ``html`` (by hash), requests to this origin, and nothing else.
@@ -43,5 +45,10 @@ enum DashboardPage {
 
     static let document = String(decoding: PackageResources.dashboard_html, as: UTF8.self)
     static let style = String(decoding: PackageResources.dashboard_css, as: UTF8.self)
-    static let script = String(decoding: PackageResources.dashboard_js, as: UTF8.self)
+    /// `charts.js` (the history charts), `jobs.js` (job detail, pages of dead letters) and `dashboard.js`, as one
+    /// inline script.
+    static let script =
+        String(decoding: PackageResources.charts_js, as: UTF8.self) + "\n"
+        + String(decoding: PackageResources.jobs_js, as: UTF8.self) + "\n"
+        + String(decoding: PackageResources.dashboard_js, as: UTF8.self)
 }

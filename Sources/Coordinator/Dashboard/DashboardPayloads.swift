@@ -60,10 +60,13 @@ enum DashboardPayload {
         var label: String
         /// Iterations behind the numbers.
         var completedIterations: Int
+        /// The users the shares are of: every user of the run (`assigned`, as `gplr run` prints the share) or
+        /// the prototypes so far (`prototypes`). A user may have several personas, so shares can sum past 100 %.
+        var users: Int
         var entries: [Entry]
 
         enum CodingKeys: String, CodingKey {
-            case source, label, completedIterations = "completed_iterations", entries
+            case source, label, completedIterations = "completed_iterations", users, entries
         }
 
         struct Entry: Codable, Sendable {

@@ -41,21 +41,16 @@ enum DashboardRoutes {
                 throw HTTPError(.serviceUnavailable, message: "redis: \(error)")
             }
         }
+        addHistoryAndJobs(to: router, api: api)
+        addControls(to: router, api: api)
         router.get("/api/queues") { _, _ in try json(try await redis { try await api.queues() }) }
         router.get("/api/workers") { _, _ in try json(try await redis { try await api.workers() }) }
     }
 
     /// The retry request's body: empty or `{}` for every dead letter, `{"jobs": [...]}` or `{"persona": "..."}`.
     private static func selection(_ request: Request) async throws -> DeadLetterRetry.Selection {
-        let buffer = try await request.body.collect(upTo: 1 << 20)
-        let bytes = buffer.getBytes(at: buffer.readerIndex, length: buffer.readableBytes) ?? []
-        guard !bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) else { return .all }
-        let body: DashboardPayload.RetryRequest
-        do {
-            body = try JSONDecoder().decode(DashboardPayload.RetryRequest.self, from: Data(bytes))
-        } catch {
-            throw HTTPError(.badRequest, message: "the body is not a retry request: \(error)")
-        }
+        guard let body = try await decodeBody(DashboardPayload.RetryRequest.self, request, what: "a retry request")
+        else { return .all }
         switch (body.jobs, body.persona) {
         case (nil, nil): return .all
         case (let jobs?, nil) where !jobs.isEmpty: return .jobs(jobs)
@@ -64,8 +59,20 @@ enum DashboardRoutes {
         }
     }
 
+    /// The request's JSON body as `T`; `nil` when the body is empty or blank. Bodies over 1 MiB are refused.
+    static func decodeBody<T: Decodable>(_ type: T.Type, _ request: Request, what: String) async throws -> T? {
+        let buffer = try await request.body.collect(upTo: 1 << 20)
+        let bytes = buffer.getBytes(at: buffer.readerIndex, length: buffer.readableBytes) ?? []
+        guard !bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) else { return nil }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(bytes))
+        } catch {
+            throw HTTPError(.badRequest, message: "the body is not \(what): \(error)")
+        }
+    }
+
     /// Runs a Redis-reading body; its failures become `503`.
-    private static func redis<T>(_ body: () async throws -> T) async throws -> T {
+    static func redis<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch let error as HTTPError {

@@ -16,9 +16,13 @@ struct DashboardServer: Sendable {
     var allowedHosts: [String] = []
     var logger = Logger(label: "gplr.dashboard", factory: { _ in SwiftLogNoOpLogHandler() })
 
-    init(client: RedisClient, keys: RedisKeys) {
-        api = DashboardAPI(client: client, keys: keys)
+    /// `sampleInterval`: how often each running run's counts are added to its history (``DashboardSampler``).
+    init(client: RedisClient, keys: RedisKeys, sampleInterval: Duration = .seconds(5)) {
+        api = DashboardAPI(client: client, keys: keys, sampleInterval: sampleInterval)
     }
+
+    /// The service that samples running runs into their histories while the dashboard serves.
+    var sampler: DashboardSampler { DashboardSampler(api: api, logger: logger) }
 
     /// Every route: the dashboard's, and `/metrics` (the process's Prometheus registry, with the queue and
     /// worker gauges read from Redis at each scrape). All of them, and unknown paths, behind the `Host` check of
@@ -57,9 +61,18 @@ struct DashboardServer: Sendable {
             logger: logger)
     }
 
-    /// Serves while `body` runs, with the bound port; stops the server when `body` returns or throws.
+    /// Serves (and samples running runs: ``sampler``) while `body` runs, with the bound port; stops both when
+    /// `body` returns or throws.
     func withRunning<Result: Sendable>(_ body: (Int) async throws -> Result) async throws -> Result {
-        try await withRunningServer({ onRunning in try await application(onRunning: onRunning).run() }, body)
+        let sampler = sampler
+        return try await withRunningServer(
+            { onRunning in
+                try await withThrowingDiscardingTaskGroup { group in
+                    group.addTask { await sampler.run() }
+                    defer { group.cancelAll() }
+                    try await application(onRunning: onRunning).run()
+                }
+            }, body)
     }
 
     /// `http://host:port/` for a person (IPv6 hosts in brackets).

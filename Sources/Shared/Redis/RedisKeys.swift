@@ -57,6 +57,9 @@ public struct RedisKeys: Sendable, Hashable {
         /// Stream of the run's finished jobs (`job`, `event` = `done` | `dead`), appended by the scripts that
         /// store a result or a dead letter: what a coordinator waits on instead of polling.
         public var completions: String { base + ":done" }
+        /// List of the run's progress samples (JSON, oldest first), capped by `LTRIM`: what the dashboard's
+        /// history charts draw (``RunSeriesStore`` in GPLRRuntime owns it).
+        public var series: String { base + ":series" }
         /// A side input of the run's jobs: bytes too large or too shared for a payload (an iteration's
         /// prototypes), written by the coordinator, read by workers (``JobQueue/storeSideInput(_:run:name:)``).
         public func sideInput(_ name: String) -> String { base + ":input:" + name }

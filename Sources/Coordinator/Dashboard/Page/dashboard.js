@@ -1,6 +1,10 @@
 "use strict";
 const REFRESH_MS = 2000;
 const MAX_DETAILS = 20;
+// Runs (newest first) whose history charts are drawn.
+const MAX_HISTORIES = 5;
+// How long a control stays armed after its first click (the second click acts).
+const ARM_MS = 6000;
 // The job kinds in the server's order (its JobRegistry), from /api/queues.
 let kindOrder = [];
 let timer = null, busy = false, again = false, refreshes = 0;
@@ -52,21 +56,84 @@ function showMessage(text, isError) {
   box.hidden = !text;
 }
 
+// POSTs JSON to the API (same origin; the server refuses other content types and origins); the answer's body.
+async function postJSON(path, body) {
+  const response = await fetch(path, {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  let answer = null;
+  try { answer = await response.json(); } catch (e) { answer = null; }
+  if (!response.ok) {
+    const reason = answer && answer.error ? answer.error.message : response.statusText;
+    throw new Error(response.status + " " + reason);
+  }
+  return answer;
+}
+
+const plural = (n, word) => n + " " + word + (n === 1 ? "" : "s");
+
 async function retry(runID, body, button) {
   button.disabled = true;
   try {
-    const response = await fetch("api/runs/" + encodeURIComponent(runID) + "/retry", {
-      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
-    let answer = null;
-    try { answer = await response.json(); } catch (e) { answer = null; }
-    if (!response.ok) {
-      const reason = answer && answer.error ? answer.error.message : response.statusText;
-      throw new Error(response.status + " " + reason);
-    }
-    showMessage("Put back " + answer.retried + " job" + (answer.retried === 1 ? "" : "s") + " of run " +
-      runID + ".", false);
+    const answer = await postJSON("api/runs/" + encodeURIComponent(runID) + "/retry", body);
+    showMessage("Put back " + plural(answer.retried, "job") + " of run " + runID + ".", false);
   } catch (error) {
     showMessage("Retry of run " + runID + " failed: " + error.message, true);
+  }
+  refreshNow();
+}
+
+// Controls that destroy something act on a second click within ARM_MS: the first one arms them (the page is
+// redrawn every 2 s, so the armed state is kept here, by key, not in the button).
+const armed = new Map();
+function twoStepButton(key, label, confirmLabel, attrs, act) {
+  const until = armed.get(key) || 0;
+  const isArmed = until > Date.now();
+  const button = el("button", Object.assign({ "data-armed": isArmed ? "true" : "false",
+    class: isArmed ? "armed" : null }, attrs), isArmed ? confirmLabel : label);
+  button.addEventListener("click", (e) => {
+    const node = e.currentTarget;
+    if ((armed.get(key) || 0) > Date.now()) {
+      armed.delete(key);
+      node.disabled = true;
+      act();
+    } else {
+      armed.set(key, Date.now() + ARM_MS);
+      node.textContent = confirmLabel;
+      node.className = "armed";
+      node.setAttribute("data-armed", "true");
+    }
+  });
+  return button;
+}
+
+async function cancelRun(runID) {
+  try {
+    const answer = await postJSON("api/runs/" + encodeURIComponent(runID) + "/cancel", {});
+    showMessage("Cancelled run " + runID + " (was " + answer.previous_phase + "); dropped " +
+      plural(answer.dropped_jobs, "queued job") + ".", false);
+  } catch (error) {
+    showMessage("Cancel of run " + runID + " failed: " + error.message, true);
+  }
+  refreshNow();
+}
+
+async function discard(runID, jobID) {
+  try {
+    const answer = await postJSON("api/runs/" + encodeURIComponent(runID) + "/discard", { jobs: [jobID] });
+    showMessage("Discarded " + plural(answer.discarded.length, "dead letter") + " of run " + runID + ".", false);
+  } catch (error) {
+    showMessage("Discard in run " + runID + " failed: " + error.message, true);
+  }
+  refreshNow();
+}
+
+async function pruneRuns() {
+  try {
+    const answer = await postJSON("api/runs/prune", {});
+    showMessage("Cleaned " + plural(answer.runs.length, "finished run") + " (" + plural(answer.keys, "key") +
+      " deleted)" + (answer.runs.length ? ": " + answer.runs.map((r) => r.id).join(", ") : "") + ".", false);
+  } catch (error) {
+    showMessage("Cleaning finished runs failed: " + error.message, true);
   }
   refreshNow();
 }
@@ -96,15 +163,20 @@ function personaChart(run, personas) {
     el("h3", null, "Personas"),
     el("p", { class: "muted" }, "No persona distribution yet (before the first checkpoint)."));
   const max = Math.max(0, ...personas.entries.map((e) => e.value));
-  const total = personas.entries.reduce((sum, e) => sum + e.value, 0);
-  const shown = (v) => integer(v) + (total > 0 ? " (" + (100 * v / total).toFixed(1) + "%)" : "");
-  return el("div", { class: "personas", "data-run-id": run.id, "data-source": personas.source },
-    el("h3", null, "Personas: " + personas.label),
+  // The share of users (of every user once done, of the prototypes during a run), as gplr run prints it; a
+  // user may have several personas, so the shares can add up to more than 100 %.
+  const users = personas.users;
+  const share = (v) => users > 0 ? 100 * v / users : null;
+  const shown = (v) => integer(v) + (users > 0 ? " (" + share(v).toFixed(1) + "%)" : "");
+  const of = personas.source === "assigned" ? " users" : " prototypes";
+  return el("div", { class: "personas", "data-run-id": run.id, "data-source": personas.source,
+      "data-users": users },
+    el("h3", null, "Personas: " + personas.label + (users > 0 ? "; % of the " + integer(users) + of : "")),
     personas.entries.map((entry) => {
       const fill = el("span");
       fill.style.width = (max > 0 ? 100 * entry.value / max : 0) + "%";
       return el("div", { class: "persona", "data-run-id": run.id, "data-persona": entry.name,
-          "data-value": entry.value },
+          "data-value": entry.value, "data-share": share(entry.value) },
         el("span", { class: "persona-name", title: entry.name }, entry.name),
         el("div", { class: "pbar" }, fill), el("span", { class: "persona-value" }, shown(entry.value)));
     }));
@@ -127,20 +199,24 @@ function failedJobs(run, detail) {
       onclick: (e) => retry(run.id, {}, e.currentTarget) }, "Retry all"));
   }
   box.append(head);
+  const panel = jobPanel(run);
+  if (panel) box.append(panel);
   if (dead.total > 0) {
     box.append(el("table", { class: "jobs" },
       el("tr", null, el("th", null, "job"), el("th", null, "kind"), el("th", { class: "num" }, "deliveries"),
         el("th", null, "last error"), el("th", null, "")),
       dead.jobs.map((job) => el("tr", { class: "job", "data-run-id": run.id, "data-job-id": job.id,
           "data-state": "dead", "data-kind": job.kind },
-        el("td", { class: "job-id" }, job.id), el("td", null, job.kind),
+        el("td", { class: "job-id" }, jobButton(run, job)), el("td", null, job.kind),
         el("td", { class: "num" }, integer(job.deliveries)),
         el("td", { class: "error-text" }, job.error),
-        el("td", null, el("button", { "data-action": "retry", "data-job-id": job.id,
-          onclick: (e) => retry(run.id, { jobs: [job.id] }, e.currentTarget) }, "Retry"))))));
-    if (dead.total > dead.jobs.length) {
-      box.append(note(dead));
-    }
+        el("td", { class: "actions" }, el("button", { "data-action": "retry", "data-job-id": job.id,
+          onclick: (e) => retry(run.id, { jobs: [job.id] }, e.currentTarget) }, "Retry"), " ",
+          twoStepButton("discard:" + run.id + ":" + job.id, "Discard", "Discard for good?",
+            { "data-action": "discard", "data-run-id": run.id, "data-job-id": job.id },
+            () => discard(run.id, job.id)))))));
+    const pager = deadPager(run, dead);
+    if (pager) box.append(pager);
   }
   if (failing.total > 0) {
     box.append(el("h3", null, "Failing jobs (last attempt failed; retried automatically): " +
@@ -149,7 +225,7 @@ function failedJobs(run, detail) {
       el("tr", null, el("th", null, "job"), el("th", null, "kind"), el("th", null, "last error")),
       failing.jobs.map((job) => el("tr", { class: "job", "data-run-id": run.id, "data-job-id": job.id,
           "data-state": "failing", "data-kind": job.kind },
-        el("td", { class: "job-id" }, job.id), el("td", null, job.kind),
+        el("td", { class: "job-id" }, jobButton(run, job)), el("td", null, job.kind),
         el("td", { class: "error-text" }, job.error)))));
     if (failing.total > failing.jobs.length) {
       box.append(note(failing));
@@ -158,7 +234,8 @@ function failedJobs(run, detail) {
   return box;
 }
 
-function runCard(run, detail) {
+function runCard(run, detail, history) {
+  const cancellable = run.phase === "running" || run.phase === "created";
   const iteration = run.iteration === null || run.iteration === undefined ? "–"
     : run.iteration + " of " + (run.iterations ?? "?") + " (" + (run.completed_iterations ?? 0) + " done)";
   const spend = run.spend || { prompt_tokens: 0, completion_tokens: 0, cost_usd: 0 };
@@ -173,7 +250,9 @@ function runCard(run, detail) {
       el("span", { class: "phase", "data-phase": run.phase ?? "no record" }, run.phase ?? "no record"),
       el("span", { class: "iteration" }, "iteration " + iteration),
       el("span", { class: "step" }, "step " + (run.step ?? "–")),
-      el("span", { class: "muted" }, "started " + clock(run.created_at) + ", updated " + clock(run.updated_at))),
+      el("span", { class: "muted" }, "started " + clock(run.created_at) + ", updated " + clock(run.updated_at)),
+      cancellable ? twoStepButton("cancel:" + run.id, "Cancel run", "Cancel run: sure?",
+        { "data-action": "cancel", "data-run-id": run.id }, () => cancelRun(run.id)) : null),
     run.error ? el("div", { class: "run-error", "data-field": "error" }, run.error) : null,
     run.coordinator_lost ? el("div", { class: "run-error", "data-field": "coordinator-lost" },
       "Coordinator lost: nobody drives this run. Continue it with: gplr run --redis URL --resume " + run.id)
@@ -198,16 +277,25 @@ function runCard(run, detail) {
       detail && detail.error ? el("p", { class: "muted" }, "Details unavailable: " + detail.error)
         : detail ? personaChart(run, detail.personas) : el("p", { class: "muted" }, "Details for the " +
           MAX_DETAILS + " newest runs only.")),
+    history && !history.error ? charts(run, history) : null,
     detail && !detail.error ? failedJobs(run, detail) : null);
 }
 
-function renderRuns(runs, details) {
+function renderRuns(runs, details, histories) {
   const box = document.getElementById("runs");
   if (runs.length === 0) {
     box.replaceChildren(el("p", { class: "muted" }, "No runs in Redis under this prefix yet."));
     return;
   }
-  box.replaceChildren(...runs.map((run, i) => runCard(run, details[i])));
+  box.replaceChildren(...runs.map((run, i) => runCard(run, details[i], histories[i])));
+}
+
+// "Clean finished runs": deletes the Redis keys of every done, failed or cancelled run (gplr runs --prune).
+function renderRunControls(runs) {
+  const finished = runs.filter((run) => ["done", "failed", "cancelled"].includes(run.phase)).length;
+  document.getElementById("run-controls").replaceChildren(finished === 0 ? "" :
+    twoStepButton("prune", "Clean " + plural(finished, "finished run"), "Delete their data from Redis?",
+      { "data-action": "prune", "data-finished": finished }, pruneRuns));
 }
 
 function renderWorkers(data) {
@@ -259,7 +347,12 @@ async function refresh() {
       (b.created_at || 0) - (a.created_at || 0) || (a.id < b.id ? -1 : 1));
     const details = await Promise.all(runs.map((run, i) => i >= MAX_DETAILS ? null
       : getJSON("api/runs/" + encodeURIComponent(run.id)).catch((error) => ({ error: error.message }))));
-    renderRuns(runs, details);
+    const histories = await Promise.all(runs.map((run, i) => i >= MAX_HISTORIES ? null
+      : getJSON("api/runs/" + encodeURIComponent(run.id) + "/history").catch((error) => ({ error: error.message }))));
+    const pages = await deadLetterPages(runs);
+    pages.forEach((page, i) => { if (page && details[i] && !details[i].error) details[i].dead_lettered = page; });
+    renderRuns(runs, details, histories);
+    renderRunControls(runs);
     renderWorkers(workers);
     renderQueues(queues);
     refreshes += 1;

@@ -10,6 +10,8 @@ public struct RunProgress: Codable, Sendable, Equatable {
     public var prototypeCounts: [Int]
     /// The labeler's counters so far (LLM requests, tokens, cost, …).
     public var labelerCounters: [String: Int]
+    /// The finished iterations with their step times (`nil` in records written before they were kept).
+    public var iterations: [RunReport.Iteration]?
 
     public init(_ checkpoint: RunCheckpoint) {
         completedIterations = checkpoint.completedIterations
@@ -18,5 +20,6 @@ public struct RunProgress: Codable, Sendable, Equatable {
         for index in checkpoint.prototypes.personas.joined() where counts.indices.contains(index) { counts[index] += 1 }
         prototypeCounts = counts
         labelerCounters = checkpoint.report.labelerCounters
+        iterations = checkpoint.report.iterations
     }
 }

@@ -12,13 +12,19 @@ public struct RunReport: Sendable, Codable, Equatable {
     }
 
     /// One iteration t of Algorithm 1.
-    struct Iteration: Sendable, Codable, Equatable {
-        var iteration: Int
-        var sampled: Int
-        var labeled: Int
-        var unrepresentable: Int
-        var failed: Int
-        var seconds: Double
+    public struct Iteration: Sendable, Codable, Equatable {
+        public var iteration: Int
+        public var sampled: Int
+        public var labeled: Int
+        public var unrepresentable: Int
+        public var failed: Int
+        /// The whole iteration, sampling + labeling + affinity.
+        public var seconds: Double
+        /// The iteration's steps (`nil` in records written before they were kept).
+        public var samplingSeconds: Double?
+        public var labelingSeconds: Double?
+        public var affinitySeconds: Double?
+
         init(iteration: Int, sampled: Int, labeled: Int, unrepresentable: Int, failed: Int, seconds: Double) {
             self.iteration = iteration
             self.sampled = sampled
@@ -39,7 +45,8 @@ public struct RunReport: Sendable, Codable, Equatable {
     public var labelBudgetSpent: Int
     /// Prototypes that got an answer (including "Unrepresentable").
     public var prototypes: Int
-    var iterations: [Iteration] = []
+    /// The finished iterations, in order.
+    public internal(set) var iterations: [Iteration] = []
     /// Q̂: the share of each persona among the prototype labels, by persona name.
     public var prototypeDistribution: [String: Double] = [:]
     /// How many users Φ gives each persona, by persona name.

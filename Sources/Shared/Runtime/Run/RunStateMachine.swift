@@ -95,6 +95,8 @@ struct RunStateMachine: Sendable {
         precondition(phase == .sampling, "sampled(_:) outside sampling")
         report.timings.sampling += seconds
         current?.seconds += seconds
+        let samplingSecondsBefore = current?.samplingSeconds ?? 0
+        current?.samplingSeconds = samplingSecondsBefore + seconds
         events.append(.sampled(iteration: iteration, of: parameters.iterations, sampled: users.count))
         guard !users.isEmpty else {
             current = nil
@@ -140,6 +142,8 @@ struct RunStateMachine: Sendable {
         current?.unrepresentable = unrepresentable
         current?.failed = failures.count
         current?.seconds += seconds
+        let labelingSecondsBefore = current?.labelingSeconds ?? 0
+        current?.labelingSeconds = labelingSecondsBefore + seconds
 
         let incremental = parameters.epsilon == nil && hasAffinity
         if incremental && !newPrototypes.users.contains(where: { !(newPrototypes.personas(ofUser: $0) ?? []).isEmpty })
@@ -161,6 +165,8 @@ struct RunStateMachine: Sendable {
         if phase == .rebuilding { return nextIteration() }
         report.timings.affinity += seconds
         current?.seconds += seconds
+        let affinitySecondsBefore = current?.affinitySeconds ?? 0
+        current?.affinitySeconds = affinitySecondsBefore + seconds
         events.append(.affinityComputed(iteration: iteration, prototypes: prototypes.count, seconds: seconds))
         return checkpoint()
     }

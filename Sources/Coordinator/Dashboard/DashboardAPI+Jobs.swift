@@ -1,0 +1,32 @@
+import GPLRRuntime
+
+extension DashboardAPI {
+    /// What Redis holds about one job of a run; `nil` when it knows nothing of it.
+    func job(run id: String, job jobID: String) async throws -> DashboardPayload.JobDetail? {
+        guard RunRecord.isValidID(id) else { return nil }
+        let info = try await collector.queue.jobInfo(run: id, jobID: jobID)
+        guard info.isKnown else { return nil }
+        let letter = info.deadLetter
+        let state =
+            info.resultBytes != nil
+            ? "done" : letter != nil ? "dead_lettered" : info.error != nil ? "failing" : "pending"
+        return DashboardPayload.JobDetail(
+            run: id, id: jobID, kind: letter?.kind.rawValue ?? JobRegistry.kind(ofJobID: jobID)?.rawValue ?? "other",
+            state: state, enqueued: info.enqueued, resultBytes: info.resultBytes, error: letter?.error ?? info.error,
+            attempt: letter?.envelope?.attempt, deliveries: letter?.deliveries, deadLetteredAt: letter?.deadLetteredAt,
+            payload: letter?.envelope.map { DashboardPayload.PayloadSummary($0.payload) })
+    }
+
+    /// Dead letters `offset ..< offset + limit` of the run, by job id (`limit` at most ``listLimit``).
+    func deadLetters(run id: String, offset: Int, limit: Int) async throws -> DashboardPayload.DeadLetterPage {
+        let letters = try await collector.queue.deadLetters(run: id)
+        let limit = min(max(1, limit), Self.listLimit), start = min(max(0, offset), letters.count)
+        return .init(
+            run: id, total: letters.count, offset: start, limit: limit,
+            jobs: letters[start..<min(letters.count, start + limit)].map {
+                .init(
+                    id: $0.jobID, kind: $0.kind.rawValue, error: $0.error, deliveries: $0.deliveries,
+                    deadLetteredAt: $0.deadLetteredAt)
+            })
+    }
+}

@@ -1,0 +1,80 @@
+import GPLRRuntime
+
+extension DashboardPayload {
+    /// `GET /api/runs/{id}/history`: the run's samples (``RunSample``, oldest first) and its finished iterations.
+    struct History: Codable, Sendable {
+        var generatedAt: Int64
+        var run: String
+        /// How often `gplr serve` samples a running run.
+        var intervalSeconds: Double
+        /// Samples kept per run (the oldest go first).
+        var capacity: Int
+        var samples: [RunSample]
+        /// Finished iterations with their step times: the report's once done, else the last checkpoint's.
+        var iterations: [Iteration]
+
+        enum CodingKeys: String, CodingKey {
+            case generatedAt = "generated_at", run, intervalSeconds = "interval_seconds", capacity, samples, iterations
+        }
+
+        /// One finished iteration: seconds in each step (`null` for records written before steps were timed).
+        struct Iteration: Codable, Sendable, Equatable {
+            var iteration: Int
+            var sampled: Int
+            var labeled: Int
+            var seconds: Double
+            var samplingSeconds: Double?
+            var labelingSeconds: Double?
+            var affinitySeconds: Double?
+
+            enum CodingKeys: String, CodingKey {
+                case iteration, sampled, labeled, seconds, samplingSeconds = "sampling_seconds",
+                    labelingSeconds = "labeling_seconds", affinitySeconds = "affinity_seconds"
+            }
+        }
+    }
+
+    /// `POST /api/runs/{id}/cancel`'s answer (as `gplr cancel --json`).
+    struct CancelResult: Codable, Sendable {
+        var run: String
+        var previousPhase: String
+        var droppedJobs: Int
+
+        enum CodingKeys: String, CodingKey { case run, previousPhase = "previous_phase", droppedJobs = "dropped_jobs" }
+    }
+
+    /// `POST /api/runs/{id}/discard`'s body: the dead letters to give up.
+    struct DiscardRequest: Codable, Sendable {
+        var jobs: [String]
+    }
+
+    /// `POST /api/runs/{id}/discard`'s answer.
+    struct DiscardResult: Codable, Sendable {
+        var run: String
+        /// The ids discarded (dead letters among those asked for).
+        var discarded: [String]
+        /// Asked-for ids that were not dead letters (nothing changed for them).
+        var notDeadLettered: [String]
+
+        enum CodingKeys: String, CodingKey { case run, discarded, notDeadLettered = "not_dead_lettered" }
+    }
+
+    /// `POST /api/runs/prune`'s body: only runs finished at least this long ago (default 0: every finished run).
+    struct PruneRequest: Codable, Sendable {
+        var olderThanSeconds: Double?
+
+        enum CodingKeys: String, CodingKey { case olderThanSeconds = "older_than_seconds" }
+    }
+
+    /// `POST /api/runs/prune`'s answer (as `gplr runs --prune --json`).
+    struct PruneResult: Codable, Sendable {
+        struct Run: Codable, Sendable {
+            var id: String
+            /// `done`, `failed`, `cancelled`, or `expired`.
+            var phase: String
+            var keys: Int
+        }
+        var runs: [Run]
+        var keys: Int
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+
+extension DashboardPayload {
+    /// `GET /api/runs/{id}/jobs/{job}`: what Redis holds about one job.
+    struct JobDetail: Codable, Sendable {
+        var run: String
+        var id: String
+        /// The kind, from the dead letter or the job id (`other` when neither tells).
+        var kind: String
+        /// `done` (has a result), `dead_lettered`, `failing` (last attempt failed, will be retried) or `pending`
+        /// (enqueued: waiting or running).
+        var state: String
+        /// In the run's job set.
+        var enqueued: Bool
+        var resultBytes: Int?
+        /// The last error (a dead letter's, or the last failed attempt's).
+        var error: String?
+        /// `retry` generations: 0 when first enqueued (dead letters only: their envelope is kept).
+        var attempt: Int?
+        /// Deliveries of the last stream entry (dead letters only).
+        var deliveries: Int?
+        /// Milliseconds since 1970 (dead letters only).
+        var deadLetteredAt: Int64?
+        /// The payload of a dead letter, summed up: its size and each top-level field (arrays by their length).
+        var payload: PayloadSummary?
+
+        enum CodingKeys: String, CodingKey {
+            case run, id, kind, state, enqueued, resultBytes = "result_bytes", error, attempt, deliveries,
+                deadLetteredAt = "dead_lettered_at", payload
+        }
+    }
+
+    /// A job payload summed up for a person: no user lists, no persona texts in full.
+    struct PayloadSummary: Codable, Sendable, Equatable {
+        var bytes: Int
+        /// Field name → short text (`"12 items"`, `"{3 fields}"`, a number, a string cut at 80 characters).
+        var fields: [String: String]
+
+        init(_ payload: Data) {
+            bytes = payload.count
+            fields = [:]
+            guard let object = try? JSONSerialization.jsonObject(with: payload) as? [String: Any] else { return }
+            for (key, value) in object { fields[key] = Self.shown(value) }
+        }
+
+        static func shown(_ value: Any) -> String {
+            switch value {
+            case let array as [Any]: return "\(array.count) item\(array.count == 1 ? "" : "s")"
+            case let object as [String: Any]: return "{\(object.count) field\(object.count == 1 ? "" : "s")}"
+            case let text as String: return text.count > 80 ? String(text.prefix(80)) + "…" : text
+            case let number as NSNumber: return number.stringValue
+            default: return "null"
+            }
+        }
+    }
+
+    /// `GET /api/runs/{id}/dead-letters?offset=N&limit=M`: one page of the run's dead letters, by job id.
+    struct DeadLetterPage: Codable, Sendable {
+        var run: String
+        var total: Int
+        var offset: Int
+        var limit: Int
+        var jobs: [FailedJob]
+    }
+}

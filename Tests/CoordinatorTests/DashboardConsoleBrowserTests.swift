@@ -1,0 +1,234 @@
+import Foundation
+import GPLRTestSupport
+import Synchronization
+import Testing
+
+@testable import Coordinator
+@testable import GPLRRedis
+@testable import GPLRRuntime
+@testable import GPLRSupport
+
+/// The dashboard's history charts and controls in a real headless Chromium (over the DevTools pipe) during a live
+/// run: each chart's data as the page holds it is what the API's history says; the persona shares are of users;
+/// Discard, Cancel and Clean, clicked in the page, change Redis as `gplr` would.
+@Suite(.serialized, .timeLimit(.minutes(5))) struct DashboardConsoleBrowserTests {
+    @Test(.enabled(if: !HeadlessChromium.skipped, "GPLR_SKIP_BROWSER_TESTS=1"))
+    func chartsFollowTheLiveRunAndTheControlsAct() async throws {
+        let chromium = try #require(HeadlessChromium.find(), Comment(rawValue: HeadlessChromium.missing))
+        let data = try DistributedDataset(users: 400, items: 200, personas: 5)
+        defer { data.directory.remove() }
+        let server = try RedisServer()
+        defer { server.stop() }
+        let dashboard = try await DashboardProcess(
+            redis: server.url, directory: data.directory, extra: ["--sample-seconds", "0.5"])
+        let client = try RedisClient(url: server.url)
+        let keys = RedisKeys()
+
+        // A finished run of two iterations: the iteration timeline and the persona shares.
+        let finished = try data.coordinator(server)
+        _ = try await withWorker(try TestWorker(url: server.url, graph: data.graph)) {
+            try await finished.start(data.newRun("done-run", parameters: data.parameters(budget: 40, iterations: 2)))
+        }
+
+        // A live run that waits on its dead-lettered label jobs (every one fails; no worker left), sampled by
+        // gplr serve meanwhile.
+        let faulty = try TestWorker(url: server.url, graph: data.graph) { envelope in
+            envelope.runID == "live-run" && envelope.kind == LabelJobDefinition.kind ? "planted failure" : nil
+        }
+        var live = try data.coordinator(server)
+        live.timeout = .seconds(900)
+        let prepared = live
+        let queue = JobQueue(client: client)
+        let ended = CoordinatorEnded()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                _ = try? await prepared.start(data.newRun("live-run", parameters: data.parameters(budget: 40)))
+                ended.flag.withLock { $0 = true }
+            }
+            defer { group.cancelAll() }
+            let settled = try await withWorker(faulty) {
+                try await poll(timeout: .seconds(60)) { () -> Bool? in
+                    let stats = try await queue.stats(run: "live-run")
+                    return stats.enqueued > 0 && stats.deadLettered == stats.enqueued && stats.isSettled
+                        && stats.running == 0 ? true : nil
+                }
+            }
+            #expect(settled == true, "the live run's label jobs were not all dead-lettered")
+            let letters = try await queue.deadLetters(run: "live-run").map(\.jobID)
+            try #require(letters.count >= 2, "the preflight's label jobs: \(letters)")
+
+            // One dead letter per page, so that the pager shows.
+            let browser = try DevToolsBrowser(chromium: chromium, directory: data.directory)
+            try await browser.open(dashboard.url + "?dead_page_size=1")
+            let queueChart = #"figure[data-chart="queue"][data-run-id="live-run"]"#
+            let throughputChart = #"figure[data-chart="throughput"][data-run-id="live-run"]"#
+            let drawn = try await browser.waitUntil(
+                "(document.querySelector('\(queueChart)')?.dataset.points ?? 0) >= 3")
+            #expect(drawn, "the live run's queue chart never had 3 samples")
+
+            // The charts' data, read from the page, against the API's history (a sample never changes once stored).
+            let history = try await dashboard.get(DashboardPayload.History.self, "api/runs/live-run/history")
+            let byTime = Dictionary(history.samples.map { ($0.at, $0) }) { first, _ in first }
+            let queueRows = try await rows(browser, "\(queueChart) tr[data-at]")
+            #expect(queueRows.count >= 3)
+            for row in queueRows {
+                let sample = try #require(byTime[Int64(row["at"] ?? "") ?? -1], "no sample at \(row)")
+                let kinds = sample.kinds.values
+                #expect(Int(row["queued"] ?? "") == kinds.reduce(0) { $0 + $1.queued }, "\(row)")
+                #expect(Int(row["running"] ?? "") == kinds.reduce(0) { $0 + $1.running }, "\(row)")
+                #expect(Int(row["dead"] ?? "") == letters.count, "\(row)")
+                #expect(Int(row["enqueued"] ?? "") == kinds.reduce(0) { $0 + $1.enqueued }, "\(row)")
+            }
+            let throughputRows = try await rows(browser, "\(throughputChart) tr[data-at]")
+            #expect(!throughputRows.isEmpty)
+            for row in throughputRows {
+                let sample = try #require(byTime[Int64(row["at"] ?? "") ?? -1], "no sample at \(row)")
+                #expect(Int(row["done"] ?? "") == sample.kinds.values.reduce(0) { $0 + $1.done }, "\(row)")
+                #expect(Int(row["failures"] ?? "") == sample.failures, "\(row)")
+            }
+            #expect(history.samples.allSatisfy { $0.kinds["label"]?.dead == letters.count })
+
+            // The finished run's iteration timeline: labeling and affinity seconds per iteration, as recorded.
+            let done = try await dashboard.get(DashboardPayload.History.self, "api/runs/done-run/history")
+            #expect(done.iterations.map(\.iteration) == [1, 2])
+            #expect(done.iterations.allSatisfy { $0.labelingSeconds != nil && $0.affinitySeconds != nil })
+            let iterationRows = try await rows(
+                browser, #"figure[data-chart="iterations"][data-run-id="done-run"] tr[data-iteration]"#)
+            #expect(iterationRows.count == done.iterations.count)
+            for (row, iteration) in zip(iterationRows, done.iterations) {
+                #expect(Int(row["iteration"] ?? "") == iteration.iteration)
+                #expect(close(row["labeling-seconds"], iteration.labelingSeconds), "\(row)")
+                #expect(close(row["affinity-seconds"], iteration.affinitySeconds), "\(row)")
+                #expect(close(row["seconds"], iteration.seconds), "\(row)")
+            }
+
+            // Persona shares are of users (every user of the finished run), as gplr run prints them.
+            let detail = try await dashboard.get(DashboardPayload.RunDetail.self, "api/runs/done-run")
+            let personas = try #require(detail.personas)
+            #expect(personas.source == "assigned" && personas.users == 400)
+            let shares = try #require(
+                try await browser.evaluate(
+                    #"JSON.stringify(Object.fromEntries([...document.querySelectorAll('.persona[data-run-id="done-run"]')].map((e) => [e.dataset.persona, Number(e.dataset.share)])))"#
+                ) as? String)
+            let shown = try JSONDecoder().decode([String: Double].self, from: Data(shares.utf8))
+            #expect(shown.count == personas.entries.count)
+            for entry in personas.entries {
+                #expect(close(shown[entry.name].map { String($0) }, 100 * entry.value / 400), "\(entry.name)")
+            }
+
+            // The pager: the first dead letter by id, then Next shows the second.
+            let pager = #".pager[data-run-id="live-run"]"#
+            #expect(
+                try await browser.waitUntil(
+                    "document.querySelector('\(pager)')?.dataset.total === '\(letters.count)'"), "no pager")
+            #expect(try await shownDeadLetters(browser) == [letters[0]])
+            _ = try await browser.evaluate(
+                "document.querySelector('button[data-action=\"dead-next\"][data-run-id=\"live-run\"]').click(), true")
+            #expect(
+                try await browser.waitUntil("document.querySelector('\(pager)')?.dataset.offset === '1'"), "no page 2")
+            let page = try await dashboard.get(
+                DashboardPayload.DeadLetterPage.self, "api/runs/live-run/dead-letters?offset=1&limit=1")
+            #expect(page.jobs.map(\.id) == [letters[1]] && page.total == letters.count)
+            #expect(try await shownDeadLetters(browser) == [letters[1]])
+            let deadJob = letters[1]
+
+            // Job detail: a click on the job id shows what Redis holds about it.
+            _ = try await browser.evaluate(
+                "document.querySelector('button[data-action=\"job-detail\"][data-job-id=\"\(deadJob)\"]').click(), true"
+            )
+            let panel = #".job-detail[data-run-id="live-run"]"#
+            #expect(
+                try await browser.waitUntil("document.querySelector('\(panel)')?.dataset.jobId === '\(deadJob)'"),
+                "no detail of \(deadJob)")
+            let job = try await dashboard.get(DashboardPayload.JobDetail.self, "api/runs/live-run/jobs/\(deadJob)")
+            #expect(job.state == "dead_lettered" && job.kind == "label" && job.error == "planted failure")
+            #expect(job.payload?.fields["users"] != nil, "the label job's users, counted")
+            let shownJob = try #require(try await rows(browser, panel).first)
+            #expect(shownJob["state"] == "dead_lettered")
+            #expect(shownJob["deliveries"] == job.deliveries.map(String.init))
+            #expect(shownJob["attempt"] == job.attempt.map(String.init))
+            #expect(shownJob["payload-bytes"] == job.payload.map { String($0.bytes) })
+
+            // Discard: two clicks (the first arms the button); the dead letter is gone for good.
+            let discard = "document.querySelector('button[data-action=\"discard\"][data-job-id=\"\(deadJob)\"]')"
+            #expect(try await browser.waitUntil("\(discard) !== null"), "no Discard button for \(deadJob)")
+            try await clickTwice(browser, discard)
+            #expect(try await announced(browser, "Discarded 1 dead letter of run live-run."))
+            let stats = try await queue.stats(run: "live-run")
+            #expect(stats.deadLettered == letters.count - 1)
+            let discarded = try await client.send("HGET", RedisArgument(keys.run("live-run").counters), "discarded")
+            #expect(discarded.int == 1)
+            #expect(try await queue.deadLetters(run: "live-run").map(\.jobID) == letters.filter { $0 != deadJob })
+            #expect(try await queue.jobInfo(run: "live-run", jobID: deadJob).isKnown == false)
+
+            // Cancel the live run from the page.
+            let cancel = "document.querySelector('button[data-action=\"cancel\"][data-run-id=\"live-run\"]')"
+            #expect(try await browser.waitUntil("\(cancel) !== null"), "no Cancel button for the live run")
+            try await clickTwice(browser, cancel)
+            #expect(try await announced(browser, "Cancelled run live-run (was running)"))
+            let phase = try await RunRecordStore(client: client).phase(run: "live-run")
+            #expect(phase == .cancelled)
+            let series = try await client.send("LLEN", RedisArgument(keys.run("live-run").series))
+            #expect((series.int ?? 0) >= 3, "the live run's samples are in Redis")
+
+            // Clean finished runs (once the cancelled run's coordinator has stopped writing its record): both runs'
+            // keys, the samples with them, are deleted.
+            let stopped = try await poll(timeout: .seconds(60)) { ended.flag.withLock { $0 } ? true : nil }
+            #expect(stopped == true, "the live run's coordinator did not stop after the cancel")
+            let prune = "document.querySelector('button[data-action=\"prune\"]')"
+            #expect(try await browser.waitUntil("\(prune)?.dataset.finished === '2'"), "no Clean button for 2 runs")
+            try await clickTwice(browser, prune)
+            #expect(try await announced(browser, "Cleaned 2 finished runs"))
+            let retention = RunDataRetention(client: client)
+            for run in ["done-run", "live-run"] {
+                #expect(try await retention.runKeys(run) == [keys.run(run).state], "\(run)'s keys are gone")
+                #expect(try await client.send("EXISTS", RedisArgument(keys.run(run).state)).int == 0)
+            }
+            #expect(try await dashboard.get(DashboardPayload.Runs.self, "api/runs").runs.isEmpty)
+            #expect(try await browser.waitUntil("document.querySelectorAll('article.run').length === 0"))
+        }
+    }
+
+    /// The `data-*` attributes of the elements `selector` finds.
+    private func rows(_ browser: DevToolsBrowser, _ selector: String) async throws -> [[String: String]] {
+        let json = try #require(
+            try await browser.evaluate(
+                "JSON.stringify([...document.querySelectorAll('\(selector)')].map((r) => Object.fromEntries("
+                    + "[...r.attributes].filter((a) => a.name.startsWith('data-')).map((a) => [a.name.slice(5), a.value]))))"
+            )
+                as? String)
+        return try JSONDecoder().decode([[String: String]].self, from: Data(json.utf8))
+    }
+
+    /// The job ids of the dead-letter rows of the live run the page shows.
+    private func shownDeadLetters(_ browser: DevToolsBrowser) async throws -> [String] {
+        try await rows(browser, #"tr.job[data-state="dead"][data-run-id="live-run"]"#).compactMap { $0["job-id"] }
+    }
+
+    /// Clicks a two-step control: arms it, then (found again, as the page may have been redrawn) confirms.
+    private func clickTwice(_ browser: DevToolsBrowser, _ button: String) async throws {
+        _ = try await browser.evaluate("\(button).click(), true")
+        #expect(try await browser.waitUntil("\(button)?.dataset.armed === 'true'"), "\(button) not armed")
+        _ = try await browser.evaluate("\(button).click(), true")
+    }
+
+    /// Waits until the page's message includes `text`.
+    private func announced(_ browser: DevToolsBrowser, _ text: String) async throws -> Bool {
+        let message = "document.getElementById('message').textContent"
+        let seen = try await browser.waitUntil("\(message).includes(\(String(reflecting: text)))")
+        if !seen { Issue.record("page message: \(String(describing: try await browser.evaluate(message)))") }
+        return seen
+    }
+
+    /// Whether a number the page wrote equals `value` (to 1e-9; `nil` only matches `nil` or an empty attribute).
+    private func close(_ text: String?, _ value: Double?) -> Bool {
+        guard let value else { return text == nil || text == "" }
+        guard let text, let shown = Double(text) else { return false }
+        return abs(shown - value) <= 1e-9 * max(1, abs(value))
+    }
+}
+
+/// Set when the in-process coordinator of the live run has returned.
+private final class CoordinatorEnded: Sendable {
+    let flag = Mutex(false)
+}
