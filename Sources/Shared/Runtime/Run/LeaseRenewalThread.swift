@@ -55,9 +55,13 @@ final class LeaseRenewalThread: Sendable {
 
     private func loop() {
         let period = Double(lease.milliseconds) / 3000
+        // After a failed renewal (Redis restarting, a broken connection) the next try comes soon, not a period
+        // later: the lease must be renewed before it runs out once Redis is back.
+        let retry = min(period, 0.25)
         var renewed = Date()
+        var wait = period
         while !isStopped {
-            Thread.sleep(forTimeInterval: period)
+            Thread.sleep(forTimeInterval: wait)
             guard !isStopped else { return }
             let ours: Bool
             do {
@@ -67,8 +71,10 @@ final class LeaseRenewalThread: Sendable {
                     finish(throwing: error)
                     return
                 }
+                wait = retry
                 continue
             }
+            wait = period
             if ours {
                 renewed = Date()
                 continue
