@@ -132,6 +132,9 @@ import Testing
         #expect(exact.stderr.contains("affinities computed by the coordinator (auto: "), "\(exact.stderr)")
         #expect(!exactWorker.jobs.isEmpty)
         #expect(exactWorker.jobs.allSatisfy { $0.hasPrefix("label-") }, "\(exactWorker.jobs)")
+        // Iteration 1 asks 10 users: the preflight's 8 as two jobs (so that two workers warm up at once; the batch
+        // size of 100 would make one), then the other 2.
+        #expect(exactWorker.jobs.filter { $0.hasPrefix("label-t1-") }.count == 3, "\(exactWorker.jobs)")
         let phiLocal = try String(contentsOfFile: data.directory.file("local/phi.jsonl"), encoding: .utf8)
         let phiAuto = try String(contentsOfFile: data.directory.file("auto1/phi.jsonl"), encoding: .utf8)
         #expect(phiLocal == phiAuto)

@@ -4,8 +4,9 @@ import GPLRLLM
 import GPLRRedis
 import GPLRRuntime
 
-/// The `LLMAnswer` step of Algorithm 1 as `label` jobs: the sample is split into batches of `batchSize` users
-/// (in sample order), each batch becomes a job with a deterministic id (``LabelJobDefinition``, step `t<iteration>`),
+/// The `LLMAnswer` step of Algorithm 1 as `label` jobs: the sample is split into batches of `batchSize` users (the
+/// preflight into two batches), in sample order; each batch becomes a job with a deterministic id
+/// (``LabelJobDefinition``, step `t<iteration>`),
 /// jobs whose result already exists are not enqueued again, and the answers are merged once all have arrived.
 struct DistributedLabeler: PersonaLabeler {
     let queue: JobQueue
@@ -22,7 +23,11 @@ struct DistributedLabeler: PersonaLabeler {
         try await records.update(run: runID, [(.iteration, RedisArgument(iteration)), (.step, "labeling")])
         var jobs: [JobEnvelope] = []
         var usersOfJob: [String: [Int]] = [:]
-        for batch in users.chunked(batchSize) {
+        // The preflight's few users go out as two jobs (when the batch size would make one): each worker's first job
+        // fetches the snapshot and reads the labels file, and two workers then do that at once instead of one
+        // after the other (3–4 s each at 1M users).
+        let size = RunStep.isPreflight ? min(batchSize, max(1, (users.count + 1) / 2)) : batchSize
+        for batch in users.chunked(size) {
             let job = try LabelJobDefinition.envelope(
                 LabelJob(snapshot: snapshotHash, users: batch, personas: personas, labeler: spec), run: runID,
                 step: "t\(iteration)")

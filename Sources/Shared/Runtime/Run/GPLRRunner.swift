@@ -150,7 +150,7 @@ public struct GPLRRunner: Sendable {
     func label(_ sample: [Int], probing: Bool) async throws -> LabelingBatch {
         guard probing, sample.count > Self.probeSize else { return try await labeler.label(users: sample, in: graph) }
         let probe = Array(sample.prefix(Self.probeSize))
-        var batch = try await labeler.label(users: probe, in: graph)
+        var batch = try await RunStep.$isPreflight.withValue(true) { try await labeler.label(users: probe, in: graph) }
         if batch.failures.count == probe.count && parameters.maxLabelFailureShare < 1 {
             throw RunFailure.labeling(
                 failures: batch.failures, sampled: probe.count, allowedShare: parameters.maxLabelFailureShare,

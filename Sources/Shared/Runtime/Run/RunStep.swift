@@ -5,4 +5,7 @@ public enum RunStep {
     /// The iteration t (1-based) being labeled or propagated; for the one solve that rebuilds Ψ_raw when a run
     /// resumes, the last completed iteration (0 outside a run).
     @TaskLocal public static var iteration = 0
+    /// Whether the labeler is asked the preflight's few users (``GPLRRunner/probeSize``) before the rest of the
+    /// first sample: the distributed labeler splits them over two jobs so that two workers warm up at once.
+    @TaskLocal public static var isPreflight = false
 }
