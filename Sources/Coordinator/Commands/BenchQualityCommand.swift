@@ -65,6 +65,9 @@ struct BenchQualityCommand: AsyncParsableCommand {
     @Option(help: "DU prior α (see gplr run --help).")
     var duPrior: Double = RunParameters().duPrior
 
+    @Option(help: "DU candidate pool factor m (see gplr run --help; 0 = every user).")
+    var duPool: Int = RunParameters().duPool
+
     @Option(help: "Seed of the synthetic data and of the labeler's noise.")
     var dataSeed: UInt64 = 42
 
@@ -91,7 +94,7 @@ struct BenchQualityCommand: AsyncParsableCommand {
         print(
             "quality: \(data.name): \(Console.count(graph.userCount)) users, \(Console.count(graph.itemCount)) items, "
                 + "\(Console.count(graph.edgeCount)) edges, \(data.personas.count) personas; labeler noise drop "
-                + "\(noiseDrop) add \(noiseAdd); T = 10, ℓ̂ = 1, β = 0.5, top-k k = \(topK), DU prior α = \(duPrior); "
+                + "\(noiseDrop) add \(noiseAdd); T = 10, ℓ̂ = 1, β = 0.5, top-k k = \(topK), DU prior α = \(duPrior), pool m = \(duPool); "
                 + "mean of seeds \(grid.seeds.map(String.init).joined(separator: ", "))")
         print("budget  sampling  solver       assign       micro-F1  macro-F1  coverage  seconds/run")
         let progress = ProgressReporter("bench quality", total: grid.cellCount * grid.seeds.count, unit: .items("runs"))
@@ -107,6 +110,7 @@ struct BenchQualityCommand: AsyncParsableCommand {
                 parameters.assignment = cell.assignment
                 parameters.topK = topK
                 parameters.duPrior = duPrior
+                parameters.duPool = duPool
                 parameters.seed = seed
                 let timer = Stopwatch()
                 let outcome = try await GPLRRunner(

@@ -40,6 +40,12 @@ struct RunOptions: ParsableArguments {
 
     @Option(
         help:
+            "DU candidate pool m: each DU iteration scores m × its sample size users drawn in proportion to their purchases (0 = every user, the paper's)."
+    )
+    var duPool: Int = RunParameters().duPool
+
+    @Option(
+        help:
             "Fail the run when the labeler answers for fewer than this share of an iteration's users: a share (\"20%\", \"0.2\"); 100% never fails."
     )
     var maxLabelFailures: String = "20%"
@@ -68,6 +74,7 @@ struct RunOptions: ParsableArguments {
         p.topK = topK
         p.assignment = assignment
         p.duPrior = duPrior
+        p.duPool = duPool
         p.maxLabelFailureShare = Self.share(maxLabelFailures) ?? 0.2
         p.walkLength = walkLength
         p.beta = beta

@@ -13,6 +13,11 @@ import Foundation
 /// Q̂(r)·ln(Q̂(r)/δ) — so the emptiest rows (users with a few purchases, barely reached) win; with it, a missing
 /// persona costs in proportion to the evidence (docs/decisions.md, "DU sampling"). Q_u is then floored at δ and
 /// renormalised so every log is finite.
+///
+/// With a candidate pool (``poolFactor`` m > 0), each iteration scores only m × `count` unlabeled users drawn in
+/// proportion to their purchases (``CandidatePool``), not every user: at small budgets the most uncertain users
+/// are mostly those with a handful of purchases, whose labels reach few others (docs/decisions.md, "DU candidate
+/// pool"). When the pool would cover every unlabeled user, every user is scored.
 public struct DUSampler: Sendable {
     /// δ: the floor applied to Q_u before renormalising (> 0).
     public var floor: Double
@@ -20,21 +25,29 @@ public struct DUSampler: Sendable {
     public var prior: Double
     /// β of Eq. (3): the de-bias coefficients c_r are derived from the prototypes with it.
     public var beta: Double
+    /// m ≥ 0: the candidate pool holds m × the sample size users; 0 scores every user (the paper's).
+    public var poolFactor: Int
     /// Threads used to score user blocks (≥ 1).
     public var threadCount: Int
 
-    public init(floor: Double = 1e-12, prior: Double = 0, beta: Double = 0.5, threadCount: Int? = nil) {
+    public init(
+        floor: Double = 1e-12, prior: Double = 0, beta: Double = 0.5, poolFactor: Int = 0, threadCount: Int? = nil
+    ) {
         self.floor = floor
         self.prior = prior
         self.beta = beta
+        self.poolFactor = poolFactor
         self.threadCount = threadCount ?? ProcessInfo.processInfo.activeProcessorCount
     }
 
     /// U_t for iteration `iteration` (1-based): uniform when it is 1, the top DU scores otherwise. Ascending users.
-    /// - Parameter affinity: the current complete Ψ_raw (c_r not applied); only read when `iteration > 1`.
+    /// - Parameters:
+    ///   - affinity: the current complete Ψ_raw (c_r not applied); only read when `iteration > 1`.
+    ///   - purchases: each user's weight in the candidate pool (its number of distinct items); every user weighs
+    ///     the same when `nil`. Unused without a pool.
     public func sample(
         iteration: Int, count: Int, userCount: Int, affinity: AffinityMatrix?, labels: PrototypeLabels,
-        using generator: inout some RandomNumberGenerator
+        purchases: ((Int) -> Int)? = nil, using generator: inout some RandomNumberGenerator
     ) throws -> [Int] {
         guard iteration >= 1 else {
             throw AlgorithmError(.invalidParameter, "iteration must be ≥ 1, got \(iteration)", context: "DUSampler")
@@ -51,16 +64,38 @@ public struct DUSampler: Sendable {
             throw AlgorithmError(
                 .shardMismatch, "affinity has \(affinity.userCount) users, expected \(userCount)", context: "DUSampler")
         }
-        return try mostInformative(count: count, affinity: affinity, labels: labels).map(\.user).sorted()
+        guard poolFactor >= 0 else {
+            throw AlgorithmError(
+                .invalidParameter, "the candidate pool factor must be ≥ 0, got \(poolFactor)", context: "DUSampler")
+        }
+        var excluded = labels.prototypeMask(userCount: userCount)
+        if poolFactor > 0 {
+            let size = count.multipliedReportingOverflow(by: poolFactor)
+            if !size.overflow,
+                let pool = CandidatePool.exclusionMask(
+                    size: size.partialValue, excluded: excluded,
+                    weight: { user in Double(purchases?(user) ?? 1) }, using: &generator)
+            {
+                excluded = pool
+            }
+        }
+        return try mostInformative(count: count, affinity: affinity, labels: labels, excluding: excluded)
+            .map(\.user).sorted()
     }
 
     /// The `count` unlabeled users with the highest DU scores, best first (ties: lower user index first).
-    public func mostInformative(count: Int, affinity: AffinityMatrix, labels: PrototypeLabels) throws
-        -> [(user: Int, score: Double)]
-    {
+    /// - Parameter excluding: users never to pick (`true`), one flag per user; the prototypes when `nil`.
+    public func mostInformative(
+        count: Int, affinity: AffinityMatrix, labels: PrototypeLabels, excluding: [Bool]? = nil
+    ) throws -> [(user: Int, score: Double)] {
         try validate(count: count, affinity: affinity, labels: labels)
+        if let excluding, excluding.count != affinity.userCount {
+            throw AlgorithmError(
+                .shardMismatch, "exclusion mask has \(excluding.count) users, affinity \(affinity.userCount)",
+                context: "DUSampler")
+        }
         let distribution = PersonaDistribution(labels: labels)
-        let mask = labels.prototypeMask(userCount: affinity.userCount)
+        let mask = excluding ?? labels.prototypeMask(userCount: affinity.userCount)
         let userCount = affinity.userCount, blockSize = 8192
         let blocks = (userCount + blockSize - 1) / blockSize
         var partial = [TopScores](repeating: TopScores(capacity: count), count: blocks)

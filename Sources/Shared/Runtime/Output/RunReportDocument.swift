@@ -33,12 +33,15 @@ public struct RunReportDocument: Sendable, Equatable, Codable {
         public var sampling: String
         public var duFloor: Double
         public var duPrior: Double
+        /// DU's candidate pool factor m (0: every user scored); absent in reports written before it existed.
+        public var duPool: Int?
         public var maxLabelFailureShare: Double
         public var seed: UInt64
 
         enum CodingKeys: String, CodingKey {
             case budget, iterations, topK = "top_k", assignment, walkLength = "walk_length", beta, epsilon, sampling
-            case duFloor = "du_floor", duPrior = "du_prior", maxLabelFailureShare = "max_label_failure_share", seed
+            case duFloor = "du_floor", duPrior = "du_prior", duPool = "du_pool"
+            case maxLabelFailureShare = "max_label_failure_share", seed
         }
     }
 
@@ -165,6 +168,7 @@ extension RunReportDocument.Parameters {
         sampling = parameters.sampling.rawValue
         duFloor = parameters.duFloor
         duPrior = parameters.duPrior
+        duPool = parameters.duPool
         maxLabelFailureShare = parameters.maxLabelFailureShare
         seed = parameters.seed
     }

@@ -176,9 +176,10 @@ public struct GPLRRunner: Sendable {
                 count: count, userCount: graph.userCount, excluding: excluded, using: &random)
         }
         return try DUSampler(
-            floor: parameters.duFloor, prior: parameters.duPrior, beta: parameters.beta, threadCount: threadCount
+            floor: parameters.duFloor, prior: parameters.duPrior, beta: parameters.beta,
+            poolFactor: parameters.duPool, threadCount: threadCount
         ).sample(
             iteration: iteration, count: count, userCount: graph.userCount, affinity: affinity,
-            labels: excluded, using: &random)
+            labels: excluded, purchases: { [graph] in graph.degree(ofUser: $0) }, using: &random)
     }
 }

@@ -37,6 +37,9 @@ public struct RunParameters: Sendable, Equatable, Codable {
     /// α, the walk mass at which a user's own affinities weigh as much as a uniform prior in DU scores
     /// (``DUSampler/prior``); 0 is the paper's Eq. (1).
     public var duPrior: Double = 0.03
+    /// m, DU's candidate pool as a multiple of the iteration's sample size (``DUSampler/poolFactor``): each DU
+    /// iteration scores m × |U_t| users drawn in proportion to their purchases; 0 scores every user (the paper's).
+    public var duPool: Int = 80
     /// The run fails (``RunFailure``) when the labeler leaves more than this share of an iteration's users
     /// without an answer: a result built from the rest could not be trusted. 1 never fails.
     public var maxLabelFailureShare: Double = 0.2
@@ -46,12 +49,12 @@ public struct RunParameters: Sendable, Equatable, Codable {
     public init() {}
 
     private enum CodingKeys: String, CodingKey {
-        case budget, iterations, topK, assignment, walkLength, beta, epsilon, sampling, duFloor, duPrior
+        case budget, iterations, topK, assignment, walkLength, beta, epsilon, sampling, duFloor, duPrior, duPool
         case maxLabelFailureShare, seed
     }
 
     /// Decodes parameters; fields added after a record was written take the values that reproduce that record's
-    /// runs: top-k assignment, the paper's DU prior 0, no limit on label failures.
+    /// runs: top-k assignment, the paper's DU prior 0, no DU candidate pool, no limit on label failures.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         budget = try container.decode(LabelBudget.self, forKey: .budget)
@@ -64,6 +67,7 @@ public struct RunParameters: Sendable, Equatable, Codable {
         sampling = try container.decode(Sampling.self, forKey: .sampling)
         duFloor = try container.decode(Double.self, forKey: .duFloor)
         duPrior = try container.decodeIfPresent(Double.self, forKey: .duPrior) ?? 0
+        duPool = try container.decodeIfPresent(Int.self, forKey: .duPool) ?? 0
         maxLabelFailureShare = try container.decodeIfPresent(Double.self, forKey: .maxLabelFailureShare) ?? 1
         seed = try container.decode(UInt64.self, forKey: .seed)
     }
@@ -77,6 +81,7 @@ public struct RunParameters: Sendable, Equatable, Codable {
         if let epsilon, !(epsilon >= 0 && epsilon < 1) { return "epsilon must be in [0, 1)" }
         if !(duFloor > 0 && duFloor < 1) { return "the DU floor δ must be in (0, 1)" }
         if !(duPrior >= 0 && duPrior.isFinite) { return "the DU prior α must be finite and ≥ 0" }
+        if duPool < 0 { return "the DU candidate pool factor must be ≥ 0" }
         if !(0...1).contains(maxLabelFailureShare) { return "the allowed share of label failures must be in [0, 1]" }
         return nil
     }
