@@ -40,11 +40,12 @@ public final class OutputStaging {
             throw OutputError.cannotWrite(path: directory, reason: "cannot create the directory: \(error)")
         }
         try Self.recover(directory: directory)
-        stagingDirectory = FileSystem.join(directory, LeftoverPaths.name(prefix: Self.stagingPrefix))
-        guard mkdir(stagingDirectory, 0o755) == 0 else {
-            throw OutputError.cannotWrite(path: stagingDirectory, reason: Self.lastError())
+        let staging = FileSystem.join(directory, LeftoverPaths.name(prefix: Self.stagingPrefix))
+        // Created and registered in one step, so an interrupt cannot fall between the two and leave it behind.
+        guard TemporaryPaths.create({ mkdir(staging, 0o755) == 0 ? staging : nil }) != nil else {
+            throw OutputError.cannotWrite(path: staging, reason: Self.lastError())
         }
-        TemporaryPaths.register(stagingDirectory)
+        stagingDirectory = staging
     }
 
     deinit { discard() }

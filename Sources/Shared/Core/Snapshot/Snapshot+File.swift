@@ -85,10 +85,14 @@ package enum SnapshotFile {
         let prefix = ".\(base).tmp-"
         LeftoverPaths.removeStale(in: parent, prefix: prefix)
         var template = Array("\(parent)/\(prefix)\(getpid()).XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw ioError("cannot create a temporary file next to it", path) }
-        let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        TemporaryPaths.register(temporary)
+        var fd: Int32 = -1
+        // Created and registered in one step, so an interrupt cannot fall between the two and leave it behind.
+        let created = TemporaryPaths.create {
+            fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+            guard fd >= 0 else { return nil }
+            return String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        }
+        guard let temporary = created else { throw ioError("cannot create a temporary file next to it", path) }
         var closed = false
         defer {
             if !closed { close(fd) }
