@@ -2,8 +2,9 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// Bounded data parallelism for the pure algorithms: `chunks` pieces of work on at most `threads` threads,
-/// handed out dynamically (the machine may be shared, so static splits would wait on the slowest thread).
+/// Bounded data parallelism for the pure algorithms: `chunks` pieces of work on at most `threads` threads (the
+/// caller's and helpers from ``KernelThreads``, never the threads Swift's tasks run on), handed out dynamically
+/// (the machine may be shared, so static splits would wait on the slowest thread).
 enum ParallelLoop {
     static func run(chunks: Int, threads: Int, _ body: (Int) -> Void) {
         let workers = min(max(threads, 1), chunks)
@@ -12,11 +13,11 @@ enum ParallelLoop {
             return
         }
         let counter = ChunkCounter(limit: chunks)
-        // The closures run only during concurrentPerform and touch disjoint data per chunk (the callers'
-        // contract), so handing them to the worker threads is safe although their captures are not Sendable.
+        // The closures run only until `perform` returns and touch disjoint data per chunk (the callers'
+        // contract), so handing them to the helper threads is safe although their captures are not Sendable.
         withoutActuallyEscaping(body) { body in
             let work = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            perform(workers) {
                 while let chunk = counter.next() { work.value(chunk) }
             }
         }
@@ -37,12 +38,20 @@ enum ParallelLoop {
         withoutActuallyEscaping(setup) { setup in
             withoutActuallyEscaping(body) { body in
                 let work = UncheckedSendable((setup, body))
-                DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                perform(workers) {
                     var state = work.value.0()
                     while let chunk = counter.next() { work.value.1(&state, chunk) }
                 }
             }
         }
+    }
+
+    /// Runs `worker` on the calling thread and on `workers − 1` of ``KernelThreads``, and returns when all have.
+    private static func perform(_ workers: Int, _ worker: @escaping @Sendable () -> Void) {
+        let done = DispatchGroup()
+        KernelThreads.shared.start(workers - 1, group: done, job: worker)
+        worker()
+        done.wait()
     }
 
     /// Splits `rowCount` CSR rows into about `parts` contiguous ranges of similar cost (entries + rows).
@@ -91,9 +100,9 @@ private final class ChunkCounter: Sendable {
     }
 }
 
-/// Carries a value the compiler cannot prove Sendable into concurrentPerform's workers (see ``ParallelLoop``).
+/// Carries a value the compiler cannot prove Sendable to the helper threads (see ``ParallelLoop``).
 private struct UncheckedSendable<Value>: @unchecked Sendable {
-    // @unchecked: the closures it carries are only called while `run` waits for concurrentPerform to return.
+    // @unchecked: the closures it carries are only called while `run` waits for its helpers to return.
     let value: Value
     init(_ value: Value) { self.value = value }
 }
