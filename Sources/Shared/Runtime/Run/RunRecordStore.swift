@@ -39,7 +39,7 @@ public struct RunRecordStore: Sendable {
     /// The record of `runID` without its checkpoint (`checkpoint` is `nil`; ``RunRecord/progress`` sums it up):
     /// what status views read, at a few kilobytes whatever the size of the run.
     public func loadWithoutCheckpoint(run runID: String) async throws -> RunRecord? {
-        let fields = RunRecord.Field.allCases.filter { $0 != .checkpoint }
+        let fields = RunRecord.Field.allCases.filter { $0 != .checkpoint && $0 != .llmBatches }
         let reply = try await client.send(
             ["HMGET", RedisArgument(keys.run(runID).state)] + fields.map { RedisArgument($0.rawValue) })
         var map: [String: RedisValue] = [:]
