@@ -71,4 +71,15 @@ import Testing
         #expect(failing.stderr.contains("labeling failed in iteration 1"), "\(failing.stderr)")
         #expect(failingStatistics.batchesCreated == 2 && failingStatistics.batchLinesAnswered == 0)
     }
+
+    @Test func theSpendingCapStopsBeforeTheNextBatch() async throws {
+        let data = try DistributedDataset(users: 200, items: 100, personas: 5)
+        defer { data.directory.remove() }
+        let quick = LLMSimulatorBatchConfiguration(validationDelay: .zero, completionDelay: .milliseconds(50))
+        let (ran, _, statistics) = try await Self.run(data, quick, ["--llm-max-cost", "1"])
+        #expect(ran.status != 0)
+        #expect(ran.stderr.contains("the LLM spending cap is reached"), "\(ran.stderr)")
+        // The first iteration's batch passed the cap; the second was never submitted.
+        #expect(statistics.batchesCreated == 1 && statistics.batchLinesAnswered == 20)
+    }
 }

@@ -42,11 +42,12 @@ import Testing
         try await simulator.withRunningServer { port in
             let worker = try LLMDistributedTests.worker(server, data.directory, label: "worker", key: nil)
             defer { worker.stop() }
-            let online = try await Self.distributed(server, data, port: port, id: "online", prefix: "gplr", [])
+            let online = try await Self.distributed(
+                server, data, port: port, id: "online", prefix: "gplr", ["--no-llm-cache"])
             #expect(online.status == 0, "\(online.stderr)")
             #expect(simulator.statistics.batchesCreated == 0)
             let requestsOnline = simulator.statistics.requests
-            let batch = try await Self.distributed(server, data, port: port, id: "batch", prefix: "b", Self.batch)
+            let batch = try await Self.distributed(server, data, port: port, id: "batch", prefix: "gplr", Self.batch)
             #expect(batch.status == 0, "\(batch.stderr)")
             // No chat completion: one batch per iteration, one line per user.
             #expect(simulator.statistics.requests == requestsOnline)
@@ -68,10 +69,19 @@ import Testing
             #expect(counters["llm_batches"] == 2 && counters["llm_batch_lines"] == 30, "\(counters)")
             // The batch ids are in the run record.
             let ledger = RunRecordBatchLedger(
-                records: RunRecordStore(client: try RedisClient(url: server.url), keys: RedisKeys(prefix: "b")),
-                runID: "batch")
+                records: RunRecordStore(client: try RedisClient(url: server.url)), runID: "batch")
             let recorded = try await ledger.all()
             #expect(recorded.keys.sorted() == ["t1", "t2"] && recorded.values.allSatisfy { $0.count == 1 })
+
+            // The batch answers filled the response cache: the same run online asks nothing.
+            let cached = try await Self.distributed(server, data, port: port, id: "cached", prefix: "gplr", [])
+            #expect(cached.status == 0, "\(cached.stderr)")
+            #expect(simulator.statistics.requests == requestsOnline && simulator.statistics.batchesCreated == 2)
+            let cachedCounters = try LLMDistributedTests.counters(data.directory.file("out-cached/report.json"))
+            #expect(
+                cachedCounters["llm_cache_hits"] == 30 && cachedCounters["llm_requests"] == nil, "\(cachedCounters)")
+            #expect(
+                try String(contentsOfFile: data.directory.file("out-cached/phi.jsonl"), encoding: .utf8) == phiOnline)
         }
     }
 

@@ -33,7 +33,14 @@ struct CoordinatorBatchLabeler: PersonaLabeler {
         let labeler = LLMBatchLabeler(
             client: client, personas: personas, options: spec.labelerOptions, batchOptions: spec.batch ?? .init(),
             cache: cache, ledger: RunRecordBatchLedger(records: records, runID: record.id), spendCap: cap,
-            runTag: record.id, stepTag: Self.stepTag, logger: logger)
+            runTag: record.id, stepTag: Self.stepTag,
+            whileWaiting: {
+                guard try await records.phase(run: record.id) == .cancelled else { return }
+                throw DistributedRunError(
+                    .cancelled,
+                    "cancelled (`gplr cancel`) while a batch was pending; the batch itself runs on at the provider",
+                    run: record.id)
+            }, logger: logger)
         return (CoordinatorBatchLabeler(inner: labeler, records: records, runID: record.id), client)
     }
 

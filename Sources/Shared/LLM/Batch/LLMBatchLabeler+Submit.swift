@@ -44,6 +44,7 @@ extension LLMBatchLabeler {
         var batch = try await client.batch(submission.batchID)
         var polls = 0
         while !Self.terminalStatuses.contains(batch.status) {
+            try await whileWaiting()
             try await Task.sleep(for: batchOptions.pollDelay(polls))
             polls += 1
             batch = try await client.batch(submission.batchID)

@@ -28,17 +28,22 @@ public struct LLMBatchLabeler: PersonaLabeler {
     let runTag: String
     /// Names the labeling step in progress (`t<iteration>`), read on each call.
     let stepTag: @Sendable () -> String
+    /// Called before each wait between two status polls; a throw stops the wait (a cancelled run).
+    let whileWaiting: @Sendable () async throws -> Void
     let logger: Logger
 
     /// - Parameters:
     ///   - runTag: the run's id (letters, digits, `.`, `_`, `-`).
     ///   - stepTag: the step of each call, e.g. `{ "t\(RunStep.iteration)" }`: a restarted run asks the same
     ///     step's ledger entries again.
+    ///   - whileWaiting: asked before each wait between two polls; its error ends the step (the batch itself keeps
+    ///     running at the provider).
     public init(
         client: LLMBatchClient, personas: PersonaSet, options: LLMLabelerOptions = LLMLabelerOptions(),
         batchOptions: LLMBatchOptions = LLMBatchOptions(), cache: LLMResponseCache? = nil,
         ledger: any LLMBatchLedger = InMemoryBatchLedger(), spendCap: LLMSpendCap? = nil, runTag: String,
-        stepTag: @escaping @Sendable () -> String, logger: Logger? = nil
+        stepTag: @escaping @Sendable () -> String, whileWaiting: @escaping @Sendable () async throws -> Void = {},
+        logger: Logger? = nil
     ) {
         self.client = client
         self.personas = personas
@@ -53,6 +58,7 @@ public struct LLMBatchLabeler: PersonaLabeler {
         self.spendCap = spendCap
         self.runTag = runTag
         self.stepTag = stepTag
+        self.whileWaiting = whileWaiting
         self.logger = logger ?? Logger(label: "gplr.llm", factory: { _ in SwiftLogNoOpLogHandler() })
     }
 
