@@ -82,4 +82,15 @@ import Testing
         // The first iteration's batch passed the cap; the second was never submitted.
         #expect(statistics.batchesCreated == 1 && statistics.batchLinesAnswered == 20)
     }
+
+    @Test func aStepOverTheRequestsPerBatchIsSplitIntoSeveralBatches() async throws {
+        let data = try DistributedDataset(users: 200, items: 100, personas: 5)
+        defer { data.directory.remove() }
+        let quick = LLMSimulatorBatchConfiguration(validationDelay: .zero, completionDelay: .milliseconds(50))
+        let (ran, counters, statistics) = try await Self.run(data, quick, ["--llm-batch-max-requests", "7"])
+        #expect(ran.status == 0, "\(ran.stderr)")
+        // 20 users per iteration, at most 7 requests per batch: 3 batches per iteration.
+        #expect(statistics.batchesCreated == 6 && counters["llm_batches"] == 6, "\(counters)")
+        #expect(counters["llm_labeled"] == 40 && statistics.answersByUser.values.allSatisfy { $0 == 1 })
+    }
 }

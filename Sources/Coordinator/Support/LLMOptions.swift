@@ -49,6 +49,9 @@ struct LLMRunOptions: ParsableArguments {
     @Option(help: "Batch mode: batches per iteration, the first included (expired, failed or unparsed lines go again).")
     var llmBatchAttempts: Int = 3
 
+    @Option(help: .hidden)
+    var llmBatchMaxRequests: Int?
+
     /// The spec the flags describe, or `nil` without `--llm-url` or `--llm-endpoint`.
     var spec: LLMLabelerSpec? {
         guard let url = endpoint.serverURL else { return nil }
@@ -65,6 +68,7 @@ struct LLMRunOptions: ParsableArguments {
             spec.batch = LLMBatchOptions(
                 pollSeconds: llmBatchPollSeconds, maxPollSeconds: max(300, llmBatchPollSeconds),
                 maxBatches: llmBatchAttempts)
+            spec.batch?.maxRequestsPerBatch = llmBatchMaxRequests
             spec.batchPriceFactor = (try? endpoint.pricing())?.batchFactor
         }
         return spec

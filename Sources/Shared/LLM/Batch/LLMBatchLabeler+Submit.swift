@@ -10,7 +10,7 @@ extension LLMBatchLabeler {
         var lines: [LLMBatchWire.RequestLine] = []
         var byCustomID: [String: [String]] = [:]
         for group in requests.groups(ids) {
-            let customID = "\(runTag)/\(tag)/a\(attempt)/\(group[0])"
+            let customID = "\(runTag)/\(tag)/a\(attempt)/\(group[0])"  // unique: every user is in one group
             let request = requests.request(for: group)
             let schema = configuration.structuredOutputs && request.schema != nil
             lines.append(
@@ -19,7 +19,7 @@ extension LLMBatchLabeler {
             byCustomID[customID] = group
         }
         let jsonl = try LLMBatchWire.jsonLines(lines)
-        let fileID = try await client.upload(jsonl, filename: "gplr-\(runTag)-\(tag)-a\(attempt).jsonl")
+        let fileID = try await client.upload(jsonl, filename: "gplr-\(runTag)-\(tag)-a\(attempt)-\(ids[0]).jsonl")
         let batch = try await client.createBatch(
             inputFileID: fileID, completionWindow: batchOptions.completionWindow)
         let submission = LLMBatchSubmission(

@@ -84,12 +84,17 @@ public struct LLMBatchLabeler: PersonaLabeler {
         }
         for submission in earlier { try await collect(submission, into: &step, requests) }
         await answerFromCache(&step, requests)
-        var attempt = earlier.count + 1
+        var attempt = (earlier.map(\.attempt).max() ?? 0) + 1
         while !step.remaining.isEmpty, attempt <= batchOptions.maxBatches {
             if attempt > 1 { step.counters["llm.batch-resubmitted-users", default: 0] += step.remaining.count }
             try await admitUnderTheCap(step.remaining.count)
-            let submission = try await submit(step.remaining, tag: tag, attempt: attempt, requests, &step.counters)
-            try await collect(submission, into: &step, requests)
+            // Over OpenAI's requests per batch, a round is several batches, all submitted before any is read.
+            var submissions: [LLMBatchSubmission] = []
+            for chunk in requests.groups(step.remaining).chunked(batchOptions.requestsPerBatch) {
+                submissions.append(
+                    try await submit(chunk.flatMap { $0 }, tag: tag, attempt: attempt, requests, &step.counters))
+            }
+            for submission in submissions { try await collect(submission, into: &step, requests) }
             attempt += 1
         }
         var batch = LabelingBatch(counters: step.counters)
@@ -100,7 +105,7 @@ public struct LLMBatchLabeler: PersonaLabeler {
         for id in step.remaining {
             guard let user = indexByID[id] else { continue }
             batch.failures[user] =
-                "no answer after \(attempt - 1) batch\(attempt == 2 ? "" : "es"): "
+                "no answer after \(attempt - 1) round\(attempt == 2 ? "" : "s") of batches: "
                 + (step.lastError[id] ?? "not answered")
         }
         batch.counters["llm.failed", default: 0] += batch.failures.count
