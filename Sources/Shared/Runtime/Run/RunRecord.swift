@@ -13,9 +13,6 @@ public struct RunRecord: Sendable, Equatable {
         case snapshot, users, parameters, personas, labeler, labelBatchSize, personasPerShard, outputDirectory
         case affinityPlacement
         case checkpoint, progress, report, error
-        /// The Batch API submissions of an LLM labeler in batch mode, by step (``RunRecordBatchLedger``); not part
-        /// of the value, read and written by the ledger alone.
-        case llmBatches
     }
 
     public var id: String
