@@ -1,6 +1,6 @@
 import Foundation
-import GPLRRedis
 public import GPLRLLM
+import GPLRRedis
 
 /// A distributed run's Batch API submissions, kept in its run record: one field per labeling step,
 /// `llmBatches:<step tag>` (JSON, the step's submissions in order), written as soon as a batch is created, so a
