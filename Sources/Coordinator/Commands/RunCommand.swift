@@ -27,6 +27,10 @@ struct RunCommand: AsyncParsableCommand {
             shared by all workers. With --local the key is this process's (--llm-key-file or OPENAI_API_KEY) and \
             there is no shared cache or rate limit. report.json counts tokens (llm_prompt_tokens, ...) and cost \
             (llm_cost_micros) in labeler_counters.
+
+            --llm-mode batch labels each iteration as one Batch API job (half price, answers within 24 h) that this \
+            process submits and polls with its own key (OPENAI_API_KEY or --llm-key-file), with --redis too; a \
+            restarted coordinator (--resume) reads the pending batch instead of paying again.
             """)
 
     @Flag(help: "Run in this process (no Redis, no workers).")
