@@ -96,7 +96,7 @@ import Testing
         let server = try RedisServer()
         defer { server.stop() }
         let simulator = try Self.simulator(
-            data, LLMSimulatorBatchConfiguration(validationDelay: .milliseconds(200), completionDelay: .seconds(3)))
+            data, LLMSimulatorBatchConfiguration(validationDelay: .milliseconds(200), completionDelay: .seconds(5)))
         try await simulator.withRunningServer { port in
             let coordinator = try ProcessHandle(
                 product: "gplr",
