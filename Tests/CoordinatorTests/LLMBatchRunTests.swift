@@ -136,4 +136,37 @@ import Testing
             #expect(counters["llm_labeled"] == 30 && counters["llm_requests"] == 30, "\(counters)")
         }
     }
+
+    @Test func theCoordinatorsKeyReachesTheBatchAPIAndNothingElse() async throws {
+        let secret = "sk-batch-SECRET-0987654321"
+        let data = try DistributedDataset(users: 200, items: 100, personas: 5)
+        defer { data.directory.remove() }
+        let keys = try TemporaryDirectory(prefix: "gplr-key")
+        defer { keys.remove() }
+        try Data(secret.utf8).write(to: URL(fileURLWithPath: keys.file("key")))
+        let server = try RedisServer()
+        defer { server.stop() }
+        var configuration = LLMSimulatorConfiguration(expectedAPIKey: secret)
+        configuration.batch = LLMSimulatorBatchConfiguration(validationDelay: .zero, completionDelay: .milliseconds(50))
+        let simulator = LLMSimulator(
+            truth: try LLMDistributedTests.truth(data), personas: data.personas.names, configuration: configuration)
+        try await simulator.withRunningServer { port in
+            let ran = try await runOffThePool(
+                [
+                    "run", "--redis", server.url, "--run-id", "keyed", "--snapshot", data.snapshotPath, "--personas",
+                    data.personasPath, "--out", data.directory.file("out-keyed"), "--budget", "30", "--iterations",
+                    "2", "--affinity-on", "coordinator", "--poll-milliseconds", "20", "--llm-url",
+                    "http://127.0.0.1:\(port)", "--llm-key-file", keys.file("key"), "--llm-model", "sim-model",
+                ] + Self.batch)
+            #expect(ran.status == 0, "\(ran.stderr)")
+            #expect(simulator.statistics.unauthorized == 0 && simulator.statistics.batchLinesAnswered == 30)
+            let everything = try await RedisDump.everything(try RedisClient(url: server.url))
+            #expect(everything.contains { $0.contains("llmBatches:t1") }, "the batch ids are in the dump")
+            #expect(!everything.contains { $0.contains(secret) || $0.contains("SECRET") })
+            let texts =
+                [("stdout", ran.stdout), ("stderr", ran.stderr)]
+                + LLMDistributedTests.allFiles(under: data.directory.path)
+            for (name, text) in texts { #expect(!text.contains(secret), "the key is in \(name)") }
+        }
+    }
 }
