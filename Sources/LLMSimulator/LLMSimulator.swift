@@ -30,6 +30,7 @@ public final class LLMSimulator: Sendable {
         var statistics = LLMSimulatorStatistics()
         var inFlight = 0
         var stopping = false
+        var batches = LLMSimulatorBatchStore()
     }
     let state = Mutex(State())
 
@@ -63,6 +64,7 @@ public final class LLMSimulator: Sendable {
         state.withLock { $0.stopping = false }
         let router = Router()
         router.post(RouterPath(configuration.chatPath)) { request, _ in try await self.respond(to: request) }
+        addBatchRoutes(to: router)
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "gplr-llm-simulator"),
@@ -89,14 +91,7 @@ public final class LLMSimulator: Sendable {
         let (number, drawnFault) = begin()
         defer { state.withLock { $0.inFlight -= 1 } }
 
-        if let expected = configuration.expectedAPIKey, request.headers[.authorization] != "Bearer \(expected)" {
-            state.withLock { $0.statistics.unauthorized += 1 }
-            let received = request.headers[.authorization] ?? ""
-            // Like some real servers, echo what was received: the client must scrub it.
-            return Self.error(
-                .unauthorized, "Incorrect API key provided: \(received.replacingOccurrences(of: "Bearer ", with: ""))")
-        }
-        if let refusal = checkHeadersAndQuery(of: request) { return refusal }
+        if let refusal = authorize(request) { return refusal }
         let buffer = try await request.body.collect(upTo: 64 << 20)
         let bytes = buffer.getBytes(at: buffer.readerIndex, length: buffer.readableBytes) ?? []
         guard let chat = try? JSONDecoder().decode(ChatCompletionWire.Request.self, from: Data(bytes)) else {
@@ -135,31 +130,21 @@ public final class LLMSimulator: Sendable {
             return Self.json(.ok, #"{"id": "chatcmpl-sim", "choices": [{"message": {"content": "#)
         }
 
-        let prompt = chat.messages.last(where: { $0.role == "user" })?.content ?? ""
-        let (content, userIDs) = self.content(forPrompt: prompt, fault: fault, structured: honour)
-        if honour, let schema, !JSONSchemaCheck.conforms(content, to: schema.schema) {
-            state.withLock { $0.statistics.schemaViolations += 1 }
-        }
-        let promptTokens = tokens(chat.messages.reduce(0) { $0 + $1.content.count })
-        let usage = TokenUsage(
-            promptTokens: promptTokens, completionTokens: tokens(content.count),
-            cachedPromptTokens: Int(Double(promptTokens) * configuration.cachedPromptTokenRate))
-        state.withLock {
-            $0.statistics.completions += 1
-            $0.statistics.userAnswers += userIDs.count
-            $0.statistics.promptTokens += usage.promptTokens
-            $0.statistics.completionTokens += usage.completionTokens
-            $0.statistics.cachedPromptTokens += usage.cachedPromptTokens
-            $0.statistics.maxPromptTokensPerRequest = max($0.statistics.maxPromptTokensPerRequest, usage.promptTokens)
-            $0.statistics.maxCompletionTokensPerRequest = max(
-                $0.statistics.maxCompletionTokensPerRequest, usage.completionTokens)
-        }
-        let wire = ChatCompletionWire.Response(
-            id: "chatcmpl-sim-\(number)", created: Int(Date().timeIntervalSince1970), model: chat.model,
-            choices: [.init(index: 0, message: .init(role: "assistant", content: content), finishReason: "stop")],
-            usage: usage)
+        let wire = completion(for: chat, id: "chatcmpl-sim-\(number)", fault: fault, honour: honour)
         let body = (try? JSONEncoder().encode(wire)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         return Self.json(.ok, body)
+    }
+
+    /// The refusal of a request without the expected key, query parameters or headers, or `nil`.
+    func authorize(_ request: Request) -> Response? {
+        if let expected = configuration.expectedAPIKey, request.headers[.authorization] != "Bearer \(expected)" {
+            state.withLock { $0.statistics.unauthorized += 1 }
+            let received = request.headers[.authorization] ?? ""
+            // Like some real servers, echo what was received: the client must scrub it.
+            return Self.error(
+                .unauthorized, "Incorrect API key provided: \(received.replacingOccurrences(of: "Bearer ", with: ""))")
+        }
+        return checkHeadersAndQuery(of: request)
     }
 
     /// Faults in the answer's content, which a server honouring a schema cannot produce.

@@ -38,6 +38,8 @@ public struct LLMSimulatorConfiguration: Sendable {
     public var cachedPromptTokenRate: Double = 0
     /// What `json_schema` response formats get.
     public var structuredOutputs: LLMSimulatorStructuredOutputs
+    /// How the Files and Batches endpoints behave.
+    public var batch = LLMSimulatorBatchConfiguration()
     /// Headers no request may carry (e.g. `Authorization` for an `api-key` server); else 401.
     public var absentHeaders: [String] = []
 

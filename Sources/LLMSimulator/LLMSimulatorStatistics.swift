@@ -32,6 +32,18 @@ public struct LLMSimulatorStatistics: Sendable, Equatable {
     /// The most requests handled at the same time.
     public var maxConcurrentRequests = 0
 
+    /// How many answers each user id got (chat completions and batch lines): 1 each when nobody was asked twice.
+    public var answersByUser: [String: Int] = [:]
+    /// Batch API: files uploaded, batches created, status polls, lines answered in output files, lines written to
+    /// error files (failed and expired), batches that expired and that failed validation.
+    public var filesUploaded = 0
+    public var batchesCreated = 0
+    public var batchPolls = 0
+    public var batchLinesAnswered = 0
+    public var batchLinesFailed = 0
+    public var batchesExpired = 0
+    public var batchesFailed = 0
+
     public init() {}
 
     /// How many times `fault` was injected.

@@ -11,7 +11,8 @@ struct LLMSimCommand: AsyncParsableCommand {
         abstract: "Serve a SIMULATED OpenAI-compatible LLM for tests and demos (not an LLM).",
         discussion: """
             THIS IS NOT A LANGUAGE MODEL. It is a test and demo peer that speaks the OpenAI chat completions \
-            protocol (POST /v1/chat/completions on 127.0.0.1) and answers gplr's prompts from files: labeling \
+            protocol (POST /v1/chat/completions on 127.0.0.1) and its Batch API (POST /v1/files, POST /v1/batches, \
+            GET /v1/batches/{id}, GET /v1/files/{id}/content; delays, expiry and failed lines by flag) and answers gplr's prompts from files: labeling \
             prompts from a labels file (the planted truth of a synthetic dataset), with seeded noise; persona-set \
             prompts from the persona file; item prompts from an item labels file, else at random. It can add \
             latency and inject faults (429 with Retry-After, 500, hangs, malformed JSON, unknown persona names, \
@@ -88,6 +89,18 @@ struct LLMSimCommand: AsyncParsableCommand {
     @Option(help: "Header no request may carry (repeatable; else 401), e.g. Authorization.")
     var refuseHeader: [String] = []
 
+    @Option(help: "Batch API: milliseconds from a batch's creation to its end (validating, then in_progress).")
+    var batchDelayMs: Int = 200
+
+    @Option(help: "Batch API: the N-th batch created (0-based) expires with half its lines answered (repeatable).")
+    var batchExpire: [Int] = []
+
+    @Option(help: "Batch API: the N-th batch created (0-based) fails validation (repeatable).")
+    var batchFail: [Int] = []
+
+    @Option(help: "Batch API: share of batch lines answered HTTP 500 in the error file.")
+    var batchFailedLines: Double = 0
+
     func validate() throws {
         let rates = [
             drop, add, unrepresentable, cachedTokens, fault429, fault500, faultHang, faultMalformed,
@@ -99,6 +112,9 @@ struct LLMSimCommand: AsyncParsableCommand {
         }
         guard fault429 + fault500 + faultHang + faultMalformed + faultUnknownPersona + faultWrongUser <= 1 else {
             throw ValidationError("the fault shares must add up to at most 1")
+        }
+        guard (0...1).contains(batchFailedLines), batchDelayMs >= 0 else {
+            throw ValidationError("--batch-failed-lines must be in [0, 1] and --batch-delay-ms not negative")
         }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0 ... 65535") }
         guard latencyMs >= 0 else { throw ValidationError("--latency-ms must not be negative") }
@@ -142,6 +158,9 @@ struct LLMSimCommand: AsyncParsableCommand {
         configuration.expectedQuery = Self.pairs(expectQuery, separator: "=")
         configuration.absentHeaders = refuseHeader
         configuration.cachedPromptTokenRate = cachedTokens
+        configuration.batch = LLMSimulatorBatchConfiguration(
+            validationDelay: .milliseconds(batchDelayMs / 4), completionDelay: .milliseconds(batchDelayMs),
+            expiredBatches: Set(batchExpire), failedBatches: Set(batchFail), failedLineRate: batchFailedLines)
         configuration.structuredOutputs = LLMSimulatorStructuredOutputs(rawValue: structuredOutputs) ?? .ignore
         let simulator = LLMSimulator(
             truth: truthByUser, personas: personaSet.names, configuration: configuration,

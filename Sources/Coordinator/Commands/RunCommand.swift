@@ -27,6 +27,10 @@ struct RunCommand: AsyncParsableCommand {
             shared by all workers. With --local the key is this process's (--llm-key-file or OPENAI_API_KEY) and \
             there is no shared cache or rate limit. report.json counts tokens (llm_prompt_tokens, ...) and cost \
             (llm_cost_micros) in labeler_counters.
+
+            --llm-mode batch labels each iteration as one Batch API job (half price, answers within 24 h) that this \
+            process submits and polls with its own key (OPENAI_API_KEY or --llm-key-file), with --redis too; a \
+            restarted coordinator (--resume) reads the pending batch instead of paying again.
             """)
 
     @Flag(help: "Run in this process (no Redis, no workers).")
@@ -140,12 +144,14 @@ struct RunCommand: AsyncParsableCommand {
             guard resume == nil, runID == nil else { throw ValidationError("--resume and --run-id need --redis") }
             return
         }
-        if llm.endpoint.llmKeyFile != nil {
+        // A batch-mode coordinator calls the provider itself (so does one resuming a run that may be in batch mode).
+        let callsTheProvider = llm.llmMode == .batch || resume != nil
+        if llm.endpoint.llmKeyFile != nil, !callsTheProvider {
             throw ValidationError(
                 "--llm-key-file is for --local: with --redis every worker uses its own key "
                     + "(gplr-worker --llm-key-file or OPENAI_API_KEY)")
         }
-        if llm.endpoint.hasHeaders {
+        if llm.endpoint.hasHeaders, !callsTheProvider {
             throw ValidationError(
                 "--llm-header and --llm-header-file are for --local: with --redis give them to every worker "
                     + "(gplr-worker --llm-header-file), so their values never reach Redis")
@@ -253,6 +259,7 @@ struct RunCommand: AsyncParsableCommand {
         run.threads = options.threads
         run.logger = Console.logger
         run.progressMode = .current
+        if resume != nil || llm.llmMode == .batch { run.llmCredentials = try llm.credentials() }
         if resume != nil {
             Console.status("run \(id): parameters, personas and labeler come from the run record")
             return try await run.resume(
@@ -260,7 +267,10 @@ struct RunCommand: AsyncParsableCommand {
         }
         let labeler: LabelerSpec
         if var spec = llm.spec {
-            Console.status("labeling with the LLM \(spec.model) (the workers use their own API key)")
+            Console.status(
+                spec.llmMode == .batch
+                    ? "labeling with the LLM \(spec.model) through the Batch API (this coordinator's API key)"
+                    : "labeling with the LLM \(spec.model) (the workers use their own API key)")
             Console.status(try llm.endpoint.pricing().summary)
             // The cap is counted in this run's ledger in Redis, by every worker.
             if spec.maxCostUSD != nil { spec.spendRunID = id }

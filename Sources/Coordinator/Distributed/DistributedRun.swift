@@ -1,5 +1,6 @@
 import Foundation
 import GPLRCore
+import GPLRLLM
 import GPLRRedis
 import GPLRRuntime
 import Logging
@@ -27,6 +28,8 @@ struct DistributedRun: Sendable {
     /// How long the coordinator lease lives without a renewal (renewed every third of it): how soon a run whose
     /// coordinator died can be resumed by another.
     var leaseMilliseconds = 15_000
+    /// The key and headers this coordinator calls the Batch API with when the run's labeler is in batch mode.
+    var llmCredentials = LLMCredentials()
     /// Called with each checkpoint before it is stored; a throw stops the run as a crash would (tests).
     var beforeCheckpoint: @Sendable (RunCheckpoint) async throws -> Void = { _ in }
 
@@ -197,14 +200,24 @@ struct DistributedRun: Sendable {
                         walkLength: record.parameters.walkLength, epsilon: record.parameters.epsilon,
                         threadCount: threads))
             }
-        let runner = GPLRRunner(
-            graph: graph, personas: personas, parameters: record.parameters,
-            labeler: DistributedLabeler(
-                queue: queue, records: records, waiter: Self.stoppingAtTheCap(waiter, record.labeler, client, keys),
-                runID: runID,
-                snapshotHash: record.snapshotHash, personas: personas.personas, spec: record.labeler,
-                batchSize: record.labelBatchSize),
+        var labeler: any PersonaLabeler = DistributedLabeler(
+            queue: queue, records: records, waiter: Self.stoppingAtTheCap(waiter, record.labeler, client, keys),
+            runID: runID, snapshotHash: record.snapshotHash, personas: personas.personas, spec: record.labeler,
+            batchSize: record.labelBatchSize)
+        // The batch client's HTTP thread stops when the labeler is dropped at the end of this call.
+        var batchClient: LLMBatchClient?
+        if case .llm(let spec) = record.labeler, spec.llmMode == .batch {
+            logger.info("run \(runID): labeling through the Batch API from this coordinator (--llm-mode batch)")
+            let made = try CoordinatorBatchLabeler.make(
+                spec: spec, record: record, personas: personas, credentials: llmCredentials, redis: client,
+                keys: keys, logger: logger)
+            labeler = made.0
+            batchClient = made.1
+        }
+        var runner = GPLRRunner(
+            graph: graph, personas: personas, parameters: record.parameters, labeler: labeler,
             affinityComputer: affinityComputer, snapshotHash: record.snapshotHash, threadCount: threads)
+        runner.preflight = batchClient == nil
         let logger = logger, beforeCheckpoint = beforeCheckpoint
         do {
             var outcome = try await runner.run(

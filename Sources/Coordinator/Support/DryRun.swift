@@ -56,7 +56,10 @@ struct DryRun {
                 + "(the prompts of the users this run's sampling picks with stand-in answers, 4 characters per "
                 + "token; no re-asks, retries or prompt-cache discount)")
         line(pricing.summary)
-        line(String(format: "estimated cost: $%.4f online, $%.4f with a batch API (50 %%)", online, online / 2))
+        line(
+            String(
+                format: "estimated cost: $%.4f online, $%.4f with a batch API (%.0f %%) with --llm-mode batch", online,
+                online * pricing.batchFactor, pricing.batchFactor * 100))
         if let cap = spec.maxCostUSD {
             line(
                 String(format: "--llm-max-cost $%.4f: ", cap)

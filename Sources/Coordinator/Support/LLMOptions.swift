@@ -34,6 +34,24 @@ struct LLMRunOptions: ParsableArguments {
             valueName: "usd"))
     var llmMaxCost: Double?
 
+    @Option(
+        help: ArgumentHelp(
+            "online: one chat completion per request; batch: each iteration's requests as one Batch API job.",
+            discussion: "Batch answers cost half (the price table's batch discount) and arrive within the batch's "
+                + "24 h window; each iteration waits for its batch. The coordinator submits and polls with its own key "
+                + "(--llm-key-file or OPENAI_API_KEY); needs --llm-url (the server's base). docs/decisions.md.",
+            valueName: "online|batch"))
+    var llmMode: LLMMode = .online
+
+    @Option(help: "Batch mode: seconds before the first status poll (each later wait doubles, up to 5 minutes).")
+    var llmBatchPollSeconds: Double = 5
+
+    @Option(help: "Batch mode: batches per iteration, the first included (expired, failed or unparsed lines go again).")
+    var llmBatchAttempts: Int = 3
+
+    @Option(help: .hidden)
+    var llmBatchMaxRequests: Int?
+
     /// The spec the flags describe, or `nil` without `--llm-url` or `--llm-endpoint`.
     var spec: LLMLabelerSpec? {
         guard let url = endpoint.serverURL else { return nil }
@@ -45,11 +63,27 @@ struct LLMRunOptions: ParsableArguments {
         spec.maxTokens = llmMaxTokens
         spec.maxAnswerAttempts = llmAnswerAttempts
         spec.maxCostUSD = llmMaxCost
+        if llmMode == .batch {
+            spec.mode = .batch
+            spec.batch = LLMBatchOptions(
+                pollSeconds: llmBatchPollSeconds, maxPollSeconds: max(300, llmBatchPollSeconds),
+                maxBatches: llmBatchAttempts)
+            spec.batch?.maxRequestsPerBatch = llmBatchMaxRequests
+            spec.batchPriceFactor = (try? endpoint.pricing())?.batchFactor
+        }
         return spec
     }
 
     func validate() throws {
         if let problem = spec?.problem { throw ValidationError("--llm-*: \(problem)") }
+        guard llmBatchPollSeconds > 0, llmBatchAttempts >= 1 else {
+            throw ValidationError("--llm-batch-poll-seconds must be positive and --llm-batch-attempts at least 1")
+        }
+        if llmMode == .batch, endpoint.llmEndpoint != nil {
+            throw ValidationError(
+                "--llm-mode batch needs --llm-url (the server's base URL): the Batch API's /v1/files and /v1/batches "
+                    + "have no counterpart of a full --llm-endpoint")
+        }
         if let llmMaxCost {
             guard llmMaxCost > 0, llmMaxCost.isFinite else { throw ValidationError("--llm-max-cost must be positive") }
         }
@@ -65,6 +99,14 @@ struct LLMRunOptions: ParsableArguments {
 }
 
 extension LLMRunOptions {
+    /// The key (`--llm-key-file`, else `OPENAI_API_KEY`; `OPENAI_BASE_URL` is never read) and the extra headers
+    /// of this process, for the calls it makes itself.
+    func credentials() throws -> LLMCredentials {
+        let environment = ProcessInfo.processInfo.environment.filter { $0.key == "OPENAI_API_KEY" }
+        let key = try LLMConfiguration.load(environment: environment, keyFile: endpoint.llmKeyFile).apiKey
+        return LLMCredentials(key: key, headers: try endpoint.headers())
+    }
+
     /// `gplr run --local --llm-url`: Algorithm 1 in this process with an ``LLMLabeler`` whose key comes from
     /// this process (`--llm-key-file`, else `OPENAI_API_KEY`). No Redis: no shared cache or rate limit.
     func runLocally(
@@ -80,17 +122,26 @@ extension LLMRunOptions {
         let key = try LLMConfiguration.load(environment: environment, keyFile: endpoint.llmKeyFile).apiKey
         let configuration = spec.configuration(apiKey: key, headers: try endpoint.headers())
         Console.status(try endpoint.pricing().summary)
-        let client = try ChatCompletionClient(
-            configuration: configuration,
-            admission: spec.maxCostUSD.map {
-                LLMSpendCap(capUSD: $0, ledger: LocalSpendLedger(), configuration: configuration)
-            })
-        let runner = GPLRRunner(
-            graph: graph, personas: personas, parameters: parameters,
-            labeler: LLMLabeler(client: client, personas: personas, options: spec.labelerOptions),
+        let cap = spec.maxCostUSD.map {
+            LLMSpendCap(capUSD: $0, ledger: LocalSpendLedger(), configuration: configuration)
+        }
+        let client = try ChatCompletionClient(configuration: configuration, admission: cap)
+        let labeler: any PersonaLabeler
+        if spec.llmMode == .batch {
+            Console.status("labeling through the Batch API: each iteration waits for its batch (--llm-mode batch)")
+            labeler = LLMBatchLabeler(
+                client: try LLMBatchClient(configuration: configuration), personas: personas,
+                options: spec.labelerOptions, batchOptions: spec.batch ?? .init(), spendCap: cap, runTag: "local",
+                stepTag: CoordinatorBatchLabeler.stepTag, logger: Console.logger)
+        } else {
+            labeler = LLMLabeler(client: client, personas: personas, options: spec.labelerOptions)
+        }
+        var runner = GPLRRunner(
+            graph: graph, personas: personas, parameters: parameters, labeler: labeler,
             affinityComputer: LocalAffinityComputer(
                 walkLength: parameters.walkLength, epsilon: parameters.epsilon, threadCount: threads),
             snapshotHash: info.hash.hex, threadCount: threads)
+        runner.preflight = spec.llmMode == .online
         let outcome: RunOutcome
         let progress = LocalRun.iterationProgress(parameters)
         do {

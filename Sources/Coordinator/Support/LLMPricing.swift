@@ -12,6 +12,8 @@ struct LLMPricing: Equatable {
     var origin: String
     /// Whether any price is known (a spending cap needs one).
     var isKnown: Bool
+    /// The share of these prices a Batch API answer costs (the table's `batch_discount`: 0.5 off → 0.5).
+    var batchFactor = LLMConfiguration.defaultBatchPriceFactor
 
     /// The table shipped in the binary (embedded at build time, like the dashboard page).
     static let builtIn =
@@ -39,7 +41,7 @@ struct LLMPricing: Equatable {
         return LLMPricing(
             promptPer1K: prompt ?? (entry?.price.input ?? 0) / 1000, cachedPromptPer1K: cached,
             completionPer1K: completion ?? (entry?.price.output ?? 0) / 1000, origin: origin,
-            isKnown: flags || entry != nil)
+            isKnown: flags || entry != nil, batchFactor: 1 - table.batchDiscount)
     }
 
     /// One line for the console: the prices per 1M tokens and where they came from.
@@ -47,6 +49,6 @@ struct LLMPricing: Equatable {
         let perMillion = { (value: Double) in String(format: "$%.4g", value * 1000) }
         return "llm prices per 1M tokens: \(perMillion(promptPer1K)) prompt, "
             + "\(perMillion(cachedPromptPer1K ?? promptPer1K)) cached prompt, \(perMillion(completionPer1K)) completion "
-            + "(\(origin))"
+            + "(\(origin)); batch API: \(Int((batchFactor * 100).rounded())) % of these"
     }
 }

@@ -1,5 +1,6 @@
 public import ArgumentParser
 import Foundation
+public import GPLRLLM
 import GPLRRuntime
 
 /// The parameters of Algorithm 1 as command-line options (defaults are the paper's).
@@ -98,6 +99,7 @@ extension RunOptions {
 extension RunParameters.Sampling: ExpressibleByArgument {}
 extension RunParameters.Assignment: ExpressibleByArgument {}
 extension AffinityPlacement: ExpressibleByArgument {}
+extension LLMMode: ExpressibleByArgument {}
 
 /// Noise of a simulated LLM on top of a labels file.
 struct LabelerNoiseOptions: ParsableArguments {

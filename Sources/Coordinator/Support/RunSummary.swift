@@ -55,6 +55,14 @@ enum RunSummary {
                 + String(format: "$%.4f", Double(counters["llm.cost-micros"] ?? 0) / 1e6) + ", "
                 + "\(Console.count(counters["llm.parse-failures"] ?? 0)) parse failures"
         ]
+        if let batches = counters["llm.batches"] {
+            let count = { (name: String) in Console.count(counters["llm.batch-" + name] ?? 0) }
+            lines[0] += " (batch prices)"
+            lines.append(
+                "  llm batch API: \(Console.count(batches)) batches of \(count("lines")) requests, \(count("expired")) "
+                    + "expired, \(count("failed")) failed, \(count("failed-requests")) failed requests; "
+                    + "\(count("resubmitted-users")) users re-submitted")
+        }
         if let refusals = counters["llm.schema-refusals"] {
             lines.append(
                 "  llm: the server refused structured outputs (json_schema, \(Console.count(refusals)) refused); "

@@ -171,37 +171,17 @@ public final class ChatCompletionClient: Sendable {
     private func makeHTTPRequest(
         _ request: ChatCompletionRequest, schema: Bool
     ) throws(ChatCompletionError) -> HTTPClientRequest {
-        var format: ChatCompletionWire.Request.ResponseFormat?
-        if schema, let responseSchema = request.schema {
-            format = .init(
-                type: "json_schema",
-                jsonSchema: .init(name: responseSchema.name, strict: true, schema: responseSchema.schema))
-        } else if request.jsonObjectResponse {
-            format = .init(type: "json_object")
-        }
-        let wire = ChatCompletionWire.Request(
-            model: request.model ?? configuration.model, messages: request.messages,
-            temperature: request.temperature, maxTokens: request.maxTokens, responseFormat: format)
         let body: Data
         do {
-            body = try JSONEncoder().encode(wire)
+            body = try JSONEncoder().encode(request.wire(configuration: configuration, schema: schema))
         } catch {
             throw ChatCompletionError(code: .rejected, message: "cannot encode the request: \(error)", attempts: 0)
         }
-        var headers = [
-            HTTPHeader(name: "Content-Type", value: "application/json"),
-            HTTPHeader(name: "Accept", value: "application/json"),
-        ]
-        if let key = configuration.apiKey {
-            switch configuration.auth {
-            case .bearer: headers.append(HTTPHeader(name: "Authorization", value: "Bearer \(key.revealedValue)"))
-            case .apiKey: headers.append(HTTPHeader(name: "api-key", value: key.revealedValue))
-            case .none: break
-            }
-        }
-        for header in configuration.headers {
-            headers.append(HTTPHeader(name: header.name, value: header.revealedValue))
-        }
+        let headers =
+            [
+                HTTPHeader(name: "Content-Type", value: "application/json"),
+                HTTPHeader(name: "Accept", value: "application/json"),
+            ] + configuration.credentialHeaders()
         return HTTPClientRequest(
             method: .post, url: configuration.chatCompletionsURL, headers: headers, body: Array(body),
             connectTimeout: configuration.connectTimeout, timeout: configuration.requestTimeout)

@@ -110,7 +110,7 @@ struct LLMAnswerCollector: Sendable {
                 }
             }
             let outcome = parser.parse(content ?? "", askedUserIDs: pending)
-            count(outcome, into: &result.counters)
+            Self.count(outcome, into: &result.counters)
             LLMMetrics.parseFailures(outcome.parseFailures)
             for (id, personas) in outcome.personas { result.answers[id] = personas }
             if let completion, let cache, outcome.parseFailures == 0, !outcome.personas.isEmpty {
@@ -149,7 +149,7 @@ struct LLMAnswerCollector: Sendable {
         counters["llm.cost-micros", default: 0] += Int(micros)
     }
 
-    private func count(_ outcome: LabelingOutcome, into counters: inout [String: Int]) {
+    static func count(_ outcome: LabelingOutcome, into counters: inout [String: Int]) {
         let values = [
             ("llm.parse-failures", outcome.parseFailures), ("llm.unknown-personas", outcome.unknownPersonaCount),
             ("llm.unexpected-users", outcome.unexpectedUserIDCount),

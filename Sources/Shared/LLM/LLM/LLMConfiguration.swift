@@ -38,6 +38,11 @@ public struct LLMConfiguration: Sendable, CustomStringConvertible {
     public var completionPricePer1K: Double
     /// USD per 1,000 prompt tokens served from the provider's prompt cache; `nil`: ``promptPricePer1K``.
     public var cachedPromptPricePer1K: Double?
+    /// The share of the online price a Batch API answer costs (OpenAI: 0.5, a 50 % discount).
+    public var batchPriceFactor: Double = LLMConfiguration.defaultBatchPriceFactor
+
+    /// OpenAI's (and Anthropic's, Gemini's, Mistral's) batch discount: half the online price.
+    public static let defaultBatchPriceFactor = 0.5
 
     public init(
         baseURL: String = "https://api.openai.com", model: String = "gpt-4o-mini", apiKey: LLMAPIKey? = nil,
@@ -74,6 +79,12 @@ public struct LLMConfiguration: Sendable, CustomStringConvertible {
         return Double(usage.promptTokens - cached) / 1000 * promptPricePer1K
             + Double(cached) / 1000 * (cachedPromptPricePer1K ?? promptPricePer1K)
             + Double(usage.completionTokens) / 1000 * completionPricePer1K
+    }
+
+    /// The price of `usage` in USD, answered through the Batch API when `batch` (``batchPriceFactor`` of
+    /// ``cost(of:)``).
+    public func cost(of usage: TokenUsage, batch: Bool) -> Double {
+        batch ? cost(of: usage) * batchPriceFactor : cost(of: usage)
     }
 
     public var description: String {

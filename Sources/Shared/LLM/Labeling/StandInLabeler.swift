@@ -78,7 +78,7 @@ public final class StandInLabeler: PersonaLabeler {
 
 extension Array {
     /// Consecutive slices of at most `size` elements.
-    fileprivate func chunked(_ size: Int) -> [[Element]] {
+    func chunked(_ size: Int) -> [[Element]] {
         stride(from: 0, to: count, by: Swift.max(1, size)).map { Array(self[$0..<Swift.min($0 + size, count)]) }
     }
 }

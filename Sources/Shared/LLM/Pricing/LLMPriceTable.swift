@@ -4,22 +4,35 @@ public import Foundation
 /// overrides it model by model). Pure: parsing and lookup only.
 ///
 /// ```json
-/// {"date": "2025-07-01", "models": {"gpt-4o-mini": {"input": 0.15, "cached_input": 0.075, "output": 0.60}}}
+/// {"date": "2025-07-01", "batch_discount": 0.5,
+///  "models": {"gpt-4o-mini": {"input": 0.15, "cached_input": 0.075, "output": 0.60}}}
 /// ```
 public struct LLMPriceTable: Sendable, Equatable {
     /// The day the prices were taken (`YYYY-MM-DD`), as the file says.
     public var date: String
     /// Model name (lowercased) → price.
     public var models: [String: LLMPrice]
+    /// The discount of the Batch API on every price of the table (`batch_discount`, 0 ... 1); `nil`: 0.5 (OpenAI,
+    /// Anthropic, Gemini and Mistral all take half off batch requests).
+    public var batchDiscountGiven: Double?
 
-    public init(date: String, models: [String: LLMPrice]) {
+    /// The Batch API's discount: ``batchDiscountGiven``, else 0.5.
+    public var batchDiscount: Double { batchDiscountGiven ?? 0.5 }
+
+    public init(date: String, models: [String: LLMPrice], batchDiscount: Double? = nil) {
         self.date = date
         self.models = Dictionary(models.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { _, new in new })
+        batchDiscountGiven = batchDiscount
     }
 
     private struct File: Decodable {
         var date: String?
         var models: [String: LLMPrice]
+        var batchDiscount: Double?
+        enum CodingKeys: String, CodingKey {
+            case date, models
+            case batchDiscount = "batch_discount"
+        }
     }
 
     /// Parses a table; `source` (a path, or "built-in") names it in errors.
@@ -38,7 +51,11 @@ public struct LLMPriceTable: Sendable, Equatable {
                 throw LLMConfigurationError(code: .invalidValue, message: "\(name): \(problem)", source: source)
             }
         }
-        self.init(date: file.date ?? "undated", models: file.models)
+        if let discount = file.batchDiscount, !(0...1).contains(discount) {
+            throw LLMConfigurationError(
+                code: .invalidValue, message: "batch_discount must be in 0 ... 1", source: source)
+        }
+        self.init(date: file.date ?? "undated", models: file.models, batchDiscount: file.batchDiscount)
     }
 
     /// The table in the file at `path`.
@@ -60,6 +77,8 @@ public struct LLMPriceTable: Sendable, Equatable {
 
     /// This table with `other`'s models replacing or adding to its own, and `other`'s date.
     public func overridden(by other: LLMPriceTable) -> LLMPriceTable {
-        LLMPriceTable(date: other.date, models: models.merging(other.models) { _, new in new })
+        LLMPriceTable(
+            date: other.date, models: models.merging(other.models) { _, new in new },
+            batchDiscount: other.batchDiscountGiven ?? batchDiscountGiven)
     }
 }

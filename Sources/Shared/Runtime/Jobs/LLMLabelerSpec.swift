@@ -50,6 +50,12 @@ public struct LLMLabelerSpec: Codable, Sendable, Hashable {
     public var maxCostUSD: Double?
     /// The run whose ledger counts the spend against ``maxCostUSD``.
     public var spendRunID: String?
+    /// `batch`: the coordinator labels each step through the Batch API (``LLMBatchLabeler``); `nil`: online.
+    public var mode: LLMMode?
+    /// Polling and re-submission of batch mode; `nil`: the defaults.
+    public var batch: LLMBatchOptions?
+    /// The share of the online price a batch answer costs; `nil`: ``LLMConfiguration/defaultBatchPriceFactor``.
+    public var batchPriceFactor: Double?
 
     public init(baseURL: String, model: String) {
         self.baseURL = baseURL
@@ -65,6 +71,9 @@ public struct LLMLabelerSpec: Codable, Sendable, Hashable {
             maxAnswerAttempts: maxAnswerAttempts, temperature: temperature, maxTokens: maxTokens)
     }
 
+    /// Online unless the spec says batch.
+    public var llmMode: LLMMode { mode ?? .online }
+
     /// How the key is sent.
     public var authStyle: LLMAuthStyle { auth ?? .bearer }
 
@@ -79,6 +88,7 @@ public struct LLMLabelerSpec: Codable, Sendable, Hashable {
         configuration.headers = headers
         configuration.structuredOutputs = structuredOutputs ?? true
         configuration.cachedPromptPricePer1K = cachedPromptPricePer1K
+        configuration.batchPriceFactor = batchPriceFactor ?? LLMConfiguration.defaultBatchPriceFactor
         return configuration
     }
 
@@ -113,6 +123,15 @@ public struct LLMLabelerSpec: Codable, Sendable, Hashable {
             }
         }
         if model.isEmpty { return "the LLM model is empty" }
+        if llmMode == .batch {
+            if endpointURL != nil {
+                return "batch mode needs the server's base URL (--llm-url): a full --llm-endpoint has no batch URLs"
+            }
+            if let problem = batch?.problem { return problem }
+        }
+        if let factor = batchPriceFactor, !(0...1).contains(factor) {
+            return "the batch price factor must be in 0 ... 1"
+        }
         for (name, value) in [
             ("users per request", usersPerRequest), ("max products per user", maxProductsPerUser),
             ("max characters per user", maxCharactersPerUser), ("max answer attempts", maxAnswerAttempts),

@@ -18,6 +18,9 @@ public struct GPLRRunner: Sendable {
     public let snapshotHash: String
     /// Threads for sampling; `nil` = all active processors.
     public var threadCount: Int?
+    /// Ask the first ``probeSize`` users of the first iteration on their own before the rest. Off in batch mode:
+    /// there a probe would cost a whole batch round trip, and a wrong key fails the upload at once anyway.
+    public var preflight = true
 
     public init(
         graph: PurchaseGraph, personas: PersonaSet, parameters: RunParameters, labeler: any PersonaLabeler,
@@ -148,7 +151,9 @@ public struct GPLRRunner: Sendable {
     /// The labeler's answers for `sample`; with `probing`, the first ``probeSize`` users are asked first as a
     /// preflight (they are part of the sample, so the probe costs nothing extra).
     func label(_ sample: [Int], probing: Bool) async throws -> LabelingBatch {
-        guard probing, sample.count > Self.probeSize else { return try await labeler.label(users: sample, in: graph) }
+        guard probing, preflight, sample.count > Self.probeSize else {
+            return try await labeler.label(users: sample, in: graph)
+        }
         let probe = Array(sample.prefix(Self.probeSize))
         var batch = try await RunStep.$isPreflight.withValue(true) { try await labeler.label(users: probe, in: graph) }
         if batch.failures.count == probe.count && parameters.maxLabelFailureShare < 1 {

@@ -84,9 +84,15 @@ public struct RunRecordStore: Sendable {
     /// - Throws: ``RunRecordError/Code/notFound`` when the record is gone (Redis lost it): nothing is written, so a
     ///   coordinator never leaves a partial record that no status view can read.
     public func update(run runID: String, _ fields: [(RunRecord.Field, RedisArgument)]) async throws {
+        try await update(run: runID, named: fields.map { ($0.0.rawValue, $0.1) })
+    }
+
+    /// As ``update(run:_:)`` for fields named outside ``RunRecord/Field`` (``RunRecordBatchLedger``'s per-step
+    /// fields), which the value does not hold.
+    func update(run runID: String, named fields: [(String, RedisArgument)]) async throws {
         var arguments: [RedisArgument] = []
-        for (field, value) in fields + [(.updatedAt, RedisArgument(RunRecord.now()))] {
-            arguments += [RedisArgument(field.rawValue), value]
+        for (field, value) in fields + [(RunRecord.Field.updatedAt.rawValue, RedisArgument(RunRecord.now()))] {
+            arguments += [RedisArgument(field), value]
         }
         let written = try await client.evaluate(
             Self.updateScript, keys: [RedisArgument(keys.run(runID).state)], arguments: arguments
