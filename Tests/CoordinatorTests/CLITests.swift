@@ -191,4 +191,39 @@ import Testing
         #expect(!exact.stderr.contains("no reachable prototype"), "\(exact.stderr)")
         #expect(exact.stdout.contains("assignment: calibrated, k(u) = round("), "\(exact.stdout)")
     }
+
+    /// `--solver`: auto (the default) says in the report what it chose and why; exact refuses an ε; revaff runs with
+    /// ε = 0.01 unless given one.
+    @Test func theSolverChoiceIsInTheReport() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let data = directory.file("data"), snapshot = directory.file("g.gplrsnap")
+        _ = try await BuiltProduct.run(
+            "gplr", ["generate", "--out", data, "--users", "300", "--items", "120", "--personas", "4"])
+        _ = try await BuiltProduct.run("gplr", ["ingest", "--format", "generic", data, "--out", snapshot])
+        let common = [
+            "run", "--local", "--snapshot", snapshot, "--personas", data + "/personas.json", "--labels",
+            data + "/truth.jsonl", "--budget", "10%",
+        ]
+        func report(_ out: String) throws -> [String: Any] {
+            let text = try Data(contentsOf: URL(fileURLWithPath: out + "/report.json"))
+            return try #require(try JSONSerialization.jsonObject(with: text) as? [String: Any])
+        }
+        let auto = try await BuiltProduct.run("gplr", common + ["--out", directory.file("auto")])
+        #expect(auto.status == 0, "\(auto.stderr)")
+        #expect(auto.stderr.contains("solver: auto chose exact"), "\(auto.stderr)")
+        let autoReport = try report(directory.file("auto"))
+        #expect(autoReport["solver"] as? String == "exact (incremental)")
+        #expect((autoReport["solver_reason"] as? String)?.hasPrefix("auto chose exact") == true, "\(autoReport)")
+        let revAff = try await BuiltProduct.run(
+            "gplr", common + ["--out", directory.file("revaff"), "--solver", "revaff"])
+        #expect(revAff.status == 0, "\(revAff.stderr)")
+        let revAffReport = try report(directory.file("revaff"))
+        #expect(revAffReport["solver"] as? String == "revaff ε=0.01", "\(revAffReport)")
+        #expect(revAffReport["solver_reason"] == nil)
+        let refused = try await BuiltProduct.run(
+            "gplr", common + ["--out", directory.file("refused"), "--solver", "exact", "--epsilon", "0.02"])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("cannot go with --solver exact"), "\(refused.stderr)")
+    }
 }

@@ -86,7 +86,9 @@ struct BenchAffinityCommand: ParsableCommand {
         print(
             "Ψ_raw errors (the paper's ε scale); reached = share of the users exact reaches that this method reaches;")
         print("same top-\(topK) = share of those whose top-\(topK) personas (ranked by c_r·Ψ_raw) equal exact's")
-        print("method   ε        time (s)   AAE (e-3)   max error   reached   same top-\(topK)   pushes")
+        print(
+            "method   ε        time (s)   AAE (e-3)   max error   reached   same top-\(topK)   pushes   "
+                + "work (M column updates)")
         for row in rows {
             let epsilonText = row.epsilon.map { String(format: "%-8g", $0) } ?? "-       "
             let method = row.method.padding(toLength: 8, withPad: " ", startingAt: 0)
@@ -95,7 +97,8 @@ struct BenchAffinityCommand: ParsableCommand {
                     + String(
                         format: " %8.3f   %9.4f   %9.2e   %6.1f%%   %9.1f%%   ",
                         row.seconds, row.meanAbsoluteError * 1e3, row.maxAbsoluteError, row.reachedShare * 100,
-                        row.topKAgreement * 100) + Console.count(row.pushes))
+                        row.topKAgreement * 100) + Console.count(row.pushes)
+                    + String(format: "   %.1f", Double(row.columnUpdates) / 1e6))
         }
         if let runIterations {
             let run = try IncrementalAffinityBenchmark.run(

@@ -64,9 +64,15 @@ struct DistributedRun: Sendable {
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: new.snapshotPath)))
         let (graph, hash) = try Snapshot.decode(bytes)
         try RunInputCheck.requireNonEmpty(graph, snapshot: new.snapshotPath)
+        var parameters = new.parameters
+        if let reason = try parameters.resolveAutoSolver(
+            graph: graph, personaCount: personas.count, threadCount: nil)
+        {
+            logger.notice("run \(new.runID): solver: \(reason)")
+        }
         try await SnapshotStore(client: client, keys: keys).publish(bytes, hash: hash)
         let record = RunRecord(
-            id: new.runID, snapshotHash: hash.hex, users: graph.userCount, parameters: new.parameters,
+            id: new.runID, snapshotHash: hash.hex, users: graph.userCount, parameters: parameters,
             personas: personas.personas, labeler: new.labeler, labelBatchSize: new.labelBatchSize,
             personasPerShard: new.personasPerShard, affinityPlacement: new.affinityPlacement,
             outputDirectory: Self.absolute(new.outputDirectory))

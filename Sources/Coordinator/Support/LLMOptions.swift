@@ -117,6 +117,12 @@ extension LLMRunOptions {
         let personas = try PersonaSet(contentsOf: personasPath, limits: personaLimits)
         let (graph, info) = try Snapshot.read(from: snapshotPath)
         try RunInputCheck.requireNonEmpty(graph, snapshot: snapshotPath)
+        var parameters = parameters
+        if let reason = try parameters.resolveAutoSolver(
+            graph: graph, personaCount: personas.count, threadCount: threads)
+        {
+            Console.status("solver: \(reason)")
+        }
         // Only the key comes from the environment: the server is --llm-url (OPENAI_BASE_URL is not read here).
         let environment = ProcessInfo.processInfo.environment.filter { $0.key == "OPENAI_API_KEY" }
         let key = try LLMConfiguration.load(environment: environment, keyFile: endpoint.llmKeyFile).apiKey

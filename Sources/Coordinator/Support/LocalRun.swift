@@ -29,6 +29,12 @@ struct LocalRun {
         let personas = try PersonaSet(contentsOf: personasPath, limits: personaLimits)
         let (graph, info) = try Snapshot.read(from: snapshotPath)
         try RunInputCheck.requireNonEmpty(graph, snapshot: snapshotPath)
+        var parameters = parameters
+        if let reason = try parameters.resolveAutoSolver(
+            graph: graph, personaCount: personas.count, threadCount: threads)
+        {
+            Console.status("solver: \(reason)")
+        }
         let labels = try LabelsFile.read(path: labelsPath, personas: personas)
         let labeler = TruthLabeler(
             truthByUserID: labels.labels, graph: graph, personaCount: personas.count,

@@ -1,5 +1,6 @@
 public import ArgumentParser
 import Foundation
+import GPLRCore
 public import GPLRLLM
 import GPLRRuntime
 
@@ -27,7 +28,13 @@ struct RunOptions: ParsableArguments {
     @Option(help: "De-bias exponent β.")
     var beta: Double = 0.5
 
-    @Option(help: "RevAff error ε; omit for the exact solver.")
+    @Option(
+        help:
+            "Affinity solver: auto (exact unless RevAff is estimated at least 2× cheaper on this graph; the choice is in the report), exact, or revaff (ε from --epsilon, default 0.01)."
+    )
+    var solver: SolverRequest = .auto
+
+    @Option(help: "RevAff error ε (with --solver auto or revaff; alone it means --solver revaff).")
     var epsilon: Double?
 
     @Option(help: "Sampling after the first iteration: du or uniform.")
@@ -63,6 +70,9 @@ struct RunOptions: ParsableArguments {
         }
         if let problem = parameters.validationProblem() { throw ValidationError(problem) }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if solver == .exact && epsilon != nil {
+            throw ValidationError("--epsilon is RevAff's error bound: it cannot go with --solver exact")
+        }
         guard Self.share(maxLabelFailures) != nil else {
             throw ValidationError("--max-label-failures must be a share like 20% or 0.2")
         }
@@ -79,7 +89,13 @@ struct RunOptions: ParsableArguments {
         p.maxLabelFailureShare = Self.share(maxLabelFailures) ?? 0.2
         p.walkLength = walkLength
         p.beta = beta
-        p.epsilon = epsilon
+        switch solver {
+        case .exact: p.epsilon = nil
+        case .revaff: p.epsilon = epsilon ?? SolverAdvisor().epsilon
+        case .auto:
+            p.epsilon = epsilon
+            p.autoSolver = epsilon == nil
+        }
         p.sampling = sampling
         p.seed = seed
         return p
@@ -126,4 +142,9 @@ struct LabelerNoise {
     var drop: Double
     var add: Double
     var seed: UInt64
+}
+
+/// `--solver`: which affinity solver a run uses (``SolverAdvisor`` decides `auto`).
+enum SolverRequest: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case auto, exact, revaff
 }

@@ -14,9 +14,9 @@ public struct AffinityBenchmarkRow: Sendable, Equatable {
     public let maxAbsoluteError: Double
     /// RevAff pushes (0 for the exact row).
     public let pushes: Int
-    /// Edges traversed: the pushed nodes' degrees for RevAff; for the exact solver the edge visits of one
-    /// persona block, (2ℓ̂ − 1)·|E| plus the labeled users' edges (each visit adds a block of persona columns).
-    public let edgesTouched: Int
+    /// The solver's work in (edge, persona column) updates (``SolverWork``): for RevAff the pushed nodes'
+    /// degrees summed over personas, for the exact solver ((2ℓ̂ − 1)·|E| + the labeled users' edges) · |R|.
+    public let columnUpdates: Int
     /// Of the users the exact walk reaches (a non-zero Ψ row), the share this method reaches too (1 for exact).
     public var reachedShare: Double = 1
     /// Of the users the exact walk reaches, the share whose top-k personas (ranked by c_r · Ψ_raw) are the same
@@ -52,7 +52,9 @@ public enum AffinityBenchmark {
         var rows = [
             AffinityBenchmarkRow(
                 method: "exact", epsilon: nil, seconds: best.inSeconds, meanAbsoluteError: 0, maxAbsoluteError: 0,
-                pushes: 0, edgesTouched: (2 * walkLength - 1) * graph.edgeCount + labeledEdges)
+                pushes: 0,
+                columnUpdates: SolverWork.exactUpdates(
+                    graph: graph, labeledEdges: labeledEdges, walkLength: walkLength, columns: labels.personaCount))
         ]
         for epsilon in epsilons {
             let solver = RevAff(walkLength: walkLength, epsilon: epsilon, threadCount: threadCount)
@@ -69,7 +71,7 @@ public enum AffinityBenchmark {
             let (mean, maximum) = errors(result.affinity, exact)
             var row = AffinityBenchmarkRow(
                 method: "revaff", epsilon: epsilon, seconds: bestRevAff.inSeconds, meanAbsoluteError: mean,
-                maxAbsoluteError: maximum, pushes: result.totalPushes, edgesTouched: result.totalEdgesTouched)
+                maxAbsoluteError: maximum, pushes: result.totalPushes, columnUpdates: result.totalEdgesTouched)
             (row.reachedShare, row.topKAgreement) = agreement(
                 result.affinity, exact, coefficients: labels.coefficients, k: topK)
             rows.append(row)

@@ -96,6 +96,8 @@ public struct RunReportDocument: Sendable, Equatable, Codable {
     public var unreachableUsers: Int
     public var unreachableSample: [String]
     public var solver: String?
+    /// How `--solver auto` chose the solver (absent when it was given, and in reports from before it existed).
+    public var solverReason: String?
     /// Where a distributed run computed affinities and why; absent for a local run.
     public var affinityPlacement: String?
     public var calibratedCut: CalibratedCut?
@@ -107,6 +109,7 @@ public struct RunReportDocument: Sendable, Equatable, Codable {
         case items, edges, personas, labelBudgetSpent = "label_budget_spent", prototypes, iterations
         case prototypeDistribution = "prototype_distribution", assignedCounts = "assigned_counts"
         case unreachableUsers = "unreachable_users", unreachableSample = "unreachable_sample", solver
+        case solverReason = "solver_reason"
         case affinityPlacement = "affinity_placement"
         case calibratedCut = "calibrated_cut", labelerCounters = "labeler_counters", timingsSeconds = "timings_seconds"
     }
@@ -134,6 +137,7 @@ public struct RunReportDocument: Sendable, Equatable, Codable {
         unreachableUsers = report.unreachableUsers
         unreachableSample = report.unreachableSample
         solver = report.solver
+        solverReason = report.solverReason
         affinityPlacement = report.affinityPlacement
         calibratedCut = report.calibratedCut.map {
             CalibratedCut(

@@ -31,6 +31,11 @@ public struct RunParameters: Sendable, Equatable, Codable {
     public var beta: Double = 0.5
     /// ε for RevAff; `nil` computes Ψ exactly.
     public var epsilon: Double? = nil
+    /// Why ``epsilon`` is what it is when `--solver auto` chose it (``SolverAdvisor``); `nil` when the user did.
+    public var solverReason: String? = nil
+    /// `--solver auto` without an ε: ``resolveAutoSolver(graph:personaCount:threadCount:)`` still has to choose
+    /// the solver on the run's graph. Never stored: a run record holds the choice made.
+    public var autoSolver = false
     public var sampling: Sampling = .du
     /// δ, the floor of Q_u in DU scores (Eq. 1) before renormalising.
     public var duFloor: Double = 1e-12
@@ -49,7 +54,8 @@ public struct RunParameters: Sendable, Equatable, Codable {
     public init() {}
 
     private enum CodingKeys: String, CodingKey {
-        case budget, iterations, topK, assignment, walkLength, beta, epsilon, sampling, duFloor, duPrior, duPool
+        case budget, iterations, topK, assignment, walkLength, beta, epsilon, solverReason, sampling, duFloor, duPrior
+        case duPool
         case maxLabelFailureShare, seed
     }
 
@@ -64,6 +70,7 @@ public struct RunParameters: Sendable, Equatable, Codable {
         walkLength = try container.decode(Int.self, forKey: .walkLength)
         beta = try container.decode(Double.self, forKey: .beta)
         epsilon = try container.decodeIfPresent(Double.self, forKey: .epsilon)
+        solverReason = try container.decodeIfPresent(String.self, forKey: .solverReason)
         sampling = try container.decode(Sampling.self, forKey: .sampling)
         duFloor = try container.decode(Double.self, forKey: .duFloor)
         duPrior = try container.decodeIfPresent(Double.self, forKey: .duPrior) ?? 0

@@ -58,6 +58,8 @@ public struct RunReport: Sendable, Codable, Equatable {
     /// The affinity solver as run: "exact" (incremental: each iteration adds its new prototypes' Π·L_raw) or
     /// "revaff ε=…" (each iteration solves from all prototypes: ε bounds one solve). `nil` in older reports.
     public var solver: String?
+    /// How `--solver auto` chose ``solver``, with its work estimates; `nil` when the solver was given.
+    public var solverReason: String?
     /// Where a distributed run computed Ψ_raw and why (``AffinityPlacement/summary(for:)``); `nil` for a local run
     /// and in older reports.
     public var affinityPlacement: String?

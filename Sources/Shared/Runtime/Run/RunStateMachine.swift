@@ -71,6 +71,7 @@ struct RunStateMachine: Sendable {
         attemptedUsers = Set(resumed?.failedUsers ?? []).union(prototypes.users)
         self.report = resumed?.report ?? report
         self.report.solver = parameters.epsilon.map { "revaff ε=\($0)" } ?? "exact (incremental)"
+        self.report.solverReason = parameters.solverReason
         iteration = resumed?.completedIterations ?? 0
     }
 

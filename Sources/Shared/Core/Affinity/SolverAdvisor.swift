@@ -1,0 +1,142 @@
+import Foundation
+
+/// The work of an affinity solve in (edge, persona column) updates, the unit both solvers' costs are counted in.
+public enum SolverWork {
+    /// The exact solver: ℓ̂ walks of two half-steps each over every persona column, the first half-step over
+    /// the labeled users' edges only: ((2ℓ̂ − 1)·|E| + labeledEdges) · columns.
+    public static func exactUpdates(graph: PurchaseGraph, labeledEdges: Int, walkLength: Int, columns: Int) -> Int {
+        ((2 * walkLength - 1) * graph.edgeCount + labeledEdges) * columns
+    }
+}
+
+/// `--solver auto`: which solver a run should use on its graph, decided before the run from counted work, never
+/// from timings, so that the same graph and parameters always choose the same solver (and give the same Φ).
+///
+/// The exact solver's work is counted (``SolverWork``). RevAff's depends on where the labels fall, so it is
+/// *measured on the graph*: one RevAff solve of a probe label matrix the size of the whole budget (τ users drawn
+/// uniformly with the run's seed, each with ``probePersonasPerUser`` personas spread evenly over the persona
+/// set), its pushed edges counted. Over a run of T iterations the exact solver does T solves (incremental or
+/// not, each touches every edge), and RevAff solves from all prototypes so far, so its work grows with them:
+/// ≈ (T + 1)/2 solves of the final size. Each count is weighed by the time one update takes in that solver
+/// (``exactNanosecondsPerUpdate``, ``revAffNanosecondsPerUpdate``: `gplr bench affinity`, docs/benchmarks.md).
+///
+/// RevAff is chosen only when (1) the exact solver's estimate reaches ``minimumExactSeconds`` (below it there is
+/// nothing worth saving, and no probe is run), (2) RevAff is estimated at least ``requiredSpeedUp`` times cheaper,
+/// and (3) on the probe it reaches at least ``requiredReach`` of the users the exact walk reaches: the exact solver
+/// gives the better answer (docs/benchmarks.md, "Quality on real data"), so a small saving does not buy the error,
+/// and auto never picks a solver that leaves users without personas the exact one would give them.
+public struct SolverAdvisor: Sendable {
+    /// What the advisor decided and why (for the run's report and its log).
+    public struct Decision: Sendable, Equatable {
+        public var solver: AffinitySolver
+        /// Estimated seconds of affinity work over the whole run, per solver.
+        public var exactSeconds: Double
+        public var revAffSeconds: Double
+        /// One line: the choice and the estimates behind it.
+        public var reason: String
+    }
+
+    /// ε RevAff would run with: the paper's setting that stays closest to exact (docs/benchmarks.md).
+    public var epsilon: Double = 0.01
+    /// RevAff must be estimated this many times cheaper than exact to be chosen.
+    public var requiredSpeedUp: Double = 2
+    /// Below this estimate for the exact solver's whole run, auto picks it without a probe.
+    public var minimumExactSeconds: Double = 1
+    /// The share of the exact walk's reachable users RevAff must reach on the probe (the warning's 1 %).
+    public var requiredReach: Double = 0.99
+    /// Personas per probe user (GPT-4 gave OnlineRetail's users 3.9 on average; a few is typical).
+    public var probePersonasPerUser = 3
+    /// Time per (edge, column) update, measured with `gplr bench affinity` (Instacart-Full size, 2 threads):
+    /// the exact solver updates 8 columns per edge visit with SIMD, RevAff one per pushed edge.
+    public var exactNanosecondsPerUpdate = 0.26
+    public var revAffNanosecondsPerUpdate = 3.5
+    public var threadCount: Int?
+
+    public init() {}
+
+    /// The solver for a run of `iterations` iterations labeling `budget` users in all.
+    public func choose(
+        graph: PurchaseGraph, personaCount: Int, walkLength: Int, budget: Int, iterations: Int, seed: UInt64
+    ) throws -> Decision {
+        let solves = Double(max(iterations, 1))
+        let budget = min(max(budget, 1), graph.userCount)
+        // The exact estimate needs no probe: its labeled edges are about the budget's share of all edges.
+        let expectedLabeledEdges = Int(Double(graph.edgeCount) * Double(budget) / Double(max(graph.userCount, 1)))
+        let exactSeconds =
+            Double(
+                SolverWork.exactUpdates(
+                    graph: graph, labeledEdges: expectedLabeledEdges, walkLength: walkLength, columns: personaCount))
+            * solves * exactNanosecondsPerUpdate * 1e-9
+        guard exactSeconds >= minimumExactSeconds else {
+            return Decision(
+                solver: .exact, exactSeconds: exactSeconds, revAffSeconds: .nan,
+                reason: "auto chose exact: its estimated affinity work for the run, \(Self.format(exactSeconds)), is "
+                    + "under \(Self.format(minimumExactSeconds)), too little to trade for RevAff's error")
+        }
+        let probe = try probeLabels(graph: graph, personaCount: personaCount, budget: budget, seed: seed)
+        let result = try RevAff(walkLength: walkLength, epsilon: epsilon, threadCount: threadCount)
+            .compute(graph: graph, labels: probe)
+        let revAffSeconds = Double(result.totalEdgesTouched) * (solves + 1) / 2 * revAffNanosecondsPerUpdate * 1e-9
+        let reach = Self.reachedShare(result.affinity, of: Self.walkReach(graph: graph, probe: probe))
+        let estimate =
+            "estimated affinity work for the run: exact \(Self.format(exactSeconds)), RevAff ε = \(epsilon) "
+            + "\(Self.format(revAffSeconds)); RevAff reaches \(String(format: "%.1f", reach * 100)) % of the users "
+            + "the exact walk reaches"
+        let speedUp = Self.format(requiredSpeedUp, unit: "×")
+        let solver: AffinitySolver, reason: String
+        if revAffSeconds * requiredSpeedUp > exactSeconds {
+            (solver, reason) = (.exact, "auto chose exact: \(estimate); RevAff must be ≥ \(speedUp) cheaper")
+        } else if reach < requiredReach {
+            let share = String(format: "%.0f", requiredReach * 100)
+            (solver, reason) = (.exact, "auto chose exact: \(estimate); RevAff must reach ≥ \(share) %")
+        } else {
+            (solver, reason) = (.revAff(epsilon: epsilon), "auto chose RevAff ε = \(epsilon): \(estimate)")
+        }
+        return Decision(solver: solver, exactSeconds: exactSeconds, revAffSeconds: revAffSeconds, reason: reason)
+    }
+
+    /// Users the exact walk reaches from the probe: those sharing an item with a labeled user (for any ℓ̂ ≥ 1, a
+    /// user reached in one walk step is reached in more, and a longer walk reaches more: this is a lower bound).
+    static func walkReach(graph: PurchaseGraph, probe: LabelMatrix) -> [Bool] {
+        var seededItems = [Bool](repeating: false, count: graph.itemCount)
+        for user in probe.rowUsers {
+            for item in graph.userItems.row(user) { seededItems[Int(item)] = true }
+        }
+        return (0..<graph.userCount).map { user in graph.userItems.row(user).contains { seededItems[Int($0)] } }
+    }
+
+    /// Of the users marked in `reachable`, the share with a non-zero row in `affinity` (1 when none is marked).
+    static func reachedShare(_ affinity: AffinityMatrix, of reachable: [Bool]) -> Double {
+        let width = affinity.columnCount
+        var reachableCount = 0, reached = 0
+        affinity.values.withUnsafeBufferPointer { values in
+            for user in reachable.indices where reachable[user] {
+                reachableCount += 1
+                if (0..<width).contains(where: { values[user * width + $0] > 0 }) { reached += 1 }
+            }
+        }
+        return reachableCount == 0 ? 1 : Double(reached) / Double(reachableCount)
+    }
+
+    /// τ users drawn uniformly with `seed`, each with `probePersonasPerUser` personas taken in turn from the set.
+    func probeLabels(graph: PurchaseGraph, personaCount: Int, budget: Int, seed: UInt64) throws -> LabelMatrix {
+        guard personaCount > 0 else {
+            throw AlgorithmError(.invalidParameter, "the persona set is empty", context: "SolverAdvisor")
+        }
+        var generator = SeededGenerator(seed: seed ^ 0x50_4C_56_45_52)
+        let users = try UniformSampler().sample(
+            count: min(max(budget, 1), graph.userCount), userCount: graph.userCount,
+            excluding: PrototypeLabels(personaCount: personaCount, labels: [:]), using: &generator)
+        let perUser = min(probePersonasPerUser, personaCount)
+        var labels: [Int: [Int]] = [:]
+        for (index, user) in users.enumerated() {
+            labels[user] = (0..<perUser).map { (index * perUser + $0) % personaCount }
+        }
+        return try LabelMatrix(
+            labels: PrototypeLabels(personaCount: personaCount, labels: labels), userCount: graph.userCount)
+    }
+
+    private static func format(_ value: Double, unit: String = " s") -> String {
+        String(format: value < 10 ? "%.2f" : "%.0f", value) + unit
+    }
+}

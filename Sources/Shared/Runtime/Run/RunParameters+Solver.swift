@@ -1,0 +1,22 @@
+public import GPLRCore
+
+extension RunParameters {
+    /// Resolves `--solver auto` on the run's graph, before the run starts (``SolverAdvisor``): sets ``epsilon``
+    /// (`nil` for the exact solver) and ``solverReason``. Does nothing when the solver was given.
+    /// - Returns: the reason, to log, when a choice was made.
+    @discardableResult
+    public mutating func resolveAutoSolver(graph: PurchaseGraph, personaCount: Int, threadCount: Int?) throws
+        -> String?
+    {
+        guard autoSolver else { return nil }
+        var advisor = SolverAdvisor()
+        advisor.threadCount = threadCount
+        let decision = try advisor.choose(
+            graph: graph, personaCount: personaCount, walkLength: walkLength,
+            budget: budget.total(userCount: graph.userCount), iterations: iterations, seed: seed)
+        epsilon = decision.solver.epsilon
+        solverReason = decision.reason
+        autoSolver = false
+        return decision.reason
+    }
+}

@@ -1,0 +1,70 @@
+import Testing
+
+@testable import GPLRCore
+
+/// `--solver auto` (``SolverAdvisor``): decided from counted work and the probe's reach, never from timings.
+@Suite(.timeLimit(.minutes(5))) struct SolverAdvisorTests {
+    private static let graph = try! RandomGraph(
+        userCount: 20_000, itemCount: 4_000, edgeCount: 300_000, seed: 3, threadCount: 2
+    ).build()
+
+    private func choose(_ advisor: SolverAdvisor, walkLength: Int = 1, budget: Int = 2_000) throws
+        -> SolverAdvisor.Decision
+    {
+        try advisor.choose(
+            graph: Self.graph, personaCount: 20, walkLength: walkLength, budget: budget, iterations: 10, seed: 1)
+    }
+
+    @Test func theExactEstimateIsTheCountedWorkAndSmallRunsNeedNoProbe() throws {
+        var advisor = SolverAdvisor()
+        advisor.minimumExactSeconds = .infinity
+        let decision = try choose(advisor)
+        #expect(decision.solver == .exact)
+        #expect(decision.revAffSeconds.isNaN, "no probe below the minimum")
+        #expect(decision.reason.contains("too little to trade"), "\(decision.reason)")
+        // ((2ℓ̂ − 1)·|E| + the budget's share of the edges) · |R| updates per solve, T solves.
+        let labeledEdges = Int(Double(Self.graph.edgeCount) * 2_000 / Double(Self.graph.userCount))
+        let updates = Double((Self.graph.edgeCount + labeledEdges) * 20) * 10
+        #expect(abs(decision.exactSeconds - updates * advisor.exactNanosecondsPerUpdate * 1e-9) < 1e-12)
+    }
+
+    @Test func eachConditionDecidesAndTheChoiceIsDeterministic() throws {
+        var advisor = SolverAdvisor()
+        advisor.minimumExactSeconds = 0
+        // Every condition waived: RevAff.
+        advisor.requiredSpeedUp = 0
+        advisor.requiredReach = 0
+        let revAff = try choose(advisor, walkLength: 2)
+        #expect(revAff.solver == .revAff(epsilon: 0.01), "\(revAff.reason)")
+        #expect(revAff.revAffSeconds > 0 && revAff.reason.hasPrefix("auto chose RevAff ε = 0.01"))
+        #expect(try choose(advisor, walkLength: 2) == revAff)
+        // A reach no solver can have: exact, saying why.
+        advisor.requiredReach = 1.01
+        let unreached = try choose(advisor, walkLength: 2)
+        #expect(unreached.solver == .exact && unreached.reason.contains("must reach"), "\(unreached.reason)")
+        // A speed-up RevAff cannot have: exact.
+        advisor.requiredReach = 0
+        advisor.requiredSpeedUp = 1e12
+        let slow = try choose(advisor, walkLength: 2)
+        #expect(slow.solver == .exact && slow.reason.contains("cheaper"), "\(slow.reason)")
+        #expect(slow.exactSeconds == revAff.exactSeconds && slow.revAffSeconds == revAff.revAffSeconds)
+    }
+
+    /// With the defaults and the paper's walk length, a 10 % budget keeps the exact solver: per update RevAff costs
+    /// about 13 times what the exact solver's SIMD pass does, and here it touches far more than 1/26 of the updates.
+    @Test func thePapersSettingKeepsTheExactSolver() throws {
+        var advisor = SolverAdvisor()
+        advisor.minimumExactSeconds = 0
+        let decision = try choose(advisor)
+        #expect(decision.solver == .exact, "\(decision.reason)")
+        #expect(decision.revAffSeconds * advisor.requiredSpeedUp > decision.exactSeconds, "\(decision.reason)")
+    }
+
+    @Test func theProbeSpreadsTheBudgetOverThePersonas() throws {
+        let probe = try SolverAdvisor().probeLabels(graph: Self.graph, personaCount: 20, budget: 400, seed: 7)
+        #expect(probe.rowUsers.count == 400)
+        let perPersona = (0..<20).map { persona in probe.entryPersonas.filter { $0 == persona }.count }
+        #expect(perPersona.allSatisfy { $0 == 60 }, "\(perPersona)")
+        #expect(probe.entryValues.allSatisfy { abs($0 - 1.0 / 3) < 1e-15 })
+    }
+}
