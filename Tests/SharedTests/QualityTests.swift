@@ -15,17 +15,32 @@ import Testing
             let whole = try solver.compute(graph: graph, labels: LabelMatrix(labels: all, userCount: graph.userCount))
             // Three disjoint batches of prototypes, as three iterations would label them.
             var running: AffinityMatrix?
+            // The same increments added by the solver into the running matrix in its own last pass.
+            var fused = AffinityMatrix(
+                trustedUserCount: graph.userCount, personaCount: all.personaCount,
+                personas: Array(0..<all.personaCount),
+                values: [Double](repeating: 0, count: graph.userCount * all.personaCount))
             for part in 0..<3 {
                 var batch = PrototypeLabels(personaCount: all.personaCount)
                 for user in all.users where user % 3 == part {
                     try batch.setPersonas(all.personas(ofUser: user)!, forUser: user)
                 }
-                let delta = try solver.compute(
-                    graph: graph, labels: LabelMatrix(labels: batch, userCount: graph.userCount))
+                let labels = try LabelMatrix(labels: batch, userCount: graph.userCount)
+                let delta = try solver.compute(graph: graph, labels: labels)
                 if running == nil { running = delta } else { try running!.add(delta, threadCount: 2) }
+                try solver.add(graph: graph, labels: labels, into: &fused)
             }
             let difference = zip(running!.values, whole.values).map { abs($0 - $1) }.max() ?? 0
             #expect(difference < 1e-12, "ℓ̂ = \(walkLength)")
+            let fusedDifference = zip(fused.values, whole.values).map { abs($0 - $1) }.max() ?? 0
+            #expect(fusedDifference < 1e-12, "ℓ̂ = \(walkLength), fused")
+            #expect(fused.values.contains { $0 > 0 })
+            var partial = try solver.compute(
+                graph: graph, labels: LabelMatrix(labels: all, userCount: graph.userCount), personas: [0, 1])
+            #expect(throws: AlgorithmError.self) {
+                try solver.add(
+                    graph: graph, labels: LabelMatrix(labels: all, userCount: graph.userCount), into: &partial)
+            }
         }
     }
 

@@ -15,4 +15,10 @@ struct CoordinatorAffinityComputer: AffinityComputer {
         let solver = solver
         return try await BlockingExecutor.shared.run { try solver.solve(graph: graph, labels: labels) }
     }
+
+    func addAffinity(graph: PurchaseGraph, labels: LabelMatrix, to running: RunningAffinity) async throws {
+        try await records.update(run: runID, [(.step, "affinity")])
+        let solver = solver
+        try await BlockingExecutor.shared.run { try solver.solve(graph: graph, labels: labels, addingTo: running) }
+    }
 }

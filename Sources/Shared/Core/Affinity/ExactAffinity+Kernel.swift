@@ -6,6 +6,8 @@ struct ExactPlan {
     let walkLength: Int
     let threads: Int
     let out: UnsafeMutablePointer<Double>
+    /// Add the result to what `out` holds (the running Ψ_raw) instead of overwriting it: one pass, no second matrix.
+    var accumulate = false
 
     /// Runs the solver with persona blocks of `V.scalarCount` columns.
     func run<V: SIMD>(_: V.Type) where V.Scalar == Double {
@@ -95,7 +97,11 @@ struct ExactPlan {
                                                     if last {
                                                         let total = step == 1 ? xu : (accBlock[u] + xu) * scale
                                                         let row = out + u * width + first
-                                                        for j in 0..<blockColumns { row[j] = total[j] }
+                                                        if accumulate {
+                                                            for j in 0..<blockColumns { row[j] += total[j] }
+                                                        } else {
+                                                            for j in 0..<blockColumns { row[j] = total[j] }
+                                                        }
                                                     } else {
                                                         xBlock[u] = xu
                                                         accBlock[u] = step == 1 ? xu : accBlock[u] + xu

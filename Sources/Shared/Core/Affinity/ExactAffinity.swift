@@ -58,6 +58,43 @@ public struct ExactAffinity: Sendable {
     }
 }
 
+extension ExactAffinity {
+    /// Adds Ψ_raw of `labels` into `running` (a complete Ψ_raw of the same graph and persona set) in the solve's
+    /// own last pass: how an iteration's new prototypes join the running Ψ_raw without a second users × personas
+    /// matrix and a second pass over it. Equal to `running.add(compute(graph:labels:))` up to float rounding.
+    /// - Throws: ``AlgorithmError`` as ``compute(graph:labels:personas:)``, or `shardMismatch` when `running` is
+    ///   not complete or not of this graph and persona set.
+    public func add(graph: PurchaseGraph, labels: LabelMatrix, into running: inout AffinityMatrix) throws {
+        guard walkLength >= 1, threadCount >= 1 else {
+            throw AlgorithmError(
+                .invalidParameter, "walk length and thread count must be ≥ 1, got \(walkLength), \(threadCount)",
+                context: "ExactAffinity")
+        }
+        guard labels.userCount == graph.userCount, running.userCount == graph.userCount, running.isComplete,
+            running.personaCount == labels.personaCount
+        else {
+            throw AlgorithmError(
+                .shardMismatch,
+                "cannot add \(labels.userCount) users × \(labels.personaCount) personas into a Ψ of "
+                    + "\(running.userCount) users × \(running.columnCount) of \(running.personaCount) personas "
+                    + "(graph: \(graph.userCount) users)", context: "ExactAffinity")
+        }
+        let columns = Array(0..<labels.personaCount)
+        guard !columns.isEmpty && graph.userCount > 0 else { return }
+        running.values.withUnsafeMutableBufferPointer { out in
+            var plan = ExactPlan(
+                graph: graph, labels: labels, columns: columns, walkLength: walkLength, threads: threadCount,
+                out: out.baseAddress!)
+            plan.accumulate = true
+            switch blockWidth {
+            case ...4: plan.run(SIMD4<Double>.self)
+            case 5...8: plan.run(SIMD8<Double>.self)
+            default: plan.run(SIMD16<Double>.self)
+            }
+        }
+    }
+}
+
 /// Checks a persona subset (unique, in range) and returns it ascending; `nil` means all personas.
 func validatedPersonas(_ personas: [Int]?, personaCount: Int, context: String) throws -> [Int] {
     guard let personas else { return Array(0..<personaCount) }

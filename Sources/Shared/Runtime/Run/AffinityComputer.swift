@@ -6,6 +6,25 @@ public import GPLRCore
 /// shards persona columns into `affinity` jobs behind the same protocol.
 public protocol AffinityComputer: Sendable {
     func affinity(graph: PurchaseGraph, labels: LabelMatrix) async throws -> AffinityMatrix
+
+    /// Adds Ψ_raw of `labels` into the running Ψ_raw held by `running` (an incremental iteration). The default
+    /// computes and adds; a computer whose solver can write into the running matrix does it in one pass.
+    func addAffinity(graph: PurchaseGraph, labels: LabelMatrix, to running: RunningAffinity) async throws
+}
+
+extension AffinityComputer {
+    public func addAffinity(graph: PurchaseGraph, labels: LabelMatrix, to running: RunningAffinity) async throws {
+        let increment = try await affinity(graph: graph, labels: labels)
+        try running.matrix.add(increment)
+    }
+}
+
+/// The run's Ψ_raw, held by reference so that a solve on another thread can add into it in place: a copy of the
+/// struct would make its users × personas array copy itself on the first write.
+public final class RunningAffinity: @unchecked Sendable {
+    // @unchecked: one iteration's computer is its only user while the run loop awaits it; nothing else touches it.
+    public var matrix: AffinityMatrix
+    public init(_ matrix: AffinityMatrix) { self.matrix = matrix }
 }
 
 /// Runs the exact solver (ε = nil) or RevAff in this process, off the cooperative thread pool's callers only in
@@ -25,6 +44,22 @@ public struct LocalAffinityComputer: AffinityComputer {
 
     public func affinity(graph: PurchaseGraph, labels: LabelMatrix) async throws -> AffinityMatrix {
         try solve(graph: graph, labels: labels)
+    }
+
+    public func addAffinity(graph: PurchaseGraph, labels: LabelMatrix, to running: RunningAffinity) async throws {
+        try solve(graph: graph, labels: labels, addingTo: running)
+    }
+
+    /// Adds into the running Ψ_raw, synchronously: the exact solver in its own last pass, RevAff by computing and
+    /// adding.
+    public func solve(graph: PurchaseGraph, labels: LabelMatrix, addingTo running: RunningAffinity) throws {
+        guard epsilon == nil else {
+            try running.matrix.add(try solve(graph: graph, labels: labels), threadCount: threadCount)
+            return
+        }
+        var solver = ExactAffinity(walkLength: walkLength)
+        if let threadCount { solver.threadCount = threadCount }
+        try solver.add(graph: graph, labels: labels, into: &running.matrix)
     }
 
     /// The same, synchronously (to hand to a ``BlockingExecutor``).

@@ -85,14 +85,19 @@ public struct GPLRRunner: Sendable {
                 action = try machine.labeled(batch, seconds: seconds())
             case .computeAffinity(let iteration, let labels, let mode):
                 let added = try LabelMatrix(labels: labels, userCount: graph.userCount, beta: parameters.beta)
-                let matrix = try await RunStep.$iteration.withValue(iteration) {
-                    try await affinityComputer.affinity(graph: graph, labels: added)
-                }
-                if mode == .add, var running = rawAffinity {
-                    try running.add(matrix, threadCount: threadCount)
-                    rawAffinity = running
+                if mode == .add, let current = rawAffinity {
+                    // The running Ψ_raw moves into the box (this variable lets go of it), so the solver adds into
+                    // the one array in place instead of copying it.
+                    rawAffinity = nil
+                    let running = RunningAffinity(consume current)
+                    try await RunStep.$iteration.withValue(iteration) {
+                        try await affinityComputer.addAffinity(graph: graph, labels: added, to: running)
+                    }
+                    rawAffinity = running.matrix
                 } else {
-                    rawAffinity = matrix
+                    rawAffinity = try await RunStep.$iteration.withValue(iteration) {
+                        try await affinityComputer.affinity(graph: graph, labels: added)
+                    }
                 }
                 action = machine.affinityReady(seconds: seconds())
             case .checkpoint(let state):
