@@ -321,17 +321,36 @@ function renderWorkers(data) {
     })));
 }
 
+// Pauses or resumes a job kind's queue (one click: nothing is lost, the other button undoes it).
+async function setPaused(kind, pause, button) {
+  button.disabled = true;
+  try {
+    const answer = await postJSON("api/queues/" + encodeURIComponent(kind) + "/" + (pause ? "pause" : "resume"), {});
+    showMessage("Queue " + kind + (answer.changed ? (pause ? " paused" : " resumed")
+      : (pause ? " was paused already" : " was not paused")) + ".", false);
+  } catch (error) {
+    showMessage((pause ? "Pause" : "Resume") + " of queue " + kind + " failed: " + error.message, true);
+  }
+  refreshNow();
+}
+
 function renderQueues(data) {
   document.getElementById("queues").replaceChildren(el("table", { id: "queues-table" },
     el("tr", null, el("th", null, "kind"), ["stream length", "pending", "lag", "consumers"].map((h) =>
-      el("th", { class: "num" }, h))),
-    data.kinds.map((q) => el("tr", { class: "queue", "data-queue-kind": q.kind, "data-length": q.length,
-        "data-pending": q.pending, "data-lag": q.lag, "data-consumers": q.consumers },
+      el("th", { class: "num" }, h)), el("th", null, "state"), el("th", null, "")),
+    data.kinds.map((q) => el("tr", { class: "queue" + (q.paused ? " paused" : ""), "data-queue-kind": q.kind,
+        "data-length": q.length, "data-pending": q.pending, "data-lag": q.lag, "data-consumers": q.consumers,
+        "data-paused": q.paused ? "true" : "false" },
       el("td", null, q.kind), el("td", { class: "num" }, integer(q.length)),
       el("td", { class: "num" }, integer(q.pending)), el("td", { class: "num" }, integer(q.lag)),
-      el("td", { class: "num" }, integer(q.consumers))))),
+      el("td", { class: "num" }, integer(q.consumers)),
+      el("td", { class: "queue-state" }, q.paused ? "paused since " + clock(q.paused_since) : "taking jobs"),
+      el("td", null, el("button", { "data-action": q.paused ? "resume-queue" : "pause-queue",
+        "data-queue-kind": q.kind, onclick: (e) => setPaused(q.kind, !q.paused, e.currentTarget) },
+        q.paused ? "Resume" : "Pause"))))),
     el("p", { class: "legend" }, "Consumer group " + data.group +
-      "; a stream holds the waiting and unacknowledged jobs of every run."));
+      "; a stream holds the waiting and unacknowledged jobs of every run. A paused kind's jobs stay queued " +
+      "(jobs already running finish) until it is resumed."));
 }
 
 async function refresh() {
@@ -355,6 +374,7 @@ async function refresh() {
     renderRunControls(runs);
     renderWorkers(workers);
     renderQueues(queues);
+    syncJobSearchChoices(runs, kindOrder);
     refreshes += 1;
     document.body.setAttribute("data-refreshes", refreshes);
     document.body.setAttribute("data-generated-at", list.generated_at);
