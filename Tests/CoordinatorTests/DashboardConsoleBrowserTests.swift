@@ -209,9 +209,16 @@ import Testing
         let server = try RedisServer()
         defer { server.stop() }
         let dashboard = try await DashboardProcess(redis: server.url, directory: directory)
-        let queue = JobQueue(client: try RedisClient(url: server.url))
+        let client = try RedisClient(url: server.url)
+        let queue = JobQueue(client: client)
+        // A running run with a label job waiting: its card says when the queue it waits on is paused.
+        try await RunRecordStore(client: client).create(DashboardControlsTests.record("busy", phase: .running))
+        try await queue.enqueue([
+            JobEnvelope(id: "label-t1-0000", runID: "busy", kind: LabelJobDefinition.kind, payload: Data("{}".utf8))
+        ])
         let browser = try DevToolsBrowser(chromium: chromium, directory: directory)
         try await browser.open(dashboard.url)
+        let note = #"document.querySelector('article.run[data-run-id="busy"] [data-field="paused"]')"#
 
         let row = #"document.querySelector('tr.queue[data-queue-kind="label"]')"#
         let pause = #"document.querySelector('button[data-action="pause-queue"][data-queue-kind="label"]')"#
@@ -221,6 +228,7 @@ import Testing
         #expect(try await announced(browser, "Queue label paused."))
         #expect(try await browser.waitUntil("\(row)?.dataset.paused === 'true' && \(resume) !== null"), "not paused")
         #expect(try await queue.pausedQueues().keys.map(\.rawValue) == ["label"])
+        #expect(try await browser.waitUntil("\(note)?.dataset.kinds === 'label'"), "the run does not say it waits")
         let state = try await browser.evaluate("\(row).querySelector('.queue-state').textContent") as? String
         #expect(state?.hasPrefix("paused since") == true, "\(String(describing: state))")
         #expect(
@@ -231,6 +239,7 @@ import Testing
         _ = try await browser.evaluate("\(resume).click(), true")
         #expect(try await announced(browser, "Queue label resumed."))
         #expect(try await browser.waitUntil("\(row)?.dataset.paused === 'false' && \(pause) !== null"), "not resumed")
+        #expect(try await browser.waitUntil("\(note) === null"), "the run still says it waits")
         #expect(try await queue.pausedQueues().isEmpty)
     }
 

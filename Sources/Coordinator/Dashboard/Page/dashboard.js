@@ -7,6 +7,8 @@ const MAX_HISTORIES = 5;
 const ARM_MS = 6000;
 // The job kinds in the server's order (its JobRegistry), from /api/queues.
 let kindOrder = [];
+// Paused job kinds, from /api/queues: a running run with jobs waiting in one says so.
+let pausedKinds = new Set();
 let timer = null, busy = false, again = false, refreshes = 0;
 
 // Builds an element; strings become text nodes and attributes go through setAttribute, so nothing that
@@ -254,6 +256,7 @@ function runCard(run, detail, history) {
       cancellable ? twoStepButton("cancel:" + run.id, "Cancel run", "Cancel run: sure?",
         { "data-action": "cancel", "data-run-id": run.id }, () => cancelRun(run.id)) : null),
     run.error ? el("div", { class: "run-error", "data-field": "error" }, run.error) : null,
+    pausedNote(run, kinds, cancellable),
     run.coordinator_lost ? el("div", { class: "run-error", "data-field": "coordinator-lost" },
       "Coordinator lost: nobody drives this run. Continue it with: gplr run --redis URL --resume " + run.id)
       : el("div", { class: "muted", "data-field": "coordinator" },
@@ -279,6 +282,16 @@ function runCard(run, detail, history) {
           MAX_DETAILS + " newest runs only.")),
     history && !history.error ? charts(run, history) : null,
     detail && !detail.error ? failedJobs(run, detail) : null);
+}
+
+// "Waiting on the paused label queue": a live run with jobs queued (or waiting for a retry) of a paused kind.
+function pausedNote(run, kinds, live) {
+  const held = live ? kinds.filter((kind) => pausedKinds.has(kind) &&
+    (run.jobs[kind].queued > 0 || run.jobs[kind].failing > 0)) : [];
+  if (held.length === 0) return null;
+  return el("div", { class: "run-paused", "data-field": "paused", "data-kinds": held.join(",") },
+    "Waiting on the paused " + held.join(", ") + " queue" + (held.length > 1 ? "s" : "") +
+    ": no worker takes those jobs until it is resumed (Resume under Queues, or gplr queue resume " + held[0] + ").");
 }
 
 function renderRuns(runs, details, histories) {
@@ -362,6 +375,7 @@ async function refresh() {
     const [list, queues, workers] = await Promise.all([getJSON("api/runs"), getJSON("api/queues"),
       getJSON("api/workers")]);
     kindOrder = queues.kinds.map((stream) => stream.kind);
+    pausedKinds = new Set(queues.kinds.filter((stream) => stream.paused).map((stream) => stream.kind));
     const runs = list.runs.slice().sort((a, b) =>
       (b.created_at || 0) - (a.created_at || 0) || (a.id < b.id ? -1 : 1));
     const details = await Promise.all(runs.map((run, i) => i >= MAX_DETAILS ? null
