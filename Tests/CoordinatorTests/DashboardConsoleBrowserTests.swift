@@ -105,6 +105,25 @@ import Testing
                 #expect(close(row["seconds"], iteration.seconds), "\(row)")
             }
 
+            // The finished run's coverage: labeled, reached and unreachable users as the report says, shares of all.
+            let coverage = try #require(done.coverage, "no coverage of the finished run")
+            #expect(coverage.users == 400 && coverage.labeled + coverage.reached + coverage.unreachable == 400)
+            #expect(coverage.labeled > 0 && coverage.reached > 0, "\(coverage)")
+            #expect(history.coverage == nil, "a running run has no coverage yet")
+            let coverageRows = try await rows(
+                browser, #"figure[data-chart="coverage"][data-run-id="done-run"] tr[data-part]"#)
+            #expect(coverageRows.map { $0["part"] } == ["labeled", "reached", "unreachable"])
+            #expect(
+                coverageRows.map { Int($0["users"] ?? "") }
+                    == [coverage.labeled, coverage.reached, coverage.unreachable])
+            for row in coverageRows {
+                #expect(close(row["share"], Double(row["users"] ?? "").map { $0 / 400 }), "\(row)")
+            }
+            #expect(
+                try await browser.evaluate(
+                    #"document.querySelector('figure[data-chart="coverage"][data-run-id="live-run"]') === null"#)
+                    as? Bool == true)
+
             // Persona shares are of users (every user of the finished run), as gplr run prints them.
             let detail = try await dashboard.get(DashboardPayload.RunDetail.self, "api/runs/done-run")
             let personas = try #require(detail.personas)
