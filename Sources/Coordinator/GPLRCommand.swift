@@ -18,6 +18,7 @@ struct GPLRCommand: AsyncParsableCommand {
         subcommands: [
             QuickstartCommand.self, GenerateCommand.self, IngestCommand.self, SnapshotCommand.self, RunCommand.self,
             StatusCommand.self, ServeCommand.self, RunsCommand.self, RetryCommand.self, CancelCommand.self,
+            QueueCommand.self,
             EvalCommand.self, BenchCommand.self, PersonasCommand.self, LLMSimCommand.self, DemoCommand.self,
             CompletionsCommand.self,
         ])

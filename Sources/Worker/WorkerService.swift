@@ -155,8 +155,9 @@ final class WorkerService: Service {
     }
 
     /// Up to `count` jobs: expired leases when `reclaim` (retries coming due, jobs of workers that went away),
-    /// else new jobs (blocking up to ``WorkerConfiguration/blockTime``). A Redis error is logged and answered
-    /// with no job after a second.
+    /// else new jobs (blocking up to ``WorkerConfiguration/blockTime``). Kinds paused with `gplr queue pause` are
+    /// left out by the queue itself (the jobs in hand run on, their leases extended). A Redis error is logged and
+    /// answered with no job after a second.
     private func fetch(count: Int, reclaim: Bool) async -> [LeasedJob] {
         do {
             if reclaim {

@@ -10,7 +10,7 @@ import Testing
 
 /// The dashboard's history charts and controls in a real headless Chromium (over the DevTools pipe) during a live
 /// run: each chart's data as the page holds it is what the API's history says; the persona shares are of users;
-/// Discard, Cancel and Clean, clicked in the page, change Redis as `gplr` would.
+/// Discard, Cancel and Clean, clicked in the page, change Redis as `gplr` would; so do Pause and Resume of a queue.
 @Suite(.serialized, .timeLimit(.minutes(5))) struct DashboardConsoleBrowserTests {
     @Test(.enabled(if: !HeadlessChromium.skipped, "GPLR_SKIP_BROWSER_TESTS=1"))
     func chartsFollowTheLiveRunAndTheControlsAct() async throws {
@@ -105,6 +105,25 @@ import Testing
                 #expect(close(row["seconds"], iteration.seconds), "\(row)")
             }
 
+            // The finished run's coverage: labeled, reached and unreachable users as the report says, shares of all.
+            let coverage = try #require(done.coverage, "no coverage of the finished run")
+            #expect(coverage.users == 400 && coverage.labeled + coverage.reached + coverage.unreachable == 400)
+            #expect(coverage.labeled > 0 && coverage.reached > 0, "\(coverage)")
+            #expect(history.coverage == nil, "a running run has no coverage yet")
+            let coverageRows = try await rows(
+                browser, #"figure[data-chart="coverage"][data-run-id="done-run"] tr[data-part]"#)
+            #expect(coverageRows.map { $0["part"] } == ["labeled", "reached", "unreachable"])
+            #expect(
+                coverageRows.map { Int($0["users"] ?? "") }
+                    == [coverage.labeled, coverage.reached, coverage.unreachable])
+            for row in coverageRows {
+                #expect(close(row["share"], Double(row["users"] ?? "").map { $0 / 400 }), "\(row)")
+            }
+            #expect(
+                try await browser.evaluate(
+                    #"document.querySelector('figure[data-chart="coverage"][data-run-id="live-run"]') === null"#)
+                    as? Bool == true)
+
             // Persona shares are of users (every user of the finished run), as gplr run prints them.
             let detail = try await dashboard.get(DashboardPayload.RunDetail.self, "api/runs/done-run")
             let personas = try #require(detail.personas)
@@ -151,6 +170,13 @@ import Testing
             #expect(shownJob["deliveries"] == job.deliveries.map(String.init))
             #expect(shownJob["attempt"] == job.attempt.map(String.init))
             #expect(shownJob["payload-bytes"] == job.payload.map { String($0.bytes) })
+            // Its attempts timeline: one delivery, to the test worker, dead-lettered; the page's rows are the API's.
+            #expect(job.attempts.map(\.worker) == ["test-worker"] && job.attempts.map(\.outcome) == ["dead_lettered"])
+            let shownAttempts = try await rows(browser, "\(panel) tr.attempt")
+            #expect(shownAttempts.map { $0["worker"] } == job.attempts.map(\.worker))
+            #expect(shownAttempts.map { $0["outcome"] } == job.attempts.map(\.outcome))
+            #expect(shownAttempts.map { $0["started-at"] } == job.attempts.map { String($0.startedAt) })
+            #expect(shownAttempts.map { $0["ended-at"] } == job.attempts.map { $0.endedAt.map(String.init) })
 
             // Discard: two clicks (the first arms the button); the dead letter is gone for good.
             let discard = "document.querySelector('button[data-action=\"discard\"][data-job-id=\"\(deadJob)\"]')"
@@ -190,6 +216,101 @@ import Testing
             #expect(try await dashboard.get(DashboardPayload.Runs.self, "api/runs").runs.isEmpty)
             #expect(try await browser.waitUntil("document.querySelectorAll('article.run').length === 0"))
         }
+    }
+
+    /// The queue table's Pause and Resume buttons, clicked in the page, set and clear the queue driver's flag that
+    /// workers read; the row shows the state.
+    @Test(.enabled(if: !HeadlessChromium.skipped, "GPLR_SKIP_BROWSER_TESTS=1"))
+    func pauseAndResumeButtonsActOnTheQueue() async throws {
+        let chromium = try #require(HeadlessChromium.find(), Comment(rawValue: HeadlessChromium.missing))
+        let directory = try TemporaryDirectory(prefix: "gplr-dash-pause-browser")
+        defer { directory.remove() }
+        let server = try RedisServer()
+        defer { server.stop() }
+        let dashboard = try await DashboardProcess(redis: server.url, directory: directory)
+        let client = try RedisClient(url: server.url)
+        let queue = JobQueue(client: client)
+        // A running run with a label job waiting: its card says when the queue it waits on is paused.
+        try await RunRecordStore(client: client).create(DashboardControlsTests.record("busy", phase: .running))
+        try await queue.enqueue([
+            JobEnvelope(id: "label-t1-0000", runID: "busy", kind: LabelJobDefinition.kind, payload: Data("{}".utf8))
+        ])
+        let browser = try DevToolsBrowser(chromium: chromium, directory: directory)
+        try await browser.open(dashboard.url)
+        let note = #"document.querySelector('article.run[data-run-id="busy"] [data-field="paused"]')"#
+
+        let row = #"document.querySelector('tr.queue[data-queue-kind="label"]')"#
+        let pause = #"document.querySelector('button[data-action="pause-queue"][data-queue-kind="label"]')"#
+        let resume = #"document.querySelector('button[data-action="resume-queue"][data-queue-kind="label"]')"#
+        #expect(try await browser.waitUntil("\(row)?.dataset.paused === 'false' && \(pause) !== null"), "no Pause")
+        _ = try await browser.evaluate("\(pause).click(), true")
+        #expect(try await announced(browser, "Queue label paused."))
+        #expect(try await browser.waitUntil("\(row)?.dataset.paused === 'true' && \(resume) !== null"), "not paused")
+        #expect(try await queue.pausedQueues().keys.map(\.rawValue) == ["label"])
+        #expect(try await browser.waitUntil("\(note)?.dataset.kinds === 'label'"), "the run does not say it waits")
+        let state = try await browser.evaluate("\(row).querySelector('.queue-state').textContent") as? String
+        #expect(state?.hasPrefix("paused since") == true, "\(String(describing: state))")
+        #expect(
+            try await browser.evaluate(
+                #"document.querySelector('tr.queue[data-queue-kind="affinity"]').dataset.paused"#) as? String
+                == "false")
+
+        _ = try await browser.evaluate("\(resume).click(), true")
+        #expect(try await announced(browser, "Queue label resumed."))
+        #expect(try await browser.waitUntil("\(row)?.dataset.paused === 'false' && \(pause) !== null"), "not resumed")
+        #expect(try await browser.waitUntil("\(note) === null"), "the run still says it waits")
+        #expect(try await queue.pausedQueues().isEmpty)
+    }
+
+    /// The job search, driven in the page: a state filter and a text search give the rows the API gives, and Next
+    /// shows the following page.
+    @Test(.enabled(if: !HeadlessChromium.skipped, "GPLR_SKIP_BROWSER_TESTS=1"))
+    func jobSearchFiltersAndPagesInThePage() async throws {
+        let chromium = try #require(HeadlessChromium.find(), Comment(rawValue: HeadlessChromium.missing))
+        let directory = try TemporaryDirectory(prefix: "gplr-dash-search-browser")
+        defer { directory.remove() }
+        let server = try RedisServer()
+        defer { server.stop() }
+        let dashboard = try await DashboardProcess(redis: server.url, directory: directory)
+        let planted = try await PlantedJobs.plant(redis: server.url)
+        let browser = try DevToolsBrowser(chromium: chromium, directory: directory)
+        try await browser.open(dashboard.url + "?job_page_size=3")
+        let run = PlantedJobs.run
+        #expect(
+            try await browser.waitUntil(
+                "[...document.querySelectorAll('#job-run option')].some((o) => o.value === '\(run)')"
+                    + " && document.querySelectorAll('#job-kind option').length > 1"),
+            "the run and kinds were never offered")
+
+        // state = dead: the dead label job, with its error.
+        let setAndSearch = { (state: String, kind: String, text: String) in
+            "document.getElementById('job-run').value = '\(run)'; document.getElementById('job-state').value = '\(state)';"
+                + "document.getElementById('job-kind').value = '\(kind)'; document.getElementById('job-text').value = '\(text)';"
+                + "document.getElementById('job-search-button').click(), true"
+        }
+        _ = try await browser.evaluate(setAndSearch("dead", "", ""))
+        let pager = "document.querySelector('.job-pager')"
+        #expect(try await browser.waitUntil("\(pager)?.dataset.total === '1'"), "no result of the dead filter")
+        let dead = try await rows(browser, "tr.job-result")
+        #expect(dead.map { $0["job-id"] } == [planted.dead] && dead.first?["state"] == "dead")
+
+        // Text in the error, any case, then queued label jobs over two pages of 3.
+        _ = try await browser.evaluate(setAndSearch("", "", "BOOM"))
+        #expect(
+            try await browser.waitUntil(
+                "\(pager)?.dataset.total === '1' && document.querySelector('tr.job-result')?.dataset.jobId === '\(planted.dead)'"
+            ))
+        _ = try await browser.evaluate(setAndSearch("queued", "label", ""))
+        #expect(try await browser.waitUntil("\(pager)?.dataset.total === '4' && \(pager)?.dataset.offset === '0'"))
+        let api = try await dashboard.get(
+            DashboardPayload.JobPage.self, "api/runs/\(run)/jobs?state=queued&kind=label&limit=100")
+        let first = try await rows(browser, "tr.job-result")
+        #expect(first.map { $0["job-id"] ?? "" } == Array(api.jobs.map(\.id).prefix(3)))
+        #expect(first.allSatisfy { $0["state"] == "queued" && $0["kind"] == "label" && $0["iteration"] == "1" })
+        _ = try await browser.evaluate("document.querySelector('button[data-action=\"job-page-next\"]').click(), true")
+        #expect(try await browser.waitUntil("\(pager)?.dataset.offset === '3'"), "no second page")
+        let second = try await rows(browser, "tr.job-result")
+        #expect(second.map { $0["job-id"] ?? "" } == Array(api.jobs.map(\.id).dropFirst(3)))
     }
 
     /// The `data-*` attributes of the elements `selector` finds.

@@ -73,6 +73,57 @@ import Testing
         #expect(try await store.phase(run: "busy") == .cancelled)
     }
 
+    /// Pause and resume of a queue: guarded like the other controls, the same flag as `gplr queue pause|resume`,
+    /// shown by `/api/queues` and `gplr status`.
+    @Test func queuePauseIsGuardedAndSharedWithTheCLIAndStatus() async throws {
+        let directory = try TemporaryDirectory(prefix: "gplr-dash-pause")
+        defer { directory.remove() }
+        let server = try RedisServer()
+        defer { server.stop() }
+        let dashboard = try await DashboardProcess(redis: server.url, directory: directory)
+        let queue = JobQueue(client: try RedisClient(url: server.url))
+        let json = [DashboardProcess.json]
+        for path in ["api/queues/label/pause", "api/queues/label/resume"] {
+            #expect(try await dashboard.request(path, method: .post, body: "{}").status == 415, "\(path)")
+            let foreign = try await dashboard.request(
+                path, method: .post, body: "{}",
+                headers: [DashboardProcess.json, HTTPHeader(name: "Sec-Fetch-Site", value: "cross-site")])
+            #expect(foreign.status == 403, "\(path) from another site")
+        }
+        #expect(try await queue.pausedQueues().isEmpty, "a refused pause changes nothing")
+        #expect(try await dashboard.request("api/queues/nope/pause", method: .post, headers: json).status == 404)
+
+        let paused = try await dashboard.request("api/queues/label/pause", method: .post, body: "{}", headers: json)
+        #expect(paused.status == 200)
+        let answer = try JSONDecoder().decode(DashboardPayload.Queues.PauseResult.self, from: paused.body)
+        #expect(answer.kind == "label" && answer.paused && answer.changed)
+        let again = try await dashboard.request("api/queues/label/pause", method: .post, body: "{}", headers: json)
+        #expect(try JSONDecoder().decode(DashboardPayload.Queues.PauseResult.self, from: again.body).changed == false)
+        let queues = try await dashboard.get(DashboardPayload.Queues.self, "api/queues")
+        #expect(queues.kinds.filter(\.paused).map(\.kind) == ["label"])
+        #expect(queues.kinds.first { $0.kind == "label" }?.pausedSince != nil)
+        #expect(queues.kinds.first { $0.kind == "affinity" }?.pausedSince == nil)
+        #expect(try await queue.pausedSince(kind: LabelJobDefinition.kind) != nil)
+
+        // gplr status says so, in JSON and text; gplr queue resume lifts it.
+        #expect(try await statusJSON(redis: server.url).pausedQueues.map(\.kind) == ["label"])
+        let text = try await runOffThePool(["status", "--redis", server.url])
+        #expect(text.stdout.contains("queue label paused since"), "\(text.stdout)")
+        #expect(text.stdout.contains("`gplr queue resume label`"))
+        let resumed = try await runOffThePool(["queue", "resume", "label", "--json", "--redis", server.url])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let result = try JSONDecoder().decode(QueueCommand.Result.self, from: Data(resumed.stdout.utf8))
+        #expect(result == QueueCommand.Result(kind: "label", paused: false, changed: true))
+        #expect(try await queue.pausedQueues().isEmpty)
+        #expect(try await statusJSON(redis: server.url).pausedQueues.isEmpty)
+        #expect(try await dashboard.get(DashboardPayload.Queues.self, "api/queues").kinds.allSatisfy { !$0.paused })
+        let pause = try await runOffThePool(["queue", "pause", "affinity", "--redis", server.url])
+        #expect(pause.status == 0 && pause.stdout.contains("queue affinity paused"), "\(pause.stderr)")
+        #expect(try await queue.pausedQueues().keys.map(\.rawValue) == ["affinity"])
+        let unknown = try await runOffThePool(["queue", "pause", "nope", "--redis", server.url])
+        #expect(unknown.status != 0 && unknown.stderr.contains("no job kind 'nope'"), "\(unknown.stderr)")
+    }
+
     @Test func samplesAreKeptOnlyForRunningRunsAtAMinimumGapAndCapped() async throws {
         let server = try RedisServer()
         defer { server.stop() }

@@ -15,7 +15,8 @@ import Testing
             // only where a worker writes.
             let rules =
                 "resetkeys %R~t:* %RW~t:{queue}:* %RW~t:{run:*}:results %RW~t:{run:*}:errors "
-                + "%RW~t:{run:*}:dead %RW~t:{run:*}:counters %RW~t:{run:*}:done %RW~t:workers %RW~t:llmcache:* %RW~t:ratelimit:* "
+                + "%RW~t:{run:*}:dead %RW~t:{run:*}:counters %RW~t:{run:*}:done %RW~t:{run:*}:attempts %RW~t:workers "
+                + "%RW~t:llmcache:* %RW~t:ratelimit:* "
                 + "resetchannels -@all +@read +@write +@stream +@hash +@set +@string "
                 + "+@connection +evalsha +script|load -@dangerous"
             _ = try admin.command(
@@ -45,6 +46,10 @@ import Testing
             #expect(try await queue.reclaimExpired(consumer: "w2", kinds: [LabelJobDefinition.kind]).count == 1)
             #expect(try await queue.stats(run: "r1").completed == 1)
             #expect(try await queue.streamStats(kind: LabelJobDefinition.kind).pending == 1)
+            // The attempts timeline is written by the worker, and it reads the pause flags.
+            #expect(try await coordinator.attempts(run: "r1", jobID: "a").map(\.outcome) == ["done"])
+            #expect(try await coordinator.pause(kind: AffinityJobDefinition.kind))
+            #expect(try await queue.dequeue(consumer: "w", kinds: [AffinityJobDefinition.kind]).isEmpty)
             // A worker reads a run's phase but cannot change it (no `gplr cancel` with a worker's password), nor take
             // the coordinator lease.
             _ = try await queue.client.send("HGET", "t:{run:r1}:state", "phase").throwingServerError()
@@ -64,9 +69,9 @@ import Testing
     }
 }
 
-/// A worker ACL written before the completions stream (no `{run:*}:done`): results and dead letters are still
-/// stored (the announcement is best effort), so an operator who has not updated the ACL loses nothing; the
-/// coordinator finds the results by its periodic full check.
+/// A worker ACL written before the completions stream (no `{run:*}:done`, no `{run:*}:attempts`): results and dead
+/// letters are still stored (the announcement and the attempts are best effort), so an operator who has not updated
+/// the ACL loses nothing; the coordinator finds the results by its periodic full check.
 @Suite(.timeLimit(.minutes(5))) struct JobQueueOldACLTests {
     @Test func resultsAreStoredWithoutTheRightToAnnounceThem() async throws {
         try await withRedisServer { server in
@@ -94,6 +99,8 @@ import Testing
             #expect(try await coordinator.deadLetters(run: "r1", among: ["c"]).keys.sorted() == ["c"])
             let cursor = try await coordinator.completionsCursor(run: "r1")
             #expect(cursor == CompletionsCursor(entryID: "0-0"))  // nothing could be announced
+            // Nor recorded as attempts (best effort too).
+            #expect(try await coordinator.attempts(run: "r1", jobID: "a").isEmpty)
         }
     }
 }

@@ -222,6 +222,13 @@ import Testing
                 }
             }
             #expect(completion?.contains("job.deliveries=2") == true, "rescuer log:\n\(rescuer.standardError)")
+            // The attempts timeline: the killed worker's delivery never ended, the rescuer's stored the result.
+            let attempts = try await harness.queue.attempts(run: harness.runID, jobID: "psi")
+            #expect(attempts.map(\.worker) == ["doomed", "rescuer"], "\(attempts)")
+            #expect(attempts.map(\.outcome) == ["lease_expired", "done"])
+            #expect(attempts.map(\.delivery) == [1, 2])
+            #expect(attempts[0].endedAt == nil && (attempts.last?.endedAt ?? 0) >= (attempts.last?.startedAt ?? .max))
+            #expect(attempts[1].startedAt >= attempts[0].startedAt + 2000, "reclaimed after the 2 s lease")
             // A lease that ran out is a reclaim, not a retry (the job had not failed).
             let port = try #require(try await rescuer.loggedMetricsPort(), "\(rescuer.standardError)")
             let (metrics, _) = try await PrometheusText.scrape(port: port)

@@ -23,6 +23,14 @@ extension DashboardAPI {
         return .init(run: id, discarded: discarded, notDeadLettered: jobs.filter { !gone.contains($0) })
     }
 
+    /// Pauses (`pause`) or resumes a job kind's queue as `gplr queue pause|resume` does; `nil` for an unknown kind.
+    func setPaused(kind name: String, _ pause: Bool) async throws -> DashboardPayload.Queues.PauseResult? {
+        guard let kind = JobRegistry.kinds.first(where: { $0.rawValue == name }) else { return nil }
+        let queue = collector.queue
+        let changed = pause ? try await queue.pause(kind: kind) : try await queue.resume(kind: kind)
+        return .init(kind: name, paused: pause, changed: changed)
+    }
+
     /// Deletes the keys of every finished run last updated at least `olderThanSeconds` ago, as
     /// `gplr runs --prune --older-than` does.
     func prune(olderThanSeconds: Double) async throws -> DashboardPayload.PruneResult {

@@ -14,6 +14,11 @@ extension DashboardAPI {
                     iteration: $0.iteration, sampled: $0.sampled, labeled: $0.labeled, seconds: $0.seconds,
                     samplingSeconds: $0.samplingSeconds, labelingSeconds: $0.labelingSeconds,
                     affinitySeconds: $0.affinitySeconds)
+            },
+            coverage: record?.report.map {
+                .init(
+                    users: $0.users, labeled: $0.prototypes,
+                    reached: max(0, $0.users - $0.prototypes - $0.unreachableUsers), unreachable: $0.unreachableUsers)
             })
     }
 

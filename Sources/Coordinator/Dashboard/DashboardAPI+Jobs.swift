@@ -5,7 +5,8 @@ extension DashboardAPI {
     func job(run id: String, job jobID: String) async throws -> DashboardPayload.JobDetail? {
         guard RunRecord.isValidID(id) else { return nil }
         let info = try await collector.queue.jobInfo(run: id, jobID: jobID)
-        guard info.isKnown else { return nil }
+        let attempts = try await collector.queue.attempts(run: id, jobID: jobID)
+        guard info.isKnown || !attempts.isEmpty else { return nil }
         let letter = info.deadLetter
         let state =
             info.resultBytes != nil
@@ -14,7 +15,12 @@ extension DashboardAPI {
             run: id, id: jobID, kind: letter?.kind.rawValue ?? JobRegistry.kind(ofJobID: jobID)?.rawValue ?? "other",
             state: state, enqueued: info.enqueued, resultBytes: info.resultBytes, error: letter?.error ?? info.error,
             attempt: letter?.envelope?.attempt, deliveries: letter?.deliveries, deadLetteredAt: letter?.deadLetteredAt,
-            payload: letter?.envelope.map { DashboardPayload.PayloadSummary($0.payload) })
+            payload: letter?.envelope.map { DashboardPayload.PayloadSummary($0.payload) },
+            attempts: attempts.map {
+                .init(
+                    worker: $0.worker, delivery: $0.delivery, startedAt: $0.startedAt, endedAt: $0.endedAt,
+                    outcome: $0.outcome)
+            })
     }
 
     /// Dead letters `offset ..< offset + limit` of the run, by job id (`limit` at most ``listLimit``).

@@ -67,15 +67,16 @@ final class DashboardAPI: Sendable {
             personas: record.flatMap(Self.personas))
     }
 
-    /// Every job kind's stream: length, pending, lag, consumers.
+    /// Every job kind's stream: length, pending, lag, consumers, whether it is paused.
     func queues() async throws -> DashboardPayload.Queues {
         var kinds: [DashboardPayload.Queues.Stream] = []
+        let paused = try await collector.queue.pausedQueues()
         for kind in JobRegistry.kinds {
             let stats = try await collector.queue.streamStats(kind: kind)
             kinds.append(
                 .init(
                     kind: kind.rawValue, length: stats.length, pending: stats.pending, lag: stats.lag,
-                    consumers: stats.consumers))
+                    consumers: stats.consumers, paused: paused[kind] != nil, pausedSince: paused[kind]))
         }
         return DashboardPayload.Queues(
             generatedAt: RunRecord.now(), group: collector.queue.configuration.group, kinds: kinds)

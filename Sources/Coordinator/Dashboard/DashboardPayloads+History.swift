@@ -12,9 +12,21 @@ extension DashboardPayload {
         var samples: [RunSample]
         /// Finished iterations with their step times: the report's once done, else the last checkpoint's.
         var iterations: [Iteration]
+        /// Where the run's users stand once it is done (`nil` before: unreachable users are known after assignment).
+        var coverage: Coverage?
 
         enum CodingKeys: String, CodingKey {
             case generatedAt = "generated_at", run, intervalSeconds = "interval_seconds", capacity, samples, iterations
+            case coverage
+        }
+
+        /// The run's users split three ways: labeled (the prototypes, answered by the labeler), reached (the other
+        /// users with a reachable prototype: Φ comes from Ψ) and unreachable (no prototype reachable: no persona).
+        struct Coverage: Codable, Sendable, Equatable {
+            var users: Int
+            var labeled: Int
+            var reached: Int
+            var unreachable: Int
         }
 
         /// One finished iteration: seconds in each step (`null` for records written before steps were timed).

@@ -23,10 +23,28 @@ extension DashboardPayload {
         var deadLetteredAt: Int64?
         /// The payload of a dead letter, summed up: its size and each top-level field (arrays by their length).
         var payload: PayloadSummary?
+        /// The newest deliveries to workers, oldest first (``JobQueue/attemptsKept`` at most).
+        var attempts: [Attempt] = []
 
         enum CodingKeys: String, CodingKey {
             case run, id, kind, state, enqueued, resultBytes = "result_bytes", error, attempt, deliveries,
-                deadLetteredAt = "dead_lettered_at", payload
+                deadLetteredAt = "dead_lettered_at", payload, attempts
+        }
+
+        /// One delivery of the job (``JobAttempt``).
+        struct Attempt: Codable, Sendable, Equatable {
+            var worker: String
+            var delivery: Int
+            /// Milliseconds since 1970.
+            var startedAt: Int64
+            /// `nil` while running, or when its worker went away.
+            var endedAt: Int64?
+            /// `running`, `done`, `duplicate`, `failed`, `dead_lettered` or `lease_expired`.
+            var outcome: String
+
+            enum CodingKeys: String, CodingKey {
+                case worker, delivery, startedAt = "started_at", endedAt = "ended_at", outcome
+            }
         }
     }
 
@@ -61,5 +79,32 @@ extension DashboardPayload {
         var offset: Int
         var limit: Int
         var jobs: [FailedJob]
+    }
+}
+
+extension DashboardPayload {
+    /// `GET /api/runs/{id}/jobs?state&kind&iteration&q&offset&limit`: one page of a run's jobs that pass the
+    /// filter, by job id.
+    struct JobPage: Codable, Sendable {
+        var run: String
+        /// Jobs that pass the filter, on every page.
+        var total: Int
+        var offset: Int
+        var limit: Int
+        var jobs: [JobRow]
+    }
+
+    /// One job in a ``JobPage``.
+    struct JobRow: Codable, Sendable, Equatable {
+        var id: String
+        var kind: String
+        /// From the job id's step; `nil` for jobs of no iteration (persona generation).
+        var iteration: Int?
+        /// `queued`, `running`, `failing`, `done` or `dead`.
+        var state: String
+        /// The worker holding it (running and failing jobs).
+        var worker: String?
+        /// The last error (failing and dead jobs), cut at 300 characters.
+        var error: String?
     }
 }

@@ -93,6 +93,22 @@ enum DashboardPayload {
             /// Not yet delivered (`nil` when Redis cannot tell).
             var lag: Int?
             var consumers: Int
+            /// Paused (`gplr queue pause`): workers take none of its jobs.
+            var paused = false
+            /// When it was paused (milliseconds since 1970).
+            var pausedSince: Int64?
+
+            enum CodingKeys: String, CodingKey {
+                case kind, length, pending, lag, consumers, paused, pausedSince = "paused_since"
+            }
+        }
+
+        /// `POST /api/queues/{kind}/pause` and `/resume`'s answer.
+        struct PauseResult: Codable, Sendable {
+            var kind: String
+            var paused: Bool
+            /// False when the queue was in that state already.
+            var changed: Bool
         }
     }
 

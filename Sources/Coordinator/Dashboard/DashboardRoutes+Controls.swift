@@ -2,9 +2,19 @@ import Foundation
 import Hummingbird
 
 extension DashboardRoutes {
-    /// `POST /api/runs/{id}/cancel`, `/api/runs/{id}/discard` and `/api/runs/prune`, each behind
-    /// ``DashboardRequestGuard`` like the retry.
+    /// `POST /api/runs/{id}/cancel`, `/api/runs/{id}/discard`, `/api/runs/prune` and
+    /// `/api/queues/{kind}/pause|resume`, each behind ``DashboardRequestGuard`` like the retry.
     static func addControls(to router: Router<BasicRequestContext>, api: DashboardAPI) {
+        for (action, pause) in [("pause", true), ("resume", false)] {
+            router.post("/api/queues/{kind}/\(action)") { request, context -> Response in
+                try DashboardRequestGuard.check(request)
+                let kind = try context.parameters.require("kind")
+                guard let result = try await redis({ try await api.setPaused(kind: kind, pause) }) else {
+                    throw HTTPError(.notFound, message: "no such job kind: \(kind)")
+                }
+                return try json(result)
+            }
+        }
         router.post("/api/runs/{id}/cancel") { request, context -> Response in
             try DashboardRequestGuard.check(request)
             let id = try context.parameters.require("id")

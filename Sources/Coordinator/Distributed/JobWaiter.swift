@@ -10,6 +10,9 @@ import Logging
 ///
 /// A dead-lettered job does not stop the wait: it is reported once (with its error and the `gplr retry`
 /// command), and when the operator puts it back its result arrives like any other.
+///
+/// A paused kind (`gplr queue pause`) is reported once, with the resume command, and the time it stays paused does
+/// not count against ``timeout``.
 struct JobWaiter: Sendable {
     let queue: JobQueue
     let records: RunRecordStore
@@ -18,7 +21,7 @@ struct JobWaiter: Sendable {
     var pollInterval: Duration = .milliseconds(200)
     /// Time between two reads of every pending job's result, whatever the stream said.
     var fullCheckInterval: Duration = .seconds(2)
-    /// Longest wait for one step; `nil` = no limit.
+    /// Longest wait for one step, not counting the time its kind's queue is paused; `nil` = no limit.
     var timeout: Duration?
     /// Problems, such as dead letters, and the step's progress (stderr in the CLI).
     var logger: Logger
@@ -46,6 +49,9 @@ struct JobWaiter: Sendable {
         var lastProgress = (done: -1, at: start)
         var warnedNoWorker = false
         var lastWorkerCheck = start
+        // A paused queue: since when (this wait's clock) and the time paused so far, which the timeout leaves out.
+        var pausedAt: ContinuousClock.Instant?
+        var pausedFor: Duration = .zero
         let total = jobIDs.count
         var progress: ProgressReporter?
         // Ends the progress line before an error (timeout, cancel, bad result) is printed, too.
@@ -91,9 +97,25 @@ struct JobWaiter: Sendable {
                 }
                 try await reportDeadLetters(among: pending, reported: &reportedDead)
                 if let stop = try await stopCheck?() { throw stop }
+                if try await queue.pausedSince(kind: kind) != nil {
+                    if pausedAt == nil {
+                        pausedAt = now
+                        let note =
+                            "queue \(kind) paused: workers take none of its jobs until `gplr queue resume \(kind)`; "
+                            + "still waiting for \(pending.count) of \(total) \(step)"
+                        logger.warning("\(note)")
+                    }
+                } else if let since = pausedAt {
+                    pausedAt = nil
+                    pausedFor += now - since
+                    lastProgress.at = now
+                    logger.info("queue \(kind) resumed; waiting for \(pending.count) of \(total) \(step)")
+                }
                 // Nothing moved for a while: say so if no worker could take the jobs, instead of waiting silently.
                 // At most every 10 s: a long step whose workers are busy reads the registry rarely.
-                if !warnedNoWorker, now - lastProgress.at >= .seconds(10), now - lastWorkerCheck >= .seconds(10) {
+                if !warnedNoWorker, pausedAt == nil, now - lastProgress.at >= .seconds(10),
+                    now - lastWorkerCheck >= .seconds(10)
+                {
                     lastWorkerCheck = now
                     if try await !hasLiveWorker(taking: kind.rawValue) {
                         warnedNoWorker = true
@@ -105,7 +127,7 @@ struct JobWaiter: Sendable {
                     }
                 }
             }
-            if let timeout, now - start > timeout {
+            if let timeout, now - start - pausedFor - (pausedAt.map { now - $0 } ?? .zero) > timeout {
                 throw DistributedRunError(
                     .timedOut,
                     "timed out after \(timeout) waiting for \(pending.count) of \(total) \(step) (are workers running? "

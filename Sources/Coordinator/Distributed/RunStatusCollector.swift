@@ -22,7 +22,15 @@ struct RunStatusCollector: Sendable {
         var ids = runIDs ?? []
         if runIDs == nil { ids = try await records.runIDs() }
         for id in ids { runs.append(try await run(id, now: now)) }
-        return RunStatusReport(generatedAt: now, runs: runs, workers: try await workers(now: now))
+        return RunStatusReport(
+            generatedAt: now, runs: runs, workers: try await workers(now: now),
+            pausedQueues: try await pausedQueues())
+    }
+
+    /// The paused job kinds, by name.
+    func pausedQueues() async throws -> [RunStatusReport.PausedQueue] {
+        try await queue.pausedQueues().map { RunStatusReport.PausedQueue(kind: $0.key.rawValue, since: $0.value) }
+            .sorted { $0.kind < $1.kind }
     }
 
     func run(_ id: String, now: Int64) async throws -> RunStatusReport.Run {

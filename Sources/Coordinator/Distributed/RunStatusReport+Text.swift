@@ -4,6 +4,11 @@ extension RunStatusReport {
     /// The human-readable form of the report, one line per element.
     func lines() -> [String] {
         var out: [String] = []
+        for paused in pausedQueues {
+            out.append(
+                "queue \(paused.kind) paused since \(Self.date(paused.since)): workers take none of its jobs; "
+                    + "`gplr queue resume \(paused.kind)`")
+        }
         if runs.isEmpty { out.append("no runs") }
         for run in runs {
             var head = "run \(run.id)  \(run.phase ?? "no record")"

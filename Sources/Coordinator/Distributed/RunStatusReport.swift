@@ -83,12 +83,21 @@ struct RunStatusReport: Codable, Sendable {
         }
     }
 
+    /// A paused job kind (`gplr queue pause`): workers take none of its jobs.
+    struct PausedQueue: Codable, Sendable, Equatable {
+        var kind: String
+        /// Milliseconds since 1970.
+        var since: Int64
+    }
+
     /// Milliseconds since 1970.
     var generatedAt: Int64
     var runs: [Run]
     var workers: [Worker]
+    /// Paused job kinds, by name.
+    var pausedQueues: [PausedQueue] = []
 
     enum CodingKeys: String, CodingKey {
-        case generatedAt = "generated_at", runs, workers
+        case generatedAt = "generated_at", runs, workers, pausedQueues = "paused_queues"
     }
 }

@@ -47,6 +47,9 @@ public struct RedisKeys: Sendable, Hashable {
         public var errors: String { base + ":errors" }
         /// Hash job id → dead-letter record (JSON).
         public var deadLetters: String { base + ":dead" }
+        /// Hash job id → its newest attempts (JSON list: worker, delivery, start, end, outcome), written by the
+        /// queue's scripts (``JobQueue/attempts(run:jobID:)`` in GPLRRuntime).
+        public var attempts: String { base + ":attempts" }
         /// Hash of counters: `failures`, `deadLettered`, `retried`, `duplicates`.
         public var counters: String { base + ":counters" }
         /// The coordinator's run state (owned by the coordinator).

@@ -41,7 +41,8 @@ function figure(name, run, title, drawing, legend, columns, rows) {
         rows.map((row) => el("tr", Object.fromEntries(columns.map(([key]) => ["data-" + key.replace(/_/g, "-"),
             row[key]])),
           columns.map(([key]) => el("td", { class: "num" }, row[key] === null || row[key] === undefined ? "–"
-            : (Number.isInteger(row[key]) || key === "at" ? row[key] : row[key].toFixed(3)))))))));
+            : (typeof row[key] === "string" || Number.isInteger(row[key]) || key === "at" ? row[key]
+              : row[key].toFixed(3)))))))));
 }
 
 // Lines over time: `series` = [{key, label, color}], x = row.at (ms).
@@ -148,11 +149,34 @@ function iterationChart(run, iterations) {
       ["labeling_seconds", "labeling s"], ["affinity_seconds", "affinity s"], ["seconds", "total s"]], rows);
 }
 
+// One bar of the run's users once it is done: labeled (prototypes), reached through Ψ, unreachable.
+function coverageChart(run, coverage) {
+  const parts = [{ key: "labeled", label: "labeled (prototypes)", color: "labeling" },
+    { key: "reached", label: "reached through affinity", color: "done" },
+    { key: "unreachable", label: "unreachable (no persona)", color: "dead" }];
+  const rows = parts.map((p) => ({ part: p.key, users: coverage[p.key],
+    share: coverage.users > 0 ? coverage[p.key] / coverage.users : 0 }));
+  const height = 56, x0 = 8, x1 = CHART_W - PAD_R, bar = 18;
+  const box = svg("svg", { viewBox: "0 0 " + CHART_W + " " + height, class: "plot", role: "img",
+    "aria-label": "coverage of the run's users" });
+  let x = x0;
+  parts.forEach((p, i) => {
+    const w = (x1 - x0) * rows[i].share;
+    box.append(svg("rect", { x: x.toFixed(1), y: PAD_T, width: Math.max(0, w).toFixed(1), height: bar,
+      class: "key-" + p.color, "data-part": p.key }));
+    x += w;
+  });
+  box.append(svg("text", { x: x0, y: PAD_T + bar + 16, class: "tick" }, rows.map((r) =>
+    r.part + " " + (100 * r.share).toFixed(1) + " %").join(" · ") + " of " + short(coverage.users) + " users"));
+  return figure("coverage", run, "Coverage of the run's users", box, parts,
+    [["part", "part"], ["users", "users"], ["share", "share"]], rows);
+}
+
 function charts(run, history) {
   return el("div", { class: "charts", "data-run-id": run.id, "data-samples": history.samples.length,
       "data-iterations": history.iterations.length },
     el("h3", null, "History — one sample per " + history.interval_seconds + " s while a dashboard serves (newest " +
       history.capacity + " kept)"),
     el("div", { class: "chart-row" }, throughputChart(run, history.samples), queueChart(run, history.samples),
-      iterationChart(run, history.iterations)));
+      iterationChart(run, history.iterations), history.coverage ? coverageChart(run, history.coverage) : null));
 }

@@ -7,6 +7,8 @@ const MAX_HISTORIES = 5;
 const ARM_MS = 6000;
 // The job kinds in the server's order (its JobRegistry), from /api/queues.
 let kindOrder = [];
+// Paused job kinds, from /api/queues: a running run with jobs waiting in one says so.
+let pausedKinds = new Set();
 let timer = null, busy = false, again = false, refreshes = 0;
 
 // Builds an element; strings become text nodes and attributes go through setAttribute, so nothing that
@@ -254,6 +256,7 @@ function runCard(run, detail, history) {
       cancellable ? twoStepButton("cancel:" + run.id, "Cancel run", "Cancel run: sure?",
         { "data-action": "cancel", "data-run-id": run.id }, () => cancelRun(run.id)) : null),
     run.error ? el("div", { class: "run-error", "data-field": "error" }, run.error) : null,
+    pausedNote(run, kinds, cancellable),
     run.coordinator_lost ? el("div", { class: "run-error", "data-field": "coordinator-lost" },
       "Coordinator lost: nobody drives this run. Continue it with: gplr run --redis URL --resume " + run.id)
       : el("div", { class: "muted", "data-field": "coordinator" },
@@ -279,6 +282,16 @@ function runCard(run, detail, history) {
           MAX_DETAILS + " newest runs only.")),
     history && !history.error ? charts(run, history) : null,
     detail && !detail.error ? failedJobs(run, detail) : null);
+}
+
+// "Waiting on the paused label queue": a live run with jobs queued (or waiting for a retry) of a paused kind.
+function pausedNote(run, kinds, live) {
+  const held = live ? kinds.filter((kind) => pausedKinds.has(kind) &&
+    (run.jobs[kind].queued > 0 || run.jobs[kind].failing > 0)) : [];
+  if (held.length === 0) return null;
+  return el("div", { class: "run-paused", "data-field": "paused", "data-kinds": held.join(",") },
+    "Waiting on the paused " + held.join(", ") + " queue" + (held.length > 1 ? "s" : "") +
+    ": no worker takes those jobs until it is resumed (Resume under Queues, or gplr queue resume " + held[0] + ").");
 }
 
 function renderRuns(runs, details, histories) {
@@ -321,17 +334,36 @@ function renderWorkers(data) {
     })));
 }
 
+// Pauses or resumes a job kind's queue (one click: nothing is lost, the other button undoes it).
+async function setPaused(kind, pause, button) {
+  button.disabled = true;
+  try {
+    const answer = await postJSON("api/queues/" + encodeURIComponent(kind) + "/" + (pause ? "pause" : "resume"), {});
+    showMessage("Queue " + kind + (answer.changed ? (pause ? " paused" : " resumed")
+      : (pause ? " was paused already" : " was not paused")) + ".", false);
+  } catch (error) {
+    showMessage((pause ? "Pause" : "Resume") + " of queue " + kind + " failed: " + error.message, true);
+  }
+  refreshNow();
+}
+
 function renderQueues(data) {
   document.getElementById("queues").replaceChildren(el("table", { id: "queues-table" },
     el("tr", null, el("th", null, "kind"), ["stream length", "pending", "lag", "consumers"].map((h) =>
-      el("th", { class: "num" }, h))),
-    data.kinds.map((q) => el("tr", { class: "queue", "data-queue-kind": q.kind, "data-length": q.length,
-        "data-pending": q.pending, "data-lag": q.lag, "data-consumers": q.consumers },
+      el("th", { class: "num" }, h)), el("th", null, "state"), el("th", null, "")),
+    data.kinds.map((q) => el("tr", { class: "queue" + (q.paused ? " paused" : ""), "data-queue-kind": q.kind,
+        "data-length": q.length, "data-pending": q.pending, "data-lag": q.lag, "data-consumers": q.consumers,
+        "data-paused": q.paused ? "true" : "false" },
       el("td", null, q.kind), el("td", { class: "num" }, integer(q.length)),
       el("td", { class: "num" }, integer(q.pending)), el("td", { class: "num" }, integer(q.lag)),
-      el("td", { class: "num" }, integer(q.consumers))))),
+      el("td", { class: "num" }, integer(q.consumers)),
+      el("td", { class: "queue-state" }, q.paused ? "paused since " + clock(q.paused_since) : "taking jobs"),
+      el("td", null, el("button", { "data-action": q.paused ? "resume-queue" : "pause-queue",
+        "data-queue-kind": q.kind, onclick: (e) => setPaused(q.kind, !q.paused, e.currentTarget) },
+        q.paused ? "Resume" : "Pause"))))),
     el("p", { class: "legend" }, "Consumer group " + data.group +
-      "; a stream holds the waiting and unacknowledged jobs of every run."));
+      "; a stream holds the waiting and unacknowledged jobs of every run. A paused kind's jobs stay queued " +
+      "(jobs already running finish) until it is resumed."));
 }
 
 async function refresh() {
@@ -343,6 +375,7 @@ async function refresh() {
     const [list, queues, workers] = await Promise.all([getJSON("api/runs"), getJSON("api/queues"),
       getJSON("api/workers")]);
     kindOrder = queues.kinds.map((stream) => stream.kind);
+    pausedKinds = new Set(queues.kinds.filter((stream) => stream.paused).map((stream) => stream.kind));
     const runs = list.runs.slice().sort((a, b) =>
       (b.created_at || 0) - (a.created_at || 0) || (a.id < b.id ? -1 : 1));
     const details = await Promise.all(runs.map((run, i) => i >= MAX_DETAILS ? null
@@ -355,6 +388,7 @@ async function refresh() {
     renderRunControls(runs);
     renderWorkers(workers);
     renderQueues(queues);
+    syncJobSearchChoices(runs, kindOrder);
     refreshes += 1;
     document.body.setAttribute("data-refreshes", refreshes);
     document.body.setAttribute("data-generated-at", list.generated_at);

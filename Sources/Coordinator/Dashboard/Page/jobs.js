@@ -45,7 +45,21 @@ function jobPanel(run) {
       "data-payload-bytes": payload ? payload.bytes : null },
     el("h3", null, "Job " + job.id + " ", close),
     el("dl", null, rows.map(([name, value]) => [el("dt", null, name), el("dd", null, String(value))])),
-    job.error ? el("div", { class: "error-text", "data-field": "job-error" }, job.error) : null);
+    job.error ? el("div", { class: "error-text", "data-field": "job-error" }, job.error) : null,
+    attemptsTable(job.attempts || []));
+}
+
+// The job's deliveries to workers, oldest first: worker, start, end, seconds, outcome.
+function attemptsTable(attempts) {
+  if (!attempts.length) return el("p", { class: "jobs-note" }, "No attempts recorded.");
+  return el("table", { class: "attempts" },
+    el("tr", null, ["#", "worker", "started", "ended", "seconds", "outcome"].map((h) => el("th", null, h))),
+    attempts.map((a) => el("tr", { class: "attempt " + a.outcome, "data-worker": a.worker, "data-delivery": a.delivery,
+        "data-started-at": a.started_at, "data-ended-at": a.ended_at, "data-outcome": a.outcome },
+      el("td", { class: "num" }, a.delivery), el("td", null, a.worker), el("td", null, clock(a.started_at)),
+      el("td", null, a.ended_at ? clock(a.ended_at) : "–"),
+      el("td", { class: "num" }, a.ended_at ? ((a.ended_at - a.started_at) / 1000).toFixed(1) : "–"),
+      el("td", null, a.outcome.replace("_", " ")))));
 }
 
 // The dead letters of the runs that are not on their first page, or all when the page size is not 100.
@@ -73,3 +87,67 @@ function deadPager(run, dead) {
       disabled: offset + dead.jobs.length >= dead.total ? "disabled" : null,
       onclick: () => go(offset + DEAD_PAGE_SIZE) }, "Next"));
 }
+
+// Search of a run's jobs (GET api/runs/{id}/jobs): the form is static (not redrawn every 2 s, so typing is not
+// lost); a search shows one page of the jobs that pass, as they were when it ran, with Previous/Next.
+// Jobs per page: 50, or ?job_page_size=N in the page's address (1 ... 100).
+const JOB_PAGE_SIZE = Math.min(100, Math.max(1,
+  Number(new URLSearchParams(location.search).get("job_page_size")) || 50));
+
+// Keeps the run and kind choices in step with the runs and kinds the server knows.
+function syncJobSearchChoices(runs, kinds) {
+  const fill = (select, values, first) => {
+    const current = select.value;
+    const wanted = (first ? [first] : []).concat(values.map((v) => [v, v]));
+    const have = [...select.options].map((o) => o.value + "\u0000" + o.textContent).join("\u0001");
+    if (have === wanted.map(([v, t]) => v + "\u0000" + t).join("\u0001")) return;
+    select.replaceChildren(...wanted.map(([v, t]) => el("option", { value: v }, t)));
+    if (wanted.some(([v]) => v === current)) select.value = current;
+  };
+  fill(document.getElementById("job-run"), runs.map((run) => run.id), null);
+  fill(document.getElementById("job-kind"), kinds, ["", "any"]);
+}
+
+async function searchJobs(offset) {
+  const run = document.getElementById("job-run").value;
+  if (!run) { showMessage("No run to search.", true); return; }
+  const params = new URLSearchParams();
+  for (const [name, id] of [["state", "job-state"], ["kind", "job-kind"], ["iteration", "job-iteration"],
+    ["q", "job-text"]]) {
+    const value = document.getElementById(id).value.trim();
+    if (value !== "") params.set(name, value);
+  }
+  params.set("offset", Math.max(0, offset));
+  params.set("limit", JOB_PAGE_SIZE);
+  const box = document.getElementById("job-results");
+  try {
+    renderJobResults(await getJSON("api/runs/" + encodeURIComponent(run) + "/jobs?" + params.toString()));
+  } catch (error) {
+    box.replaceChildren(el("p", { class: "run-error", "data-state": "error" }, error.message));
+  }
+}
+
+function renderJobResults(page) {
+  const offset = page.offset;
+  const pager = el("p", { class: "jobs-note job-pager", "data-run-id": page.run, "data-total": page.total,
+      "data-offset": offset, "data-shown": page.jobs.length },
+    "Jobs " + integer(page.jobs.length ? offset + 1 : 0) + "–" + integer(offset + page.jobs.length) + " of " +
+      integer(page.total) + " that match, as of " + new Date().toLocaleTimeString() + " ",
+    el("button", { "data-action": "job-page-prev", disabled: offset === 0 ? "disabled" : null,
+      onclick: () => searchJobs(offset - page.limit) }, "Previous"), " ",
+    el("button", { "data-action": "job-page-next", disabled: offset + page.jobs.length >= page.total ? "disabled" : null,
+      onclick: () => searchJobs(offset + page.limit) }, "Next"));
+  const run = { id: page.run };
+  document.getElementById("job-results").replaceChildren(pager, page.jobs.length === 0
+    ? el("p", { class: "muted" }, "No job matches.")
+    : el("table", { id: "job-results-table" },
+      el("tr", null, ["job", "kind", "iteration", "state", "worker", "last error"].map((h) => el("th", null, h))),
+      page.jobs.map((job) => el("tr", { class: "job-result", "data-run-id": page.run, "data-job-id": job.id,
+          "data-kind": job.kind, "data-iteration": job.iteration, "data-state": job.state, "data-worker": job.worker },
+        el("td", null, jobButton(run, job)), el("td", null, job.kind), el("td", { class: "num" }, job.iteration ?? "–"),
+        el("td", null, job.state), el("td", null, job.worker ?? "–"),
+        el("td", { class: "error-text" }, job.error ?? "")))));
+}
+
+document.getElementById("job-search-button").addEventListener("click", () => searchJobs(0));
+document.getElementById("job-text").addEventListener("keydown", (e) => { if (e.key === "Enter") searchJobs(0); });

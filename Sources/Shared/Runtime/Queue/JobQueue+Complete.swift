@@ -37,6 +37,7 @@ extension JobQueue {
             ],
             arguments: [RedisArgument(job.id), RedisArgument(result), RedisArgument(run.completions)])
         try await acknowledge(kind: job.kind, entryID: job.entryID)
+        await recordAttemptEnd(job, outcome: stored.int == 1 ? "done" : "duplicate")
         return stored.int == 1
     }
 
@@ -101,6 +102,7 @@ extension JobQueue {
         for ((_, indices), reply) in zip(byRun, replies.dropFirst(scripts.count)) {
             for (index, flag) in zip(indices, reply.array ?? []) { stored[index] = flag.int == 1 }
         }
+        await recordAttemptEnds(zip(completions, stored).map { ($0.job, $1 ? "done" : "duplicate") })
         return stored
     }
 
@@ -118,6 +120,7 @@ extension JobQueue {
             let reason = retriable ? "failed \(job.deliveryCount) times; last error: \(error)" : error
             try await deadLetter(
                 entry: StreamEntry(job: job), deliveries: job.deliveryCount, reason: reason)
+            await recordAttemptEnd(job, outcome: "dead_lettered")
             return .deadLettered
         }
         let run = keys.run(job.runID)
@@ -127,6 +130,7 @@ extension JobQueue {
         // Make the entry look idle for (lease - retryDelay), so XAUTOCLAIM takes it after retryDelay.
         let idle = max(.zero, configuration.leaseDuration - configuration.retryDelay)
         _ = try await touchLease(job, idle: idle)
+        await recordAttemptEnd(job, outcome: "failed")
         return .willRetry
     }
 

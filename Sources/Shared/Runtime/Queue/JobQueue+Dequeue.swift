@@ -7,12 +7,18 @@ extension JobQueue {
     /// (`XREADGROUP ... BLOCK`). Returns at most `count` jobs per kind, possibly none.
     ///
     /// Entries that cannot be run by this build (unknown envelope version, malformed) are dead-lettered
-    /// with the reason and not returned.
+    /// with the reason and not returned. Paused kinds (``pause(kind:)``) are not read; when every kind is paused
+    /// the call waits `block` and returns nothing. An entry of a kind paused while the read waited is put back.
     public func dequeue(consumer: String, kinds: [JobKind], count: Int = 1, block: Duration? = nil)
         async throws -> [LeasedJob]
     {
         guard !kinds.isEmpty, count > 0 else { return [] }
-        let kinds = uniqued(kinds)
+        let paused = try await pausedKinds(among: uniqued(kinds))
+        let kinds = uniqued(kinds).filter { !paused.contains($0) }
+        guard !kinds.isEmpty else {
+            if let block { try? await Task.sleep(for: block) }
+            return []
+        }
         try await prepareIfNeeded(kinds)
         var command: [RedisArgument] = [
             "XREADGROUP", "GROUP", RedisArgument(configuration.group),
@@ -40,15 +46,23 @@ extension JobQueue {
             let kind = kinds.first { keys.jobStream($0) == pair[0].string } ?? JobKind(rawValue: "?")
             entries += try list.map { try StreamEntry(kind: kind, value: $0) }
         }
+        // Paused while the read waited: those entries go back, unstarted.
+        let pausedNow = try await pausedKinds(among: uniqued(entries.map(\.kind)))
+        if !pausedNow.isEmpty {
+            try await putBack(entries.filter { pausedNow.contains($0.kind) })
+            entries.removeAll { pausedNow.contains($0.kind) }
+        }
         return try await admit(entries, consumer: consumer, deliveryCounts: [:])
     }
 
     /// Takes over jobs whose lease ran out (idle longer than the lease: their worker died or stalled),
     /// up to `count` per kind (`XAUTOCLAIM`). Jobs delivered more than `maxAttempts` times are
-    /// dead-lettered instead of returned.
+    /// dead-lettered instead of returned. Paused kinds are skipped: their expired leases wait for the resume.
     public func reclaimExpired(consumer: String, kinds: [JobKind], count: Int = 10) async throws -> [LeasedJob] {
         guard !kinds.isEmpty, count > 0 else { return [] }
-        let kinds = uniqued(kinds)
+        let paused = try await pausedKinds(among: uniqued(kinds))
+        let kinds = uniqued(kinds).filter { !paused.contains($0) }
+        guard !kinds.isEmpty else { return [] }
         try await prepareIfNeeded(kinds)
         let minIdle = configuration.leaseDuration.milliseconds
         var entries: [StreamEntry] = []
@@ -108,7 +122,9 @@ extension JobQueue {
                 try await deadLetter(entry: entry, deliveries: deliveries, reason: reason)
                 continue
             }
-            let job = LeasedJob(envelope: envelope, entryID: entry.id, consumer: consumer, deliveryCount: deliveries)
+            let job = LeasedJob(
+                envelope: envelope, entryID: entry.id, consumer: consumer, deliveryCount: deliveries,
+                deliveredAt: RunRecord.now())
             if deliveries > configuration.maxAttempts {
                 let last = try await client.send(
                     "HGET", RedisArgument(keys.run(envelope.runID).errors),
@@ -122,6 +138,7 @@ extension JobQueue {
             }
             jobs.append(job)
         }
+        await recordAttemptStarts(jobs)
         return jobs
     }
 

@@ -41,21 +41,32 @@ extension JobQueue {
     }
 
     private func pendingCount(run runID: String, kinds: [JobKind]) async throws -> Int {
-        var count = 0
+        try await pendingJobs(run: runID, kinds: kinds).count
+    }
+
+    /// The jobs of run `runID` delivered and not acknowledged (running, or failed and waiting for their retry),
+    /// each with the worker holding it: scans the pending lists of the given kinds (bounded by the jobs in flight).
+    public func pendingJobs(run runID: String, kinds: [JobKind] = JobRegistry.kinds) async throws -> [String: String] {
+        var jobs: [String: String] = [:]
         for kind in kinds {
             let stream = RedisArgument(keys.jobStream(kind))
             let reply = try await client.pipeline([
                 ["XPENDING", stream, RedisArgument(configuration.group), "-", "+", "100000"]
             ])[0]
             guard let rows = reply.array, !rows.isEmpty else { continue }  // NOGROUP or none pending
-            let ids = rows.compactMap { $0.array?.first?.string }
+            let pending = rows.compactMap { row -> (id: String, consumer: String)? in
+                guard let fields = row.array, fields.count >= 2, let id = fields[0].string else { return nil }
+                return (id, fields[1].string ?? "")
+            }
             let ranges = try await client.pipeline(
-                ids.map { ["XRANGE", stream, RedisArgument($0), RedisArgument($0)] })
-            for entries in ranges {
-                guard let entry = entries.array?.first?.array, entry.count == 2 else { continue }
-                if entry[1].fieldMap?["run"]?.string == runID { count += 1 }
+                pending.map { ["XRANGE", stream, RedisArgument($0.id), RedisArgument($0.id)] })
+            for (entry, entries) in zip(pending, ranges) {
+                guard let found = entries.array?.first?.array, found.count == 2, let fields = found[1].fieldMap,
+                    fields["run"]?.string == runID, let job = fields["job"]?.string
+                else { continue }
+                jobs[job] = entry.consumer
             }
         }
-        return count
+        return jobs
     }
 }

@@ -7,6 +7,8 @@ public struct LeasedJob: Sendable, Hashable {
     public let consumer: String
     /// How many times the entry has been delivered, this delivery included (1 on first delivery).
     public let deliveryCount: Int
+    /// When this delivery was handed out (milliseconds since 1970): the start of its attempt.
+    public var deliveredAt: Int64 = 0
 
     public var id: String { envelope.id }
     public var runID: String { envelope.runID }

@@ -1,0 +1,118 @@
+import Foundation
+import GPLRRedis
+
+/// One delivery of a job to a worker, as the queue recorded it.
+public struct JobAttempt: Codable, Sendable, Equatable {
+    /// The worker (consumer) that held the lease.
+    public var worker: String
+    /// The delivery count of this attempt (1 for the first).
+    public var delivery: Int
+    /// When it was delivered (milliseconds since 1970).
+    public var startedAt: Int64
+    /// When it ended (`nil`: still running, or its worker went away).
+    public var endedAt: Int64?
+    /// `running`, `done`, `duplicate` (ran after another attempt stored the result), `failed` (will be retried),
+    /// `dead_lettered`, or `lease_expired` (another delivery began while this one had not ended).
+    public var outcome: String
+
+    enum CodingKeys: String, CodingKey {
+        case worker = "w", delivery = "n", startedAt = "s", endedAt = "e", outcome = "o"
+    }
+}
+
+extension JobQueue {
+    /// Attempts kept per job (the newest).
+    public static let attemptsKept = 10
+
+    /// The recorded attempts of a job, oldest first (empty when none were recorded).
+    public func attempts(run runID: String, jobID: String) async throws -> [JobAttempt] {
+        let reply = try await client.send("HGET", RedisArgument(keys.run(runID).attempts), RedisArgument(jobID))
+        guard let bytes = reply.bytes else { return [] }
+        // cjson writes an empty list as `{}`; no list is ever stored empty, but read it as none.
+        return (try? JSONDecoder().decode([JobAttempt].self, from: Data(bytes))) ?? []
+    }
+
+    /// Opens an attempt per job: one script call per run (best effort: a worker whose ACL predates the attempts
+    /// key still runs its jobs, unrecorded).
+    func recordAttemptStarts(_ jobs: [LeasedJob]) async {
+        for (runID, runJobs) in Dictionary(grouping: jobs, by: \.runID) {
+            var arguments = [RedisArgument(Self.attemptsKept)]
+            for job in runJobs {
+                arguments += [
+                    RedisArgument(job.id), RedisArgument(job.consumer), RedisArgument(job.deliveredAt),
+                    RedisArgument(job.deliveryCount),
+                ]
+            }
+            _ = try? await client.evaluate(
+                JobQueueScripts.attemptStart, keys: [RedisArgument(keys.run(runID).attempts)], arguments: arguments)
+        }
+    }
+
+    /// Closes each job's attempt with its outcome: one script call per run (best effort).
+    func recordAttemptEnds(_ ends: [(job: LeasedJob, outcome: String)]) async {
+        let now = RunRecord.now()
+        for (runID, runEnds) in Dictionary(grouping: ends, by: \.job.runID) {
+            var arguments = [RedisArgument(Self.attemptsKept), RedisArgument(now)]
+            for (job, outcome) in runEnds {
+                arguments += [
+                    RedisArgument(job.id), RedisArgument(job.consumer), RedisArgument(job.deliveredAt),
+                    RedisArgument(job.deliveryCount), RedisArgument(outcome),
+                ]
+            }
+            _ = try? await client.evaluate(
+                JobQueueScripts.attemptEnd, keys: [RedisArgument(keys.run(runID).attempts)], arguments: arguments)
+        }
+    }
+
+    func recordAttemptEnd(_ job: LeasedJob, outcome: String) async {
+        await recordAttemptEnds([(job, outcome)])
+    }
+}
+
+extension JobQueueScripts {
+    /// KEYS: the run's attempts hash. ARGV: attempts kept, then job id, worker, start ms, delivery per job. Appends
+    /// a `running` attempt to each job's list; an earlier attempt still `running` never ended (its lease ran out)
+    /// and becomes `lease_expired`.
+    static let attemptStart = RedisScript(
+        """
+        local kept = tonumber(ARGV[1])
+        for i = 2, #ARGV, 4 do
+          local raw = redis.call('HGET', KEYS[1], ARGV[i])
+          local list = {}
+          if raw then list = cjson.decode(raw) end
+          for _, a in ipairs(list) do
+            if a.o == 'running' then a.o = 'lease_expired' end
+          end
+          table.insert(list, {w = ARGV[i + 1], s = tonumber(ARGV[i + 2]), n = tonumber(ARGV[i + 3]), o = 'running'})
+          while #list > kept do table.remove(list, 1) end
+          redis.call('HSET', KEYS[1], ARGV[i], cjson.encode(list))
+        end
+        return 1
+        """)
+
+    /// KEYS: the run's attempts hash. ARGV: attempts kept, end ms, then job id, worker, start ms, delivery, outcome
+    /// per job. Ends the attempt of that worker and start (appended if it is not there: trimmed, or never
+    /// recorded).
+    static let attemptEnd = RedisScript(
+        """
+        local kept = tonumber(ARGV[1])
+        for i = 3, #ARGV, 5 do
+          local raw = redis.call('HGET', KEYS[1], ARGV[i])
+          local list = {}
+          if raw then list = cjson.decode(raw) end
+          local found = nil
+          for _, a in ipairs(list) do
+            if a.w == ARGV[i + 1] and a.s == tonumber(ARGV[i + 2]) then found = a end
+          end
+          if not found then
+            found = {w = ARGV[i + 1], s = tonumber(ARGV[i + 2]), n = tonumber(ARGV[i + 3])}
+            table.insert(list, found)
+          end
+          found.e = tonumber(ARGV[2])
+          found.o = ARGV[i + 4]
+          while #list > kept do table.remove(list, 1) end
+          redis.call('HSET', KEYS[1], ARGV[i], cjson.encode(list))
+        end
+        return 1
+        """)
+}
