@@ -149,4 +149,70 @@ import Testing
             await redis.close()
         }
     }
+
+    /// `gplr personas generate --llm-max-cost` and `label-items --llm-max-cost`: no request once the cap is reached,
+    /// a clear message, a non-zero exit and no output file; the spend passes the cap by at most the requests in
+    /// flight (one with --llm-concurrency 1). A cap the whole generation fits under changes nothing.
+    @Test func personasStopAtTheCapWithAClearMessage() async throws {
+        let data = try DistributedDataset(users: 300, items: 150, personas: 10)
+        defer { data.directory.remove() }
+        let simulator = LLMSimulator(truth: try LLMDistributedTests.truth(data), personas: data.personas.names)
+        let sizes = [
+            "--samples", "12", "--sample-size", "20", "--merges", "3", "--merge-size", "3", "--final", "8",
+            "--llm-auth", "none", "--llm-model", "sim-model", "--llm-prompt-price", "1", "--llm-completion-price",
+            "2", "--llm-concurrency", "1",
+        ]
+        try await simulator.withRunningServer { port in
+            func generate(_ out: String, _ extra: [String]) async throws -> BuiltProduct.Output {
+                try await BuiltProduct.run(
+                    "gplr",
+                    ["personas", "generate", "--snapshot", data.snapshotPath, "--out", data.directory.file(out)]
+                        + sizes + ["--llm-url", "http://127.0.0.1:\(port)"] + extra,
+                    environment: ["GPLR_PROGRESS": "off"])
+            }
+            let whole = try await generate("whole.json", ["--llm-max-cost", "1000"])
+            #expect(whole.status == 0, "\(whole.stderr)")
+            let all = simulator.statistics
+            #expect(all.requests == 16, "12 proposals, 3 merges, 1 final")
+            let perRequest =
+                Double(all.maxPromptTokensPerRequest) / 1000 + Double(all.maxCompletionTokensPerRequest) / 1000 * 2
+            let total = Double(all.promptTokens) / 1000 + Double(all.completionTokens) / 1000 * 2
+
+            // A cap of about half the whole cost: the proposals reach it.
+            let cap = (total / 2 * 100).rounded() / 100
+            let capped = try await generate("capped.json", ["--llm-max-cost", String(cap)])
+            #expect(capped.status != 0)
+            #expect(capped.stderr.contains("the LLM spending cap is reached"), "\(capped.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: data.directory.file("capped.json")))
+            let after = simulator.statistics
+            let requests = after.requests - all.requests
+            let spent =
+                Double(after.promptTokens - all.promptTokens) / 1000
+                + Double(after.completionTokens - all.completionTokens) / 1000 * 2
+            #expect(spent >= cap && spent <= cap + perRequest, "spent \(spent) of \(cap), one request ≤ \(perRequest)")
+            #expect(requests < 16, "\(requests)")
+
+            let unpriced = try await BuiltProduct.run(
+                "gplr",
+                [
+                    "personas", "generate", "--snapshot", data.snapshotPath, "--out", data.directory.file("u.json"),
+                    "--llm-url", "http://127.0.0.1:\(port)", "--llm-model", "sim-model", "--llm-max-cost", "1",
+                ])
+            #expect(unpriced.status != 0 && unpriced.stderr.contains("no price is known"), "\(unpriced.stderr)")
+            #expect(simulator.statistics.requests == after.requests)
+
+            // label-items: the same cap, the same failure.
+            let items = try await BuiltProduct.run(
+                "gplr",
+                [
+                    "personas", "label-items", "--snapshot", data.snapshotPath, "--personas", data.personasPath,
+                    "--out", data.directory.file("items.jsonl"), "--items-per-request", "5",
+                    "--llm-url", "http://127.0.0.1:\(port)",
+                ] + Array(sizes.suffix(10)) + ["--llm-max-cost", String(2 * perRequest)],
+                environment: ["GPLR_PROGRESS": "off"])
+            #expect(items.status != 0 && items.stderr.contains("the LLM spending cap is reached"), "\(items.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: data.directory.file("items.jsonl")))
+            #expect(simulator.statistics.requests - after.requests < 30, "150 items, 5 per request")
+        }
+    }
 }
