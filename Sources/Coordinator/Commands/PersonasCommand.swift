@@ -198,7 +198,8 @@ struct LLMCommandOptions: ParsableArguments {
         help: ArgumentHelp(
             "Stop spending at this many USD: no request is sent once it is reached, and the command fails.",
             discussion: "Counted at the model's prices (--llm-*-price, --llm-price-file or the built-in table); "
-                + "requests in flight when it is reached still finish and count. In-process only (not with --redis).",
+                + "requests in flight when it is reached still finish and count. With --redis the workers share the "
+                + "run's ledger in Redis.",
             valueName: "usd"))
     var llmMaxCost: Double?
 
@@ -208,10 +209,6 @@ struct LLMCommandOptions: ParsableArguments {
         }
         if let llmMaxCost {
             guard llmMaxCost > 0, llmMaxCost.isFinite else { throw ValidationError("--llm-max-cost must be positive") }
-            guard redis == nil else {
-                throw ValidationError(
-                    "--llm-max-cost is not supported with --redis for gplr personas yet: run without --redis")
-            }
             guard (try? endpoint.pricing())?.isKnown == true else {
                 throw ValidationError(
                     "--llm-max-cost: no price is known for the model \(endpoint.model); give --llm-prompt-price and "
@@ -300,7 +297,10 @@ struct PersonaJobOptions: ParsableArguments {
 
     /// The LLM spec the jobs carry: server, model and limits, never a key.
     func spec(_ llm: LLMCommandOptions) -> LLMLabelerSpec {
-        llm.endpoint.spec(baseURL: llm.baseURL)
+        var spec = llm.endpoint.spec(baseURL: llm.baseURL)
+        // Counted in the run's ledger (the run id is set per command, DistributedPersonaGeneration).
+        spec.maxCostUSD = llm.llmMaxCost
+        return spec
     }
 
     func distributed(redis: String, llm: LLMCommandOptions) throws -> DistributedPersonaGeneration {
