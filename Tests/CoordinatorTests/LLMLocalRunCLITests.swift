@@ -134,6 +134,10 @@ import Testing
                 "gplr", ["run", "--local", "--resume", out, "--personas", data.personasPath],
                 environment: ["GPLR_PROGRESS": "off"])
             #expect(mixed.status != 0 && mixed.stderr.contains("drop --personas"), "\(mixed.stderr)")
+            let elsewhere = try await BuiltProduct.run(
+                "gplr", ["run", "--local", "--resume", out, "--llm-cache-dir", data.directory.file("other")],
+                environment: ["GPLR_PROGRESS": "off"])
+            #expect(elsewhere.status != 0 && elsewhere.stderr.contains("--llm-cache-dir"), "\(elsewhere.stderr)")
         }
     }
 }

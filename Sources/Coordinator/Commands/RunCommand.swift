@@ -150,10 +150,12 @@ struct RunCommand: AsyncParsableCommand {
             }
             guard runID == nil else { throw ValidationError("--run-id needs --redis") }
             if resume != nil {
-                guard personas == nil, labels == nil, llm.endpoint.serverURL == nil, out == nil else {
+                guard personas == nil, labels == nil, llm.endpoint.serverURL == nil, out == nil, llm.llmCacheDir == nil
+                else {
                     throw ValidationError(
-                        "--local --resume OUT takes the persona set, labeler, parameters and output directory from "
-                            + "OUT/.gplr-local; drop --personas, --labels, --llm-url, --llm-endpoint and --out")
+                        "--local --resume OUT takes the persona set, labeler, parameters, output directory and cache "
+                            + "from OUT/.gplr-local; drop --personas, --labels, --llm-url, --llm-endpoint, --out and "
+                            + "--llm-cache-dir")
                 }
             } else if labels != nil, llm.llmCacheDir != nil {
                 throw ValidationError("--llm-cache-dir is for an LLM labeler (--llm-url or --llm-endpoint)")
