@@ -4,13 +4,17 @@ import Hummingbird
 
 extension LLMSimulator {
     /// OpenAI's Files and Batches endpoints: `POST /v1/files` (multipart, purpose `batch`), `POST /v1/batches`,
-    /// `GET /v1/batches/{id}`, `GET /v1/files/{id}/content`. A batch is `validating`, then `in_progress`, then
-    /// ends (``LLMSimulatorBatchConfiguration``); its lines are answered by the chat endpoint's logic.
+    /// `GET /v1/batches/{id}`, `POST /v1/batches/{id}/cancel`, `GET /v1/files/{id}/content`. A batch is
+    /// `validating`, then `in_progress`, then ends (``LLMSimulatorBatchConfiguration``); its lines are answered by
+    /// the chat endpoint's logic. A batch cancelled before it ends answers none of its lines.
     func addBatchRoutes(to router: Router<BasicRequestContext>) {
         router.post("/v1/files") { request, _ in try await self.uploadFile(request) }
         router.post("/v1/batches") { request, _ in try await self.createBatch(request) }
         router.get("/v1/batches/:id") { request, context in
             self.batchStatus(request, id: context.parameters.get("id") ?? "")
+        }
+        router.post("/v1/batches/:id/cancel") { request, context in
+            self.cancelBatch(request, id: context.parameters.get("id") ?? "")
         }
         router.get("/v1/files/:id/content") { request, context in
             self.fileContent(request, id: context.parameters.get("id") ?? "")
@@ -76,6 +80,26 @@ extension LLMSimulator {
             return Self.encoded(inProgress(batch, status: "in_progress"))
         }
         return Self.encoded(end(batch))
+    }
+
+    /// Ends a batch that has not ended as `cancelled` (answered: none); the answer says `cancelling`, as OpenAI's
+    /// does, and later polls `cancelled`. A batch that has ended is returned as it is.
+    private func cancelBatch(_ request: Request, id: String) -> Response {
+        if let refusal = authorize(request) { return refusal }
+        let result: LLMBatchWire.Batch? = state.withLock { state in
+            guard let batch = state.batches.batches[id] else { return nil }
+            if let ended = batch.ended { return ended }
+            if state.batches.finalizing.contains(id) { return inProgress(batch, status: "finalizing") }
+            var cancelled = inProgress(batch, status: "cancelled")
+            cancelled.requestCounts = .init(total: 0, completed: 0, failed: 0)
+            state.batches.batches[id]?.ended = cancelled
+            state.statistics.batchesCancelled += 1
+            var cancelling = cancelled
+            cancelling.status = "cancelling"
+            return cancelling
+        }
+        guard let result else { return Self.error(.notFound, "no batch \(id)") }
+        return Self.encoded(result)
     }
 
     private func fileContent(_ request: Request, id: String) -> Response {

@@ -35,7 +35,8 @@ public struct LLMSimulatorStatistics: Sendable, Equatable {
     /// How many answers each user id got (chat completions and batch lines): 1 each when nobody was asked twice.
     public var answersByUser: [String: Int] = [:]
     /// Batch API: files uploaded, batches created, status polls, lines answered in output files, lines written to
-    /// error files (failed and expired), batches that expired and that failed validation.
+    /// error files (failed and expired), batches that expired, that failed validation and that were cancelled
+    /// (`POST /v1/batches/{id}/cancel` before they ended).
     public var filesUploaded = 0
     public var batchesCreated = 0
     public var batchPolls = 0
@@ -43,6 +44,7 @@ public struct LLMSimulatorStatistics: Sendable, Equatable {
     public var batchLinesFailed = 0
     public var batchesExpired = 0
     public var batchesFailed = 0
+    public var batchesCancelled = 0
 
     public init() {}
 

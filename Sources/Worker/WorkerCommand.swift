@@ -72,6 +72,12 @@ struct WorkerCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
+            "Environment variable holding extra LLM headers, one 'Name: value' per line (as --llm-header-file).",
+            valueName: "name"))
+    var llmHeaderEnv: String?
+
+    @Option(
+        help: ArgumentHelp(
             "Remove stream consumers idle this long with no pending job, and worker records this old.",
             discussion: "What workers that died or were scaled away leave behind; every worker prunes."))
     var pruneAfterSeconds = 600
@@ -199,6 +205,7 @@ struct WorkerCommand: AsyncParsableCommand {
         var llmHeaders: [LLMHeader] = []
         do {
             if let llmHeaderFile { llmHeaders = try LLMConfiguration.readHeaders(from: llmHeaderFile) }
+            if let llmHeaderEnv { llmHeaders += try LLMConfiguration.readHeaders(environmentVariable: llmHeaderEnv) }
             for text in llmHeader { llmHeaders.append(try LLMHeader(parsing: text)) }
         } catch {
             Self.fail("--llm-header: \(error)")

@@ -3,6 +3,7 @@ import GPLRTestSupport
 import LLMSimulator
 import Testing
 
+@testable import GPLRLLM
 @testable import GPLRRedis
 @testable import GPLRRuntime
 
@@ -134,6 +135,51 @@ import Testing
             #expect(recorded["t1"]?.map(\.batchID) == pending.map { [$0.batchID] }, "\(recorded)")
             let counters = try LLMDistributedTests.counters(data.directory.file("out-killed/report.json"))
             #expect(counters["llm_labeled"] == 30 && counters["llm_requests"] == 30, "\(counters)")
+        }
+    }
+
+    /// `gplr cancel` of a batch-mode run while its batch is pending: the coordinator stops waiting and cancels the
+    /// batch at the provider (`POST /v1/batches/{id}/cancel`), so no line of it is answered (or billed).
+    @Test func gplrCancelCancelsThePendingBatchAtTheProvider() async throws {
+        let data = try DistributedDataset(users: 200, items: 100, personas: 5)
+        defer { data.directory.remove() }
+        let server = try RedisServer()
+        defer { server.stop() }
+        // A batch that would take a minute: it must be cancelled, not waited for.
+        let simulator = try Self.simulator(
+            data, LLMSimulatorBatchConfiguration(validationDelay: .milliseconds(100), completionDelay: .seconds(60)))
+        try await simulator.withRunningServer { port in
+            let coordinator = try ProcessHandle(
+                product: "gplr",
+                [
+                    "run", "--redis", server.url, "--run-id", "cancelled", "--snapshot", data.snapshotPath,
+                    "--personas", data.personasPath, "--out", data.directory.file("out-cancelled"), "--budget", "30",
+                    "--iterations", "2", "--seed", "5", "--affinity-on", "coordinator",
+                    "--llm-url", "http://127.0.0.1:\(port)",
+                ] + Self.llm + Self.batch, directory: data.directory, label: "coordinator")
+            defer { coordinator.stop() }
+            let redis = try RedisClient(url: server.url)
+            let ledger = RunRecordBatchLedger(records: RunRecordStore(client: redis), runID: "cancelled")
+            let pending = try await poll(timeout: .seconds(60)) {
+                try await ledger.submissions(tag: "t1").first
+            }
+            let batchID = try #require(pending?.batchID, "\(coordinator.standardError)")
+            #expect(simulator.statistics.batchesCancelled == 0)
+            let cancel = try await runOffThePool(["cancel", "cancelled", "--redis", server.url])
+            #expect(cancel.status == 0, "\(cancel.stderr)")
+            let end = await coordinator.wait(timeout: .seconds(30))
+            #expect(end != nil && end != .exited(0), "\(coordinator.standardError)")
+            let statistics = simulator.statistics
+            #expect(statistics.batchesCreated == 1 && statistics.batchesCancelled == 1)
+            #expect(statistics.batchLinesAnswered == 0 && statistics.requests == 0)
+            #expect(coordinator.standardError.contains("cancelled at the provider"), "\(coordinator.standardError)")
+            // The provider says so too.
+            let client = try LLMBatchClient(
+                configuration: LLMConfiguration(baseURL: "http://127.0.0.1:\(port)", model: "sim-model"))
+            let status = try await client.batch(batchID).status
+            await client.shutdown()
+            #expect(status == "cancelled")
+            await redis.close()
         }
     }
 

@@ -149,4 +149,121 @@ import Testing
             await redis.close()
         }
     }
+
+    /// `gplr personas generate --llm-max-cost` and `label-items --llm-max-cost`: no request once the cap is reached,
+    /// a clear message, a non-zero exit and no output file; the spend passes the cap by at most the requests in
+    /// flight (one with --llm-concurrency 1). A cap the whole generation fits under changes nothing.
+    @Test func personasStopAtTheCapWithAClearMessage() async throws {
+        let data = try DistributedDataset(users: 300, items: 150, personas: 10)
+        defer { data.directory.remove() }
+        let simulator = LLMSimulator(truth: try LLMDistributedTests.truth(data), personas: data.personas.names)
+        let sizes = [
+            "--samples", "12", "--sample-size", "20", "--merges", "3", "--merge-size", "3", "--final", "8",
+            "--llm-auth", "none", "--llm-model", "sim-model", "--llm-prompt-price", "1", "--llm-completion-price",
+            "2", "--llm-concurrency", "1",
+        ]
+        try await simulator.withRunningServer { port in
+            func generate(_ out: String, _ extra: [String]) async throws -> BuiltProduct.Output {
+                try await BuiltProduct.run(
+                    "gplr",
+                    ["personas", "generate", "--snapshot", data.snapshotPath, "--out", data.directory.file(out)]
+                        + sizes + ["--llm-url", "http://127.0.0.1:\(port)"] + extra,
+                    environment: ["GPLR_PROGRESS": "off"])
+            }
+            let whole = try await generate("whole.json", ["--llm-max-cost", "1000"])
+            #expect(whole.status == 0, "\(whole.stderr)")
+            let all = simulator.statistics
+            #expect(all.requests == 16, "12 proposals, 3 merges, 1 final")
+            let perRequest =
+                Double(all.maxPromptTokensPerRequest) / 1000 + Double(all.maxCompletionTokensPerRequest) / 1000 * 2
+            let total = Double(all.promptTokens) / 1000 + Double(all.completionTokens) / 1000 * 2
+
+            // A cap of about half the whole cost: the proposals reach it.
+            let cap = (total / 2 * 100).rounded() / 100
+            let capped = try await generate("capped.json", ["--llm-max-cost", String(cap)])
+            #expect(capped.status != 0)
+            #expect(capped.stderr.contains("the LLM spending cap is reached"), "\(capped.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: data.directory.file("capped.json")))
+            let after = simulator.statistics
+            let requests = after.requests - all.requests
+            let spent =
+                Double(after.promptTokens - all.promptTokens) / 1000
+                + Double(after.completionTokens - all.completionTokens) / 1000 * 2
+            #expect(spent >= cap && spent <= cap + perRequest, "spent \(spent) of \(cap), one request ≤ \(perRequest)")
+            #expect(requests < 16, "\(requests)")
+
+            let unpriced = try await BuiltProduct.run(
+                "gplr",
+                [
+                    "personas", "generate", "--snapshot", data.snapshotPath, "--out", data.directory.file("u.json"),
+                    "--llm-url", "http://127.0.0.1:\(port)", "--llm-model", "sim-model", "--llm-max-cost", "1",
+                ])
+            #expect(unpriced.status != 0 && unpriced.stderr.contains("no price is known"), "\(unpriced.stderr)")
+            #expect(simulator.statistics.requests == after.requests)
+
+            // label-items: the same cap, the same failure.
+            let items = try await BuiltProduct.run(
+                "gplr",
+                [
+                    "personas", "label-items", "--snapshot", data.snapshotPath, "--personas", data.personasPath,
+                    "--out", data.directory.file("items.jsonl"), "--items-per-request", "5",
+                    "--llm-url", "http://127.0.0.1:\(port)",
+                ] + Array(sizes.suffix(10)) + ["--llm-max-cost", String(2 * perRequest)],
+                environment: ["GPLR_PROGRESS": "off"])
+            #expect(items.status != 0 && items.stderr.contains("the LLM spending cap is reached"), "\(items.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: data.directory.file("items.jsonl")))
+            #expect(simulator.statistics.requests - after.requests < 30, "150 items, 5 per request")
+        }
+    }
+
+    /// `gplr personas generate --redis … --llm-max-cost`: the workers count the spend in the run's ledger in Redis
+    /// and refuse requests past the cap; the coordinator stops with the cap's message, a non-zero exit and no file.
+    @Test func distributedPersonaGenerationStopsAtTheCap() async throws {
+        let data = try DistributedDataset(users: 300, items: 150, personas: 10)
+        defer { data.directory.remove() }
+        let server = try RedisServer()
+        defer { server.stop() }
+        let simulator = LLMSimulator(truth: try LLMDistributedTests.truth(data), personas: data.personas.names)
+        try await simulator.withRunningServer { port in
+            let worker = try LLMDistributedTests.worker(server, data.directory, label: "worker", key: nil)
+            defer { worker.stop() }
+            func generate(_ id: String, cap: String) async throws -> BuiltProduct.Output {
+                try await runOffThePool([
+                    "personas", "generate", "--redis", server.url, "--run-id", id, "--snapshot", data.snapshotPath,
+                    "--out", data.directory.file("\(id).json"), "--samples", "12", "--sample-size", "20",
+                    "--merges", "3", "--merge-size", "3", "--final", "8", "--llm-url", "http://127.0.0.1:\(port)",
+                    "--llm-auth", "none", "--llm-model", "sim-model", "--llm-prompt-price", "1",
+                    "--llm-completion-price", "2", "--llm-concurrency", "1", "--poll-milliseconds", "20",
+                    "--timeout", "60", "--llm-max-cost", cap,
+                ])
+            }
+            let whole = try await generate("whole", cap: "1000")
+            #expect(whole.status == 0, "\(whole.stderr)")
+            let all = simulator.statistics
+            #expect(all.requests == 16, "12 proposals, 3 merges, 1 final")
+            let perRequest =
+                Double(all.maxPromptTokensPerRequest) / 1000 + Double(all.maxCompletionTokensPerRequest) / 1000 * 2
+            let total = Double(all.promptTokens) / 1000 + Double(all.completionTokens) / 1000 * 2
+            let redis = try RedisClient(url: server.url)
+            let ledger = try await redis.send("HGET", "gplr:{run:whole}:counters", "llm-spent-micros")
+            #expect(abs(Double(ledger.string.flatMap { Int($0) } ?? 0) / 1e6 - total) < 1e-3)
+
+            let cap = (total / 2 * 100).rounded() / 100
+            let capped = try await generate("capped", cap: String(cap))
+            #expect(capped.status != 0)
+            #expect(capped.stderr.contains("the LLM spending cap is reached"), "\(capped.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: data.directory.file("capped.json")))
+            let after = simulator.statistics
+            let spent =
+                Double(after.promptTokens - all.promptTokens) / 1000
+                + Double(after.completionTokens - all.completionTokens) / 1000 * 2
+            // One worker, 2 jobs at a time, 1 request each: at most 2 requests in flight at the cap.
+            #expect(
+                spent >= cap && spent <= cap + 2 * perRequest, "spent \(spent) of \(cap), one request ≤ \(perRequest)")
+            #expect(after.requests - all.requests < 16)
+            let micros = try await redis.send("HGET", "gplr:{run:capped}:counters", "llm-spent-micros")
+            #expect(abs(Double(micros.string.flatMap { Int($0) } ?? 0) / 1e6 - spent) < 1e-3)
+            await redis.close()
+        }
+    }
 }

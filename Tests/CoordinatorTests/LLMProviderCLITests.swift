@@ -163,4 +163,64 @@ import Testing
             for (name, text) in texts { #expect(!text.contains(gateway) && !text.contains(Self.key), "\(name)") }
         }
     }
+
+    /// `--llm-header-env NAME`: the variable's `Name: value` lines reach the server (which insists on them); the
+    /// values are in no output, file or error message, a missing variable or a bad line fails naming the variable
+    /// (and the line) only, and with --redis the coordinator refuses it like --llm-header-file.
+    @Test func headersFromAnEnvironmentVariableReachTheServerAndNeverShow() async throws {
+        let gateway = "gw-SECRET-env-7077"
+        let data = try DistributedDataset(users: 200, items: 100, personas: 5)
+        defer { data.directory.remove() }
+        var example = Self.examples[3]
+        example.headers = ["X-Gateway-Token": gateway, "X-Team": "team-SECRET-2"]
+        let simulator = Self.simulator(
+            example, truth: try LLMDistributedTests.truth(data), personas: data.personas.names)
+        try await simulator.withRunningServer { port in
+            func run(_ environment: [String: String], _ extra: [String] = [], out: String) async throws
+                -> BuiltProduct.Output
+            {
+                try await BuiltProduct.run(
+                    "gplr",
+                    [
+                        "run", "--local", "--snapshot", data.snapshotPath, "--personas", data.personasPath, "--out",
+                        data.directory.file(out), "--budget", "20", "--iterations", "2", "--llm-users-per-request",
+                        "4", "--llm-header-env", "GW_HEADERS",
+                    ] + extra + example.flags(port: port),
+                    environment: environment.merging(["GPLR_PROGRESS": "off"]) { a, _ in a })
+            }
+            let ran = try await run(
+                ["GW_HEADERS": "# from the secret store\nX-Gateway-Token: \(gateway)\n\nX-Team:team-SECRET-2\n"],
+                out: "out")
+            #expect(ran.status == 0, "\(ran.stderr)")
+            #expect(simulator.statistics.unauthorized == 0 && simulator.statistics.completions == 6)
+
+            // Without the variable, and with a line that is no header: the run fails before any request.
+            let missing = try await run([:], out: "o1")
+            #expect(missing.status != 0 && missing.stderr.contains("$GW_HEADERS"), "\(missing.stderr)")
+            let bad = try await run(["GW_HEADERS": "X-Gateway-Token: \(gateway)\nteam-SECRET-2"], out: "o2")
+            #expect(bad.status != 0 && bad.stderr.contains("$GW_HEADERS:2"), "\(bad.stderr)")
+            // A header the server does not get is refused by it: the values are what reach it.
+            let wrong = try await run(["GW_HEADERS": "X-Gateway-Token: other-SECRET\nX-Team: team-SECRET-2"], out: "o3")
+            #expect(wrong.status != 0 && simulator.statistics.unauthorized > 0, "\(wrong.stderr)")
+            #expect(simulator.statistics.completions == 6)
+
+            let refused = try await BuiltProduct.run(
+                "gplr",
+                [
+                    "run", "--redis", "redis://127.0.0.1:1", "--snapshot", data.snapshotPath, "--personas",
+                    data.personasPath, "--out", data.directory.file("o4"), "--llm-header-env", "GW_HEADERS",
+                ] + example.flags(port: port),
+                environment: ["GW_HEADERS": "X-Gateway-Token: \(gateway)"])
+            #expect(refused.status != 0 && refused.stderr.contains("--llm-header-env"), "\(refused.stderr)")
+
+            let texts =
+                [ran, missing, bad, wrong, refused].map { ("output", $0.stdout + $0.stderr) }
+                + LLMDistributedTests.allFiles(under: data.directory.path)
+            for (name, text) in texts {
+                #expect(
+                    !text.contains(gateway) && !text.contains("team-SECRET") && !text.contains("other-SECRET"),
+                    "\(name)")
+            }
+        }
+    }
 }

@@ -194,9 +194,26 @@ struct LLMCommandOptions: ParsableArguments {
             discussion: "Without it the calls run in this process (with this process's key)."))
     var redis: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Stop spending at this many USD: no request is sent once it is reached, and the command fails.",
+            discussion: "Counted at the model's prices (--llm-*-price, --llm-price-file or the built-in table); "
+                + "requests in flight when it is reached still finish and count. With --redis the workers share the "
+                + "run's ledger in Redis.",
+            valueName: "usd"))
+    var llmMaxCost: Double?
+
     func validate() throws {
         if (endpoint.llmRPM != nil || endpoint.llmTPM != nil) && redis == nil {
             throw ValidationError("--llm-rpm and --llm-tpm need --redis (the limit is shared through it)")
+        }
+        if let llmMaxCost {
+            guard llmMaxCost > 0, llmMaxCost.isFinite else { throw ValidationError("--llm-max-cost must be positive") }
+            guard (try? endpoint.pricing())?.isKnown == true else {
+                throw ValidationError(
+                    "--llm-max-cost: no price is known for the model \(endpoint.model); give --llm-prompt-price and "
+                        + "--llm-completion-price, or --llm-price-file")
+            }
         }
     }
 
@@ -229,7 +246,10 @@ struct LLMCommandOptions: ParsableArguments {
         configuration.cachedPromptPricePer1K = prices.cachedPromptPer1K
         configuration.completionPricePer1K = prices.completionPer1K
         // In-process only: with --redis the calls run as jobs, and the workers use the cache and rate limit.
-        return Session(client: try ChatCompletionClient(configuration: configuration), cache: nil)
+        let cap = llmMaxCost.map {
+            LLMSpendCap(capUSD: $0, ledger: LocalSpendLedger(), configuration: configuration)
+        }
+        return Session(client: try ChatCompletionClient(configuration: configuration, admission: cap), cache: nil)
     }
 
     static func printCounters(_ counters: [String: Int]) {
@@ -263,7 +283,7 @@ struct PersonaJobOptions: ParsableArguments {
         }
         if llm.endpoint.hasHeaders {
             throw ValidationError(
-                "--llm-header and --llm-header-file are for the in-process path: with --redis give them to every "
+                "--llm-header, --llm-header-file and --llm-header-env are for the in-process path: with --redis give them to every "
                     + "worker (gplr-worker --llm-header-file), so their values never reach Redis")
         }
         if let runID, !RunRecord.isValidID(runID) {
@@ -277,7 +297,10 @@ struct PersonaJobOptions: ParsableArguments {
 
     /// The LLM spec the jobs carry: server, model and limits, never a key.
     func spec(_ llm: LLMCommandOptions) -> LLMLabelerSpec {
-        llm.endpoint.spec(baseURL: llm.baseURL)
+        var spec = llm.endpoint.spec(baseURL: llm.baseURL)
+        // Counted in the run's ledger (the run id is set per command, DistributedPersonaGeneration).
+        spec.maxCostUSD = llm.llmMaxCost
+        return spec
     }
 
     func distributed(redis: String, llm: LLMCommandOptions) throws -> DistributedPersonaGeneration {

@@ -24,8 +24,9 @@ struct RunCommand: AsyncParsableCommand {
             --llm-url URL (instead of --labels) labels with an OpenAI-compatible LLM: the jobs name \
             the server, model and limits, never a key; every worker uses its own OPENAI_API_KEY or \
             --llm-key-file. Answers are cached in Redis (a re-run costs nothing) and --llm-rpm/--llm-tpm are \
-            shared by all workers. With --local the key is this process's (--llm-key-file or OPENAI_API_KEY) and \
-            there is no shared cache or rate limit. report.json counts tokens (llm_prompt_tokens, ...) and cost \
+            shared by all workers. With --local the key is this process's (--llm-key-file or OPENAI_API_KEY), \
+            answers are cached in a file (<out>/.gplr-local/llm-cache.jsonl, or --llm-cache-dir), every finished \
+            iteration is checkpointed there, and an interrupted run continues with `--local --resume OUT`. report.json counts tokens (llm_prompt_tokens, ...) and cost \
             (llm_cost_micros) in labeler_counters.
 
             --llm-mode batch labels each iteration as one Batch API job (half price, answers within 24 h) that this \
@@ -41,7 +42,7 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Run through Redis and workers at this URL (also needed with --resume).",
+            "Run through Redis and workers at this URL (also needed to --resume a distributed run).",
             valueName: "url"))
     var redis: String?
 
@@ -51,7 +52,13 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Id of a new distributed run (letters, digits, . _ -; default: generated).")
     var runID: String?
 
-    @Option(help: ArgumentHelp("Continue the distributed run RUN from its last checkpoint.", valueName: "run"))
+    @Option(
+        help: ArgumentHelp(
+            "Continue the distributed run RUN from its last checkpoint; with --local, the LLM-labeled run whose "
+                + "output directory is RUN.",
+            discussion: "A local run keeps its inputs, checkpoints and LLM response cache in <out>/.gplr-local; "
+                + "resumed, it re-asks the LLM nothing it already paid for.",
+            valueName: "run"))
     var resume: String?
 
     @Option(help: "The graph snapshot (.gplrsnap) from `gplr ingest` (with --resume: optional local copy).")
@@ -120,7 +127,7 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError(
                 "choose --local (everything in this process) or --redis URL (distributed, with workers)")
         }
-        if local || resume == nil {
+        if resume == nil {
             guard snapshot != nil, personas != nil, out != nil || dryRun else {
                 throw ValidationError("give --snapshot, --personas, --labels (or --llm-url) and --out")
             }
@@ -141,8 +148,22 @@ struct RunCommand: AsyncParsableCommand {
             guard llm.endpoint.llmRPM == nil, llm.endpoint.llmTPM == nil else {
                 throw ValidationError("--llm-rpm and --llm-tpm need --redis (the limit is shared through it)")
             }
-            guard resume == nil, runID == nil else { throw ValidationError("--resume and --run-id need --redis") }
+            guard runID == nil else { throw ValidationError("--run-id needs --redis") }
+            if resume != nil {
+                guard personas == nil, labels == nil, llm.endpoint.serverURL == nil, out == nil, llm.llmCacheDir == nil
+                else {
+                    throw ValidationError(
+                        "--local --resume OUT takes the persona set, labeler, parameters, output directory and cache "
+                            + "from OUT/.gplr-local; drop --personas, --labels, --llm-url, --llm-endpoint, --out and "
+                            + "--llm-cache-dir")
+                }
+            } else if labels != nil, llm.llmCacheDir != nil {
+                throw ValidationError("--llm-cache-dir is for an LLM labeler (--llm-url or --llm-endpoint)")
+            }
             return
+        }
+        if llm.llmCacheDir != nil {
+            throw ValidationError("--llm-cache-dir is for --local: with --redis the answers are cached in Redis")
         }
         // A batch-mode coordinator calls the provider itself (so does one resuming a run that may be in batch mode).
         let callsTheProvider = llm.llmMode == .batch || resume != nil
@@ -153,7 +174,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         if llm.endpoint.hasHeaders, !callsTheProvider {
             throw ValidationError(
-                "--llm-header and --llm-header-file are for --local: with --redis give them to every worker "
+                "--llm-header, --llm-header-file and --llm-header-env are for --local: with --redis give them to every worker "
                     + "(gplr-worker --llm-header-file), so their values never reach Redis")
         }
         if resume != nil {
@@ -213,6 +234,11 @@ struct RunCommand: AsyncParsableCommand {
 
     /// `--local`, with the labels file or an LLM.
     private func local() async throws -> LocalRun.Result {
+        if let resume {
+            return try await llm.resumeLocally(
+                outputDirectory: resume, snapshotPath: snapshot, threads: options.threads,
+                personaLimits: personaLimits.limits)
+        }
         if llm.endpoint.serverURL != nil {
             return try await llm.runLocally(
                 snapshotPath: snapshot ?? "", personasPath: personas ?? "", outputDirectory: out ?? "",

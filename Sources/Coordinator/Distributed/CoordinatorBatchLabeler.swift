@@ -38,7 +38,7 @@ struct CoordinatorBatchLabeler: PersonaLabeler {
                 guard try await records.phase(run: record.id) == .cancelled else { return }
                 throw DistributedRunError(
                     .cancelled,
-                    "cancelled (`gplr cancel`) while a batch was pending; the batch itself runs on at the provider",
+                    "cancelled (`gplr cancel`) while a batch was pending; the pending batch is cancelled at the provider",
                     run: record.id)
             }, logger: logger)
         return (CoordinatorBatchLabeler(inner: labeler, records: records, runID: record.id), client)

@@ -55,6 +55,7 @@ struct DistributedPersonaGeneration: Sendable {
                     "\(options.samples)", "\(options.sampleSize)", "\(options.merges)", "\(options.mergeSize)",
                     "\(options.personaCount)", "\(options.seed)", options.datasetName, spec.baseURL, spec.model,
                 ])
+        let runSpec = spending(run)
         let (samples, groupsOf) = try await plan(graph: graph, options: options)
         guard !samples.isEmpty else {
             throw PersonaSetGenerationError(code: .noUsers, message: "no user has a purchase", step: "propose")
@@ -64,11 +65,11 @@ struct DistributedPersonaGeneration: Sendable {
 
         let proposeJobs = try samples.enumerated().map { index, users in
             try PersonaProposeJobDefinition.envelope(
-                PersonaProposeJob(snapshot: hash.hex, users: users, counts: counts, llm: spec), run: run,
+                PersonaProposeJob(snapshot: hash.hex, users: users, counts: counts, llm: runSpec), run: run,
                 step: "\(index)")
         }
         let proposalAnswers = try await runStep(
-            PersonaProposeJobDefinition.self, proposeJobs, run: run, step: "persona-propose jobs")
+            PersonaProposeJobDefinition.self, proposeJobs, run: run, step: "persona-propose jobs", spec: runSpec)
         let proposals = collect(proposalAnswers, into: &counters)
         guard !proposals.isEmpty else {
             throw PersonaSetGenerationError(
@@ -78,11 +79,12 @@ struct DistributedPersonaGeneration: Sendable {
 
         let mergeJobs = try groupsOf(proposals.count).enumerated().map { index, group in
             let job = PersonaMergeJob(
-                sets: group.map { proposals[$0] }, totalSets: proposals.count, final: false, counts: counts, llm: spec)
+                sets: group.map { proposals[$0] }, totalSets: proposals.count, final: false, counts: counts,
+                llm: runSpec)
             return try PersonaMergeJobDefinition.envelope(job, run: run, step: "\(index)")
         }
         let mergeAnswers = try await runStep(
-            PersonaMergeJobDefinition.self, mergeJobs, run: run, step: "persona-merge jobs")
+            PersonaMergeJobDefinition.self, mergeJobs, run: run, step: "persona-merge jobs", spec: runSpec)
         let merged = collect(mergeAnswers, into: &counters)
         guard !merged.isEmpty else {
             throw PersonaSetGenerationError(
@@ -90,10 +92,11 @@ struct DistributedPersonaGeneration: Sendable {
                 underlying: mergeAnswers.compactMap(\.error).last.map(JobCause.init))
         }
 
-        let finalJob = PersonaMergeJob(sets: merged, totalSets: proposals.count, final: true, counts: counts, llm: spec)
+        let finalJob = PersonaMergeJob(
+            sets: merged, totalSets: proposals.count, final: true, counts: counts, llm: runSpec)
         let finalEnvelope = try PersonaMergeJobDefinition.envelope(finalJob, run: run, step: "final")
         let finalAnswers = try await runStep(
-            PersonaMergeJobDefinition.self, [finalEnvelope], run: run, step: "final persona-merge job")
+            PersonaMergeJobDefinition.self, [finalEnvelope], run: run, step: "final persona-merge job", spec: runSpec)
         let final = finalAnswers[0]
         counters.merge(final.counters, uniquingKeysWith: +)
         guard !final.personas.isEmpty else {
@@ -127,6 +130,7 @@ struct DistributedPersonaGeneration: Sendable {
             ?? Self.runID(
                 prefix: "items", snapshotHash: hash.hex,
                 parts: [personasHash, "\(limit ?? -1)", "\(batchSize)", "\(itemsPerRequest)", spec.baseURL, spec.model])
+        let runSpec = spending(run)
         let batches = chosen.chunked(batchSize)
         logger.info("items \(run): snapshot \(hash.hex.prefix(16)) published; \(batches.count) item-label jobs")
         var itemsOfJob: [String: [Int]] = [:]
@@ -134,12 +138,12 @@ struct DistributedPersonaGeneration: Sendable {
             let job = try ItemLabelJobDefinition.envelope(
                 ItemLabelJob(
                     snapshot: hash.hex, items: batch, personas: personas.personas,
-                    itemsPerRequest: itemsPerRequest, llm: spec),
+                    itemsPerRequest: itemsPerRequest, llm: runSpec),
                 run: run, step: "items")
             itemsOfJob[job.id] = batch
             return job
         }
-        let waiter = try await enqueue(jobs, run: run, step: "item-label jobs")
+        let waiter = try await enqueue(jobs, run: run, step: "item-label jobs", spec: runSpec)
         var merged = ItemLabelingBatch()
         try await waiter.wait(for: jobs.map(\.id), kind: ItemLabelJobDefinition.kind, step: "item-label jobs") {
             id, data in
@@ -184,9 +188,9 @@ struct DistributedPersonaGeneration: Sendable {
     }
 
     private func runStep<Definition: JobDefinition>(
-        _ definition: Definition.Type, _ jobs: [JobEnvelope], run: String, step: String
+        _ definition: Definition.Type, _ jobs: [JobEnvelope], run: String, step: String, spec: LLMLabelerSpec
     ) async throws -> [Definition.Output] {
-        let waiter = try await enqueue(jobs, run: run, step: step)
+        let waiter = try await enqueue(jobs, run: run, step: step, spec: spec)
         var results: [String: Definition.Output] = [:]
         try await waiter.wait(for: jobs.map(\.id), kind: Definition.kind, step: step) { id, data in
             results[id] = try decode(definition, data, job: id, run: run)
@@ -194,12 +198,34 @@ struct DistributedPersonaGeneration: Sendable {
         return jobs.map { results[$0.id]! }
     }
 
-    /// Enqueues the jobs whose result is not there yet; returns the waiter for them.
-    private func enqueue(_ jobs: [JobEnvelope], run: String, step: String) async throws -> JobWaiter {
+    /// The spec the run's jobs carry: with a spending cap, counted in the ledger of `run` (every worker's).
+    private func spending(_ run: String) -> LLMLabelerSpec {
+        var spec = self.spec
+        if spec.maxCostUSD != nil { spec.spendRunID = run }
+        return spec
+    }
+
+    /// Enqueues the jobs whose result is not there yet; returns the waiter for them, which stops the command once
+    /// the run's ledger has reached `spec`'s spending cap (the workers refuse further requests by then and their
+    /// jobs are dead-lettered).
+    private func enqueue(
+        _ jobs: [JobEnvelope], run: String, step: String, spec: LLMLabelerSpec
+    ) async throws -> JobWaiter {
         let queue = JobQueue(client: client, keys: keys)
-        let waiter = JobWaiter(
+        var waiter = JobWaiter(
             queue: queue, records: RunRecordStore(client: client, keys: keys), runID: run,
             pollInterval: pollInterval, timeout: timeout, logger: logger, progressMode: progressMode)
+        if let cap = spec.maxCostUSD, let spendRunID = spec.spendRunID {
+            let ledger = RedisSpendLedger(redis: client, keys: keys, runID: spendRunID)
+            let capMicros = Int((cap * 1_000_000).rounded())
+            waiter.stopCheck = {
+                let spent = try await ledger.spentMicros()
+                guard spent >= capMicros else { return nil }
+                let reached = LLMSpendingCapReached(spentMicros: spent, capMicros: capMicros)
+                return DistributedRunError(
+                    .spendingCap, "\(reached); the step in progress does not count, no file is written", run: run)
+            }
+        }
         let done = try await waiter.reusableResults(among: Set(jobs.map(\.id)))
         let added = try await queue.enqueue(jobs.filter { !done.contains($0.id) })
         logger.info("  enqueued \(added) \(step) (\(done.count) already done)")

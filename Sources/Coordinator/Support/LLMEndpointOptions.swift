@@ -35,6 +35,13 @@ struct LLMEndpointOptions: ParsableArguments {
     @Option(help: "File of extra headers, one 'Name: value' per line (as --llm-header; '#' starts a comment).")
     var llmHeaderFile: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Environment variable holding extra headers, one 'Name: value' per line (as --llm-header-file).",
+            discussion: "For secrets handed over by a secret store or CI; the values are never printed.",
+            valueName: "name"))
+    var llmHeaderEnv: String?
+
     @Option(help: "Model (default: $GPLR_LLM_MODEL, else gpt-4o-mini).")
     var llmModel: String?
 
@@ -127,14 +134,15 @@ struct LLMEndpointOptions: ParsableArguments {
     var authStyle: LLMAuthStyle { LLMAuthStyle(rawValue: llmAuth) ?? .bearer }
 
     /// Whether extra headers were given (refused with --redis: they stay with the process that calls).
-    var hasHeaders: Bool { !llmHeader.isEmpty || llmHeaderFile != nil }
+    var hasHeaders: Bool { !llmHeader.isEmpty || llmHeaderFile != nil || llmHeaderEnv != nil }
 
-    /// `--llm-header-file`'s headers, then `--llm-header`'s.
+    /// `--llm-header-file`'s headers, then `--llm-header-env`'s, then `--llm-header`'s.
     func headers() throws(LLMConfigurationError) -> [LLMHeader] {
         var headers =
             try llmHeaderFile.map { path throws(LLMConfigurationError) in
                 try LLMConfiguration.readHeaders(from: path)
             } ?? []
+        if let llmHeaderEnv { headers += try LLMConfiguration.readHeaders(environmentVariable: llmHeaderEnv) }
         for text in llmHeader { headers.append(try LLMHeader(parsing: text)) }
         return headers
     }

@@ -52,6 +52,14 @@ struct LLMRunOptions: ParsableArguments {
     @Option(help: .hidden)
     var llmBatchMaxRequests: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            "With --local: the directory of the LLM response cache file (default: <out>/.gplr-local).",
+            discussion: "One llm-cache.jsonl, keyed like the Redis cache: share it between runs so that no prompt "
+                + "is paid twice; --no-llm-cache turns it off.",
+            valueName: "dir"))
+    var llmCacheDir: String?
+
     /// The spec the flags describe, or `nil` without `--llm-url` or `--llm-endpoint`.
     var spec: LLMLabelerSpec? {
         guard let url = endpoint.serverURL else { return nil }
@@ -107,65 +115,45 @@ extension LLMRunOptions {
         return LLMCredentials(key: key, headers: try endpoint.headers())
     }
 
-    /// `gplr run --local --llm-url`: Algorithm 1 in this process with an ``LLMLabeler`` whose key comes from
-    /// this process (`--llm-key-file`, else `OPENAI_API_KEY`). No Redis: no shared cache or rate limit.
+    /// `gplr run --local --llm-url`: a new run in this process (``LocalLLMRun``) with this process's key
+    /// (`--llm-key-file`, else `OPENAI_API_KEY`) and a response cache in a file (`--llm-cache-dir`, else under
+    /// `<out>/.gplr-local/`; none with `--no-llm-cache`). No Redis: no shared rate limit.
     func runLocally(
         snapshotPath: String, personasPath: String, outputDirectory: String, parameters: RunParameters,
         threads: Int?, personaLimits: PersonaSetLimits = PersonaSetLimits()
     ) async throws -> LocalRun.Result {
         guard let spec else { throw ValidationError("--llm-url or --llm-endpoint is required") }
-        let personas = try PersonaSet(contentsOf: personasPath, limits: personaLimits)
-        let (graph, info) = try Snapshot.read(from: snapshotPath)
-        try RunInputCheck.requireNonEmpty(graph, snapshot: snapshotPath)
-        var parameters = parameters
-        if let reason = try parameters.resolveAutoSolver(
-            graph: graph, personaCount: personas.count, threadCount: threads)
-        {
-            Console.status("solver: \(reason)")
-        }
-        // Only the key comes from the environment: the server is --llm-url (OPENAI_BASE_URL is not read here).
-        let environment = ProcessInfo.processInfo.environment.filter { $0.key == "OPENAI_API_KEY" }
-        let key = try LLMConfiguration.load(environment: environment, keyFile: endpoint.llmKeyFile).apiKey
-        let configuration = spec.configuration(apiKey: key, headers: try endpoint.headers())
         Console.status(try endpoint.pricing().summary)
-        let cap = spec.maxCostUSD.map {
-            LLMSpendCap(capUSD: $0, ledger: LocalSpendLedger(), configuration: configuration)
+        let state = LocalRunState(outputDirectory: outputDirectory)
+        let cacheDirectory = endpoint.llmCache ? (llmCacheDir ?? state.defaultCacheDirectory) : nil
+        let record = LocalRunState.Record(
+            snapshotPath: DistributedRun.absolute(snapshotPath), personasPath: DistributedRun.absolute(personasPath),
+            parameters: parameters, llm: spec, cacheDirectory: cacheDirectory.map(DistributedRun.absolute))
+        return try await LocalLLMRun(
+            record: record, outputDirectory: outputDirectory, credentials: try credentials(), resume: false,
+            threads: threads, personaLimits: personaLimits
+        ).execute()
+    }
+
+    /// `gplr run --local --resume OUT`: the run recorded in `OUT/.gplr-local/`, from its last checkpoint, with
+    /// this process's key and headers; `--llm-max-cost` replaces the recorded cap, `snapshot` the recorded path.
+    func resumeLocally(
+        outputDirectory: String, snapshotPath: String?, threads: Int?, personaLimits: PersonaSetLimits
+    ) async throws -> LocalRun.Result {
+        let state = LocalRunState(outputDirectory: outputDirectory)
+        guard var record = try state.record() else {
+            throw ValidationError(
+                "\(outputDirectory) holds no interrupted local run (no \(state.recordPath)): a finished run "
+                    + "leaves none, and --resume RUN without --local continues a distributed run")
         }
-        let client = try ChatCompletionClient(configuration: configuration, admission: cap)
-        let labeler: any PersonaLabeler
-        if spec.llmMode == .batch {
-            Console.status("labeling through the Batch API: each iteration waits for its batch (--llm-mode batch)")
-            labeler = LLMBatchLabeler(
-                client: try LLMBatchClient(configuration: configuration), personas: personas,
-                options: spec.labelerOptions, batchOptions: spec.batch ?? .init(), spendCap: cap, runTag: "local",
-                stepTag: CoordinatorBatchLabeler.stepTag, logger: Console.logger)
-        } else {
-            labeler = LLMLabeler(client: client, personas: personas, options: spec.labelerOptions)
+        if let snapshotPath { record.snapshotPath = snapshotPath }
+        if let llmMaxCost {
+            record.llm.maxCostUSD = llmMaxCost
+            try state.write(record)
         }
-        var runner = GPLRRunner(
-            graph: graph, personas: personas, parameters: parameters, labeler: labeler,
-            affinityComputer: LocalAffinityComputer(
-                walkLength: parameters.walkLength, epsilon: parameters.epsilon, threadCount: threads),
-            snapshotHash: info.hash.hex, threadCount: threads)
-        runner.preflight = spec.llmMode == .online
-        let outcome: RunOutcome
-        let progress = LocalRun.iterationProgress(parameters)
-        do {
-            outcome = try await runner.run(observe: { event in
-                LocalRun.describe(event, log: Console.status)
-                LocalRun.track(event, on: progress)
-            })
-        } catch {
-            progress.finish()
-            await client.shutdown()
-            throw error
-        }
-        progress.finish()
-        await client.shutdown()
-        let files = try RunOutputWriter(directory: outputDirectory, provenance: .thisBuild(.llm, model: spec.model))
-            .write(outcome, graph: graph, personas: personas)
-        return LocalRun.Result(
-            outcome: outcome, graph: graph, personas: personas,
-            labels: LabelsFile.Contents(labels: [:], users: [], unknownNamesDropped: 0), files: files)
+        return try await LocalLLMRun(
+            record: record, outputDirectory: outputDirectory, credentials: try credentials(), resume: true,
+            threads: threads, personaLimits: personaLimits
+        ).execute()
     }
 }

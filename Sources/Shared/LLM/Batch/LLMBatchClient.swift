@@ -74,6 +74,15 @@ public final class LLMBatchClient: Sendable {
         return try decode(LLMBatchWire.Batch.self, response, step: "status")
     }
 
+    /// Asks the server to cancel batch `id` (`POST /v1/batches/{id}/cancel`): it stops answering its lines and
+    /// ends `cancelled`; lines already answered are billed and in its output file.
+    public func cancelBatch(_ id: String) async throws(LLMBatchError) -> LLMBatchWire.Batch {
+        let response = try await send(
+            .post, url("batches/\(Self.escaped(id))/cancel"), step: "cancel", body: Array("{}".utf8),
+            contentType: "application/json")
+        return try decode(LLMBatchWire.Batch.self, response, step: "cancel")
+    }
+
     /// The bytes of file `id` (a batch's output or error file).
     public func content(ofFile id: String) async throws(LLMBatchError) -> [UInt8] {
         try await send(.get, url("files/\(Self.escaped(id))/content"), step: "download").body

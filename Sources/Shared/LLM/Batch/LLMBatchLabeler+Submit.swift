@@ -37,14 +37,22 @@ extension LLMBatchLabeler {
     }
 
     /// Polls `submission`'s batch until it ends, then applies its output and error files to `step` and fills the
-    /// cache with the usable answers.
+    /// cache with the usable answers. When ``whileWaiting`` throws (a cancelled run), the batches of `unread`
+    /// (this one and those submitted with it but not read yet) are cancelled at the provider before the error is
+    /// passed on, so they stop costing.
     func collect(
-        _ submission: LLMBatchSubmission, into step: inout LLMBatchStep, _ requests: BatchRequests
+        _ submission: LLMBatchSubmission, into step: inout LLMBatchStep, _ requests: BatchRequests,
+        unread: [LLMBatchSubmission] = []
     ) async throws {
         var batch = try await client.batch(submission.batchID)
         var polls = 0
         while !Self.terminalStatuses.contains(batch.status) {
-            try await whileWaiting()
+            do {
+                try await whileWaiting()
+            } catch {
+                await cancelAtTheProvider(unread.isEmpty ? [submission] : unread)
+                throw error
+            }
             try await Task.sleep(for: batchOptions.pollDelay(polls))
             polls += 1
             batch = try await client.batch(submission.batchID)
@@ -81,6 +89,23 @@ extension LLMBatchLabeler {
     }
 
     /// OpenAI's statuses after which a batch changes no more.
+    /// Asks the provider to cancel each batch (best effort: a batch that ended meanwhile stays as it is, and a
+    /// refusal is logged, not thrown over the error that stopped the run).
+    func cancelAtTheProvider(_ submissions: [LLMBatchSubmission]) async {
+        for submission in submissions {
+            do {
+                let batch = try await client.cancelBatch(submission.batchID)
+                logger.info(
+                    "llm batch \(submission.batchID) cancelled at the provider (\(batch.status))",
+                    metadata: ["llm.batch": "\(submission.batchID)", "llm.status": "\(batch.status)"])
+            } catch {
+                logger.warning(
+                    "llm.batch.cancel-failed",
+                    metadata: ["llm.batch": "\(submission.batchID)", "llm.error": "\(error)"])
+            }
+        }
+    }
+
     static let terminalStatuses: Set<String> = ["completed", "expired", "failed", "cancelled"]
 
     private func store(_ answer: LLMBatchStep.Cacheable, _ requests: BatchRequests, _ counters: inout [String: Int])

@@ -28,7 +28,8 @@ public struct LLMBatchLabeler: PersonaLabeler {
     let runTag: String
     /// Names the labeling step in progress (`t<iteration>`), read on each call.
     let stepTag: @Sendable () -> String
-    /// Called before each wait between two status polls; a throw stops the wait (a cancelled run).
+    /// Called before each wait between two status polls; a throw stops the wait (a cancelled run) and cancels the
+    /// step's unread batches at the provider.
     let whileWaiting: @Sendable () async throws -> Void
     let logger: Logger
 
@@ -36,8 +37,9 @@ public struct LLMBatchLabeler: PersonaLabeler {
     ///   - runTag: the run's id (letters, digits, `.`, `_`, `-`).
     ///   - stepTag: the step of each call, e.g. `{ "t\(RunStep.iteration)" }`: a restarted run asks the same
     ///     step's ledger entries again.
-    ///   - whileWaiting: asked before each wait between two polls; its error ends the step (the batch itself keeps
-    ///     running at the provider).
+    ///   - whileWaiting: asked before each wait between two polls; its error ends the step, after the step's
+    ///     unread batches are cancelled at the provider (`POST /v1/batches/{id}/cancel`). A task cancellation
+    ///     (Ctrl-C) does not cancel them: a resumed run reads them.
     public init(
         client: LLMBatchClient, personas: PersonaSet, options: LLMLabelerOptions = LLMLabelerOptions(),
         batchOptions: LLMBatchOptions = LLMBatchOptions(), cache: LLMResponseCache? = nil,
@@ -82,7 +84,9 @@ public struct LLMBatchLabeler: PersonaLabeler {
                 "llm batch: step \(tag) submitted \(earlier.count) batch(es) before a restart; reading them",
                 metadata: ["llm.step": "\(tag)", "llm.batches": "\(earlier.count)"])
         }
-        for submission in earlier { try await collect(submission, into: &step, requests) }
+        for (index, submission) in earlier.enumerated() {
+            try await collect(submission, into: &step, requests, unread: Array(earlier[index...]))
+        }
         await answerFromCache(&step, requests)
         var attempt = (earlier.map(\.attempt).max() ?? 0) + 1
         while !step.remaining.isEmpty, attempt <= batchOptions.maxBatches {
@@ -94,7 +98,9 @@ public struct LLMBatchLabeler: PersonaLabeler {
                 submissions.append(
                     try await submit(chunk.flatMap { $0 }, tag: tag, attempt: attempt, requests, &step.counters))
             }
-            for submission in submissions { try await collect(submission, into: &step, requests) }
+            for (index, submission) in submissions.enumerated() {
+                try await collect(submission, into: &step, requests, unread: Array(submissions[index...]))
+            }
             attempt += 1
         }
         var batch = LabelingBatch(counters: step.counters)

@@ -45,12 +45,30 @@ extension LLMConfiguration {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw LLMConfigurationError(code: .unreadableKeyFile, message: "cannot read the header file", source: path)
         }
+        return try parseHeaders(String(decoding: data, as: UTF8.self), source: path)
+    }
+
+    /// The headers in the environment variable `name` (`--llm-header-env`), written as in a header file: one
+    /// `Name: value` per line, `#` comments. A variable that is not set is an error; its value is never shown.
+    public static func readHeaders(
+        environmentVariable name: String, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(LLMConfigurationError) -> [LLMHeader] {
+        guard let text = environment[name] else {
+            throw LLMConfigurationError(
+                code: .invalidValue, message: "the environment variable of --llm-header-env is not set",
+                source: "$" + name)
+        }
+        return try parseHeaders(text, source: "$" + name)
+    }
+
+    /// `Name: value` lines (blank lines and `#` comments skipped); errors name `source:line`, never a value.
+    static func parseHeaders(_ text: String, source: String) throws(LLMConfigurationError) -> [LLMHeader] {
         var headers: [LLMHeader] = []
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         for (number, line) in lines.enumerated() {
             let text = line.trimmingCharacters(in: .whitespacesAndNewlines)
             if text.isEmpty || text.hasPrefix("#") { continue }
-            headers.append(try LLMHeader(parsing: text, source: "\(path):\(number + 1)"))
+            headers.append(try LLMHeader(parsing: text, source: "\(source):\(number + 1)"))
         }
         return headers
     }

@@ -86,6 +86,9 @@ public struct ItemLabeler: Sendable {
                 maxTokens: options.maxTokens)
         }
         try Task.checkCancellation()
+        // Past the spending cap the command fails: a file of items labeled up to wherever the money ran out would
+        // look complete.
+        if let reached = result.capReached { throw reached }
         var batch = ItemLabelingBatch(counters: result.counters)
         for (id, answer) in result.answers {
             guard let item = indexByID[id] else { continue }

@@ -37,9 +37,12 @@ public struct PersonaSetGenerator: Sendable {
         public var counters: [String: Int]
         /// Why the call produced nothing, when it did not.
         public var error: String?
+        /// Set when the spending cap refused the call (``LLMSpendCap``): the generation stops.
+        public var capReached: LLMSpendingCapReached?
     }
 
-    /// Runs the three steps over `graph`.
+    /// Runs the three steps over `graph`. Throws ``LLMSpendingCapReached`` when the client's spending cap refused
+    /// a call: a step is not finished on part of its answers, and no later step starts.
     public func generate(from graph: PurchaseGraph) async throws -> Result {
         var counters: [String: Int] = [:]
         let samples = userSamples(in: graph)
@@ -47,7 +50,7 @@ public struct PersonaSetGenerator: Sendable {
             throw PersonaSetGenerationError(code: .noUsers, message: "no user has a purchase", step: "propose")
         }
         let proposalAnswers = await concurrently(samples) { sample in await propose(sample: sample, in: graph) }
-        let proposals = collect(proposalAnswers, into: &counters)
+        let proposals = try collect(proposalAnswers, into: &counters)
         guard !proposals.isEmpty else {
             throw PersonaSetGenerationError(
                 code: .noProposals, message: "all \(samples.count) proposals failed", step: "propose",
@@ -57,7 +60,7 @@ public struct PersonaSetGenerator: Sendable {
         let mergeAnswers = await concurrently(groups) { group in
             await merge(group.map { proposals[$0] }, totalSets: proposals.count)
         }
-        let merged = collect(mergeAnswers, into: &counters)
+        let merged = try collect(mergeAnswers, into: &counters)
         guard !merged.isEmpty else {
             throw PersonaSetGenerationError(
                 code: .noMerges, message: "all \(groups.count) merges failed", step: "merge",
@@ -65,6 +68,7 @@ public struct PersonaSetGenerator: Sendable {
         }
         let finalAnswer = await finalize(merged)
         counters.merge(finalAnswer.counters, uniquingKeysWith: +)
+        if let reached = finalAnswer.capReached { throw reached }
         guard !finalAnswer.personas.isEmpty else {
             throw PersonaSetGenerationError(
                 code: .noFinalSet, message: "the final pick produced no persona", step: "final",
@@ -138,6 +142,7 @@ public struct PersonaSetGenerator: Sendable {
             schema: .personaSet)
         var best: [Persona] = []
         var lastError: String?
+        var capReached: LLMSpendingCapReached?
         for attempt in 1...options.maxAnswerAttempts {
             if attempt > 1 { counters["personas.retries", default: 0] += 1 }
             do {
@@ -159,16 +164,19 @@ public struct PersonaSetGenerator: Sendable {
             } catch {
                 counters["personas.requests", default: 0] += error.attempts
                 lastError = "\(error)"
+                if error.code == .spendingCap { capReached = error.underlying as? LLMSpendingCapReached }
                 logger.debug("personas.request.failed", metadata: ["llm.error": "\(error.code)"])
                 break
             }
         }
         if best.isEmpty { counters["personas.failed-calls", default: 0] += 1 }
-        return StepAnswer(personas: best, counters: counters, error: best.isEmpty ? lastError : nil)
+        return StepAnswer(
+            personas: best, counters: counters, error: best.isEmpty ? lastError : nil, capReached: capReached)
     }
 
-    private func collect(_ answers: [StepAnswer], into counters: inout [String: Int]) -> [[Persona]] {
+    private func collect(_ answers: [StepAnswer], into counters: inout [String: Int]) throws -> [[Persona]] {
         for answer in answers { counters.merge(answer.counters, uniquingKeysWith: +) }
+        if let reached = answers.lazy.compactMap(\.capReached).first { throw reached }
         return answers.map(\.personas).filter { !$0.isEmpty }
     }
 

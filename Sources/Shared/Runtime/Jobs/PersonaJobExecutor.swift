@@ -24,7 +24,7 @@ struct PersonaJobExecutor: Sendable {
                 .outOfRange, "user \(bad) is not in 0 ..< \(graph.userCount) (the snapshot's users)")
         }
         let generator = try generator(job.counts, spec: job.llm)
-        return PersonaJobResult(await generator.propose(sample: job.users, in: graph))
+        return try Self.result(await generator.propose(sample: job.users, in: graph))
     }
 
     /// Step 2 (one merge) or step 3 (the final pick) over the job's candidate sets.
@@ -38,6 +38,13 @@ struct PersonaJobExecutor: Sendable {
             job.final
             ? await generator.finalize(job.sets)
             : await generator.merge(job.sets, totalSets: max(job.totalSets, job.sets.count))
+        return try Self.result(answer)
+    }
+
+    /// The job's result; a call the spending cap refused fails the job instead (not retried: every delivery
+    /// would be refused the same way), so no step is finished on part of its answers.
+    private static func result(_ answer: PersonaSetGenerator.StepAnswer) throws -> PersonaJobResult {
+        if let reached = answer.capReached { throw JobExecutionError(.llm, "\(reached)", underlying: reached) }
         return PersonaJobResult(answer)
     }
 
@@ -69,7 +76,11 @@ struct PersonaJobExecutor: Sendable {
                 itemsPerRequest: job.itemsPerRequest, maxAnswerAttempts: job.llm.maxAnswerAttempts,
                 temperature: job.llm.temperature, maxTokens: job.llm.maxTokens),
             cache: cache, logger: context.logger)
-        return ItemLabelJobResult(batch: try await labeler.label(items: job.items, in: graph))
+        do {
+            return ItemLabelJobResult(batch: try await labeler.label(items: job.items, in: graph))
+        } catch let reached as LLMSpendingCapReached {
+            throw JobExecutionError(.llm, "\(reached)", underlying: reached)
+        }
     }
 
     // MARK: - Helpers
