@@ -197,9 +197,11 @@ struct DistributedPersonaGeneration: Sendable {
     /// Enqueues the jobs whose result is not there yet; returns the waiter for them.
     private func enqueue(_ jobs: [JobEnvelope], run: String, step: String) async throws -> JobWaiter {
         let queue = JobQueue(client: client, keys: keys)
-        let waiter = JobWaiter(
+        var waiter = JobWaiter(
             queue: queue, records: RunRecordStore(client: client, keys: keys), runID: run,
             pollInterval: pollInterval, timeout: timeout, logger: logger, progressMode: progressMode)
+        // Persona generation has no run record (nothing to lose but the jobs, which it enqueues again when run again).
+        waiter.runHasRecord = false
         let done = try await waiter.reusableResults(among: Set(jobs.map(\.id)))
         let added = try await queue.enqueue(jobs.filter { !done.contains($0.id) })
         logger.info("  enqueued \(added) \(step) (\(done.count) already done)")

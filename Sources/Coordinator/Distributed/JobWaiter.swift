@@ -27,6 +27,9 @@ struct JobWaiter: Sendable {
     var stopCheck: (@Sendable () async throws -> DistributedRunError?)?
     /// How the jobs done of each wait are shown (``ProgressMode/current`` in the CLI; off by default, for tests).
     var progressMode: ProgressMode = .off
+    /// Whether the run has a record, whose disappearance means Redis lost the run; `false` for job groups without
+    /// one (`gplr personas --redis`).
+    var runHasRecord = true
 
     /// Waits until every job in `jobIDs` (all of `kind`) has a result, handing each result to `receive` as it
     /// arrives.
@@ -90,7 +93,7 @@ struct JobWaiter: Sendable {
                         .cancelled,
                         "cancelled (`gplr cancel`) while waiting for \(pending.count) of \(total) \(step); stopping",
                         run: runID)
-                case nil:
+                case nil where runHasRecord:
                     // The record is gone: Redis came back empty, and with it the queue this wait is for.
                     throw RunRecordStore.lost(run: runID)
                 default:
