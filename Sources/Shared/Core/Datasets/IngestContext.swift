@@ -51,11 +51,11 @@ struct IngestContext {
     /// ``BadRow``.
     mutating func readCSV(
         _ path: String, columns: [String], requiredCount: Int,
-        _ body: (borrowing CSVRow, [Int]) throws -> RowOutcome
+        _ body: (borrowing CSVRow, CSVColumns) throws -> RowOutcome
     ) throws {
         let reader = try CSVReader(path: path, chunkSize: options.chunkSize)
         var report = IngestFileReport(path: path)
-        var positions: [Int]?
+        var positions: CSVColumns?
         var fieldCount = 0
         var samples = self.samples
         var rowsRead = self.rowsRead
@@ -76,16 +76,17 @@ struct IngestContext {
                     throw DatasetError(defect.code, defect.message, file: path, line: row.line)
                 }
                 let names = row.strings.map { PersonaSet.normalize($0) }
-                positions = try columns.enumerated().map { k, column in
-                    if let position = names.firstIndex(of: column) { return position }
-                    if k < requiredCount {
-                        throw DatasetError(
-                            .missingColumn,
-                            "the header has no '\(column)' column (it has: \(names.joined(separator: ",")))",
-                            file: path, line: row.line, column: column)
-                    }
-                    return -1
-                }
+                positions = CSVColumns(
+                    try columns.enumerated().map { k, column in
+                        if let position = names.firstIndex(of: column) { return position }
+                        if k < requiredCount {
+                            throw DatasetError(
+                                .missingColumn,
+                                "the header has no '\(column)' column (it has: \(names.joined(separator: ",")))",
+                                file: path, line: row.line, column: column)
+                        }
+                        return -1
+                    })
                 fieldCount = row.count
                 return
             }
