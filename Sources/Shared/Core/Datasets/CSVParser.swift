@@ -20,7 +20,7 @@ struct CSVParser: ~Copyable {
     private var endsCapacity = 64
     private var fieldCount = 0
     private var rowHasBytes = false
-    private var defect: CSVDefect?
+    private var defect: CSVDefect.Kind?
     /// The current physical line (1-based) and the line the current row started on.
     private var line = 1
     private var rowLine = 1

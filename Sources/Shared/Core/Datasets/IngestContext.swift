@@ -59,6 +59,10 @@ struct IngestContext {
         var fieldCount = 0
         var samples = self.samples
         var rowsRead = self.rowsRead
+        // Counted in plain locals that only the row callback touches (`report` is shared with `fail`, and each
+        // access to it per row was checked for exclusivity at run time), and moved into `report` at the end.
+        let rowsBefore = rowsRead
+        var rowsUsed = 0
         let skip = options.skipBadRows
         let progress = options.progress
         let bytesBefore = bytesRead, bytesTotal = bytesTotal
@@ -90,7 +94,6 @@ struct IngestContext {
                 fieldCount = row.count
                 return
             }
-            report.rowsRead += 1
             rowsRead += 1
             if rowsRead % Self.progressInterval == 0, let progress {
                 let bytes = bytesBefore + reader.bytesRead
@@ -109,7 +112,7 @@ struct IngestContext {
             }
             do {
                 switch try body(row, columnPositions) {
-                case .used: report.rowsUsed += 1
+                case .used: rowsUsed += 1
                 case .dropped(let reason): report.rowsDropped[reason, default: 0] += 1
                 }
             } catch let bad as BadRow {
@@ -119,6 +122,8 @@ struct IngestContext {
         if positions == nil {
             throw DatasetError(.emptyFile, "the file has no header row", file: path, line: 1)
         }
+        report.rowsRead = rowsRead - rowsBefore
+        report.rowsUsed = rowsUsed
         files.append(report)
         self.samples = samples
         self.rowsRead = rowsRead
