@@ -243,6 +243,20 @@ import Testing
         #expect(try await cluster.record(run: run) == nil)
     }
 
+    /// The command a lost run names is a shell command line: plain arguments as they are, others single-quoted,
+    /// and a Redis password replaced by `$GPLR_REDIS_PASSWORD` (the message goes to logs).
+    @Test func theRestartCommandIsQuotedAndHidesTheRedisPassword() {
+        let command = DistributedRun.shellCommand([
+            "/opt/gplr", "run", "--redis", "redis://ops:s3cret@10.0.0.5:6379/0", "--out", "my results",
+            "--personas", "it's.json", "--run-id", "r-1",
+        ])
+        #expect(
+            command
+                == #"/opt/gplr run --redis "redis://ops:$GPLR_REDIS_PASSWORD@10.0.0.5:6379/0" --out 'my results' "#
+                + #"--personas 'it'\''s.json' --run-id r-1"#)
+        #expect(!command.contains("s3cret"))
+    }
+
     /// A coordinator whose jobs no worker takes says so (naming the prefix and the command) instead of waiting
     /// without a word, and carries on once a worker comes.
     @Test func aCoordinatorWithoutWorkersSaysSoAndWaits() async throws {
