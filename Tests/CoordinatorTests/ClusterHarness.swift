@@ -114,7 +114,8 @@ final class ClusterHarness: Sendable {
             ] + extra)
     }
 
-    private func start(_ product: String, label: String, _ arguments: [String]) throws -> ProcessHandle {
+    /// Starts a built product with `arguments`; ``stop()`` kills it.
+    func start(_ product: String, label: String, _ arguments: [String]) throws -> ProcessHandle {
         let process = try ProcessHandle(product: product, arguments, directory: directory, label: label)
         processes.withLock { $0.append(process) }
         return process

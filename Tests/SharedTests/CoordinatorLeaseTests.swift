@@ -62,7 +62,7 @@ import Testing
                     try await lease.keepRenewing()
                     Issue.record("keepRenewing returned while the lease was lost")
                 } catch let error as RunRecordError {
-                    #expect(error.code == (recordKept ? .busy : .notFound), "\(error)")
+                    #expect(error.code == (recordKept ? .busy : .lost), "\(error)")
                 }
             }
         }

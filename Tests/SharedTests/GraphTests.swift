@@ -23,6 +23,30 @@ import Testing
         #expect(graph.purchases(ofUser: 0).map(\.item) == [0, 1])
     }
 
+    /// The row sort of `build()` against the standard library's on random keys of every shape its branches take:
+    /// short rows (insertion sort), long ones (quicksort), few distinct keys (runs of equal keys), already sorted
+    /// and reversed input, and a depth limit of 0 (heapsort).
+    @Test func inPlaceSortSortsLikeTheStandardLibrary() {
+        var random = SeededGenerator(seed: 7)
+        for count in [0, 1, 2, 3, 23, 24, 25, 26, 100, 1000, 5000] {
+            for shape in 0..<4 {
+                var keys = (0..<count).map { _ in
+                    shape == 1
+                        ? UInt64.random(in: 0..<4, using: &random) : UInt64.random(in: .min ... .max, using: &random)
+                }
+                if shape == 2 { keys.sort() }
+                if shape == 3 { keys.sort(by: >) }
+                let expected = keys.sorted()
+                var sorted = keys
+                sorted.withUnsafeMutableBufferPointer { InPlaceSort.sort($0) }
+                #expect(sorted == expected, "\(count) keys, shape \(shape)")
+                var heap = keys
+                heap.withUnsafeMutableBufferPointer { InPlaceSort.sort($0, depth: 0) }
+                #expect(heap == expected, "\(count) keys, shape \(shape), heapsort")
+            }
+        }
+    }
+
     @Test func transposeTwiceIsIdentity() throws {
         var generator = SystemRandomNumberGenerator()
         var builder = GraphBuilder()

@@ -286,6 +286,8 @@ struct RunCommand: AsyncParsableCommand {
         run.logger = Console.logger
         run.progressMode = .current
         if resume != nil || llm.llmMode == .batch { run.llmCredentials = try llm.credentials() }
+        // Named when Redis loses the run and it cannot be rebuilt: this very command starts it again.
+        run.restartCommand = resume == nil ? DistributedRun.shellCommand(CommandLine.arguments) : nil
         if resume != nil {
             Console.status("run \(id): parameters, personas and labeler come from the run record")
             return try await run.resume(

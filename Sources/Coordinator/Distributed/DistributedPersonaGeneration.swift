@@ -226,6 +226,8 @@ struct DistributedPersonaGeneration: Sendable {
                     .spendingCap, "\(reached); the step in progress does not count, no file is written", run: run)
             }
         }
+        // Persona generation has no run record (nothing to lose but the jobs, which it enqueues again when run again).
+        waiter.runHasRecord = false
         let done = try await waiter.reusableResults(among: Set(jobs.map(\.id)))
         let added = try await queue.enqueue(jobs.filter { !done.contains($0.id) })
         logger.info("  enqueued \(added) \(step) (\(done.count) already done)")

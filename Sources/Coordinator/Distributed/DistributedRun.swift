@@ -32,6 +32,11 @@ struct DistributedRun: Sendable {
     var llmCredentials = LLMCredentials()
     /// Called with each checkpoint before it is stored; a throw stops the run as a crash would (tests).
     var beforeCheckpoint: @Sendable (RunCheckpoint) async throws -> Void = { _ in }
+    /// The command that starts this run again from nothing (shell-quoted), named when Redis loses the run and it
+    /// cannot be rebuilt; `nil` when unknown (a `--resume`: the options that started the run are not at hand).
+    var restartCommand: String?
+    /// Rebuilds of a lost run before the coordinator gives up (a Redis that keeps losing its data).
+    var maxRebuilds = 3
 
     init(client: RedisClient, keys: RedisKeys) {
         self.client = client
@@ -151,15 +156,36 @@ struct DistributedRun: Sendable {
     }
 
     /// Drives the run while keeping its lease: a lost lease stops the run; the lease is given up at the end,
-    /// whatever the end.
+    /// whatever the end. When Redis loses the run (it came back empty), the run is rebuilt from what this
+    /// coordinator holds (``rebuild(_:checkpoint:graph:loss:rebuilds:)``) and driven on from its last checkpoint.
     private func execute(
         record: RunRecord, graph: PurchaseGraph, personas: PersonaSet, from checkpoint: RunCheckpoint?,
         lease: CoordinatorLease
     ) async throws -> LocalRun.Result {
+        let memory = RunMemory(checkpoint)
+        var lease = lease
+        var rebuilds = 0
+        while true {
+            do {
+                return try await drive(
+                    record: record, graph: graph, personas: personas, memory: memory, holding: lease)
+            } catch let loss as RunRecordError where loss.code == .lost {
+                rebuilds += 1
+                lease = try await rebuild(
+                    record, checkpoint: memory.latest, graph: graph, loss: loss, rebuilds: rebuilds)
+            }
+        }
+    }
+
+    /// ``drive(record:graph:personas:memory:)`` from the memory's last checkpoint while `lease` is renewed.
+    private func drive(
+        record: RunRecord, graph: PurchaseGraph, personas: PersonaSet, memory: RunMemory,
+        holding lease: CoordinatorLease
+    ) async throws -> LocalRun.Result {
         do {
             let result = try await withThrowingTaskGroup(of: LocalRun.Result?.self) { group in
                 group.addTask {
-                    try await self.drive(record: record, graph: graph, personas: personas, from: checkpoint)
+                    try await self.drive(record: record, graph: graph, personas: personas, memory: memory)
                 }
                 group.addTask {
                     try await lease.keepRenewing()
@@ -178,10 +204,11 @@ struct DistributedRun: Sendable {
         }
     }
 
-    private func drive(record: RunRecord, graph: PurchaseGraph, personas: PersonaSet, from checkpoint: RunCheckpoint?)
+    private func drive(record: RunRecord, graph: PurchaseGraph, personas: PersonaSet, memory: RunMemory)
         async throws -> LocalRun.Result
     {
         let runID = record.id
+        let checkpoint = memory.latest
         let records = records
         try await records.setPhase(.running, run: runID, evenIfCancelled: true)
         try await records.update(run: runID, [(.startedAt, RedisArgument(RunRecord.now()))])
@@ -230,6 +257,8 @@ struct DistributedRun: Sendable {
                 resumingFrom: checkpoint,
                 checkpoint: { checkpoint in
                     try await beforeCheckpoint(checkpoint)
+                    // Kept before it is stored: should Redis lose the run, the rebuild starts from here.
+                    memory.remember(checkpoint)
                     try await records.saveCheckpoint(checkpoint, run: runID)
                     try await records.update(run: runID, [(.step, "sampling")])
                     if try await records.phase(run: runID) == .cancelled {

@@ -1,7 +1,7 @@
 /// Why a distributed run stopped or could not start.
 struct DistributedRunError: Error, CustomStringConvertible, Sendable {
     struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Value: Hashable, Sendable { case cancelled, timedOut, badResult, invalidInput, spendingCap }
+        private enum Value: Hashable, Sendable { case cancelled, timedOut, badResult, invalidInput, spendingCap, lost }
         private let value: Value
         private init(_ value: Value) { self.value = value }
 
@@ -15,6 +15,8 @@ struct DistributedRunError: Error, CustomStringConvertible, Sendable {
         static let invalidInput = Code(.invalidInput)
         /// The LLM spending cap (`--llm-max-cost`) is reached.
         static let spendingCap = Code(.spendingCap)
+        /// Redis lost the run and this coordinator cannot rebuild it: the message names the command to run.
+        static let lost = Code(.lost)
 
         var description: String {
             switch value {
@@ -23,6 +25,7 @@ struct DistributedRunError: Error, CustomStringConvertible, Sendable {
             case .badResult: "bad job result"
             case .invalidInput: "invalid input"
             case .spendingCap: "spending cap reached"
+            case .lost: "run lost by Redis"
             }
         }
     }

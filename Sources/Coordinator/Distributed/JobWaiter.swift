@@ -5,8 +5,9 @@ import Logging
 
 /// Waits for the results of one step's jobs, woken by the run's completions stream (a worker that stores a
 /// result or a dead letter appends to it), while watching for dead letters, cancellation (`gplr cancel` sets the
-/// run's phase) and the step timeout. Every ``fullCheckInterval`` it also looks at the results themselves, so a
-/// result announced nowhere (a trimmed stream, an older worker) is still found.
+/// run's phase), the loss of the run (its record gone: Redis came back empty) and the step timeout. Every
+/// ``fullCheckInterval`` it also looks at the results themselves, so a result announced nowhere (a trimmed stream,
+/// an older worker) is still found.
 ///
 /// A dead-lettered job does not stop the wait: it is reported once (with its error and the `gplr retry`
 /// command), and when the operator puts it back its result arrives like any other.
@@ -29,6 +30,9 @@ struct JobWaiter: Sendable {
     var stopCheck: (@Sendable () async throws -> DistributedRunError?)?
     /// How the jobs done of each wait are shown (``ProgressMode/current`` in the CLI; off by default, for tests).
     var progressMode: ProgressMode = .off
+    /// Whether the run has a record, whose disappearance means Redis lost the run; `false` for job groups without
+    /// one (`gplr personas --redis`).
+    var runHasRecord = true
 
     /// Waits until every job in `jobIDs` (all of `kind`) has a result, handing each result to `receive` as it
     /// arrives.
@@ -89,11 +93,17 @@ struct JobWaiter: Sendable {
             if done != lastProgress.done { lastProgress = (done, now) }
             if now - lastChecks >= .seconds(1) {
                 lastChecks = now
-                if try await records.phase(run: runID) == .cancelled {
+                switch try await records.phase(run: runID) {
+                case .cancelled:
                     throw DistributedRunError(
                         .cancelled,
                         "cancelled (`gplr cancel`) while waiting for \(pending.count) of \(total) \(step); stopping",
                         run: runID)
+                case nil where runHasRecord:
+                    // The record is gone: Redis came back empty, and with it the queue this wait is for.
+                    throw RunRecordStore.lost(run: runID)
+                default:
+                    break
                 }
                 try await reportDeadLetters(among: pending, reported: &reportedDead)
                 if let stop = try await stopCheck?() { throw stop }

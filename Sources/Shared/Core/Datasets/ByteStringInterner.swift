@@ -26,44 +26,49 @@ struct ByteStringInterner: Sendable {
     /// The index of `key`, assigning the next one if it is new.
     @inline(__always)
     mutating func intern(_ key: UnsafeRawBufferPointer) -> UInt32 {
-        if lastIndex >= 0 && equals(lastIndex, key) { return UInt32(lastIndex) }
+        // `lastIndex` is -1 or an index handed out, so below `ends.count`; indices fit in 32 bits (`probe`).
+        if lastIndex >= 0 && equals(lastIndex, key) { return UInt32(truncatingIfNeeded: lastIndex) }
         let hash = Self.hash(key)
-        let tag = hash & 0xFFFF_FFFF_0000_0000
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let entry = slots[slot]
-            if entry == 0 { break }
-            if entry & 0xFFFF_FFFF_0000_0000 == tag {
-                let index = Int(entry & 0xFFFF_FFFF) - 1
-                if equals(index, key) {
-                    lastIndex = index
-                    return UInt32(index)
-                }
-            }
-            slot = (slot + 1) & mask
+        let (slot, found) = probe(key, hash: hash)
+        if found >= 0 {
+            lastIndex = found
+            return UInt32(truncatingIfNeeded: found)
         }
         let index = ends.count
+        // A slot holds index + 1 in 32 bits: the 2³²−1st distinct id would not fit.
+        precondition(index < Int(UInt32.max), "more than 2³² − 2 distinct ids")
         lastIndex = index
         arena.append(contentsOf: key)
         ends.append(arena.count)
-        slots[slot] = tag | UInt64(index + 1)
+        slots[slot] = (hash & 0xFFFF_FFFF_0000_0000) | UInt64(index &+ 1)
         if ends.count * 2 > slots.count { grow() }
-        return UInt32(index)
+        return UInt32(truncatingIfNeeded: index)
     }
 
     /// The index of `key` if it was interned.
     func lookup(_ key: UnsafeRawBufferPointer) -> UInt32? {
-        let hash = Self.hash(key)
+        let (_, found) = probe(key, hash: Self.hash(key))
+        return found >= 0 ? UInt32(truncatingIfNeeded: found) : nil
+    }
+
+    /// Linear probing from `hash`: the slot holding `key` and its index, or the empty slot where it would go and -1.
+    @inline(__always)
+    private func probe(_ key: UnsafeRawBufferPointer, hash: UInt64) -> (slot: Int, index: Int) {
         let tag = hash & 0xFFFF_FFFF_0000_0000
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let entry = slots[slot]
-            if entry == 0 { return nil }
-            if entry & 0xFFFF_FFFF_0000_0000 == tag {
-                let index = Int(entry & 0xFFFF_FFFF) - 1
-                if equals(index, key) { return UInt32(index) }
+        return slots.withUnsafeBufferPointer { slots in
+            // `mask` is `slots.count - 1` (a power of two), so `x & mask` is always a valid slot; the table is at
+            // most half full, so the loop meets an empty slot.
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while true {
+                let entry = slots[slot]
+                if entry == 0 { return (slot, -1) }
+                if entry & 0xFFFF_FFFF_0000_0000 == tag {
+                    // Non-empty slots hold index + 1 ≥ 1 in their low half, so this is ≥ 0 and cannot overflow.
+                    let index = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) &- 1
+                    if equals(index, key) { return (slot, index) }
+                }
+                slot = (slot &+ 1) & mask
             }
-            slot = (slot + 1) & mask
         }
     }
 
@@ -100,25 +105,30 @@ struct ByteStringInterner: Sendable {
         return result
     }
 
+    /// Whether id `index` (< `count`) has the bytes `key`.
     @inline(__always)
     private func equals(_ index: Int, _ key: UnsafeRawBufferPointer) -> Bool {
-        let start = index == 0 ? 0 : ends[index - 1]
-        let length = ends[index] - start
-        guard length == key.count else { return false }
-        if length == 0 { return true }
-        return arena.withUnsafeBytes { bytes in
-            let a = bytes.baseAddress! + start, b = key.baseAddress!
-            if length <= 16 {  // ids are short: compare inline rather than paying for a libc call
-                var i = 0
-                while i < length {
-                    if a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) {
-                        return false
+        ends.withUnsafeBufferPointer { ends in
+            // `index` is an index handed out (0 ..< ends.count), so `index - 1` and `index` are in range, and the
+            // ids' offsets lie within the arena by construction.
+            let start = index == 0 ? 0 : ends[index &- 1]
+            let length = ends[index] &- start
+            guard length == key.count else { return false }
+            if length == 0 { return true }
+            return arena.withUnsafeBytes { bytes in
+                let a = bytes.baseAddress.unsafelyUnwrapped + start, b = key.baseAddress.unsafelyUnwrapped
+                if length <= 16 {  // ids are short: compare inline rather than paying for a libc call
+                    var i = 0
+                    while i < length {
+                        if a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) {
+                            return false
+                        }
+                        i &+= 1  // i < length ≤ 16
                     }
-                    i += 1
+                    return true
                 }
-                return true
+                return memcmp(a, b, length) == 0
             }
-            return memcmp(a, b, length) == 0
         }
     }
 
@@ -146,19 +156,21 @@ struct ByteStringInterner: Sendable {
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(key.count)
         var i = 0
         let n = key.count
-        while i + 8 <= n {
+        // i ≤ n throughout, so i + 8 cannot overflow.
+        while i &+ 8 <= n {
             let word = key.loadUnaligned(fromByteOffset: i, as: UInt64.self)
             h = (h ^ word) &* 0xFF51_AFD7_ED55_8CCD
             h ^= h >> 32
-            i += 8
+            i &+= 8
         }
         if i < n {
             var tail: UInt64 = 0
             var shift: UInt64 = 0
             while i < n {
                 tail |= UInt64(key[i]) << shift
-                shift += 8
-                i += 1
+                // At most 7 tail bytes: shift stays below 64 and i below n.
+                shift &+= 8
+                i &+= 1
             }
             h = (h ^ tail) &* 0xFF51_AFD7_ED55_8CCD
         }

@@ -20,7 +20,7 @@ struct CSVParser: ~Copyable {
     private var endsCapacity = 64
     private var fieldCount = 0
     private var rowHasBytes = false
-    private var defect: CSVDefect?
+    private var defect: CSVDefect.Kind?
     /// The current physical line (1-based) and the line the current row started on.
     private var line = 1
     private var rowLine = 1
@@ -149,8 +149,26 @@ struct CSVParser: ~Copyable {
             scratch = grown
             scratchCapacity = capacity
         }
-        (scratch + length).update(from: bytes, count: count)
-        length += count
+        let target = scratch + length
+        // Fields are mostly short ids: two overlapping word copies instead of a call to memmove. Both stay within
+        // `bytes[0 ..< count]` and `target[0 ..< count]` (count ≥ 4 resp. ≥ 8), which the capacity check above made
+        // room for.
+        if count >= 8 && count <= 16 {
+            let raw = UnsafeRawPointer(bytes), out = UnsafeMutableRawPointer(target)
+            let head = raw.loadUnaligned(as: UInt64.self)
+            let tail = raw.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
+            out.storeBytes(of: tail, toByteOffset: count &- 8, as: UInt64.self)
+            out.storeBytes(of: head, as: UInt64.self)
+        } else if count >= 4 && count < 8 {
+            let raw = UnsafeRawPointer(bytes), out = UnsafeMutableRawPointer(target)
+            let head = raw.loadUnaligned(as: UInt32.self)
+            let tail = raw.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)
+            out.storeBytes(of: tail, toByteOffset: count &- 4, as: UInt32.self)
+            out.storeBytes(of: head, as: UInt32.self)
+        } else {
+            target.update(from: bytes, count: count)
+        }
+        length &+= count  // length + count ≤ scratchCapacity, checked above
     }
 
     @inline(__always)

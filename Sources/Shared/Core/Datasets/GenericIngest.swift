@@ -5,10 +5,12 @@ enum GenericIngest {
     static func run(purchases: String, items: String?, context: inout IngestContext) throws -> PurchaseGraph {
         var builder = GraphBuilder()
         var text = context.text
+        // A plain value: the row callback reads it without retaining `text`'s arrays on every row.
+        let ids = text.ids
         try context.readCSV(purchases, columns: ["user", "item", "count"], requiredCount: 2) { row, columns in
             let user = row[columns[0]], item = row[columns[1]]
-            let userLatin1 = try text.checkID(user, column: "user", what: "user id")
-            let itemLatin1 = try text.checkID(item, column: "item", what: "item id")
+            let userLatin1 = try ids.checkID(user, column: "user", what: "user id")
+            let itemLatin1 = try ids.checkID(item, column: "item", what: "item id")
             var count = 1
             if columns[2] >= 0 {
                 guard let value = CSVRow.parseInteger(row[columns[2]]) else {

@@ -51,14 +51,18 @@ struct IngestContext {
     /// ``BadRow``.
     mutating func readCSV(
         _ path: String, columns: [String], requiredCount: Int,
-        _ body: (borrowing CSVRow, [Int]) throws -> RowOutcome
+        _ body: (borrowing CSVRow, CSVColumns) throws -> RowOutcome
     ) throws {
         let reader = try CSVReader(path: path, chunkSize: options.chunkSize)
         var report = IngestFileReport(path: path)
-        var positions: [Int]?
+        var positions: CSVColumns?
         var fieldCount = 0
         var samples = self.samples
         var rowsRead = self.rowsRead
+        // Counted in plain locals that only the row callback touches (`report` is shared with `fail`, and each
+        // access to it per row was checked for exclusivity at run time), and moved into `report` at the end.
+        let rowsBefore = rowsRead
+        var rowsUsed = 0
         let skip = options.skipBadRows
         let progress = options.progress
         let bytesBefore = bytesRead, bytesTotal = bytesTotal
@@ -76,20 +80,20 @@ struct IngestContext {
                     throw DatasetError(defect.code, defect.message, file: path, line: row.line)
                 }
                 let names = row.strings.map { PersonaSet.normalize($0) }
-                positions = try columns.enumerated().map { k, column in
-                    if let position = names.firstIndex(of: column) { return position }
-                    if k < requiredCount {
-                        throw DatasetError(
-                            .missingColumn,
-                            "the header has no '\(column)' column (it has: \(names.joined(separator: ",")))",
-                            file: path, line: row.line, column: column)
-                    }
-                    return -1
-                }
+                positions = CSVColumns(
+                    try columns.enumerated().map { k, column in
+                        if let position = names.firstIndex(of: column) { return position }
+                        if k < requiredCount {
+                            throw DatasetError(
+                                .missingColumn,
+                                "the header has no '\(column)' column (it has: \(names.joined(separator: ",")))",
+                                file: path, line: row.line, column: column)
+                        }
+                        return -1
+                    })
                 fieldCount = row.count
                 return
             }
-            report.rowsRead += 1
             rowsRead += 1
             if rowsRead % Self.progressInterval == 0, let progress {
                 let bytes = bytesBefore + reader.bytesRead
@@ -108,7 +112,7 @@ struct IngestContext {
             }
             do {
                 switch try body(row, columnPositions) {
-                case .used: report.rowsUsed += 1
+                case .used: rowsUsed += 1
                 case .dropped(let reason): report.rowsDropped[reason, default: 0] += 1
                 }
             } catch let bad as BadRow {
@@ -118,6 +122,8 @@ struct IngestContext {
         if positions == nil {
             throw DatasetError(.emptyFile, "the file has no header row", file: path, line: 1)
         }
+        report.rowsRead = rowsRead - rowsBefore
+        report.rowsUsed = rowsUsed
         files.append(report)
         self.samples = samples
         self.rowsRead = rowsRead

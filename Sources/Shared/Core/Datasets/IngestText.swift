@@ -25,27 +25,45 @@ struct IngestText {
         limits = options.limits
     }
 
+    /// The id checks alone: a plain value (no arrays), so that a row callback holding it pays no reference
+    /// counting per row.
+    var ids: IDCheck { IDCheck(policy: policy, limits: limits) }
+
     /// Checks an id field: non-empty, at most ``IngestLimits/maxIDBytes``, and valid UTF-8 unless the policy
     /// allows Latin-1.
     /// - Returns: whether the id is not valid UTF-8 (then it is read as Latin-1).
     @inline(__always)
     func checkID(_ bytes: UnsafeRawBufferPointer, column: String, what: String) throws(BadRow) -> Bool {
-        if !bytes.isEmpty && bytes.count <= limits.maxIDBytes && Self.isASCII(bytes) { return false }
-        return try checkUnusualID(bytes, column: column, what: what)
+        try ids.checkID(bytes, column: column, what: what)
     }
 
-    /// ``checkID(_:column:what:)`` for an id that is empty, too long or not ASCII (kept out of the hot path).
-    @inline(never)
-    private func checkUnusualID(_ bytes: UnsafeRawBufferPointer, column: String, what: String) throws(BadRow) -> Bool {
-        guard !bytes.isEmpty else { throw BadRow("empty \(what)", column: column) }
-        guard bytes.count <= limits.maxIDBytes else {
-            throw BadRow(
-                "the \(what) is \(bytes.count) bytes long, more than the limit of \(limits.maxIDBytes) "
-                    + "(--max-id-bytes): '\(bytes.preview)'", column: column, code: .limitExceeded)
+    /// The checks of ``IngestText/checkID(_:column:what:)``, held by the hot loops of the format readers.
+    struct IDCheck {
+        let policy: InvalidUTF8Policy
+        let limits: IngestLimits
+
+        /// See ``IngestText/checkID(_:column:what:)``.
+        @inline(__always)
+        func checkID(_ bytes: UnsafeRawBufferPointer, column: String, what: String) throws(BadRow) -> Bool {
+            if !bytes.isEmpty && bytes.count <= limits.maxIDBytes && IngestText.isASCII(bytes) { return false }
+            return try checkUnusualID(bytes, column: column, what: what)
         }
-        if Self.isValidUTF8(bytes) { return false }
-        guard policy == .latin1 else { throw Self.invalid(bytes, column: column, what: what) }
-        return true
+
+        /// ``checkID(_:column:what:)`` for an id that is empty, too long or not ASCII (kept out of the hot path).
+        @inline(never)
+        private func checkUnusualID(_ bytes: UnsafeRawBufferPointer, column: String, what: String) throws(BadRow)
+            -> Bool
+        {
+            guard !bytes.isEmpty else { throw BadRow("empty \(what)", column: column) }
+            guard bytes.count <= limits.maxIDBytes else {
+                throw BadRow(
+                    "the \(what) is \(bytes.count) bytes long, more than the limit of \(limits.maxIDBytes) "
+                        + "(--max-id-bytes): '\(bytes.preview)'", column: column, code: .limitExceeded)
+            }
+            if IngestText.isValidUTF8(bytes) { return false }
+            guard policy == .latin1 else { throw IngestText.invalid(bytes, column: column, what: what) }
+            return true
+        }
     }
 
     /// Counts an id that ``checkID(_:column:what:)`` found to be Latin-1, the first time it is seen, and keeps it

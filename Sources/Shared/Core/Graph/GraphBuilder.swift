@@ -90,17 +90,22 @@ struct GraphBuilder: Sendable {
         let edgeCount = edgeUsers.count
         var offsets = [Int](repeating: 0, count: userCount + 1)
         var packed = [UInt64](repeating: 0, count: edgeCount)
+        // Every user index in edgeUsers is < userCount (the interner handed it out), so u + 1 ≤ userCount indexes
+        // offsets, and each row's cursor stays within its row of packed: the loops use unchecked buffer access and
+        // wrapping increments (no count exceeds edgeCount).
         offsets.withUnsafeMutableBufferPointer { offsets in
             edgeUsers.withUnsafeBufferPointer { edgeUsers in
-                for u in edgeUsers { offsets[Int(u) + 1] += 1 }
-                for i in 0..<userCount { offsets[i + 1] += offsets[i] }
+                for u in edgeUsers { offsets[Int(u) &+ 1] &+= 1 }
+                for i in 0..<userCount { offsets[i &+ 1] &+= offsets[i] }
                 var cursor = Array(offsets)
-                edgeItemCounts.withUnsafeBufferPointer { source in
-                    packed.withUnsafeMutableBufferPointer { packed in
-                        for e in 0..<edgeCount {
-                            let u = Int(edgeUsers[e])
-                            packed[cursor[u]] = source[e]
-                            cursor[u] += 1
+                cursor.withUnsafeMutableBufferPointer { cursor in
+                    edgeItemCounts.withUnsafeBufferPointer { source in
+                        packed.withUnsafeMutableBufferPointer { packed in
+                            for e in 0..<edgeCount {
+                                let u = Int(edgeUsers[e])
+                                packed[cursor[u]] = source[e]
+                                cursor[u] &+= 1
+                            }
                         }
                     }
                 }
@@ -117,7 +122,7 @@ struct GraphBuilder: Sendable {
                 counts.withUnsafeMutableBufferPointer { counts in
                     for u in 0..<userCount {
                         let lo = offsets[u], hi = offsets[u + 1]
-                        packed[lo..<hi].sort()
+                        InPlaceSort.sort(UnsafeMutableBufferPointer(rebasing: packed[lo..<hi]))
                         var i = lo
                         while i < hi {
                             let item = packed[i] >> 32

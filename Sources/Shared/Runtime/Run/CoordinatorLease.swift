@@ -84,7 +84,7 @@ public struct CoordinatorLease: Sendable {
     /// coordinator computes in the same process (affinities, DU scores, assignment on all cores), and on Linux that
     /// work and Swift's tasks share libdispatch's global threads, so a renewal loop of tasks starved for the length
     /// of a solve and lost the lease of a 10M-user run.
-    /// - Throws: ``RunRecordError/Code/notFound`` when Redis lost the run (lease and record gone: restarted without
+    /// - Throws: ``RunRecordError/Code/lost`` when Redis lost the run (lease and record gone: restarted without
     ///   persistence), ``RunRecordError/Code/busy`` when only the lease was lost (this coordinator stalled past it
     ///   and another may drive the run), or the connection error once a whole lease period passed without renewal:
     ///   in every case the caller must stop driving the run.

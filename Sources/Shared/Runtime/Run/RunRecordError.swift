@@ -2,7 +2,7 @@
 public struct RunRecordError: Error, CustomStringConvertible, Sendable {
     /// What went wrong. Compare against the statics; the set may grow.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Value: Hashable, Sendable { case exists, notFound, malformed, busy }
+        private enum Value: Hashable, Sendable { case exists, notFound, malformed, busy, lost }
         private let value: Value
         private init(_ value: Value) { self.value = value }
 
@@ -14,6 +14,9 @@ public struct RunRecordError: Error, CustomStringConvertible, Sendable {
         public static let malformed = Code(.malformed)
         /// Another coordinator holds the run's lease (``CoordinatorLease``).
         public static let busy = Code(.busy)
+        /// The record vanished under its coordinator: Redis came back empty (restarted without persistence) or the
+        /// run's keys were deleted.
+        public static let lost = Code(.lost)
 
         public var description: String {
             switch value {
@@ -21,6 +24,7 @@ public struct RunRecordError: Error, CustomStringConvertible, Sendable {
             case .notFound: "run not found"
             case .malformed: "malformed run record"
             case .busy: "run busy"
+            case .lost: "run lost by Redis"
             }
         }
     }

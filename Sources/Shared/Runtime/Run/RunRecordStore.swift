@@ -81,7 +81,7 @@ public struct RunRecordStore: Sendable {
     }
 
     /// Sets fields (and `updatedAt`) without touching the phase.
-    /// - Throws: ``RunRecordError/Code/notFound`` when the record is gone (Redis lost it): nothing is written, so a
+    /// - Throws: ``RunRecordError/Code/lost`` when the record is gone (Redis lost it): nothing is written, so a
     ///   coordinator never leaves a partial record that no status view can read.
     public func update(run runID: String, _ fields: [(RunRecord.Field, RedisArgument)]) async throws {
         try await update(run: runID, named: fields.map { ($0.0.rawValue, $0.1) })
@@ -100,12 +100,13 @@ public struct RunRecordStore: Sendable {
         guard written.int == 1 else { throw Self.lost(run: runID) }
     }
 
-    /// The error for a run whose record vanished under its coordinator.
-    static func lost(run runID: String) -> RunRecordError {
+    /// The error for a run whose record vanished under its coordinator (``RunRecordError/Code/lost``). A
+    /// coordinator that still holds the run in memory rebuilds it (docs/operations.md, "Redis lost a run").
+    public static func lost(run runID: String) -> RunRecordError {
         RunRecordError(
-            .notFound,
+            .lost,
             "Redis lost this run's data: its record is gone (Redis restarted without persistence, or the keys were "
-                + "deleted); the run cannot be resumed — start it again with the same options", run: runID)
+                + "deleted)", run: runID)
     }
 
     /// Stores the checkpoint of a finished iteration, and its ``RunProgress``.
