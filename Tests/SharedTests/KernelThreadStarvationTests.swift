@@ -32,6 +32,38 @@ import Testing
         // The loop ran about 1.2 s on every core; a starved pool would have ticked zero times meanwhile.
         #expect(ticksAfter - ticksBefore >= 5, "tasks ticked \(ticksAfter - ticksBefore) times during the loop")
     }
+
+    /// Two heavy jobs on the blocking executor at once (a worker with `--concurrency 2` and two affinity jobs) on a
+    /// 2-core machine: each has a thread of its own, and Swift's tasks keep one of theirs.
+    @Test func tasksKeepRunningWhileTwoBlockingJobsUseEveryCore() async throws {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let ticks = Shared(0)
+        let ticking = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(10))
+                ticks.value.withLock { $0 += 1 }
+            }
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        let counts = try await withThrowingTaskGroup(of: (Int, Int).self) { group in
+            for _ in 0..<cores {
+                group.addTask {
+                    try await BlockingExecutor.shared.run {
+                        let before = ticks.value.withLock { $0 }
+                        let until = Date().addingTimeInterval(1)
+                        while Date() < until {}
+                        return (before, ticks.value.withLock { $0 })
+                    }
+                }
+            }
+            var all: [(Int, Int)] = []
+            for try await count in group { all.append(count) }
+            return all
+        }
+        ticking.cancel()
+        let during = counts.map { $0.1 - $0.0 }.min() ?? 0
+        #expect(during >= 5, "tasks ticked \(during) times while \(cores) blocking jobs ran")
+    }
 }
 
 /// A value several threads update (a Mutex the closures can capture).

@@ -2,8 +2,8 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// The threads ``ParallelLoop`` runs its helpers on: plain threads of this process's own, parked on a semaphore
-/// between loops, never libdispatch's or Swift concurrency's shared threads.
+/// The threads ``ParallelLoop`` runs its helpers on, and the blocking executor its work: plain threads of this
+/// process's own, parked on a semaphore between jobs, never libdispatch's or Swift concurrency's shared threads.
 ///
 /// Why not `DispatchQueue.concurrentPerform`: on Linux its work items and Swift's tasks share libdispatch's
 /// global worker threads, so a loop over every core left no thread for any task until it ended — a
@@ -12,8 +12,8 @@ import Synchronization
 ///
 /// A loop takes idle threads and starts new ones when none is idle, so a helper always starts at once (nested or
 /// concurrent loops cannot wait on each other); threads are kept for the next loop and never end.
-final class KernelThreads: Sendable {
-    static let shared = KernelThreads()
+package final class KernelThreads: Sendable {
+    package static let shared = KernelThreads()
 
     private let idle = Mutex<[KernelThread]>([])
 
@@ -25,6 +25,11 @@ final class KernelThreads: Sendable {
             let thread = idle.withLock { $0.popLast() } ?? KernelThread(pool: self)
             thread.start(job, group: done)
         }
+    }
+
+    /// Runs `job` on a thread of its own at once (an idle one, or a new one), without waiting for it.
+    package func run(_ job: @escaping @Sendable () -> Void) {
+        start(1, group: DispatchGroup(), job: job)
     }
 
     fileprivate func park(_ thread: KernelThread) {

@@ -1,39 +1,38 @@
 import Dispatch
+import GPLRCore
 import Synchronization
 
-/// Runs CPU-heavy or blocking work (snapshot decoding, affinity passes, reading labels files) on its own
-/// dispatch queue instead of the Swift cooperative thread pool, whose few threads must stay free for I/O.
+/// Runs CPU-heavy or blocking work (snapshot decoding, affinity passes, reading labels files) on threads of the
+/// process's own (`KernelThreads`: one per job in progress, kept for the next) instead of the Swift cooperative
+/// thread pool, whose few threads must stay free for I/O and leases. Not a libdispatch queue: on Linux its threads
+/// are the ones Swift's tasks run on, so two heavy jobs on a 2-core machine left no thread for any task
+/// (docs/decisions.md, "Kernel threads").
 ///
-/// Two ways in: ``run(_:)`` hands one synchronous closure to the queue and awaits it; as a `TaskExecutor`
+/// Two ways in: ``run(_:)`` hands one synchronous closure to a thread and awaits it; as a `TaskExecutor`
 /// (`withTaskExecutorPreference(executor) { … }`) it runs async code that does heavy synchronous work
-/// inside library calls (e.g. `SnapshotStore.fetch`, which decodes what it downloads) on the queue too.
+/// inside library calls (e.g. `SnapshotStore.fetch`, which decodes what it downloads) on those threads too.
 public final class BlockingExecutor: TaskExecutor, Sendable {
-    private let queue: DispatchQueue
-
-    /// - Parameter label: the dispatch queue's label (shows in thread names and crash reports).
-    public init(label: String = "gplr.blocking") {
-        queue = DispatchQueue(label: label, attributes: .concurrent)
-    }
+    public init() {}
 
     /// A shared instance for the whole process.
     public static let shared = BlockingExecutor()
 
     public func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
-        queue.async { [self] in job.runSynchronously(on: asUnownedTaskExecutor()) }
+        KernelThreads.shared.run { [self] in job.runSynchronously(on: asUnownedTaskExecutor()) }
     }
 
-    /// Runs `body` on the queue and returns its result.
+    /// Runs `body` on a thread of its own and returns its result.
     ///
     /// If the awaiting task is cancelled first, this returns at once with `CancellationError` and the work
-    /// runs to its end on the queue with its result dropped: a worker past its shutdown grace period stops
+    /// runs to its end on its thread with its result dropped: a worker past its shutdown grace period stops
     /// waiting for a job it is about to hand back.
     public func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         let slot = OneShot<T>()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
                 guard slot.install(continuation) else { return }
-                queue.async {
+                KernelThreads.shared.run {
                     slot.finish(Result { try body() })
                 }
             }
