@@ -8,6 +8,7 @@
 # USERS defaults to 1,000,000 (items USERS/10, label batches of USERS/1000), WORKERS to 2, BIN_DIR to
 # .build/release (build it first: `swift build -c release`). Needs /usr/bin/time, redis-server and redis-cli.
 # Each process holds the graph: at 10M users the coordinator takes ~9.3 GB and each worker ~6.9 GB.
+# GPLR_RUN_ARGS adds options to the run (e.g. GPLR_RUN_ARGS="--solver exact" to keep the solver fixed across builds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,7 +47,7 @@ for i in $(seq "$workers"); do
 done
 timed run "$bin/gplr" run --redis "$url" --snapshot "$work/graph.gplrsnap" --personas "$work/data/personas.json" \
     --labels "$work/data/truth.jsonl" --noise-drop 0.2 --noise-add 0.1 --label-batch-size "$batch" \
-    --out "$work/out" >"$work/run.out" 2>"$work/run.log"
+    --out "$work/out" ${GPLR_RUN_ARGS:-} >"$work/run.out" 2>"$work/run.log"
 
 bytes=$(redis-cli -p "$port" info stats | tr -d '\r' | sed -n 's/^total_net_input_bytes://p')
 peak=$(redis-cli -p "$port" info memory | tr -d '\r' | sed -n 's/^used_memory_peak_human://p')

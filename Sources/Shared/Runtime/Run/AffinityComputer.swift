@@ -1,4 +1,5 @@
 public import GPLRCore
+import Synchronization
 
 /// Computes Ψ = Π·L for a label matrix: the `AffinityCompute` step of Algorithm 1.
 ///
@@ -15,16 +16,25 @@ public protocol AffinityComputer: Sendable {
 extension AffinityComputer {
     public func addAffinity(graph: PurchaseGraph, labels: LabelMatrix, to running: RunningAffinity) async throws {
         let increment = try await affinity(graph: graph, labels: labels)
-        try running.matrix.add(increment)
+        try running.update { try $0.add(increment) }
     }
 }
 
 /// The run's Ψ_raw, held by reference so that a solve on another thread can add into it in place: a copy of the
-/// struct would make its users × personas array copy itself on the first write.
-public final class RunningAffinity: @unchecked Sendable {
-    // @unchecked: one iteration's computer is its only user while the run loop awaits it; nothing else touches it.
-    public var matrix: AffinityMatrix
-    public init(_ matrix: AffinityMatrix) { self.matrix = matrix }
+/// struct would make its users × personas array copy itself on the first write. One iteration's computer is its
+/// only user while the run loop awaits it, so the lock is never contended.
+public final class RunningAffinity: Sendable {
+    private let value: Mutex<AffinityMatrix>
+
+    public init(_ matrix: consuming AffinityMatrix) { value = Mutex(matrix) }
+
+    /// Changes the matrix in place.
+    public func update(_ body: (inout AffinityMatrix) throws -> Void) throws {
+        try value.withLock { matrix in try body(&matrix) }
+    }
+
+    /// The matrix, once the computer is done with it.
+    public var matrix: AffinityMatrix { value.withLock { $0 } }
 }
 
 /// Runs the exact solver (ε = nil) or RevAff in this process, off the cooperative thread pool's callers only in
@@ -54,12 +64,13 @@ public struct LocalAffinityComputer: AffinityComputer {
     /// adding.
     public func solve(graph: PurchaseGraph, labels: LabelMatrix, addingTo running: RunningAffinity) throws {
         guard epsilon == nil else {
-            try running.matrix.add(try solve(graph: graph, labels: labels), threadCount: threadCount)
+            let increment = try solve(graph: graph, labels: labels)
+            try running.update { try $0.add(increment, threadCount: threadCount) }
             return
         }
         var solver = ExactAffinity(walkLength: walkLength)
         if let threadCount { solver.threadCount = threadCount }
-        try solver.add(graph: graph, labels: labels, into: &running.matrix)
+        try running.update { try solver.add(graph: graph, labels: labels, into: &$0) }
     }
 
     /// The same, synchronously (to hand to a ``BlockingExecutor``).
