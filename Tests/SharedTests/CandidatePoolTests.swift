@@ -46,6 +46,35 @@ import Testing
                 == CandidatePool.exclusionMask(size: 30, excluded: excluded, weight: weight, using: &second))
     }
 
+    @Test func thePoolDoesNotDependOnTheThreadCount() throws {
+        var excluded = [Bool](repeating: false, count: 200_000)
+        for user in stride(from: 0, to: excluded.count, by: 5) { excluded[user] = true }
+        let weight: (Int) -> Double = { Double($0 % 7) }
+        var pools: [[Bool]] = []
+        for threads in [1, 2, 3] {
+            var random = SamplingRandom(seed: 4)
+            pools.append(
+                try #require(
+                    CandidatePool.exclusionMask(
+                        size: 50_000, excluded: excluded, weight: weight, threads: threads, using: &random)))
+        }
+        #expect(pools[0] == pools[1] && pools[1] == pools[2])
+        #expect(pools[0].filter { !$0 }.count == 50_000)
+    }
+
+    @Test func quickselectFindsTheRankedValue() {
+        var random = SamplingRandom(seed: 2)
+        for count in [1, 2, 3, 10, 1000] {
+            // Few distinct values, so ties are common.
+            let values = (0..<count).map { _ in Double(Int.random(in: 0..<17, using: &random)) }
+            let descending = values.sorted(by: >)
+            for rank in [1, (count + 1) / 2, count] {
+                var scratch = values
+                #expect(CandidatePool.largest(rank, of: &scratch) == descending[rank - 1], "\(count), \(rank)")
+            }
+        }
+    }
+
     @Test func usersWithoutPurchasesAreDrawnLast() throws {
         let excluded = [Bool](repeating: false, count: 100)
         var random = SamplingRandom(seed: 1)
