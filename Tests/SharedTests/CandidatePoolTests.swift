@@ -22,6 +22,9 @@ import Testing
         var random = SamplingRandom(seed: 3)
         #expect(
             CandidatePool.exclusionMask(size: eligible, excluded: excluded, weight: { _ in 1 }, using: &random) == nil)
+        let none = try #require(
+            CandidatePool.exclusionMask(size: 0, excluded: excluded, weight: { _ in 1 }, using: &random))
+        #expect(none.allSatisfy { $0 })
     }
 
     @Test func drawsInProportionToWeightAndIsDeterministic() throws {

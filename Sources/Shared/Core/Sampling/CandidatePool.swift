@@ -21,6 +21,7 @@ struct CandidatePool {
     ) -> [Bool]? {
         let eligible = excluded.lazy.filter { !$0 }.count
         guard size < eligible else { return nil }
+        guard size > 0 else { return [Bool](repeating: true, count: excluded.count) }
         let seed = generator.next()
         let userCount = excluded.count
         var keys = [Double](repeating: -.infinity, count: userCount)

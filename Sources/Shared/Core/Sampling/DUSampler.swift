@@ -74,7 +74,7 @@ public struct DUSampler: Sendable {
             if !size.overflow,
                 let pool = CandidatePool.exclusionMask(
                     size: size.partialValue, excluded: excluded,
-                    weight: { user in Double(purchases?(user) ?? 1) }, using: &generator)
+                    weight: { user in Double(purchases?(user) ?? 1) }, threads: threadCount, using: &generator)
             {
                 excluded = pool
             }
