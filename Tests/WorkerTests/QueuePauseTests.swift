@@ -17,13 +17,15 @@ import Testing
             let label = LabelJobDefinition.kind
             let first = harness.fixture.labelJob(users: [1, 2, 3], labelsPath: harness.labelsPath)
             let held = harness.fixture.labelJob(users: [4, 5, 6], labelsPath: harness.labelsPath)
-            // Every job takes 3 s, past the 2 s lease: the job in flight survives only if its lease is extended.
+            // Every job takes 5 s, past the 2 s lease: the job in flight survives only if its lease is extended.
             let worker = try harness.startWorker(
-                "w1", ["--concurrency", "2", "--lease-seconds", "2", "--debug-job-delay-ms", "3000"])
+                "w1", ["--concurrency", "2", "--lease-seconds", "2", "--debug-job-delay-ms", "5000"])
             defer { worker.stop() }
             try await harness.queue.enqueue([try harness.envelope("in-flight", kind: label, payload: first)])
+            // Delivered and not yet acknowledged: the stream's pending entry (a heartbeat, every 2 s, could miss a
+            // job on a loaded machine; the pending entry lasts from delivery to completion).
             let running = try await eventually(timeout: .seconds(30)) {
-                try await harness.heartbeat("w1").flatMap { $0.currentJobs.contains("in-flight") ? true : nil }
+                try await harness.queue.streamStats(kind: label).pending == 1 ? true : nil
             }
             try #require(running == true, "worker log:\n\(worker.standardError)")
 
