@@ -12,13 +12,7 @@ import Testing
     @Test func tasksKeepRunningWhileALoopUsesEveryCore() async throws {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let ticks = Shared(0)
-        let ticking = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(10))
-                ticks.value.withLock { $0 += 1 }
-            }
-        }
-        try await Task.sleep(for: .milliseconds(50))
+        let ticking = try await Self.tick(ticks)
         // Started from the blocking executor, as the coordinator's and the workers' solves are.
         let (ticksBefore, ticksAfter) = try await BlockingExecutor.shared.run {
             let before = ticks.value.withLock { $0 }
@@ -33,11 +27,8 @@ import Testing
         #expect(ticksAfter - ticksBefore >= 5, "tasks ticked \(ticksAfter - ticksBefore) times during the loop")
     }
 
-    /// Two heavy jobs on the blocking executor at once (a worker with `--concurrency 2` and two affinity jobs) on a
-    /// 2-core machine: each has a thread of its own, and Swift's tasks keep one of theirs.
-    @Test func tasksKeepRunningWhileTwoBlockingJobsUseEveryCore() async throws {
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        let ticks = Shared(0)
+    /// A task on Swift's pool that counts 10 ms sleeps into `ticks` until cancelled (started and given 50 ms).
+    private static func tick(_ ticks: Shared<Int>) async throws -> Task<Void, Never> {
         let ticking = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(10))
@@ -45,6 +36,15 @@ import Testing
             }
         }
         try await Task.sleep(for: .milliseconds(50))
+        return ticking
+    }
+
+    /// Two heavy jobs on the blocking executor at once (a worker with `--concurrency 2` and two affinity jobs) on a
+    /// 2-core machine: each has a thread of its own, and Swift's tasks keep one of theirs.
+    @Test func tasksKeepRunningWhileTwoBlockingJobsUseEveryCore() async throws {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let ticks = Shared(0)
+        let ticking = try await Self.tick(ticks)
         let counts = try await withThrowingTaskGroup(of: (Int, Int).self) { group in
             for _ in 0..<cores {
                 group.addTask {

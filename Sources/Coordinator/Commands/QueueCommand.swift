@@ -39,11 +39,8 @@ struct QueueCommand: AsyncParsableCommand {
     }
 }
 
-/// `gplr queue pause KIND`.
-struct QueuePauseCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "pause", abstract: "Pause a job kind: workers take none of its jobs until it is resumed.")
-
+/// What `gplr queue pause` and `resume` take: the kind, `--json` and the Redis to reach.
+struct QueueKindOptions: ParsableArguments {
     @Argument(help: "The job kind (label, affinity, persona-propose, ...).")
     var kind: String
 
@@ -54,11 +51,23 @@ struct QueuePauseCommand: AsyncParsableCommand {
 
     func validate() throws { _ = try QueueCommand.kind(kind) }
 
-    func run() async throws {
+    /// Pauses (`true`) or resumes the kind and reports whether that changed anything.
+    func set(paused: Bool) async throws {
         let queue = JobQueue(client: try redis.client(), keys: redis.keys)
-        let changed = try await queue.pause(kind: try QueueCommand.kind(kind))
-        try QueueCommand.report(.init(kind: kind, paused: true, changed: changed), json: json)
+        let kind = try QueueCommand.kind(self.kind)
+        let changed = paused ? try await queue.pause(kind: kind) : try await queue.resume(kind: kind)
+        try QueueCommand.report(.init(kind: self.kind, paused: paused, changed: changed), json: json)
     }
+}
+
+/// `gplr queue pause KIND`.
+struct QueuePauseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pause", abstract: "Pause a job kind: workers take none of its jobs until it is resumed.")
+
+    @OptionGroup var options: QueueKindOptions
+
+    func run() async throws { try await options.set(paused: true) }
 }
 
 /// `gplr queue resume KIND`.
@@ -66,19 +75,7 @@ struct QueueResumeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resume", abstract: "Resume a paused job kind: workers take its jobs again.")
 
-    @Argument(help: "The job kind.")
-    var kind: String
+    @OptionGroup var options: QueueKindOptions
 
-    @Flag(help: "Print the result as JSON: {kind, paused, changed}.")
-    var json = false
-
-    @OptionGroup var redis: RedisOptions
-
-    func validate() throws { _ = try QueueCommand.kind(kind) }
-
-    func run() async throws {
-        let queue = JobQueue(client: try redis.client(), keys: redis.keys)
-        let changed = try await queue.resume(kind: try QueueCommand.kind(kind))
-        try QueueCommand.report(.init(kind: kind, paused: false, changed: changed), json: json)
-    }
+    func run() async throws { try await options.set(paused: false) }
 }
