@@ -70,7 +70,7 @@ import Testing
             let secret = HTTPHeader(name: "Authorization", value: "Bearer sk-never-print-me")
             // Long enough for the server to have taken the request even on a loaded machine (the hang is counted
             // when its handler starts), far shorter than the 20 s hang.
-            let request = Self.request(port: port, timeout: .seconds(3), headers: [secret])
+            let request = Self.request(port: port, timeout: .seconds(8), headers: [secret])
             let error = await #expect(throws: HTTPClientError.self) { try await client.execute(request) }
             await client.shutdown()
             #expect(error?.code == .timeout)
