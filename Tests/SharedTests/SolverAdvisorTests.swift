@@ -67,4 +67,22 @@ import Testing
         #expect(perPersona.allSatisfy { $0 == 60 }, "\(perPersona)")
         #expect(probe.entryValues.allSatisfy { abs($0 - 1.0 / 3) < 1e-15 })
     }
+
+    /// The probe counts RevAff's work and reach without holding Ψ̂: the same edges and the same reached users as a
+    /// full solve, at several ε (some users unreached) and thread counts.
+    @Test(arguments: [0.002, 0.01, 0.05])
+    func theProbeSeesWhatAFullSolveSees(epsilon: Double) throws {
+        let probe = try SolverAdvisor().probeLabels(graph: Self.graph, personaCount: 20, budget: 600, seed: 5)
+        for threads in [1, 2] {
+            let solver = RevAff(epsilon: epsilon, threadCount: threads)
+            let full = try solver.compute(graph: Self.graph, labels: probe)
+            let probed = try solver.reach(graph: Self.graph, labels: probe)
+            #expect(probed.edgesTouched == full.totalEdgesTouched)
+            let reachedByFullSolve = (0..<Self.graph.userCount).map { user in
+                full.affinity.row(user).contains { $0 != 0 }
+            }
+            #expect(probed.reached == reachedByFullSolve)
+            if epsilon == 0.05 { #expect(reachedByFullSolve.contains(false), "the case must leave users unreached") }
+        }
+    }
 }

@@ -21,15 +21,15 @@ struct ExactPlan {
         let blocks = (width + lanes - 1) / lanes
         // Every persona block has its own L, Y (and X, acc) slab, so one parallel region covers all blocks:
         // chunk c is (block c / ranges, row range c % ranges), block-major so concurrent chunks share a Y slab.
-        let blockL = UnsafeMutablePointer<V>.allocate(capacity: max(blocks * labeledCount, 1))
-        let y = UnsafeMutablePointer<V>.allocate(capacity: max(blocks * itemCount, 1))
-        let x = UnsafeMutablePointer<V>.allocate(capacity: walkLength > 1 ? blocks * userCount : 1)
-        let acc = UnsafeMutablePointer<V>.allocate(capacity: walkLength > 1 ? blocks * userCount : 1)
+        let blockL = KernelMemory.allocate(V.self, capacity: blocks * labeledCount)
+        let y = KernelMemory.allocate(V.self, capacity: blocks * itemCount)
+        let x = KernelMemory.allocate(V.self, capacity: walkLength > 1 ? blocks * userCount : 1)
+        let acc = KernelMemory.allocate(V.self, capacity: walkLength > 1 ? blocks * userCount : 1)
         defer {
-            blockL.deallocate()
-            y.deallocate()
-            x.deallocate()
-            acc.deallocate()
+            KernelMemory.deallocate(blockL)
+            KernelMemory.deallocate(y)
+            KernelMemory.deallocate(x)
+            KernelMemory.deallocate(acc)
         }
         var columnOfPersona = [Int](repeating: -1, count: labels.personaCount)
         for (column, persona) in columns.enumerated() { columnOfPersona[persona] = column }

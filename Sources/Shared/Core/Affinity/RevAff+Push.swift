@@ -14,12 +14,12 @@ final class RevAffWorkspace {
     init(userCount: Int, itemCount: Int) {
         self.userCount = userCount
         self.itemCount = itemCount
-        userValue = .allocate(capacity: max(userCount, 1))
-        itemValue = .allocate(capacity: max(itemCount, 1))
-        userStamp = .allocate(capacity: max(userCount, 1))
-        itemStamp = .allocate(capacity: max(itemCount, 1))
-        userList = .allocate(capacity: max(userCount, 1))
-        itemList = .allocate(capacity: max(itemCount, 1))
+        userValue = KernelMemory.allocate(Double.self, capacity: userCount)
+        itemValue = KernelMemory.allocate(Double.self, capacity: itemCount)
+        userStamp = KernelMemory.allocate(UInt32.self, capacity: userCount)
+        itemStamp = KernelMemory.allocate(UInt32.self, capacity: itemCount)
+        userList = KernelMemory.allocate(Int32.self, capacity: userCount)
+        itemList = KernelMemory.allocate(Int32.self, capacity: itemCount)
         userValue.initialize(repeating: 0, count: max(userCount, 1))
         itemValue.initialize(repeating: 0, count: max(itemCount, 1))
         userStamp.initialize(repeating: 0, count: max(userCount, 1))
@@ -38,12 +38,12 @@ final class RevAffWorkspace {
     }
 
     deinit {
-        userValue.deallocate()
-        itemValue.deallocate()
-        userStamp.deallocate()
-        itemStamp.deallocate()
-        userList.deallocate()
-        itemList.deallocate()
+        KernelMemory.deallocate(userValue)
+        KernelMemory.deallocate(itemValue)
+        KernelMemory.deallocate(userStamp)
+        KernelMemory.deallocate(itemStamp)
+        KernelMemory.deallocate(userList)
+        KernelMemory.deallocate(itemList)
     }
 }
 

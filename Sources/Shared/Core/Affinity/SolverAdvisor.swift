@@ -74,10 +74,10 @@ public struct SolverAdvisor: Sendable {
                     + "under \(Self.format(minimumExactSeconds)), too little to trade for RevAff's error")
         }
         let probe = try probeLabels(graph: graph, personaCount: personaCount, budget: budget, seed: seed)
-        let result = try RevAff(walkLength: walkLength, epsilon: epsilon, threadCount: threadCount)
-            .compute(graph: graph, labels: probe)
-        let revAffSeconds = Double(result.totalEdgesTouched) * (solves + 1) / 2 * revAffNanosecondsPerUpdate * 1e-9
-        let reach = Self.reachedShare(result.affinity, of: Self.walkReach(graph: graph, probe: probe))
+        let probed = try RevAff(walkLength: walkLength, epsilon: epsilon, threadCount: threadCount)
+            .reach(graph: graph, labels: probe)
+        let revAffSeconds = Double(probed.edgesTouched) * (solves + 1) / 2 * revAffNanosecondsPerUpdate * 1e-9
+        let reach = Self.reachedShare(probed.reached, of: Self.walkReach(graph: graph, probe: probe))
         let estimate =
             "estimated affinity work for the run: exact \(Self.format(exactSeconds)), RevAff ε = \(epsilon) "
             + "\(Self.format(revAffSeconds)); RevAff reaches \(String(format: "%.1f", reach * 100)) % of the users "
@@ -105,17 +105,14 @@ public struct SolverAdvisor: Sendable {
         return (0..<graph.userCount).map { user in graph.userItems.row(user).contains { seededItems[Int($0)] } }
     }
 
-    /// Of the users marked in `reachable`, the share with a non-zero row in `affinity` (1 when none is marked).
-    static func reachedShare(_ affinity: AffinityMatrix, of reachable: [Bool]) -> Double {
-        let width = affinity.columnCount
-        var reachableCount = 0, reached = 0
-        affinity.values.withUnsafeBufferPointer { values in
-            for user in reachable.indices where reachable[user] {
-                reachableCount += 1
-                if (0..<width).contains(where: { values[user * width + $0] > 0 }) { reached += 1 }
-            }
+    /// Of the users marked in `reachable`, the share also marked in `reached` (1 when none is reachable).
+    static func reachedShare(_ reached: [Bool], of reachable: [Bool]) -> Double {
+        var reachableCount = 0, reachedCount = 0
+        for user in reachable.indices where reachable[user] {
+            reachableCount += 1
+            if reached[user] { reachedCount += 1 }
         }
-        return reachableCount == 0 ? 1 : Double(reached) / Double(reachableCount)
+        return reachableCount == 0 ? 1 : Double(reachedCount) / Double(reachableCount)
     }
 
     /// τ users drawn uniformly with `seed`, each with `probePersonasPerUser` personas taken in turn from the set.
