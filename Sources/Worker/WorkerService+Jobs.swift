@@ -41,7 +41,9 @@ extension WorkerService {
             guard let definition else {
                 throw JobExecutionError(.unsupportedKind, "this worker does not run jobs of kind '\(job.kind)'")
             }
-            let result = try await definition.run(payload: job.envelope.payload, in: context)
+            let result = try await JobRunContext.$runID.withValue(job.envelope.runID) {
+                try await definition.run(payload: job.envelope.payload, in: context)
+            }
             if let delay = configuration.debugJobDelay { try await Task.sleep(for: delay) }
             state.settle(job)
             let stored = try await queue.complete(job, result: result)

@@ -315,13 +315,7 @@ import Testing
 
     /// The `data-*` attributes of the elements `selector` finds.
     private func rows(_ browser: DevToolsBrowser, _ selector: String) async throws -> [[String: String]] {
-        let json = try #require(
-            try await browser.evaluate(
-                "JSON.stringify([...document.querySelectorAll('\(selector)')].map((r) => Object.fromEntries("
-                    + "[...r.attributes].filter((a) => a.name.startsWith('data-')).map((a) => [a.name.slice(5), a.value]))))"
-            )
-                as? String)
-        return try JSONDecoder().decode([[String: String]].self, from: Data(json.utf8))
+        try await browser.dataRows(selector)
     }
 
     /// The job ids of the dead-letter rows of the live run the page shows.

@@ -109,3 +109,15 @@ final class DevToolsBrowser: @unchecked Sendable {
         throw DashboardTestError("no DevTools answer to \(id) within 60 s")
     }
 }
+
+extension DevToolsBrowser {
+    /// The `data-*` attributes (without `data-`) of every element `selector` finds, in document order.
+    func dataRows(_ selector: String) async throws -> [[String: String]] {
+        let json = try await evaluate(
+            "JSON.stringify([...document.querySelectorAll(\(String(reflecting: selector)))].map((r) => Object.fromEntries("
+                + "[...r.attributes].filter((a) => a.name.startsWith('data-')).map((a) => [a.name.slice(5), a.value]))))"
+        )
+        guard let json = json as? String else { throw DashboardTestError("no rows for \(selector)") }
+        return try JSONDecoder().decode([[String: String]].self, from: Data(json.utf8))
+    }
+}

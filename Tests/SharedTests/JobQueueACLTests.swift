@@ -50,6 +50,11 @@ import Testing
             #expect(try await coordinator.attempts(run: "r1", jobID: "a").map(\.outcome) == ["done"])
             #expect(try await coordinator.pause(kind: AffinityJobDefinition.kind))
             #expect(try await queue.dequeue(consumer: "w", kinds: [AffinityJobDefinition.kind]).isEmpty)
+            // The run's LLM outcome counters are fields of the counters hash, which the worker may write.
+            await RedisLLMOutcomeRecorder(redis: queue.client, keys: RedisKeys(prefix: "t"), runID: "r1")
+                .attemptEnded(outcome: "rate_limited", costMicros: 0)
+            let counters = try await coordinator.jobStates(run: "r1").counters
+            #expect(RunLLMOutcomes(counters: counters)?.attempts == ["rate_limited": 1], "\(counters)")
             // A worker reads a run's phase but cannot change it (no `gplr cancel` with a worker's password), nor take
             // the coordinator lease.
             _ = try await queue.client.send("HGET", "t:{run:r1}:state", "phase").throwingServerError()

@@ -1,3 +1,4 @@
+import GPLRCore
 import GPLRRuntime
 
 extension DashboardAPI {
@@ -19,7 +20,8 @@ extension DashboardAPI {
                 .init(
                     users: $0.users, labeled: $0.prototypes,
                     reached: max(0, $0.users - $0.prototypes - $0.unreachableUsers), unreachable: $0.unreachableUsers)
-            })
+            },
+            summary: record?.report == nil ? nil : try await RunSummaryStore(client: client, keys: keys).load(run: id))
     }
 
     /// Appends a sample to the history of every `created` or `running` run (``RunSeriesStore`` skips a run
@@ -40,7 +42,7 @@ extension DashboardAPI {
                     RunSample.Kind(
                         enqueued: $0.enqueued, done: $0.done, running: $0.running, queued: $0.queued,
                         dead: $0.deadLettered)
-                })
+                }, llm: status.llmOutcomes)
             if try await series.append(sample, run: id, minimumGap: sampleInterval * 0.8) { sampled.append(id) }
         }
         return sampled

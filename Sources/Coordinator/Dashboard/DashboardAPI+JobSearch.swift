@@ -10,6 +10,8 @@ extension DashboardAPI {
         var iteration: Int?
         /// A case-insensitive piece of the job id or of its last error.
         var text: String?
+        /// A worker id: jobs it holds now or ran before (its recorded attempts).
+        var worker: String?
         var offset = 0
         var limit = DashboardAPI.jobPageLimit
 
@@ -28,6 +30,7 @@ extension DashboardAPI {
         known.formUnion(states.done)
         known.formUnion(states.deadLettered)
         let needle = filter.text?.lowercased()
+        let ranOn = filter.worker == nil ? [:] : try await queue.attemptWorkers(run: id)
         var rows: [DashboardPayload.JobRow] = []
         for job in known.sorted() {
             let error = states.errors[job]
@@ -41,6 +44,7 @@ extension DashboardAPI {
             if let wanted = filter.state, wanted != state { continue }
             if let wanted = filter.kind, wanted != kind { continue }
             if let wanted = filter.iteration, wanted != iteration { continue }
+            if let wanted = filter.worker, pending[job] != wanted, !(ranOn[job]?.contains(wanted) ?? false) { continue }
             if let needle, !needle.isEmpty, !job.lowercased().contains(needle),
                 !(error?.lowercased().contains(needle) ?? false)
             {

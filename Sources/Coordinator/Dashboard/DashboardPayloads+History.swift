@@ -1,3 +1,4 @@
+import GPLRCore
 import GPLRRuntime
 
 extension DashboardPayload {
@@ -14,10 +15,13 @@ extension DashboardPayload {
         var iterations: [Iteration]
         /// Where the run's users stand once it is done (`nil` before: unreachable users are known after assignment).
         var coverage: Coverage?
+        /// The finished run's top-affinity histogram and persona co-occurrence (`nil` before it is done, and for
+        /// runs finished before summaries were kept).
+        var summary: AssignmentSummary?
 
         enum CodingKeys: String, CodingKey {
             case generatedAt = "generated_at", run, intervalSeconds = "interval_seconds", capacity, samples, iterations
-            case coverage
+            case coverage, summary
         }
 
         /// The run's users split three ways: labeled (the prototypes, answered by the labeler), reached (the other

@@ -43,7 +43,8 @@ extension DashboardRoutes {
         let query = request.uri.queryParameters
         func text(_ name: String) -> String? { query.get(name).flatMap { $0.isEmpty ? nil : $0 } }
         var filter = DashboardAPI.JobFilter(
-            state: text("state"), kind: text("kind"), iteration: try integer(request, "iteration"), text: text("q"))
+            state: text("state"), kind: text("kind"), iteration: try integer(request, "iteration"), text: text("q"),
+            worker: text("worker"))
         if let state = filter.state, !DashboardAPI.JobFilter.states.contains(state) {
             throw HTTPError(
                 .badRequest,

@@ -277,10 +277,16 @@ struct DistributedRun: Sendable {
                 directory: record.outputDirectory, provenance: .thisBuild(spec: record.labeler)
             )
             .write(outcome, graph: graph, personas: personas)
+            // The summary has its own key; the record's report, read by every status refresh, stays small.
+            var recorded = outcome.report
+            if let summary = recorded.assignmentSummary {
+                try await RunSummaryStore(client: client, keys: keys).store(summary, run: runID)
+                recorded.assignmentSummary = nil
+            }
             try await records.update(
                 run: runID,
                 [
-                    (.step, "done"), (.report, RedisArgument(try RunRecord.json(outcome.report))),
+                    (.step, "done"), (.report, RedisArgument(try RunRecord.json(recorded))),
                 ])
             try await records.setPhase(.done, run: runID)
             return LocalRun.Result(

@@ -78,6 +78,7 @@ struct RunStatusCollector: Sendable {
             failures: counters["failures"] ?? 0, retried: counters["retried"] ?? 0,
             duplicateResults: counters["duplicates"] ?? 0, labelerCounters: RunReportDocument.snakeCased(labeler),
             spend: Self.spend(labeler))
+        status.llmOutcomes = RunLLMOutcomes(counters: counters)
         status.coordinator = try await CoordinatorLease.holder(client: client, keys: queue.keys, run: id)?.token
         status.coordinatorLost = record?.phase == .running && status.coordinator == nil
         // Without a watch window: rates and ETA from the record's timestamps (none for a run nobody drives).

@@ -1,3 +1,5 @@
+import GPLRRuntime
+
 /// What `gplr status` shows (and prints with `--json`): runs with their job counts per kind, and the workers.
 /// JSON keys are snake_case (the `CodingKeys`), as in every JSON gplr prints (docs/protocol.md §12).
 struct RunStatusReport: Codable, Sendable {
@@ -57,12 +59,15 @@ struct RunStatusReport: Codable, Sendable {
         /// A `running` run whose coordinator holds no lease: it died (or lost Redis) and the run waits for
         /// `gplr run --redis URL --resume <id>`.
         var coordinatorLost = false
+        /// The run's LLM outcomes as the workers counted them, live (`nil`: none counted, e.g. no LLM).
+        var llmOutcomes: RunLLMOutcomes?
 
         enum CodingKeys: String, CodingKey {
             case id, phase, iteration, completedIterations = "completed_iterations", iterations, step
             case createdAt = "created_at", updatedAt = "updated_at", error, jobs, failures, retried
             case duplicateResults = "duplicate_results", jobsPerSecond = "jobs_per_second", etaSeconds = "eta_seconds"
             case labelerCounters = "labeler_counters", spend, coordinator, coordinatorLost = "coordinator_lost"
+            case llmOutcomes = "llm_outcomes"
         }
     }
 

@@ -63,6 +63,9 @@ public struct RedisKeys: Sendable, Hashable {
         /// List of the run's progress samples (JSON, oldest first), capped by `LTRIM`: what the dashboard's
         /// history charts draw (``RunSeriesStore`` in GPLRRuntime owns it).
         public var series: String { base + ":series" }
+        /// The finished run's assignment summary (JSON: top-affinity histogram, persona co-occurrence), written by
+        /// the coordinator when it assigns, apart from the run record (``RunSummaryStore`` in GPLRRuntime).
+        public var summary: String { base + ":summary" }
         /// A side input of the run's jobs: bytes too large or too shared for a payload (an iteration's
         /// prototypes), written by the coordinator, read by workers (``JobQueue/storeSideInput(_:run:name:)``).
         public func sideInput(_ name: String) -> String { base + ":input:" + name }

@@ -46,7 +46,7 @@ function figure(name, run, title, drawing, legend, columns, rows) {
 }
 
 // Lines over time: `series` = [{key, label, color}], x = row.at (ms).
-function lineChart(name, run, title, rows, series, columns, unit) {
+function lineChart(name, run, title, rows, series, columns, unit, fixedMax) {
   const points = rows.filter((r) => series.some((s) => r[s.key] !== null && r[s.key] !== undefined));
   const box = svg("svg", { viewBox: "0 0 " + CHART_W + " " + CHART_H, class: "plot", role: "img",
     "aria-label": title });
@@ -59,7 +59,7 @@ function lineChart(name, run, title, rows, series, columns, unit) {
     return figure(name, run, title, box, series, columns, rows);
   }
   const first = points[0].at, last = points[points.length - 1].at, span = Math.max(1, last - first);
-  const max = Math.max(1e-9, ...points.flatMap((r) => series.map((s) => r[s.key] || 0)));
+  const max = fixedMax || Math.max(1e-9, ...points.flatMap((r) => series.map((s) => r[s.key] || 0)));
   const x = (at) => x0 + (x1 - x0) * (points.length === 1 ? 0.5 : (at - first) / span);
   const y = (v) => y0 - (y0 - y1) * (v / max);
   box.append(
@@ -172,11 +172,118 @@ function coverageChart(run, coverage) {
     [["part", "part"], ["users", "users"], ["share", "share"]], rows);
 }
 
+// The run's LLM attempts and unparsable answers, as the workers count them (sample.llm): cumulative counts per
+// outcome, and per interval between samples the share of attempts that got a 429, a 5xx, another 4xx or no
+// usable response, and the share of answers that did not parse.
+const LLM_OTHER = ["transport", "invalid_response", "cancelled"];
+function llmRows(samples) {
+  let before = null;
+  return samples.filter((sample) => sample.llm).map((sample) => {
+    const a = sample.llm.attempts || {}, n = (key) => a[key] || 0;
+    const row = { at: sample.at, attempts: sum(Object.values(a)), ok: n("ok"), rate_limited: n("rate_limited"),
+      server_error: n("server_error"), rejected: n("rejected"), other: sum(LLM_OTHER.map(n)),
+      unparsed: sample.llm.unparsed_answers || 0, cost_usd: (sample.llm.cost_micros || 0) / 1e6,
+      checkpoint_cost_usd: sample.cost_usd, rate_limited_pct: null, server_error_pct: null, rejected_pct: null,
+      other_pct: null, unparsed_pct: null };
+    if (before) {
+      const delta = (key) => Math.max(0, row[key] - before[key]);
+      const attempts = delta("attempts"), answers = delta("ok");
+      if (attempts > 0) {
+        for (const key of ["rate_limited", "server_error", "rejected", "other"]) {
+          row[key + "_pct"] = 100 * delta(key) / attempts;
+        }
+      }
+      if (answers > 0) row.unparsed_pct = Math.min(100, 100 * delta("unparsed") / answers);
+    }
+    before = row;
+    return row;
+  });
+}
+
+function llmOutcomeChart(run, rows) {
+  return lineChart("llm-outcomes", run, "LLM failures (% of attempts between samples; unparsed: % of answers)", rows,
+    [{ key: "rate_limited_pct", label: "429", color: "ratelimited" },
+      { key: "server_error_pct", label: "5xx", color: "server" },
+      { key: "rejected_pct", label: "rejected (4xx)", color: "rejected" },
+      { key: "other_pct", label: "no usable response", color: "other" },
+      { key: "unparsed_pct", label: "unparsed answers", color: "unparsed" }],
+    [["at", "time (ms)"], ["attempts", "attempts"], ["ok", "ok"], ["rate_limited", "429"],
+      ["server_error", "5xx"], ["rejected", "rejected"], ["other", "other"], ["unparsed", "unparsed"],
+      ["rate_limited_pct", "429 %"], ["server_error_pct", "5xx %"], ["rejected_pct", "rejected %"],
+      ["other_pct", "other %"], ["unparsed_pct", "unparsed %"]], "%", 100);
+}
+
+function llmSpendChart(run, rows) {
+  return lineChart("llm-spend", run, "LLM spend (cumulative $)", rows,
+    [{ key: "cost_usd", label: "spent (live)", color: "spend" },
+      { key: "checkpoint_cost_usd", label: "as of the last checkpoint", color: "queued" }],
+    [["at", "time (ms)"], ["cost_usd", "spent $"], ["checkpoint_cost_usd", "checkpoint $"]], "$");
+}
+
+// Users by their top affinity (the finished run's summary): one bar per bin, log-spaced edges.
+function topAffinityChart(run, histogram) {
+  const rows = histogram.counts.map((users, i) => ({ bin: i, low: histogram.edges[i],
+    high: histogram.edges[i + 1], users }));
+  const height = CHART_H, x0 = PAD_L, x1 = CHART_W - PAD_R, y0 = height - PAD_B, y1 = PAD_T;
+  const box = svg("svg", { viewBox: "0 0 " + CHART_W + " " + height, class: "plot", role: "img",
+    "aria-label": "users by top affinity" });
+  box.append(svg("line", { x1: x0, y1: y0, x2: x1, y2: y0, class: "axis" }),
+    svg("line", { x1: x0, y1: y0, x2: x0, y2: y1, class: "axis" }));
+  const max = Math.max(1, ...rows.map((r) => r.users)), w = (x1 - x0) / Math.max(1, rows.length);
+  const edge = (v) => v === 0 ? "0" : v >= 1 ? "1" : "1e" + Math.log10(v).toFixed(1).replace(/\.0$/, "");
+  rows.forEach((row, i) => {
+    const h = (y0 - y1) * row.users / max;
+    box.append(svg("rect", { x: (x0 + i * w + 1).toFixed(1), y: (y0 - h).toFixed(1), width: (w - 2).toFixed(1),
+      height: h.toFixed(1), class: "key-done", "data-bin": i }));
+    if (i % 2 === 0) box.append(svg("text", { x: (x0 + i * w).toFixed(1), y: height - 4, class: "tick" },
+      edge(row.low)));
+  });
+  box.append(svg("text", { x: x0 - 4, y: y1 + 8, "text-anchor": "end", class: "tick" }, short(max)),
+    svg("text", { x: x0 - 4, y: y0, "text-anchor": "end", class: "tick" }, "0"),
+    svg("text", { x: x1, y: height - 4, "text-anchor": "end", class: "tick" }, "1"));
+  return figure("top-affinity", run, "Top affinity of the " + integer(histogram.users) +
+    " users reached through affinity (max Ψ, log bins)", box, null,
+    [["bin", "bin"], ["low", "from"], ["high", "to"], ["users", "users"]],
+    rows.map((r) => Object.assign({}, r, { low: String(r.low), high: String(r.high) })));
+}
+
+// Users who have both personas in Φ: a grid shaded by the count (the diagonal: users with the persona).
+function coOccurrenceChart(run, co) {
+  const m = co.personas.length, label = 96, cell = Math.max(4, Math.min(18, (CHART_W - label - PAD_R) / Math.max(1, m)));
+  const height = PAD_T + m * cell + 4;
+  const box = svg("svg", { viewBox: "0 0 " + CHART_W + " " + Math.max(40, height), class: "plot", role: "img",
+    "aria-label": "persona co-occurrence" });
+  const off = [], diagonal = [];
+  co.users.forEach((row, i) => row.forEach((n, j) => (i === j ? diagonal : off).push(n)));
+  const maxOff = Math.max(1, ...off), maxDiagonal = Math.max(1, ...diagonal);
+  const rows = [];
+  for (let i = 0; i < m; i++) {
+    const name = co.personas[i];
+    box.append(svg("text", { x: label - 4, y: PAD_T + i * cell + cell * 0.75, "text-anchor": "end", class: "tick" },
+      name.length > 16 ? name.slice(0, 15) + "…" : name));
+    for (let j = 0; j < m; j++) {
+      const n = co.users[i][j];
+      box.append(svg("rect", { x: (label + j * cell).toFixed(1), y: (PAD_T + i * cell).toFixed(1),
+        width: (cell - 1).toFixed(1), height: (cell - 1).toFixed(1), class: i === j ? "key-labeling" : "key-running",
+        "fill-opacity": (0.06 + 0.94 * n / (i === j ? maxDiagonal : maxOff)).toFixed(3), "data-row": i,
+        "data-column": j }, svg("title", null, co.personas[i] + " & " + co.personas[j] + ": " + n + " users")));
+      if (j >= i) rows.push({ row: name, column: co.personas[j], users: n });
+    }
+  }
+  return figure("co-occurrence", run, "Persona co-occurrence (users with both in Φ" +
+    (co.omitted_personas ? "; the " + m + " most common personas, " + co.omitted_personas + " left out" : "") + ")",
+    box, null, [["row", "persona"], ["column", "with"], ["users", "users"]], rows);
+}
+
 function charts(run, history) {
+  const llm = llmRows(history.samples), summary = history.summary;
   return el("div", { class: "charts", "data-run-id": run.id, "data-samples": history.samples.length,
       "data-iterations": history.iterations.length },
     el("h3", null, "History — one sample per " + history.interval_seconds + " s while a dashboard serves (newest " +
       history.capacity + " kept)"),
     el("div", { class: "chart-row" }, throughputChart(run, history.samples), queueChart(run, history.samples),
-      iterationChart(run, history.iterations), history.coverage ? coverageChart(run, history.coverage) : null));
+      llm.length ? llmOutcomeChart(run, llm) : null, llm.length ? llmSpendChart(run, llm) : null,
+      iterationChart(run, history.iterations), history.coverage ? coverageChart(run, history.coverage) : null,
+      summary ? topAffinityChart(run, summary.top_affinity) : null,
+      summary ? coOccurrenceChart(run, summary.co_occurrence) : null));
 }

@@ -148,16 +148,19 @@ function kindRow(run, kind, counts) {
     span.style.width = pct(n);
     return span;
   };
-  const parts = [integer(counts.done) + " done", integer(counts.dead_lettered) + " dead",
-    integer(counts.running) + " running", integer(counts.queued) + " queued"];
-  if (counts.failing > 0) parts.push(integer(counts.failing) + " failing (will be retried)");
+  // Each count links to the job search of those jobs.
+  const count = (n, state, text) => searchLink(integer(n) + " " + text, { run: run.id, kind, state });
+  const parts = [count(counts.done, "done", "done"), count(counts.dead_lettered, "dead", "dead"),
+    count(counts.running, "running", "running"), count(counts.queued, "queued", "queued")];
+  if (counts.failing > 0) parts.push(count(counts.failing, "failing", "failing (will be retried)"));
   return el("div", { class: "kind", "data-run-id": run.id, "data-kind": kind,
       "data-enqueued": counts.enqueued, "data-done": counts.done, "data-dead": counts.dead_lettered,
       "data-running": counts.running, "data-queued": counts.queued, "data-failing": counts.failing },
     el("span", { class: "kind-name" }, kind),
     el("div", { class: "bar" }, segment("done", counts.done), segment("dead", counts.dead_lettered),
       segment("running", counts.running), segment("queued", counts.queued)),
-    el("span", { class: "kind-counts" }, parts.join(" · ") + " — " + integer(counts.enqueued) + " jobs"));
+    el("span", { class: "kind-counts" }, parts.flatMap((part, i) => i ? [" · ", part] : [part]), " — ",
+      searchLink(integer(counts.enqueued) + " jobs", { run: run.id, kind })));
 }
 
 function personaChart(run, personas) {
@@ -195,7 +198,8 @@ function failedJobs(run, detail) {
     box.append(el("h3", null, "Failed jobs"), el("p", { class: "muted" }, "None dead-lettered, none failing."));
     return box;
   }
-  const head = el("h3", null, "Dead-lettered jobs: " + integer(dead.total) + " ");
+  const head = el("h3", null, "Dead-lettered jobs: ",
+    searchLink(integer(dead.total), { run: run.id, state: "dead" }), " ");
   if (dead.total > 0) {
     head.append(el("button", { "data-action": "retry-all", "data-run-id": run.id,
       onclick: (e) => retry(run.id, {}, e.currentTarget) }, "Retry all"));
@@ -221,8 +225,8 @@ function failedJobs(run, detail) {
     if (pager) box.append(pager);
   }
   if (failing.total > 0) {
-    box.append(el("h3", null, "Failing jobs (last attempt failed; retried automatically): " +
-      integer(failing.total)));
+    box.append(el("h3", null, "Failing jobs (last attempt failed; retried automatically): ",
+      searchLink(integer(failing.total), { run: run.id, state: "failing" })));
     box.append(el("table", { class: "jobs" },
       el("tr", null, el("th", null, "job"), el("th", null, "kind"), el("th", null, "last error")),
       failing.jobs.map((job) => el("tr", { class: "job", "data-run-id": run.id, "data-job-id": job.id,
@@ -329,8 +333,11 @@ function renderWorkers(data) {
         el("td", null, w.kinds.join(", ")), el("td", { class: "num" }, w.concurrency ?? "–"),
         el("td", { class: "age" }, age === null || age === undefined ? "never"
           : age.toFixed(1) + " s ago" + (stale ? " (stale)" : "")),
-        el("td", null, w.current_jobs.length ? w.current_jobs.join(", ") : "–"),
-        el("td", { class: "num" }, integer(w.done)), el("td", { class: "num" }, integer(w.failed)));
+        // The counts link to the search of the worker's jobs in the run chosen in the Jobs form.
+        el("td", null, w.current_jobs.length ? searchLink(w.current_jobs.join(", "), { worker: w.id,
+          state: "running" }) : "–"),
+        el("td", { class: "num" }, searchLink(integer(w.done), { worker: w.id, state: "done" })),
+        el("td", { class: "num" }, searchLink(integer(w.failed), { worker: w.id })));
     })));
 }
 
@@ -355,7 +362,8 @@ function renderQueues(data) {
         "data-length": q.length, "data-pending": q.pending, "data-lag": q.lag, "data-consumers": q.consumers,
         "data-paused": q.paused ? "true" : "false" },
       el("td", null, q.kind), el("td", { class: "num" }, integer(q.length)),
-      el("td", { class: "num" }, integer(q.pending)), el("td", { class: "num" }, integer(q.lag)),
+      el("td", { class: "num" }, searchLink(integer(q.pending), { kind: q.kind, state: "running" })),
+      el("td", { class: "num" }, searchLink(integer(q.lag), { kind: q.kind, state: "queued" })),
       el("td", { class: "num" }, integer(q.consumers)),
       el("td", { class: "queue-state" }, q.paused ? "paused since " + clock(q.paused_since) : "taking jobs"),
       el("td", null, el("button", { "data-action": q.paused ? "resume-queue" : "pause-queue",
@@ -408,3 +416,4 @@ async function refresh() {
 function refreshNow() { refresh(); }
 
 refresh();
+searchFromAddress();

@@ -108,12 +108,52 @@ function syncJobSearchChoices(runs, kinds) {
   fill(document.getElementById("job-kind"), kinds, ["", "any"]);
 }
 
+// The search's query parameters and the form fields they come from; a link's `#jobs?…` uses the same names.
+const SEARCH_FIELDS = [["state", "job-state"], ["kind", "job-kind"], ["iteration", "job-iteration"],
+  ["worker", "job-worker"], ["q", "job-text"]];
+
+// A count on the page as a link to the job search with that filter (`#jobs?run=…&state=…`): a click fills the
+// form and searches; the same address opened later does too.
+function searchLink(text, filter) {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(filter)) {
+    if (value !== null && value !== undefined && value !== "") params.set(name, value);
+  }
+  const href = "#jobs?" + params.toString();
+  return el("a", { class: "search-link", href, "data-search": params.toString(), onclick: (e) => {
+    e.preventDefault();
+    history.replaceState(null, "", href);
+    searchFromAddress();
+  } }, text);
+}
+
+// Fills the form from `#jobs?…` in the address and searches; nothing for another address.
+function searchFromAddress() {
+  if (!location.hash.startsWith("#jobs?")) return;
+  const params = new URLSearchParams(location.hash.slice("#jobs?".length));
+  const run = params.get("run");
+  if (run) {
+    const select = document.getElementById("job-run");
+    // The run may not be offered yet (before the first refresh): offer it now; the refresh keeps it.
+    if (![...select.options].some((o) => o.value === run)) select.append(el("option", { value: run }, run));
+    select.value = run;
+  }
+  for (const [name, id] of SEARCH_FIELDS) {
+    const field = document.getElementById(id), value = params.get(name) || "";
+    if (field.tagName === "SELECT" && value && ![...field.options].some((o) => o.value === value)) {
+      field.append(el("option", { value }, value));
+    }
+    field.value = value;
+  }
+  document.getElementById("jobs-section").scrollIntoView();
+  searchJobs(0);
+}
+
 async function searchJobs(offset) {
   const run = document.getElementById("job-run").value;
   if (!run) { showMessage("No run to search.", true); return; }
   const params = new URLSearchParams();
-  for (const [name, id] of [["state", "job-state"], ["kind", "job-kind"], ["iteration", "job-iteration"],
-    ["q", "job-text"]]) {
+  for (const [name, id] of SEARCH_FIELDS) {
     const value = document.getElementById(id).value.trim();
     if (value !== "") params.set(name, value);
   }
@@ -150,4 +190,7 @@ function renderJobResults(page) {
 }
 
 document.getElementById("job-search-button").addEventListener("click", () => searchJobs(0));
-document.getElementById("job-text").addEventListener("keydown", (e) => { if (e.key === "Enter") searchJobs(0); });
+for (const id of ["job-text", "job-worker"]) {
+  document.getElementById(id).addEventListener("keydown", (e) => { if (e.key === "Enter") searchJobs(0); });
+}
+window.addEventListener("hashchange", searchFromAddress);

@@ -72,7 +72,11 @@ public final class ChatCompletionClient: Sendable {
     /// A request with a ``ChatCompletionRequest/schema`` is sent with it (structured outputs) unless this client
     /// saw the server refuse one before; a refusal (see ``refusesSchema(_:)``) switches this client to the
     /// plain format for good and sends the request again at once.
-    func complete(_ request: ChatCompletionRequest) async throws(ChatCompletionError) -> ChatCompletion {
+    ///
+    /// `observer` is told how each attempt ended (``LLMOutcomeObserver/attemptEnded(outcome:costMicros:)``).
+    func complete(
+        _ request: ChatCompletionRequest, observer: (any LLMOutcomeObserver)? = nil
+    ) async throws(ChatCompletionError) -> ChatCompletion {
         var useSchema = request.schema != nil && configuration.structuredOutputs && !refusesStructuredOutputs
         var httpRequest = try makeHTTPRequest(request, schema: useSchema)
         var schemaRefusals = 0
@@ -101,6 +105,10 @@ public final class ChatCompletionClient: Sendable {
             LLMMetrics.attempt(
                 model: model, outcome: outcome.metricOutcome,
                 duration: ContinuousClock.now - attemptStarted)
+            if let observer {
+                let micros = (try? outcome.get()).map { Int((configuration.cost(of: $0.usage) * 1_000_000).rounded()) }
+                await observer.attemptEnded(outcome: outcome.metricOutcome, costMicros: micros ?? 0)
+            }
             switch outcome {
             case .success(var completion):
                 await admission?.settle(model: model, estimatedTokens: estimatedTokens, usage: completion.usage)

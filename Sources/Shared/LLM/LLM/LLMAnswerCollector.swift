@@ -28,6 +28,8 @@ struct LLMAnswerCollector: Sendable {
     /// Answers asked for per group, the first included (≥ 1); HTTP retries inside the client come on top.
     let maxAnswerAttempts: Int
     let logger: Logger
+    /// Told of every HTTP attempt and of answers from the LLM that did not parse (e.g. the job's run's counters).
+    var observer: (any LLMOutcomeObserver)? = nil
 
     /// Asks about every group, at most ``LLMConfiguration/concurrency`` at once.
     func collect(
@@ -91,7 +93,7 @@ struct LLMAnswerCollector: Sendable {
             var completion: ChatCompletion?
             if content == nil {
                 do {
-                    let answer = try await client.complete(request)
+                    let answer = try await client.complete(request, observer: observer)
                     account(answer, into: &result.counters)
                     content = answer.content
                     completion = answer
@@ -112,6 +114,7 @@ struct LLMAnswerCollector: Sendable {
             let outcome = parser.parse(content ?? "", askedUserIDs: pending)
             Self.count(outcome, into: &result.counters)
             LLMMetrics.parseFailures(outcome.parseFailures)
+            if !fromCache, outcome.parseFailures > 0 { await observer?.answersUnparsed(outcome.parseFailures) }
             for (id, personas) in outcome.personas { result.answers[id] = personas }
             if let completion, let cache, outcome.parseFailures == 0, !outcome.personas.isEmpty {
                 do {

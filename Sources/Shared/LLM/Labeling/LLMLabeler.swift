@@ -15,7 +15,8 @@ public import Logging
 /// `llm.missing-answers`, `llm.unrepresentable`, `llm.cache-hits`, `llm.cache-misses`, `llm.prompt-tokens`,
 /// `llm.completion-tokens`, `llm.cost-micros`, `llm.request-failures`, `llm.failed`) are summed by the run
 /// report. Nothing in them, in the failures or in the log holds the API key. When the client's admission is an
-/// ``LLMSpendCap`` that refuses a request, ``label(users:in:)`` throws ``LLMSpendingCapReached``.
+/// ``LLMSpendCap`` that refuses a request, ``label(users:in:)`` throws ``LLMSpendingCapReached``. An
+/// ``LLMOutcomeObserver`` is told how every HTTP attempt ended and which answers did not parse, as they happen.
 public struct LLMLabeler: PersonaLabeler {
     public let personas: PersonaSet
     public let options: LLMLabelerOptions
@@ -24,7 +25,7 @@ public struct LLMLabeler: PersonaLabeler {
 
     public init(
         client: ChatCompletionClient, personas: PersonaSet, options: LLMLabelerOptions = LLMLabelerOptions(),
-        cache: LLMResponseCache? = nil, logger: Logger? = nil
+        cache: LLMResponseCache? = nil, logger: Logger? = nil, observer: (any LLMOutcomeObserver)? = nil
     ) {
         self.personas = personas
         self.options = options
@@ -35,7 +36,8 @@ public struct LLMLabeler: PersonaLabeler {
             client: client, cache: cache,
             parser: LabelingResponseParser(personas: personas.names, maxPersonasPerUser: options.maxPersonasPerUser),
             maxAnswerAttempts: options.maxAnswerAttempts,
-            logger: logger ?? Logger(label: "gplr.llm", factory: { _ in SwiftLogNoOpLogHandler() }))
+            logger: logger ?? Logger(label: "gplr.llm", factory: { _ in SwiftLogNoOpLogHandler() }),
+            observer: observer)
     }
 
     public func label(users: [Int], in graph: PurchaseGraph) async throws -> LabelingBatch {

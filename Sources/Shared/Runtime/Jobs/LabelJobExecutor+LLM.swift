@@ -14,8 +14,13 @@ extension LabelJobExecutor {
                 redis: redis, keys: context.keys,
                 ttl: spec.cacheTTLSeconds.map { .milliseconds(Int64($0 * 1000)) })
         }
+        // The job's run counts its LLM outcomes live (the dashboard's LLM charts), when the worker says which run.
+        let observer = JobRunContext.runID.flatMap { run in
+            context.redis.map { RedisLLMOutcomeRecorder(redis: $0, keys: context.keys, runID: run) }
+        }
         let labeler = LLMLabeler(
-            client: client, personas: personas, options: spec.labelerOptions, cache: cache, logger: context.logger)
+            client: client, personas: personas, options: spec.labelerOptions, cache: cache, logger: context.logger,
+            observer: observer)
         do {
             return try await labeler.label(users: job.users, in: graph)
         } catch let reached as LLMSpendingCapReached {

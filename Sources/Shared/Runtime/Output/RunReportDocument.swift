@@ -1,4 +1,4 @@
-import GPLRCore
+public import GPLRCore
 import GPLRSupport
 
 /// `report.json`: the documented, versioned form of a finished run's ``RunReport`` (docs/outputs.md, "report.json").
@@ -101,6 +101,8 @@ public struct RunReportDocument: Sendable, Equatable, Codable {
     /// Where a distributed run computed affinities and why; absent for a local run.
     public var affinityPlacement: String?
     public var calibratedCut: CalibratedCut?
+    /// The top-affinity histogram and the persona co-occurrence (absent in reports from before they existed).
+    public var assignmentSummary: AssignmentSummary?
     public var labelerCounters: [String: Int]
     public var timingsSeconds: Timings
 
@@ -111,7 +113,8 @@ public struct RunReportDocument: Sendable, Equatable, Codable {
         case unreachableUsers = "unreachable_users", unreachableSample = "unreachable_sample", solver
         case solverReason = "solver_reason"
         case affinityPlacement = "affinity_placement"
-        case calibratedCut = "calibrated_cut", labelerCounters = "labeler_counters", timingsSeconds = "timings_seconds"
+        case calibratedCut = "calibrated_cut", assignmentSummary = "assignment_summary", labelerCounters =
+            "labeler_counters", timingsSeconds = "timings_seconds"
     }
 
     public init(_ report: RunReport, provenance: ReportProvenance) {
@@ -144,6 +147,7 @@ public struct RunReportDocument: Sendable, Equatable, Codable {
                 intercept: $0.intercept, slope: $0.slope, shift: $0.shift, maximum: $0.maximum,
                 calibrationUsers: $0.calibrationUsers, calibrationMicroF1: $0.calibrationMicroF1)
         }
+        assignmentSummary = report.assignmentSummary
         labelerCounters = Self.snakeCased(report.labelerCounters)
         let timings = report.timings
         timingsSeconds = Timings(

@@ -32,6 +32,16 @@ extension JobQueue {
         return (try? JSONDecoder().decode([JobAttempt].self, from: Data(bytes))) ?? []
     }
 
+    /// The workers each job of the run was delivered to, as far as its recorded attempts say (one `HGETALL`):
+    /// what the dashboard's job search by worker reads.
+    public func attemptWorkers(run runID: String) async throws -> [String: Set<String>] {
+        let reply = try await client.send("HGETALL", RedisArgument(keys.run(runID).attempts))
+        let decoder = JSONDecoder()
+        return (reply.fieldMap ?? [:]).compactMapValues { value in
+            value.bytes.flatMap { try? decoder.decode([JobAttempt].self, from: Data($0)) }.map { Set($0.map(\.worker)) }
+        }
+    }
+
     /// Opens an attempt per job: one script call per run (best effort: a worker whose ACL predates the attempts
     /// key still runs its jobs, unrecorded).
     func recordAttemptStarts(_ jobs: [LeasedJob]) async {

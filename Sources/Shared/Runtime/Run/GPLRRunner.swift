@@ -145,6 +145,8 @@ public struct GPLRRunner: Sendable {
         for (index, name) in personas.names.enumerated() { report.assignedCounts[name] = assigned[index] }
         report.unreachableUsers = assignment.unreachableUsers.count
         report.unreachableSample = assignment.unreachableUsers.prefix(20).map { graph.userIDs[$0] }
+        report.assignmentSummary = AssignmentSummary(
+            assignment: assignment, affinity: finalAffinity, labels: prototypes, personaNames: personas.names)
         report.timings.total += (clock.now - started).inSeconds
         return RunOutcome(assignment: assignment, affinity: finalAffinity, prototypes: prototypes, report: report)
     }

@@ -65,6 +65,9 @@ public struct RunReport: Sendable, Codable, Equatable {
     public var affinityPlacement: String?
     /// The calibrated cut of `--assign calibrated` (`nil` with top-k, or when no prototype had a persona).
     public var calibratedCut: CalibratedCut?
+    /// The top-affinity histogram and persona co-occurrence of the assignment (`nil` in older reports). In Redis it
+    /// is kept apart from the run record (``RunSummaryStore``), which the dashboard reads every 2 s.
+    public var assignmentSummary: AssignmentSummary?
     /// Counters from the labeler (noise, drops, failures, retries), summed over the run.
     public var labelerCounters: [String: Int] = [:]
     public var timings = Timings()

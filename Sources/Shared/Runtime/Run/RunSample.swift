@@ -1,5 +1,5 @@
 /// One point of a run's history (`<prefix>:{run:<id>}:series`, ``RunSeriesStore``): the run's job counts, failed
-/// attempts and LLM spend at one moment. JSON keys in snake_case, as the dashboard serves them.
+/// attempts, LLM spend and LLM outcomes at one moment. JSON keys in snake_case, as the dashboard serves them.
 public struct RunSample: Codable, Sendable, Equatable {
     /// Counts of one job kind of the run.
     public struct Kind: Codable, Sendable, Equatable {
@@ -28,14 +28,20 @@ public struct RunSample: Codable, Sendable, Equatable {
     public var costUSD: Double
     /// By job kind (`label`, `affinity`, …); kinds without jobs are absent.
     public var kinds: [String: Kind]
+    /// The LLM outcomes the workers counted so far, live (`nil`: none counted, and in samples taken before they
+    /// were).
+    public var llm: RunLLMOutcomes?
 
-    public init(at: Int64, iteration: Int?, failures: Int, costUSD: Double, kinds: [String: Kind]) {
+    public init(
+        at: Int64, iteration: Int?, failures: Int, costUSD: Double, kinds: [String: Kind], llm: RunLLMOutcomes? = nil
+    ) {
         self.at = at
         self.iteration = iteration
         self.failures = failures
         self.costUSD = costUSD
         self.kinds = kinds
+        self.llm = llm
     }
 
-    enum CodingKeys: String, CodingKey { case at, iteration, failures, costUSD = "cost_usd", kinds }
+    enum CodingKeys: String, CodingKey { case at, iteration, failures, costUSD = "cost_usd", kinds, llm }
 }
