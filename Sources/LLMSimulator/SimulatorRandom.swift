@@ -1,31 +1,23 @@
 import Foundation
+import GPLRCore
+import GPLRSupport
 
-/// SplitMix64: small, fast, seedable; enough for reproducible simulation.
+/// SplitMix64 (GPLRCore's ``SamplingRandom``): small, fast, seedable; enough for reproducible simulation.
 struct SimulatorRandom: RandomNumberGenerator {
-    private var state: UInt64
+    private var base: SamplingRandom
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { base = SamplingRandom(seed: seed) }
 
     /// A generator for `key` under `seed`, independent of any other key.
     init(seed: UInt64, key: String) {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a
-        for byte in key.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        self.init(seed: seed ^ hash)
+        self.init(seed: seed ^ FNV1a.hash(key))
         _ = next()
     }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { base.next() }
 
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    /// Uniform in [0, 1) with 53 random bits.
+    mutating func unit() -> Double { base.nextUnit() }
 
     /// A log-normal draw with the given mean and σ.
     mutating func logNormal(mean: Double, sigma: Double) -> Double {

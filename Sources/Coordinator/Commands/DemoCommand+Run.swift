@@ -58,20 +58,9 @@ extension DemoCommand {
         let workerExecutable = try DemoCluster.workerExecutable()
 
         // The dataset, with planted personas, and its snapshot.
-        var timer = Stopwatch()
-        var config = SyntheticConfig(users: users, items: items ?? users / 2 + 1_000, personas: personas)
-        config.seed = 42
-        let summary = try SyntheticGenerator(config: config).write(to: data)
-        Console.status(
-            "demo: generated \(Console.count(summary.purchaseRows)) purchases of "
-                + "\(Console.count(users)) users with \(personas) planted personas in \(Console.seconds(timer.seconds)) "
-                + "→ \(data)")
-        timer = Stopwatch()
-        let (graph, _) = try ingestDataset(IngestSource(format: .generic, path: data), options: IngestOptions())
-        let info = try Snapshot.write(graph, to: snapshot)
-        Console.status(
-            "demo: ingested into \(snapshot) (\(Console.count(info.fileBytes)) bytes) in "
-                + "\(Console.seconds(timer.seconds))")
+        try PlantedDataset.write(
+            SyntheticConfig(users: users, items: items ?? users / 2 + 1_000, personas: personas), data: data,
+            snapshot: snapshot, tag: "demo: ", planted: " with \(personas) planted personas")
 
         let personasPath = Self.join(data, SyntheticGenerator.personasFile)
         let personaSet = try PersonaSet(contentsOf: personasPath)
@@ -112,14 +101,8 @@ extension DemoCommand {
                 url: url, prefix: prefix, snapshot: snapshot, personasPath: personasPath, results: results,
                 port: port, cluster: cluster)
             result.labels = truth
-            print("")
-            RunSummary.print(result)
-            print("")
-            RunSummary.print(
-                try RunSummary.evaluate(result),
-                title: "accuracy vs. the planted truth on the inferred (non-prototype) users, "
-                    + "LLM simulator noise drop \(noiseDrop) / add \(noiseAdd):")
-            print("")
+            try RunSummary.printWithPlantedTruth(
+                result, noise: "LLM simulator noise drop \(noiseDrop) / add \(noiseAdd)")
             let statistics = simulator.statistics
             let counters = result.outcome.report.labelerCounters
             print(

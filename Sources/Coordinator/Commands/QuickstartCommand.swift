@@ -34,19 +34,9 @@ struct QuickstartCommand: AsyncParsableCommand {
         let snapshot = (dir as NSString).appendingPathComponent("graph.gplrsnap")
         let results = (dir as NSString).appendingPathComponent("results")
 
-        var timer = Stopwatch()
-        var config = SyntheticConfig(users: users, items: items, personas: personas)
-        config.seed = 42
-        let summary = try SyntheticGenerator(config: config).write(to: data)
-        Console.status(
-            "generated \(Console.count(summary.purchaseRows)) purchases of \(Console.count(users)) users "
-                + "in \(Console.seconds(timer.seconds)) → \(data)")
-
-        timer = Stopwatch()
-        let (graph, _) = try ingestDataset(IngestSource(format: .generic, path: data), options: IngestOptions())
-        let info = try Snapshot.write(graph, to: snapshot)
-        Console.status(
-            "ingested into \(snapshot) (\(Console.count(info.fileBytes)) bytes) in \(Console.seconds(timer.seconds))")
+        try PlantedDataset.write(
+            SyntheticConfig(users: users, items: items, personas: personas), data: data, snapshot: snapshot, tag: "",
+            planted: "")
 
         let noise = LabelerNoise(drop: noiseDrop, add: noiseAdd, seed: 7)
         let result = try await LocalRun(
@@ -54,14 +44,7 @@ struct QuickstartCommand: AsyncParsableCommand {
             labelsPath: (data as NSString).appendingPathComponent("truth.jsonl"), outputDirectory: results,
             parameters: options.parameters, noise: noise, threads: options.threads
         ).execute()
-        print("")
-        RunSummary.print(result)
-        print("")
-        RunSummary.print(
-            try RunSummary.evaluate(result),
-            title: "accuracy vs. the planted truth on the inferred (non-prototype) users, "
-                + "labeler noise drop \(noiseDrop) / add \(noiseAdd):")
-        print("")
+        try RunSummary.printWithPlantedTruth(result, noise: "labeler noise drop \(noiseDrop) / add \(noiseAdd)")
         print("results in \(results)/ (phi.csv, phi-long.csv, phi.jsonl, psi.npy, report.json)")
     }
 }

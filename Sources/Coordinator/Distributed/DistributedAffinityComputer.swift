@@ -52,14 +52,7 @@ struct DistributedAffinityComputer: AffinityComputer {
             for: jobs.map(\.id), kind: AffinityJobDefinition.kind, step: "affinity jobs of iteration \(iteration)",
             progressLabel: "iteration \(iteration) · affinity", fetchBatch: 1
         ) { id, data in
-            let shard: AffinityMatrix
-            do {
-                shard = try AffinityJobDefinition.decodeResult(data)
-            } catch {
-                throw DistributedRunError(
-                    .badResult, "result of job \(id) is not an affinity shard", run: runID,
-                    underlying: error)
-            }
+            let shard = try AffinityJobDefinition.decodeResult(data, job: id, run: runID, what: "an affinity shard")
             guard shard.personas == shardOfJob[id], shard.userCount == graph.userCount,
                 shard.personaCount == labels.personaCount
             else {

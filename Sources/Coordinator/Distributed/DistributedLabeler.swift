@@ -3,6 +3,7 @@ import GPLRCore
 import GPLRLLM
 import GPLRRedis
 import GPLRRuntime
+import GPLRSupport
 
 /// The `LLMAnswer` step of Algorithm 1 as `label` jobs: the sample is split into batches of `batchSize` users (the
 /// preflight into two batches), in sample order; each batch becomes a job with a deterministic id
@@ -44,14 +45,7 @@ struct DistributedLabeler: PersonaLabeler {
             for: jobs.map(\.id), kind: LabelJobDefinition.kind, step: "label jobs of iteration \(iteration)",
             progressLabel: "iteration \(iteration) · label"
         ) { id, data in
-            let result: LabelJobResult
-            do {
-                result = try LabelJobDefinition.decodeResult(data)
-            } catch {
-                throw DistributedRunError(
-                    .badResult, "result of job \(id) is not a label result", run: runID,
-                    underlying: error)
-            }
+            let result = try LabelJobDefinition.decodeResult(data, job: id, run: runID, what: "a label result")
             let asked = Set(usersOfJob[id] ?? [])
             var batch = result.batch
             batch.labels = batch.labels.filter { asked.contains($0.key) }

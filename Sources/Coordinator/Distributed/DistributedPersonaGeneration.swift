@@ -3,6 +3,7 @@ import GPLRCore
 import GPLRLLM
 import GPLRRedis
 import GPLRRuntime
+import GPLRSupport
 import Logging
 
 /// Persona-set generation and item labeling as distributed jobs (DESIGN §2, docs/protocol.md §10): the
@@ -68,14 +69,9 @@ struct DistributedPersonaGeneration: Sendable {
                 PersonaProposeJob(snapshot: hash.hex, users: users, counts: counts, llm: runSpec), run: run,
                 step: "\(index)")
         }
-        let proposalAnswers = try await runStep(
-            PersonaProposeJobDefinition.self, proposeJobs, run: run, step: "persona-propose jobs", spec: runSpec)
-        let proposals = collect(proposalAnswers, into: &counters)
-        guard !proposals.isEmpty else {
-            throw PersonaSetGenerationError(
-                code: .noProposals, message: "all \(samples.count) proposals failed", step: "propose",
-                underlying: proposalAnswers.compactMap(\.error).last.map(JobCause.init))
-        }
+        let proposals = try await runSets(
+            PersonaProposeJobDefinition.self, proposeJobs, run: run, spec: runSpec, step: "persona-propose jobs",
+            failure: (.noProposals, "proposals", "propose"), counters: &counters)
 
         let mergeJobs = try groupsOf(proposals.count).enumerated().map { index, group in
             let job = PersonaMergeJob(
@@ -83,14 +79,9 @@ struct DistributedPersonaGeneration: Sendable {
                 llm: runSpec)
             return try PersonaMergeJobDefinition.envelope(job, run: run, step: "\(index)")
         }
-        let mergeAnswers = try await runStep(
-            PersonaMergeJobDefinition.self, mergeJobs, run: run, step: "persona-merge jobs", spec: runSpec)
-        let merged = collect(mergeAnswers, into: &counters)
-        guard !merged.isEmpty else {
-            throw PersonaSetGenerationError(
-                code: .noMerges, message: "all \(mergeJobs.count) merges failed", step: "merge",
-                underlying: mergeAnswers.compactMap(\.error).last.map(JobCause.init))
-        }
+        let merged = try await runSets(
+            PersonaMergeJobDefinition.self, mergeJobs, run: run, spec: runSpec, step: "persona-merge jobs",
+            failure: (.noMerges, "merges", "merge"), counters: &counters)
 
         let finalJob = PersonaMergeJob(
             sets: merged, totalSets: proposals.count, final: true, counts: counts, llm: runSpec)
@@ -99,15 +90,10 @@ struct DistributedPersonaGeneration: Sendable {
             PersonaMergeJobDefinition.self, [finalEnvelope], run: run, step: "final persona-merge job", spec: runSpec)
         let final = finalAnswers[0]
         counters.merge(final.counters, uniquingKeysWith: +)
-        guard !final.personas.isEmpty else {
-            throw PersonaSetGenerationError(
-                code: .noFinalSet, message: "the final pick produced no persona", step: "final",
-                underlying: final.error.map(JobCause.init))
-        }
-        let personas = Array(final.personas.prefix(options.personaCount))
-        if personas.count < options.personaCount { counters["personas.final-short", default: 0] += 1 }
+        let personaSet = try PersonaSetGenerationError.finalSet(
+            final.personas, personaCount: options.personaCount, lastError: final.error, counters: &counters)
         return Generated(
-            personaSet: try PersonaSet(personas), proposals: proposals.count, merged: merged.count, counters: counters)
+            personaSet: personaSet, proposals: proposals.count, merged: merged.count, counters: counters)
     }
 
     /// Labels `items` of the snapshot at `snapshotPath` as `item-label` jobs of `batchSize` items.
@@ -147,7 +133,7 @@ struct DistributedPersonaGeneration: Sendable {
         var merged = ItemLabelingBatch()
         try await waiter.wait(for: jobs.map(\.id), kind: ItemLabelJobDefinition.kind, step: "item-label jobs") {
             id, data in
-            let result = try decode(ItemLabelJobDefinition.self, data, job: id, run: run)
+            let result = try ItemLabelJobDefinition.decodeResult(data, job: id, run: run)
             let asked = Set(itemsOfJob[id] ?? [])
             for (item, labels) in result.batch.labels where asked.contains(item) {
                 guard labels.allSatisfy({ (0..<personas.count).contains($0) }) else {
@@ -193,7 +179,7 @@ struct DistributedPersonaGeneration: Sendable {
         let waiter = try await enqueue(jobs, run: run, step: step, spec: spec)
         var results: [String: Definition.Output] = [:]
         try await waiter.wait(for: jobs.map(\.id), kind: Definition.kind, step: step) { id, data in
-            results[id] = try decode(definition, data, job: id, run: run)
+            results[id] = try definition.decodeResult(data, job: id, run: run)
         }
         return jobs.map { results[$0.id]! }
     }
@@ -234,27 +220,19 @@ struct DistributedPersonaGeneration: Sendable {
         return waiter
     }
 
-    private func collect(_ answers: [PersonaJobResult], into counters: inout [String: Int]) -> [[Persona]] {
+    /// Runs the jobs of a propose or merge step and keeps their non-empty persona lists, their counters added to
+    /// `counters`; when none is left, `failure` says what failed: its code, what the jobs made ("all 40 proposals
+    /// failed") and the step.
+    private func runSets<Definition: JobDefinition>(
+        _ definition: Definition.Type, _ jobs: [JobEnvelope], run: String, spec: LLMLabelerSpec, step label: String,
+        failure: (code: PersonaSetGenerationError.Code, what: String, step: String), counters: inout [String: Int]
+    ) async throws -> [[Persona]] where Definition.Output == PersonaJobResult {
+        let answers = try await runStep(definition, jobs, run: run, step: label, spec: spec)
         for answer in answers { counters.merge(answer.counters, uniquingKeysWith: +) }
-        return answers.map(\.personas).filter { !$0.isEmpty }
+        let sets = answers.map(\.personas).filter { !$0.isEmpty }
+        try PersonaSetGenerationError.requireSets(
+            sets, calls: jobs.count, what: failure.what, code: failure.code, step: failure.step,
+            lastError: answers.compactMap(\.error).last)
+        return sets
     }
-
-    private func decode<Definition: JobDefinition>(
-        _ definition: Definition.Type, _ data: Data, job: String, run: String
-    )
-        throws -> Definition.Output
-    {
-        do {
-            return try definition.decodeResult(data)
-        } catch {
-            throw DistributedRunError(
-                .badResult, "result of job \(job) is not a \(definition.kind) result", run: run, underlying: error)
-        }
-    }
-}
-
-/// A job's reported error text, as the underlying cause of a step failure.
-private struct JobCause: Error, CustomStringConvertible, Sendable {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GPLRRedis
 import GPLRRuntime
+import GPLRSupport
 import Logging
 
 /// Waits for the results of one step's jobs, woken by the run's completions stream (a worker that stores a
@@ -173,12 +174,5 @@ struct JobWaiter: Sendable {
             reported[id] = letter.deadLetteredAt
             logger.warning("job \(id) failed: \(letter.error); fix the cause and run `gplr retry \(runID) --failed`")
         }
-    }
-}
-
-extension Array {
-    /// Consecutive slices of at most `size` elements.
-    func chunked(_ size: Int) -> [[Element]] {
-        stride(from: 0, to: count, by: Swift.max(1, size)).map { Array(self[$0..<Swift.min($0 + size, count)]) }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import GPLRCore
 import GPLRLLM
 import GPLRRuntime
+import GPLRSupport
 
 /// `gplr run --dry-run`: one rendered prompt and the estimate of the whole labeling budget's tokens and cost,
 /// online and with a batch API (half price), without sending a request or touching Redis.
@@ -70,12 +71,5 @@ struct DryRun {
     }
 
     /// `url` without user info, query or fragment.
-    static func shown(_ url: String) -> String {
-        guard var components = URLComponents(string: url) else { return "the LLM" }
-        components.user = nil
-        components.password = nil
-        components.query = nil
-        components.fragment = nil
-        return components.string ?? "the LLM"
-    }
+    static func shown(_ url: String) -> String { URLText.withoutSecrets(url) ?? "the LLM" }
 }

@@ -94,6 +94,19 @@ enum RunSummary {
         return try EvaluationReport(predicted: result.outcome.assignment.rows, reference: reference, users: evaluated)
     }
 
+    /// How `gplr quickstart` and `gplr demo` end: a blank line, the persona summary of `result`, a blank line, its
+    /// accuracy against the planted truth (``evaluate(_:)``) titled with `noise` (the labeler noise simulated), a
+    /// blank line.
+    static func printWithPlantedTruth(_ result: LocalRun.Result, noise: String) throws {
+        Swift.print("")
+        print(result)
+        Swift.print("")
+        print(
+            try evaluate(result),
+            title: "accuracy vs. the planted truth on the inferred (non-prototype) users, \(noise):")
+        Swift.print("")
+    }
+
     static func print(_ evaluation: EvaluationReport, title: String) {
         line(title)
         line(

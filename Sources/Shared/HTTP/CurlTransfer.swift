@@ -172,22 +172,29 @@ final class CurlTransfer {
 private func curlWriteBody(
     _ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ userdata: UnsafeMutableRawPointer?
 ) -> Int {
-    guard let userdata else { return 0 }
-    let length = size * count
-    guard let data, length > 0 else { return length }
-    let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
-    return transfer.appendBody(UnsafeRawBufferPointer(start: data, count: length)) ? length : 0
+    curlDeliver(data, size, count, userdata) { transfer, bytes in transfer.appendBody(bytes) }
 }
 
 private func curlWriteHeader(
     _ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ userdata: UnsafeMutableRawPointer?
 ) -> Int {
+    curlDeliver(data, size, count, userdata) { transfer, bytes in
+        transfer.appendHeaderLine(bytes)
+        return true
+    }
+}
+
+/// What both write callbacks do with curl's arguments: `size * count` bytes at `data` go to the transfer behind
+/// `userdata`; the byte count is returned when `take` accepts them, 0 (abort the transfer) when it does not.
+private func curlDeliver(
+    _ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ userdata: UnsafeMutableRawPointer?,
+    _ take: (CurlTransfer, UnsafeRawBufferPointer) -> Bool
+) -> Int {
     guard let userdata else { return 0 }
     let length = size * count
     guard let data, length > 0 else { return length }
     let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
-    transfer.appendHeaderLine(UnsafeRawBufferPointer(start: data, count: length))
-    return length
+    return take(transfer, UnsafeRawBufferPointer(start: data, count: length)) ? length : 0
 }
 
 fileprivate extension Duration {

@@ -1,4 +1,5 @@
 import Foundation
+import GPLRSupport
 
 /// A request for ``HTTPClient``: method, URL, headers, body and its own timeouts.
 ///
@@ -51,12 +52,5 @@ extension HTTPClientRequest: CustomStringConvertible, CustomReflectable {
     }
 
     /// `url` without user info, query or fragment: safe to put in messages.
-    package static func redact(_ url: String) -> String {
-        guard var components = URLComponents(string: url) else { return "<invalid URL>" }
-        components.user = nil
-        components.password = nil
-        components.query = nil
-        components.fragment = nil
-        return components.string ?? "<invalid URL>"
-    }
+    package static func redact(_ url: String) -> String { URLText.withoutSecrets(url) ?? "<invalid URL>" }
 }

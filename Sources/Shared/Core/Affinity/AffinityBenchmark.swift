@@ -34,20 +34,26 @@ public enum AffinityBenchmark {
         threadCount: Int? = nil, repetitions: Int = 1, topK: Int = 5,
         progress: ((_ done: Int, _ total: Int) -> Void)? = nil
     ) throws -> [AffinityBenchmarkRow] {
-        let clock = ContinuousClock()
         let runs = max(1, repetitions), totalRuns = (1 + epsilons.count) * runs
         var runsDone = 0
-        let exactSolver = ExactAffinity(walkLength: walkLength, threadCount: threadCount)
-        var exact: AffinityMatrix?
-        var best = Duration.seconds(Int64.max)
-        for _ in 0..<runs {
-            let start = clock.now
-            exact = try exactSolver.compute(graph: graph, labels: labels)
-            best = min(best, clock.now - start)
-            runsDone += 1
-            progress?(runsDone, totalRuns)
+        // The last of `runs` computations and the fastest one's time, reporting progress after each.
+        func timed<Result>(_ compute: () throws -> Result) rethrows -> (result: Result, best: Duration) {
+            let clock = ContinuousClock()
+            var best = Duration.seconds(Int64.max)
+            var result: Result
+            var done = 0
+            repeat {
+                let start = clock.now
+                result = try compute()
+                best = min(best, clock.now - start)
+                done += 1
+                runsDone += 1
+                progress?(runsDone, totalRuns)
+            } while done < runs
+            return (result, best)
         }
-        guard let exact else { return [] }
+        let exactSolver = ExactAffinity(walkLength: walkLength, threadCount: threadCount)
+        let (exact, best) = try timed { try exactSolver.compute(graph: graph, labels: labels) }
         let labeledEdges = labels.rowUsers.reduce(0) { $0 + graph.degree(ofUser: $1) }
         var rows = [
             AffinityBenchmarkRow(
@@ -58,16 +64,7 @@ public enum AffinityBenchmark {
         ]
         for epsilon in epsilons {
             let solver = RevAff(walkLength: walkLength, epsilon: epsilon, threadCount: threadCount)
-            var result: RevAff.Result?
-            var bestRevAff = Duration.seconds(Int64.max)
-            for _ in 0..<runs {
-                let start = clock.now
-                result = try solver.compute(graph: graph, labels: labels)
-                bestRevAff = min(bestRevAff, clock.now - start)
-                runsDone += 1
-                progress?(runsDone, totalRuns)
-            }
-            guard let result else { continue }
+            let (result, bestRevAff) = try timed { try solver.compute(graph: graph, labels: labels) }
             let (mean, maximum) = errors(result.affinity, exact)
             var row = AffinityBenchmarkRow(
                 method: "revaff", epsilon: epsilon, seconds: bestRevAff.inSeconds, meanAbsoluteError: mean,

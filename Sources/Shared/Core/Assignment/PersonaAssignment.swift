@@ -37,17 +37,7 @@ public struct PersonaAssignment: Sendable, Equatable {
     }
 
     private init(affinity: AffinityMatrix, labels: PrototypeLabels, maximum: Int, limit: (Int) -> Int) throws {
-        guard affinity.isComplete else {
-            throw AlgorithmError(
-                .incompleteAffinity,
-                "assignment needs all \(affinity.personaCount) persona columns, got "
-                    + "\(affinity.columnCount)", context: "PersonaAssignment")
-        }
-        guard affinity.personaCount == labels.personaCount else {
-            throw AlgorithmError(
-                .shardMismatch, "affinity has \(affinity.personaCount) personas, labels \(labels.personaCount)",
-                context: "PersonaAssignment")
-        }
+        try affinity.requireAllColumns(matching: labels, needs: "assignment needs", context: "PersonaAssignment")
         let width = affinity.personaCount, userCount = affinity.userCount
         var offsets = [0]
         offsets.reserveCapacity(userCount + 1)

@@ -31,15 +31,9 @@ enum GenericIngest {
             return .used
         }
         if let items {
-            try context.readCSV(items, columns: ["item", "name"], requiredCount: 2) { row, columns in
-                let id = try text.text(row[columns[0]], column: "item", what: "item id")
-                guard !id.isEmpty else { throw BadRow("empty item id", column: "item") }
-                builder.setName(try text.name(row[columns[1]], column: "name"), forItem: id)
-                return .used
-            }
+            try context.readItemNames(
+                items, idColumn: "item", nameColumn: "name", what: "item id", text: &text, into: &builder)
         }
-        context.text = text
-        try text.checkLatin1IDs(builder)
-        return try IngestContext.build(builder, purchases: purchases)
+        return try context.finish(builder, text: text, purchases: purchases)
     }
 }

@@ -85,16 +85,11 @@ enum InstacartIngest {
 
         let productsPath = FileSystem.join(directory, "products.csv")
         if FileSystem.exists(productsPath) {
-            try context.readCSV(productsPath, columns: ["product_id", "product_name"], requiredCount: 2) { row, c in
-                let id = try text.text(row[c[0]], column: "product_id", what: "product id")
-                guard !id.isEmpty else { throw BadRow("empty product id", column: "product_id") }
-                builder.setName(try text.name(row[c[1]], column: "product_name"), forItem: id)
-                return .used
-            }
+            try context.readItemNames(
+                productsPath, idColumn: "product_id", nameColumn: "product_name", what: "product id", text: &text,
+                into: &builder)
         }
-        context.text = text
-        try text.checkLatin1IDs(builder)
-        return try IngestContext.build(builder, purchases: purchasePaths[0])
+        return try context.finish(builder, text: text, purchases: purchasePaths[0])
     }
 
     /// The line of the first row of `orders.csv` with this order id (to name both lines of a conflict).

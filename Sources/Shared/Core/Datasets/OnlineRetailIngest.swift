@@ -49,9 +49,7 @@ enum OnlineRetailIngest {
             }
             return .used
         }
-        context.text = text
-        try text.checkLatin1IDs(builder)
-        return try IngestContext.build(builder, purchases: file)
+        return try context.finish(builder, text: text, purchases: file)
     }
 
     /// "12346.0" / "12346.00" → "12346"; anything else unchanged.

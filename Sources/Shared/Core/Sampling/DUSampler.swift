@@ -153,17 +153,7 @@ public struct DUSampler: Sendable {
         guard beta >= 0 && beta.isFinite else {
             throw AlgorithmError(.invalidParameter, "beta must be finite and ≥ 0, got \(beta)", context: "DUSampler")
         }
-        guard affinity.isComplete else {
-            throw AlgorithmError(
-                .incompleteAffinity,
-                "DU scores need all \(affinity.personaCount) persona columns, got "
-                    + "\(affinity.columnCount)", context: "DUSampler")
-        }
-        guard affinity.personaCount == labels.personaCount else {
-            throw AlgorithmError(
-                .shardMismatch, "affinity has \(affinity.personaCount) personas, labels \(labels.personaCount)",
-                context: "DUSampler")
-        }
+        try affinity.requireAllColumns(matching: labels, needs: "DU scores need", context: "DUSampler")
     }
 }
 

@@ -1,17 +1,20 @@
 /// A small seeded generator (SplitMix64) for the algorithms' own reproducible randomness: synthetic test graphs
 /// and benchmark labels. Same seed, same sequence, on every platform. Not cryptographic.
-struct SamplingRandom: RandomNumberGenerator, Sendable {
+///
+/// The package's one SplitMix64: ``SeededGenerator`` seeds from it and the LLM simulator's `SimulatorRandom`
+/// draws from it.
+package struct SamplingRandom: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    package init(seed: UInt64) { state = seed }
 
     /// A generator for sub-stream `stream` of `seed`, independent of how many values other streams drew.
-    init(seed: UInt64, stream: UInt64) {
+    package init(seed: UInt64, stream: UInt64) {
         var mixer = SamplingRandom(seed: seed ^ (stream &* 0x9E37_79B9_7F4A_7C15))
         state = mixer.next()
     }
 
-    mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -20,5 +23,5 @@ struct SamplingRandom: RandomNumberGenerator, Sendable {
     }
 
     /// Uniform in [0, 1) with 53 random bits.
-    mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+    package mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 }

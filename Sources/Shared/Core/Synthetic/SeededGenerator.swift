@@ -14,18 +14,11 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Equatable {
     /// Seeds the four words of state from `seed` with SplitMix64, as the xoshiro authors recommend, so nearby
     /// seeds still give unrelated streams.
     public init(seed: UInt64) {
-        var sm = seed
-        func splitMix(_ x: inout UInt64) -> UInt64 {
-            x &+= 0x9E37_79B9_7F4A_7C15
-            var z = x
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        s0 = splitMix(&sm)
-        s1 = splitMix(&sm)
-        s2 = splitMix(&sm)
-        s3 = splitMix(&sm)
+        var splitMix = SamplingRandom(seed: seed)
+        s0 = splitMix.next()
+        s1 = splitMix.next()
+        s2 = splitMix.next()
+        s3 = splitMix.next()
     }
 
     /// The next 64 random bits (xoshiro256**).

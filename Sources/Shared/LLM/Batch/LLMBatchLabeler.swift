@@ -1,4 +1,5 @@
 public import GPLRCore
+import GPLRSupport
 public import Logging
 
 /// The `LLMAnswer` step of Algorithm 1 through a Batch API: one labeling call is one batch (JSON Lines of the
@@ -52,7 +53,7 @@ public struct LLMBatchLabeler: PersonaLabeler {
         self.options = options
         self.batchOptions = batchOptions
         prompt = LabelingPrompt(
-            personas: personas.personas.map { LabelingPersona(name: $0.name, description: $0.description) },
+            personas: personas.personas.map(LabelingPersona.init),
             options: options.prompt)
         parser = LabelingResponseParser(personas: personas.names, maxPersonasPerUser: options.maxPersonasPerUser)
         self.cache = cache
@@ -65,14 +66,11 @@ public struct LLMBatchLabeler: PersonaLabeler {
     }
 
     public func label(users: [Int], in graph: PurchaseGraph) async throws -> LabelingBatch {
-        var seen = Set<Int>()
-        let unique = users.filter { seen.insert($0).inserted }
+        let (unique, indexByID) = LabelingBatch.distinct(users, ids: graph.userIDs)
         var usersByID: [String: LabelingUser] = [:]
-        var indexByID: [String: Int] = [:]
         for user in unique {
-            let id = graph.userIDs[user]
-            indexByID[id] = user
-            usersByID[id] = LLMLabeler.labelingUser(user, in: graph, maxProducts: options.prompt.maxProductsPerUser)
+            usersByID[graph.userIDs[user]] = LabelingUser(
+                user, in: graph, maxProducts: options.prompt.maxProductsPerUser)
         }
         let requests = BatchRequests(prompt: prompt, options: options, users: usersByID)
         var step = LLMBatchStep(
@@ -104,10 +102,7 @@ public struct LLMBatchLabeler: PersonaLabeler {
             attempt += 1
         }
         var batch = LabelingBatch(counters: step.counters)
-        for (id, names) in step.answers {
-            guard let user = indexByID[id] else { continue }
-            batch.labels[user] = Array(Set(names.compactMap { personas.index(ofName: $0) })).sorted()
-        }
+        batch.addAnswers(step.answers, indexByID: indexByID, personas: personas)
         for id in step.remaining {
             guard let user = indexByID[id] else { continue }
             batch.failures[user] =
@@ -136,10 +131,6 @@ public struct LLMBatchLabeler: PersonaLabeler {
                 for: ids.compactMap { users[$0] }, temperature: options.temperature, maxTokens: options.maxTokens)
         }
 
-        func groups(_ ids: [String]) -> [[String]] {
-            stride(from: 0, to: ids.count, by: options.usersPerRequest).map {
-                Array(ids[$0..<min($0 + options.usersPerRequest, ids.count)])
-            }
-        }
+        func groups(_ ids: [String]) -> [[String]] { ids.chunked(options.usersPerRequest) }
     }
 }

@@ -1,4 +1,5 @@
 public import GPLRCore
+import GPLRSupport
 public import Logging
 
 /// The LLM behind Algorithm 1's `LLMAnswer`: labels prototype users by asking an OpenAI-compatible chat
@@ -30,64 +31,38 @@ public struct LLMLabeler: PersonaLabeler {
         self.personas = personas
         self.options = options
         prompt = LabelingPrompt(
-            personas: personas.personas.map { LabelingPersona(name: $0.name, description: $0.description) },
+            personas: personas.personas.map(LabelingPersona.init),
             options: options.prompt)
         collector = LLMAnswerCollector(
-            client: client, cache: cache,
-            parser: LabelingResponseParser(personas: personas.names, maxPersonasPerUser: options.maxPersonasPerUser),
-            maxAnswerAttempts: options.maxAnswerAttempts,
-            logger: logger ?? Logger(label: "gplr.llm", factory: { _ in SwiftLogNoOpLogHandler() }),
-            observer: observer)
+            client: client, cache: cache, personas: personas, maxPersonas: options.maxPersonasPerUser,
+            maxAnswerAttempts: options.maxAnswerAttempts, logger: logger, observer: observer)
     }
 
     public func label(users: [Int], in graph: PurchaseGraph) async throws -> LabelingBatch {
-        var seen = Set<Int>()
-        let unique = users.filter { seen.insert($0).inserted }
-        var labelingUsers: [String: LabelingUser] = [:]
-        var indexByID: [String: Int] = [:]
-        for user in unique {
-            let id = graph.userIDs[user]
-            indexByID[id] = user
-            labelingUsers[id] = labelingUser(user, in: graph)
-        }
-        let ids = unique.map { graph.userIDs[$0] }
+        let (unique, indexByID) = LabelingBatch.distinct(users, ids: graph.userIDs)
+        var usersByID: [String: LabelingUser] = [:]
+        for user in unique { usersByID[graph.userIDs[user]] = labelingUser(user, in: graph) }
         let prompt = self.prompt
         let options = self.options
-        let groups = stride(from: 0, to: ids.count, by: options.usersPerRequest).map {
-            Array(ids[$0..<min($0 + options.usersPerRequest, ids.count)])
-        }
-        let usersByID = labelingUsers
+        let groups = unique.map { graph.userIDs[$0] }.chunked(options.usersPerRequest)
+        let requestUsers = usersByID
         let result = await collector.collect(groups: groups) { pending in
             prompt.request(
-                for: pending.compactMap { usersByID[$0] }, temperature: options.temperature,
+                for: pending.compactMap { requestUsers[$0] }, temperature: options.temperature,
                 maxTokens: options.maxTokens)
         }
         try Task.checkCancellation()
         // Past the cap the whole batch does not count: no user of it is labeled, whatever answers arrived.
         if let reached = result.capReached { throw reached }
         var batch = LabelingBatch(counters: result.counters)
-        for (id, names) in result.answers {
-            guard let user = indexByID[id] else { continue }
-            batch.labels[user] = Array(Set(names.compactMap { personas.index(ofName: $0) })).sorted()
-        }
-        for (id, error) in result.failures {
-            guard let user = indexByID[id] else { continue }
-            batch.failures[user] = error
-        }
+        batch.addAnswers(result.answers, indexByID: indexByID, personas: personas)
+        batch.addFailures(result.failures, indexByID: indexByID)
         batch.counters["llm.labeled", default: 0] += batch.labels.count
         return batch
     }
 
     /// A user's purchases as the prompt shows them, most bought first, cut to the prompt's product limit.
     func labelingUser(_ user: Int, in graph: PurchaseGraph) -> LabelingUser {
-        Self.labelingUser(user, in: graph, maxProducts: options.prompt.maxProductsPerUser)
-    }
-
-    /// A user's purchases as the prompt shows them, most bought first, cut to `maxProducts`.
-    static func labelingUser(_ user: Int, in graph: PurchaseGraph, maxProducts: Int) -> LabelingUser {
-        let purchases = graph.purchases(ofUser: user).prefix(maxProducts).map {
-            LabelingPurchase(productName: graph.itemNames[$0.item], count: Int($0.count))
-        }
-        return LabelingUser(id: graph.userIDs[user], purchases: purchases)
+        LabelingUser(user, in: graph, maxProducts: options.prompt.maxProductsPerUser)
     }
 }

@@ -10,11 +10,11 @@ public protocol PersonaLabeler: Sendable {
     func label(users: [Int], in graph: PurchaseGraph) async throws -> LabelingBatch
 }
 
-/// The answer for one batch of users.
+/// The answer for one batch of users (or of items: ``ItemLabelingBatch``).
 public struct LabelingBatch: Sendable, Equatable {
-    /// User index → persona indices (ascending, unique). Empty = "Unrepresentable".
+    /// User (item) index → persona indices (ascending, unique). Empty = "Unrepresentable".
     public var labels: [Int: [Int]]
-    /// User index → why no label could be had (after the labeler's own retries).
+    /// User (item) index → why no label could be had (after the labeler's own retries).
     public var failures: [Int: String]
     /// Counters of everything the labeler dropped or retried, by name (e.g. "unknown-persona"), for the report.
     public var counters: [String: Int]

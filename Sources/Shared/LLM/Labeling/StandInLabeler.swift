@@ -1,4 +1,5 @@
 public import GPLRCore
+import GPLRSupport
 import Synchronization
 
 /// A labeler that asks nobody, for `gplr run --dry-run`: it renders the requests an ``LLMLabeler`` would send
@@ -20,7 +21,7 @@ public final class StandInLabeler: PersonaLabeler {
     ///   batch per labeler call.
     public init(personas: PersonaSet, options: LLMLabelerOptions, jobSize: Int? = nil) {
         prompt = LabelingPrompt(
-            personas: personas.personas.map { LabelingPersona(name: $0.name, description: $0.description) },
+            personas: personas.personas.map(LabelingPersona.init),
             options: options.prompt)
         self.options = options
         personaCount = personas.count
@@ -40,7 +41,7 @@ public final class StandInLabeler: PersonaLabeler {
         for job in unique.chunked(jobSize ?? max(1, unique.count)) {
             for group in job.chunked(perRequest) {
                 let asked = group.map {
-                    LLMLabeler.labelingUser($0, in: graph, maxProducts: options.prompt.maxProductsPerUser)
+                    LabelingUser($0, in: graph, maxProducts: options.prompt.maxProductsPerUser)
                 }
                 let messages = prompt.messages(for: asked)
                 let promptTokens = LabelingEstimate.tokens(messages)
@@ -68,17 +69,8 @@ public final class StandInLabeler: PersonaLabeler {
     private func standIn(_ user: Int, in graph: PurchaseGraph) -> Int {
         var votes = [UInt64](repeating: 0, count: personaCount)
         for purchase in graph.purchases(ofUser: user) {
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in graph.itemIDs[purchase.item].utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-            votes[Int(hash % UInt64(personaCount))] += UInt64(purchase.count)
+            votes[Int(FNV1a.hash(graph.itemIDs[purchase.item]) % UInt64(personaCount))] += UInt64(purchase.count)
         }
         return votes.indices.max { votes[$0] != votes[$1] ? votes[$0] < votes[$1] : $0 > $1 } ?? 0
-    }
-}
-
-extension Array {
-    /// Consecutive slices of at most `size` elements.
-    func chunked(_ size: Int) -> [[Element]] {
-        stride(from: 0, to: count, by: Swift.max(1, size)).map { Array(self[$0..<Swift.min($0 + size, count)]) }
     }
 }

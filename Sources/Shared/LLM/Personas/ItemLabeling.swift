@@ -1,4 +1,5 @@
 public import GPLRCore
+import GPLRSupport
 public import Logging
 
 /// How an ``ItemLabeler`` asks.
@@ -23,21 +24,9 @@ public struct ItemLabelerOptions: Sendable, Equatable {
     }
 }
 
-/// Item → persona answers for one batch of items.
-public struct ItemLabelingBatch: Sendable, Equatable {
-    /// Item index → persona indices (ascending, unique); empty: no persona fits.
-    public var labels: [Int: [Int]]
-    /// Item index → why no answer could be had.
-    public var failures: [Int: String]
-    /// The same `llm.*` counters as ``LLMLabeler``'s.
-    public var counters: [String: Int]
-
-    public init(labels: [Int: [Int]] = [:], failures: [Int: String] = [:], counters: [String: Int] = [:]) {
-        self.labels = labels
-        self.failures = failures
-        self.counters = counters
-    }
-}
+/// Item → persona answers for one batch of items: the users' ``LabelingBatch`` keyed by item index (an empty
+/// list: no persona fits), with the same `llm.*` counters as ``LLMLabeler``'s.
+public typealias ItemLabelingBatch = LabelingBatch
 
 /// Asks an LLM which personas each product pertains to, for the item side of the tripartite graph.
 ///
@@ -57,29 +46,19 @@ public struct ItemLabeler: Sendable {
         self.options = options
         prompt = ItemLabelingPrompt(personas: personas.personas)
         collector = LLMAnswerCollector(
-            client: client, cache: cache,
-            parser: LabelingResponseParser(personas: personas.names, maxPersonasPerUser: options.maxPersonasPerItem),
-            maxAnswerAttempts: options.maxAnswerAttempts,
-            logger: logger ?? Logger(label: "gplr.llm", factory: { _ in SwiftLogNoOpLogHandler() }))
+            client: client, cache: cache, personas: personas, maxPersonas: options.maxPersonasPerItem,
+            maxAnswerAttempts: options.maxAnswerAttempts, logger: logger)
     }
 
     /// Labels `items` (dense item indices of `graph`).
     public func label(items: [Int], in graph: PurchaseGraph) async throws -> ItemLabelingBatch {
-        var seen = Set<Int>()
-        let unique = items.filter { seen.insert($0).inserted }
-        var indexByID: [String: Int] = [:]
+        let (unique, indexByID) = LabelingBatch.distinct(items, ids: graph.itemIDs)
         var names: [String: String] = [:]
-        for item in unique {
-            indexByID[graph.itemIDs[item]] = item
-            names[graph.itemIDs[item]] = graph.itemNames[item]
-        }
-        let ids = unique.map { graph.itemIDs[$0] }
+        for item in unique { names[graph.itemIDs[item]] = graph.itemNames[item] }
         let prompt = self.prompt
         let options = self.options
         let itemNames = names
-        let groups = stride(from: 0, to: ids.count, by: options.itemsPerRequest).map {
-            Array(ids[$0..<min($0 + options.itemsPerRequest, ids.count)])
-        }
+        let groups = unique.map { graph.itemIDs[$0] }.chunked(options.itemsPerRequest)
         let result = await collector.collect(groups: groups) { pending in
             prompt.request(
                 for: pending.map { (id: $0, name: itemNames[$0] ?? $0) }, temperature: options.temperature,
@@ -90,14 +69,8 @@ public struct ItemLabeler: Sendable {
         // look complete.
         if let reached = result.capReached { throw reached }
         var batch = ItemLabelingBatch(counters: result.counters)
-        for (id, answer) in result.answers {
-            guard let item = indexByID[id] else { continue }
-            batch.labels[item] = Array(Set(answer.compactMap { personas.index(ofName: $0) })).sorted()
-        }
-        for (id, error) in result.failures {
-            guard let item = indexByID[id] else { continue }
-            batch.failures[item] = error
-        }
+        batch.addAnswers(result.answers, indexByID: indexByID, personas: personas)
+        batch.addFailures(result.failures, indexByID: indexByID)
         return batch
     }
 }

@@ -51,44 +51,29 @@ public struct PersonaSetGenerator: Sendable {
         }
         let proposalAnswers = await concurrently(samples) { sample in await propose(sample: sample, in: graph) }
         let proposals = try collect(proposalAnswers, into: &counters)
-        guard !proposals.isEmpty else {
-            throw PersonaSetGenerationError(
-                code: .noProposals, message: "all \(samples.count) proposals failed", step: "propose",
-                underlying: proposalAnswers.compactMap(\.error).last.map(GenerationCause.init))
-        }
+        try PersonaSetGenerationError.requireSets(
+            proposals, calls: samples.count, what: "proposals", code: .noProposals, step: "propose",
+            lastError: proposalAnswers.compactMap(\.error).last)
         let groups = mergeGroups(count: proposals.count)
         let mergeAnswers = await concurrently(groups) { group in
             await merge(group.map { proposals[$0] }, totalSets: proposals.count)
         }
         let merged = try collect(mergeAnswers, into: &counters)
-        guard !merged.isEmpty else {
-            throw PersonaSetGenerationError(
-                code: .noMerges, message: "all \(groups.count) merges failed", step: "merge",
-                underlying: mergeAnswers.compactMap(\.error).last.map(GenerationCause.init))
-        }
+        try PersonaSetGenerationError.requireSets(
+            merged, calls: groups.count, what: "merges", code: .noMerges, step: "merge",
+            lastError: mergeAnswers.compactMap(\.error).last)
         let finalAnswer = await finalize(merged)
         counters.merge(finalAnswer.counters, uniquingKeysWith: +)
         if let reached = finalAnswer.capReached { throw reached }
-        guard !finalAnswer.personas.isEmpty else {
-            throw PersonaSetGenerationError(
-                code: .noFinalSet, message: "the final pick produced no persona", step: "final",
-                underlying: finalAnswer.error.map(GenerationCause.init))
-        }
-        let personas = Array(finalAnswer.personas.prefix(options.personaCount))
-        if personas.count < options.personaCount { counters["personas.final-short", default: 0] += 1 }
-        return Result(
-            personaSet: try PersonaSet(personas), proposals: proposals, merged: merged, counters: counters)
+        let personaSet = try PersonaSetGenerationError.finalSet(
+            finalAnswer.personas, personaCount: options.personaCount, lastError: finalAnswer.error,
+            counters: &counters)
+        return Result(personaSet: personaSet, proposals: proposals, merged: merged, counters: counters)
     }
 
     /// Step 1 for one sample of user indices.
     public func propose(sample: [Int], in graph: PurchaseGraph) async -> StepAnswer {
-        let users = sample.map { user in
-            LabelingUser(
-                id: graph.userIDs[user],
-                purchases: graph.purchases(ofUser: user).prefix(options.prompt.maxProductsPerUser).map {
-                    LabelingPurchase(productName: graph.itemNames[$0.item], count: Int($0.count))
-                })
-        }
+        let users = sample.map { LabelingUser($0, in: graph, maxProducts: options.prompt.maxProductsPerUser) }
         return await ask(
             PersonaGenerationPrompt.propose(
                 users: users, count: options.personaCount, datasetName: options.datasetName,

@@ -8,25 +8,14 @@ extension LabelJobExecutor {
     ) async throws -> LabelingBatch {
         guard let context = llm else { throw JobExecutionError(.llm, LLMJobContext.missingKeyMessage) }
         let client = try self.client(for: spec, key: try context.key(for: spec), context: context)
-        var cache: LLMResponseCache?
-        if spec.cache, let redis = context.redis {
-            cache = LLMResponseCache(
-                redis: redis, keys: context.keys,
-                ttl: spec.cacheTTLSeconds.map { .milliseconds(Int64($0 * 1000)) })
-        }
         // The job's run counts its LLM outcomes live (the dashboard's LLM charts), when the worker says which run.
         let observer = JobRunContext.runID.flatMap { run in
             context.redis.map { RedisLLMOutcomeRecorder(redis: $0, keys: context.keys, runID: run) }
         }
         let labeler = LLMLabeler(
-            client: client, personas: personas, options: spec.labelerOptions, cache: cache, logger: context.logger,
-            observer: observer)
-        do {
-            return try await labeler.label(users: job.users, in: graph)
-        } catch let reached as LLMSpendingCapReached {
-            // Not retried: every delivery would be refused the same way; the coordinator fails the run.
-            throw JobExecutionError(.llm, "\(reached)", underlying: reached)
-        }
+            client: client, personas: personas, options: spec.labelerOptions, cache: context.cache(for: spec),
+            logger: context.logger, observer: observer)
+        return try await JobExecutionError.refusingPastTheCap { try await labeler.label(users: job.users, in: graph) }
     }
 
     /// The client of `spec`, created once, with the spending cap and the shared rate limit as its admission when

@@ -70,16 +70,8 @@ public final class LabelJobExecutor: Sendable {
 
     /// Checks the user indices, persona set and labeler parameters; returns R.
     public static func validate(_ job: LabelJob, graph: PurchaseGraph) throws -> PersonaSet {
-        if let bad = job.users.first(where: { !(0..<graph.userCount).contains($0) }) {
-            throw JobExecutionError(
-                .outOfRange, "user \(bad) is not in 0 ..< \(graph.userCount) (the snapshot's users)")
-        }
-        let personas: PersonaSet
-        do {
-            personas = try PersonaSet(job.personas)
-        } catch {
-            throw JobExecutionError(.invalidPayload, "the job's persona set is invalid", underlying: error)
-        }
+        try JobExecutionError.requireIndices(job.users, below: graph.userCount, of: "user")
+        let personas = try JobExecutionError.personaSet(job.personas)
         switch job.labeler {
         case .labelsFile(let path, let drop, let add, _, let sha256):
             if let sha256, sha256.count != 64 || !sha256.allSatisfy(\.isHexDigit) {

@@ -19,10 +19,7 @@ struct PersonaJobExecutor: Sendable {
     func propose(_ job: PersonaProposeJob, graph: PurchaseGraph) async throws -> PersonaJobResult {
         try Self.check(counts: job.counts, spec: job.llm)
         guard !job.users.isEmpty else { throw JobExecutionError(.invalidPayload, "the user sample is empty") }
-        if let bad = job.users.first(where: { !(0..<graph.userCount).contains($0) }) {
-            throw JobExecutionError(
-                .outOfRange, "user \(bad) is not in 0 ..< \(graph.userCount) (the snapshot's users)")
-        }
+        try JobExecutionError.requireIndices(job.users, below: graph.userCount, of: "user")
         let generator = try generator(job.counts, spec: job.llm)
         return try Self.result(await generator.propose(sample: job.users, in: graph))
     }
@@ -54,33 +51,19 @@ struct PersonaJobExecutor: Sendable {
         guard job.itemsPerRequest >= 1 else {
             throw JobExecutionError(.invalidPayload, "items per request must be at least 1, got \(job.itemsPerRequest)")
         }
-        if let bad = job.items.first(where: { !(0..<graph.itemCount).contains($0) }) {
-            throw JobExecutionError(
-                .outOfRange, "item \(bad) is not in 0 ..< \(graph.itemCount) (the snapshot's items)")
-        }
-        let personas: PersonaSet
-        do {
-            personas = try PersonaSet(job.personas)
-        } catch {
-            throw JobExecutionError(.invalidPayload, "the job's persona set is invalid", underlying: error)
-        }
+        try JobExecutionError.requireIndices(job.items, below: graph.itemCount, of: "item")
+        let personas = try JobExecutionError.personaSet(job.personas)
         let (client, context) = try client(for: job.llm)
-        var cache: LLMResponseCache?
-        if job.llm.cache, let redis = context.redis {
-            cache = LLMResponseCache(
-                redis: redis, keys: context.keys, ttl: job.llm.cacheTTLSeconds.map { .milliseconds(Int64($0 * 1000)) })
-        }
         let labeler = ItemLabeler(
             client: client, personas: personas,
             options: ItemLabelerOptions(
                 itemsPerRequest: job.itemsPerRequest, maxAnswerAttempts: job.llm.maxAnswerAttempts,
                 temperature: job.llm.temperature, maxTokens: job.llm.maxTokens),
-            cache: cache, logger: context.logger)
-        do {
-            return ItemLabelJobResult(batch: try await labeler.label(items: job.items, in: graph))
-        } catch let reached as LLMSpendingCapReached {
-            throw JobExecutionError(.llm, "\(reached)", underlying: reached)
-        }
+            cache: context.cache(for: job.llm), logger: context.logger)
+        return ItemLabelJobResult(
+            batch: try await JobExecutionError.refusingPastTheCap {
+                try await labeler.label(items: job.items, in: graph)
+            })
     }
 
     // MARK: - Helpers
