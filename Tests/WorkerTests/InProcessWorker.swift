@@ -48,9 +48,15 @@ final class InProcessWorker: Sendable {
         while !service.state.isStopping { await Task.yield() }
     }
 
-    /// Waits for the group to end (after ``requestShutdown()`` and whatever the jobs in hand need).
+    /// Waits for the group to end (after ``requestShutdown()`` and whatever the jobs in hand need). A cancelled
+    /// wait (a test's time limit) cancels the worker, so a worker that never ends fails the test, not the run.
     func finished() async throws {
-        try await task.value
+        let task = task
+        try await withTaskCancellationHandler {
+            try await task.value
+        } onCancel: {
+            task.cancel()
+        }
     }
 
     /// Ends the worker at once (cancellation), for the end of a test whatever its outcome.

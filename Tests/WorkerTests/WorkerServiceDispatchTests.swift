@@ -29,9 +29,10 @@ import Testing
                     await worker.deliveries.waitForStarted(ended + batch)
                     let deadline = worker.clock.elapsed + .seconds(7)
                     await worker.clock.waitForSleepers(until: deadline, count: batch)
-                    #expect(worker.deliveries.record.value.running == batch)
+                    // Checked as it happens (a worker past its bound would then wait for a sleep that never comes).
+                    try #require(worker.deliveries.record.value.running == batch)
                     let leases = try await harness.leases(kind).pending()
-                    #expect(leases.count == batch)
+                    try #require(leases.count == batch)
                     worker.clock.advance(to: deadline)
                     ended += batch
                     await worker.deliveries.waitForEnded(ended)
@@ -60,6 +61,7 @@ import Testing
             try await withInProcessWorker(harness, concurrency: 2, jobDelay: .seconds(30)) { worker in
                 let started = await worker.deliveries.waitForStarted(2).started.map(\.id)
                 await worker.clock.waitForSleepers(until: .seconds(30), count: 2)
+                try #require(worker.deliveries.record.value.started.count == 2)
                 await worker.requestShutdown()
                 // The two jobs in hand finish; the group ends on its own.
                 worker.clock.advance(to: .seconds(30))
