@@ -71,17 +71,17 @@ public final class ManualClock: Clock, Sendable {
         let id = state.withLock { $0.makeID() }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                enum Start { case cancelled, due, asleep([CheckedContinuation<Void, Never>]) }
+                enum Start { case cancelled, due, registered([CheckedContinuation<Void, Never>]) }
                 let start: Start = state.withLock { state in
                     if state.cancelled.remove(id) != nil { return .cancelled }
                     if deadline <= state.now { return .due }
                     state.sleepers[id] = Sleeper(deadline: deadline, continuation: continuation)
-                    return .asleep(state.satisfiedWaiters())
+                    return .registered(state.satisfiedWaiters())
                 }
                 switch start {
                 case .cancelled: continuation.resume(throwing: CancellationError())
                 case .due: continuation.resume()
-                case .asleep(let waiters): for waiter in waiters { waiter.resume() }
+                case .registered(let waiters): for waiter in waiters { waiter.resume() }
                 }
             }
         } onCancel: {
