@@ -9,7 +9,7 @@ import Testing
 /// The worker's dispatcher, in process on a manual clock against a real redis-server: it never runs more jobs than
 /// its concurrency, a graceful shutdown finishes the jobs in hand and acknowledges each once without taking more,
 /// and its middleware hears of every delivery's end exactly once, skipped jobs of cancelled runs included.
-@Suite(.serialized, .timeLimit(.minutes(1))) struct WorkerServiceDispatchTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct WorkerServiceDispatchTests {
     @Test func neverRunsMoreJobsAtOnceThanItsConcurrency() async throws {
         try await withRedisServer { server in
             let harness = try await WorkerHarness(server: server)

@@ -10,7 +10,7 @@ import Testing
 /// extended every lease/3 of the worker's clock and no longer once the job is done; a job whose lease ran out on
 /// Redis's clock is taken over at the worker's next reclaim. Redis's time is moved with `XCLAIM … IDLE`, the
 /// worker's by advancing its clock: no test waits for either.
-@Suite(.serialized, .timeLimit(.minutes(1))) struct WorkerServiceLeaseTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct WorkerServiceLeaseTests {
     @Test func aRunningJobsLeaseIsExtendedEveryThirdOfTheLeaseAndNotAfterItCompletes() async throws {
         try await withRedisServer { server in
             let harness = try await WorkerHarness(server: server)
