@@ -191,6 +191,9 @@ let package = Package(
             dependencies: [
                 "Worker", "GPLRRedis", "GPLRHTTP", "GPLRCore", "GPLRLLM", "GPLRRuntime", "GPLRBuildInfo",
                 "GPLRTestSupport",
+                // The in-process worker tests run `WorkerService` under a `ServiceGroup`, as the binary does.
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: ourSettings),
         .testTarget(

@@ -7,22 +7,25 @@ import Synchronization
 final class RunPhaseCache: Sendable {
     private struct Entry {
         var phase: RunPhase?
-        var readAt: ContinuousClock.Instant
+        /// On ``clock``.
+        var readAt: Duration
     }
 
     private let records: RunRecordStore
     private let maxAge: Duration
+    private let clock: WorkerClock
     private let entries = Mutex<[String: Entry]>([:])
 
-    init(records: RunRecordStore, maxAge: Duration = .seconds(1)) {
+    init(records: RunRecordStore, maxAge: Duration = .seconds(1), clock: WorkerClock = .continuous) {
         self.records = records
         self.maxAge = maxAge
+        self.clock = clock
     }
 
     /// The run's phase (`nil` when the run has no record, e.g. jobs enqueued without a coordinator), at most
     /// `maxAge` old.
     func phase(run runID: String) async throws -> RunPhase? {
-        let now = ContinuousClock.now
+        let now = clock.now
         if let entry = entries.withLock({ $0[runID] }), now - entry.readAt < maxAge { return entry.phase }
         let phase = try await records.phase(run: runID)
         entries.withLock { entries in

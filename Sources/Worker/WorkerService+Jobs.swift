@@ -15,7 +15,7 @@ extension WorkerService {
         logger[metadataKey: "job.kind"] = "\(job.kind)"
         logger[metadataKey: "run.id"] = "\(job.runID)"
         logger[metadataKey: "job.deliveries"] = "\(job.deliveryCount)"
-        let started = ContinuousClock.now
+        let started = clock.now
         let outcome: JobDeliveryOutcome
         if let skipped = await skipIfRunCancelled(job, logger: logger) {
             outcome = skipped
@@ -29,7 +29,7 @@ extension WorkerService {
         case .skipped, .abandoned: break
         }
         state.release(job)
-        let duration: Duration? = if case .skipped = outcome { nil } else { ContinuousClock.now - started }
+        let duration: Duration? = if case .skipped = outcome { nil } else { clock.now - started }
         for middleware in middleware { middleware.ended(job, outcome, duration: duration, logger: logger) }
     }
 
@@ -44,7 +44,7 @@ extension WorkerService {
             let result = try await JobRunContext.$runID.withValue(job.envelope.runID) {
                 try await definition.run(payload: job.envelope.payload, in: context)
             }
-            if let delay = configuration.debugJobDelay { try await Task.sleep(for: delay) }
+            if let delay = configuration.debugJobDelay { try await clock.sleep(for: delay) }
             state.settle(job)
             let stored = try await queue.complete(job, result: result)
             return .succeeded(stored: stored, leaseLost: state.leaseLost(job))

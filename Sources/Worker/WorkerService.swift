@@ -25,14 +25,26 @@ final class WorkerService: Service {
     /// LLM clients, the blocking executor.
     let context: WorkerJobContext
     /// Wrapped around every job delivery, in order.
-    let middleware: [any JobMiddleware] = [LoggingMiddleware(), MetricsMiddleware()]
+    let middleware: [any JobMiddleware]
+    /// What the timed loops sleep on and measure with (``WorkerClock``).
+    let clock: WorkerClock
     let startedAt = Int64(Date().timeIntervalSince1970)
 
-    init(configuration: WorkerConfiguration, logger: Logger) {
+    /// - Parameters:
+    ///   - clock: the clock of the timed loops (lease extension, heartbeat, pruning, reclaim cadence); tests pass
+    ///     one they advance by hand.
+    ///   - middleware: wrapped around every delivery, in order (logging and metrics by default).
+    init(
+        configuration: WorkerConfiguration, logger: Logger, clock: some Clock<Duration> = ContinuousClock(),
+        middleware: [any JobMiddleware] = [LoggingMiddleware(), MetricsMiddleware()]
+    ) {
         var logger = logger
         logger[metadataKey: "worker.id"] = "\(configuration.workerID)"
         self.configuration = configuration
         self.logger = logger
+        self.middleware = middleware
+        let clock = WorkerClock(clock)
+        self.clock = clock
         state = WorkerState()
         let control = RedisClient(endpoint: configuration.endpoint)
         queue = JobQueue(client: control, keys: configuration.keys, configuration: configuration.queueConfiguration)
@@ -40,7 +52,7 @@ final class WorkerService: Service {
             client: RedisClient(endpoint: configuration.endpoint), keys: configuration.keys,
             configuration: configuration.queueConfiguration)
         registry = WorkerRegistry(client: control, keys: configuration.keys)
-        runPhases = RunPhaseCache(records: RunRecordStore(client: control, keys: configuration.keys))
+        runPhases = RunPhaseCache(records: RunRecordStore(client: control, keys: configuration.keys), clock: clock)
         let dataClient = RedisClient(endpoint: configuration.endpoint)
         let blocking = BlockingExecutor.shared
         context = WorkerJobContext(
@@ -118,7 +130,7 @@ final class WorkerService: Service {
             var running = 0
             var waiting: [LeasedJob] = []
             var fetching = false
-            var nextReclaim = ContinuousClock.now
+            var nextReclaim = clock.now
             func fill() {
                 while running < concurrency, !waiting.isEmpty, !Task.isCancelled {
                     let job = waiting.removeFirst()
@@ -131,8 +143,8 @@ final class WorkerService: Service {
                 state.setRunning(running)
                 guard !fetching, waiting.isEmpty, running < concurrency, !state.isStopping, !Task.isCancelled
                 else { return }
-                let reclaim = ContinuousClock.now >= nextReclaim
-                if reclaim { nextReclaim = ContinuousClock.now + configuration.reclaimInterval }
+                let reclaim = clock.now >= nextReclaim
+                if reclaim { nextReclaim = clock.now + configuration.reclaimInterval }
                 fetching = true
                 let count = concurrency - running
                 group.addTask { .taken(await self.fetch(count: count, reclaim: reclaim)) }
@@ -177,7 +189,7 @@ final class WorkerService: Service {
                 block: configuration.blockTime)
         } catch {
             logger.error("cannot read jobs from Redis; trying again", metadata: ["error": "\(error)"])
-            try? await Task.sleep(for: .seconds(1))
+            try? await clock.sleep(for: .seconds(1))
             return []
         }
     }
@@ -196,7 +208,7 @@ final class WorkerService: Service {
     private func heartbeatLoop() async {
         while !Task.isCancelled {
             do {
-                try await Task.sleep(for: configuration.heartbeatInterval)
+                try await clock.sleep(for: configuration.heartbeatInterval)
             } catch {
                 return
             }
@@ -223,7 +235,7 @@ final class WorkerService: Service {
     private func pruneLoop() async {
         while !Task.isCancelled {
             do {
-                try await Task.sleep(for: configuration.pruneInterval)
+                try await clock.sleep(for: configuration.pruneInterval)
             } catch {
                 return
             }
@@ -246,7 +258,7 @@ final class WorkerService: Service {
     private func leaseLoop() async {
         while !Task.isCancelled {
             do {
-                try await Task.sleep(for: configuration.leaseExtensionInterval)
+                try await clock.sleep(for: configuration.leaseExtensionInterval)
             } catch {
                 return
             }

@@ -37,7 +37,7 @@ import Testing
                     kinds: [LabelJobDefinition.kind, AffinityJobDefinition.kind], minimumIdle: .zero)
                     == ["label/idle-1"])
             #expect(try await consumers() == ["busy"])
-            try await Task.sleep(for: .milliseconds(400))  // past the 300 ms lease
+            try await leases(queue).ageAll(to: .seconds(1))  // past the 300 ms lease
             #expect(
                 try await queue.reclaimExpired(consumer: "other", kinds: [LabelJobDefinition.kind], count: 10).map(\.id)
                     == ["a"])

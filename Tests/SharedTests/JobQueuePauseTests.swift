@@ -29,7 +29,7 @@ import Testing
             #expect(clock.now - start >= .milliseconds(300), "a paused read does not spin")
 
             // The lease of `a` runs out: no reclaim while paused; after the resume both jobs come back.
-            try await Task.sleep(for: .milliseconds(300))
+            try await leases(queue).ageAll(to: .seconds(1))
             #expect(try await queue.reclaimExpired(consumer: "w3", kinds: [label]).isEmpty)
             #expect(try await queue.resume(kind: label))
             #expect(try await queue.reclaimExpired(consumer: "w3", kinds: [label]).map(\.id) == ["a"])

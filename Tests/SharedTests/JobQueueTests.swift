@@ -21,6 +21,11 @@ func withJobQueue<T>(
     }
 }
 
+/// Redis's side of the leases of a kind's stream in `queue`: tests age them instead of waiting for them to run out.
+func leases(_ queue: JobQueue, _ kind: JobKind = LabelJobDefinition.kind) -> StreamLeases {
+    StreamLeases(client: queue.client, stream: queue.keys.jobStream(kind), group: queue.configuration.group)
+}
+
 func job(_ id: String, run: String = "r1", kind: JobKind = LabelJobDefinition.kind, payload: String = "{}")
     -> JobEnvelope
 {
@@ -89,7 +94,7 @@ func job(_ id: String, run: String = "r1", kind: JobKind = LabelJobDefinition.ki
             try await queue.enqueue([job("j1")])
             let taken = try #require(try await queue.dequeue(consumer: "dying", kinds: [LabelJobDefinition.kind]).first)
             // "dying" never acknowledges. Once the lease ran out another worker takes the job over.
-            try await Task.sleep(for: .milliseconds(400))
+            try await leases(queue).ageAll(to: .seconds(1))
             let reclaimed = try await queue.reclaimExpired(consumer: "healthy", kinds: [LabelJobDefinition.kind])
             let stolen = try #require(reclaimed.first)
             #expect(reclaimed.count == 1)
@@ -106,14 +111,14 @@ func job(_ id: String, run: String = "r1", kind: JobKind = LabelJobDefinition.ki
     }
 
     @Test func leaseExtensionPreventsReclaim() async throws {
-        // Margins of seconds, not milliseconds: a loaded CI machine can take most of a second per command.
-        try await withJobQueue(lease: .milliseconds(4000)) { queue, _ in
+        // Redis's clock is moved (the entry's idle time), not waited for: margins of seconds at no cost.
+        try await withJobQueue(lease: .seconds(4)) { queue, _ in
             try await queue.enqueue([job("long")])
             let leased = try #require(try await queue.dequeue(consumer: "w1", kinds: [LabelJobDefinition.kind]).first)
-            try await Task.sleep(for: .milliseconds(2500))
+            try await leases(queue).ageAll(to: .seconds(3))
             #expect(try await queue.extendLease(leased))
-            try await Task.sleep(for: .milliseconds(2000))
-            // 4.5 s since delivery, more than the lease, but only 2 s since the extension.
+            try await leases(queue).ageAll(to: .seconds(2))
+            // 5 s since delivery, more than the lease, but only 2 s since the extension.
             #expect(try await queue.reclaimExpired(consumer: "w2", kinds: [LabelJobDefinition.kind]).isEmpty)
             #expect(try await queue.complete(leased, result: Data()))
         }
@@ -177,7 +182,7 @@ func job(_ id: String, run: String = "r1", kind: JobKind = LabelJobDefinition.ki
         try await withJobQueue(lease: .milliseconds(200), maxAttempts: 1) { queue, _ in
             try await queue.enqueue([job("crashes-workers")])
             _ = try await queue.dequeue(consumer: "w1", kinds: [LabelJobDefinition.kind])
-            try await Task.sleep(for: .milliseconds(300))
+            try await leases(queue).ageAll(to: .seconds(1))
             #expect(try await queue.reclaimExpired(consumer: "w2", kinds: [LabelJobDefinition.kind]).isEmpty)
             let letter = try #require(try await queue.deadLetters(run: "r1").first)
             #expect(letter.error.contains("abandoned") && letter.deliveries == 2)
@@ -224,7 +229,7 @@ func job(_ id: String, run: String = "r1", kind: JobKind = LabelJobDefinition.ki
             let next = try await queue.dequeue(consumer: "w2", kinds: [LabelJobDefinition.kind], count: 10)
             #expect(next.map(\.id) == ["p3"])
             for leased in next { try await queue.complete(leased, result: Data("r".utf8)) }
-            try await Task.sleep(for: .milliseconds(400))
+            try await leases(queue).ageAll(to: .seconds(1))
             let reclaimed = try await queue.reclaimExpired(consumer: "w2", kinds: [LabelJobDefinition.kind])
             #expect(reclaimed.map(\.id) == [pending.id] && reclaimed.first?.deliveryCount == 2)
             #expect(try await queue.result(run: "r1", jobID: first.id) == Data("r".utf8))
