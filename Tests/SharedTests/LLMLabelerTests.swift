@@ -18,8 +18,9 @@ import Testing
         let simulatorConfiguration = LLMSimulatorConfiguration(
             faultSchedule: schedule, retryAfter: .milliseconds(20), hangDuration: .seconds(20))
         try await LLMLabelerFixtures.withSimulator(truth: truth, simulatorConfiguration) { simulator, port in
-            // Long enough that no healthy answer times out on a busy machine (only the injected hang must).
-            let configuration = LLMLabelerFixtures.configuration(port: port, timeout: .seconds(3))
+            // Long enough that no healthy answer times out on a busy machine (only the injected 20 s hang must):
+            // 3 s was not, with four builds and test runs on two cores (81 requests instead of 76).
+            let configuration = LLMLabelerFixtures.configuration(port: port, timeout: .seconds(8))
             let batch = try await LLMLabelerFixtures.label(Array(0..<70), in: graph, configuration: configuration)
             let statistics = simulator.statistics
             #expect(batch.failures.isEmpty)
