@@ -13,7 +13,7 @@ let benchmarks: @Sendable () -> Void = {
         metrics: [.wallClock, rowsPerSecond, .peakMemoryResident], warmupIterations: 1, maxDuration: .seconds(15),
         maxIterations: 10,
         thresholds: [
-            .wallClock: BenchmarkTolerance.time, rowsPerSecond: BenchmarkTolerance.time,
+            .wallClock: BenchmarkTolerance.time, rowsPerSecond: BenchmarkTolerance.rate,
             .peakMemoryResident: BenchmarkTolerance.memory,
         ])
     let scratch = ScratchDirectory(label: "ingest")
