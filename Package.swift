@@ -150,6 +150,31 @@ let package = Package(
             dependencies: ["GPLRCore", "CExactKernel", .product(name: "Benchmark", package: "benchmark")],
             path: "Benchmarks/KernelBenchmarks", swiftSettings: ourSettings,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        // `gplr bench queue`, snapshot encode/decode and ingest as benchmarks (docs/benchmarks.md, "Benchmarks as
+        // code: queue, snapshot, ingest"); the fixtures are theirs: a scratch directory, the generated dataset, the
+        // tolerances of the checked-in thresholds.
+        .target(
+            name: "BenchmarkFixtures",
+            dependencies: ["GPLRCore", .product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/BenchmarkFixtures", swiftSettings: ourSettings),
+        .executableTarget(
+            name: "QueueBenchmarks",
+            dependencies: [
+                "BenchmarkFixtures", "GPLRRedis", "GPLRRuntime", "ProcessSupport",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/QueueBenchmarks", swiftSettings: ourSettings,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        .executableTarget(
+            name: "SnapshotBenchmarks",
+            dependencies: ["BenchmarkFixtures", "GPLRCore", .product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/SnapshotBenchmarks", swiftSettings: ourSettings,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        .executableTarget(
+            name: "IngestBenchmarks",
+            dependencies: ["BenchmarkFixtures", "GPLRCore", .product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/IngestBenchmarks", swiftSettings: ourSettings,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
 
         // Starting child processes (posix_spawn with a clean signal mask) and a local redis-server: `gplr demo`,
         // `gplr bench queue` and the test support use it; the library targets never start processes.
