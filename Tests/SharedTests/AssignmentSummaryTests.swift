@@ -20,13 +20,13 @@ import Testing
             assignment: assignment, affinity: affinity, labels: labels, personaNames: ["A", "B", "C"])
 
         let histogram = summary.topAffinity
-        #expect(histogram.edges.count == 14 && histogram.edges.first == 0 && histogram.edges.last == 1)
+        #expect(histogram.edges.count == 62 && histogram.edges.first == 0 && histogram.edges.last == 1)
         #expect(histogram.users == 3 && histogram.counts.reduce(0, +) == 3)
         #expect(histogram.counts[0] == 1)
         #expect(histogram.counts[AssignmentSummary.Histogram.bin(of: 0.3, edges: histogram.edges)] == 1)
-        #expect(AssignmentSummary.Histogram.bin(of: 0.3, edges: histogram.edges) == 11)
-        #expect(AssignmentSummary.Histogram.bin(of: 4e-4, edges: histogram.edges) == 6)
-        #expect(AssignmentSummary.Histogram.bin(of: 1, edges: histogram.edges) == 12)
+        #expect(AssignmentSummary.Histogram.bin(of: 0.3, edges: histogram.edges) == 55)
+        #expect(AssignmentSummary.Histogram.bin(of: 4e-4, edges: histogram.edges) == 27)
+        #expect(AssignmentSummary.Histogram.bin(of: 1, edges: histogram.edges) == 60)
         #expect(AssignmentSummary.Histogram.bin(of: 0, edges: histogram.edges) == 0)
 
         // Φ: u0 {A, C}, u1 {B, A}, u2 {A, C}, u3 {B, C}, u4 {}.

@@ -235,8 +235,10 @@ function topAffinityChart(run, histogram) {
     const h = (y0 - y1) * row.users / max;
     box.append(svg("rect", { x: (x0 + i * w + 1).toFixed(1), y: (y0 - h).toFixed(1), width: (w - 2).toFixed(1),
       height: h.toFixed(1), class: "key-done", "data-bin": i }));
-    if (i % 2 === 0) box.append(svg("text", { x: (x0 + i * w).toFixed(1), y: height - 4, class: "tick" },
-      edge(row.low)));
+    // A tick at 0 and at each whole decade (the bins are tenths of a decade).
+    const decade = row.low > 0 && Math.abs(Math.log10(row.low) - Math.round(Math.log10(row.low))) < 1e-9;
+    if (i === 0 || (decade && row.low < 1)) box.append(svg("text", { x: (x0 + i * w).toFixed(1), y: height - 4,
+      class: "tick" }, edge(row.low)));
   });
   box.append(svg("text", { x: x0 - 4, y: y1 + 8, "text-anchor": "end", class: "tick" }, short(max)),
     svg("text", { x: x0 - 4, y: y0, "text-anchor": "end", class: "tick" }, "0"),

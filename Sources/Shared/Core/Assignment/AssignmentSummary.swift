@@ -15,9 +15,10 @@ public struct AssignmentSummary: Sendable, Codable, Equatable {
         /// The users counted: those whose personas come from Ψ (neither prototypes nor unreachable).
         public var users: Int
 
-        /// 0, then 10⁻⁶ … 1 in half decades: Ψ is a walk probability scaled by c_r ≤ 1, so it lies in [0, 1],
-        /// and its scale depends on the budget and the graph, so the bins are logarithmic.
-        public static let defaultEdges: [Double] = [0] + (0...12).map { pow(10, -6 + Double($0) / 2) }
+        /// 0, then 10⁻⁶ … 1 in tenths of a decade: Ψ is a walk probability scaled by c_r ≤ 1, so it lies in
+        /// [0, 1], and its scale depends on the budget and the graph, so the bins are logarithmic. (Half decades
+        /// put all 2,700 inferred users of a 3,000-user demo into one bin.)
+        public static let defaultEdges: [Double] = [0] + (0...60).map { pow(10, -6 + Double($0) / 10) }
 
         /// The bin of `value` among `edges` (values below the first edge go to bin 0, above the last to the last).
         public static func bin(of value: Double, edges: [Double]) -> Int {
