@@ -25,28 +25,14 @@ public final class ManualClock: Clock, Sendable {
         var continuation: CheckedContinuation<Void, any Error>
     }
 
-    private struct Waiter {
-        var condition: @Sendable ([Duration]) -> Bool
-        var continuation: CheckedContinuation<Void, Never>
-    }
-
     private struct State {
         var now = Instant(offset: .zero)
         var nextID: UInt64 = 0
         var sleepers: [UInt64: Sleeper] = [:]
         /// Sleeps cancelled before they were registered.
         var cancelled: Set<UInt64> = []
-        var waiters: [UInt64: Waiter] = [:]
 
         var deadlines: [Duration] { sleepers.values.map(\.deadline.offset).sorted() }
-
-        /// Removes and returns the waiters whose condition now holds.
-        mutating func satisfiedWaiters() -> [CheckedContinuation<Void, Never>] {
-            let deadlines = deadlines
-            let ready = waiters.filter { $0.value.condition(deadlines) }
-            for id in ready.keys { waiters[id] = nil }
-            return ready.values.map(\.continuation)
-        }
 
         mutating func makeID() -> UInt64 {
             nextID += 1
@@ -55,6 +41,9 @@ public final class ManualClock: Clock, Sendable {
     }
 
     private let state = Mutex(State())
+    /// The sleeps' deadlines as ``waitForSleepers(_:)`` awaits them: published under `state`'s lock whenever the
+    /// sleeps change, so they are never older than the sleeps (the lock order is always `state`, then this).
+    private let publishedDeadlines = AwaitedValue<[Duration]>([])
 
     public init() {}
 
@@ -71,17 +60,18 @@ public final class ManualClock: Clock, Sendable {
         let id = state.withLock { $0.makeID() }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                enum Start { case cancelled, due, registered([CheckedContinuation<Void, Never>]) }
+                enum Start { case cancelled, due, registered }
                 let start: Start = state.withLock { state in
                     if state.cancelled.remove(id) != nil { return .cancelled }
                     if deadline <= state.now { return .due }
                     state.sleepers[id] = Sleeper(deadline: deadline, continuation: continuation)
-                    return .registered(state.satisfiedWaiters())
+                    publish(state)
+                    return .registered
                 }
                 switch start {
                 case .cancelled: continuation.resume(throwing: CancellationError())
                 case .due: continuation.resume()
-                case .registered(let waiters): for waiter in waiters { waiter.resume() }
+                case .registered: break
                 }
             }
         } onCancel: {
@@ -90,6 +80,7 @@ public final class ManualClock: Clock, Sendable {
                     state.cancelled.insert(id)
                     return nil as Sleeper?
                 }
+                publish(state)
                 return sleeper
             }
             sleeper?.continuation.resume(throwing: CancellationError())
@@ -101,17 +92,17 @@ public final class ManualClock: Clock, Sendable {
     /// Moves the clock forward and wakes, earliest first, every sleep whose deadline it reached.
     public func advance(by duration: Duration) {
         precondition(duration >= .zero, "a clock does not go back")
-        let (woken, waiters) = state.withLock { state in
+        let woken = state.withLock { state in
             state.now = state.now.advanced(by: duration)
             let now = state.now
             let due = state.sleepers.filter { $0.value.deadline <= now }.sorted {
                 $0.value.deadline < $1.value.deadline
             }
             for (id, _) in due { state.sleepers[id] = nil }
-            return (due.map(\.value.continuation), state.satisfiedWaiters())
+            publish(state)
+            return due.map(\.value.continuation)
         }
         for continuation in woken { continuation.resume() }
-        for waiter in waiters { waiter.resume() }
     }
 
     /// Moves the clock to `offset` after its start (no move when it is there or past it already).
@@ -123,27 +114,13 @@ public final class ManualClock: Clock, Sendable {
     /// satisfy `condition`; at once if they do now. Returns early, without the condition, when the task is
     /// cancelled (a test's time limit).
     public func waitForSleepers(_ condition: @escaping @Sendable ([Duration]) -> Bool) async {
-        let id = state.withLock { $0.makeID() }
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let ready = state.withLock { state in
-                    if state.cancelled.remove(id) != nil || condition(state.deadlines) { return true }
-                    state.waiters[id] = Waiter(condition: condition, continuation: continuation)
-                    return false
-                }
-                if ready { continuation.resume() }
-            }
-        } onCancel: {
-            let waiter = state.withLock { state in
-                guard let waiter = state.waiters.removeValue(forKey: id) else {
-                    state.cancelled.insert(id)
-                    return nil as Waiter?
-                }
-                return waiter
-            }
-            waiter?.continuation.resume()
-        }
-        state.withLock { _ = $0.cancelled.remove(id) }
+        await publishedDeadlines.wait(until: condition)
+    }
+
+    /// Hands the sleeps' deadlines to ``waitForSleepers(_:)``; called with `state` locked, after every change.
+    private func publish(_ state: State) {
+        let deadlines = state.deadlines
+        publishedDeadlines.update { $0 = deadlines }
     }
 
     /// Returns once at least `count` sleeps end exactly at `deadline` (a time since the clock was made).
