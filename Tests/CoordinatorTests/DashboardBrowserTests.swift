@@ -24,10 +24,7 @@ import Testing
         let dashboard = try await DashboardProcess(redis: server.url, directory: data.directory)
 
         // A finished run.
-        let finished = try data.coordinator(server)
-        _ = try await withWorker(try TestWorker(url: server.url, graph: data.graph)) {
-            try await finished.start(data.newRun("done-run", parameters: data.parameters(budget: 40, iterations: 2)))
-        }
+        try await data.finishedRun("done-run", on: server)
 
         // A waiting run: one label job dead-lettered (with a hostile error text), the others done, no worker left,
         // so its counts hold still while the browser looks.

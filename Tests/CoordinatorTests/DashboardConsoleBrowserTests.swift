@@ -25,10 +25,7 @@ import Testing
         let keys = RedisKeys()
 
         // A finished run of two iterations: the iteration timeline and the persona shares.
-        let finished = try data.coordinator(server)
-        _ = try await withWorker(try TestWorker(url: server.url, graph: data.graph)) {
-            try await finished.start(data.newRun("done-run", parameters: data.parameters(budget: 40, iterations: 2)))
-        }
+        try await data.finishedRun("done-run", on: server)
 
         // A live run that waits on its dead-lettered label jobs (every one fails; no worker left), sampled by
         // gplr serve meanwhile.

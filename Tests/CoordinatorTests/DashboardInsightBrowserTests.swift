@@ -161,10 +161,7 @@ import Testing
         let server = try RedisServer()
         defer { server.stop() }
         let dashboard = try await DashboardProcess(redis: server.url, directory: data.directory)
-        let run = try data.coordinator(server)
-        _ = try await withWorker(try TestWorker(url: server.url, graph: data.graph)) {
-            try await run.start(data.newRun("done-run", parameters: data.parameters(budget: 40, iterations: 2)))
-        }
+        try await data.finishedRun("done-run", on: server)
         let out = data.directory.file("out-done-run")
 
         // What the output files say, read apart from the code that summarises: Φ from phi.jsonl, sources from

@@ -64,6 +64,15 @@ struct DistributedDataset: Sendable {
         run.logger = .lines("test", log)
         return run
     }
+
+    /// Runs `id` (budget 40, two iterations) to its end with one in-process worker: a finished run for the
+    /// dashboard tests to show. Its outputs are in `out-<id>`.
+    func finishedRun(_ id: String, on server: RedisServer) async throws {
+        let run = try coordinator(server)
+        _ = try await withWorker(try TestWorker(url: server.url, graph: graph)) {
+            try await run.start(newRun(id, parameters: parameters(budget: 40, iterations: 2)))
+        }
+    }
 }
 
 /// A second consumer through real Redis: takes `label` and `affinity` jobs with the real `JobQueue` and runs
