@@ -71,7 +71,9 @@ import Testing
         let run = "kill-coordinator"
         // Slow jobs (400 ms): the run must still be going when the coordinator is killed, however fast the machine.
         for name in ["w1", "w2"] { _ = try cluster.startWorker(name, ["--debug-job-delay-ms", "400"]) }
-        let coordinator = try cluster.startCoordinator(run: run)
+        // A lease long enough for the refused resume below to start within it on a loaded machine (the harness's
+        // 6 s once ran out first, and that resume took the run over).
+        let coordinator = try cluster.startCoordinator(run: run, leaseSeconds: 20)
 
         let checkpointed = try #require(
             try await cluster.waitForRecord(run: run) { $0.completedIterations >= 2 }, "\(cluster.logs)")

@@ -70,15 +70,16 @@ final class ClusterHarness: Sendable {
         try String(contentsOfFile: directory.file("out-\(runID)/phi.jsonl"), encoding: .utf8)
     }
 
-    /// Starts `gplr run --redis` for a new run: many small jobs (10 users per label job, affinity jobs of 2 personas).
-    func startCoordinator(run runID: String) throws -> ProcessHandle {
+    /// Starts `gplr run --redis` for a new run: many small jobs (10 users per label job, affinity jobs of 2 personas),
+    /// its coordinator lease `leaseSeconds` long (``coordinatorLeaseSeconds`` unless given).
+    func startCoordinator(run runID: String, leaseSeconds: Int? = nil) throws -> ProcessHandle {
         try start(
             "gplr", label: "coordinator-\(runID)",
             [
                 "run", "--redis", server.url, "--run-id", runID, "--out", directory.file("out-\(runID)"),
                 "--label-batch-size", "10", "--personas-per-shard", "2", "--affinity-on", "workers",
                 "--poll-milliseconds", "20", "--timeout", "60", "--coordinator-lease-seconds",
-                String(coordinatorLeaseSeconds),
+                String(leaseSeconds ?? coordinatorLeaseSeconds),
             ] + runOptions)
     }
 

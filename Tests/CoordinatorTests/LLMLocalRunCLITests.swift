@@ -68,8 +68,9 @@ import Testing
         let data = try DistributedDataset(users: 300, items: 150, personas: 5)
         defer { data.directory.remove() }
         var configuration = LLMSimulatorConfiguration()
-        // 30 users an iteration, 2 at a time, 60 ms each: about a second an iteration, time to kill in the middle.
-        configuration.latency = .fixed(.milliseconds(60))
+        // 30 users an iteration, 2 at a time, 150 ms each: over 2 s an iteration, time to kill in the middle even on
+        // a loaded machine (at 60 ms a whole run once ended before the test saw its first checkpoint).
+        configuration.latency = .fixed(.milliseconds(150))
         let simulator = LLMSimulator(
             truth: try LLMDistributedTests.truth(data), personas: data.personas.names, configuration: configuration)
         try await simulator.withRunningServer { port in

@@ -48,10 +48,17 @@ public final class RedisClient: Sendable {
         try await send(arguments)
     }
 
-    /// Sends several commands in one round trip. Error replies come back in place as ``RedisValue/error(_:)``.
+    /// Sends several commands in one round trip. Error replies come back in place as ``RedisValue/error(_:)``,
+    /// except `LOADING`: a server still reading its data back refuses them all, and the whole pipeline is sent
+    /// again as one command would be (so a pipeline that met the end of the loading may run some commands twice,
+    /// the at-least-once of a broken connection).
     public func pipeline(_ commands: [[RedisArgument]], extraTimeout: Duration = .zero) async throws -> [RedisValue] {
         try await withRetries { connection throws(RedisError) in
-            try connection.pipeline(commands, extraTimeout: extraTimeout)
+            let replies = try connection.pipeline(commands, extraTimeout: extraTimeout)
+            if let loading = replies.lazy.compactMap(\.errorMessage).first(where: { $0.hasPrefix("LOADING") }) {
+                throw RedisError(code: .serverError, message: loading, context: "pipeline")
+            }
+            return replies
         }
     }
 
@@ -90,11 +97,19 @@ public final class RedisClient: Sendable {
         _ body: @escaping @Sendable (RedisConnection) throws(RedisError) -> T
     ) async throws -> T {
         var attempt = 1
+        var loading: (since: ContinuousClock.Instant, tries: Int)?
         while true {
             let (result, duringConnect) = await perform(body)
             switch result {
             case .success(let value):
                 return value
+            case .failure(let error) where error.serverErrorPrefix == "LOADING":
+                // Restarted and reading its data back: refused unrun, so sent again until the patience runs out.
+                let since = loading?.since ?? .now
+                let tries = (loading?.tries ?? 0) + 1
+                guard ContinuousClock.now - since < options.reconnect.loadingPatience else { throw error }
+                try await Task.sleep(for: options.reconnect.delay(afterAttempt: tries))
+                loading = (since, tries)
             case .failure(let error):
                 // A command that timed out may still be running on the server: do not send it again.
                 // Failing to connect (refused, timeout) is always worth another try.
