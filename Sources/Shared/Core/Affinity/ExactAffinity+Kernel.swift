@@ -13,8 +13,8 @@ struct ExactPlan {
     func run<V: SIMD>(_: V.Type) where V.Scalar == Double {
         let userCount = graph.userCount, itemCount = graph.itemCount
         let labeledCount = labels.rowCount
-        let invUser = inverseDegrees(graph.userItems.offsets)
-        let invItem = inverseDegrees(graph.itemUsers.offsets)
+        let invUser = graph.inverseUserDegrees()
+        let invItem = graph.inverseItemDegrees()
         let (labeledOffsets, labeledTargets) = labeledBuyers()
         let lanes = V.scalarCount
         let width = columns.count
@@ -39,75 +39,69 @@ struct ExactPlan {
         let parts = threads * 8
         let scale = 1.0 / Double(walkLength)
 
-        graph.userItems.offsets.withUnsafeBufferPointer { userOffsets in
-            graph.userItems.targets.withUnsafeBufferPointer { userTargets in
-                graph.itemUsers.offsets.withUnsafeBufferPointer { itemOffsets in
-                    graph.itemUsers.targets.withUnsafeBufferPointer { itemTargets in
-                        labeledOffsets.withUnsafeBufferPointer { labOffsets in
-                            labeledTargets.withUnsafeBufferPointer { labTargets in
-                                invUser.withUnsafeBufferPointer { invU in
-                                    invItem.withUnsafeBufferPointer { invI in
-                                        let userRanges = ParallelLoop.balancedRanges(offsets: userOffsets, parts: parts)
-                                        let labeledItemRanges = ParallelLoop.balancedRanges(
-                                            offsets: labOffsets, parts: parts)
-                                        let itemRanges = ParallelLoop.balancedRanges(offsets: itemOffsets, parts: parts)
-                                        // Y = P'·L, summing only labeled buyers.
-                                        let labeledChunks = labeledItemRanges.count
-                                        ParallelLoop.run(chunks: blocks * labeledChunks, threads: threads) { c in
-                                            let block = c / labeledChunks
-                                            let lBlock = blockL + block * labeledCount, yBlock = y + block * itemCount
-                                            for v in labeledItemRanges[c % labeledChunks] {
-                                                var sum = V()
-                                                for e in labOffsets[v]..<labOffsets[v + 1] {
-                                                    sum += lBlock[Int(labTargets[e])]
-                                                }
-                                                yBlock[v] = sum * invI[v]
+        graph.withUnsafeAdjacency { userOffsets, userTargets, itemOffsets, itemTargets in
+            labeledOffsets.withUnsafeBufferPointer { labOffsets in
+                labeledTargets.withUnsafeBufferPointer { labTargets in
+                    invUser.withUnsafeBufferPointer { invU in
+                        invItem.withUnsafeBufferPointer { invI in
+                            let userRanges = ParallelLoop.balancedRanges(offsets: userOffsets, parts: parts)
+                            let labeledItemRanges = ParallelLoop.balancedRanges(
+                                offsets: labOffsets, parts: parts)
+                            let itemRanges = ParallelLoop.balancedRanges(offsets: itemOffsets, parts: parts)
+                            // Y = P'·L, summing only labeled buyers.
+                            let labeledChunks = labeledItemRanges.count
+                            ParallelLoop.run(chunks: blocks * labeledChunks, threads: threads) { c in
+                                let block = c / labeledChunks
+                                let lBlock = blockL + block * labeledCount, yBlock = y + block * itemCount
+                                for v in labeledItemRanges[c % labeledChunks] {
+                                    var sum = V()
+                                    for e in labOffsets[v]..<labOffsets[v + 1] {
+                                        sum += lBlock[Int(labTargets[e])]
+                                    }
+                                    yBlock[v] = sum * invI[v]
+                                }
+                            }
+                            for step in 1...walkLength {
+                                if step > 1 {
+                                    // Y = P'·X over all buyers.
+                                    let itemChunks = itemRanges.count
+                                    ParallelLoop.run(chunks: blocks * itemChunks, threads: threads) { c in
+                                        let block = c / itemChunks
+                                        let xBlock = x + block * userCount, yBlock = y + block * itemCount
+                                        for v in itemRanges[c % itemChunks] {
+                                            var sum = V()
+                                            for e in itemOffsets[v]..<itemOffsets[v + 1] {
+                                                sum += xBlock[Int(itemTargets[e])]
                                             }
+                                            yBlock[v] = sum * invI[v]
                                         }
-                                        for step in 1...walkLength {
-                                            if step > 1 {
-                                                // Y = P'·X over all buyers.
-                                                let itemChunks = itemRanges.count
-                                                ParallelLoop.run(chunks: blocks * itemChunks, threads: threads) { c in
-                                                    let block = c / itemChunks
-                                                    let xBlock = x + block * userCount, yBlock = y + block * itemCount
-                                                    for v in itemRanges[c % itemChunks] {
-                                                        var sum = V()
-                                                        for e in itemOffsets[v]..<itemOffsets[v + 1] {
-                                                            sum += xBlock[Int(itemTargets[e])]
-                                                        }
-                                                        yBlock[v] = sum * invI[v]
-                                                    }
-                                                }
+                                    }
+                                }
+                                let last = step == walkLength
+                                // X = P·Y; acc += X; on the last step write acc / ℓ̂ to the output.
+                                let userChunks = userRanges.count
+                                ParallelLoop.run(chunks: blocks * userChunks, threads: threads) { c in
+                                    let block = c / userChunks
+                                    let first = block * lanes, blockColumns = min(lanes, width - first)
+                                    let yBlock = y + block * itemCount
+                                    let xBlock = x + block * userCount, accBlock = acc + block * userCount
+                                    for u in userRanges[c % userChunks] {
+                                        var sum = V()
+                                        for e in userOffsets[u]..<userOffsets[u + 1] {
+                                            sum += yBlock[Int(userTargets[e])]
+                                        }
+                                        let xu = sum * invU[u]
+                                        if last {
+                                            let total = step == 1 ? xu : (accBlock[u] + xu) * scale
+                                            let row = out + u * width + first
+                                            if accumulate {
+                                                for j in 0..<blockColumns { row[j] += total[j] }
+                                            } else {
+                                                for j in 0..<blockColumns { row[j] = total[j] }
                                             }
-                                            let last = step == walkLength
-                                            // X = P·Y; acc += X; on the last step write acc / ℓ̂ to the output.
-                                            let userChunks = userRanges.count
-                                            ParallelLoop.run(chunks: blocks * userChunks, threads: threads) { c in
-                                                let block = c / userChunks
-                                                let first = block * lanes, blockColumns = min(lanes, width - first)
-                                                let yBlock = y + block * itemCount
-                                                let xBlock = x + block * userCount, accBlock = acc + block * userCount
-                                                for u in userRanges[c % userChunks] {
-                                                    var sum = V()
-                                                    for e in userOffsets[u]..<userOffsets[u + 1] {
-                                                        sum += yBlock[Int(userTargets[e])]
-                                                    }
-                                                    let xu = sum * invU[u]
-                                                    if last {
-                                                        let total = step == 1 ? xu : (accBlock[u] + xu) * scale
-                                                        let row = out + u * width + first
-                                                        if accumulate {
-                                                            for j in 0..<blockColumns { row[j] += total[j] }
-                                                        } else {
-                                                            for j in 0..<blockColumns { row[j] = total[j] }
-                                                        }
-                                                    } else {
-                                                        xBlock[u] = xu
-                                                        accBlock[u] = step == 1 ? xu : accBlock[u] + xu
-                                                    }
-                                                }
-                                            }
+                                        } else {
+                                            xBlock[u] = xu
+                                            accBlock[u] = step == 1 ? xu : accBlock[u] + xu
                                         }
                                     }
                                 }
@@ -116,14 +110,6 @@ struct ExactPlan {
                     }
                 }
             }
-        }
-    }
-
-    /// 1/d for every row of a CSR (0 for rows of degree 0, which then only ever sum to 0).
-    private func inverseDegrees(_ offsets: [Int]) -> [Double] {
-        (0..<offsets.count - 1).map { row in
-            let degree = offsets[row + 1] - offsets[row]
-            return degree == 0 ? 0 : 1.0 / Double(degree)
         }
     }
 

@@ -59,14 +59,8 @@ struct RevAffContext {
         self.graph = graph
         self.walkLength = walkLength
         self.threshold = threshold
-        func inverse(_ offsets: [Int]) -> [Double] {
-            (0..<offsets.count - 1).map { row in
-                let degree = offsets[row + 1] - offsets[row]
-                return degree == 0 ? 0 : 1.0 / Double(degree)
-            }
-        }
-        inverseUserDegree = inverse(graph.userItems.offsets)
-        inverseItemDegree = inverse(graph.itemUsers.offsets)
+        inverseUserDegree = graph.inverseUserDegrees()
+        inverseItemDegree = graph.inverseItemDegrees()
     }
 
     /// Runs the hop-by-hop push for one persona from `seeds` (the non-zero entries of L[:, r]), adding Ψ̂[:, r]
@@ -84,57 +78,51 @@ struct RevAffContext {
             ws.userList[frontier] = Int32(seed.user)
             frontier += 1
         }
-        graph.userItems.offsets.withUnsafeBufferPointer { userOffsets in
-            graph.userItems.targets.withUnsafeBufferPointer { userTargets in
-                graph.itemUsers.offsets.withUnsafeBufferPointer { itemOffsets in
-                    graph.itemUsers.targets.withUnsafeBufferPointer { itemTargets in
-                        inverseUserDegree.withUnsafeBufferPointer { invU in
-                            inverseItemDegree.withUnsafeBufferPointer { invI in
-                                for hop in 0..<hops {
-                                    let stamp = ws.nextStamp()
-                                    var next = 0
-                                    if hop % 2 == 0 {
-                                        // Users at hop t push to items at hop t + 1.
-                                        next = Self.spread(
-                                            frontier: frontier, sources: ws.userList, sourceValue: ws.userValue,
-                                            offsets: userOffsets, targets: userTargets, inverseDegree: invI,
-                                            targetValue: ws.itemValue, targetStamp: ws.itemStamp,
-                                            targetList: ws.itemList, stamp: stamp, threshold: theta,
-                                            pushes: &pushes, edges: &edges)
-                                    } else if hop + 1 == hops {
-                                        // Items at the last odd hop push straight into the output: Ψ̂_{2ℓ̂} / ℓ̂.
-                                        for index in 0..<frontier {
-                                            let v = Int(ws.itemList[index])
-                                            let q = ws.itemValue[v]
-                                            ws.itemValue[v] = 0
-                                            guard q >= theta && q > 0 else { continue }
-                                            pushes += 1
-                                            let lo = itemOffsets[v], hi = itemOffsets[v + 1]
-                                            edges += hi - lo
-                                            let qs = q * scale
-                                            for e in lo..<hi {
-                                                let u = Int(itemTargets[e])
-                                                out[u] += qs * invU[u]
-                                            }
-                                        }
-                                    } else {
-                                        // Items at an inner odd hop push to users at hop t + 1 (an even hop).
-                                        next = Self.spread(
-                                            frontier: frontier, sources: ws.itemList, sourceValue: ws.itemValue,
-                                            offsets: itemOffsets, targets: itemTargets, inverseDegree: invU,
-                                            targetValue: ws.userValue, targetStamp: ws.userStamp,
-                                            targetList: ws.userList, stamp: stamp, threshold: theta,
-                                            pushes: &pushes, edges: &edges)
-                                        // Ψ̂_{t+1} on users is complete: it joins the output before being pushed on.
-                                        for index in 0..<next {
-                                            let u = Int(ws.userList[index])
-                                            out[u] += ws.userValue[u] * scale
-                                        }
-                                    }
-                                    frontier = next
+        graph.withUnsafeAdjacency { userOffsets, userTargets, itemOffsets, itemTargets in
+            inverseUserDegree.withUnsafeBufferPointer { invU in
+                inverseItemDegree.withUnsafeBufferPointer { invI in
+                    for hop in 0..<hops {
+                        let stamp = ws.nextStamp()
+                        var next = 0
+                        if hop % 2 == 0 {
+                            // Users at hop t push to items at hop t + 1.
+                            next = Self.spread(
+                                frontier: frontier, sources: ws.userList, sourceValue: ws.userValue,
+                                offsets: userOffsets, targets: userTargets, inverseDegree: invI,
+                                targetValue: ws.itemValue, targetStamp: ws.itemStamp,
+                                targetList: ws.itemList, stamp: stamp, threshold: theta,
+                                pushes: &pushes, edges: &edges)
+                        } else if hop + 1 == hops {
+                            // Items at the last odd hop push straight into the output: Ψ̂_{2ℓ̂} / ℓ̂.
+                            for index in 0..<frontier {
+                                let v = Int(ws.itemList[index])
+                                let q = ws.itemValue[v]
+                                ws.itemValue[v] = 0
+                                guard q >= theta && q > 0 else { continue }
+                                pushes += 1
+                                let lo = itemOffsets[v], hi = itemOffsets[v + 1]
+                                edges += hi - lo
+                                let qs = q * scale
+                                for e in lo..<hi {
+                                    let u = Int(itemTargets[e])
+                                    out[u] += qs * invU[u]
                                 }
                             }
+                        } else {
+                            // Items at an inner odd hop push to users at hop t + 1 (an even hop).
+                            next = Self.spread(
+                                frontier: frontier, sources: ws.itemList, sourceValue: ws.itemValue,
+                                offsets: itemOffsets, targets: itemTargets, inverseDegree: invU,
+                                targetValue: ws.userValue, targetStamp: ws.userStamp,
+                                targetList: ws.userList, stamp: stamp, threshold: theta,
+                                pushes: &pushes, edges: &edges)
+                            // Ψ̂_{t+1} on users is complete: it joins the output before being pushed on.
+                            for index in 0..<next {
+                                let u = Int(ws.userList[index])
+                                out[u] += ws.userValue[u] * scale
+                            }
                         }
+                        frontier = next
                     }
                 }
             }
