@@ -69,20 +69,12 @@ struct CSVParser: ~Copyable {
                 if i == n { break }
                 let b = p[i]
                 i += 1
-                switch b {
-                case Self.comma:
-                    rowHasBytes = true
-                    endField()
-                    state = .fieldStart
-                case Self.lf:
-                    line += 1
-                    try endRow(emit)
-                case Self.cr:
-                    state = .afterCR
-                default:  // a quote inside an unquoted field: kept as data
+                if b == Self.quote {  // a quote inside an unquoted field: kept as data
                     append(p + (i - 1), 1)
                     rowHasBytes = true
                     state = .unquoted
+                } else {  // the scan above stops only at a quote or a separator
+                    try endField(at: b, emit)
                 }
             case .quoted:
                 let start = i
@@ -102,14 +94,8 @@ struct CSVParser: ~Copyable {
                 case Self.quote:
                     append(p + (i - 1), 1)
                     state = .quoted
-                case Self.comma:
-                    endField()
-                    state = .fieldStart
-                case Self.lf:
-                    line += 1
-                    try endRow(emit)
-                case Self.cr:
-                    state = .afterCR
+                case Self.comma, Self.lf, Self.cr:
+                    try endField(at: b, emit)
                 default:
                     if defect == nil { defect = .characterAfterQuote }
                     append(p + (i - 1), 1)
@@ -182,6 +168,23 @@ struct CSVParser: ~Copyable {
         }
         ends[fieldCount] = length
         fieldCount += 1
+    }
+
+    /// What a separator does after a field: `,` ends the field (the row then has bytes, if only empty fields), `\n`
+    /// ends the row, `\r` ends it too once the next byte shows whether it is a CRLF.
+    @inline(__always)
+    private mutating func endField(at separator: UInt8, _ emit: (borrowing CSVRow) throws -> Void) rethrows {
+        switch separator {
+        case Self.comma:
+            rowHasBytes = true
+            endField()
+            state = .fieldStart
+        case Self.lf:
+            line += 1
+            try endRow(emit)
+        default:
+            state = .afterCR
+        }
     }
 
     /// Ends the current row (skipped when the line was empty) and resets for the next.

@@ -3,6 +3,9 @@
 ///
 /// Users and items are dense indices `0 ..< userCount` and `0 ..< itemCount`; their external ids (the ones in
 /// the source data) are kept so every result can be joined back.
+///
+/// The memberwise initializer takes both sides, trusted to be transposes of each other (the snapshot reader
+/// checks this); ``init(userIDs:itemIDs:itemNames:userItems:purchaseCounts:)`` derives the item → user side.
 public struct PurchaseGraph: Sendable, Equatable {
     /// External user ids, indexed by user.
     public let userIDs: [String]
@@ -16,32 +19,6 @@ public struct PurchaseGraph: Sendable, Equatable {
     public let purchaseCounts: [UInt32]
     /// N(v) for every item: user indices, sorted. Always the transpose of `userItems`.
     @usableFromInline let itemUsers: CompressedSparseRows
-
-    /// Builds a graph from its user → item side; the item → user side is derived.
-    init(
-        userIDs: [String], itemIDs: [String], itemNames: [String],
-        userItems: CompressedSparseRows, purchaseCounts: [UInt32]
-    ) {
-        precondition(userItems.rowCount == userIDs.count, "one CSR row per user")
-        precondition(itemNames.count == itemIDs.count, "one name per item")
-        precondition(purchaseCounts.count == userItems.entryCount, "one count per edge")
-        self.init(
-            userIDs: userIDs, itemIDs: itemIDs, itemNames: itemNames, userItems: userItems,
-            purchaseCounts: purchaseCounts, itemUsers: userItems.transposed(columnCount: itemIDs.count))
-    }
-
-    /// Builds a graph from both sides, trusted to be transposes of each other (the snapshot reader checks this).
-    init(
-        userIDs: [String], itemIDs: [String], itemNames: [String],
-        userItems: CompressedSparseRows, purchaseCounts: [UInt32], itemUsers: CompressedSparseRows
-    ) {
-        self.userIDs = userIDs
-        self.itemIDs = itemIDs
-        self.itemNames = itemNames
-        self.userItems = userItems
-        self.purchaseCounts = purchaseCounts
-        self.itemUsers = itemUsers
-    }
 
     public var userCount: Int { userIDs.count }
     public var itemCount: Int { itemIDs.count }
@@ -62,6 +39,21 @@ public struct PurchaseGraph: Sendable, Equatable {
         for e in lo..<hi { result.append((Int(userItems.targets[e]), purchaseCounts[e])) }
         result.sort { $0.count != $1.count ? $0.count > $1.count : $0.item < $1.item }
         return result
+    }
+}
+
+extension PurchaseGraph {
+    /// Builds a graph from its user → item side; the item → user side is derived.
+    init(
+        userIDs: [String], itemIDs: [String], itemNames: [String],
+        userItems: CompressedSparseRows, purchaseCounts: [UInt32]
+    ) {
+        precondition(userItems.rowCount == userIDs.count, "one CSR row per user")
+        precondition(itemNames.count == itemIDs.count, "one name per item")
+        precondition(purchaseCounts.count == userItems.entryCount, "one count per edge")
+        self.init(
+            userIDs: userIDs, itemIDs: itemIDs, itemNames: itemNames, userItems: userItems,
+            purchaseCounts: purchaseCounts, itemUsers: userItems.transposed(columnCount: itemIDs.count))
     }
 }
 

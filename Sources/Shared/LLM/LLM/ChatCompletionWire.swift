@@ -6,10 +6,6 @@ public enum ChatCompletionWire {
         public struct ResponseFormat: Codable, Sendable {
             public var type: String
             public var jsonSchema: JSONSchemaFormat?
-            init(type: String, jsonSchema: JSONSchemaFormat? = nil) {
-                self.type = type
-                self.jsonSchema = jsonSchema
-            }
             enum CodingKeys: String, CodingKey {
                 case type
                 case jsonSchema = "json_schema"
@@ -28,17 +24,6 @@ public enum ChatCompletionWire {
         public var temperature: Double?
         public var maxTokens: Int?
         public var responseFormat: ResponseFormat?
-
-        init(
-            model: String, messages: [ChatMessage], temperature: Double? = nil, maxTokens: Int? = nil,
-            responseFormat: ResponseFormat? = nil
-        ) {
-            self.model = model
-            self.messages = messages
-            self.temperature = temperature
-            self.maxTokens = maxTokens
-            self.responseFormat = responseFormat
-        }
 
         enum CodingKeys: String, CodingKey {
             case model, messages, temperature

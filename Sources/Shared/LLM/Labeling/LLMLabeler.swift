@@ -53,10 +53,7 @@ public struct LLMLabeler: PersonaLabeler {
         }
         try Task.checkCancellation()
         // Past the cap the whole batch does not count: no user of it is labeled, whatever answers arrived.
-        if let reached = result.capReached { throw reached }
-        var batch = LabelingBatch(counters: result.counters)
-        batch.addAnswers(result.answers, indexByID: indexByID, personas: personas)
-        batch.addFailures(result.failures, indexByID: indexByID)
+        var batch = try LabelingBatch(result, indexByID: indexByID, personas: personas)
         batch.counters["llm.labeled", default: 0] += batch.labels.count
         return batch
     }

@@ -14,6 +14,17 @@ extension LabelingBatch {
         return (unique, indexByID)
     }
 
+    /// The batch of a collector's `result`: its answers and failures by index (as
+    /// ``addAnswers(_:indexByID:personas:)`` and ``addFailures(_:indexByID:)`` add them) and its counters.
+    /// - Throws: the ``LLMSpendingCapReached`` that refused one of its requests: past the cap a batch does not count,
+    ///   whatever answers arrived.
+    init(_ result: LLMAnswerCollector.Result, indexByID: [String: Int], personas: PersonaSet) throws {
+        if let reached = result.capReached { throw reached }
+        self.init(counters: result.counters)
+        addAnswers(result.answers, indexByID: indexByID, personas: personas)
+        addFailures(result.failures, indexByID: indexByID)
+    }
+
     /// Adds `answers` (canonical persona names by id): each id of `indexByID` gets the indices of its names in
     /// `personas`, ascending and unique; ids not in `indexByID` are ignored.
     mutating func addAnswers(_ answers: [String: [String]], indexByID: [String: Int], personas: PersonaSet) {

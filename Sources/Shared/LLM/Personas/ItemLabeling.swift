@@ -67,10 +67,6 @@ public struct ItemLabeler: Sendable {
         try Task.checkCancellation()
         // Past the spending cap the command fails: a file of items labeled up to wherever the money ran out would
         // look complete.
-        if let reached = result.capReached { throw reached }
-        var batch = ItemLabelingBatch(counters: result.counters)
-        batch.addAnswers(result.answers, indexByID: indexByID, personas: personas)
-        batch.addFailures(result.failures, indexByID: indexByID)
-        return batch
+        return try ItemLabelingBatch(result, indexByID: indexByID, personas: personas)
     }
 }
