@@ -25,4 +25,17 @@ struct WorkerClock: Sendable {
     func sleep(for duration: Duration) async throws {
         try await sleeper(duration)
     }
+
+    /// Runs `body` every `interval` (after the first `interval`, the next sleep starting when `body` returns) until
+    /// the task is cancelled: the worker's timed loops.
+    func repeatEvery(_ interval: Duration, _ body: () async -> Void) async {
+        while !Task.isCancelled {
+            do {
+                try await sleep(for: interval)
+            } catch {
+                return
+            }
+            await body()
+        }
+    }
 }

@@ -206,12 +206,7 @@ final class WorkerService: Service {
     // MARK: - Heartbeat and leases
 
     private func heartbeatLoop() async {
-        while !Task.isCancelled {
-            do {
-                try await clock.sleep(for: configuration.heartbeatInterval)
-            } catch {
-                return
-            }
+        await clock.repeatEvery(configuration.heartbeatInterval) {
             await publishHeartbeat()
         }
     }
@@ -233,12 +228,7 @@ final class WorkerService: Service {
     /// Every ``WorkerConfiguration/pruneInterval``: removes the consumers and heartbeat records that workers
     /// which died or were scaled away left behind (idle or silent for ``WorkerConfiguration/pruneAfter``).
     private func pruneLoop() async {
-        while !Task.isCancelled {
-            do {
-                try await clock.sleep(for: configuration.pruneInterval)
-            } catch {
-                return
-            }
+        await clock.repeatEvery(configuration.pruneInterval) {
             do {
                 let consumers = try await queue.pruneIdleConsumers(
                     kinds: configuration.kinds, minimumIdle: configuration.pruneAfter)
@@ -256,12 +246,7 @@ final class WorkerService: Service {
 
     /// Extends the lease of every held job every lease/3; a lost lease is logged and no longer extended.
     private func leaseLoop() async {
-        while !Task.isCancelled {
-            do {
-                try await clock.sleep(for: configuration.leaseExtensionInterval)
-            } catch {
-                return
-            }
+        await clock.repeatEvery(configuration.leaseExtensionInterval) {
             for job in state.jobsToExtend {
                 do {
                     if try await !queue.extendLease(job), state.markLeaseLost(job) {

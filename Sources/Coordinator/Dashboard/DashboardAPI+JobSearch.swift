@@ -55,10 +55,7 @@ extension DashboardAPI {
                     id: job, kind: kind, iteration: iteration, state: state, worker: pending[job],
                     error: error.map { $0.count > 300 ? String($0.prefix(300)) + "…" : $0 }))
         }
-        let limit = min(max(1, filter.limit), Self.jobPageLimit), start = min(max(0, filter.offset), rows.count)
-        return .init(
-            run: id, total: rows.count, offset: start, limit: limit,
-            jobs: Array(rows[start..<min(rows.count, start + limit)]))
+        return .init(run: id, all: rows, offset: filter.offset, limit: filter.limit, maxLimit: Self.jobPageLimit)
     }
 
     /// The iteration of a job id `<kind>-t<iteration>[-...]-<hash>`, `nil` for steps of no iteration.

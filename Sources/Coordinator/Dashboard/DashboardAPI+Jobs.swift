@@ -26,13 +26,8 @@ extension DashboardAPI {
     /// Dead letters `offset ..< offset + limit` of the run, by job id (`limit` at most ``listLimit``).
     func deadLetters(run id: String, offset: Int, limit: Int) async throws -> DashboardPayload.DeadLetterPage {
         let letters = try await collector.queue.deadLetters(run: id)
-        let limit = min(max(1, limit), Self.listLimit), start = min(max(0, offset), letters.count)
         return .init(
-            run: id, total: letters.count, offset: start, limit: limit,
-            jobs: letters[start..<min(letters.count, start + limit)].map {
-                .init(
-                    id: $0.jobID, kind: $0.kind.rawValue, error: $0.error, deliveries: $0.deliveries,
-                    deadLetteredAt: $0.deadLetteredAt)
-            })
+            run: id, all: letters.map(DashboardPayload.FailedJob.init), offset: offset, limit: limit,
+            maxLimit: Self.listLimit)
     }
 }

@@ -55,12 +55,7 @@ final class DashboardAPI: Sendable {
         guard status.phase != nil || !status.jobs.isEmpty else { return nil }
         let letters = try await collector.queue.deadLetters(run: id)
         let dead = DashboardPayload.JobList(
-            total: letters.count,
-            jobs: letters.prefix(Self.listLimit).map { letter in
-                DashboardPayload.FailedJob(
-                    id: letter.jobID, kind: letter.kind.rawValue, error: letter.error, deliveries: letter.deliveries,
-                    deadLetteredAt: letter.deadLetteredAt)
-            })
+            total: letters.count, jobs: letters.prefix(Self.listLimit).map(DashboardPayload.FailedJob.init))
         return DashboardPayload.RunDetail(
             generatedAt: now, run: measured([status], at: now)[0], deadLettered: dead,
             failing: try await failing(run: id, deadLettered: Set(letters.map(\.jobID))),

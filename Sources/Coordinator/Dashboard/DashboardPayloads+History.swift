@@ -84,13 +84,8 @@ extension DashboardPayload {
 
     /// `POST /api/runs/prune`'s answer (as `gplr runs --prune --json`).
     struct PruneResult: Codable, Sendable {
-        struct Run: Codable, Sendable {
-            var id: String
-            /// `done`, `failed`, `cancelled`, or `expired`.
-            var phase: String
-            var keys: Int
-        }
-        var runs: [Run]
+        var runs: [FinishedRunPruner.Pruned]
+        /// Keys deleted, all runs together.
         var keys: Int
     }
 }

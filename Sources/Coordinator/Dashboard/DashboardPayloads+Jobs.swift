@@ -73,25 +73,32 @@ extension DashboardPayload {
     }
 
     /// `GET /api/runs/{id}/dead-letters?offset=N&limit=M`: one page of the run's dead letters, by job id.
-    struct DeadLetterPage: Codable, Sendable {
-        var run: String
-        var total: Int
-        var offset: Int
-        var limit: Int
-        var jobs: [FailedJob]
-    }
+    typealias DeadLetterPage = Page<FailedJob>
 }
 
 extension DashboardPayload {
     /// `GET /api/runs/{id}/jobs?state&kind&iteration&q&offset&limit`: one page of a run's jobs that pass the
     /// filter, by job id.
-    struct JobPage: Codable, Sendable {
+    typealias JobPage = Page<JobRow>
+
+    /// One page of a run's jobs (``JobPage``, ``DeadLetterPage``).
+    struct Page<Job: Codable & Sendable>: Codable, Sendable {
         var run: String
-        /// Jobs that pass the filter, on every page.
+        /// The jobs on every page (those that pass the filter).
         var total: Int
         var offset: Int
         var limit: Int
-        var jobs: [JobRow]
+        var jobs: [Job]
+
+        /// The page of `all` that starts at `offset` (clamped to the list) and holds at most `limit` jobs
+        /// (clamped to `1...maxLimit`).
+        init(run: String, all: [Job], offset: Int, limit: Int, maxLimit: Int) {
+            self.run = run
+            total = all.count
+            self.offset = min(max(0, offset), all.count)
+            self.limit = min(max(1, limit), maxLimit)
+            jobs = Array(all[self.offset..<min(all.count, self.offset + self.limit)])
+        }
     }
 
     /// One job in a ``JobPage``.

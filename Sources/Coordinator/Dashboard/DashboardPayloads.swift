@@ -1,5 +1,6 @@
 import Foundation
 import GPLRCore
+import GPLRRuntime
 
 /// The JSON bodies of the dashboard's API (docs/protocol.md §12), keys in snake_case. Runs and workers reuse the
 /// types of `gplr status --json`, so both tell the same story in the same words.
@@ -147,5 +148,14 @@ enum DashboardPayload {
     /// `GET /healthz`.
     struct Health: Codable, Sendable {
         var redis: String
+    }
+}
+
+extension DashboardPayload.FailedJob {
+    /// A dead letter as the run's detail and its dead-letter pages list it.
+    init(_ letter: DeadLetter) {
+        self.init(
+            id: letter.jobID, kind: letter.kind.rawValue, error: letter.error, deliveries: letter.deliveries,
+            deadLetteredAt: letter.deadLetteredAt)
     }
 }

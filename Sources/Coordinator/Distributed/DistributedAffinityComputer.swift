@@ -8,17 +8,16 @@ import GPLRRuntime
 /// shards of `personasPerShard` columns, one job per shard (``AffinityJobDefinition``, step
 /// `t<t>-p<first persona>`), and the shards' Ψ columns are assembled into one matrix.
 struct DistributedAffinityComputer: AffinityComputer {
-    let queue: JobQueue
-    let records: RunRecordStore
+    /// Waits for the run's jobs; its queue, record store and run id are the ones the jobs go to.
     let waiter: JobWaiter
-    let runID: String
     let snapshotHash: String
     let parameters: RunParameters
     let personasPerShard: Int
 
     func affinity(graph: PurchaseGraph, labels: LabelMatrix) async throws -> AffinityMatrix {
         let iteration = RunStep.iteration
-        try await records.update(run: runID, [(.step, "affinity")])
+        let (queue, runID) = (waiter.queue, waiter.runID)
+        try await waiter.records.update(run: runID, [(.step, "affinity")])
         let prototypes = try Self.prototypes(of: labels, run: runID)
         let prototypesJSON = try JobCoding.encode(prototypes)
         let prototypesName = "prototypes-t\(iteration)-" + JobID.shortHash(Array(prototypesJSON))
@@ -37,15 +36,12 @@ struct DistributedAffinityComputer: AffinityComputer {
             jobs.append(job)
             shardOfJob[job.id] = shard
         }
-        let done = try await waiter.reusableResults(among: Set(shardOfJob.keys))
-        let missing = jobs.filter { !done.contains($0.id) }
-        if !missing.isEmpty {
-            // The prototypes first: a worker may take a job the moment it is enqueued.
-            _ = try await queue.storeSideInput(prototypesJSON, run: runID, name: prototypesName)
-        }
-        let added = try await queue.enqueue(missing)
-        waiter.logger.info(
-            "  enqueued \(added) affinity jobs (\(done.count) already done) over \(labels.personaCount) personas")
+        try await waiter.enqueueUnfinished(
+            jobs, what: "affinity jobs", detail: " over \(labels.personaCount) personas",
+            beforeEnqueue: {
+                // The prototypes first: a worker may take a job the moment it is enqueued.
+                _ = try await queue.storeSideInput(prototypesJSON, run: runID, name: prototypesName)
+            })
 
         var shards: [AffinityMatrix] = []
         try await waiter.wait(

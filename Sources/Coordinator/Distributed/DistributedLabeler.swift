@@ -10,10 +10,8 @@ import GPLRSupport
 /// (``LabelJobDefinition``, step `t<iteration>`),
 /// jobs whose result already exists are not enqueued again, and the answers are merged once all have arrived.
 struct DistributedLabeler: PersonaLabeler {
-    let queue: JobQueue
-    let records: RunRecordStore
+    /// Waits for the run's jobs; its queue, record store and run id are the ones the jobs go to.
     let waiter: JobWaiter
-    let runID: String
     let snapshotHash: String
     let personas: [Persona]
     let spec: LabelerSpec
@@ -21,7 +19,8 @@ struct DistributedLabeler: PersonaLabeler {
 
     func label(users: [Int], in graph: PurchaseGraph) async throws -> LabelingBatch {
         let iteration = RunStep.iteration
-        try await records.update(run: runID, [(.iteration, RedisArgument(iteration)), (.step, "labeling")])
+        let runID = waiter.runID
+        try await waiter.records.update(run: runID, [(.iteration, RedisArgument(iteration)), (.step, "labeling")])
         var jobs: [JobEnvelope] = []
         var usersOfJob: [String: [Int]] = [:]
         // The preflight's few users go out as two jobs (when the batch size would make one): each worker's first job
@@ -35,9 +34,7 @@ struct DistributedLabeler: PersonaLabeler {
             jobs.append(job)
             usersOfJob[job.id] = batch
         }
-        let done = try await waiter.reusableResults(among: Set(usersOfJob.keys))
-        let added = try await queue.enqueue(jobs.filter { !done.contains($0.id) })
-        waiter.logger.info("  enqueued \(added) label jobs (\(done.count) already done) for \(users.count) users")
+        try await waiter.enqueueUnfinished(jobs, what: "label jobs", detail: " for \(users.count) users")
 
         var merged = LabelingBatch()
         var withFailures: [String] = []
@@ -60,7 +57,7 @@ struct DistributedLabeler: PersonaLabeler {
         // A failure is not an answer: should this iteration be planned again (a resume after the run failed for
         // them, or after a crash before its checkpoint), those jobs run again instead of reusing the failures.
         // Their answered users cost nothing the second time (the LLM cache).
-        try await queue.forget(run: runID, jobIDs: withFailures)
+        try await waiter.queue.forget(run: runID, jobIDs: withFailures)
         return merged
     }
 }

@@ -200,23 +200,13 @@ struct DistributedPersonaGeneration: Sendable {
         let queue = JobQueue(client: client, keys: keys)
         var waiter = JobWaiter(
             queue: queue, records: RunRecordStore(client: client, keys: keys), runID: run,
-            pollInterval: pollInterval, timeout: timeout, logger: logger, progressMode: progressMode)
-        if let cap = spec.maxCostUSD, let spendRunID = spec.spendRunID {
-            let ledger = RedisSpendLedger(redis: client, keys: keys, runID: spendRunID)
-            let capMicros = Int((cap * 1_000_000).rounded())
-            waiter.stopCheck = {
-                let spent = try await ledger.spentMicros()
-                guard spent >= capMicros else { return nil }
-                let reached = LLMSpendingCapReached(spentMicros: spent, capMicros: capMicros)
-                return DistributedRunError(
-                    .spendingCap, "\(reached); the step in progress does not count, no file is written", run: run)
-            }
-        }
+            pollInterval: pollInterval, timeout: timeout, logger: logger, progressMode: progressMode
+        ).stoppingAtTheCap(
+            of: spec, client: client, keys: keys, consequence: "the step in progress does not count, no file is written"
+        )
         // Persona generation has no run record (nothing to lose but the jobs, which it enqueues again when run again).
         waiter.runHasRecord = false
-        let done = try await waiter.reusableResults(among: Set(jobs.map(\.id)))
-        let added = try await queue.enqueue(jobs.filter { !done.contains($0.id) })
-        logger.info("  enqueued \(added) \(step) (\(done.count) already done)")
+        try await waiter.enqueueUnfinished(jobs, what: step)
         return waiter
     }
 

@@ -212,9 +212,8 @@ struct DistributedRun: Sendable {
         let records = records
         try await records.setPhase(.running, run: runID, evenIfCancelled: true)
         try await records.update(run: runID, [(.startedAt, RedisArgument(RunRecord.now()))])
-        let queue = JobQueue(client: client, keys: keys)
         let waiter = JobWaiter(
-            queue: queue, records: records, runID: runID, pollInterval: pollInterval,
+            queue: JobQueue(client: client, keys: keys), records: records, runID: runID, pollInterval: pollInterval,
             timeout: timeout, logger: logger, progressMode: progressMode)
         let solver = AffinitySolver(epsilon: record.parameters.epsilon)
         let placement = record.affinityPlacement.summary(for: solver)
@@ -223,8 +222,7 @@ struct DistributedRun: Sendable {
             switch record.affinityPlacement.resolved(for: solver) {
             case .workers:
                 DistributedAffinityComputer(
-                    queue: queue, records: records, waiter: waiter, runID: runID,
-                    snapshotHash: record.snapshotHash, parameters: record.parameters,
+                    waiter: waiter, snapshotHash: record.snapshotHash, parameters: record.parameters,
                     personasPerShard: record.personasPerShard)
             default:
                 CoordinatorAffinityComputer(
@@ -234,9 +232,8 @@ struct DistributedRun: Sendable {
                         threadCount: threads))
             }
         var labeler: any PersonaLabeler = DistributedLabeler(
-            queue: queue, records: records, waiter: Self.stoppingAtTheCap(waiter, record.labeler, client, keys),
-            runID: runID, snapshotHash: record.snapshotHash, personas: personas.personas, spec: record.labeler,
-            batchSize: record.labelBatchSize)
+            waiter: Self.stoppingAtTheCap(waiter, record.labeler, client, keys), snapshotHash: record.snapshotHash,
+            personas: personas.personas, spec: record.labeler, batchSize: record.labelBatchSize)
         // The batch client's HTTP thread stops when the labeler is dropped at the end of this call.
         var batchClient: LLMBatchClient?
         if case .llm(let spec) = record.labeler, spec.llmMode == .batch {

@@ -5,8 +5,8 @@ import GPLRRuntime
 /// dashboard's "Clean finished runs" do. Runs that are `created` or `running`, or were updated after the cutoff,
 /// are left alone; a registered run whose keys all expired is dropped from the registry.
 struct FinishedRunPruner: Sendable {
-    /// One pruned run.
-    struct Pruned: Sendable, Equatable {
+    /// One pruned run (in JSON as the dashboard's ``DashboardPayload/PruneResult`` lists it).
+    struct Pruned: Codable, Sendable, Equatable {
         var id: String
         /// `done`, `failed`, `cancelled`, or `expired` (the record was gone).
         var phase: String
