@@ -122,13 +122,10 @@ extension DemoCommand {
     private func simulator(truth: LabelsFile.Contents, personas: PersonaSet) -> LLMSimulator {
         let configuration = LLMSimulatorConfiguration(
             seed: 7, dropRate: noiseDrop, wrongPersonaRate: noiseAdd,
-            latency: latencyMs > 0 ? .logNormal(mean: .milliseconds(latencyMs), sigma: 0.5) : .none,
+            latency: .meanMilliseconds(latencyMs),
             faultRates: [.rateLimited: fault429, .serverError: fault500], retryAfter: .milliseconds(500),
             expectedAPIKey: Self.apiKey)
-        return LLMSimulator(
-            truth: truth.labels.mapValues { $0.map { personas[$0].name } }, personas: personas.names,
-            configuration: configuration,
-            personaDescriptions: Dictionary(personas.personas.map { ($0.name, $0.description) }) { a, _ in a })
+        return LLMSimulator(labels: truth, personas: personas, configuration: configuration)
     }
 
     /// `gplr run --redis URL --llm-url <simulator>`, the same types the run command uses; fails when a worker
