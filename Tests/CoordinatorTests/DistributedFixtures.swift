@@ -47,9 +47,10 @@ struct DistributedDataset: Sendable {
     /// The same run in one process (`gplr run --local`), the reference.
     func localRun(_ parameters: RunParameters) async throws -> LocalRun.Result {
         var run = LocalRun(
-            snapshotPath: snapshotPath, personasPath: personasPath, labelsPath: truthPath,
-            outputDirectory: directory.file("out-local"), parameters: parameters,
-            noise: LabelerNoise(drop: 0.1, add: 0.1, seed: 3), threads: 2)
+            inputs: LocalRunInputs(
+                snapshotPath: snapshotPath, personasPath: personasPath, parameters: parameters, threads: 2),
+            labelsPath: truthPath, outputDirectory: directory.file("out-local"),
+            noise: LabelerNoise(drop: 0.1, add: 0.1, seed: 3))
         run.verbose = false
         return try await run.execute()
     }

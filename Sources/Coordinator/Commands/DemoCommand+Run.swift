@@ -34,18 +34,16 @@ extension DemoCommand {
         let client = try RedisClient(url: url)
         var server = DashboardServer(client: client, keys: RedisKeys(prefix: prefix))
         server.port = dashboardPort
-        do {
+        try await withCleanup {
             try await server.withRunning { port in
                 Console.status(
                     "dashboard: \(DashboardServer.url(host: server.host, port: port)) "
                         + "(live while the demo runs)")
                 try await generateAndRun(url: url, prefix: prefix, directory: directory, cluster: cluster)
             }
-        } catch {
+        } cleanup: {
             await client.close()
-            throw error
         }
-        await client.close()
         return url
     }
 
@@ -122,13 +120,10 @@ extension DemoCommand {
     private func simulator(truth: LabelsFile.Contents, personas: PersonaSet) -> LLMSimulator {
         let configuration = LLMSimulatorConfiguration(
             seed: 7, dropRate: noiseDrop, wrongPersonaRate: noiseAdd,
-            latency: latencyMs > 0 ? .logNormal(mean: .milliseconds(latencyMs), sigma: 0.5) : .none,
+            latency: .meanMilliseconds(latencyMs),
             faultRates: [.rateLimited: fault429, .serverError: fault500], retryAfter: .milliseconds(500),
             expectedAPIKey: Self.apiKey)
-        return LLMSimulator(
-            truth: truth.labels.mapValues { $0.map { personas[$0].name } }, personas: personas.names,
-            configuration: configuration,
-            personaDescriptions: Dictionary(personas.personas.map { ($0.name, $0.description) }) { a, _ in a })
+        return LLMSimulator(labels: truth, personas: personas, configuration: configuration)
     }
 
     /// `gplr run --redis URL --llm-url <simulator>`, the same types the run command uses; fails when a worker
@@ -148,13 +143,10 @@ extension DemoCommand {
             labeler: .llm(spec), parameters: options.parameters, outputDirectory: results)
         Console.status("demo: run \(new.runID): labeling with the simulated LLM through \(Self.workers(workers))")
         let prepared = run
-        do {
-            let result = try await Self.raceWorkers(cluster) { try await prepared.start(new) }
+        return try await withCleanup {
+            try await Self.raceWorkers(cluster) { try await prepared.start(new) }
+        } cleanup: {
             await prepared.client.close()
-            return result
-        } catch {
-            await prepared.client.close()
-            throw error
         }
     }
 
@@ -181,13 +173,11 @@ extension DemoCommand {
     static func ping(_ url: String) async throws {
         do {
             let client = try RedisClient(url: url)
-            do {
-                _ = try await client.send("PING")
-            } catch {
+            _ = try await withCleanup {
+                try await client.send("PING")
+            } cleanup: {
                 await client.close()
-                throw error
             }
-            await client.close()
         } catch {
             throw DemoError(
                 .redisUnreachable, "cannot reach Redis at \(Self.shown(url))",

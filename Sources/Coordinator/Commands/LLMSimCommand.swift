@@ -144,11 +144,10 @@ struct LLMSimCommand: AsyncParsableCommand {
     func run() async throws {
         let personaSet = try PersonaSet(contentsOf: personas)
         let labels = try LabelsFile.read(path: truth, personas: personaSet, lenient: true)
-        let truthByUser = labels.labels.mapValues { $0.map { personaSet[$0].name } }
         let itemTruth = try items.map { try ItemLabelsFile.read(path: $0) } ?? [:]
         var configuration = LLMSimulatorConfiguration(
             seed: seed, dropRate: drop, wrongPersonaRate: add, unrepresentableRate: unrepresentable,
-            latency: latencyMs > 0 ? .logNormal(mean: .milliseconds(latencyMs), sigma: 0.5) : .none,
+            latency: .meanMilliseconds(latencyMs),
             faultRates: [
                 .rateLimited: fault429, .serverError: fault500, .hang: faultHang, .malformedJSON: faultMalformed,
                 .unknownPersona: faultUnknownPersona, .wrongUserID: faultWrongUser,
@@ -163,12 +162,10 @@ struct LLMSimCommand: AsyncParsableCommand {
             expiredBatches: Set(batchExpire), failedBatches: Set(batchFail), failedLineRate: batchFailedLines)
         configuration.structuredOutputs = LLMSimulatorStructuredOutputs(rawValue: structuredOutputs) ?? .ignore
         let simulator = LLMSimulator(
-            truth: truthByUser, personas: personaSet.names, configuration: configuration,
-            personaDescriptions: Dictionary(personaSet.personas.map { ($0.name, $0.description) }) { a, _ in a },
-            itemTruth: itemTruth)
+            labels: labels, personas: personaSet, configuration: configuration, itemTruth: itemTruth)
         Console.status(
             "llm-sim: SIMULATED LLM for tests and demos (not a language model); "
-                + "\(Console.count(truthByUser.count)) users, \(personaSet.count) personas")
+                + "\(Console.count(simulator.truth.count)) users, \(personaSet.count) personas")
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 try await simulator.run(port: port) { bound in

@@ -71,35 +71,33 @@ struct PersonasGenerateCommand: AsyncParsableCommand {
             let timer = Stopwatch()
             let generated = try await jobs.distributed(redis: redis, llm: llm)
                 .generate(snapshotPath: snapshot, options: options, runID: jobs.runID)
-            try generated.personaSet.write(to: out)
-            Console.status(
-                "personas: \(generated.proposals) proposals, \(generated.merged) merges, "
-                    + "\(generated.personaSet.count) personas in \(Console.seconds(timer.seconds)) (jobs)")
-            LLMCommandOptions.printCounters(generated.counters)
-            if generated.personaSet.count < final {
-                Console.status("warning: the final answer had only \(generated.personaSet.count) of \(final) personas")
-            }
-            print("wrote \(out)")
+            try write(
+                generated.personaSet, proposals: generated.proposals, merges: generated.merged,
+                counters: generated.counters, timer: timer, via: " (jobs)")
             return
         }
         let (graph, _) = try Snapshot.read(from: snapshot)
-        let session = try await llm.session()
         let timer = Stopwatch()
-        let result: PersonaSetGenerator.Result
-        do {
-            result = try await PersonaSetGenerator(client: session.client, options: options).generate(from: graph)
-        } catch {
-            await session.shutdown()
-            throw error
+        let result = try await llm.withSession { session in
+            try await PersonaSetGenerator(client: session.client, options: options).generate(from: graph)
         }
-        await session.shutdown()
-        try result.personaSet.write(to: out)
+        try write(
+            result.personaSet, proposals: result.proposals.count, merges: result.merged.count,
+            counters: result.counters, timer: timer, via: "")
+    }
+
+    /// Writes the persona set to `--out` and reports it: the steps, the LLM counters, a final answer short of
+    /// `--final`. `via` tells how the steps ran.
+    private func write(
+        _ personaSet: PersonaSet, proposals: Int, merges: Int, counters: [String: Int], timer: Stopwatch, via: String
+    ) throws {
+        try personaSet.write(to: out)
         Console.status(
-            "personas: \(result.proposals.count) proposals, \(result.merged.count) merges, "
-                + "\(result.personaSet.count) personas in \(Console.seconds(timer.seconds))")
-        LLMCommandOptions.printCounters(result.counters)
-        if result.personaSet.count < final {
-            Console.status("warning: the final answer had only \(result.personaSet.count) of \(final) personas")
+            "personas: \(proposals) proposals, \(merges) merges, "
+                + "\(personaSet.count) personas in \(Console.seconds(timer.seconds))\(via)")
+        LLMCommandOptions.printCounters(counters)
+        if personaSet.count < final {
+            Console.status("warning: the final answer had only \(personaSet.count) of \(final) personas")
         }
         print("wrote \(out)")
     }
@@ -146,12 +144,7 @@ struct PersonasLabelItemsCommand: AsyncParsableCommand {
             let (graph, batch) = try await jobs.distributed(redis: redis, llm: llm).labelItems(
                 snapshotPath: snapshot, personas: personaSet, limit: limit, batchSize: itemBatchSize,
                 itemsPerRequest: itemsPerRequest, runID: jobs.runID)
-            try ItemLabelsFile.write(batch.labels, graph: graph, personas: personaSet, to: out)
-            Console.status(
-                "items: \(Console.count(batch.labels.count)) labeled, "
-                    + "\(Console.count(batch.failures.count)) failed (jobs)")
-            LLMCommandOptions.printCounters(batch.counters)
-            print("wrote \(out)")
+            try write(batch, of: graph, personas: personaSet, via: " (jobs)")
             return
         }
         let (graph, _) = try Snapshot.read(from: snapshot)
@@ -163,21 +156,21 @@ struct PersonasLabelItemsCommand: AsyncParsableCommand {
             }
             items = Array(items.prefix(max(0, limit)))
         }
-        let session = try await llm.session()
-        let labeler = ItemLabeler(
-            client: session.client, personas: personaSet,
-            options: ItemLabelerOptions(itemsPerRequest: itemsPerRequest), cache: session.cache)
-        let batch: ItemLabelingBatch
-        do {
-            batch = try await labeler.label(items: items, in: graph)
-        } catch {
-            await session.shutdown()
-            throw error
+        let batch = try await llm.withSession { session in
+            try await ItemLabeler(
+                client: session.client, personas: personaSet,
+                options: ItemLabelerOptions(itemsPerRequest: itemsPerRequest), cache: session.cache
+            ).label(items: items, in: graph)
         }
-        await session.shutdown()
-        try ItemLabelsFile.write(batch.labels, graph: graph, personas: personaSet, to: out)
+        try write(batch, of: graph, personas: personaSet, via: "")
+    }
+
+    /// Writes the item labels to `--out` and reports them: labeled and failed items, the LLM counters. `via`
+    /// tells how the requests ran.
+    private func write(_ batch: ItemLabelingBatch, of graph: PurchaseGraph, personas: PersonaSet, via: String) throws {
+        try ItemLabelsFile.write(batch.labels, graph: graph, personas: personas, to: out)
         Console.status(
-            "items: \(Console.count(batch.labels.count)) labeled, \(Console.count(batch.failures.count)) failed")
+            "items: \(Console.count(batch.labels.count)) labeled, \(Console.count(batch.failures.count)) failed\(via)")
         LLMCommandOptions.printCounters(batch.counters)
         print("wrote \(out)")
     }
@@ -230,7 +223,17 @@ struct LLMCommandOptions: ParsableArguments {
         func shutdown() async { await client.shutdown() }
     }
 
-    func session() async throws -> Session {
+    /// Runs `body` with a new in-process ``Session`` and shuts the session down after it, also when it throws.
+    func withSession<Result>(_ body: (Session) async throws -> Result) async throws -> Result {
+        let session = try await session()
+        return try await withCleanup {
+            try await body(session)
+        } cleanup: {
+            await session.shutdown()
+        }
+    }
+
+    private func session() async throws -> Session {
         var configuration = try LLMConfiguration.load(keyFile: endpoint.llmKeyFile)
         configuration.baseURL = baseURL
         configuration.endpointURL = endpoint.llmEndpoint

@@ -40,9 +40,10 @@ struct QuickstartCommand: AsyncParsableCommand {
 
         let noise = LabelerNoise(drop: noiseDrop, add: noiseAdd, seed: 7)
         let result = try await LocalRun(
-            snapshotPath: snapshot, personasPath: (data as NSString).appendingPathComponent("personas.json"),
+            inputs: options.inputs(
+                snapshotPath: snapshot, personasPath: (data as NSString).appendingPathComponent("personas.json")),
             labelsPath: (data as NSString).appendingPathComponent("truth.jsonl"), outputDirectory: results,
-            parameters: options.parameters, noise: noise, threads: options.threads
+            noise: noise
         ).execute()
         try RunSummary.printWithPlantedTruth(result, noise: "labeler noise drop \(noiseDrop) / add \(noiseAdd)")
         print("results in \(results)/ (phi.csv, phi-long.csv, phi.jsonl, psi.npy, report.json)")

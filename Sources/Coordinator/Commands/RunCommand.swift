@@ -200,10 +200,8 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         if dryRun, let spec = llm.spec {
             try await DryRun(
-                snapshotPath: snapshot ?? "", personasPath: personas ?? "", spec: spec,
-                pricing: try llm.endpoint.pricing(), parameters: options.parameters,
-                jobSize: redis == nil ? nil : labelBatchSize, personaLimits: personaLimits.limits,
-                threads: options.threads
+                inputs: localInputs, spec: spec, pricing: try llm.endpoint.pricing(),
+                jobSize: redis == nil ? nil : labelBatchSize
             ).run()
             return
         }
@@ -240,15 +238,16 @@ struct RunCommand: AsyncParsableCommand {
                 personaLimits: personaLimits.limits)
         }
         if llm.endpoint.serverURL != nil {
-            return try await llm.runLocally(
-                snapshotPath: snapshot ?? "", personasPath: personas ?? "", outputDirectory: out ?? "",
-                parameters: options.parameters, threads: options.threads, personaLimits: personaLimits.limits)
+            return try await llm.runLocally(localInputs, outputDirectory: out ?? "")
         }
         return try await LocalRun(
-            snapshotPath: snapshot ?? "", personasPath: personas ?? "", labelsPath: labels ?? "",
-            outputDirectory: out ?? "", parameters: options.parameters, noise: noise.noise,
-            threads: options.threads, personaLimits: personaLimits.limits
+            inputs: localInputs, labelsPath: labels ?? "", outputDirectory: out ?? "", noise: noise.noise
         ).execute()
+    }
+
+    /// What a new run in this process (`--local`, `--dry-run`) reads.
+    private var localInputs: LocalRunInputs {
+        options.inputs(snapshotPath: snapshot ?? "", personasPath: personas ?? "", personaLimits: personaLimits.limits)
     }
 
     private func distributed(url: String, id: String) async throws -> LocalRun.Result {

@@ -7,33 +7,20 @@ import GPLRSupport
 /// `gplr run --dry-run`: one rendered prompt and the estimate of the whole labeling budget's tokens and cost,
 /// online and with a batch API (half price), without sending a request or touching Redis.
 struct DryRun {
-    var snapshotPath: String
-    var personasPath: String
+    var inputs: LocalRunInputs
     var spec: LLMLabelerSpec
     var pricing: LLMPricing
-    var parameters: RunParameters
     /// Users per `label` job (`--redis`), `nil` for `--local`.
     var jobSize: Int?
-    var personaLimits: PersonaSetLimits
-
-    /// Solver threads (`--threads`).
-    var threads: Int?
 
     /// Runs the sampling with a ``StandInLabeler`` (no request, no Redis), prints and returns the estimate.
     @discardableResult
     func run() async throws -> LabelingEstimate {
-        let personas = try PersonaSet(contentsOf: personasPath, limits: personaLimits)
-        let (graph, info) = try Snapshot.read(from: snapshotPath)
-        try RunInputCheck.requireNonEmpty(graph, snapshot: snapshotPath)
-        let labeler = StandInLabeler(personas: personas, options: spec.labelerOptions, jobSize: jobSize)
+        let loaded = try inputs.load()
+        let labeler = StandInLabeler(personas: loaded.personas, options: spec.labelerOptions, jobSize: jobSize)
         // The run's own loop picks the prototypes (DU favours users the walks reach least, whose prompts are
         // shorter than average): only the answers are stand-ins.
-        let runner = GPLRRunner(
-            graph: graph, personas: personas, parameters: parameters, labeler: labeler,
-            affinityComputer: LocalAffinityComputer(
-                walkLength: parameters.walkLength, epsilon: parameters.epsilon, threadCount: threads),
-            snapshotHash: info.hash.hex, threadCount: threads)
-        _ = try await runner.run(observe: { _ in })
+        _ = try await inputs.runner(loaded, labeler: labeler).run(observe: { _ in })
         let estimate = labeler.estimate
         let online = estimate.costUSD(spec.configuration(apiKey: nil))
         let line = { (text: String) in StandardStreams.writeOutput(text + "\n") }
@@ -49,7 +36,7 @@ struct DryRun {
         line("---")
         let perRequest = spec.usersPerRequest
         line(
-            "budget τ = \(Console.count(estimate.users)) users in \(parameters.iterations) iterations, \(perRequest) "
+            "budget τ = \(Console.count(estimate.users)) users in \(inputs.parameters.iterations) iterations, \(perRequest) "
                 + "user\(perRequest == 1 ? "" : "s") per request: \(Console.count(estimate.requests)) requests")
         line(
             "estimated tokens: \(Console.count(estimate.promptTokens)) prompt + "

@@ -115,23 +115,21 @@ extension LLMRunOptions {
         return LLMCredentials(key: key, headers: try endpoint.headers())
     }
 
-    /// `gplr run --local --llm-url`: a new run in this process (``LocalLLMRun``) with this process's key
-    /// (`--llm-key-file`, else `OPENAI_API_KEY`) and a response cache in a file (`--llm-cache-dir`, else under
+    /// `gplr run --local --llm-url`: a new run of `inputs` in this process (``LocalLLMRun``) with this process's
+    /// key (`--llm-key-file`, else `OPENAI_API_KEY`) and a response cache in a file (`--llm-cache-dir`, else under
     /// `<out>/.gplr-local/`; none with `--no-llm-cache`). No Redis: no shared rate limit.
-    func runLocally(
-        snapshotPath: String, personasPath: String, outputDirectory: String, parameters: RunParameters,
-        threads: Int?, personaLimits: PersonaSetLimits = PersonaSetLimits()
-    ) async throws -> LocalRun.Result {
+    func runLocally(_ inputs: LocalRunInputs, outputDirectory: String) async throws -> LocalRun.Result {
         guard let spec else { throw ValidationError("--llm-url or --llm-endpoint is required") }
         Console.status(try endpoint.pricing().summary)
         let state = LocalRunState(outputDirectory: outputDirectory)
         let cacheDirectory = endpoint.llmCache ? (llmCacheDir ?? state.defaultCacheDirectory) : nil
         let record = LocalRunState.Record(
-            snapshotPath: DistributedRun.absolute(snapshotPath), personasPath: DistributedRun.absolute(personasPath),
-            parameters: parameters, llm: spec, cacheDirectory: cacheDirectory.map(DistributedRun.absolute))
+            snapshotPath: DistributedRun.absolute(inputs.snapshotPath),
+            personasPath: DistributedRun.absolute(inputs.personasPath), parameters: inputs.parameters, llm: spec,
+            cacheDirectory: cacheDirectory.map(DistributedRun.absolute))
         return try await LocalLLMRun(
             record: record, outputDirectory: outputDirectory, credentials: try credentials(), resume: false,
-            threads: threads, personaLimits: personaLimits
+            threads: inputs.threads, personaLimits: inputs.personaLimits
         ).execute()
     }
 

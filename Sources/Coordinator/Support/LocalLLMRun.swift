@@ -22,10 +22,11 @@ struct LocalLLMRun {
     func execute() async throws -> LocalRun.Result {
         var record = self.record
         let spec = record.llm
-        let personas = try PersonaSet(contentsOf: record.personasPath, limits: personaLimits)
-        let (graph, info) = try Snapshot.read(from: record.snapshotPath)
-        try RunInputCheck.requireNonEmpty(graph, snapshot: record.snapshotPath)
-        guard !resume || info.hash.hex == record.snapshotHash else {
+        var inputs = LocalRunInputs(
+            snapshotPath: record.snapshotPath, personasPath: record.personasPath, parameters: record.parameters,
+            threads: threads, personaLimits: personaLimits)
+        let loaded = try inputs.load()
+        guard !resume || loaded.snapshotHash == record.snapshotHash else {
             throw ValidationError(
                 "\(record.snapshotPath) is not the snapshot the run started with (its content differs): "
                     + "give the run's snapshot with --snapshot")
@@ -39,12 +40,9 @@ struct LocalLLMRun {
         } else {
             state.removeCheckpoint()
             // A resumed run keeps the solver this choice recorded.
-            if let reason = try record.parameters.resolveAutoSolver(
-                graph: graph, personaCount: personas.count, threadCount: threads)
-            {
-                Console.status("solver: \(reason)")
-            }
-            record.snapshotHash = info.hash.hex
+            try inputs.resolveAutoSolver(for: loaded)
+            record.parameters = inputs.parameters
+            record.snapshotHash = loaded.snapshotHash
             try state.write(record)
         }
 
@@ -70,20 +68,17 @@ struct LocalLLMRun {
         if spec.llmMode == .batch {
             Console.status("labeling through the Batch API: each iteration waits for its batch (--llm-mode batch)")
             labeler = LLMBatchLabeler(
-                client: try LLMBatchClient(configuration: configuration), personas: personas,
+                client: try LLMBatchClient(configuration: configuration), personas: loaded.personas,
                 options: spec.labelerOptions, batchOptions: spec.batch ?? .init(), cache: cache, spendCap: cap,
                 runTag: "local", stepTag: CoordinatorBatchLabeler.stepTag, logger: Console.logger)
         } else {
-            labeler = LLMLabeler(client: client, personas: personas, options: spec.labelerOptions, cache: cache)
+            labeler = LLMLabeler(
+                client: client, personas: loaded.personas, options: spec.labelerOptions, cache: cache)
         }
-        var runner = GPLRRunner(
-            graph: graph, personas: personas, parameters: record.parameters, labeler: labeler,
-            affinityComputer: LocalAffinityComputer(
-                walkLength: record.parameters.walkLength, epsilon: record.parameters.epsilon, threadCount: threads),
-            snapshotHash: info.hash.hex, threadCount: threads)
+        var runner = inputs.runner(loaded, labeler: labeler)
         runner.preflight = spec.llmMode == .online
         let outcome: RunOutcome
-        let progress = LocalRun.iterationProgress(record.parameters)
+        let progress = LocalRun.iterationProgress(inputs.parameters)
         do {
             outcome = try await runner.run(
                 resumingFrom: checkpoint, checkpoint: { try state.write($0) },
@@ -104,10 +99,10 @@ struct LocalLLMRun {
         progress.finish()
         await client.shutdown()
         let files = try RunOutputWriter(directory: outputDirectory, provenance: .thisBuild(.llm, model: spec.model))
-            .write(outcome, graph: graph, personas: personas)
+            .write(outcome, graph: loaded.graph, personas: loaded.personas)
         state.clear()
         return LocalRun.Result(
-            outcome: outcome, graph: graph, personas: personas,
+            outcome: outcome, graph: loaded.graph, personas: loaded.personas,
             labels: LabelsFile.Contents(labels: [:], users: [], unknownNamesDropped: 0), files: files)
     }
 }

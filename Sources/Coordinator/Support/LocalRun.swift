@@ -5,15 +5,10 @@ import GPLRRuntime
 
 /// One whole GPLR run in this process: snapshot + persona set + labels file → Φ, Ψ and the report on disk.
 struct LocalRun {
-    var snapshotPath: String
-    var personasPath: String
+    var inputs: LocalRunInputs
     var labelsPath: String
     var outputDirectory: String
-    var parameters: RunParameters
     var noise: LabelerNoise
-    var threads: Int?
-    /// The largest persona set read.
-    var personaLimits = PersonaSetLimits()
     /// Print each iteration's progress (lines and a progress line over the iterations).
     var verbose = true
 
@@ -26,26 +21,16 @@ struct LocalRun {
     }
 
     func execute() async throws -> Result {
-        let personas = try PersonaSet(contentsOf: personasPath, limits: personaLimits)
-        let (graph, info) = try Snapshot.read(from: snapshotPath)
-        try RunInputCheck.requireNonEmpty(graph, snapshot: snapshotPath)
-        var parameters = parameters
-        if let reason = try parameters.resolveAutoSolver(
-            graph: graph, personaCount: personas.count, threadCount: threads)
-        {
-            Console.status("solver: \(reason)")
-        }
-        let labels = try LabelsFile.read(path: labelsPath, personas: personas)
+        var inputs = inputs
+        let loaded = try inputs.load()
+        try inputs.resolveAutoSolver(for: loaded)
+        let labels = try LabelsFile.read(path: labelsPath, personas: loaded.personas)
         let labeler = TruthLabeler(
-            truthByUserID: labels.labels, graph: graph, personaCount: personas.count,
+            truthByUserID: labels.labels, graph: loaded.graph, personaCount: loaded.personas.count,
             dropProbability: noise.drop, addProbability: noise.add, seed: noise.seed)
-        let runner = GPLRRunner(
-            graph: graph, personas: personas, parameters: parameters, labeler: labeler,
-            affinityComputer: LocalAffinityComputer(
-                walkLength: parameters.walkLength, epsilon: parameters.epsilon, threadCount: threads),
-            snapshotHash: info.hash.hex, threadCount: threads)
+        let runner = inputs.runner(loaded, labeler: labeler)
         let verbose = verbose
-        let progress = Self.iterationProgress(parameters, mode: verbose ? .current : .off)
+        let progress = Self.iterationProgress(inputs.parameters, mode: verbose ? .current : .off)
         defer { progress.finish() }
         let outcome = try await runner.run(observe: { event in
             guard verbose else { return }
@@ -54,8 +39,9 @@ struct LocalRun {
         })
         progress.finish()
         let files = try RunOutputWriter(directory: outputDirectory, provenance: .thisBuild(.labelsFile))
-            .write(outcome, graph: graph, personas: personas)
-        return Result(outcome: outcome, graph: graph, personas: personas, labels: labels, files: files)
+            .write(outcome, graph: loaded.graph, personas: loaded.personas)
+        return Result(
+            outcome: outcome, graph: loaded.graph, personas: loaded.personas, labels: labels, files: files)
     }
 
     /// A progress line over the iterations of a run in this process.

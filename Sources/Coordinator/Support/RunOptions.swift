@@ -103,6 +103,15 @@ struct RunOptions: ParsableArguments {
 }
 
 extension RunOptions {
+    /// A run in this process of `snapshotPath` and `personasPath` with these parameters and `--threads`.
+    func inputs(
+        snapshotPath: String, personasPath: String, personaLimits: PersonaSetLimits = PersonaSetLimits()
+    ) -> LocalRunInputs {
+        LocalRunInputs(
+            snapshotPath: snapshotPath, personasPath: personasPath, parameters: parameters, threads: threads,
+            personaLimits: personaLimits)
+    }
+
     /// "20%" or "0.2" → 0.2; `nil` outside [0, 1].
     static func share(_ text: String) -> Double? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
