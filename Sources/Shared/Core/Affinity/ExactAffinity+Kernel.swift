@@ -13,8 +13,8 @@ struct ExactPlan {
     func run<V: SIMD>(_: V.Type) where V.Scalar == Double {
         let userCount = graph.userCount, itemCount = graph.itemCount
         let labeledCount = labels.rowCount
-        let invUser = graph.inverseUserDegrees()
-        let invItem = graph.inverseItemDegrees()
+        let invUser = inverseDegrees(graph.userItems.offsets)
+        let invItem = inverseDegrees(graph.itemUsers.offsets)
         let (labeledOffsets, labeledTargets) = labeledBuyers()
         let lanes = V.scalarCount
         let width = columns.count
@@ -39,65 +39,75 @@ struct ExactPlan {
         let parts = threads * 8
         let scale = 1.0 / Double(walkLength)
 
-        graph.withUnsafeAdjacency { userOffsets, userTargets, itemOffsets, itemTargets in
-            labeledOffsets.withUnsafeBufferPointer { labOffsets in
-                labeledTargets.withUnsafeBufferPointer { labTargets in
-                    invUser.withUnsafeBufferPointer { invU in
-                        invItem.withUnsafeBufferPointer { invI in
-                            let userRanges = ParallelLoop.balancedRanges(offsets: userOffsets, parts: parts)
-                            let labeledItemRanges = ParallelLoop.balancedRanges(
-                                offsets: labOffsets, parts: parts)
-                            let itemRanges = ParallelLoop.balancedRanges(offsets: itemOffsets, parts: parts)
-                            // Y = P'·S for every block, S's slabs `stride` apart from `source`, its buyers listed by
-                            // `offsets`/`targets` and balanced by `ranges`.
-                            func itemProduct(
-                                ranges: [Range<Int>], offsets: UnsafeBufferPointer<Int>,
-                                targets: UnsafeBufferPointer<UInt32>, source: UnsafeMutablePointer<V>, stride: Int
-                            ) {
-                                let chunks = ranges.count
-                                ParallelLoop.run(chunks: blocks * chunks, threads: threads) { c in
-                                    let block = c / chunks
-                                    let sBlock = source + block * stride, yBlock = y + block * itemCount
-                                    for v in ranges[c % chunks] {
-                                        yBlock[v] = Self.transitionProduct(
-                                            v, offsets: offsets, targets: targets, of: sBlock, inverseDegree: invI)
-                                    }
-                                }
-                            }
-                            // Y = P'·L, summing only labeled buyers.
-                            itemProduct(
-                                ranges: labeledItemRanges, offsets: labOffsets, targets: labTargets, source: blockL,
-                                stride: labeledCount)
-                            for step in 1...walkLength {
-                                if step > 1 {
-                                    // Y = P'·X over all buyers.
-                                    itemProduct(
-                                        ranges: itemRanges, offsets: itemOffsets, targets: itemTargets, source: x,
-                                        stride: userCount)
-                                }
-                                let last = step == walkLength
-                                // X = P·Y; acc += X; on the last step write acc / ℓ̂ to the output.
-                                let userChunks = userRanges.count
-                                ParallelLoop.run(chunks: blocks * userChunks, threads: threads) { c in
-                                    let block = c / userChunks
-                                    let first = block * lanes, blockColumns = min(lanes, width - first)
-                                    let yBlock = y + block * itemCount
-                                    let xBlock = x + block * userCount, accBlock = acc + block * userCount
-                                    for u in userRanges[c % userChunks] {
-                                        let xu = Self.transitionProduct(
-                                            u, offsets: userOffsets, targets: userTargets, of: yBlock,
-                                            inverseDegree: invU)
-                                        if last {
-                                            let total = step == 1 ? xu : (accBlock[u] + xu) * scale
-                                            let row = out + u * width + first
-                                            if accumulate {
-                                                for j in 0..<blockColumns { row[j] += total[j] }
-                                            } else {
-                                                for j in 0..<blockColumns { row[j] = total[j] }
+        graph.userItems.offsets.withUnsafeBufferPointer { userOffsets in
+            graph.userItems.targets.withUnsafeBufferPointer { userTargets in
+                graph.itemUsers.offsets.withUnsafeBufferPointer { itemOffsets in
+                    graph.itemUsers.targets.withUnsafeBufferPointer { itemTargets in
+                        labeledOffsets.withUnsafeBufferPointer { labOffsets in
+                            labeledTargets.withUnsafeBufferPointer { labTargets in
+                                invUser.withUnsafeBufferPointer { invU in
+                                    invItem.withUnsafeBufferPointer { invI in
+                                        let userRanges = ParallelLoop.balancedRanges(offsets: userOffsets, parts: parts)
+                                        let labeledItemRanges = ParallelLoop.balancedRanges(
+                                            offsets: labOffsets, parts: parts)
+                                        let itemRanges = ParallelLoop.balancedRanges(offsets: itemOffsets, parts: parts)
+                                        // Y = P'·L, summing only labeled buyers.
+                                        let labeledChunks = labeledItemRanges.count
+                                        ParallelLoop.run(chunks: blocks * labeledChunks, threads: threads) { c in
+                                            let block = c / labeledChunks
+                                            let lBlock = blockL + block * labeledCount, yBlock = y + block * itemCount
+                                            for v in labeledItemRanges[c % labeledChunks] {
+                                                var sum = V()
+                                                for e in labOffsets[v]..<labOffsets[v + 1] {
+                                                    sum += lBlock[Int(labTargets[e])]
+                                                }
+                                                yBlock[v] = sum * invI[v]
                                             }
-                                        } else {
-                                            xBlock[u] = xu
-                                            accBlock[u] = step == 1 ? xu : accBlock[u] + xu
+                                        }
+                                        for step in 1...walkLength {
+                                            if step > 1 {
+                                                // Y = P'·X over all buyers.
+                                                let itemChunks = itemRanges.count
+                                                ParallelLoop.run(chunks: blocks * itemChunks, threads: threads) { c in
+                                                    let block = c / itemChunks
+                                                    let xBlock = x + block * userCount, yBlock = y + block * itemCount
+                                                    for v in itemRanges[c % itemChunks] {
+                                                        var sum = V()
+                                                        for e in itemOffsets[v]..<itemOffsets[v + 1] {
+                                                            sum += xBlock[Int(itemTargets[e])]
+                                                        }
+                                                        yBlock[v] = sum * invI[v]
+                                                    }
+                                                }
+                                            }
+                                            let last = step == walkLength
+                                            // X = P·Y; acc += X; on the last step write acc / ℓ̂ to the output.
+                                            let userChunks = userRanges.count
+                                            ParallelLoop.run(chunks: blocks * userChunks, threads: threads) { c in
+                                                let block = c / userChunks
+                                                let first = block * lanes, blockColumns = min(lanes, width - first)
+                                                let yBlock = y + block * itemCount
+                                                let xBlock = x + block * userCount, accBlock = acc + block * userCount
+                                                for u in userRanges[c % userChunks] {
+                                                    var sum = V()
+                                                    for e in userOffsets[u]..<userOffsets[u + 1] {
+                                                        sum += yBlock[Int(userTargets[e])]
+                                                    }
+                                                    let xu = sum * invU[u]
+                                                    if last {
+                                                        let total = step == 1 ? xu : (accBlock[u] + xu) * scale
+                                                        let row = out + u * width + first
+                                                        if accumulate {
+                                                            for j in 0..<blockColumns { row[j] += total[j] }
+                                                        } else {
+                                                            for j in 0..<blockColumns { row[j] = total[j] }
+                                                        }
+                                                    } else {
+                                                        xBlock[u] = xu
+                                                        accBlock[u] = step == 1 ? xu : accBlock[u] + xu
+                                                    }
+                                                }
+                                            }
                                         }
                                     }
                                 }
@@ -109,19 +119,12 @@ struct ExactPlan {
         }
     }
 
-    /// Row `row` of a walk step, (P·S)[u] = Σ_{v ∈ N(u)} S[v] / d(u) on users or (P'·S)[v] on items: the sum of
-    /// `source` over the row's CSR entries, times the row's inverse degree. With the labeled buyers as entries it is
-    /// (P'·L)[v], L being zero for every other user. Always inlined, so each kernel loop compiles as if written out.
-    @inline(__always)
-    private static func transitionProduct<V: SIMD>(
-        _ row: Int, offsets: UnsafeBufferPointer<Int>, targets: UnsafeBufferPointer<UInt32>,
-        of source: UnsafeMutablePointer<V>, inverseDegree: UnsafeBufferPointer<Double>
-    ) -> V where V.Scalar == Double {
-        var sum = V()
-        for e in offsets[row]..<offsets[row + 1] {
-            sum += source[Int(targets[e])]
+    /// 1/d for every row of a CSR (0 for rows of degree 0, which then only ever sum to 0).
+    private func inverseDegrees(_ offsets: [Int]) -> [Double] {
+        (0..<offsets.count - 1).map { row in
+            let degree = offsets[row + 1] - offsets[row]
+            return degree == 0 ? 0 : 1.0 / Double(degree)
         }
-        return sum * inverseDegree[row]
     }
 
     /// For every item, the labeled rows (indices into L's rows) of its buyers: a CSR built from the labeled
