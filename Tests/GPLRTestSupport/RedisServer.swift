@@ -52,8 +52,9 @@ public final class RedisServer: Sendable {
     /// Kills with SIGKILL (no shutdown work at all) and waits.
     public func kill() { server.kill() }
 
-    /// Stops (SIGTERM) and starts again on the same port and directory.
-    public func restart() throws { try server.restart() }
+    /// Stops (SIGTERM) and starts again on the same port and directory, waiting up to `timeout` for it to answer
+    /// PING (a server loading its data answers only afterwards).
+    public func restart(timeout: Duration = .seconds(10)) throws { try server.restart(timeout: timeout) }
 
     /// A port that was free a moment ago (``LoopbackPort/free()``).
     public static func freePort() throws -> Int {
