@@ -147,7 +147,9 @@ let package = Package(
         .target(name: "CExactKernel", path: "Benchmarks/CExactKernel", cSettings: [.unsafeFlags(["-O3"])]),
         .executableTarget(
             name: "KernelBenchmarks",
-            dependencies: ["GPLRCore", "CExactKernel", .product(name: "Benchmark", package: "benchmark")],
+            dependencies: [
+                "BenchmarkFixtures", "GPLRCore", "CExactKernel", .product(name: "Benchmark", package: "benchmark"),
+            ],
             path: "Benchmarks/KernelBenchmarks", swiftSettings: ourSettings,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
         // `gplr bench queue`, snapshot encode/decode and ingest as benchmarks (docs/benchmarks.md, "Benchmarks as

@@ -1,4 +1,5 @@
 import Benchmark
+import BenchmarkFixtures
 import CExactKernel
 import GPLRCore
 
@@ -9,7 +10,8 @@ import GPLRCore
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .peakMemoryResident], warmupIterations: 1, maxDuration: .seconds(10),
-        maxIterations: 20, thresholds: [.wallClock: .init(relative: [.p50: 15]), .peakMemoryResident: .relaxed])
+        maxIterations: 20,
+        thresholds: [.wallClock: BenchmarkTolerance.time, .peakMemoryResident: BenchmarkTolerance.memory])
     let fixture = KernelFixture.shared
     // The peer computes the same Ψ, or the comparison means nothing.
     let swift = try! ExactAffinity(walkLength: 1, threadCount: 1).compute(graph: fixture.graph, labels: fixture.labels)
