@@ -172,9 +172,7 @@ struct BenchQualityCommand: AsyncParsableCommand {
         let generator = try SyntheticGenerator(
             config: SyntheticConfig(users: users, items: items, personas: personaCount, seed: dataSeed))
         let graph = try generateAndIngest(generator, in: directory)
-        let truth = try LabelsFile.read(
-            path: (directory as NSString).appendingPathComponent(SyntheticGenerator.truthFile),
-            personas: generator.personaSet)
+        let truth = try generator.plantedTruth(in: directory)
         return LabeledData(
             name: "synthetic (planted, seed \(dataSeed))", graph: graph, personas: generator.personaSet,
             reference: truth.labels, referenceTable: nil)
