@@ -76,9 +76,7 @@ struct BenchQualityCommand: AsyncParsableCommand {
 
     func validate() throws {
         if dataset != nil && labels == nil { throw ValidationError("--dataset needs --labels") }
-        guard (0...1).contains(noiseDrop), (0...1).contains(noiseAdd) else {
-            throw ValidationError("--noise-drop and --noise-add must be probabilities in [0, 1]")
-        }
+        try LabelerNoiseOptions.validate(drop: noiseDrop, add: noiseAdd)
     }
 
     func run() async throws {
