@@ -37,9 +37,7 @@ struct BenchIngestCommand: ParsableCommand {
                     format: " in %.2f s (%.2f M rows/s)", ingestSeconds, Double(report.rowsRead) / ingestSeconds / 1e6)
                 + ", peak \(Console.count(peakResidentBytes() >> 20)) MiB")
         guard affinity else { return }
-        let truth = try LabelsFile.read(
-            path: (scratch.path as NSString).appendingPathComponent(SyntheticGenerator.truthFile),
-            personas: generator.personaSet)
+        let truth = try generator.plantedTruth(in: scratch.path)
         var random = SeededGenerator(seed: graphOptions.seed)
         let sample = try UniformSampler().sample(
             count: graph.userCount / 10, userCount: graph.userCount,

@@ -76,9 +76,7 @@ struct BenchQualityCommand: AsyncParsableCommand {
 
     func validate() throws {
         if dataset != nil && labels == nil { throw ValidationError("--dataset needs --labels") }
-        guard (0...1).contains(noiseDrop), (0...1).contains(noiseAdd) else {
-            throw ValidationError("--noise-drop and --noise-add must be probabilities in [0, 1]")
-        }
+        try LabelerNoiseOptions.validate(drop: noiseDrop, add: noiseAdd)
     }
 
     func run() async throws {
@@ -172,9 +170,7 @@ struct BenchQualityCommand: AsyncParsableCommand {
         let generator = try SyntheticGenerator(
             config: SyntheticConfig(users: users, items: items, personas: personaCount, seed: dataSeed))
         let graph = try generateAndIngest(generator, in: directory)
-        let truth = try LabelsFile.read(
-            path: (directory as NSString).appendingPathComponent(SyntheticGenerator.truthFile),
-            personas: generator.personaSet)
+        let truth = try generator.plantedTruth(in: directory)
         return LabeledData(
             name: "synthetic (planted, seed \(dataSeed))", graph: graph, personas: generator.personaSet,
             reference: truth.labels, referenceTable: nil)

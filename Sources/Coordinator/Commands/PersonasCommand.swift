@@ -200,14 +200,7 @@ struct LLMCommandOptions: ParsableArguments {
         if (endpoint.llmRPM != nil || endpoint.llmTPM != nil) && redis == nil {
             throw ValidationError("--llm-rpm and --llm-tpm need --redis (the limit is shared through it)")
         }
-        if let llmMaxCost {
-            guard llmMaxCost > 0, llmMaxCost.isFinite else { throw ValidationError("--llm-max-cost must be positive") }
-            guard (try? endpoint.pricing())?.isKnown == true else {
-                throw ValidationError(
-                    "--llm-max-cost: no price is known for the model \(endpoint.model); give --llm-prompt-price and "
-                        + "--llm-completion-price, or --llm-price-file")
-            }
-        }
+        try endpoint.validate(maxCost: llmMaxCost, needsPrice: true)
     }
 
     /// The server: `--llm-url`, else `OPENAI_BASE_URL`, else OpenAI's.

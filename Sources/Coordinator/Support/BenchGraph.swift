@@ -57,9 +57,7 @@ struct BenchGraphOptions: ParsableArguments {
         case .planted:
             let generator = try SyntheticGenerator(config: syntheticConfig())
             let graph = try generateAndIngest(generator, in: directory)
-            let truth = try LabelsFile.read(
-                path: (directory as NSString).appendingPathComponent(SyntheticGenerator.truthFile),
-                personas: generator.personaSet)
+            let truth = try generator.plantedTruth(in: directory)
             return (graph, graph.userIDs.map { truth.labels[$0] ?? [] })
         }
     }
@@ -79,6 +77,13 @@ func generateAndIngest(_ generator: SyntheticGenerator, in directory: String) th
     let (graph, _) = try ingestDataset(
         IngestSource(format: .generic, path: directory), options: IngestOptions(progress: ingesting.ingestCallback))
     return graph
+}
+
+extension SyntheticGenerator {
+    /// The planted truth (labels by user id) that this generator wrote into `directory`.
+    func plantedTruth(in directory: String) throws -> LabelsFile.Contents {
+        try LabelsFile.read(path: (directory as NSString).appendingPathComponent(Self.truthFile), personas: personaSet)
+    }
 }
 
 /// Peak resident memory of this process so far, in bytes.

@@ -114,6 +114,18 @@ struct LLMEndpointOptions: ParsableArguments {
         }
     }
 
+    /// A command's `--llm-max-cost` (`usd`, if given): positive and, where `needsPrice`, countable at a known price
+    /// of ``model``.
+    func validate(maxCost usd: Double?, needsPrice: Bool) throws {
+        guard let usd else { return }
+        guard usd > 0, usd.isFinite else { throw ValidationError("--llm-max-cost must be positive") }
+        guard !needsPrice || (try? pricing())?.isKnown == true else {
+            throw ValidationError(
+                "--llm-max-cost: no price is known for the model \(model); give --llm-prompt-price and "
+                    + "--llm-completion-price, or --llm-price-file")
+        }
+    }
+
     /// `--llm-model`, else `GPLR_LLM_MODEL`, else `gpt-4o-mini`.
     var model: String {
         llmModel ?? ProcessInfo.processInfo.environment["GPLR_LLM_MODEL"].flatMap { $0.isEmpty ? nil : $0 }

@@ -92,17 +92,8 @@ struct LLMRunOptions: ParsableArguments {
                 "--llm-mode batch needs --llm-url (the server's base URL): the Batch API's /v1/files and /v1/batches "
                     + "have no counterpart of a full --llm-endpoint")
         }
-        if let llmMaxCost {
-            guard llmMaxCost > 0, llmMaxCost.isFinite else { throw ValidationError("--llm-max-cost must be positive") }
-        }
         // Without a server this is a --resume (RunCommand refuses the rest), which keeps the record's prices.
-        if llmMaxCost != nil, endpoint.serverURL != nil {
-            guard (try? endpoint.pricing())?.isKnown == true else {
-                throw ValidationError(
-                    "--llm-max-cost: no price is known for the model \(endpoint.model); give --llm-prompt-price and "
-                        + "--llm-completion-price, or --llm-price-file")
-            }
-        }
+        try endpoint.validate(maxCost: llmMaxCost, needsPrice: endpoint.serverURL != nil)
     }
 }
 

@@ -137,8 +137,11 @@ struct LabelerNoiseOptions: ParsableArguments {
     @Option(help: "Seed of the labeler's noise.")
     var noiseSeed: UInt64 = 7
 
-    func validate() throws {
-        guard (0...1).contains(noiseDrop), (0...1).contains(noiseAdd) else {
+    func validate() throws { try Self.validate(drop: noiseDrop, add: noiseAdd) }
+
+    /// `--noise-drop` and `--noise-add` (here or in a command's own flags) must be probabilities.
+    static func validate(drop: Double, add: Double) throws {
+        guard (0...1).contains(drop), (0...1).contains(add) else {
             throw ValidationError("--noise-drop and --noise-add must be probabilities in [0, 1]")
         }
     }
