@@ -74,7 +74,10 @@ let package = Package(
         .target(
             name: "GPLRCore",
             dependencies: ["GPLRSupport", "GPLRZstd", .product(name: "Crypto", package: "swift-crypto")],
-            path: "Sources/Shared/Core", swiftSettings: ourSettings),
+            path: "Sources/Shared/Core",
+            // The synthetic data's persona archetypes, compiled into the binary (no resource bundle to install).
+            resources: [.embedInCode("Synthetic/persona-archetypes.json")],
+            swiftSettings: ourSettings),
         // What calls an LLM: the chat client, labelers, persona-set generation, item labeling.
         .target(
             name: "GPLRLLM",

@@ -37,7 +37,7 @@ extension DashboardAPI {
         // At most a thousand years back, so that the milliseconds fit.
         let cutoff = RunRecord.now() - Int64((min(olderThanSeconds, 3.2e10) * 1000).rounded())
         let pruned = try await FinishedRunPruner(client: client, keys: keys).prune(updatedAtOrBefore: cutoff)
-        return .init(runs: pruned, keys: pruned.reduce(0) { $0 + $1.keys })
+        return .init(pruned)
     }
 }
 

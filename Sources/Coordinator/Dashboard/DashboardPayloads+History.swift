@@ -83,9 +83,5 @@ extension DashboardPayload {
     }
 
     /// `POST /api/runs/prune`'s answer (as `gplr runs --prune --json`).
-    struct PruneResult: Codable, Sendable {
-        var runs: [FinishedRunPruner.Pruned]
-        /// Keys deleted, all runs together.
-        var keys: Int
-    }
+    typealias PruneResult = FinishedRunPruner.Report
 }

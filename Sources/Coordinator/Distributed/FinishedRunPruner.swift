@@ -5,13 +5,26 @@ import GPLRRuntime
 /// dashboard's "Clean finished runs" do. Runs that are `created` or `running`, or were updated after the cutoff,
 /// are left alone; a registered run whose keys all expired is dropped from the registry.
 struct FinishedRunPruner: Sendable {
-    /// One pruned run (in JSON as the dashboard's ``DashboardPayload/PruneResult`` lists it).
+    /// One pruned run (in JSON as ``Report`` lists it).
     struct Pruned: Codable, Sendable, Equatable {
         var id: String
         /// `done`, `failed`, `cancelled`, or `expired` (the record was gone).
         var phase: String
         /// Keys deleted.
         var keys: Int
+    }
+
+    /// The pruned runs with the keys deleted, all runs together: what `gplr runs --prune --json` prints and the
+    /// dashboard's `POST /api/runs/prune` answers (``DashboardPayload/PruneResult``).
+    struct Report: Codable, Sendable {
+        var runs: [Pruned]
+        /// Keys deleted, all runs together.
+        var keys: Int
+
+        init(_ runs: [Pruned]) {
+            self.runs = runs
+            keys = runs.reduce(0) { $0 + $1.keys }
+        }
     }
 
     let store: RunRecordStore

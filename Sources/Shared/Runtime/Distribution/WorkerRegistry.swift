@@ -4,14 +4,10 @@ import GPLRSupport
 
 /// The `workers` hash (``RedisKeys/workers``): live workers publish a ``WorkerHeartbeat`` there, `gplr status`
 /// reads them.
-public struct WorkerRegistry: Sendable {
-    public let client: RedisClient
-    public let keys: RedisKeys
+public struct WorkerRegistry: RedisStore {
+    public let keyspace: RedisKeyspace
 
-    public init(client: RedisClient, keys: RedisKeys = RedisKeys()) {
-        self.client = client
-        self.keys = keys
-    }
+    public init(_ keyspace: RedisKeyspace) { self.keyspace = keyspace }
 
     /// Writes (or replaces) a worker's record.
     public func publish(_ heartbeat: WorkerHeartbeat) async throws {

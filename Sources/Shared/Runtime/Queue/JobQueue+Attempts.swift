@@ -80,49 +80,58 @@ extension JobQueue {
 }
 
 extension JobQueueScripts {
+    /// The Lua both attempt scripts begin with: `read_attempts(job)`, the job's attempt list from the attempts hash
+    /// KEYS[1] (empty when none), and `write_attempts(job, list, kept)`, which stores it with only the `kept` newest.
+    private static let attemptListFunctions = """
+        local function read_attempts(job)
+          local raw = redis.call('HGET', KEYS[1], job)
+          if raw then return cjson.decode(raw) end
+          return {}
+        end
+        local function write_attempts(job, list, kept)
+          while #list > kept do table.remove(list, 1) end
+          redis.call('HSET', KEYS[1], job, cjson.encode(list))
+        end
+
+        """
+
     /// KEYS: the run's attempts hash. ARGV: attempts kept, then job id, worker, start ms, delivery per job. Appends
     /// a `running` attempt to each job's list; an earlier attempt still `running` never ended (its lease ran out)
     /// and becomes `lease_expired`.
     static let attemptStart = RedisScript(
-        """
-        local kept = tonumber(ARGV[1])
-        for i = 2, #ARGV, 4 do
-          local raw = redis.call('HGET', KEYS[1], ARGV[i])
-          local list = {}
-          if raw then list = cjson.decode(raw) end
-          for _, a in ipairs(list) do
-            if a.o == 'running' then a.o = 'lease_expired' end
-          end
-          table.insert(list, {w = ARGV[i + 1], s = tonumber(ARGV[i + 2]), n = tonumber(ARGV[i + 3]), o = 'running'})
-          while #list > kept do table.remove(list, 1) end
-          redis.call('HSET', KEYS[1], ARGV[i], cjson.encode(list))
-        end
-        return 1
-        """)
+        attemptListFunctions + """
+            local kept = tonumber(ARGV[1])
+            for i = 2, #ARGV, 4 do
+              local list = read_attempts(ARGV[i])
+              for _, a in ipairs(list) do
+                if a.o == 'running' then a.o = 'lease_expired' end
+              end
+              table.insert(list, {w = ARGV[i + 1], s = tonumber(ARGV[i + 2]), n = tonumber(ARGV[i + 3]), o = 'running'})
+              write_attempts(ARGV[i], list, kept)
+            end
+            return 1
+            """)
 
     /// KEYS: the run's attempts hash. ARGV: attempts kept, end ms, then job id, worker, start ms, delivery, outcome
     /// per job. Ends the attempt of that worker and start (appended if it is not there: trimmed, or never
     /// recorded).
     static let attemptEnd = RedisScript(
-        """
-        local kept = tonumber(ARGV[1])
-        for i = 3, #ARGV, 5 do
-          local raw = redis.call('HGET', KEYS[1], ARGV[i])
-          local list = {}
-          if raw then list = cjson.decode(raw) end
-          local found = nil
-          for _, a in ipairs(list) do
-            if a.w == ARGV[i + 1] and a.s == tonumber(ARGV[i + 2]) then found = a end
-          end
-          if not found then
-            found = {w = ARGV[i + 1], s = tonumber(ARGV[i + 2]), n = tonumber(ARGV[i + 3])}
-            table.insert(list, found)
-          end
-          found.e = tonumber(ARGV[2])
-          found.o = ARGV[i + 4]
-          while #list > kept do table.remove(list, 1) end
-          redis.call('HSET', KEYS[1], ARGV[i], cjson.encode(list))
-        end
-        return 1
-        """)
+        attemptListFunctions + """
+            local kept = tonumber(ARGV[1])
+            for i = 3, #ARGV, 5 do
+              local list = read_attempts(ARGV[i])
+              local found = nil
+              for _, a in ipairs(list) do
+                if a.w == ARGV[i + 1] and a.s == tonumber(ARGV[i + 2]) then found = a end
+              end
+              if not found then
+                found = {w = ARGV[i + 1], s = tonumber(ARGV[i + 2]), n = tonumber(ARGV[i + 3])}
+                table.insert(list, found)
+              end
+              found.e = tonumber(ARGV[2])
+              found.o = ARGV[i + 4]
+              write_attempts(ARGV[i], list, kept)
+            end
+            return 1
+            """)
 }

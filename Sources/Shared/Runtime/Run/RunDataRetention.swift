@@ -8,14 +8,10 @@ public import GPLRRedis
 /// Only runs whose record says `done`, `failed` or `cancelled` are touched; the phase is checked by the same
 /// script that deletes or expires the keys, so a run resumed meanwhile is left alone. Deleting uses `UNLINK`
 /// (Redis frees the memory in the background).
-public struct RunDataRetention: Sendable {
-    public let client: RedisClient
-    public let keys: RedisKeys
+public struct RunDataRetention: RedisStore {
+    public let keyspace: RedisKeyspace
 
-    public init(client: RedisClient, keys: RedisKeys = RedisKeys()) {
-        self.client = client
-        self.keys = keys
-    }
+    public init(_ keyspace: RedisKeyspace) { self.keyspace = keyspace }
 
     /// Phases whose data may go.
     public static let finishedPhases: [RunPhase] = [.done, .failed, .cancelled]

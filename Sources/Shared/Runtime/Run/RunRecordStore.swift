@@ -7,14 +7,10 @@ public import GPLRRedis
 /// The coordinator owns the record; `gplr cancel` only sets the phase to `cancelled`, and every other phase
 /// change goes through a script that leaves a cancelled run cancelled, so a coordinator that is still
 /// finishing a step never un-cancels a run.
-public struct RunRecordStore: Sendable {
-    public let client: RedisClient
-    public let keys: RedisKeys
+public struct RunRecordStore: RedisStore {
+    public let keyspace: RedisKeyspace
 
-    public init(client: RedisClient, keys: RedisKeys = RedisKeys()) {
-        self.client = client
-        self.keys = keys
-    }
+    public init(_ keyspace: RedisKeyspace) { self.keyspace = keyspace }
 
     /// Stores a new record and registers the run id.
     /// - Throws: ``RunRecordError/Code/exists`` when the run already has a record.

@@ -6,14 +6,10 @@ public import GPLRRedis
 /// the coordinator after it assigns. Kept apart from the run record's report, which `gplr status` and the
 /// dashboard read every few seconds, because the co-occurrence grows with |R|² (up to 50 × 50 numbers). It is one
 /// of the run's keys, so retention (`--keep-results`, `gplr runs --prune`) covers it.
-public struct RunSummaryStore: Sendable {
-    public let client: RedisClient
-    public let keys: RedisKeys
+public struct RunSummaryStore: RedisStore {
+    public let keyspace: RedisKeyspace
 
-    public init(client: RedisClient, keys: RedisKeys = RedisKeys()) {
-        self.client = client
-        self.keys = keys
-    }
+    public init(_ keyspace: RedisKeyspace) { self.keyspace = keyspace }
 
     /// Stores `summary` as run `runID`'s (replacing any earlier one).
     public func store(_ summary: AssignmentSummary, run runID: String) async throws {
