@@ -33,17 +33,11 @@ struct ZstdError: Error, CustomStringConvertible, Sendable {
         }
     }
 
-    let code: Code
-    /// zstd's name for the error (`ZSTD_getErrorName`), when libzstd reported it.
-    let zstdErrorName: String?
+    var code: Code
     /// What was being done, in words.
-    let message: String
-
-    init(code: Code, message: String, zstdErrorName: String? = nil) {
-        self.code = code
-        self.message = message
-        self.zstdErrorName = zstdErrorName
-    }
+    var message: String
+    /// zstd's name for the error (`ZSTD_getErrorName`), when libzstd reported it.
+    var zstdErrorName: String?
 
     var description: String {
         if let zstdErrorName { return "\(message): \(zstdErrorName)" }

@@ -37,29 +37,17 @@ struct ChatCompletionError: Error, CustomStringConvertible, Sendable {
         var metricValue: String { SnakeCase.convert(base.rawValue) }
     }
 
-    let code: Code
-    let message: String
+    var code: Code
+    var message: String
     /// HTTP status, when a response arrived.
-    let status: Int?
+    var status: Int?
     /// Attempts made when the error was raised.
-    let attempts: Int
+    var attempts = 1
     /// The cause: an ``HTTPClientError``, a decoding error, or for ``Code/attemptsExhausted`` the last
     /// attempt's ``ChatCompletionError``.
-    let underlying: (any Error & Sendable)?
+    var underlying: (any Error & Sendable)?
     /// `Retry-After` sent with the failure, if any.
-    let retryAfter: Duration?
-
-    init(
-        code: Code, message: String, status: Int? = nil, attempts: Int = 1, underlying: (any Error & Sendable)? = nil,
-        retryAfter: Duration? = nil
-    ) {
-        self.code = code
-        self.message = message
-        self.status = status
-        self.attempts = attempts
-        self.underlying = underlying
-        self.retryAfter = retryAfter
-    }
+    var retryAfter: Duration?
 
     /// Whether another attempt may succeed.
     var isRetriable: Bool {

@@ -25,12 +25,6 @@ struct JobQueueError: Error, CustomStringConvertible, Sendable, Hashable {
     /// The job id, when known.
     var jobID: String?
 
-    init(code: Code, message: String, jobID: String? = nil) {
-        self.code = code
-        self.message = message
-        self.jobID = jobID
-    }
-
     var description: String {
         "job queue \(code) error" + (jobID.map { " (job \($0))" } ?? "") + ": " + message
     }
