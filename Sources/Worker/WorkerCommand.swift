@@ -204,9 +204,8 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         var llmHeaders: [LLMHeader] = []
         do {
-            if let llmHeaderFile { llmHeaders = try LLMConfiguration.readHeaders(from: llmHeaderFile) }
-            if let llmHeaderEnv { llmHeaders += try LLMConfiguration.readHeaders(environmentVariable: llmHeaderEnv) }
-            for text in llmHeader { llmHeaders.append(try LLMHeader(parsing: text)) }
+            llmHeaders = try LLMConfiguration.readHeaders(
+                file: llmHeaderFile, environmentVariable: llmHeaderEnv, flags: llmHeader)
         } catch {
             Self.fail("--llm-header: \(error)")
             throw ExitCode.failure

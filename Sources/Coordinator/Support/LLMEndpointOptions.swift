@@ -150,13 +150,7 @@ struct LLMEndpointOptions: ParsableArguments {
 
     /// `--llm-header-file`'s headers, then `--llm-header-env`'s, then `--llm-header`'s.
     func headers() throws(LLMConfigurationError) -> [LLMHeader] {
-        var headers =
-            try llmHeaderFile.map { path throws(LLMConfigurationError) in
-                try LLMConfiguration.readHeaders(from: path)
-            } ?? []
-        if let llmHeaderEnv { headers += try LLMConfiguration.readHeaders(environmentVariable: llmHeaderEnv) }
-        for text in llmHeader { headers.append(try LLMHeader(parsing: text)) }
-        return headers
+        try LLMConfiguration.readHeaders(file: llmHeaderFile, environmentVariable: llmHeaderEnv, flags: llmHeader)
     }
 
     /// A spec for `baseURL` (or `--llm-endpoint`, which wins) with the endpoint-level fields of these flags (the labeling fields keep their

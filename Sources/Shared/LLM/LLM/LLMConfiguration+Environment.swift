@@ -61,6 +61,18 @@ extension LLMConfiguration {
         return try parseHeaders(text, source: "$" + name)
     }
 
+    /// The extra headers of a process's LLM requests, from its three sources in the order they are applied: the
+    /// header file (`--llm-header-file`), the environment variable (`--llm-header-env`), then each `Name:value`
+    /// flag (`--llm-header`). The coordinator's and the worker's flags read them the same way.
+    public static func readHeaders(
+        file: String?, environmentVariable: String?, flags: [String]
+    ) throws(LLMConfigurationError) -> [LLMHeader] {
+        var headers = try file.map { path throws(LLMConfigurationError) in try readHeaders(from: path) } ?? []
+        if let environmentVariable { headers += try readHeaders(environmentVariable: environmentVariable) }
+        for text in flags { headers.append(try LLMHeader(parsing: text)) }
+        return headers
+    }
+
     /// `Name: value` lines (blank lines and `#` comments skipped); errors name `source:line`, never a value.
     static func parseHeaders(_ text: String, source: String) throws(LLMConfigurationError) -> [LLMHeader] {
         var headers: [LLMHeader] = []
