@@ -68,8 +68,7 @@ struct GenerateCommand: ParsableCommand {
 
     func syntheticConfig() -> SyntheticConfig {
         var config = SyntheticConfig(users: users, items: items, personas: personas, noiseShare: noise, seed: seed)
-        // Log-normal mean is exp(μ + σ²/2): pick μ for the asked mean with the default σ.
-        config.degreeLogMean = Foundation.log(meanDegree) - config.degreeLogSigma * config.degreeLogSigma / 2
+        config.setMeanDegree(meanDegree)
         return config
     }
 }

@@ -43,8 +43,7 @@ struct BenchGraphOptions: ParsableArguments {
 
     func syntheticConfig() -> SyntheticConfig {
         var config = SyntheticConfig(users: users, items: items, personas: personas, seed: seed)
-        let meanDegree = Double(edges) / Double(users)
-        config.degreeLogMean = Foundation.log(meanDegree) - config.degreeLogSigma * config.degreeLogSigma / 2
+        config.setMeanDegree(Double(edges) / Double(users))
         return config
     }
 

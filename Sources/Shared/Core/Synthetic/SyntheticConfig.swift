@@ -84,6 +84,12 @@ public struct SyntheticConfig: Sendable, Equatable {
         self.seed = seed
     }
 
+    /// Sets μ so that users buy `meanDegree` distinct items on average with the current σ (a log-normal's mean
+    /// is exp(μ + σ²/2)): how `gplr generate --mean-degree` and the benchmarks' edge counts size the data.
+    public mutating func setMeanDegree(_ meanDegree: Double) {
+        degreeLogMean = Foundation.log(meanDegree) - degreeLogSigma * degreeLogSigma / 2
+    }
+
     /// The popularity weight of persona `rank` (0-based).
     public func personaWeight(_ rank: Int) -> Double {
         rank < headPersonas ? 1 : 1 / Foundation.pow(Double(rank - headPersonas + 2), personaSkew)
