@@ -18,6 +18,28 @@ public struct JobAttempt: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case worker = "w", delivery = "n", startedAt = "s", endedAt = "e", outcome = "o"
     }
+
+    /// This attempt as a one-attempt list in the attempts hash's JSON (the keys above): what the scripts' fast paths
+    /// store and compare, written by hand because it is built twice per job on the queue's hot path.
+    var soleAttemptJSON: String {
+        var json = "[{\"w\":" + Self.jsonString(worker) + ",\"n\":\(delivery),\"s\":\(startedAt)"
+        if let endedAt { json += ",\"e\":\(endedAt)" }
+        return json + ",\"o\":" + Self.jsonString(outcome) + "}]"
+    }
+
+    /// `text` as a JSON string literal.
+    private static func jsonString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
 }
 
 extension JobQueue {
@@ -48,9 +70,11 @@ extension JobQueue {
         for (runID, runJobs) in Dictionary(grouping: jobs, by: \.runID) {
             var arguments = [RedisArgument(Self.attemptsKept)]
             for job in runJobs {
+                let running = JobAttempt(
+                    worker: job.consumer, delivery: job.deliveryCount, startedAt: job.deliveredAt, outcome: "running")
                 arguments += [
                     RedisArgument(job.id), RedisArgument(job.consumer), RedisArgument(job.deliveredAt),
-                    RedisArgument(job.deliveryCount),
+                    RedisArgument(job.deliveryCount), RedisArgument(running.soleAttemptJSON),
                 ]
             }
             _ = try? await client.evaluate(
@@ -64,9 +88,15 @@ extension JobQueue {
         for (runID, runEnds) in Dictionary(grouping: ends, by: \.job.runID) {
             var arguments = [RedisArgument(Self.attemptsKept), RedisArgument(now)]
             for (job, outcome) in runEnds {
+                var attempt = JobAttempt(
+                    worker: job.consumer, delivery: job.deliveryCount, startedAt: job.deliveredAt, outcome: "running")
+                let started = attempt.soleAttemptJSON
+                attempt.endedAt = now
+                attempt.outcome = outcome
                 arguments += [
                     RedisArgument(job.id), RedisArgument(job.consumer), RedisArgument(job.deliveredAt),
-                    RedisArgument(job.deliveryCount), RedisArgument(outcome),
+                    RedisArgument(job.deliveryCount), RedisArgument(outcome), RedisArgument(started),
+                    RedisArgument(attempt.soleAttemptJSON),
                 ]
             }
             _ = try? await client.evaluate(
@@ -95,42 +125,51 @@ extension JobQueueScripts {
 
         """
 
-    /// KEYS: the run's attempts hash. ARGV: attempts kept, then job id, worker, start ms, delivery per job. Appends
-    /// a `running` attempt to each job's list; an earlier attempt still `running` never ended (its lease ran out)
-    /// and becomes `lease_expired`.
+    /// KEYS: the run's attempts hash. ARGV: attempts kept, then job id, worker, start ms, delivery and the attempt
+    /// as a one-attempt list (``JobAttempt/soleAttemptJSON``) per job. Appends a `running` attempt to each job's
+    /// list; an earlier attempt still `running` never ended (its lease ran out) and becomes `lease_expired`.
+    /// Fast path: a job without a list (every job's first delivery) gets the one-attempt list as it is, with no JSON
+    /// decoded or encoded in Redis.
     static let attemptStart = RedisScript(
         attemptListFunctions + """
             local kept = tonumber(ARGV[1])
-            for i = 2, #ARGV, 4 do
-              local list = read_attempts(ARGV[i])
-              for _, a in ipairs(list) do
-                if a.o == 'running' then a.o = 'lease_expired' end
+            for i = 2, #ARGV, 5 do
+              if redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 4]) == 0 then
+                local list = read_attempts(ARGV[i])
+                for _, a in ipairs(list) do
+                  if a.o == 'running' then a.o = 'lease_expired' end
+                end
+                table.insert(list, {w = ARGV[i + 1], s = tonumber(ARGV[i + 2]), n = tonumber(ARGV[i + 3]), o = 'running'})
+                write_attempts(ARGV[i], list, kept)
               end
-              table.insert(list, {w = ARGV[i + 1], s = tonumber(ARGV[i + 2]), n = tonumber(ARGV[i + 3]), o = 'running'})
-              write_attempts(ARGV[i], list, kept)
             end
             return 1
             """)
 
-    /// KEYS: the run's attempts hash. ARGV: attempts kept, end ms, then job id, worker, start ms, delivery, outcome
-    /// per job. Ends the attempt of that worker and start (appended if it is not there: trimmed, or never
-    /// recorded).
+    /// KEYS: the run's attempts hash. ARGV: attempts kept, end ms, then job id, worker, start ms, delivery, outcome,
+    /// the running attempt as a one-attempt list and the ended one likewise, per job. Ends the attempt of that
+    /// worker and start (appended if it is not there: trimmed, or never recorded). Fast path: a list that is just
+    /// that running attempt, as the start's fast path wrote it, is replaced by the ended one, no JSON decoded.
     static let attemptEnd = RedisScript(
         attemptListFunctions + """
             local kept = tonumber(ARGV[1])
-            for i = 3, #ARGV, 5 do
-              local list = read_attempts(ARGV[i])
-              local found = nil
-              for _, a in ipairs(list) do
-                if a.w == ARGV[i + 1] and a.s == tonumber(ARGV[i + 2]) then found = a end
+            for i = 3, #ARGV, 7 do
+              if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[i + 5] then
+                redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 6])
+              else
+                local list = read_attempts(ARGV[i])
+                local found = nil
+                for _, a in ipairs(list) do
+                  if a.w == ARGV[i + 1] and a.s == tonumber(ARGV[i + 2]) then found = a end
+                end
+                if not found then
+                  found = {w = ARGV[i + 1], s = tonumber(ARGV[i + 2]), n = tonumber(ARGV[i + 3])}
+                  table.insert(list, found)
+                end
+                found.e = tonumber(ARGV[2])
+                found.o = ARGV[i + 4]
+                write_attempts(ARGV[i], list, kept)
               end
-              if not found then
-                found = {w = ARGV[i + 1], s = tonumber(ARGV[i + 2]), n = tonumber(ARGV[i + 3])}
-                table.insert(list, found)
-              end
-              found.e = tonumber(ARGV[2])
-              found.o = ARGV[i + 4]
-              write_attempts(ARGV[i], list, kept)
             end
             return 1
             """)
