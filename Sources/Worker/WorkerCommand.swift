@@ -202,7 +202,7 @@ struct WorkerCommand: AsyncParsableCommand {
         {
             llmKey = LLMAPIKey(key)
         }
-        var llmHeaders: [LLMHeader] = []
+        let llmHeaders: [LLMHeader]
         do {
             llmHeaders = try LLMConfiguration.readHeaders(
                 file: llmHeaderFile, environmentVariable: llmHeaderEnv, flags: llmHeader)

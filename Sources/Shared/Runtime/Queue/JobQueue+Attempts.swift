@@ -42,6 +42,13 @@ public struct JobAttempt: Codable, Sendable, Equatable {
     }
 }
 
+extension JobAttempt {
+    /// The attempt `job`'s delivery opens: its worker, delivery count and start, `running`.
+    init(running job: LeasedJob) {
+        self.init(worker: job.consumer, delivery: job.deliveryCount, startedAt: job.deliveredAt, outcome: "running")
+    }
+}
+
 extension JobQueue {
     /// Attempts kept per job (the newest).
     public static let attemptsKept = 10
@@ -70,8 +77,7 @@ extension JobQueue {
         for (runID, runJobs) in Dictionary(grouping: jobs, by: \.runID) {
             var arguments = [RedisArgument(Self.attemptsKept)]
             for job in runJobs {
-                let running = JobAttempt(
-                    worker: job.consumer, delivery: job.deliveryCount, startedAt: job.deliveredAt, outcome: "running")
+                let running = JobAttempt(running: job)
                 arguments += [
                     RedisArgument(job.id), RedisArgument(job.consumer), RedisArgument(job.deliveredAt),
                     RedisArgument(job.deliveryCount), RedisArgument(running.soleAttemptJSON),
@@ -88,15 +94,14 @@ extension JobQueue {
         for (runID, runEnds) in Dictionary(grouping: ends, by: \.job.runID) {
             var arguments = [RedisArgument(Self.attemptsKept), RedisArgument(now)]
             for (job, outcome) in runEnds {
-                var attempt = JobAttempt(
-                    worker: job.consumer, delivery: job.deliveryCount, startedAt: job.deliveredAt, outcome: "running")
-                let started = attempt.soleAttemptJSON
-                attempt.endedAt = now
-                attempt.outcome = outcome
+                let running = JobAttempt(running: job)
+                var ended = running
+                ended.endedAt = now
+                ended.outcome = outcome
                 arguments += [
                     RedisArgument(job.id), RedisArgument(job.consumer), RedisArgument(job.deliveredAt),
-                    RedisArgument(job.deliveryCount), RedisArgument(outcome), RedisArgument(started),
-                    RedisArgument(attempt.soleAttemptJSON),
+                    RedisArgument(job.deliveryCount), RedisArgument(outcome), RedisArgument(running.soleAttemptJSON),
+                    RedisArgument(ended.soleAttemptJSON),
                 ]
             }
             _ = try? await client.evaluate(
@@ -110,11 +115,11 @@ extension JobQueue {
 }
 
 extension JobQueueScripts {
-    /// The Lua both attempt scripts begin with: `read_attempts(job)`, the job's attempt list from the attempts hash
-    /// KEYS[1] (empty when none), and `write_attempts(job, list, kept)`, which stores it with only the `kept` newest.
+    /// The Lua both attempt scripts begin with: `decode_attempts(raw)`, the attempt list a job's field of the
+    /// attempts hash KEYS[1] holds (empty when the field is missing), and `write_attempts(job, list, kept)`, which
+    /// stores it with only the `kept` newest.
     private static let attemptListFunctions = """
-        local function read_attempts(job)
-          local raw = redis.call('HGET', KEYS[1], job)
+        local function decode_attempts(raw)
           if raw then return cjson.decode(raw) end
           return {}
         end
@@ -135,7 +140,7 @@ extension JobQueueScripts {
             local kept = tonumber(ARGV[1])
             for i = 2, #ARGV, 5 do
               if redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 4]) == 0 then
-                local list = read_attempts(ARGV[i])
+                local list = decode_attempts(redis.call('HGET', KEYS[1], ARGV[i]))
                 for _, a in ipairs(list) do
                   if a.o == 'running' then a.o = 'lease_expired' end
                 end
@@ -154,10 +159,11 @@ extension JobQueueScripts {
         attemptListFunctions + """
             local kept = tonumber(ARGV[1])
             for i = 3, #ARGV, 7 do
-              if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[i + 5] then
+              local raw = redis.call('HGET', KEYS[1], ARGV[i])
+              if raw == ARGV[i + 5] then
                 redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 6])
               else
-                local list = read_attempts(ARGV[i])
+                local list = decode_attempts(raw)
                 local found = nil
                 for _, a in ipairs(list) do
                   if a.w == ARGV[i + 1] and a.s == tonumber(ARGV[i + 2]) then found = a end
