@@ -66,4 +66,24 @@ import Testing
             #expect(again.first?.envelope.id == "late")
         }
     }
+
+    /// A queue reads without asking for the flags first when its previous read found none of its kinds paused: a
+    /// pause since then is seen by the flags read right after the read, and the entries go back.
+    @Test func aPauseSinceThePreviousReadStillHolds() async throws {
+        try await withJobQueue { queue, _ in
+            let label = LabelJobDefinition.kind
+            try await queue.enqueue([job("a")])
+            #expect(try await queue.dequeue(consumer: "w1", kinds: [label], count: 1).map(\.id) == ["a"])
+            #expect(queue.pauseSnapshot.withLock { $0.showsNonePaused(among: [label]) })
+            #expect(try await queue.pause(kind: label))
+            try await queue.enqueue([job("b")])
+            #expect(try await queue.dequeue(consumer: "w1", kinds: [label], count: 1).isEmpty)
+            let stream = try await queue.streamStats(kind: label)
+            #expect(stream.length == 2 && stream.pending == 1, "b is back on the stream, undelivered: \(stream)")
+            #expect(try await queue.attempts(run: "r1", jobID: "b").isEmpty, "b never started")
+            try await queue.resume(kind: label)
+            let again = try await queue.dequeue(consumer: "w1", kinds: [label], count: 1)
+            #expect(again.map(\.id) == ["b"] && again.first?.deliveryCount == 1)
+        }
+    }
 }

@@ -19,12 +19,13 @@ public struct JobAttempt: Codable, Sendable, Equatable {
         case worker = "w", delivery = "n", startedAt = "s", endedAt = "e", outcome = "o"
     }
 
-    /// This attempt as a one-attempt list in the attempts hash's JSON (the keys above): what the scripts' fast paths
-    /// store and compare, written by hand because it is built twice per job on the queue's hot path.
-    var soleAttemptJSON: String {
-        var json = "[{\"w\":" + Self.jsonString(worker) + ",\"n\":\(delivery),\"s\":\(startedAt)"
-        if let endedAt { json += ",\"e\":\(endedAt)" }
-        return json + ",\"o\":" + Self.jsonString(outcome) + "}]"
+    /// This attempt as the start of a one-attempt list in the attempts hash's JSON (the keys above), up to but
+    /// not including its end and outcome: `[{"w":"<worker>","n":<delivery>,"s":<start>`. The queue's scripts
+    /// finish it (``JobQueueScripts`` `running_json` and `ended_json`), so that a job's first delivery and its
+    /// end are stored and compared as strings, with no JSON decoded or encoded in Redis. Written by hand because
+    /// it is built twice per job on the queue's hot path.
+    var openingJSON: String {
+        "[{\"w\":" + Self.jsonString(worker) + ",\"n\":\(delivery),\"s\":\(startedAt)"
     }
 
     /// `text` as a JSON string literal.
@@ -77,106 +78,101 @@ extension JobQueue {
         for (runID, runJobs) in Dictionary(grouping: jobs, by: \.runID) {
             var arguments = [RedisArgument(Self.attemptsKept)]
             for job in runJobs {
-                let running = JobAttempt(running: job)
-                arguments += [
-                    RedisArgument(job.id), RedisArgument(job.consumer), RedisArgument(job.deliveredAt),
-                    RedisArgument(job.deliveryCount), RedisArgument(running.soleAttemptJSON),
-                ]
+                arguments += [RedisArgument(job.id), RedisArgument(JobAttempt(running: job).openingJSON)]
             }
             _ = try? await client.evaluate(
                 JobQueueScripts.attemptStart, keys: [RedisArgument(keys.run(runID).attempts)], arguments: arguments)
         }
     }
 
-    /// Closes each job's attempt with its outcome: one script call per run (best effort).
-    func recordAttemptEnds(_ ends: [(job: LeasedJob, outcome: String)]) async {
-        let now = RunRecord.now()
-        for (runID, runEnds) in Dictionary(grouping: ends, by: \.job.runID) {
-            var arguments = [RedisArgument(Self.attemptsKept), RedisArgument(now)]
-            for (job, outcome) in runEnds {
-                let running = JobAttempt(running: job)
-                var ended = running
-                ended.endedAt = now
-                ended.outcome = outcome
-                arguments += [
-                    RedisArgument(job.id), RedisArgument(job.consumer), RedisArgument(job.deliveredAt),
-                    RedisArgument(job.deliveryCount), RedisArgument(outcome), RedisArgument(running.soleAttemptJSON),
-                    RedisArgument(ended.soleAttemptJSON),
-                ]
-            }
-            _ = try? await client.evaluate(
-                JobQueueScripts.attemptEnd, keys: [RedisArgument(keys.run(runID).attempts)], arguments: arguments)
-        }
-    }
-
+    /// Closes each job's attempt with its outcome: one script call per run (best effort). A completion closes
+    /// its attempts in the script that stores the results (``JobQueueScripts/storeResults``); this is for the
+    /// other ends: failures and dead letters.
     func recordAttemptEnd(_ job: LeasedJob, outcome: String) async {
-        await recordAttemptEnds([(job, outcome)])
+        _ = try? await client.evaluate(
+            JobQueueScripts.attemptEnd, keys: [RedisArgument(keys.run(job.runID).attempts)],
+            arguments: [
+                RedisArgument(Self.attemptsKept), RedisArgument(RunRecord.now()), RedisArgument(job.id),
+                RedisArgument(outcome), RedisArgument(JobAttempt(running: job).openingJSON),
+            ])
     }
 }
 
 extension JobQueueScripts {
-    /// The Lua both attempt scripts begin with: `decode_attempts(raw)`, the attempt list a job's field of the
-    /// attempts hash KEYS[1] holds (empty when the field is missing), and `write_attempts(job, list, kept)`, which
-    /// stores it with only the `kept` newest.
-    private static let attemptListFunctions = """
+    /// The Lua the scripts that open or close attempts begin with. Each takes the attempts hash's key, a job id
+    /// and the attempt's ``JobAttempt/openingJSON``:
+    /// - `start_attempt(attempts, job, opening, kept)` appends a `running` attempt to the job's list; an earlier
+    ///   attempt still `running` never ended (its lease ran out) and becomes `lease_expired`. Fast path: a job
+    ///   without a list (every job's first delivery) gets the one-attempt list, stored as a string.
+    /// - `end_attempt(attempts, job, opening, outcome, now, kept)` ends the attempt of that worker and start
+    ///   (appended if it is not there: trimmed, or never recorded). Fast path: a list that is just that running
+    ///   attempt, as the start's fast path wrote it, is replaced by the ended one as a string.
+    ///
+    /// The slow paths decode the list with cjson and keep only the `kept` newest attempts.
+    static let attemptFunctions = """
+        local function running_json(opening)
+          return opening .. ',"o":"running"}]'
+        end
+        local function ended_json(opening, now, outcome)
+          return opening .. ',"e":' .. now .. ',"o":"' .. outcome .. '"}]'
+        end
         local function decode_attempts(raw)
           if raw then return cjson.decode(raw) end
           return {}
         end
-        local function write_attempts(job, list, kept)
+        local function write_attempts(attempts, job, list, kept)
           while #list > kept do table.remove(list, 1) end
-          redis.call('HSET', KEYS[1], job, cjson.encode(list))
+          redis.call('HSET', attempts, job, cjson.encode(list))
+        end
+        local function start_attempt(attempts, job, opening, kept)
+          if redis.call('HSETNX', attempts, job, running_json(opening)) == 1 then return end
+          local list = decode_attempts(redis.call('HGET', attempts, job))
+          for _, a in ipairs(list) do
+            if a.o == 'running' then a.o = 'lease_expired' end
+          end
+          local mine = cjson.decode(running_json(opening))[1]
+          table.insert(list, mine)
+          write_attempts(attempts, job, list, kept)
+        end
+        local function end_attempt(attempts, job, opening, outcome, now, kept)
+          local raw = redis.call('HGET', attempts, job)
+          if raw == running_json(opening) then
+            redis.call('HSET', attempts, job, ended_json(opening, now, outcome))
+            return
+          end
+          local list = decode_attempts(raw)
+          local mine = cjson.decode(running_json(opening))[1]
+          local found = nil
+          for _, a in ipairs(list) do
+            if a.w == mine.w and a.s == mine.s then found = a end
+          end
+          if not found then
+            found = mine
+            table.insert(list, found)
+          end
+          found.e = tonumber(now)
+          found.o = outcome
+          write_attempts(attempts, job, list, kept)
         end
 
         """
 
-    /// KEYS: the run's attempts hash. ARGV: attempts kept, then job id, worker, start ms, delivery and the attempt
-    /// as a one-attempt list (``JobAttempt/soleAttemptJSON``) per job. Appends a `running` attempt to each job's
-    /// list; an earlier attempt still `running` never ended (its lease ran out) and becomes `lease_expired`.
-    /// Fast path: a job without a list (every job's first delivery) gets the one-attempt list as it is, with no JSON
-    /// decoded or encoded in Redis.
+    /// KEYS: the run's attempts hash. ARGV: attempts kept, then job id and ``JobAttempt/openingJSON`` per job.
+    /// Opens a `running` attempt per job (`start_attempt`, ``attemptFunctions``).
     static let attemptStart = RedisScript(
-        attemptListFunctions + """
+        attemptFunctions + """
             local kept = tonumber(ARGV[1])
-            for i = 2, #ARGV, 5 do
-              if redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 4]) == 0 then
-                local list = decode_attempts(redis.call('HGET', KEYS[1], ARGV[i]))
-                for _, a in ipairs(list) do
-                  if a.o == 'running' then a.o = 'lease_expired' end
-                end
-                table.insert(list, {w = ARGV[i + 1], s = tonumber(ARGV[i + 2]), n = tonumber(ARGV[i + 3]), o = 'running'})
-                write_attempts(ARGV[i], list, kept)
-              end
+            for i = 2, #ARGV, 2 do
+              start_attempt(KEYS[1], ARGV[i], ARGV[i + 1], kept)
             end
             return 1
             """)
 
-    /// KEYS: the run's attempts hash. ARGV: attempts kept, end ms, then job id, worker, start ms, delivery, outcome,
-    /// the running attempt as a one-attempt list and the ended one likewise, per job. Ends the attempt of that
-    /// worker and start (appended if it is not there: trimmed, or never recorded). Fast path: a list that is just
-    /// that running attempt, as the start's fast path wrote it, is replaced by the ended one, no JSON decoded.
+    /// KEYS: the run's attempts hash. ARGV: attempts kept, end ms, job id, outcome, ``JobAttempt/openingJSON``.
+    /// Ends the job's attempt with the outcome (`end_attempt`, ``attemptFunctions``).
     static let attemptEnd = RedisScript(
-        attemptListFunctions + """
-            local kept = tonumber(ARGV[1])
-            for i = 3, #ARGV, 7 do
-              local raw = redis.call('HGET', KEYS[1], ARGV[i])
-              if raw == ARGV[i + 5] then
-                redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 6])
-              else
-                local list = decode_attempts(raw)
-                local found = nil
-                for _, a in ipairs(list) do
-                  if a.w == ARGV[i + 1] and a.s == tonumber(ARGV[i + 2]) then found = a end
-                end
-                if not found then
-                  found = {w = ARGV[i + 1], s = tonumber(ARGV[i + 2]), n = tonumber(ARGV[i + 3])}
-                  table.insert(list, found)
-                end
-                found.e = tonumber(ARGV[2])
-                found.o = ARGV[i + 4]
-                write_attempts(ARGV[i], list, kept)
-              end
-            end
+        attemptFunctions + """
+            end_attempt(KEYS[1], ARGV[3], ARGV[5], ARGV[4], ARGV[2], tonumber(ARGV[1]))
             return 1
             """)
 }

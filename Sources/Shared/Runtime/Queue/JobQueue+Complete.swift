@@ -21,29 +21,18 @@ extension JobQueue {
     }
 
     /// Stores the job's result and acknowledges it. The result is stored under the job id only if none
-    /// exists yet, so a job that ran twice is stored (and reduced) once.
+    /// exists yet, so a job that ran twice is stored (and reduced) once. One round trip (``complete(_:)``).
     ///
     /// - Returns: `true` if this call stored the result, `false` if the job already had one.
     @discardableResult
     public func complete(_ job: LeasedJob, result: Data) async throws -> Bool {
-        let run = keys.run(job.runID)
-        // Result first, acknowledgement second: a crash in between redelivers the job, whose second result
-        // is then ignored. The two steps touch different hash tags, so they are two scripts.
-        let stored = try await client.evaluate(
-            JobQueueScripts.storeResult,
-            keys: [
-                RedisArgument(run.results), RedisArgument(run.errors), RedisArgument(run.deadLetters),
-                RedisArgument(run.counters),
-            ],
-            arguments: [RedisArgument(job.id), RedisArgument(result), RedisArgument(run.completions)])
-        try await acknowledge(kind: job.kind, entryID: job.entryID)
-        await recordAttemptEnd(job, outcome: stored.int == 1 ? "done" : "duplicate")
-        return stored.int == 1
+        try await complete([(job, result)])[0]
     }
 
     /// Completes many jobs in one pipelined round trip: every result is stored (first result wins) before any
-    /// job is acknowledged, as in ``complete(_:result:)``: one script call per run (one completions entry for all
-    /// of its stored jobs) and one acknowledgement per stream. For workers that finish many short jobs at once.
+    /// job is acknowledged (a crash in between redelivers the job, whose second result is then ignored): one
+    /// script call per run, which also announces its stored jobs in one completions entry and ends their attempts
+    /// (``JobQueueScripts/storeResults``), and one acknowledgement per stream (another hash tag, so another script).
     ///
     /// - Returns: for each job, whether this call stored its result.
     @discardableResult
@@ -73,16 +62,21 @@ extension JobQueue {
         // (`SCRIPT LOAD` is idempotent, and the worker ACL allows it where it does not allow `SCRIPT EXISTS`).
         let scripts = [JobQueueScripts.storeResults, JobQueueScripts.acknowledgeMany]
         var commands: [[RedisArgument]] = scripts.map { ["SCRIPT", "LOAD", RedisArgument($0.source)] }
+        let now = RunRecord.now()
         for (runID, indices) in byRun {
             let run = keys.run(runID)
             var command: [RedisArgument] = [
                 "EVALSHA", RedisArgument(JobQueueScripts.storeResults.sha1), 4, RedisArgument(run.results),
                 RedisArgument(run.errors), RedisArgument(run.deadLetters), RedisArgument(run.counters),
-                RedisArgument(run.completions),
+                RedisArgument(run.completions), RedisArgument(run.attempts), RedisArgument(Self.attemptsKept),
+                RedisArgument(now),
             ]
             for index in indices {
-                command.append(RedisArgument(completions[index].job.id))
-                command.append(RedisArgument(completions[index].result))
+                let job = completions[index].job
+                command += [
+                    RedisArgument(job.id), RedisArgument(completions[index].result),
+                    RedisArgument(JobAttempt(running: job).openingJSON),
+                ]
             }
             commands.append(command)
         }
@@ -102,7 +96,6 @@ extension JobQueue {
         for ((_, indices), reply) in zip(byRun, replies.dropFirst(scripts.count)) {
             for (index, flag) in zip(indices, reply.array ?? []) { stored[index] = flag.int == 1 }
         }
-        await recordAttemptEnds(zip(completions, stored).map { ($0.job, $1 ? "done" : "duplicate") })
         return stored
     }
 

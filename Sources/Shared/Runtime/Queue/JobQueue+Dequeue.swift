@@ -9,33 +9,47 @@ extension JobQueue {
     /// Entries that cannot be run by this build (unknown envelope version, malformed) are dead-lettered
     /// with the reason and not returned. Paused kinds (``pause(kind:)``) are not read; when every kind is paused
     /// the call waits `block` and returns nothing. An entry of a kind paused while the read waited is put back.
+    ///
+    /// Two round trips when nothing is paused: the read with the pause flags read right after it (pipelined:
+    /// Redis runs them in order, the flags once the read returns), and the attempts opened. Which kinds to read
+    /// comes from the flags the previous call saw (``PauseSnapshot``): a pause it missed is caught by the flags
+    /// read after the read, and its entries go back.
     public func dequeue(consumer: String, kinds: [JobKind], count: Int = 1, block: Duration? = nil)
         async throws -> [LeasedJob]
     {
-        guard !kinds.isEmpty, count > 0 else { return [] }
-        let paused = try await pausedKinds(among: uniqued(kinds))
-        let kinds = uniqued(kinds).filter { !paused.contains($0) }
+        let requested = uniqued(kinds)
+        guard !requested.isEmpty, count > 0 else { return [] }
+        let paused =
+            if pauseSnapshot.withLock({ $0.showsNonePaused(among: requested) }) {
+                Set<JobKind>()
+            } else {
+                try await pausedKinds(among: requested)
+            }
+        let kinds = requested.filter { !paused.contains($0) }
         guard !kinds.isEmpty else {
             if let block { try? await Task.sleep(for: block) }
             return []
         }
         try await prepareIfNeeded(kinds)
-        var command: [RedisArgument] = [
+        var read: [RedisArgument] = [
             "XREADGROUP", "GROUP", RedisArgument(configuration.group),
             RedisArgument(consumer), "COUNT", RedisArgument(count),
         ]
-        if let block { command += ["BLOCK", RedisArgument(block.milliseconds)] }
-        command.append("STREAMS")
-        command += kinds.map { RedisArgument(keys.jobStream($0)) }
-        command += kinds.map { _ in ">" }
-        let reply: RedisValue
-        do {
-            reply = try await client.send(command, extraTimeout: block ?? .zero)
-        } catch let error as RedisError where error.serverErrorPrefix == "NOGROUP" {
+        if let block { read += ["BLOCK", RedisArgument(block.milliseconds)] }
+        read.append("STREAMS")
+        read += kinds.map { RedisArgument(keys.jobStream($0)) }
+        read += kinds.map { _ in ">" }
+        var replies = try await client.pipeline(
+            [read, pausedKindsCommand(among: requested)], extraTimeout: block ?? .zero)
+        if replies[0].errorMessage?.hasPrefix("NOGROUP") == true {
             forgetPrepared()
             try await prepareIfNeeded(kinds)
-            reply = try await client.send(command, extraTimeout: block ?? .zero)
+            replies = try await client.pipeline(
+                [read, pausedKindsCommand(among: requested)], extraTimeout: block ?? .zero)
         }
+        let reply = try replies[0].throwingServerError(context: "XREADGROUP")
+        let pausedNow = try pausedKinds(among: requested, reply: replies[1])
+        pauseSnapshot.withLock { $0 = PauseSnapshot(checked: Set(requested), paused: pausedNow) }
         guard !reply.isNull else { return [] }
         guard let streams = reply.array else { throw unexpected("XREADGROUP", reply) }
         var entries: [StreamEntry] = []
@@ -46,9 +60,8 @@ extension JobQueue {
             let kind = kinds.first { keys.jobStream($0) == pair[0].string } ?? JobKind(rawValue: "?")
             entries += try list.map { try StreamEntry(kind: kind, value: $0) }
         }
-        // Paused while the read waited: those entries go back, unstarted.
-        let pausedNow = try await pausedKinds(among: uniqued(entries.map(\.kind)))
-        if !pausedNow.isEmpty {
+        // Paused while the read waited (or since the previous call): those entries go back, unstarted.
+        if entries.contains(where: { pausedNow.contains($0.kind) }) {
             try await putBack(entries.filter { pausedNow.contains($0.kind) })
             entries.removeAll { pausedNow.contains($0.kind) }
         }

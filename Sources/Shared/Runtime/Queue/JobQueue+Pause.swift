@@ -43,9 +43,19 @@ extension JobQueue {
     /// The paused kinds among `kinds` (one `HMGET`).
     func pausedKinds(among kinds: [JobKind]) async throws -> Set<JobKind> {
         guard !kinds.isEmpty else { return [] }
-        let reply = try await client.send(
-            ["HMGET", RedisArgument(keys.pausedQueues)] + kinds.map { RedisArgument($0.rawValue) })
-        guard let flags = reply.array, flags.count == kinds.count else { throw unexpected("HMGET", reply) }
+        return try pausedKinds(among: kinds, reply: try await client.send(pausedKindsCommand(among: kinds)))
+    }
+
+    /// The `HMGET` of the pause flags of `kinds` (not empty).
+    func pausedKindsCommand(among kinds: [JobKind]) -> [RedisArgument] {
+        ["HMGET", RedisArgument(keys.pausedQueues)] + kinds.map { RedisArgument($0.rawValue) }
+    }
+
+    /// The paused kinds among `kinds`, from the reply to ``pausedKindsCommand(among:)``.
+    func pausedKinds(among kinds: [JobKind], reply: RedisValue) throws -> Set<JobKind> {
+        guard let flags = try reply.throwingServerError(context: "HMGET").array, flags.count == kinds.count else {
+            throw unexpected("HMGET", reply)
+        }
         return Set(zip(kinds, flags).filter { !$0.1.isNull }.map(\.0))
     }
 
@@ -76,4 +86,18 @@ extension JobQueue {
         end
         return moved
         """)
+}
+
+/// The pause flags a queue saw last, as ``JobQueue/dequeue(consumer:kinds:count:block:)`` read them right after
+/// its read: the next call reads without asking again when they showed none of its kinds paused.
+struct PauseSnapshot: Sendable {
+    /// The kinds whose flags were read.
+    var checked: Set<JobKind> = []
+    /// Those of them that were paused.
+    var paused: Set<JobKind> = []
+
+    /// Whether every kind of `kinds` was seen, and none of them paused.
+    func showsNonePaused(among kinds: [JobKind]) -> Bool {
+        kinds.allSatisfy { checked.contains($0) && !paused.contains($0) }
+    }
 }

@@ -24,6 +24,8 @@ public final class JobQueue: Sendable {
     public let configuration: JobQueueConfiguration
     /// Kinds whose consumer group is known to exist.
     private let preparedKinds = Mutex<Set<JobKind>>([])
+    /// The pause flags the last ``dequeue(consumer:kinds:count:block:)`` saw.
+    let pauseSnapshot = Mutex(PauseSnapshot())
 
     public init(client: RedisClient, keys: RedisKeys = RedisKeys(), configuration: JobQueueConfiguration = .init()) {
         self.client = client

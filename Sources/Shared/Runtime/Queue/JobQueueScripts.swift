@@ -23,45 +23,46 @@ enum JobQueueScripts {
         return 1
         """)
 
-    /// KEYS: results, errors, dead letters, counters (one run). ARGV: job id, result, the run's completions key.
-    /// Stores the result unless one exists (first result wins) and announces it on the run's completions stream
-    /// (best effort, see ``completionsLength``); returns 1 if stored, 0 for a duplicate.
-    static let storeResult = RedisScript(
-        """
-        if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then
-          redis.call('HDEL', KEYS[2], ARGV[1])
-          redis.call('HDEL', KEYS[3], ARGV[1])
-          pcall(redis.call, 'XADD', ARGV[3], 'MAXLEN', '~', '\(completionsLength)', '*', 'job', ARGV[1], 'event', 'done')
-          return 1
-        end
-        redis.call('HINCRBY', KEYS[4], 'duplicates', 1)
-        return 0
-        """)
-
-    /// KEYS: results, errors, dead letters, counters (one run). ARGV: the run's completions key, then job id,
-    /// result, job id, result, … . ``storeResult`` for many jobs of one run: each result stored unless one exists,
-    /// the stored ones announced in ONE completions entry (`jobs`: the ids joined by newlines). Returns 1/0 per job.
+    /// KEYS: results, errors, dead letters, counters (one run). ARGV: the run's completions key, its attempts key,
+    /// attempts kept, now (ms), then job id, result and ``JobAttempt/openingJSON`` per job. Stores each result
+    /// unless one exists (first result wins), announces the stored ones in ONE completions entry (`jobs`: the ids
+    /// joined by newlines), and ends each job's attempt as `done` or `duplicate` (`end_attempt`,
+    /// ``attemptFunctions``). Returns 1 (stored) or 0 (duplicate) per job.
+    ///
+    /// The announcement and the attempts are best effort: their keys (same hash tag as the run's other keys, so
+    /// the same slot) come as arguments, not in KEYS, because Redis refuses a script whose declared keys the user
+    /// may not write before it runs; a worker whose ACL predates them thus still stores its results (`pcall`
+    /// swallows the refused writes) and the coordinator finds them by its full check.
     static let storeResults = RedisScript(
-        """
-        local stored = {}
-        local announced = {}
-        for i = 2, #ARGV, 2 do
-          if redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) == 1 then
-            redis.call('HDEL', KEYS[2], ARGV[i])
-            redis.call('HDEL', KEYS[3], ARGV[i])
-            table.insert(announced, ARGV[i])
-            table.insert(stored, 1)
-          else
-            redis.call('HINCRBY', KEYS[4], 'duplicates', 1)
-            table.insert(stored, 0)
-          end
-        end
-        if #announced > 0 then
-          pcall(redis.call, 'XADD', ARGV[1], 'MAXLEN', '~', '\(completionsLength)', '*',
-            'jobs', table.concat(announced, '\\n'), 'event', 'done')
-        end
-        return stored
-        """)
+        attemptFunctions + """
+            local stored = {}
+            local announced = {}
+            for i = 5, #ARGV, 3 do
+              if redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) == 1 then
+                redis.call('HDEL', KEYS[2], ARGV[i])
+                redis.call('HDEL', KEYS[3], ARGV[i])
+                table.insert(announced, ARGV[i])
+                table.insert(stored, 1)
+              else
+                redis.call('HINCRBY', KEYS[4], 'duplicates', 1)
+                table.insert(stored, 0)
+              end
+            end
+            if #announced > 0 then
+              pcall(redis.call, 'XADD', ARGV[1], 'MAXLEN', '~', '\(completionsLength)', '*',
+                'jobs', table.concat(announced, '\\n'), 'event', 'done')
+            end
+            pcall(function()
+              local kept = tonumber(ARGV[3])
+              for n = 1, #stored do
+                local i = 2 + 3 * n
+                local outcome = 'duplicate'
+                if stored[n] == 1 then outcome = 'done' end
+                end_attempt(ARGV[2], ARGV[i], ARGV[i + 2], outcome, ARGV[4], kept)
+              end
+            end)
+            return stored
+            """)
 
     /// KEYS: stream. ARGV: group, entry id, entry id, … . ``acknowledge`` for many entries of one stream.
     static let acknowledgeMany = RedisScript(
@@ -85,11 +86,7 @@ enum JobQueueScripts {
         """)
 
     /// Entries a run's completions stream keeps (approximately): a waiter that falls further behind finds the
-    /// rest with its periodic full check. Every announcement is best effort: the stream's key (same hash tag as the
-    /// run's other keys, so the same slot) comes as an argument, not in KEYS, because Redis refuses a script whose
-    /// declared keys the user may not write before it runs; a worker whose ACL predates the stream thus still
-    /// stores its results and dead letters (`pcall` swallows the refused XADD) and the coordinator finds them by
-    /// its full check.
+    /// rest with its periodic full check. Every announcement is best effort, as in ``storeResults``.
     static let completionsLength = 100_000
 
     /// KEYS: errors, counters (one run). ARGV: job id, error. Records a retriable failure.
