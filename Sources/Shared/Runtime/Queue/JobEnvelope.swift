@@ -34,10 +34,15 @@ public struct JobEnvelope: Codable, Sendable, Hashable {
         try JobCoding.encode(self)
     }
 
-    /// Decodes an envelope, refusing versions other than ``currentVersion`` with a clear reason. One JSON decode
-    /// in the common case (the queue decodes every job it hands out); the version alone is read only when the
-    /// whole envelope does not decode, to say whether it is another version or malformed.
+    /// Decodes an envelope, refusing versions other than ``currentVersion`` with a clear reason. The queue decodes
+    /// every job it hands out, so the common case is cheap: the form ``encoded()`` writes is read directly
+    /// (``decodeCanonical(_:)``), anything else by one JSON decode; the version alone is read only when the whole
+    /// envelope does not decode, to say whether it is another version or malformed.
     static func decode(_ data: Data) throws(JobQueueError) -> JobEnvelope {
+        if let envelope = decodeCanonical(data) {
+            guard envelope.version == currentVersion else { throw unsupported(envelope.version) }
+            return envelope
+        }
         let decoder = JSONDecoder()
         if let envelope = try? decoder.decode(JobEnvelope.self, from: data) {
             guard envelope.version == currentVersion else { throw unsupported(envelope.version) }
