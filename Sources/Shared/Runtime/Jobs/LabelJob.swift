@@ -57,10 +57,12 @@ public struct LabelJobResult: Codable, Sendable, Equatable {
         counters = batch.counters
     }
 
-    /// Back to the labeler protocol's shape.
+    /// Back to the labeler protocol's shape. A user listed twice (never written by this code, but a result is
+    /// read from Redis) keeps its first entry, as ``ItemLabelJobResult/batch`` does, rather than trapping.
     public var batch: LabelingBatch {
         LabelingBatch(
-            labels: Dictionary(uniqueKeysWithValues: labeled.map { ($0.user, $0.personas) }),
-            failures: Dictionary(uniqueKeysWithValues: failed.map { ($0.user, $0.error) }), counters: counters)
+            labels: Dictionary(labeled.map { ($0.user, $0.personas) }, uniquingKeysWith: { first, _ in first }),
+            failures: Dictionary(failed.map { ($0.user, $0.error) }, uniquingKeysWith: { first, _ in first }),
+            counters: counters)
     }
 }
