@@ -31,19 +31,11 @@ public struct LabelJobResult: Codable, Sendable, Equatable {
         var user: Int
         /// Persona indices; empty = "Unrepresentable".
         var personas: [Int]
-        init(user: Int, personas: [Int]) {
-            self.user = user
-            self.personas = personas
-        }
     }
 
     struct Failed: Codable, Sendable, Equatable {
         var user: Int
         var error: String
-        init(user: Int, error: String) {
-            self.user = user
-            self.error = error
-        }
     }
 
     var labeled: [Labeled]

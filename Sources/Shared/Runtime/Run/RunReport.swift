@@ -24,15 +24,6 @@ public struct RunReport: Sendable, Codable, Equatable {
         public var samplingSeconds: Double?
         public var labelingSeconds: Double?
         public var affinitySeconds: Double?
-
-        init(iteration: Int, sampled: Int, labeled: Int, unrepresentable: Int, failed: Int, seconds: Double) {
-            self.iteration = iteration
-            self.sampled = sampled
-            self.labeled = labeled
-            self.unrepresentable = unrepresentable
-            self.failed = failed
-            self.seconds = seconds
-        }
     }
 
     public var parameters: RunParameters
