@@ -2,6 +2,7 @@ import Foundation
 import GPLRTestSupport
 import Testing
 
+@testable import GPLRRedis
 @testable import GPLRRuntime
 
 /// The run's completions stream: what a coordinator waits on instead of polling every result.
@@ -26,6 +27,32 @@ import Testing
             #expect(later.jobIDs.isEmpty)
             // Other runs' completions are elsewhere.
             #expect(try await queue.completionsCursor(run: "r2") != news.cursor)
+        }
+    }
+
+    /// Out of memory under `noeviction`, Redis refuses the result's `HSETNX` but allows `XACK` and `XDEL`: a
+    /// completion must then throw and leave its jobs pending (they run again), not acknowledge them without a result.
+    @Test func aResultRedisRefusesLeavesTheJobPending() async throws {
+        try await withJobQueue { queue, server in
+            let label = LabelJobDefinition.kind
+            try await queue.enqueue([job("a"), job("b"), job("c")])
+            let taken = try await queue.dequeue(consumer: "w", kinds: [label], count: 3)
+            try #require(taken.count == 3)
+            let admin = try RedisClient(url: server.url)
+            try await admin.send("CONFIG", "SET", "maxmemory-policy", "noeviction")
+            try await admin.send("CONFIG", "SET", "maxmemory", "1")
+            await #expect(throws: RedisError.self) { try await queue.complete(taken[0], result: Data("1".utf8)) }
+            await #expect(throws: RedisError.self) {
+                try await queue.complete(taken.dropFirst().map { ($0, Data("2".utf8)) })
+            }
+            try await admin.send("CONFIG", "SET", "maxmemory", "0")
+            let stream = try await queue.streamStats(kind: label)
+            #expect(stream.length == 3 && stream.pending == 3, "every job still pending: \(stream)")
+            #expect(try await queue.presentResults(run: "r1", among: ["a", "b", "c"]).isEmpty)
+            // Once Redis takes writes again the same completions go through.
+            #expect(try await queue.complete(taken.map { ($0, Data("3".utf8)) }) == [true, true, true])
+            #expect(try await queue.streamStats(kind: label).pending == 0)
+            await admin.close()
         }
     }
 

@@ -21,7 +21,8 @@ extension JobQueue {
     }
 
     /// Stores the job's result and acknowledges it. The result is stored under the job id only if none
-    /// exists yet, so a job that ran twice is stored (and reduced) once. One round trip (``complete(_:)``).
+    /// exists yet, so a job that ran twice is stored (and reduced) once; if Redis refuses the result, the job is
+    /// not acknowledged (``complete(_:)``).
     ///
     /// - Returns: `true` if this call stored the result, `false` if the job already had one.
     @discardableResult
@@ -29,10 +30,14 @@ extension JobQueue {
         try await complete([(job, result)])[0]
     }
 
-    /// Completes many jobs in one pipelined round trip: every result is stored (first result wins) before any
-    /// job is acknowledged (a crash in between redelivers the job, whose second result is then ignored): one
+    /// Completes many jobs in two pipelined round trips: first every result is stored (first result wins), one
     /// script call per run, which also announces its stored jobs in one completions entry and ends their attempts
-    /// (``JobQueueScripts/storeResults``), and one acknowledgement per stream (another hash tag, so another script).
+    /// (``JobQueueScripts/storeResults``); then, only if every store succeeded, the jobs are acknowledged, one
+    /// script call per stream (another hash tag, so another script). A crash in between redelivers the jobs, whose
+    /// second results are then ignored. A store Redis refuses (out of memory under `noeviction`, an ACL without the
+    /// results key) throws and acknowledges nothing, so the jobs stay pending and run again: in one pipeline the
+    /// acknowledgements would go through where the stores did not (`XACK` and `XDEL` are allowed out of memory),
+    /// and the jobs would be gone with no result.
     ///
     /// - Returns: for each job, whether this call stored its result.
     @discardableResult
@@ -58,10 +63,10 @@ extension JobQueue {
                 byStream.append((job.kind, [job.entryID]))
             }
         }
-        // Pipelined EVALSHA cannot fall back on NOSCRIPT: load both scripts first, in the same round trip
+        // Pipelined EVALSHA cannot fall back on NOSCRIPT: load both scripts first, in the first round trip
         // (`SCRIPT LOAD` is idempotent, and the worker ACL allows it where it does not allow `SCRIPT EXISTS`).
         let scripts = [JobQueueScripts.storeResults, JobQueueScripts.acknowledgeMany]
-        var commands: [[RedisArgument]] = scripts.map { ["SCRIPT", "LOAD", RedisArgument($0.source)] }
+        var stores: [[RedisArgument]] = scripts.map { ["SCRIPT", "LOAD", RedisArgument($0.source)] }
         let now = RunRecord.now()
         for (runID, indices) in byRun {
             let run = keys.run(runID)
@@ -78,22 +83,26 @@ extension JobQueue {
                     RedisArgument(JobAttempt(running: job).openingJSON),
                 ]
             }
-            commands.append(command)
+            stores.append(command)
         }
+        let storeReplies = try await client.pipeline(stores)
+        for reply in storeReplies { _ = try reply.throwingServerError(context: "EVALSHA") }
+        var acknowledgements: [[RedisArgument]] = []
         for (kind, entries) in byStream {
             // At most 1,000 entries per call: Lua's `unpack` has a stack limit of a few thousand values.
             for start in stride(from: 0, to: entries.count, by: 1000) {
-                commands.append(
+                acknowledgements.append(
                     [
                         "EVALSHA", RedisArgument(JobQueueScripts.acknowledgeMany.sha1), 1,
                         RedisArgument(keys.jobStream(kind)), RedisArgument(configuration.group),
                     ] + entries[start..<min(start + 1000, entries.count)].map { RedisArgument($0) })
             }
         }
-        let replies = try await client.pipeline(commands)
-        for reply in replies { _ = try reply.throwingServerError(context: "EVALSHA") }
+        for reply in try await client.pipeline(acknowledgements) {
+            _ = try reply.throwingServerError(context: "EVALSHA")
+        }
         var stored = [Bool](repeating: false, count: completions.count)
-        for ((_, indices), reply) in zip(byRun, replies.dropFirst(scripts.count)) {
+        for ((_, indices), reply) in zip(byRun, storeReplies.dropFirst(scripts.count)) {
             for (index, flag) in zip(indices, reply.array ?? []) { stored[index] = flag.int == 1 }
         }
         return stored
