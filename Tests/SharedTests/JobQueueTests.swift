@@ -241,6 +241,21 @@ func job(_ id: String, run: String = "r1", kind: JobKind = LabelJobDefinition.ki
         }
     }
 
+    /// A stream whose consumer group vanished (the server lost its data, or an operator deleted the key) answers a
+    /// read with `NOGROUP`: the queue creates the group again and reads, instead of failing every fetch.
+    @Test func aReadAfterTheGroupVanishedCreatesItAgain() async throws {
+        try await withJobQueue { queue, server in
+            let label = LabelJobDefinition.kind
+            try await queue.enqueue([job("a")])
+            #expect(try await queue.dequeue(consumer: "w", kinds: [label]).map(\.id) == ["a"])
+            let admin = try RedisClient(url: server.url)
+            try await admin.send("DEL", RedisArgument(queue.keys.jobStream(label)))
+            try await queue.enqueue([job("b")])  // recreates the stream, without the group
+            #expect(try await queue.dequeue(consumer: "w", kinds: [label]).map(\.id) == ["b"])
+            await admin.close()
+        }
+    }
+
     @Test func runsAreSeparated() async throws {
         try await withJobQueue { queue, _ in
             try await queue.enqueue([job("x", run: "A"), job("x", run: "B")])  // same job id, two runs
