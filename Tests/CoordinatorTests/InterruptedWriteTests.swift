@@ -45,7 +45,7 @@ import Testing
 
         let run = try ProcessHandle(product: "gplr", data.run(seed: 2), directory: data.directory, label: "killed")
         defer { run.stop() }
-        _ = try await eventually(timeout: .seconds(120), every: .milliseconds(1)) {
+        _ = try await eventually(timeout: .seconds(300), every: .milliseconds(1)) {
             try !run.isRunning || data.listing() != before
         }
         run.send(SIGKILL)
@@ -134,7 +134,7 @@ struct InterruptedWriteData {
             let ingest = try ProcessHandle(
                 product: "gplr", ingestArguments, directory: directory, label: "ingest-\(attempt)")
             defer { ingest.stop() }
-            _ = try await eventually(timeout: .seconds(120), every: .microseconds(500)) {
+            _ = try await eventually(timeout: .seconds(300), every: .microseconds(500)) {
                 try !ingest.isRunning || !snapshotTemporaries().isEmpty
             }
             guard ingest.isRunning else { continue }

@@ -92,7 +92,8 @@ import Testing
             let client = try HTTPClient()
             let task = Task { try await client.execute(Self.request(port: port, timeout: .seconds(30))) }
             #expect(
-                await eventually(timeout: .seconds(30), every: .milliseconds(10)) { simulator.statistics.requests > 0 })
+                await eventually(timeout: .seconds(300), every: .milliseconds(10)) { simulator.statistics.requests > 0 }
+            )
             task.cancel()
             let result = await task.result
             #expect(throws: HTTPClientError.self) { try result.get() }
@@ -118,7 +119,7 @@ import Testing
                     #expect(error?.code == .shutdown)
                 }
                 #expect(
-                    await eventually(timeout: .seconds(30), every: .milliseconds(10)) {
+                    await eventually(timeout: .seconds(300), every: .milliseconds(10)) {
                         simulator.statistics.requests > 0
                     })
                 await client.shutdown()
