@@ -86,14 +86,21 @@ final class ClusterHarness: Sendable {
     /// The coordinators' lease (short, so that a test can wait for a killed coordinator's lease to run out).
     let coordinatorLeaseSeconds = 6
 
+    /// Makes the run's coordinator lease run out now, as if the rest of its time had passed; the milliseconds it had
+    /// left, `nil` when nobody held it. For a lease whose holder was killed: nobody renews it, so Redis would drop it
+    /// once its TTL is over, and the test need not wait that out (the key's TTL, not the waiting, is what is
+    /// checked).
+    func expireLease(run runID: String) async throws -> Int? {
+        guard let holder = try await CoordinatorLease.holder(client: client, keys: keys, run: runID) else { return nil }
+        _ = try await client.send("PEXPIRE", RedisArgument(keys.run(runID).coordinator), "1")
+        return holder.remainingMilliseconds
+    }
+
     /// Waits until nobody holds the run's coordinator lease (its holder was killed: the lease runs out).
     func waitForLeaseExpiry(run runID: String, timeout: Duration = .seconds(30)) async throws -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try await CoordinatorLease.holder(client: client, keys: RedisKeys(), run: runID) == nil { return true }
-            try await Task.sleep(for: .milliseconds(200))
+        try await eventually(timeout: timeout) {
+            try await CoordinatorLease.holder(client: client, keys: RedisKeys(), run: runID) == nil
         }
-        return false
     }
 
     /// Starts `gplr run --redis URL --resume RUN`.
@@ -184,16 +191,6 @@ final class ClusterHarness: Sendable {
         }
         return output
     }
-}
-
-/// Polls `body` every 20 ms until it returns a value or `timeout` passes.
-func poll<T>(timeout: Duration, _ body: () async throws -> T?) async throws -> T? {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if let value = try await body() { return value }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-    return try await body()
 }
 
 struct ClusterHarnessError: Error, CustomStringConvertible {

@@ -51,10 +51,8 @@ import Testing
             product: "gplr", ["llm-sim", "--truth", truth, "--personas", personas, "--port", "0"],
             directory: directory, label: "llm-sim")
         // Listening once it printed its URL.
-        var listening = false
-        for _ in 0..<300 where !listening {
-            listening = ((try? String(contentsOfFile: simulator.stdoutPath, encoding: .utf8)) ?? "").contains("http://")
-            if !listening { try await Task.sleep(for: .milliseconds(50)) }
+        let listening = await eventually(timeout: .seconds(15)) {
+            ((try? String(contentsOfFile: simulator.stdoutPath, encoding: .utf8)) ?? "").contains("http://")
         }
         #expect(listening, "\(simulator.standardError)")
         simulator.send(SIGTERM)

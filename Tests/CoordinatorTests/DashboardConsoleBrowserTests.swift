@@ -199,7 +199,7 @@ import Testing
 
             // Clean finished runs (once the cancelled run's coordinator has stopped writing its record): both runs'
             // keys, the samples with them, are deleted.
-            let stopped = try await poll(timeout: .seconds(60)) { ended.flag.withLock { $0 } ? true : nil }
+            let stopped = await poll(timeout: .seconds(60)) { ended.flag.withLock { $0 } ? true : nil }
             #expect(stopped == true, "the live run's coordinator did not stop after the cancel")
             let prune = "document.querySelector('button[data-action=\"prune\"]')"
             #expect(try await browser.waitUntil("\(prune)?.dataset.finished === '2'"), "no Clean button for 2 runs")

@@ -50,7 +50,7 @@ import Testing
             defer { coordinator.stop() }
 
             // Labeling is over when the affinity jobs wait; a sample taken after it holds every attempt.
-            let settled = try await poll(timeout: .seconds(120)) { () -> DashboardPayload.History? in
+            let settled = await poll(timeout: .seconds(120)) { () -> DashboardPayload.History? in
                 // 404 until the coordinator has created the run.
                 guard let history = try? await dashboard.get(DashboardPayload.History.self, "api/runs/llm-run/history"),
                     let last = history.samples.last, let llm = last.llm, (last.kinds["affinity"]?.queued ?? 0) > 0,

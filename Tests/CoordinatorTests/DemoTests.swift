@@ -40,16 +40,6 @@ import Testing
 
     static func text(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
 
-    /// Waits until `condition` holds or `timeout` passes; whether it held.
-    static func eventually(_ timeout: Duration, _ condition: () -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if condition() { return true }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        return condition()
-    }
-
     /// A 30,000-user demo in `scratch`, once its workers are up (long enough to interrupt mid-run).
     static func runningDemo(in scratch: TemporaryDirectory) async throws -> (demo: ProcessHandle, directory: String) {
         let directory = scratch.file("demo")
@@ -58,7 +48,7 @@ import Testing
             directory: scratch, label: "demo")
         // A bound, not a timing: generating and ingesting 30,000 users took 55 s on two cores shared with three
         // other builds and test runs.
-        let started = await eventually(.seconds(180)) {
+        let started = await eventually(timeout: .seconds(180), every: .milliseconds(50)) {
             demo.standardError.contains("workers started") || !demo.isRunning
         }
         #expect(started && demo.isRunning, "\(demo.standardError)")
@@ -164,12 +154,12 @@ import Testing
         try reader.close()
         try pipe.fileHandleForWriting.close()
 
-        let ended = await Self.eventually(.seconds(60)) { !process.isRunning }
+        let ended = await eventually(timeout: .seconds(60), every: .milliseconds(50)) { !process.isRunning }
         #expect(ended, "the demo kept running after its output was closed")
         #expect(
             process.terminationReason == .exit && process.terminationStatus == 128 + SIGTERM,
             "status \(process.terminationStatus) (\(process.terminationReason == .exit ? "exit" : "signal"))")
-        let stopped = await Self.eventually(.seconds(15)) {
+        let stopped = await eventually(timeout: .seconds(15), every: .milliseconds(50)) {
             Self.leftovers(directory: directory, redisPort: port).isEmpty
         }
         #expect(stopped, "\(Self.leftovers(directory: directory, redisPort: port))")
@@ -192,7 +182,7 @@ import Testing
 
         demo.send(SIGKILL)
         #expect(await demo.wait(timeout: .seconds(10)) == .signaled(SIGKILL))
-        let stopped = await Self.eventually(.seconds(30)) { workers().isEmpty }
+        let stopped = await eventually(timeout: .seconds(30), every: .milliseconds(50)) { workers().isEmpty }
         #expect(stopped, "workers left running: \(workers())")
         // Each worker noticed: while running, or at its start when it was still starting up at the kill.
         for index in 1...2 {

@@ -62,12 +62,9 @@ final class DevToolsBrowser: @unchecked Sendable {
 
     /// Polls `expression` until it is `true` or `timeout` passes; whether it became true.
     func waitUntil(_ expression: String, timeout: Duration = .seconds(60)) async throws -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try await evaluate(expression) as? Bool == true { return true }
-            try await Task.sleep(for: .milliseconds(200))
+        try await eventually(timeout: timeout, every: .milliseconds(200)) {
+            try await evaluate(expression) as? Bool == true
         }
-        return false
     }
 
     /// Sends one command and returns its `result` (events in between are skipped).

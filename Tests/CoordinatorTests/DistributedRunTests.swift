@@ -173,7 +173,7 @@ import Testing
                     return nil
                 }
             }
-            while try await queue.stats(run: "r4").enqueued == 0 { try await Task.sleep(for: .milliseconds(20)) }
+            _ = try await eventually(timeout: .seconds(300)) { try await queue.stats(run: "r4").enqueued > 0 }
             let cancelled = try await BuiltProduct.run("gplr", ["cancel", "r4", "--redis", server.url])
             #expect(cancelled.status == 0, "\(cancelled.stderr)")
             #expect(

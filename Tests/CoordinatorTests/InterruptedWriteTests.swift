@@ -45,7 +45,9 @@ import Testing
 
         let run = try ProcessHandle(product: "gplr", data.run(seed: 2), directory: data.directory, label: "killed")
         defer { run.stop() }
-        while run.isRunning, try data.listing() == before { try await Task.sleep(for: .milliseconds(1)) }
+        _ = try await eventually(timeout: .seconds(300), every: .milliseconds(1)) {
+            try !run.isRunning || data.listing() != before
+        }
         run.send(SIGKILL)
         _ = await run.wait(timeout: .seconds(30))
         let after = try data.results()
@@ -132,7 +134,9 @@ struct InterruptedWriteData {
             let ingest = try ProcessHandle(
                 product: "gplr", ingestArguments, directory: directory, label: "ingest-\(attempt)")
             defer { ingest.stop() }
-            while ingest.isRunning, try snapshotTemporaries().isEmpty { try await Task.sleep(for: .microseconds(500)) }
+            _ = try await eventually(timeout: .seconds(300), every: .microseconds(500)) {
+                try !ingest.isRunning || !snapshotTemporaries().isEmpty
+            }
             guard ingest.isRunning else { continue }
             ingest.send(signal)
             let ended = await ingest.wait(timeout: .seconds(30))

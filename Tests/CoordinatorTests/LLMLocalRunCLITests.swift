@@ -89,17 +89,16 @@ import Testing
                 ],
                 environment: ["GPLR_PROGRESS": "off"], stderrPath: data.directory.file("killed.stderr"))
             let state = LocalRunState(outputDirectory: out)
-            var checkpointed = 0
-            for _ in 0..<1500 where checkpointed == 0 {
-                checkpointed = (try? state.checkpoint())?.completedIterations ?? 0
-                if checkpointed == 0 { try await Task.sleep(for: .milliseconds(10)) }
-            }
+            let checkpointed =
+                await poll(timeout: .seconds(15), every: .milliseconds(10)) {
+                    (try? state.checkpoint()).flatMap { $0.completedIterations > 0 ? $0.completedIterations : nil }
+                } ?? 0
             // Then a few answers of the next iteration, so that the kill interrupts an iteration with paid answers.
             let cacheFile = state.directory + "/" + LLMFileCache.fileName
             func lines() -> Int {
                 ((try? Data(contentsOf: URL(fileURLWithPath: cacheFile))) ?? Data()).count { $0 == UInt8(ascii: "\n") }
             }
-            for _ in 0..<1000 where lines() < 30 * checkpointed + 5 { try await Task.sleep(for: .milliseconds(5)) }
+            _ = await eventually(timeout: .seconds(5), every: .milliseconds(5)) { lines() >= 30 * checkpointed + 5 }
             killed.send(SIGKILL)
             #expect(await killed.wait(timeout: .seconds(10)) == .signaled(SIGKILL))
             try #require(checkpointed >= 1, "no checkpoint: \(killed.standardError)")

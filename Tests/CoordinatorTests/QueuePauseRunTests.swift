@@ -19,7 +19,8 @@ import Testing
         try await queue.pause(kind: LabelJobDefinition.kind)
         let lines = LogLines()
         var run = try data.coordinator(server) { lines.append($0) }
-        run.timeout = .seconds(10)
+        // Short, so that waiting past it costs little; each step after the resume still has 5 s unpaused.
+        run.timeout = .seconds(5)
         let prepared = run
         let worker = try TestWorker(url: server.url, graph: data.graph)
         let outcome = try await withWorker(worker) {
@@ -27,12 +28,12 @@ import Testing
                 group.addTask {
                     _ = try await prepared.start(data.newRun("paused", parameters: data.parameters(budget: 30)))
                 }
-                let said = try await poll(timeout: .seconds(60)) {
+                let said = await poll(timeout: .seconds(60)) {
                     lines.all.contains { $0.contains("queue label paused") } ? true : nil
                 }
                 #expect(said == true, "\(lines.all)")
-                // Past the 10 s step timeout while paused: nothing ran, the run waits on.
-                try await Task.sleep(for: .seconds(11))
+                // Past the 5 s step timeout while paused: nothing ran, the run waits on.
+                try await Task.sleep(for: .seconds(6))
                 let stats = try await queue.stats(run: "paused")
                 #expect(stats.enqueued > 0 && stats.completed == 0 && stats.running == 0, "\(stats)")
                 #expect(try await RunRecordStore(client: queue.client).phase(run: "paused") == .running)

@@ -73,16 +73,9 @@ public enum HTTPGet {
 extension ProcessHandle {
     /// The port a `gplr-worker --metrics-port` logged as `metrics.port=` once its server listens (polled).
     public func loggedMetricsPort(timeout: Duration = .seconds(30)) async throws -> Int? {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
+        await poll(timeout: timeout) {
             let log = standardError
-            if let range = log.range(of: "metrics.port="),
-                let port = Int(log[range.upperBound...].prefix { $0.isNumber })
-            {
-                return port
-            }
-            try await Task.sleep(for: .milliseconds(50))
+            return log.range(of: "metrics.port=").flatMap { Int(log[$0.upperBound...].prefix { $0.isNumber }) }
         }
-        return nil
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GPLRTestSupport
 import LLMSimulator
 import Testing
 
@@ -90,7 +91,9 @@ import Testing
         try await simulator.withRunningServer { port in
             let client = try HTTPClient()
             let task = Task { try await client.execute(Self.request(port: port, timeout: .seconds(30))) }
-            while simulator.statistics.requests == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(
+                await eventually(timeout: .seconds(300), every: .milliseconds(10)) { simulator.statistics.requests > 0 }
+            )
             task.cancel()
             let result = await task.result
             #expect(throws: HTTPClientError.self) { try result.get() }
@@ -115,7 +118,10 @@ import Testing
                     }
                     #expect(error?.code == .shutdown)
                 }
-                while simulator.statistics.requests == 0 { try await Task.sleep(for: .milliseconds(10)) }
+                #expect(
+                    await eventually(timeout: .seconds(300), every: .milliseconds(10)) {
+                        simulator.statistics.requests > 0
+                    })
                 await client.shutdown()
                 try await group.waitForAll()
             }

@@ -17,7 +17,7 @@ import Testing
             #expect(attempts.map(\.outcome) == ["running"] && attempts.first?.worker == "w1")
             #expect(try await queue.fail(first, error: "boom") == .willRetry)
             let second = try #require(
-                try await poll {
+                try await poll(timeout: .seconds(5)) {
                     try await queue.reclaimExpired(consumer: "w2", kinds: [LabelJobDefinition.kind]).first
                 })
             #expect(try await queue.complete(second, result: Data("ok".utf8)))
@@ -36,7 +36,7 @@ import Testing
             try await queue.enqueue([job("a"), job("b")])
             let stalled = try #require(try await queue.dequeue(consumer: "w1", kinds: [LabelJobDefinition.kind]).first)
             let taken = try #require(
-                try await poll {
+                try await poll(timeout: .seconds(5)) {
                     try await queue.reclaimExpired(consumer: "w2", kinds: [LabelJobDefinition.kind]).first
                 })
             #expect(taken.id == stalled.id)
@@ -55,7 +55,7 @@ import Testing
         try await withJobQueue(lease: .milliseconds(50), maxAttempts: 100) { queue, server in
             try await queue.enqueue([job("a")])
             for round in 0..<(JobQueue.attemptsKept + 3) {
-                let leased = try await poll {
+                let leased = try await poll(timeout: .seconds(5)) {
                     round == 0
                         ? try await queue.dequeue(consumer: "w\(round)", kinds: [LabelJobDefinition.kind]).first
                         : try await queue.reclaimExpired(consumer: "w\(round)", kinds: [LabelJobDefinition.kind]).first
@@ -71,14 +71,5 @@ import Testing
                 "r1")
             #expect(keys.contains(queue.keys.run("r1").attempts))
         }
-    }
-
-    /// Polls `body` every 20 ms for up to 5 s.
-    private func poll<T>(_ body: () async throws -> T?) async throws -> T? {
-        for _ in 0..<250 {
-            if let value = try await body() { return value }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        return nil
     }
 }

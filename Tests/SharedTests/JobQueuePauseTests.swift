@@ -46,10 +46,8 @@ import Testing
             let observer = try RedisClient(url: server.url)
             // A worker's read, blocked in Redis before the pause.
             async let read = reader.dequeue(consumer: "w1", kinds: [label], count: 5, block: .seconds(10))
-            var blocked = false
-            for _ in 0..<200 where !blocked {
-                blocked = (try await observer.send("INFO", "clients").string ?? "").contains("blocked_clients:1")
-                if !blocked { try await Task.sleep(for: .milliseconds(50)) }
+            let blocked = try await eventually(timeout: .seconds(10)) {
+                (try await observer.send("INFO", "clients").string ?? "").contains("blocked_clients:1")
             }
             try #require(blocked, "the read never blocked in Redis")
             #expect(try await queue.pause(kind: label))

@@ -38,10 +38,7 @@ import Testing
                 }
             }
             // Ends after `duration`, or as soon as `done()` holds (checked every 20 ms).
-            group.addTask {
-                let deadline = ContinuousClock.now + duration
-                while ContinuousClock.now < deadline, !done() { try? await Task.sleep(for: .milliseconds(20)) }
-            }
+            group.addTask { _ = await eventually(timeout: duration) { done() } }
             _ = await group.next()  // the sleeper ends first: the others only end when cancelled
             group.cancelAll()
         }

@@ -34,22 +34,23 @@ import Testing
                 restarted.store(true, ordering: .sequentiallyConsistent)
             }.start()
             let impatient = try RedisClient(url: server.url, options: RedisClientOptions(reconnect: .never))
-            var sawLoading = false
-            while !sawLoading && !restarted.load(ordering: .sequentiallyConsistent) {
-                do {
-                    _ = try await impatient.send("GET", "k0")  // the old server, or the new one had loaded
-                } catch let error as RedisError {
-                    sawLoading = error.serverErrorPrefix == "LOADING"  // else not listening yet
-                }
-                try await Task.sleep(for: .milliseconds(10))
-            }
+            // Until the server answers LOADING (true) or the restart is over without it (false).
+            let sawLoading =
+                try await poll(timeout: .seconds(90), every: .milliseconds(10)) { () -> Bool? in
+                    do {
+                        _ = try await impatient.send("GET", "k0")  // the old server, or the new one had loaded
+                    } catch let error as RedisError {
+                        if error.serverErrorPrefix == "LOADING" { return true }  // else not listening yet
+                    }
+                    return restarted.load(ordering: .sequentiallyConsistent) ? false : nil
+                } ?? false
             #expect(sawLoading, "the restarted server never answered LOADING")
             let patient = try RedisClient(
                 url: server.url, options: RedisClientOptions(reconnect: RedisReconnectPolicy(maxAttempts: 1)))
             let pipelined = try await patient.pipeline([["GET", "k1"], ["GET", "k2999"]])
             #expect(pipelined.map(\.int) == [1, 2999])
             #expect(try await patient.send("GET", "k7").int == 7)
-            while !restarted.load(ordering: .sequentiallyConsistent) { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(await eventually(timeout: .seconds(90)) { restarted.load(ordering: .sequentiallyConsistent) })
             #expect(restartFailure.withLock { $0 } == nil)
         }
     }

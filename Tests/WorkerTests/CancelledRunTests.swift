@@ -29,7 +29,7 @@ import Testing
             let letter = try await harness.waitForDeadLetter("cancelled-job")
             #expect(letter?.error == "run cancelled", "worker log:\n\(worker.standardError)")
             #expect(letter?.deliveries == 1)
-            let live = try await eventually(timeout: .seconds(30)) {
+            let live = try await poll(timeout: .seconds(30)) {
                 try await harness.queue.result(run: "r2", jobID: "live-job")
             }
             #expect(live != nil, "worker log:\n\(worker.standardError)")
@@ -37,7 +37,7 @@ import Testing
             #expect(try await harness.queue.result(run: harness.runID, jobID: "cancelled-job") == nil)
             #expect(worker.standardError.contains("job skipped: its run was cancelled"))
             // Only the two live jobs ran.
-            let counted = try await eventually(timeout: .seconds(10)) {
+            let counted = try await poll(timeout: .seconds(10)) {
                 try await harness.heartbeat("w1").flatMap { $0.done == 2 ? $0 : nil }
             }
             #expect(counted?.failed == 0)

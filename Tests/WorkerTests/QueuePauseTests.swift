@@ -24,7 +24,7 @@ import Testing
             try await harness.queue.enqueue([try harness.envelope("in-flight", kind: label, payload: first)])
             // Delivered and not yet acknowledged: the stream's pending entry (a heartbeat, every 2 s, could miss a
             // job on a loaded machine; the pending entry lasts from delivery to completion).
-            let running = try await eventually(timeout: .seconds(30)) {
+            let running = try await poll(timeout: .seconds(30)) {
                 try await harness.queue.streamStats(kind: label).pending == 1 ? true : nil
             }
             try #require(running == true, "worker log:\n\(worker.standardError)")

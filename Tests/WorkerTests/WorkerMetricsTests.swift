@@ -33,7 +33,7 @@ import Testing
             let port = try await metricsPort(of: worker)
 
             // The last counters are recorded right after the results are stored: poll until they show.
-            let metrics = try await eventually(timeout: .seconds(30)) {
+            let metrics = try await poll(timeout: .seconds(30)) {
                 let text = try await scrape(port: port)
                 return text.value("gplr_jobs_succeeded_total", ["kind": "label"]) == 2
                     && text.value("gplr_jobs_dead_lettered_total", ["kind": "label"]) == 1
@@ -80,7 +80,7 @@ import Testing
             defer { worker.stop() }
             #expect(try await harness.waitForDeadLetter("missing-file") != nil, "log:\n\(worker.standardError)")
             let port = try await metricsPort(of: worker)
-            let metrics = try await eventually(timeout: .seconds(30)) {
+            let metrics = try await poll(timeout: .seconds(30)) {
                 let text = try await scrape(port: port)
                 return text.value("gplr_jobs_dead_lettered_total", ["kind": "label"]) == 1 ? text : nil
             }

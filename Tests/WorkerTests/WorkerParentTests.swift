@@ -22,18 +22,18 @@ import Testing
                 ],
                 stdoutPath: harness.directory.file("sh.stdout"), stderrPath: harness.directory.file("sh.stderr"))
             defer { supervisor.stop() }
-            let heartbeat = try await eventually(timeout: .seconds(30)) { try await harness.heartbeat("child") }
+            let heartbeat = try await poll(timeout: .seconds(30)) { try await harness.heartbeat("child") }
             let worker = try #require(heartbeat, "the worker never beat:\n\(supervisor.standardError)")
 
             supervisor.send(SIGKILL)
-            let removed = try await eventually(timeout: .seconds(30)) {
+            let removed = try await poll(timeout: .seconds(30)) {
                 try await harness.heartbeat("child") == nil ? true : nil
             }
             #expect(removed == true, "the worker kept running:\n\(supervisor.standardError)")
             #expect(supervisor.standardError.contains("parent process is gone; stopping"))
             #expect(supervisor.standardError.contains("worker stopped"))
             // Its process ends (a zombie until someone reaps it: no command line then).
-            let ended = try await eventually(timeout: .seconds(10)) { () -> Bool? in
+            let ended = await poll(timeout: .seconds(10)) { () -> Bool? in
                 let cmdline = FileManager.default.contents(atPath: "/proc/\(worker.pid)/cmdline") ?? Data()
                 return cmdline.isEmpty ? true : nil
             }

@@ -27,7 +27,7 @@ import Testing
 
             let worker = try harness.startWorker("w1", ["--prune-after-seconds", "8"])
             defer { worker.stop() }
-            let pruned = try await eventually(timeout: .seconds(60)) { () -> Bool? in
+            let pruned = try await poll(timeout: .seconds(60)) { () -> Bool? in
                 let consumers = try await harness.consumers(LabelJobDefinition.kind)
                 let ghost = try await harness.heartbeat("ghost")
                 return !consumers.contains("ghost") && ghost == nil ? true : nil

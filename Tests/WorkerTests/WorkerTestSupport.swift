@@ -52,7 +52,7 @@ struct WorkerHarness {
 
     /// Polls until every job has a result (or `timeout` passes); returns what is there.
     func waitForResults(_ jobIDs: [String], timeout: Duration = .seconds(30)) async throws -> [String: Data] {
-        let complete = try await eventually(timeout: timeout) {
+        let complete = try await poll(timeout: timeout) {
             let results = try await queue.results(run: runID, jobIDs: jobIDs)
             return results.count == jobIDs.count ? results : nil
         }
@@ -62,7 +62,7 @@ struct WorkerHarness {
 
     /// Polls until the job is dead-lettered.
     func waitForDeadLetter(_ jobID: String, timeout: Duration = .seconds(30)) async throws -> DeadLetter? {
-        try await eventually(timeout: timeout) {
+        try await poll(timeout: timeout) {
             try await queue.deadLetters(run: runID).first { $0.jobID == jobID }
         }
     }
@@ -98,16 +98,6 @@ struct WorkerHarness {
     }
 
     func remove() { directory.remove() }
-}
-
-/// Polls `body` every 50 ms until it returns a value or `timeout` passes.
-func eventually<T>(timeout: Duration, _ body: () async throws -> T?) async throws -> T? {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if let value = try await body() { return value }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-    return try await body()
 }
 
 struct HarnessError: Error {

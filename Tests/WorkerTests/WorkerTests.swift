@@ -92,7 +92,7 @@ import Testing
                 try harness.envelope("after", kind: LabelJobDefinition.kind, payload: good)
             ])
             #expect(try await harness.waitForResults(["after"])["after"] != nil)
-            let counted = try await eventually(timeout: .seconds(10)) {
+            let counted = try await poll(timeout: .seconds(10)) {
                 try await harness.heartbeat("w1").flatMap { $0.failed == 3 && $0.done == 2 ? $0 : nil }
             }
             #expect(counted != nil)
@@ -141,7 +141,7 @@ import Testing
             let worker = try harness.startWorker("w1", ["--debug-job-delay-ms", "8000"])
             defer { worker.stop() }
 
-            let holding = try await eventually(timeout: .seconds(20)) {
+            let holding = try await poll(timeout: .seconds(20)) {
                 try await harness.heartbeat("w1").flatMap { $0.currentJobs.contains("slow") ? $0 : nil }
             }
             #expect(holding != nil, "worker log:\n\(worker.standardError)")
@@ -164,7 +164,7 @@ import Testing
             let worker = try harness.startWorker("w1", ["--debug-job-delay-ms", "600000", "--grace-seconds", "1"])
             defer { worker.stop() }
 
-            let holding = try await eventually(timeout: .seconds(20)) {
+            let holding = try await poll(timeout: .seconds(20)) {
                 try await harness.heartbeat("w1").flatMap { $0.currentJobs.contains("long") ? $0 : nil }
             }
             #expect(holding != nil, "worker log:\n\(worker.standardError)")
@@ -196,7 +196,7 @@ import Testing
 
             let doomed = try harness.startWorker("doomed", ["--lease-seconds", "2", "--debug-job-delay-ms", "600000"])
             defer { doomed.stop() }
-            let holding = try await eventually(timeout: .seconds(20)) {
+            let holding = try await poll(timeout: .seconds(20)) {
                 try await harness.heartbeat("doomed").flatMap { $0.currentJobs.contains("psi") ? $0 : nil }
             }
             #expect(holding != nil, "worker log:\n\(doomed.standardError)")
@@ -216,7 +216,7 @@ import Testing
             let duplicates = try await harness.client.send(
                 "HGET", RedisArgument(harness.keys.run(harness.runID).counters), "duplicates")
             #expect(duplicates.isNull)
-            let completion = try await eventually(timeout: .seconds(10)) {
+            let completion = await poll(timeout: .seconds(10)) {
                 rescuer.standardError.split(separator: "\n").first {
                     $0.contains("job completed") && $0.contains("psi")
                 }
@@ -246,7 +246,7 @@ import Testing
             try await harness.queue.enqueue([try harness.envelope("long", kind: LabelJobDefinition.kind, payload: job)])
             let slow = try harness.startWorker("slow", ["--lease-seconds", "1", "--debug-job-delay-ms", "6000"])
             defer { slow.stop() }
-            let holding = try await eventually(timeout: .seconds(20)) {
+            let holding = try await poll(timeout: .seconds(20)) {
                 try await harness.heartbeat("slow").flatMap { $0.currentJobs.contains("long") ? $0 : nil }
             }
             #expect(holding != nil, "worker log:\n\(slow.standardError)")
@@ -255,7 +255,7 @@ import Testing
             defer { other.stop() }
             #expect(try await harness.waitForResults(["long"])["long"] != nil)
             // The log line follows the stored result: wait for it rather than race the worker's write.
-            let completion = try await eventually(timeout: .seconds(10)) {
+            let completion = await poll(timeout: .seconds(10)) {
                 slow.standardError.split(separator: "\n").first { $0.contains("job completed") }
             }
             #expect(completion?.contains("job.deliveries=1") == true, "worker log:\n\(slow.standardError)")
