@@ -17,14 +17,16 @@ import Testing
             let label = LabelJobDefinition.kind
             let first = harness.fixture.labelJob(users: [1, 2, 3], labelsPath: harness.labelsPath)
             let held = harness.fixture.labelJob(users: [4, 5, 6], labelsPath: harness.labelsPath)
-            // Every job takes 5 s, past the 2 s lease: the job in flight survives only if its lease is extended.
+            // Every job takes 10 s, past the 2 s lease: the job in flight survives only if its lease is extended. The
+            // 10 s are also the window in which the test must see the job pending: 5 s was missed once in CI, by a
+            // test process starved while every suite started at once.
             let worker = try harness.startWorker(
-                "w1", ["--concurrency", "2", "--lease-seconds", "2", "--debug-job-delay-ms", "5000"])
+                "w1", ["--concurrency", "2", "--lease-seconds", "2", "--debug-job-delay-ms", "10000"])
             defer { worker.stop() }
             try await harness.queue.enqueue([try harness.envelope("in-flight", kind: label, payload: first)])
             // Delivered and not yet acknowledged: the stream's pending entry (a heartbeat, every 2 s, could miss a
             // job on a loaded machine; the pending entry lasts from delivery to completion).
-            let running = try await poll(timeout: .seconds(30)) {
+            let running = try await poll(timeout: .seconds(60)) {
                 try await harness.queue.streamStats(kind: label).pending == 1 ? true : nil
             }
             try #require(running == true, "worker log:\n\(worker.standardError)")
@@ -40,7 +42,7 @@ import Testing
                 try harness.envelope("other-kind", kind: AffinityJobDefinition.kind, payload: affinity)
             ])
 
-            let done = try await harness.waitForResults(["in-flight", "other-kind"])
+            let done = try await harness.waitForResults(["in-flight", "other-kind"], timeout: .seconds(60))
             #expect(done.count == 2, "worker log:\n\(worker.standardError)")
             // The job in flight ran once: no second delivery after its lease time.
             let stats = try await harness.queue.stats(run: harness.runID)
@@ -53,7 +55,7 @@ import Testing
 
             #expect(try await harness.queue.resume(kind: label))
             #expect(try await harness.queue.pausedQueues().isEmpty)
-            let resumed = try await harness.waitForResults(["held"])
+            let resumed = try await harness.waitForResults(["held"], timeout: .seconds(60))
             #expect(resumed.count == 1, "worker log:\n\(worker.standardError)")
             let after = try await harness.queue.stats(run: harness.runID)
             #expect(after.completed == 3 && after.queued == 0 && after.failures == 0, "\(after)")
