@@ -19,8 +19,8 @@ import Testing
         try await queue.pause(kind: LabelJobDefinition.kind)
         let lines = LogLines()
         var run = try data.coordinator(server) { lines.append($0) }
-        // Short, so that waiting past it costs little; each step after the resume still has 5 s unpaused.
-        run.timeout = .seconds(5)
+        // Each step after the resume has 10 s unpaused (5 s was too short for a loaded CI machine).
+        run.timeout = .seconds(10)
         let prepared = run
         let worker = try TestWorker(url: server.url, graph: data.graph)
         let outcome = try await withWorker(worker) {
@@ -32,8 +32,8 @@ import Testing
                     lines.all.contains { $0.contains("queue label paused") } ? true : nil
                 }
                 #expect(said == true, "\(lines.all)")
-                // Past the 5 s step timeout while paused: nothing ran, the run waits on.
-                try await Task.sleep(for: .seconds(6))
+                // Past the 10 s step timeout while paused: nothing ran, the run waits on.
+                try await Task.sleep(for: .seconds(11))
                 let stats = try await queue.stats(run: "paused")
                 #expect(stats.enqueued > 0 && stats.completed == 0 && stats.running == 0, "\(stats)")
                 #expect(try await RunRecordStore(client: queue.client).phase(run: "paused") == .running)

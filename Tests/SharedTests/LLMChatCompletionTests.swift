@@ -74,7 +74,8 @@ import Testing
 
     @Test func hangTimesOutAndIsRetried() async throws {
         let configuration = LLMSimulatorConfiguration(faultSchedule: [.hang], hangDuration: .seconds(20))
-        try await LLMFixtures.withSimulator(configuration, timeout: .seconds(2)) { simulator, client in
+        // 5 s: the hang (20 s) is still cut, and the retry answers within it on a loaded CI machine (2 s did not).
+        try await LLMFixtures.withSimulator(configuration, timeout: .seconds(5)) { simulator, client in
             let (outcome, completion) = try await Self.label(client)
             #expect(outcome.isClean)
             #expect(completion.attempts == 2)
