@@ -219,7 +219,7 @@ import Testing
             "gplr", common + ["--out", directory.file("revaff"), "--solver", "revaff"])
         #expect(revAff.status == 0, "\(revAff.stderr)")
         let revAffReport = try report(directory.file("revaff"))
-        #expect(revAffReport["solver"] as? String == "revaff ε=0.01", "\(revAffReport)")
+        #expect(revAffReport["solver"] as? String == "revaff ε=0.01 (incremental)", "\(revAffReport)")
         #expect(revAffReport["solver_reason"] == nil)
         let refused = try await BuiltProduct.run(
             "gplr", common + ["--out", directory.file("refused"), "--solver", "exact", "--epsilon", "0.02"])

@@ -12,7 +12,8 @@ import Testing
 
     static func machine(
         iterations: Int = 2, users: Int = 100, budget: LabelBudget = .count(10), epsilon: Double? = nil,
-        maxFailureShare: Double = 0.2, resumingFrom checkpoint: RunCheckpoint? = nil
+        maxFailureShare: Double = 0.2, resumingFrom checkpoint: RunCheckpoint? = nil,
+        carriesRevAffResiduals: Bool = false
     ) throws -> RunStateMachine {
         var parameters = RunParameters()
         parameters.iterations = iterations
@@ -23,7 +24,8 @@ import Testing
             parameters: parameters, snapshotHash: "s", users: users, items: 10, edges: 50,
             personas: (0..<personaCount).map { "P\($0)" })
         return try RunStateMachine(
-            parameters: parameters, personaCount: personaCount, report: report, resumingFrom: checkpoint)
+            parameters: parameters, personaCount: personaCount, report: report, resumingFrom: checkpoint,
+            carriesRevAffResiduals: carriesRevAffResiduals)
     }
 
     /// Every user answered with persona `user % 3` (user 0 of a sample "Unrepresentable" when `unrepresentable`).
@@ -76,6 +78,26 @@ import Testing
         #expect(iteration.seconds == 1.5 && iteration.labeled == 4)
         #expect(iteration.samplingSeconds == nil && iteration.labelingSeconds == nil)
         #expect(iteration.affinitySeconds == nil)
+    }
+
+    @Test func revAffCarryingItsResidualsAddsOnlyTheNewPrototypesFromTheFirstIteration() throws {
+        var machine = try Self.machine(epsilon: 0.01, carriesRevAffResiduals: true)
+        #expect(machine.report.solver == "revaff ε=0.01 (incremental)")
+        _ = machine.start()
+        _ = machine.sampled([1, 2, 3, 4, 5], seconds: 0)
+        guard
+            case .computeAffinity(1, let first, .add) = try machine.labeled(
+                Self.answers([1, 2, 3, 4, 5]), seconds: 0)
+        else { Issue.record("the first iteration adds to an empty Ψ̂"); return }
+        #expect(first.users == Array(1...5))
+        _ = machine.affinityReady(seconds: 0)
+        _ = machine.checkpointed()
+        _ = machine.sampled([6, 7, 8, 9, 10], seconds: 0)
+        guard
+            case .computeAffinity(2, let second, .add) = try machine.labeled(
+                Self.answers([6, 7, 8, 9, 10]), seconds: 0)
+        else { Issue.record("later iterations add their new prototypes"); return }
+        #expect(second.users == Array(6...10))
     }
 
     @Test func revAffSolvesFromEveryPrototypeEachIteration() throws {
@@ -154,7 +176,12 @@ import Testing
         guard case .checkpoint(let checkpoint) = first.affinityReady(seconds: 0) else { Issue.record(); return }
 
         var resumed = try Self.machine(iterations: 3, resumingFrom: checkpoint)
-        #expect(resumed.start() == .rebuildAffinity(iteration: 1, labels: try checkpoint.prototypes.labels()))
+        #expect(
+            resumed.start()
+                == .rebuildAffinity(
+                    iteration: 1, labels: try checkpoint.prototypes.labels(),
+                    batches: [try checkpoint.prototypes.labels()]))
+        #expect(checkpoint.prototypeIterations == checkpoint.prototypes.users.map { _ in 1 })
         #expect(resumed.affinityReady(seconds: 5) == .sample(iteration: 2, count: 3))  // 10 over 3: 4, 3, 3
         #expect(resumed.attemptedUsers == [1, 2, 3, 4])
         // The rebuild is not an iteration: its time is not the run's affinity time.

@@ -25,11 +25,15 @@ struct PlantedDataset {
             .labels
     }
 
-    func runner(_ parameters: RunParameters, labeler: (any PersonaLabeler)? = nil) -> GPLRRunner {
+    func runner(
+        _ parameters: RunParameters, labeler: (any PersonaLabeler)? = nil,
+        affinityComputer: (any AffinityComputer)? = nil
+    ) -> GPLRRunner {
         GPLRRunner(
             graph: graph, personas: personas, parameters: parameters,
             labeler: labeler ?? TruthLabeler(truthByUserID: truth, graph: graph, personaCount: personas.count),
-            affinityComputer: LocalAffinityComputer(walkLength: parameters.walkLength, epsilon: parameters.epsilon),
+            affinityComputer: affinityComputer
+                ?? LocalAffinityComputer(walkLength: parameters.walkLength, epsilon: parameters.epsilon),
             snapshotHash: "test")
     }
 }
@@ -170,11 +174,13 @@ struct PlantedDataset {
 
 @Suite(.timeLimit(.minutes(5))) struct RunResumeTests {
     /// A run stopped after any iteration and resumed from its checkpoint gives the same Φ, and nobody is labeled
-    /// twice.
-    @Test(arguments: [1, 4, 9]) func resumedRunEqualsUninterruptedRun(stopAfter: Int) async throws {
+    /// twice. The same with RevAff carrying its residuals: the resumed run rebuilds Ψ̂ batch by batch, as it was built.
+    @Test(arguments: [(1, 0.01), (4, 0.01), (9, 0.01), (4, 0.05), (1, nil), (4, nil), (9, nil)])
+    func resumedRunEqualsUninterruptedRun(stopAfter: Int, epsilon: Double?) async throws {
         let data = try PlantedDataset(users: 900, items: 400, personas: 6)
         var parameters = RunParameters()
         parameters.budget = .count(120)
+        parameters.epsilon = epsilon
         let whole = try await data.runner(parameters).run()
 
         let saved = CheckpointBox()

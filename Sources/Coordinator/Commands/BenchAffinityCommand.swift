@@ -33,7 +33,7 @@ struct BenchAffinityCommand: ParsableCommand {
 
     @Option(
         help:
-            "Also time a whole run's exact affinity work: the prototypes in T batches, Ψ_raw updated incrementally vs from scratch after each, against one full solve."
+            "Also time a whole run's affinity work, exact and at each ε: the prototypes in T batches, Ψ_raw updated incrementally (RevAff: residuals carried) vs from scratch after each, against one full solve."
     )
     var runIterations: Int?
 
@@ -101,17 +101,26 @@ struct BenchAffinityCommand: ParsableCommand {
                     + String(format: "   %.1f", Double(row.columnUpdates) / 1e6))
         }
         if let runIterations {
-            let run = try IncrementalAffinityBenchmark.run(
-                graph: graph, prototypes: labels, walkLength: walkLength, iterations: runIterations,
-                threadCount: threads, repetitions: repetitions)
             print(
-                "whole run, T = \(runIterations) (exact, interleaved, best of \(repetitions)): one full solve "
-                    + String(
-                        format: "%.3f s; incremental updates %.3f s (%.2f× one solve); from scratch every iteration "
-                            + "%.3f s (%.2f×); max |incremental − full| %.1e", run.fullSolveSeconds,
-                        run.incrementalSeconds,
-                        run.incrementalSeconds / run.fullSolveSeconds, run.fromScratchSeconds,
-                        run.fromScratchSeconds / run.fullSolveSeconds, run.maxDifference))
+                "whole run, T = \(runIterations) (interleaved, best of \(repetitions)): seconds, and × one full solve")
+            print(
+                "method   ε        one solve   incremental          from scratch         max |inc − full|   max |inc − exact|"
+            )
+            for epsilon in [nil] + epsilonValues.map(Optional.some) {
+                let run = try IncrementalAffinityBenchmark.run(
+                    graph: graph, prototypes: labels, walkLength: walkLength, epsilon: epsilon,
+                    iterations: runIterations, threadCount: threads, repetitions: repetitions)
+                let method = epsilon == nil ? "exact   " : "revaff  "
+                let epsilonText = epsilon.map { String(format: "%-8g", $0) } ?? "-       "
+                print(
+                    method + " " + epsilonText
+                        + String(
+                            format: " %9.3f   %7.3f (%5.2f×)     %7.3f (%5.2f×)     %16.1e   %17.1e",
+                            run.fullSolveSeconds,
+                            run.incrementalSeconds, run.incrementalSeconds / run.fullSolveSeconds,
+                            run.fromScratchSeconds, run.fromScratchSeconds / run.fullSolveSeconds, run.maxDifference,
+                            run.maxErrorAgainstExact))
+            }
         }
         print("peak memory \(Console.count(peakResidentBytes() / (1 << 20))) MiB")
     }

@@ -16,6 +16,10 @@ struct CoordinatorAffinityComputer: AffinityComputer {
         return try await BlockingExecutor.shared.run { try solver.solve(graph: graph, labels: labels) }
     }
 
+    /// As in a local run: the coordinator holds RevAff's residuals between iterations (in the running box), so a
+    /// RevAff run placed here is incremental and gives the `--local` run's Φ.
+    var carriesRevAffResiduals: Bool { solver.carriesRevAffResiduals }
+
     func addAffinity(graph: PurchaseGraph, labels: LabelMatrix, to running: RunningAffinity) async throws {
         try await records.update(run: runID, [(.step, "affinity")])
         let solver = solver

@@ -142,25 +142,35 @@ public enum AffinityBenchmark {
 }
 
 /// The affinity work of a whole run, as `gplr bench affinity --run-iterations T` measures it: the prototypes split
-/// into T batches (as T iterations would label them), exact Ψ_raw kept up to date after each batch either
-/// incrementally (propagate the batch, add it) or from scratch (one solve from every prototype so far, what gplr
-/// did before Ψ_raw became incremental), against one full solve.
+/// into T batches (as T iterations would label them), Ψ_raw kept up to date after each batch either incrementally
+/// or from scratch (one solve from every prototype so far, what gplr did before Ψ_raw became incremental), against
+/// one full solve. Incrementally means, for the exact solver, propagating the batch and adding it; for RevAff
+/// (`epsilon`), pushing the batch with the residuals carried (``IncrementalRevAff``) and writing the running Ψ̂ out
+/// row-major, as a run does after every iteration.
 public struct IncrementalAffinityBenchmark: Sendable, Equatable {
     /// Best wall time of one solve from all prototypes.
     public let fullSolveSeconds: Double
-    /// Best wall time of the T incremental updates together (solves of each batch plus the additions).
+    /// Best wall time of the T incremental updates together.
     public let incrementalSeconds: Double
     /// Best wall time of T solves from all prototypes so far.
     public let fromScratchSeconds: Double
     /// Largest |incremental − full| over users and personas.
     public let maxDifference: Double
+    /// Largest |incremental − exact| over users and personas (RevAff's bound is ε; 0 for the exact solver).
+    public let maxErrorAgainstExact: Double
 
     public static func run(
-        graph: PurchaseGraph, prototypes: PrototypeLabels, walkLength: Int = 1, iterations: Int,
-        threadCount: Int? = nil, repetitions: Int = 1
+        graph: PurchaseGraph, prototypes: PrototypeLabels, walkLength: Int = 1, epsilon: Double? = nil,
+        iterations: Int, threadCount: Int? = nil, repetitions: Int = 1
     ) throws -> IncrementalAffinityBenchmark {
         let clock = ContinuousClock()
-        let solver = ExactAffinity(walkLength: walkLength, threadCount: threadCount)
+        let exact = ExactAffinity(walkLength: walkLength, threadCount: threadCount)
+        let revAff = epsilon.map { RevAff(walkLength: walkLength, epsilon: $0, threadCount: threadCount) }
+        func solve(_ labels: PrototypeLabels) throws -> AffinityMatrix {
+            let matrix = try LabelMatrix(labels: labels, userCount: graph.userCount)
+            return try revAff?.compute(graph: graph, labels: matrix).affinity
+                ?? exact.compute(graph: graph, labels: matrix)
+        }
         let users = prototypes.users
         let batches: [PrototypeLabels] = try (0..<iterations).map { batch in
             var labels = PrototypeLabels(personaCount: prototypes.personaCount)
@@ -178,29 +188,47 @@ public struct IncrementalAffinityBenchmark: Sendable, Equatable {
         var whole: AffinityMatrix?, summed: AffinityMatrix?
         for _ in 0..<max(1, repetitions) {
             var start = clock.now
-            whole = try solver.compute(
-                graph: graph, labels: LabelMatrix(labels: prototypes, userCount: graph.userCount))
+            whole = try solve(prototypes)
             full = min(full, clock.now - start)
 
             start = clock.now
             var sum: AffinityMatrix?
-            for batch in batches {
-                let delta = try solver.compute(
-                    graph: graph, labels: LabelMatrix(labels: batch, userCount: graph.userCount))
-                if sum == nil { sum = delta } else { try sum!.add(delta, threadCount: threadCount) }
+            if let revAff {
+                var state = IncrementalRevAff(
+                    solver: revAff, userCount: graph.userCount, personaCount: prototypes.personaCount)
+                var matrix = try AffinityMatrix(zerosForUsers: graph.userCount, personaCount: prototypes.personaCount)
+                for batch in batches {
+                    try state.add(graph: graph, labels: LabelMatrix(labels: batch, userCount: graph.userCount))
+                    try state.writeRowMajor(into: &matrix)
+                }
+                sum = matrix
+            } else {
+                for batch in batches {
+                    let labels = try LabelMatrix(labels: batch, userCount: graph.userCount)
+                    if sum == nil {
+                        sum = try exact.compute(graph: graph, labels: labels)
+                    } else {
+                        try exact.add(graph: graph, labels: labels, into: &sum!)
+                    }
+                }
             }
             incremental = min(incremental, clock.now - start)
             summed = sum
 
             start = clock.now
-            for labels in cumulative {
-                _ = try solver.compute(graph: graph, labels: LabelMatrix(labels: labels, userCount: graph.userCount))
-            }
+            for labels in cumulative { _ = try solve(labels) }
             scratch = min(scratch, clock.now - start)
         }
-        let difference = zip(summed?.values ?? [], whole?.values ?? []).reduce(0.0) { max($0, abs($1.0 - $1.1)) }
+        let reference =
+            revAff == nil
+            ? whole
+            : try exact.compute(graph: graph, labels: LabelMatrix(labels: prototypes, userCount: graph.userCount))
+        func largest(_ a: AffinityMatrix?, _ b: AffinityMatrix?) -> Double {
+            zip(a?.values ?? [], b?.values ?? []).reduce(0.0) { max($0, abs($1.0 - $1.1)) }
+        }
         return IncrementalAffinityBenchmark(
             fullSolveSeconds: full.inSeconds, incrementalSeconds: incremental.inSeconds,
-            fromScratchSeconds: scratch.inSeconds, maxDifference: difference)
+            fromScratchSeconds: scratch.inSeconds, maxDifference: largest(summed, whole),
+            maxErrorAgainstExact: largest(summed, reference))
     }
 }

@@ -47,6 +47,12 @@ final class RevAffWorkspace {
     }
 }
 
+/// A residual RevAff left below θ at one node of one hop (a user at an even hop, an item at an odd one).
+struct RevAffResidual: Sendable, Equatable {
+    let node: Int32
+    let value: Double
+}
+
 /// The graph and parameters shared by every persona's push.
 struct RevAffContext {
     let graph: PurchaseGraph
@@ -70,19 +76,55 @@ struct RevAffContext {
     }
 
     /// Runs the hop-by-hop push for one persona from `seeds` (the non-zero entries of L[:, r]), adding Ψ̂[:, r]
-    /// into `out` (which the caller zeroed). Leaves the workspace zeroed.
+    /// into `out`. Leaves the workspace zeroed.
+    ///
+    /// Without `carry`, residuals below θ are dropped (a solve from scratch; the caller zeroed `out`). With it, they
+    /// are kept, by hop, and joined to the same hop's frontier the next time this persona is pushed into the same
+    /// `out`: mass that arrives in later iterations adds to them, so a residual crosses θ when its total does, as it
+    /// would have in one solve from all the seeds (``IncrementalRevAff``). `carry` holds one list per hop
+    /// (`2ℓ̂` of them); on return it holds what this push left.
     func push(
-        seeds: [(user: Int, value: Double)], into out: UnsafeMutablePointer<Double>, workspace ws: RevAffWorkspace
+        seeds: [(user: Int, value: Double)], into out: UnsafeMutablePointer<Double>, workspace ws: RevAffWorkspace,
+        carry: UnsafeMutablePointer<[[RevAffResidual]]>? = nil
     )
         -> (pushes: Int, edges: Int)
     {
         var pushes = 0, edges = 0
         let theta = threshold, scale = 1.0 / Double(walkLength), hops = 2 * walkLength
         var frontier = 0
+        var frontierStamp = ws.nextStamp()
         for seed in seeds {
-            ws.userValue[seed.user] = seed.value
-            ws.userList[frontier] = Int32(seed.user)
-            frontier += 1
+            if ws.userStamp[seed.user] != frontierStamp {
+                ws.userStamp[seed.user] = frontierStamp
+                ws.userList[frontier] = Int32(seed.user)
+                frontier += 1
+            }
+            ws.userValue[seed.user] += seed.value
+        }
+        var kept: [[RevAffResidual]] = []
+        if let carry {
+            if carry.pointee.count != hops { carry.pointee = Array(repeating: [], count: hops) }
+            kept = Array(repeating: [], count: hops)
+        }
+        /// Joins the residuals an earlier push left at `hop` to this hop's frontier.
+        func joinCarried(hop: Int) {
+            guard let carry else { return }
+            let onUsers = hop % 2 == 0
+            let value = onUsers ? ws.userValue : ws.itemValue, stamps = onUsers ? ws.userStamp : ws.itemStamp
+            let list = onUsers ? ws.userList : ws.itemList
+            for residual in carry.pointee[hop] {
+                let node = Int(residual.node)
+                if stamps[node] != frontierStamp {
+                    stamps[node] = frontierStamp
+                    list[frontier] = residual.node
+                    frontier += 1
+                }
+                value[node] += residual.value
+            }
+        }
+        /// A residual below θ: kept for the next push when carrying, dropped otherwise.
+        func keep(_ node: Int, _ q: Double, hop: Int) {
+            if carry != nil && q > 0 { kept[hop].append(RevAffResidual(node: Int32(node), value: q)) }
         }
         graph.userItems.offsets.withUnsafeBufferPointer { userOffsets in
             graph.userItems.targets.withUnsafeBufferPointer { userTargets in
@@ -91,6 +133,7 @@ struct RevAffContext {
                         inverseUserDegree.withUnsafeBufferPointer { invU in
                             inverseItemDegree.withUnsafeBufferPointer { invI in
                                 for hop in 0..<hops {
+                                    joinCarried(hop: hop)
                                     let stamp = ws.nextStamp()
                                     var next = 0
                                     if hop % 2 == 0 {
@@ -100,14 +143,17 @@ struct RevAffContext {
                                             offsets: userOffsets, targets: userTargets, inverseDegree: invI,
                                             targetValue: ws.itemValue, targetStamp: ws.itemStamp,
                                             targetList: ws.itemList, stamp: stamp, threshold: theta,
-                                            pushes: &pushes, edges: &edges)
+                                            pushes: &pushes, edges: &edges, below: { keep($0, $1, hop: hop) })
                                     } else if hop + 1 == hops {
                                         // Items at the last odd hop push straight into the output: Ψ̂_{2ℓ̂} / ℓ̂.
                                         for index in 0..<frontier {
                                             let v = Int(ws.itemList[index])
                                             let q = ws.itemValue[v]
                                             ws.itemValue[v] = 0
-                                            guard q >= theta && q > 0 else { continue }
+                                            guard q >= theta && q > 0 else {
+                                                keep(v, q, hop: hop)
+                                                continue
+                                            }
                                             pushes += 1
                                             let lo = itemOffsets[v], hi = itemOffsets[v + 1]
                                             edges += hi - lo
@@ -124,14 +170,16 @@ struct RevAffContext {
                                             offsets: itemOffsets, targets: itemTargets, inverseDegree: invU,
                                             targetValue: ws.userValue, targetStamp: ws.userStamp,
                                             targetList: ws.userList, stamp: stamp, threshold: theta,
-                                            pushes: &pushes, edges: &edges)
-                                        // Ψ̂_{t+1} on users is complete: it joins the output before being pushed on.
+                                            pushes: &pushes, edges: &edges, below: { keep($0, $1, hop: hop) })
+                                        // Ψ̂_{t+1} on users is complete: it joins the output before being pushed on
+                                        // (and before carried residuals, counted when they arrived, join it).
                                         for index in 0..<next {
                                             let u = Int(ws.userList[index])
                                             out[u] += ws.userValue[u] * scale
                                         }
                                     }
                                     frontier = next
+                                    frontierStamp = stamp
                                 }
                             }
                         }
@@ -139,12 +187,14 @@ struct RevAffContext {
                 }
             }
         }
+        carry?.pointee = kept
         return (pushes, edges)
     }
 
     /// One inner hop, in either direction: every frontier node whose residual reaches `threshold` spreads it
     /// over its neighbours (divided by their degree) and is zeroed; the neighbours touched for the first time in
-    /// this hop (`stamp`) are listed in `targetList`. Returns the length of that list (the next frontier).
+    /// this hop (`stamp`) are listed in `targetList`; a residual below `threshold` is handed to `below` (and zeroed).
+    /// Returns the length of that list (the next frontier).
     @inline(__always)
     private static func spread(
         frontier: Int, sources: UnsafeMutablePointer<Int32>, sourceValue: UnsafeMutablePointer<Double>,
@@ -152,14 +202,17 @@ struct RevAffContext {
         inverseDegree: UnsafeBufferPointer<Double>,
         targetValue: UnsafeMutablePointer<Double>, targetStamp: UnsafeMutablePointer<UInt32>,
         targetList: UnsafeMutablePointer<Int32>, stamp: UInt32, threshold theta: Double,
-        pushes: inout Int, edges: inout Int
+        pushes: inout Int, edges: inout Int, below: (Int, Double) -> Void
     ) -> Int {
         var next = 0
         for index in 0..<frontier {
             let source = Int(sources[index])
             let q = sourceValue[source]
             sourceValue[source] = 0
-            guard q >= theta && q > 0 else { continue }
+            guard q >= theta && q > 0 else {
+                below(source, q)
+                continue
+            }
             pushes += 1
             let lo = offsets[source], hi = offsets[source + 1]
             edges += hi - lo

@@ -87,7 +87,7 @@ public struct RevAff: Sendable {
         return (column, PersonaStats(persona: persona, pushes: work.pushes, edgesTouched: work.edges))
     }
 
-    private func validate(graph: PurchaseGraph, labels: LabelMatrix) throws {
+    func validate(graph: PurchaseGraph, labels: LabelMatrix) throws {
         guard walkLength >= 1 else {
             throw AlgorithmError(.invalidParameter, "walk length must be ≥ 1, got \(walkLength)", context: "RevAff")
         }
@@ -107,21 +107,32 @@ public struct RevAff: Sendable {
     /// Row-major `columns × rows` from column-major `rows × columns` (rows = personas here), in parallel.
     static func transposed(_ source: [Double], rows: Int, columns: Int, threads: Int) -> [Double] {
         var result = [Double](repeating: 0, count: source.count)
-        guard rows > 0 && columns > 0 else { return result }
-        let blockSize = 4096
+        transpose(source, into: &result, rows: rows, columns: columns, threads: threads)
+        return result
+    }
+
+    /// Writes the transposition of `source` over `result` (of the same size).
+    ///
+    /// Output-major: each output row (a user's personas) is written in one sequential run, gathered from the
+    /// `rows` input lines, whose cache lines each serve 8 consecutive users while they are hot. (Input-major with
+    /// 4,096-column blocks wrote every output line `rows` times, 408 bytes apart, and took a third as long as the
+    /// pushes of a whole solve at 51 personas.)
+    static func transpose(_ source: [Double], into result: inout [Double], rows: Int, columns: Int, threads: Int) {
+        precondition(result.count == source.count, "transposing into an array of another size")
+        guard rows > 0 && columns > 0 else { return }
+        let blockSize = 8192
         let blocks = (columns + blockSize - 1) / blockSize
         source.withUnsafeBufferPointer { s in
             result.withUnsafeMutableBufferPointer { r in
                 let src = s.baseAddress!, dst = r.baseAddress!
                 ParallelLoop.run(chunks: blocks, threads: threads) { block in
                     let lo = block * blockSize, hi = min(columns, lo + blockSize)
-                    for row in 0..<rows {
-                        let line = src + row * columns
-                        for column in lo..<hi { dst[column * rows + row] = line[column] }
+                    for column in lo..<hi {
+                        let out = dst + column * rows
+                        for row in 0..<rows { out[row] = src[row * columns + column] }
                     }
                 }
             }
         }
-        return result
     }
 }

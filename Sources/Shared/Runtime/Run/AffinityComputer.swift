@@ -11,6 +11,11 @@ public protocol AffinityComputer: Sendable {
     /// Adds Ψ_raw of `labels` into the running Ψ_raw held by `running` (an incremental iteration). The default
     /// computes and adds; a computer whose solver can write into the running matrix does it in one pass.
     func addAffinity(graph: PurchaseGraph, labels: LabelMatrix, to running: RunningAffinity) async throws
+
+    /// Whether ``addAffinity(graph:labels:to:)`` with RevAff carries the residuals below θ between additions
+    /// (``IncrementalRevAff``), so that adding each iteration's new prototypes keeps the bound ε of one solve from
+    /// all of them. When `false` (the default), a RevAff run solves from every prototype each iteration.
+    var carriesRevAffResiduals: Bool { get }
 }
 
 extension AffinityComputer {
@@ -18,23 +23,35 @@ extension AffinityComputer {
         let increment = try await affinity(graph: graph, labels: labels)
         try running.update { try $0.add(increment) }
     }
+
+    public var carriesRevAffResiduals: Bool { false }
 }
 
 /// The run's Ψ_raw, held by reference so that a solve on another thread can add into it in place: a copy of the
 /// struct would make its users × personas array copy itself on the first write. One iteration's computer is its
 /// only user while the run loop awaits it, so the lock is never contended.
 public final class RunningAffinity: Sendable {
-    private let value: Mutex<AffinityMatrix>
+    private struct Contents {
+        var matrix: AffinityMatrix
+        var revAff: IncrementalRevAff?
+    }
+    private let value: Mutex<Contents>
 
-    public init(_ matrix: consuming AffinityMatrix) { value = Mutex(matrix) }
+    public init(_ matrix: consuming AffinityMatrix) { value = Mutex(Contents(matrix: matrix)) }
 
     /// Changes the matrix in place.
     public func update(_ body: (inout AffinityMatrix) throws -> Void) throws {
-        try value.withLock { matrix in try body(&matrix) }
+        try value.withLock { contents in try body(&contents.matrix) }
+    }
+
+    /// Changes the matrix and RevAff's running state (its column-major Ψ̂ and carried residuals; `nil` until the
+    /// first RevAff addition) together.
+    public func update(carrying body: (inout AffinityMatrix, inout IncrementalRevAff?) throws -> Void) throws {
+        try value.withLock { contents in try body(&contents.matrix, &contents.revAff) }
     }
 
     /// The matrix, once the computer is done with it.
-    public var matrix: AffinityMatrix { value.withLock { $0 } }
+    public var matrix: AffinityMatrix { value.withLock { $0.matrix } }
 }
 
 /// Runs the exact solver (ε = nil) or RevAff in this process, off the cooperative thread pool's callers only in
@@ -60,12 +77,36 @@ public struct LocalAffinityComputer: AffinityComputer {
         try solve(graph: graph, labels: labels, addingTo: running)
     }
 
-    /// Adds into the running Ψ_raw, synchronously: the exact solver in its own last pass, RevAff by computing and
-    /// adding.
+    /// RevAff's additions carry their residuals in the running state (``IncrementalRevAff``).
+    public var carriesRevAffResiduals: Bool { true }
+
+    /// Adds into the running Ψ_raw, synchronously: the exact solver in its own last pass; RevAff by pushing the new
+    /// seeds into its running column-major Ψ̂ with the residuals it carries, then writing that out row-major.
     public func solve(graph: PurchaseGraph, labels: LabelMatrix, addingTo running: RunningAffinity) throws {
-        guard epsilon == nil else {
-            let increment = try solve(graph: graph, labels: labels)
-            try running.update { try $0.add(increment, threadCount: threadCount) }
+        if let epsilon {
+            let solver = RevAff(walkLength: walkLength, epsilon: epsilon, threadCount: threadCount)
+            try running.update { matrix, carried in
+                // Moved out of the box while it is changed, so its arrays are not copied on write.
+                var state =
+                    carried
+                    ?? IncrementalRevAff(
+                        solver: solver, userCount: graph.userCount, personaCount: labels.personaCount)
+                carried = nil
+                guard state.solver.epsilon == epsilon, state.solver.walkLength == walkLength else {
+                    throw AlgorithmError(
+                        .invalidParameter, "RevAff's running state was built with another ε or ℓ̂",
+                        context: "LocalAffinityComputer")
+                }
+                // The state is the whole of Ψ̂ and replaces the matrix: it must not hold anything else.
+                guard state.pushes > 0 || !matrix.values.contains(where: { $0 != 0 }) else {
+                    throw AlgorithmError(
+                        .invalidParameter, "RevAff's incremental Ψ̂ must start from an empty matrix",
+                        context: "LocalAffinityComputer")
+                }
+                try state.add(graph: graph, labels: labels)
+                try state.writeRowMajor(into: &matrix)
+                carried = state
+            }
             return
         }
         var solver = ExactAffinity(walkLength: walkLength)

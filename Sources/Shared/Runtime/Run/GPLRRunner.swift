@@ -55,27 +55,48 @@ public struct GPLRRunner: Sendable {
             report: RunReport(
                 parameters: parameters, snapshotHash: snapshotHash, users: graph.userCount, items: graph.itemCount,
                 edges: graph.edgeCount, personas: personas.names),
-            resumingFrom: resumed)
-        // Ψ_raw = Π·L_raw (DESIGN §3): c_r is applied when Ψ is read. It is linear in L_raw, so with the exact
-        // solver each iteration only propagates its own new prototypes and adds them; RevAff's ε bounds one solve,
-        // so it solves from all prototypes every iteration. Ψ_raw is not checkpointed (it is large): a resumed run
-        // rebuilds it with one solve.
-        var rawAffinity: AffinityMatrix?
+            resumingFrom: resumed, carriesRevAffResiduals: affinityComputer.carriesRevAffResiduals)
+        // Ψ_raw = Π·L_raw (DESIGN §3): c_r is applied when Ψ is read. It is linear in L_raw, so each iteration only
+        // propagates its own new prototypes and adds them: the exact solver directly, RevAff with the residuals it
+        // left below θ carried in the box (``IncrementalRevAff``), where the computer can (not on workers). Ψ_raw
+        // is not checkpointed (it is large): a resumed run rebuilds it with one solve from every prototype. The
+        // box is held across iterations and its matrix only borrowed by each step, so the solver's in-place
+        // additions never copy it.
+        var running: RunningAffinity?
+        let addsRevAff = parameters.epsilon != nil && affinityComputer.carriesRevAffResiduals
+        func emptyAffinity() throws -> RunningAffinity {
+            RunningAffinity(try AffinityMatrix(zerosForUsers: graph.userCount, personaCount: personas.count))
+        }
         var action = machine.start()
         var prototypes: PrototypeLabels
         actions: while true {
             let stepStart = clock.now
             func seconds() -> Double { (clock.now - stepStart).inSeconds }
             switch action {
-            case .rebuildAffinity(let iteration, let labels):
-                let matrix = try LabelMatrix(labels: labels, userCount: graph.userCount, beta: parameters.beta)
-                rawAffinity = try await RunStep.$iteration.withValue(iteration) {
-                    try await affinityComputer.affinity(graph: graph, labels: matrix)
+            case .rebuildAffinity(let iteration, let labels, let batches):
+                running = nil
+                if addsRevAff {
+                    // Batch by batch, as the interrupted run added them: the same Ψ̂ and carried residuals, so the
+                    // resumed run samples what the uninterrupted one would have.
+                    let box = try emptyAffinity()
+                    for batch in batches {
+                        let matrix = try LabelMatrix(labels: batch, userCount: graph.userCount, beta: parameters.beta)
+                        try await RunStep.$iteration.withValue(iteration) {
+                            try await affinityComputer.addAffinity(graph: graph, labels: matrix, to: box)
+                        }
+                    }
+                    running = box
+                } else {
+                    let matrix = try LabelMatrix(labels: labels, userCount: graph.userCount, beta: parameters.beta)
+                    let solved = try await RunStep.$iteration.withValue(iteration) {
+                        try await affinityComputer.affinity(graph: graph, labels: matrix)
+                    }
+                    running = RunningAffinity(solved)
                 }
                 action = machine.affinityReady(seconds: seconds())
             case .sample(let iteration, let count):
                 let sample = try sampleUsers(
-                    iteration: iteration, count: count, affinity: rawAffinity, prototypes: machine.prototypes,
+                    iteration: iteration, count: count, affinity: running?.matrix, prototypes: machine.prototypes,
                     attempted: machine.attemptedUsers)
                 action = machine.sampled(sample, seconds: seconds())
             case .label(let iteration, let users, let probing):
@@ -85,19 +106,19 @@ public struct GPLRRunner: Sendable {
                 action = try machine.labeled(batch, seconds: seconds())
             case .computeAffinity(let iteration, let labels, let mode):
                 let added = try LabelMatrix(labels: labels, userCount: graph.userCount, beta: parameters.beta)
-                if mode == .add, let current = rawAffinity {
-                    // The running Ψ_raw moves into the box (this variable lets go of it), so the solver adds into
-                    // the one array in place instead of copying it.
-                    rawAffinity = nil
-                    let running = RunningAffinity(consume current)
+                if mode == .add {
+                    // RevAff's first addition starts from an empty Ψ̂; the exact solver's first iteration replaces.
+                    let box = try running ?? emptyAffinity()
                     try await RunStep.$iteration.withValue(iteration) {
-                        try await affinityComputer.addAffinity(graph: graph, labels: added, to: running)
+                        try await affinityComputer.addAffinity(graph: graph, labels: added, to: box)
                     }
-                    rawAffinity = running.matrix
+                    running = box
                 } else {
-                    rawAffinity = try await RunStep.$iteration.withValue(iteration) {
+                    running = nil
+                    let matrix = try await RunStep.$iteration.withValue(iteration) {
                         try await affinityComputer.affinity(graph: graph, labels: added)
                     }
+                    running = RunningAffinity(matrix)
                 }
                 action = machine.affinityReady(seconds: seconds())
             case .checkpoint(let state):
@@ -115,8 +136,9 @@ public struct GPLRRunner: Sendable {
         var report = machine.report
 
         var finalAffinity =
-            try rawAffinity
+            try running?.matrix
             ?? AffinityMatrix(zerosForUsers: graph.userCount, personaCount: personas.count)
+        running = nil  // the box lets go, so scaling the columns below does not copy them
         let assignStart = clock.now
         let coefficients = PersonaDistribution(labels: prototypes).debiasCoefficients(beta: parameters.beta)
         var cut: CalibratedCut?

@@ -1,3 +1,5 @@
+public import GPLRCore
+
 /// The state of a run after a finished iteration: enough to continue it in another process (the distributed
 /// coordinator stores it in Redis after every iteration, so a killed coordinator resumes where it stopped).
 public struct RunCheckpoint: Codable, Sendable, Equatable {
@@ -8,11 +10,32 @@ public struct RunCheckpoint: Codable, Sendable, Equatable {
     public var failedUsers: [Int]
     /// The report so far.
     public var report: RunReport
+    /// The iteration that labeled each prototype, parallel to `prototypes.users`: a run whose RevAff Ψ̂ was built
+    /// iteration by iteration rebuilds it the same way, so that it goes on exactly as it would have.
+    /// `nil` in checkpoints written before it was recorded (the rebuild then pushes every prototype at once).
+    public var prototypeIterations: [Int]?
 
-    public init(completedIterations: Int, prototypes: PrototypeSet, failedUsers: [Int], report: RunReport) {
+    public init(
+        completedIterations: Int, prototypes: PrototypeSet, failedUsers: [Int], report: RunReport,
+        prototypeIterations: [Int]? = nil
+    ) {
         self.completedIterations = completedIterations
         self.prototypes = prototypes
         self.failedUsers = failedUsers
         self.report = report
+        self.prototypeIterations = prototypeIterations
+    }
+
+    /// The prototypes split by the iteration that labeled them, in iteration order; one batch holding every
+    /// prototype when ``prototypeIterations`` is missing or does not match the prototypes.
+    public func prototypeBatches() throws -> [PrototypeLabels] {
+        let all = try prototypes.labels()
+        guard let iterations = prototypeIterations, iterations.count == prototypes.users.count else { return [all] }
+        var batches: [Int: PrototypeLabels] = [:]
+        for (index, user) in prototypes.users.enumerated() {
+            try batches[iterations[index], default: PrototypeLabels(personaCount: prototypes.personaCount)]
+                .setPersonas(prototypes.personas[index], forUser: user)
+        }
+        return batches.sorted { $0.key < $1.key }.map(\.value)
     }
 }

@@ -46,8 +46,10 @@ public struct RunReport: Sendable, Codable, Equatable {
     public var unreachableUsers: Int = 0
     /// The first few unreachable users' external ids (the full list is in Φ, with no personas).
     public var unreachableSample: [String] = []
-    /// The affinity solver as run: "exact" (incremental: each iteration adds its new prototypes' Π·L_raw) or
-    /// "revaff ε=…" (each iteration solves from all prototypes: ε bounds one solve). `nil` in older reports.
+    /// The affinity solver as run: "exact (incremental)" (each iteration adds its new prototypes' Π·L_raw),
+    /// "revaff ε=… (incremental)" (each iteration pushes its new prototypes, with the residuals earlier pushes left
+    /// below θ carried: ε still bounds the result) or "revaff ε=…" (each iteration solves from all prototypes, where
+    /// the computer cannot carry residuals: affinity jobs on workers). `nil` in older reports.
     public var solver: String?
     /// How `--solver auto` chose ``solver``, with its work estimates; `nil` when the solver was given.
     public var solverReason: String?

@@ -15,16 +15,18 @@ import GPLRLLM
 struct RunStateMachine: Sendable {
     /// What the runner does next.
     enum Action: Sendable, Equatable {
-        /// Ψ_raw from all of these prototypes, in one solve (a resumed run: Ψ_raw is not checkpointed), for the
-        /// state after `iteration`.
-        case rebuildAffinity(iteration: Int, labels: PrototypeLabels)
+        /// Ψ_raw from all of these prototypes (a resumed run: Ψ_raw is not checkpointed), for the state after
+        /// `iteration`: in one solve, or, for RevAff carrying its residuals, added batch by batch in `batches` (the
+        /// same prototypes by the iteration that labeled them), as the interrupted run built it.
+        case rebuildAffinity(iteration: Int, labels: PrototypeLabels, batches: [PrototypeLabels])
         /// Draw U_t: `count` users among those neither prototypes nor attempted (``prototypes``,
         /// ``attemptedUsers``), DU or uniform as the parameters say.
         case sample(iteration: Int, count: Int)
         /// Ask the labeler about `users`; with `probing`, the first few on their own first (preflight).
         case label(iteration: Int, users: [Int], probing: Bool)
-        /// Ψ_raw of these prototypes' labels: `.add`ed to the running Ψ_raw (exact solver, the iteration's new
-        /// prototypes) or `.replace` it (RevAff, or no Ψ_raw yet: every prototype so far).
+        /// Ψ_raw of these prototypes' labels: `.add`ed to the running Ψ_raw (the iteration's new prototypes: the
+        /// exact solver, or RevAff carrying its residuals, whose first addition starts from an empty Ψ̂) or
+        /// `.replace` it (RevAff without carried residuals, or no exact Ψ_raw yet: every prototype so far).
         case computeAffinity(iteration: Int, labels: PrototypeLabels, mode: AffinityUpdate)
         /// Store the state to resume from.
         case checkpoint(RunCheckpoint)
@@ -43,6 +45,10 @@ struct RunStateMachine: Sendable {
     let userCount: Int
     /// The prototypes so far (U_s with their labels).
     private(set) var prototypes: PrototypeLabels
+    /// The iteration that labeled each prototype (for the checkpoint: ``RunCheckpoint/prototypeIterations``).
+    private var labeledIn: [Int: Int] = [:]
+    /// The resumed checkpoint's prototypes by iteration (empty for a fresh run).
+    private let resumedBatches: [PrototypeLabels]
     /// Prototypes and users the labeler failed on: never sampled again, so the budget is not spent twice.
     private(set) var attemptedUsers: Set<Int>
     /// The report so far (timings from the seconds each step reports).
@@ -59,18 +65,33 @@ struct RunStateMachine: Sendable {
     private var current: RunReport.Iteration?
     /// Whether a Ψ_raw exists to add to.
     private var hasAffinity = false
+    /// Whether RevAff's Ψ̂ is added to iteration by iteration, residuals carried (from an empty Ψ̂ on the first).
+    private let revAffIncremental: Bool
     private var events: [RunEvent] = []
 
     /// A run from the start, or from `resumed` (an earlier run's checkpoint with the same parameters and graph).
-    init(parameters: RunParameters, personaCount: Int, report: RunReport, resumingFrom resumed: RunCheckpoint?)
-        throws
-    {
+    /// - Parameter carriesRevAffResiduals: whether the affinity computer adds RevAff's Ψ̂ incrementally with its
+    ///   residuals carried (``AffinityComputer/carriesRevAffResiduals``); a RevAff run then asks only for each
+    ///   iteration's new prototypes, as an exact run does, instead of a solve from every prototype.
+    init(
+        parameters: RunParameters, personaCount: Int, report: RunReport, resumingFrom resumed: RunCheckpoint?,
+        carriesRevAffResiduals: Bool = false
+    ) throws {
         self.parameters = parameters
+        revAffIncremental = parameters.epsilon != nil && carriesRevAffResiduals
         userCount = report.users
         prototypes = try resumed?.prototypes.labels() ?? PrototypeLabels(personaCount: personaCount)
+        resumedBatches = try resumed?.prototypeBatches() ?? []
+        if let resumed {
+            let iterations = resumed.prototypeIterations ?? []
+            for (index, user) in resumed.prototypes.users.enumerated() {
+                labeledIn[user] = iterations.count == resumed.prototypes.users.count ? iterations[index] : 1
+            }
+        }
         attemptedUsers = Set(resumed?.failedUsers ?? []).union(prototypes.users)
         self.report = resumed?.report ?? report
-        self.report.solver = parameters.epsilon.map { "revaff ε=\($0)" } ?? "exact (incremental)"
+        let revAffMode = revAffIncremental ? " (incremental)" : ""
+        self.report.solver = parameters.epsilon.map { "revaff ε=\($0)" + revAffMode } ?? "exact (incremental)"
         self.report.solverReason = parameters.solverReason
         iteration = resumed?.completedIterations ?? 0
     }
@@ -86,7 +107,7 @@ struct RunStateMachine: Sendable {
         precondition(phase == .ready, "start() called twice")
         if iteration > 0 {
             phase = .rebuilding
-            return .rebuildAffinity(iteration: iteration, labels: prototypes)
+            return .rebuildAffinity(iteration: iteration, labels: prototypes, batches: resumedBatches)
         }
         return nextIteration()
     }
@@ -125,6 +146,7 @@ struct RunStateMachine: Sendable {
             }
             try prototypes.setPersonas(labels, forUser: user)
             try newPrototypes.setPersonas(labels, forUser: user)
+            labeledIn[user] = iteration
             if labels.isEmpty { unrepresentable += 1 }
         }
         report.labelerCounters.merge(batch.counters, uniquingKeysWith: +)
@@ -146,7 +168,7 @@ struct RunStateMachine: Sendable {
         let labelingSecondsBefore = current?.labelingSeconds ?? 0
         current?.labelingSeconds = labelingSecondsBefore + seconds
 
-        let incremental = parameters.epsilon == nil && hasAffinity
+        let incremental = (parameters.epsilon == nil && hasAffinity) || revAffIncremental
         if incremental && !newPrototypes.users.contains(where: { !(newPrototypes.personas(ofUser: $0) ?? []).isEmpty })
         {
             // Nobody new has a persona: Π·L_raw of the new rows is zero, Ψ_raw stays as it is.
@@ -200,7 +222,8 @@ struct RunStateMachine: Sendable {
         return .checkpoint(
             RunCheckpoint(
                 completedIterations: iteration, prototypes: PrototypeSet(prototypes),
-                failedUsers: attemptedUsers.filter { !prototypes.isPrototype($0) }.sorted(), report: report))
+                failedUsers: attemptedUsers.filter { !prototypes.isPrototype($0) }.sorted(), report: report,
+                prototypeIterations: prototypes.users.map { labeledIn[$0] ?? iteration }))
     }
 
     private mutating func finish() -> Action {

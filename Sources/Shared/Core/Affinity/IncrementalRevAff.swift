@@ -1,0 +1,98 @@
+/// RevAff kept up to date over a run's iterations: each ``add(graph:labels:)`` pushes only the new prototypes'
+/// seeds, joined by the residuals earlier pushes left below θ, into the running Ψ̂_raw.
+///
+/// Ψ_raw is linear in L_raw (DESIGN §3), and a residual below θ is carried (per persona and hop) rather than
+/// dropped, so after any number of additions every residual still left is below θ: the invariant one solve from
+/// all the seeds ends with. The bound |Ψ̂ − Ψ| ≤ ε of Thm. 3 therefore holds for the running matrix as it does for
+/// one solve, and the work of T additions is about that of one solve: each seed is pushed once, and a carried
+/// residual is pushed when its total reaches θ. Adding the separate solves of each batch instead would drop every
+/// batch's residuals below θ, and the error would grow with T.
+///
+/// Ψ̂ is held column-major, as ``RevAff/compute(graph:labels:personas:)`` builds it (a persona's pushes scatter into
+/// one users-long column, which stays in cache); ``rowMajor(threadCount:)`` transposes it for the run's steps.
+public struct IncrementalRevAff: Sendable {
+    public let solver: RevAff
+    public let userCount: Int
+    public let personaCount: Int
+    /// `personaCount` columns of `userCount` values: Ψ̂_raw[u, r] is `columns[r * userCount + u]`.
+    private var columns: [Double]
+    /// Per persona, per hop: the residuals left below θ.
+    private var carried: [[[RevAffResidual]]]
+    /// Nodes pushed so far, over every addition and persona.
+    public private(set) var pushes = 0
+
+    /// An all-zero Ψ̂ for `userCount` users and `personaCount` personas, nothing carried.
+    public init(solver: RevAff, userCount: Int, personaCount: Int) {
+        self.solver = solver
+        self.userCount = userCount
+        self.personaCount = personaCount
+        columns = [Double](repeating: 0, count: userCount * personaCount)
+        carried = Array(repeating: [], count: personaCount)
+    }
+
+    /// Residuals carried for the next addition, over every persona and hop.
+    public var carriedResiduals: Int { carried.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } } }
+
+    /// Pushes `labels` (the new prototypes only: a user's seeds must not be added twice) into Ψ̂, each persona on
+    /// one of the solver's threads.
+    public mutating func add(graph: PurchaseGraph, labels: LabelMatrix) throws {
+        try solver.validate(graph: graph, labels: labels)
+        guard graph.userCount == userCount, labels.personaCount == personaCount else {
+            throw AlgorithmError(
+                .shardMismatch,
+                "labels of \(labels.userCount) users × \(labels.personaCount) personas added to Ψ̂ of \(userCount) × "
+                    + "\(personaCount)", context: "IncrementalRevAff")
+        }
+        let seeds = labels.sparseColumns()
+        let context = RevAffContext(graph: graph, walkLength: solver.walkLength, threshold: solver.threshold)
+        // Largest seed sets first, as in a full solve: they tend to cost most.
+        let weight = (0..<personaCount).map { seeds[$0].count + carried[$0].reduce(0) { $0 + $1.count } }
+        let order = (0..<personaCount).sorted { weight[$0] > weight[$1] }
+        var work = [Int](repeating: 0, count: personaCount)
+        let userCount = userCount
+        columns.withUnsafeMutableBufferPointer { columnBuffer in
+            carried.withUnsafeMutableBufferPointer { carryBuffer in
+                work.withUnsafeMutableBufferPointer { workBuffer in
+                    let base = columnBuffer.baseAddress, carry = carryBuffer.baseAddress!
+                    let workBase = workBuffer.baseAddress!
+                    ParallelLoop.run(
+                        chunks: personaCount, threads: solver.threadCount,
+                        setup: { RevAffWorkspace(userCount: userCount, itemCount: graph.itemCount) }
+                    ) { workspace, chunk in
+                        // Each persona owns its column and its carried residuals: no two threads share memory.
+                        let persona = order[chunk]
+                        workBase[persona] =
+                            context.push(
+                                seeds: seeds[persona], into: base! + persona * userCount, workspace: workspace,
+                                carry: carry + persona
+                            ).pushes
+                    }
+                }
+            }
+        }
+        pushes += work.reduce(0, +)
+    }
+
+    /// Writes the running Ψ̂_raw over `matrix`, which must hold every persona's column for the same users (one
+    /// transposition, no allocation).
+    public func writeRowMajor(into matrix: inout AffinityMatrix) throws {
+        guard matrix.userCount == userCount, matrix.personas.count == personaCount,
+            matrix.personaCount == personaCount
+        else {
+            throw AlgorithmError(
+                .shardMismatch,
+                "Ψ̂ of \(userCount) × \(personaCount) written into a matrix of \(matrix.userCount) users × "
+                    + "\(matrix.personas.count) columns", context: "IncrementalRevAff")
+        }
+        RevAff.transpose(
+            columns, into: &matrix.values, rows: personaCount, columns: userCount, threads: solver.threadCount)
+    }
+
+    /// The running Ψ̂_raw, row-major (every persona's column).
+    public func rowMajor(threadCount: Int? = nil) -> AffinityMatrix {
+        AffinityMatrix(
+            trustedUserCount: userCount, personaCount: personaCount, personas: Array(0..<personaCount),
+            values: RevAff.transposed(
+                columns, rows: personaCount, columns: userCount, threads: threadCount ?? solver.threadCount))
+    }
+}
