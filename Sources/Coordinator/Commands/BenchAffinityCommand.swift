@@ -104,8 +104,8 @@ struct BenchAffinityCommand: ParsableCommand {
             print(
                 "whole run, T = \(runIterations) (interleaved, best of \(repetitions)): seconds, and × one full solve")
             print(
-                "method   ε        one solve   incremental          from scratch         max |inc − full|   max |inc − exact|"
-            )
+                "method   ε        one solve   incremental          from scratch         max |inc − full|   "
+                    + "max |inc − exact|   pushes: one solve / incremental")
             for epsilon in [nil] + epsilonValues.map(Optional.some) {
                 let run = try IncrementalAffinityBenchmark.run(
                     graph: graph, prototypes: labels, walkLength: walkLength, epsilon: epsilon,
@@ -119,7 +119,10 @@ struct BenchAffinityCommand: ParsableCommand {
                             run.fullSolveSeconds,
                             run.incrementalSeconds, run.incrementalSeconds / run.fullSolveSeconds,
                             run.fromScratchSeconds, run.fromScratchSeconds / run.fullSolveSeconds, run.maxDifference,
-                            run.maxErrorAgainstExact))
+                            run.maxErrorAgainstExact)
+                        + (epsilon == nil
+                            ? "" : "   \(Console.count(run.fullSolvePushes)) / \(Console.count(run.incrementalPushes))")
+                )
             }
         }
         print("peak memory \(Console.count(peakResidentBytes() / (1 << 20))) MiB")

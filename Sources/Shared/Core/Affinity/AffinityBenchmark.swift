@@ -158,6 +158,9 @@ public struct IncrementalAffinityBenchmark: Sendable, Equatable {
     public let maxDifference: Double
     /// Largest |incremental − exact| over users and personas (RevAff's bound is ε; 0 for the exact solver).
     public let maxErrorAgainstExact: Double
+    /// RevAff's nodes pushed by one full solve and by the T incremental updates together (0 for the exact solver).
+    public let fullSolvePushes: Int
+    public let incrementalPushes: Int
 
     public static func run(
         graph: PurchaseGraph, prototypes: PrototypeLabels, walkLength: Int = 1, epsilon: Double? = nil,
@@ -166,10 +169,13 @@ public struct IncrementalAffinityBenchmark: Sendable, Equatable {
         let clock = ContinuousClock()
         let exact = ExactAffinity(walkLength: walkLength, threadCount: threadCount)
         let revAff = epsilon.map { RevAff(walkLength: walkLength, epsilon: $0, threadCount: threadCount) }
+        var fullPushes = 0, incrementalPushes = 0
         func solve(_ labels: PrototypeLabels) throws -> AffinityMatrix {
             let matrix = try LabelMatrix(labels: labels, userCount: graph.userCount)
-            return try revAff?.compute(graph: graph, labels: matrix).affinity
-                ?? exact.compute(graph: graph, labels: matrix)
+            guard let revAff else { return try exact.compute(graph: graph, labels: matrix) }
+            let result = try revAff.compute(graph: graph, labels: matrix)
+            fullPushes = result.totalPushes
+            return result.affinity
         }
         let users = prototypes.users
         let batches: [PrototypeLabels] = try (0..<iterations).map { batch in
@@ -190,6 +196,7 @@ public struct IncrementalAffinityBenchmark: Sendable, Equatable {
             var start = clock.now
             whole = try solve(prototypes)
             full = min(full, clock.now - start)
+            let wholePushes = fullPushes
 
             start = clock.now
             var sum: AffinityMatrix?
@@ -202,6 +209,7 @@ public struct IncrementalAffinityBenchmark: Sendable, Equatable {
                     try state.writeRowMajor(into: &matrix)
                 }
                 sum = matrix
+                incrementalPushes = state.pushes
             } else {
                 for batch in batches {
                     let labels = try LabelMatrix(labels: batch, userCount: graph.userCount)
@@ -218,6 +226,7 @@ public struct IncrementalAffinityBenchmark: Sendable, Equatable {
             start = clock.now
             for labels in cumulative { _ = try solve(labels) }
             scratch = min(scratch, clock.now - start)
+            fullPushes = wholePushes
         }
         let reference =
             revAff == nil
@@ -229,6 +238,7 @@ public struct IncrementalAffinityBenchmark: Sendable, Equatable {
         return IncrementalAffinityBenchmark(
             fullSolveSeconds: full.inSeconds, incrementalSeconds: incremental.inSeconds,
             fromScratchSeconds: scratch.inSeconds, maxDifference: largest(summed, whole),
-            maxErrorAgainstExact: largest(summed, reference))
+            maxErrorAgainstExact: largest(summed, reference), fullSolvePushes: fullPushes,
+            incrementalPushes: incrementalPushes)
     }
 }
