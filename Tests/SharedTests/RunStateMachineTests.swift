@@ -80,40 +80,29 @@ import Testing
         #expect(iteration.affinitySeconds == nil)
     }
 
-    @Test func revAffCarryingItsResidualsAddsOnlyTheNewPrototypesFromTheFirstIteration() throws {
-        var machine = try Self.machine(epsilon: 0.01, carriesRevAffResiduals: true)
-        #expect(machine.report.solver == "revaff ε=0.01 (incremental)")
+    /// RevAff's affinity steps: with its residuals carried, each iteration's new prototypes added (the first to an
+    /// empty Ψ̂), as for the exact solver; without, every prototype so far, replacing Ψ_raw.
+    @Test(arguments: [true, false]) func revAffAffinityStepsFollowWhetherResidualsAreCarried(carries: Bool) throws {
+        var machine = try Self.machine(epsilon: 0.01, carriesRevAffResiduals: carries)
+        #expect(machine.report.solver == (carries ? "revaff ε=0.01 (incremental)" : "revaff ε=0.01"))
+        func labels(_ users: ClosedRange<Int>) throws -> PrototypeLabels {
+            try PrototypeLabels(
+                personaCount: Self.personaCount,
+                labels: Dictionary(uniqueKeysWithValues: users.map { ($0, [$0 % 3]) }))
+        }
         _ = machine.start()
         _ = machine.sampled([1, 2, 3, 4, 5], seconds: 0)
-        guard
-            case .computeAffinity(1, let first, .add) = try machine.labeled(
-                Self.answers([1, 2, 3, 4, 5]), seconds: 0)
-        else { Issue.record("the first iteration adds to an empty Ψ̂"); return }
-        #expect(first.users == Array(1...5))
+        #expect(
+            try machine.labeled(Self.answers([1, 2, 3, 4, 5]), seconds: 0)
+                == .computeAffinity(iteration: 1, labels: try labels(1...5), mode: carries ? .add : .replace))
         _ = machine.affinityReady(seconds: 0)
         _ = machine.checkpointed()
         _ = machine.sampled([6, 7, 8, 9, 10], seconds: 0)
-        guard
-            case .computeAffinity(2, let second, .add) = try machine.labeled(
-                Self.answers([6, 7, 8, 9, 10]), seconds: 0)
-        else { Issue.record("later iterations add their new prototypes"); return }
-        #expect(second.users == Array(6...10))
-    }
-
-    @Test func revAffSolvesFromEveryPrototypeEachIteration() throws {
-        var machine = try Self.machine(epsilon: 0.01)
-        _ = machine.start()
-        _ = machine.sampled([1, 2, 3, 4, 5], seconds: 0)
-        _ = try machine.labeled(Self.answers([1, 2, 3, 4, 5]), seconds: 0)
-        _ = machine.affinityReady(seconds: 0)
-        _ = machine.checkpointed()
-        _ = machine.sampled([6, 7, 8, 9, 10], seconds: 0)
-        guard
-            case .computeAffinity(2, let labels, .replace) = try machine.labeled(
-                Self.answers([6, 7, 8, 9, 10]), seconds: 0)
-        else { Issue.record("RevAff replaces Ψ_raw"); return }
-        #expect(labels.users == Array(1...10))
-        #expect(machine.report.solver == "revaff ε=0.01")
+        #expect(
+            try machine.labeled(Self.answers([6, 7, 8, 9, 10]), seconds: 0)
+                == (carries
+                    ? .computeAffinity(iteration: 2, labels: try labels(6...10), mode: .add)
+                    : .computeAffinity(iteration: 2, labels: try labels(1...10), mode: .replace)))
     }
 
     @Test func tooManyFailuresFailTheRunAndAMissingAnswerCountsAsOne() throws {
