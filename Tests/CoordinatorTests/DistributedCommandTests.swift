@@ -108,9 +108,9 @@ import Testing
         #expect(!duplicate.stderr.contains("continue with"), "\(duplicate.stderr)")
     }
 
-    /// `--affinity-on auto` (the default): the exact solver runs in the coordinator (no affinity job, the same Φ
-    /// as `--local`, the report says where and why); with RevAff the affinities are worker jobs.
-    @Test func autoPlacementSolvesExactAffinitiesInTheCoordinator() async throws {
+    /// `--affinity-on auto` (the default): both solvers run in the coordinator (no affinity job, the same Φ as
+    /// `--local`, the report says where and why). RevAff there carries its residuals, as a local run does.
+    @Test func autoPlacementSolvesAffinitiesInTheCoordinator() async throws {
         let data = try DistributedDataset(users: 300, items: 150, personas: 4)
         defer { data.directory.remove() }
         let server = try RedisServer()
@@ -146,6 +146,9 @@ import Testing
         let report = try #require(try JSONSerialization.jsonObject(with: reportData) as? [String: Any])
         #expect((report["affinity_placement"] as? String)?.hasPrefix("coordinator (auto: ") == true, "\(report)")
 
+        let localRevAff = try await BuiltProduct.run(
+            "gplr", ["run", "--local", "--epsilon", "0.01", "--out", data.directory.file("local2")] + common)
+        #expect(localRevAff.status == 0, "\(localRevAff.stderr)")
         let revAffWorker = try TestWorker(url: server.url, graph: data.graph)
         let revAff = try await withWorker(revAffWorker) {
             try await runOffThePool(
@@ -153,8 +156,33 @@ import Testing
                     + ["--epsilon", "0.01", "--poll-milliseconds", "20", "--timeout", "60"] + common)
         }
         #expect(revAff.status == 0, "\(revAff.stderr)")
-        #expect(revAff.stderr.contains("affinities computed by the workers (auto: "), "\(revAff.stderr)")
-        #expect(revAffWorker.jobs.contains { $0.hasPrefix("affinity-") }, "\(revAffWorker.jobs)")
+        #expect(revAff.stderr.contains("affinities computed by the coordinator (auto: "), "\(revAff.stderr)")
+        #expect(revAffWorker.jobs.allSatisfy { $0.hasPrefix("label-") }, "\(revAffWorker.jobs)")
+        let phiLocalRevAff = try String(contentsOfFile: data.directory.file("local2/phi.jsonl"), encoding: .utf8)
+        let phiRevAff = try String(contentsOfFile: data.directory.file("auto2/phi.jsonl"), encoding: .utf8)
+        #expect(phiLocalRevAff == phiRevAff)
+        let revAffReport = try #require(
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: data.directory.file("auto2/report.json"))))
+                as? [String: Any])
+        #expect(revAffReport["solver"] as? String == "revaff ε=0.01 (incremental)", "\(revAffReport)")
+
+        // On the workers, RevAff's per-persona jobs solve from every prototype each iteration.
+        let jobsWorker = try TestWorker(url: server.url, graph: data.graph)
+        let jobs = try await withWorker(jobsWorker) {
+            try await runOffThePool(
+                ["run", "--redis", server.url, "--run-id", "workers3", "--out", data.directory.file("workers3")]
+                    + ["--epsilon", "0.01", "--affinity-on", "workers", "--poll-milliseconds", "20", "--timeout", "60"]
+                    + common)
+        }
+        #expect(jobs.status == 0, "\(jobs.stderr)")
+        #expect(jobs.stderr.contains("affinities computed by the workers (--affinity-on workers)"), "\(jobs.stderr)")
+        #expect(jobsWorker.jobs.contains { $0.hasPrefix("affinity-") }, "\(jobsWorker.jobs)")
+        let jobsReport = try #require(
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: data.directory.file("workers3/report.json"))))
+                as? [String: Any])
+        #expect(jobsReport["solver"] as? String == "revaff ε=0.01", "\(jobsReport)")
     }
 
     @Test func invalidCombinationsAreRefused() async throws {

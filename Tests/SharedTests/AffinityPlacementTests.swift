@@ -7,15 +7,14 @@ import Testing
 /// `--affinity-on`: how each option resolves per solver, and how the run record keeps it (records written
 /// before the field existed ran their affinities on the workers, and must go on doing so when resumed).
 @Suite(.timeLimit(.minutes(1))) struct AffinityPlacementTests {
-    @Test func autoPutsTheExactSolverInTheCoordinatorAndRevAffOnTheWorkers() {
-        #expect(AffinityPlacement.auto.resolved(for: .exact) == .coordinator)
-        #expect(AffinityPlacement.auto.resolved(for: .revAff(epsilon: 0.01)) == .workers)
+    @Test func autoPutsBothSolversInTheCoordinator() {
+        #expect(AffinityPlacement.auto.resolved == .coordinator)
+        #expect(AffinityPlacement.coordinator.resolved == .coordinator)
+        #expect(AffinityPlacement.workers.resolved == .workers)
         for solver in [AffinitySolver.exact, .revAff(epsilon: 0.02)] {
-            #expect(AffinityPlacement.coordinator.resolved(for: solver) == .coordinator)
-            #expect(AffinityPlacement.workers.resolved(for: solver) == .workers)
+            #expect(AffinityPlacement.auto.summary(for: solver).hasPrefix("coordinator (auto: "))
+            #expect(AffinityPlacement.workers.summary(for: solver) == "workers (--affinity-on workers)")
         }
-        #expect(AffinityPlacement.auto.summary(for: .exact).hasPrefix("coordinator (auto: "))
-        #expect(AffinityPlacement.workers.summary(for: .exact) == "workers (--affinity-on workers)")
     }
 
     @Test func theRunRecordKeepsThePlacementAndReadsOldRecordsAsWorkers() throws {

@@ -82,7 +82,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(
         help: ArgumentHelp(
             "Where a distributed run computes affinities: in the coordinator, as affinity jobs on the workers, or "
-                + "auto (the coordinator for the exact solver, the workers for RevAff).",
+                + "auto (the coordinator: it holds the graph, and nothing crosses Redis).",
             valueName: "auto|coordinator|workers"))
     var affinityOn = AffinityPlacement.auto
 

@@ -219,7 +219,7 @@ struct DistributedRun: Sendable {
         let placement = record.affinityPlacement.summary(for: solver)
         logger.info("run \(runID): affinities computed by the \(placement)")
         let affinityComputer: any AffinityComputer =
-            switch record.affinityPlacement.resolved(for: solver) {
+            switch record.affinityPlacement.resolved {
             case .workers:
                 DistributedAffinityComputer(
                     waiter: waiter, snapshotHash: record.snapshotHash, parameters: record.parameters,
