@@ -57,13 +57,14 @@ public struct RunOutputWriter: Sendable {
         let phiCSV = try BufferedFileWriter(path: staging.path(Self.phiCSVFile))
         let phiLong = try PhiLongWriter(path: staging.path(Self.phiLongCSVFile), personas: personas)
         try phiCSV.write("user,personas,source\n")
+        let names = personas.names  // built once: `PersonaSet.names` makes a new array on every call
         for user in 0..<graph.userCount {
             let assigned = Array(assignment.personas(ofUser: user))
             let isPrototype = outcome.prototypes.isPrototype(user)
             try phiJSONL.append(user: graph.userIDs[user], personas: assigned)
             try phiCSV.write(csvField: graph.userIDs[user])
             try phiCSV.write(",")
-            try phiCSV.write(csvField: assigned.map { personas.names[$0] }.joined(separator: "|"))
+            try phiCSV.write(csvField: assigned.map { names[$0] }.joined(separator: "|"))
             let source = isPrototype ? "prototype" : unreachable[user] ? "unreachable" : "inferred"
             try phiCSV.write(",\(source)\n")
             try phiLong.append(
