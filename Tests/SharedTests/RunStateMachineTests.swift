@@ -105,6 +105,20 @@ import Testing
                     : .computeAffinity(iteration: 2, labels: try labels(1...10), mode: .replace)))
     }
 
+    /// A first iteration whose prototypes have no persona still asks for Ψ_raw (all zeros), with or without
+    /// carried residuals: iteration 2 then samples from it, as a run resumed after iteration 1 does, whose
+    /// rebuild gives the same zeros (skipping it would leave no Ψ_raw, and iteration 2 would sample uniformly).
+    @Test(arguments: [true, false]) func aFirstIterationWithoutPersonasStillBuildsAnAffinity(carries: Bool) throws {
+        var machine = try Self.machine(epsilon: 0.01, carriesRevAffResiduals: carries)
+        _ = machine.start()
+        _ = machine.sampled([1, 2, 3, 4, 5], seconds: 0)
+        let nobody = LabelingBatch(labels: Dictionary(uniqueKeysWithValues: (1...5).map { ($0, [Int]()) }))
+        guard case .computeAffinity(1, let labels, _) = try machine.labeled(nobody, seconds: 0) else {
+            Issue.record("the first iteration computes Ψ_raw"); return
+        }
+        #expect(labels.users == Array(1...5))
+    }
+
     @Test func tooManyFailuresFailTheRunAndAMissingAnswerCountsAsOne() throws {
         var machine = try Self.machine(maxFailureShare: 0.2)
         _ = machine.start()

@@ -169,9 +169,12 @@ struct RunStateMachine: Sendable {
         current?.labelingSeconds = labelingSecondsBefore + seconds
 
         let incremental = (parameters.epsilon == nil && hasAffinity) || revAffIncremental
-        if incremental && !newPrototypes.users.contains(where: { !(newPrototypes.personas(ofUser: $0) ?? []).isEmpty })
+        if incremental && hasAffinity
+            && !newPrototypes.users.contains(where: { !(newPrototypes.personas(ofUser: $0) ?? []).isEmpty })
         {
-            // Nobody new has a persona: Π·L_raw of the new rows is zero, Ψ_raw stays as it is.
+            // Nobody new has a persona: Π·L_raw of the new rows is zero, Ψ_raw stays as it is. Not before a Ψ_raw
+            // exists: the next iteration then samples from an all-zero one, as a resumed run (which rebuilds it)
+            // does.
             return checkpoint()
         }
         phase = .computingAffinity
