@@ -4,12 +4,15 @@
 /// Ψ_raw is linear in L_raw (DESIGN §3), and a residual below θ is carried (per persona and hop) rather than
 /// dropped, so after any number of additions every residual still left is below θ: the invariant one solve from
 /// all the seeds ends with. The bound |Ψ̂ − Ψ| ≤ ε of Thm. 3 therefore holds for the running matrix as it does for
-/// one solve, and the work of T additions is about that of one solve: each seed is pushed once, and a carried
-/// residual is pushed when its total reaches θ. Adding the separate solves of each batch instead would drop every
-/// batch's residuals below θ, and the error would grow with T.
+/// one solve. Each seed is pushed once and a carried residual when its total reaches θ; an item whose mass keeps
+/// growing is pushed again each time it gains θ, which is what keeps every addition's Ψ̂ within ε. T = 10 additions
+/// push 1.2–1.5 times what one solve from all the seeds does (docs/benchmarks.md, "RevAff carrying its residuals").
+/// Adding the separate solves of each batch instead would drop every batch's residuals below θ, and the error would
+/// grow with T.
 ///
 /// Ψ̂ is held column-major, as ``RevAff/compute(graph:labels:personas:)`` builds it (a persona's pushes scatter into
-/// one users-long column, which stays in cache); ``rowMajor(threadCount:)`` transposes it for the run's steps.
+/// one users-long column, which stays in cache); ``writeRowMajor(into:)`` and ``rowMajor(threadCount:)`` transpose
+/// it for the run's steps.
 public struct IncrementalRevAff: Sendable {
     public let solver: RevAff
     public let userCount: Int
