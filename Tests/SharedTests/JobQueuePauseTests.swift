@@ -44,9 +44,11 @@ import Testing
             let reader = JobQueue(
                 client: try RedisClient(url: server.url), keys: queue.keys, configuration: queue.configuration)
             let observer = try RedisClient(url: server.url)
-            // A worker's read, blocked in Redis before the pause.
-            async let read = reader.dequeue(consumer: "w1", kinds: [label], count: 5, block: .seconds(10))
-            let blocked = try await eventually(timeout: .seconds(10)) {
+            // A worker's read, blocked in Redis before the pause. Both waits are long because a fresh clone's CI
+            // starts every suite at once, and the read once reached Redis only after a 10 s poll had given up; the
+            // read returns as soon as the entry below arrives, so the test takes no longer when the machine is idle.
+            async let read = reader.dequeue(consumer: "w1", kinds: [label], count: 5, block: .seconds(60))
+            let blocked = try await eventually(timeout: .seconds(60)) {
                 (try await observer.send("INFO", "clients").string ?? "").contains("blocked_clients:1")
             }
             try #require(blocked, "the read never blocked in Redis")
