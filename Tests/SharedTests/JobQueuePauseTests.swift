@@ -45,8 +45,8 @@ import Testing
                 client: try RedisClient(url: server.url), keys: queue.keys, configuration: queue.configuration)
             let observer = try RedisClient(url: server.url)
             // A worker's read, blocked in Redis before the pause. Both waits are long because a fresh clone's CI
-            // starts every suite at once, and the read once reached Redis only after a 10 s poll had given up; the
-            // read returns as soon as the entry below arrives, so the test takes no longer when the machine is idle.
+            // starts every suite at once, and there a 10 s poll once never saw the read blocked (most likely it got
+            // there later); the read returns as soon as the entry below arrives, so an idle machine is not slowed.
             async let read = reader.dequeue(consumer: "w1", kinds: [label], count: 5, block: .seconds(60))
             let blocked = try await eventually(timeout: .seconds(60)) {
                 (try await observer.send("INFO", "clients").string ?? "").contains("blocked_clients:1")
