@@ -170,12 +170,12 @@ public struct IncrementalAffinityBenchmark: Sendable, Equatable {
         let exact = ExactAffinity(walkLength: walkLength, threadCount: threadCount)
         let revAff = epsilon.map { RevAff(walkLength: walkLength, epsilon: $0, threadCount: threadCount) }
         var fullPushes = 0, incrementalPushes = 0
-        func solve(_ labels: PrototypeLabels) throws -> AffinityMatrix {
+        /// Ψ_raw from `labels` in one solve, and RevAff's pushes (0 for the exact solver).
+        func solve(_ labels: PrototypeLabels) throws -> (affinity: AffinityMatrix, pushes: Int) {
             let matrix = try LabelMatrix(labels: labels, userCount: graph.userCount)
-            guard let revAff else { return try exact.compute(graph: graph, labels: matrix) }
+            guard let revAff else { return (try exact.compute(graph: graph, labels: matrix), 0) }
             let result = try revAff.compute(graph: graph, labels: matrix)
-            fullPushes = result.totalPushes
-            return result.affinity
+            return (result.affinity, result.totalPushes)
         }
         let users = prototypes.users
         let batches: [PrototypeLabels] = try (0..<iterations).map { batch in
@@ -194,9 +194,9 @@ public struct IncrementalAffinityBenchmark: Sendable, Equatable {
         var whole: AffinityMatrix?, summed: AffinityMatrix?
         for _ in 0..<max(1, repetitions) {
             var start = clock.now
-            whole = try solve(prototypes)
+            let solved = try solve(prototypes)
+            (whole, fullPushes) = (solved.affinity, solved.pushes)
             full = min(full, clock.now - start)
-            let wholePushes = fullPushes
 
             start = clock.now
             var sum: AffinityMatrix?
@@ -226,7 +226,6 @@ public struct IncrementalAffinityBenchmark: Sendable, Equatable {
             start = clock.now
             for labels in cumulative { _ = try solve(labels) }
             scratch = min(scratch, clock.now - start)
-            fullPushes = wholePushes
         }
         let reference =
             revAff == nil

@@ -115,8 +115,8 @@ public struct RevAff: Sendable {
     ///
     /// Output-major: each output row (a user's personas) is written in one sequential run, gathered from the
     /// `rows` input lines, whose cache lines each serve 8 consecutive users while they are hot. (Input-major with
-    /// 4,096-column blocks wrote every output line `rows` times, 408 bytes apart, and took a third as long as the
-    /// pushes of a whole solve at 51 personas.)
+    /// 4,096-column blocks wrote every output line `rows` times, 408 bytes apart; in a `perf` profile of `gplr bench
+    /// affinity --run-iterations 10` at 51 personas its samples were about a third of a solve's pushes.)
     static func transpose(_ source: [Double], into result: inout [Double], rows: Int, columns: Int, threads: Int) {
         precondition(result.count == source.count, "transposing into an array of another size")
         guard rows > 0 && columns > 0 else { return }

@@ -26,15 +26,21 @@ public struct RunCheckpoint: Codable, Sendable, Equatable {
         self.prototypeIterations = prototypeIterations
     }
 
-    /// The prototypes split by the iteration that labeled them, in iteration order; one batch holding every
-    /// prototype when ``prototypeIterations`` is missing or does not match the prototypes.
+    /// The iteration that labeled each prototype, parallel to `prototypes.users`: ``prototypeIterations``, or 1
+    /// for every prototype when it is missing or does not match the prototypes (an older checkpoint).
+    public var labelingIterations: [Int] {
+        guard let iterations = prototypeIterations, iterations.count == prototypes.users.count else {
+            return prototypes.users.map { _ in 1 }
+        }
+        return iterations
+    }
+
+    /// The prototypes split by the iteration that labeled them (``labelingIterations``), in iteration order.
     public func prototypeBatches() throws -> [PrototypeLabels] {
-        let all = try prototypes.labels()
-        guard let iterations = prototypeIterations, iterations.count == prototypes.users.count else { return [all] }
         var batches: [Int: PrototypeLabels] = [:]
-        for (index, user) in prototypes.users.enumerated() {
-            try batches[iterations[index], default: PrototypeLabels(personaCount: prototypes.personaCount)]
-                .setPersonas(prototypes.personas[index], forUser: user)
+        for (index, iteration) in labelingIterations.enumerated() {
+            try batches[iteration, default: PrototypeLabels(personaCount: prototypes.personaCount)]
+                .setPersonas(prototypes.personas[index], forUser: prototypes.users[index])
         }
         return batches.sorted { $0.key < $1.key }.map(\.value)
     }

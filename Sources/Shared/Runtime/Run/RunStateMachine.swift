@@ -83,10 +83,7 @@ struct RunStateMachine: Sendable {
         prototypes = try resumed?.prototypes.labels() ?? PrototypeLabels(personaCount: personaCount)
         resumedBatches = try resumed?.prototypeBatches() ?? []
         if let resumed {
-            let iterations = resumed.prototypeIterations ?? []
-            for (index, user) in resumed.prototypes.users.enumerated() {
-                labeledIn[user] = iterations.count == resumed.prototypes.users.count ? iterations[index] : 1
-            }
+            labeledIn = Dictionary(uniqueKeysWithValues: zip(resumed.prototypes.users, resumed.labelingIterations))
         }
         attemptedUsers = Set(resumed?.failedUsers ?? []).union(prototypes.users)
         self.report = resumed?.report ?? report
