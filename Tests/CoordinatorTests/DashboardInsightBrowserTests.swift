@@ -100,11 +100,22 @@ import Testing
                 #expect(close(row["rate-limited-pct"], expected), "\(before) → \(row)")
             }
 
-            // The spend: live (the workers' count of each answer's cost) and as of the last checkpoint.
-            let spendRows = try await browser.dataRows("\(spend) tr[data-at]")
-            #expect(spendRows.count == rows.count)
+            // The spend: live (the workers' count of each answer's cost) and as of the last checkpoint. The run goes
+            // on, and the page redraws both charts with each new sample, so the two are read until one read of each
+            // comes from the same redraw (a fresh-clone CI once read 21 rows, then 26).
+            let sameRedraw = await poll(timeout: .seconds(60)) { () -> ([[String: String]], [[String: String]])? in
+                guard let outcomeRows = try? await browser.dataRows("\(outcomes) tr[data-at]"),
+                    let spendRows = try? await browser.dataRows("\(spend) tr[data-at]"),
+                    outcomeRows.count == spendRows.count
+                else { return nil }
+                return (outcomeRows, spendRows)
+            }
+            let (outcomeRows, spendRows) = try #require(sameRedraw, "the two LLM charts never showed the same samples")
+            #expect(Set(spendRows.map { $0["at"] }) == Set(outcomeRows.map { $0["at"] }))
+            let latest = try await dashboard.get(DashboardPayload.History.self, "api/runs/llm-run/history").samples
+            let latestByTime = Dictionary(latest.map { ($0.at, $0) }) { first, _ in first }
             for row in spendRows {
-                let sample = try #require(byTime[Int64(row["at"] ?? "") ?? -1], "no sample at \(row)")
+                let sample = try #require(latestByTime[Int64(row["at"] ?? "") ?? -1], "no sample at \(row)")
                 #expect(close(row["cost-usd"], Double(sample.llm?.costMicros ?? -1) / 1e6), "\(row)")
                 #expect(close(row["checkpoint-cost-usd"], sample.costUSD), "\(row)")
             }
