@@ -50,6 +50,25 @@ import Testing
         #expect(slow.exactSeconds == revAff.exactSeconds && slow.revAffSeconds == revAff.revAffSeconds)
     }
 
+    /// RevAff carrying its residuals (the default: a local run, the coordinator) is estimated at one solve of the final
+    /// size plus the measured growth per further iteration; solved afresh each iteration (workers), at (T + 1)/2 solves.
+    /// The same probe stands behind both, and the reason says which.
+    @Test(arguments: [1, 2])
+    func theRevAffEstimateFollowsWhetherItsResidualsAreCarried(walkLength: Int) throws {
+        var advisor = SolverAdvisor()
+        advisor.minimumExactSeconds = 0
+        let carried = try choose(advisor, walkLength: walkLength)
+        advisor.revAffCarriesResiduals = false
+        let afresh = try choose(advisor, walkLength: walkLength)
+        let growth = SolverAdvisor.carriedGrowthPerIteration(walkLength: walkLength)
+        #expect(growth > 0 && growth < 0.5)
+        let expected = (1 + 9 * growth) / 5.5
+        #expect(abs(carried.revAffSeconds / afresh.revAffSeconds - expected) < 1e-9)
+        #expect(carried.exactSeconds == afresh.exactSeconds)
+        #expect(carried.reason.contains("(incremental)"), "\(carried.reason)")
+        #expect(afresh.reason.contains("(solved afresh each iteration)"), "\(afresh.reason)")
+    }
+
     /// With the defaults and the paper's walk length, a 10 % budget keeps the exact solver: per update RevAff costs
     /// about 13 times what the exact solver's SIMD pass does, and here it touches far more than 1/26 of the updates.
     @Test func thePapersSettingKeepsTheExactSolver() throws {

@@ -105,7 +105,7 @@ struct BenchAffinityCommand: ParsableCommand {
                 "whole run, T = \(runIterations) (interleaved, best of \(repetitions)): seconds, and × one full solve")
             print(
                 "method   ε        one solve   incremental          from scratch         max |inc − full|   "
-                    + "max |inc − exact|   pushes: one solve / incremental")
+                    + "max |inc − exact|   pushes: one solve / incremental   edges (M): one solve / incremental")
             for epsilon in [nil] + epsilonValues.map(Optional.some) {
                 let run = try IncrementalAffinityBenchmark.run(
                     graph: graph, prototypes: labels, walkLength: walkLength, epsilon: epsilon,
@@ -121,7 +121,11 @@ struct BenchAffinityCommand: ParsableCommand {
                             run.fromScratchSeconds, run.fromScratchSeconds / run.fullSolveSeconds, run.maxDifference,
                             run.maxErrorAgainstExact)
                         + (epsilon == nil
-                            ? "" : "   \(Console.count(run.fullSolvePushes)) / \(Console.count(run.incrementalPushes))")
+                            ? ""
+                            : "   \(Console.count(run.fullSolvePushes)) / \(Console.count(run.incrementalPushes))"
+                                + String(
+                                    format: "   %.1f / %.1f", Double(run.fullSolveEdges) / 1e6,
+                                    Double(run.incrementalEdges) / 1e6))
                 )
             }
         }

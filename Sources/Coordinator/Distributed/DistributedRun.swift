@@ -71,7 +71,8 @@ struct DistributedRun: Sendable {
         try RunInputCheck.requireNonEmpty(graph, snapshot: new.snapshotPath)
         var parameters = new.parameters
         if let reason = try parameters.resolveAutoSolver(
-            graph: graph, personaCount: personas.count, threadCount: nil)
+            graph: graph, personaCount: personas.count, threadCount: nil,
+            revAffCarriesResiduals: new.affinityPlacement.resolved == .coordinator)
         {
             logger.notice("run \(new.runID): solver: \(reason)")
         }

@@ -30,8 +30,9 @@ struct LocalRunInputs {
         return Loaded(graph: graph, personas: personas, snapshotHash: info.hash.hex)
     }
 
-    /// Decides `--solver auto` on the loaded graph (``RunParameters/resolveAutoSolver(graph:personaCount:threadCount:)``)
-    /// and prints the choice.
+    /// Decides `--solver auto` on the loaded graph
+    /// (``RunParameters/resolveAutoSolver(graph:personaCount:threadCount:revAffCarriesResiduals:)``: RevAff here
+    /// carries its residuals) and prints the choice.
     mutating func resolveAutoSolver(for loaded: Loaded) throws {
         if let reason = try parameters.resolveAutoSolver(
             graph: loaded.graph, personaCount: loaded.personas.count, threadCount: threads)

@@ -161,6 +161,9 @@ public struct IncrementalAffinityBenchmark: Sendable, Equatable {
     /// RevAff's nodes pushed by one full solve and by the T incremental updates together (0 for the exact solver).
     public let fullSolvePushes: Int
     public let incrementalPushes: Int
+    /// The edges those pushes spread over (RevAff's work in column updates; 0 for the exact solver).
+    public let fullSolveEdges: Int
+    public let incrementalEdges: Int
 
     public static func run(
         graph: PurchaseGraph, prototypes: PrototypeLabels, walkLength: Int = 1, epsilon: Double? = nil,
@@ -169,13 +172,13 @@ public struct IncrementalAffinityBenchmark: Sendable, Equatable {
         let clock = ContinuousClock()
         let exact = ExactAffinity(walkLength: walkLength, threadCount: threadCount)
         let revAff = epsilon.map { RevAff(walkLength: walkLength, epsilon: $0, threadCount: threadCount) }
-        var fullPushes = 0, incrementalPushes = 0
-        /// Ψ_raw from `labels` in one solve, and RevAff's pushes (0 for the exact solver).
-        func solve(_ labels: PrototypeLabels) throws -> (affinity: AffinityMatrix, pushes: Int) {
+        var fullWork = (pushes: 0, edges: 0), incrementalWork = (pushes: 0, edges: 0)
+        /// Ψ_raw from `labels` in one solve, and RevAff's pushes and edges (0 for the exact solver).
+        func solve(_ labels: PrototypeLabels) throws -> (affinity: AffinityMatrix, work: (pushes: Int, edges: Int)) {
             let matrix = try LabelMatrix(labels: labels, userCount: graph.userCount)
-            guard let revAff else { return (try exact.compute(graph: graph, labels: matrix), 0) }
+            guard let revAff else { return (try exact.compute(graph: graph, labels: matrix), (0, 0)) }
             let result = try revAff.compute(graph: graph, labels: matrix)
-            return (result.affinity, result.totalPushes)
+            return (result.affinity, (result.totalPushes, result.totalEdgesTouched))
         }
         let users = prototypes.users
         let batches: [PrototypeLabels] = try (0..<iterations).map { batch in
@@ -195,7 +198,7 @@ public struct IncrementalAffinityBenchmark: Sendable, Equatable {
         for _ in 0..<max(1, repetitions) {
             var start = clock.now
             let solved = try solve(prototypes)
-            (whole, fullPushes) = (solved.affinity, solved.pushes)
+            (whole, fullWork) = (solved.affinity, solved.work)
             full = min(full, clock.now - start)
 
             start = clock.now
@@ -209,7 +212,7 @@ public struct IncrementalAffinityBenchmark: Sendable, Equatable {
                     try state.writeRowMajor(into: &matrix)
                 }
                 sum = matrix
-                incrementalPushes = state.pushes
+                incrementalWork = (state.pushes, state.edgesTouched)
             } else {
                 for batch in batches {
                     let labels = try LabelMatrix(labels: batch, userCount: graph.userCount)
@@ -237,7 +240,8 @@ public struct IncrementalAffinityBenchmark: Sendable, Equatable {
         return IncrementalAffinityBenchmark(
             fullSolveSeconds: full.inSeconds, incrementalSeconds: incremental.inSeconds,
             fromScratchSeconds: scratch.inSeconds, maxDifference: largest(summed, whole),
-            maxErrorAgainstExact: largest(summed, reference), fullSolvePushes: fullPushes,
-            incrementalPushes: incrementalPushes)
+            maxErrorAgainstExact: largest(summed, reference), fullSolvePushes: fullWork.pushes,
+            incrementalPushes: incrementalWork.pushes, fullSolveEdges: fullWork.edges,
+            incrementalEdges: incrementalWork.edges)
     }
 }

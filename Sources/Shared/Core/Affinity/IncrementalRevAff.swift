@@ -19,10 +19,12 @@ public struct IncrementalRevAff: Sendable {
     public let personaCount: Int
     /// `personaCount` columns of `userCount` values: Ψ̂_raw[u, r] is `columns[r * userCount + u]`.
     private var columns: [Double]
-    /// Per persona, per hop: the residuals left below θ.
-    private var carried: [[[RevAffResidual]]]
+    /// Per persona: the residuals left below θ, by hop.
+    private var carried: [RevAffCarry]
     /// Nodes pushed so far, over every addition and persona.
     public private(set) var pushes = 0
+    /// Edges those pushes spread over (RevAff's work in column updates, as ``RevAff/Result/totalEdgesTouched``).
+    public private(set) var edgesTouched = 0
 
     /// An all-zero Ψ̂ for `userCount` users and `personaCount` personas, nothing carried.
     public init(solver: RevAff, userCount: Int, personaCount: Int) {
@@ -30,11 +32,11 @@ public struct IncrementalRevAff: Sendable {
         self.userCount = userCount
         self.personaCount = personaCount
         columns = [Double](repeating: 0, count: userCount * personaCount)
-        carried = Array(repeating: [], count: personaCount)
+        carried = Array(repeating: RevAffCarry(), count: personaCount)
     }
 
     /// Residuals carried for the next addition, over every persona and hop.
-    public var carriedResiduals: Int { carried.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } } }
+    public var carriedResiduals: Int { carried.reduce(0) { $0 + $1.count } }
 
     /// Pushes `labels` (the new prototypes only: a user's seeds must not be added twice) into Ψ̂, each persona on
     /// one of the solver's threads.
@@ -49,9 +51,8 @@ public struct IncrementalRevAff: Sendable {
         let seeds = labels.sparseColumns()
         let context = RevAffContext(graph: graph, walkLength: solver.walkLength, threshold: solver.threshold)
         // Largest seed sets first, as in a full solve: they tend to cost most.
-        let weight = (0..<personaCount).map { seeds[$0].count + carried[$0].reduce(0) { $0 + $1.count } }
-        let order = (0..<personaCount).sorted { weight[$0] > weight[$1] }
-        var work = [Int](repeating: 0, count: personaCount)
+        let order = (0..<personaCount).sorted { seeds[$0].count > seeds[$1].count }
+        var work = [(pushes: Int, edges: Int)](repeating: (0, 0), count: personaCount)
         let userCount = userCount
         columns.withUnsafeMutableBufferPointer { columnBuffer in
             carried.withUnsafeMutableBufferPointer { carryBuffer in
@@ -67,13 +68,13 @@ public struct IncrementalRevAff: Sendable {
                         workBase[persona] =
                             context.push(
                                 seeds: seeds[persona], into: base! + persona * userCount, workspace: workspace,
-                                carry: carry + persona
-                            ).pushes
+                                carry: carry + persona)
                     }
                 }
             }
         }
-        pushes += work.reduce(0, +)
+        pushes += work.reduce(0) { $0 + $1.pushes }
+        edgesTouched += work.reduce(0) { $0 + $1.edges }
     }
 
     /// Writes the running Ψ̂_raw over `matrix`, which must hold every persona's column for the same users (one

@@ -53,6 +53,19 @@ struct RevAffResidual: Sendable, Equatable {
     let value: Double
 }
 
+/// The residuals one persona's pushes left below θ, carried to its next push (``IncrementalRevAff``): per hop, one
+/// value per node of that hop's side (users at even hops, items at odd ones), allocated when the first residual is
+/// kept there. Dense, so that a push joins only the nodes its new mass reaches: a carried residual that no new mass
+/// reaches stays below θ and costs nothing. (Lists of every carried residual, joined to each push's frontier,
+/// made every addition cost the whole of what was carried: about one solve more per run at ℓ̂ = 1.)
+struct RevAffCarry: Sendable {
+    /// `2ℓ̂` arrays once a push has used it; an empty array holds nothing.
+    var hops: [[Double]] = []
+
+    /// Residuals held, over every hop.
+    var count: Int { hops.reduce(0) { total, hop in total + hop.count { $0 != 0 } } }
+}
+
 /// The graph and parameters shared by every persona's push.
 struct RevAffContext {
     let graph: PurchaseGraph
@@ -79,20 +92,19 @@ struct RevAffContext {
     /// into `out`. Leaves the workspace zeroed.
     ///
     /// Without `carry`, residuals below θ are dropped (a solve from scratch; the caller zeroed `out`). With it, they
-    /// are kept, by hop, and joined to the same hop's frontier the next time this persona is pushed into the same
-    /// `out`: mass that arrives in later iterations adds to them, so a residual crosses θ when its total does, as it
-    /// would have in one solve from all the seeds (``IncrementalRevAff``). `carry` holds one list per hop
-    /// (`2ℓ̂` of them); on return it holds what this push left.
+    /// are kept, by hop, and joined the next time this persona is pushed into the same `out` to the mass that reaches
+    /// the same node at the same hop: a residual crosses θ when its total does, as it would have in one solve from all
+    /// the seeds (``IncrementalRevAff``). On return `carry` holds what every push so far left.
     func push(
         seeds: [(user: Int, value: Double)], into out: UnsafeMutablePointer<Double>, workspace ws: RevAffWorkspace,
-        carry: UnsafeMutablePointer<[[RevAffResidual]]>? = nil
+        carry: UnsafeMutablePointer<RevAffCarry>? = nil
     )
         -> (pushes: Int, edges: Int)
     {
         var pushes = 0, edges = 0
         let theta = threshold, scale = 1.0 / Double(walkLength), hops = 2 * walkLength
         var frontier = 0
-        var frontierStamp = ws.nextStamp()
+        let frontierStamp = ws.nextStamp()
         for seed in seeds {
             if ws.userStamp[seed.user] != frontierStamp {
                 ws.userStamp[seed.user] = frontierStamp
@@ -101,30 +113,38 @@ struct RevAffContext {
             }
             ws.userValue[seed.user] += seed.value
         }
-        var kept: [[RevAffResidual]] = []
-        if let carry {
-            if carry.pointee.count != hops { carry.pointee = Array(repeating: [], count: hops) }
-            kept = Array(repeating: [], count: hops)
-        }
-        /// Joins the residuals an earlier push left at `hop` to this hop's frontier.
+        if let carry, carry.pointee.hops.count != hops { carry.pointee.hops = Array(repeating: [], count: hops) }
+        /// This hop's residuals below θ, stored into `carry` once the hop is done.
+        var kept: [RevAffResidual] = []
+        /// Adds to each node of this hop's frontier the residual an earlier push left there. A node new mass does not
+        /// reach keeps its residual, still below θ, where it is.
         func joinCarried(hop: Int) {
-            guard let carry else { return }
+            guard let carry, !carry.pointee.hops[hop].isEmpty else { return }
             let onUsers = hop % 2 == 0
-            let value = onUsers ? ws.userValue : ws.itemValue, stamps = onUsers ? ws.userStamp : ws.itemStamp
-            let list = onUsers ? ws.userList : ws.itemList
-            for residual in carry.pointee[hop] {
-                let node = Int(residual.node)
-                if stamps[node] != frontierStamp {
-                    stamps[node] = frontierStamp
-                    list[frontier] = residual.node
-                    frontier += 1
+            let value = onUsers ? ws.userValue : ws.itemValue, list = onUsers ? ws.userList : ws.itemList
+            carry.pointee.hops[hop].withUnsafeMutableBufferPointer { carried in
+                for index in 0..<frontier {
+                    let node = Int(list[index])
+                    value[node] += carried[node]
+                    carried[node] = 0
                 }
-                value[node] += residual.value
             }
         }
         /// A residual below θ: kept for the next push when carrying, dropped otherwise.
         func keep(_ node: Int, _ q: Double, hop: Int) {
-            if carry != nil && q > 0 { kept[hop].append(RevAffResidual(node: Int32(node), value: q)) }
+            if carry != nil && q > 0 { kept.append(RevAffResidual(node: Int32(node), value: q)) }
+        }
+        /// Stores this hop's residuals below θ into `carry`.
+        func storeKept(hop: Int) {
+            guard let carry, !kept.isEmpty else { return }
+            if carry.pointee.hops[hop].isEmpty {
+                carry.pointee.hops[hop] = [Double](
+                    repeating: 0, count: hop % 2 == 0 ? graph.userCount : graph.itemCount)
+            }
+            carry.pointee.hops[hop].withUnsafeMutableBufferPointer { carried in
+                for residual in kept { carried[Int(residual.node)] = residual.value }
+            }
+            kept.removeAll(keepingCapacity: true)
         }
         graph.userItems.offsets.withUnsafeBufferPointer { userOffsets in
             graph.userItems.targets.withUnsafeBufferPointer { userTargets in
@@ -178,8 +198,8 @@ struct RevAffContext {
                                             out[u] += ws.userValue[u] * scale
                                         }
                                     }
+                                    storeKept(hop: hop)
                                     frontier = next
-                                    frontierStamp = stamp
                                 }
                             }
                         }
@@ -187,7 +207,6 @@ struct RevAffContext {
                 }
             }
         }
-        carry?.pointee = kept
         return (pushes, edges)
     }
 

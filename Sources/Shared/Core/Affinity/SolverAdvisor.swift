@@ -16,9 +16,12 @@ public enum SolverWork {
 /// *measured on the graph*: one RevAff solve of a probe label matrix the size of the whole budget (τ users drawn
 /// uniformly with the run's seed, each with ``probePersonasPerUser`` personas spread evenly over the persona
 /// set), its pushed edges counted. Over a run of T iterations the exact solver does T solves (incremental or
-/// not, each touches every edge), and RevAff solves from all prototypes so far, so its work grows with them:
-/// ≈ (T + 1)/2 solves of the final size. Each count is weighed by the time one update takes in that solver
-/// (``exactNanosecondsPerUpdate``, ``revAffNanosecondsPerUpdate``: `gplr bench affinity`, docs/benchmarks.md).
+/// not, each touches every edge). RevAff carrying its residuals (``IncrementalRevAff``: a local run, or the
+/// coordinator's) pushes each iteration's new prototypes only, and its run costs one solve of the final size plus
+/// a measured share of one per further iteration (``carriedGrowthPerIteration(walkLength:)``); RevAff solved afresh
+/// each iteration (on workers) solves from all prototypes so far, ≈ (T + 1)/2 solves of the final size. Each count
+/// is weighed by the time one update takes in that solver (``exactNanosecondsPerUpdate``,
+/// ``revAffNanosecondsPerUpdate``: `gplr bench affinity`, docs/benchmarks.md).
 ///
 /// RevAff is chosen only when (1) the exact solver's estimate reaches ``minimumExactSeconds`` (below it there is
 /// nothing worth saving, and no probe is run), (2) RevAff is estimated at least ``requiredSpeedUp`` times cheaper,
@@ -50,6 +53,9 @@ public struct SolverAdvisor: Sendable {
     /// the exact solver updates 8 columns per edge visit with SIMD, RevAff one per pushed edge.
     public var exactNanosecondsPerUpdate = 0.26
     public var revAffNanosecondsPerUpdate = 3.5
+    /// Whether the run's RevAff would carry its residuals between iterations (`false`: per-persona jobs on workers,
+    /// which solve afresh each iteration).
+    public var revAffCarriesResiduals = true
     public var threadCount: Int?
 
     public init() {}
@@ -76,11 +82,15 @@ public struct SolverAdvisor: Sendable {
         let probe = try probeLabels(graph: graph, personaCount: personaCount, budget: budget, seed: seed)
         let probed = try RevAff(walkLength: walkLength, epsilon: epsilon, threadCount: threadCount)
             .reach(graph: graph, labels: probe)
-        let revAffSeconds = Double(probed.edgesTouched) * (solves + 1) / 2 * revAffNanosecondsPerUpdate * 1e-9
+        let revAffSolves =
+            revAffCarriesResiduals
+            ? 1 + (solves - 1) * Self.carriedGrowthPerIteration(walkLength: walkLength) : (solves + 1) / 2
+        let revAffSeconds = Double(probed.edgesTouched) * revAffSolves * revAffNanosecondsPerUpdate * 1e-9
         let reach = Self.reachedShare(probed.reached, of: Self.walkReach(graph: graph, probe: probe))
         let estimate =
             "estimated affinity work for the run: exact \(Self.format(exactSeconds)), RevAff ε = \(epsilon) "
-            + "\(Self.format(revAffSeconds)); RevAff reaches \(String(format: "%.1f", reach * 100)) % of the users "
+            + "\(Self.format(revAffSeconds)) (\(revAffCarriesResiduals ? "incremental" : "solved afresh each iteration")); "
+            + "RevAff reaches \(String(format: "%.1f", reach * 100)) % of the users "
             + "the exact walk reaches"
         let speedUp = Self.format(requiredSpeedUp, unit: "×")
         let solver: AffinitySolver, reason: String
@@ -93,6 +103,15 @@ public struct SolverAdvisor: Sendable {
             (solver, reason) = (.revAff(epsilon: epsilon), "auto chose RevAff ε = \(epsilon): \(estimate)")
         }
         return Decision(solver: solver, exactSeconds: exactSeconds, revAffSeconds: revAffSeconds, reason: reason)
+    }
+
+    /// How much of one solve of the final size each iteration after the first adds to a run of RevAff carrying its
+    /// residuals. Measured with `gplr bench affinity --epsilons 0.01 --run-iterations 10` (docs/benchmarks.md, "RevAff
+    /// carrying its residuals"): T = 10 additions took 1.9–2.2 one-solve times at ℓ̂ = 1 (the planted graph's
+    /// re-pushes double its edges, and each addition transposes Ψ̂ once) and 2.6–3.4 at ℓ̂ = 2 (each addition visits
+    /// the inner hops' frontier again); the upper figures, so that the estimate errs towards the exact solver.
+    static func carriedGrowthPerIteration(walkLength: Int) -> Double {
+        walkLength == 1 ? (2.2 - 1) / 9 : (3.4 - 1) / 9
     }
 
     /// Users the exact walk reaches from the probe: those sharing an item with a labeled user (for any ℓ̂ ≥ 1, a

@@ -3,14 +3,17 @@ public import GPLRCore
 extension RunParameters {
     /// Resolves `--solver auto` on the run's graph, before the run starts (``SolverAdvisor``): sets ``epsilon``
     /// (`nil` for the exact solver) and ``solverReason``. Does nothing when the solver was given.
+    /// - Parameter revAffCarriesResiduals: whether RevAff would run incrementally
+    ///   (``AffinityComputer/carriesRevAffResiduals``: in this process or the coordinator, not on workers).
     /// - Returns: the reason, to log, when a choice was made.
     @discardableResult
-    public mutating func resolveAutoSolver(graph: PurchaseGraph, personaCount: Int, threadCount: Int?) throws
-        -> String?
-    {
+    public mutating func resolveAutoSolver(
+        graph: PurchaseGraph, personaCount: Int, threadCount: Int?, revAffCarriesResiduals: Bool = true
+    ) throws -> String? {
         guard autoSolver else { return nil }
         var advisor = SolverAdvisor()
         advisor.threadCount = threadCount
+        advisor.revAffCarriesResiduals = revAffCarriesResiduals
         let decision = try advisor.choose(
             graph: graph, personaCount: personaCount, walkLength: walkLength,
             budget: budget.total(userCount: graph.userCount), iterations: iterations, seed: seed)

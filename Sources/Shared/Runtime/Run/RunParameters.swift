@@ -33,8 +33,8 @@ public struct RunParameters: Sendable, Equatable, Codable {
     public var epsilon: Double? = nil
     /// Why ``epsilon`` is what it is when `--solver auto` chose it (``SolverAdvisor``); `nil` when the user did.
     public var solverReason: String? = nil
-    /// `--solver auto` without an ε: ``resolveAutoSolver(graph:personaCount:threadCount:)`` still has to choose
-    /// the solver on the run's graph. Never stored: a run record holds the choice made.
+    /// `--solver auto` without an ε: ``resolveAutoSolver(graph:personaCount:threadCount:revAffCarriesResiduals:)``
+    /// still has to choose the solver on the run's graph. Never stored: a run record holds the choice made.
     public var autoSolver = false
     public var sampling: Sampling = .du
     /// δ, the floor of Q_u in DU scores (Eq. 1) before renormalising.
