@@ -176,21 +176,25 @@ final class RedisConnection {
         _ arguments: [RedisArgument],
         _ body: (Int32, UnsafeMutablePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) -> R
     ) -> R {
-        var storage: [CChar] = []
+        // One buffer for every argument, copied whole (a memcpy each: an affinity shard's result is megabytes).
+        var storage: [UInt8] = []
         storage.reserveCapacity(arguments.reduce(1) { $0 + $1.bytes.count })
         var offsets: [Int] = []
         var lengths: [Int] = []
+        offsets.reserveCapacity(arguments.count)
+        lengths.reserveCapacity(arguments.count)
         for argument in arguments {
             offsets.append(storage.count)
             lengths.append(argument.bytes.count)
-            storage.append(contentsOf: argument.bytes.lazy.map { CChar(bitPattern: $0) })
+            storage.append(contentsOf: argument.bytes)
         }
         storage.append(0)  // never empty, so the base address is never nil
         return storage.withUnsafeBufferPointer { buffer in
-            let base = buffer.baseAddress!
-            var pointers: [UnsafePointer<CChar>?] = offsets.map { base + $0 }
-            return pointers.withUnsafeMutableBufferPointer { argv in
-                lengths.withUnsafeBufferPointer { body(Int32(arguments.count), argv.baseAddress!, $0.baseAddress!) }
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { base in
+                var pointers: [UnsafePointer<CChar>?] = offsets.map { base + $0 }
+                return pointers.withUnsafeMutableBufferPointer { argv in
+                    lengths.withUnsafeBufferPointer { body(Int32(arguments.count), argv.baseAddress!, $0.baseAddress!) }
+                }
             }
         }
     }
