@@ -107,11 +107,11 @@ public struct SolverAdvisor: Sendable {
 
     /// How much of one solve of the final size each iteration after the first adds to a run of RevAff carrying its
     /// residuals. Measured with `gplr bench affinity --epsilons 0.01 --run-iterations 10` (docs/benchmarks.md, "RevAff
-    /// carrying its residuals"): T = 10 additions took 1.9–2.2 one-solve times at ℓ̂ = 1 (the planted graph's
-    /// re-pushes double its edges, and each addition transposes Ψ̂ once) and 2.6–3.4 at ℓ̂ = 2 (each addition visits
+    /// carrying its residuals"): T = 10 additions took 1.6–2.4 one-solve times at ℓ̂ = 1 (the planted graph's
+    /// re-pushes double its edges, and each addition transposes Ψ̂ once) and 2.5–3.2 at ℓ̂ = 2 (each addition visits
     /// the inner hops' frontier again); the upper figures, so that the estimate errs towards the exact solver.
     static func carriedGrowthPerIteration(walkLength: Int) -> Double {
-        walkLength == 1 ? (2.2 - 1) / 9 : (3.4 - 1) / 9
+        walkLength == 1 ? (2.4 - 1) / 9 : (3.2 - 1) / 9
     }
 
     /// Users the exact walk reaches from the probe: those sharing an item with a labeled user (for any ℓ̂ ≥ 1, a
