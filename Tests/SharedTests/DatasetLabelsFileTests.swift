@@ -38,6 +38,44 @@ import Testing
         #expect(read.users == ["a", "b", "c\u{e9}\n"])
     }
 
+    /// Lines in the writer's spelling take the fast path (``CanonicalLabelsLine``); the same labels spelled any other
+    /// way take the general scanner; both read the same. Names that differ from the set's only by case or spacing,
+    /// "Unrepresentable" and repeats are resolved as the general path resolves them.
+    @Test func canonicalLinesReadAsTheGeneralScannerReadsThem() throws {
+        let canonical = [
+            #"{"user":"a","personas":["Busy Parents","Health Enthusiast"]}"#,
+            #"{"user":"b","personas":[]}"#,
+            #"{"user":"ü 7","personas":["busy  PARENTS","Busy Parents","Unrepresentable"]}"#,
+            #"{"user":"d","personas":["Unrepresentable"]}"#,
+        ]
+        let otherSpellings = [
+            #"{"personas":["Busy Parents","Health Enthusiast"],"user":"a"}"#,
+            #"{ "user": "b", "personas": [] }"#,
+            #"{"user":"\u00fc 7","personas":["busy  PARENTS","Busy Parents","Unrepresentable"]}"#,
+            #"{"user":"d","personas":["Unrepresentable"],"extra":1}"#,
+        ]
+        var ranges: [Range<Int>] = []
+        for line in canonical {
+            let parsed = Array(line.utf8).withUnsafeBytes { CanonicalLabelsLine.parse($0, names: &ranges) }
+            #expect(parsed != nil, "\(line)")
+        }
+        for line in otherSpellings + [#"{"user":"a","personas":["x"]} "#, #"{"user":"a","personas":["x",]}"#] {
+            let parsed = Array(line.utf8).withUnsafeBytes { CanonicalLabelsLine.parse($0, names: &ranges) }
+            #expect(parsed == nil, "\(line)")
+        }
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let fast = try LabelsFile.read(
+            path: try DatasetFixtures.write(canonical.joined(separator: "\n"), to: "fast.jsonl", in: dir),
+            personas: personas)
+        let general = try LabelsFile.read(
+            path: try DatasetFixtures.write(otherSpellings.joined(separator: "\n"), to: "general.jsonl", in: dir),
+            personas: personas)
+        #expect(fast == general)
+        #expect(fast.labels == ["a": [0, 1], "b": [], "ü 7": [0], "d": []])
+        #expect(fast.users == ["a", "b", "ü 7", "d"])
+    }
+
     @Test func unknownNamesFailWithLineUnlessLenient() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }

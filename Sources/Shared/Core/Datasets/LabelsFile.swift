@@ -32,28 +32,18 @@ public enum LabelsFile {
         var users: [String] = []
         var dropped = 0
         let unrepresentable = PersonaSet.normalize(PersonaSet.unrepresentable)
+        // Each name's UTF-8, to match a canonical line's names byte for byte before making a String of them.
+        let exactNames = personas.names.map { Array($0.utf8) }
+        var nameRanges: [Range<Int>] = []
         try LineReader(path: path, chunkSize: chunkSize).forEachLine { bytes, line in
             if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }  // blank lines are allowed
-            let object: JSONLineScanner.Object
-            do {
-                object = try JSONLineScanner.parseObject(bytes)
-            } catch let failure as JSONLineScanner.Failure {
-                throw DatasetError(.badJSON, failure.message, file: path, line: line)
-            }
-            guard let user = object.strings["user"] else {
-                throw DatasetError(.badJSON, "missing string member \"user\"", file: path, line: line, column: "user")
-            }
-            guard let names = object.stringArrays["personas"] else {
-                throw DatasetError(
-                    .badJSON, "missing array-of-strings member \"personas\"", file: path, line: line,
-                    column: "personas")
-            }
             var indices: [Int] = []
-            for name in names {
+            func add(_ index: Int) { if !indices.contains(index) { indices.append(index) } }
+            func add(name: String) throws {
                 if let index = personas.index(ofName: name) {
-                    if !indices.contains(index) { indices.append(index) }
+                    add(index)
                 } else if PersonaSet.normalize(name) == unrepresentable {
-                    continue
+                    return
                 } else if lenient {
                     dropped += 1
                 } else {
@@ -61,6 +51,36 @@ public enum LabelsFile {
                         .unknownPersona, "'\(name)' is not in the persona set", file: path, line: line,
                         column: "personas")
                 }
+            }
+            let user: String
+            if let userRange = CanonicalLabelsLine.parse(bytes, names: &nameRanges) {
+                user = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[userRange]), as: UTF8.self)
+                for range in nameRanges {
+                    let name = UnsafeRawBufferPointer(rebasing: bytes[range])
+                    if let index = exactNames.firstIndex(where: { $0.elementsEqual(name) }) {
+                        add(index)
+                    } else {
+                        try add(name: String(decoding: name, as: UTF8.self))
+                    }
+                }
+            } else {
+                let object: JSONLineScanner.Object
+                do {
+                    object = try JSONLineScanner.parseObject(bytes)
+                } catch let failure as JSONLineScanner.Failure {
+                    throw DatasetError(.badJSON, failure.message, file: path, line: line)
+                }
+                guard let named = object.strings["user"] else {
+                    throw DatasetError(
+                        .badJSON, "missing string member \"user\"", file: path, line: line, column: "user")
+                }
+                guard let names = object.stringArrays["personas"] else {
+                    throw DatasetError(
+                        .badJSON, "missing array-of-strings member \"personas\"", file: path, line: line,
+                        column: "personas")
+                }
+                user = named
+                for name in names { try add(name: name) }
             }
             guard labels.updateValue(indices, forKey: user) == nil else {
                 throw DatasetError(.duplicateUser, "user '\(user)' appears again", file: path, line: line)
