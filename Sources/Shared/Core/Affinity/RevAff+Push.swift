@@ -57,7 +57,8 @@ struct RevAffResidual: Sendable, Equatable {
 /// value per node of that hop's side (users at even hops, items at odd ones), allocated when the first residual is
 /// kept there. Dense, so that a push joins only the nodes its new mass reaches: a carried residual that no new mass
 /// reaches stays below θ and costs nothing. (Lists of every carried residual, joined to each push's frontier,
-/// made every addition cost the whole of what was carried: about one solve more per run at ℓ̂ = 1.)
+/// made every addition cost the whole of what was carried; dense, a T = 10 run takes 12–25 % less time,
+/// docs/benchmarks.md.)
 struct RevAffCarry: Sendable {
     /// `2ℓ̂` arrays once a push has used it; an empty array holds nothing.
     var hops: [[Double]] = []
