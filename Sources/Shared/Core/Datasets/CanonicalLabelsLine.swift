@@ -4,7 +4,7 @@
 /// ``JSONLineScanner``, which reads every valid line and names what is wrong with an invalid one.
 ///
 /// The general scanner builds two dictionaries and a set per line, and hashes every key: at 1M lines that was
-/// 3.8 s of CPU for a local run (docs/benchmarks.md, "Reading labels files").
+/// 3.8 s of CPU for a local run (docs/benchmarks.md, "Reading labels files, writing psi-index.json").
 enum CanonicalLabelsLine {
     /// The byte range of the user id and of each persona name (their UTF-8, without quotes), or `nil` when the
     /// line is not in the canonical spelling. `names` is cleared first.

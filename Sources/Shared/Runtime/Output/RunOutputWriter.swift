@@ -82,8 +82,8 @@ public struct RunOutputWriter: Sendable {
         try prototypes.close()
 
         try writePsi(outcome.affinity, to: staging.path(Self.psiFile))
-        try writeJSON(
-            PsiIndex(rows: graph.userIDs, columns: outcome.affinity.personas.map { personas.names[$0] }),
+        try writePsiIndex(
+            PsiIndex(rows: graph.userIDs, columns: outcome.affinity.personas.map { names[$0] }),
             to: staging.path(Self.psiIndexFile))
         try writeJSON(RunReportDocument(outcome.report, provenance: provenance), to: staging.path(Self.reportFile))
     }
@@ -97,6 +97,27 @@ public struct RunOutputWriter: Sendable {
     struct PsiIndex: Codable {
         var rows: [String]
         var columns: [String]
+    }
+
+    /// Writes `index` as `JSONEncoder` with `.prettyPrinted` and `.sortedKeys` lays it out (`{"columns": […],
+    /// "rows": […]}`, one name per line), streamed: the encoder built the whole document in memory first, a
+    /// user id at a time through its generic machinery (3.4 % of a 1M-user local run's CPU samples).
+    private func writePsiIndex(_ index: PsiIndex, to file: String) throws {
+        let out = try BufferedFileWriter(path: file)
+        func member(_ key: String, _ values: [String]) throws {
+            try out.write("  \"\(key)\" : [")
+            for (position, value) in values.enumerated() {
+                try out.write(position == 0 ? "\n    " : ",\n    ")
+                try out.write(jsonString: value)
+            }
+            try out.write(values.isEmpty ? "]" : "\n  ]")
+        }
+        try out.write("{\n")
+        try member("columns", index.columns)
+        try out.write(",\n")
+        try member("rows", index.rows)
+        try out.write("\n}")
+        try out.close()
     }
 
     private func writePsi(_ affinity: AffinityMatrix, to file: String) throws {
