@@ -1,7 +1,8 @@
 /// A labels-file line spelled exactly as ``LabelsFileWriter`` writes it, `{"user":"…","personas":["…",…]}` with no
-/// spaces and no escapes, read without building a JSON object. Generated truth files, Φ outputs and most hand-made
-/// files are spelled so; any other spelling (spaces, escapes, other members, another order) is left to
-/// ``JSONLineScanner``, which reads every valid line and names what is wrong with an invalid one.
+/// spaces and no escapes, read without building a JSON object. Generated truth files, `phi.jsonl` and
+/// `prototypes.jsonl` are spelled so (unless an id or name needs an escape); any other spelling (spaces, escapes,
+/// other members, another order) is left to ``JSONLineScanner``, which reads every valid line and names what is
+/// wrong with an invalid one.
 ///
 /// The general scanner builds two dictionaries and a set per line, and hashes every key: at 1M lines that was
 /// 3.8 s of CPU for a local run (docs/benchmarks.md, "Reading labels files, writing psi-index.json").

@@ -101,7 +101,9 @@ public struct RunOutputWriter: Sendable {
 
     /// Writes `index` as `JSONEncoder` with `.prettyPrinted` and `.sortedKeys` lays it out (`{"columns": […],
     /// "rows": […]}`, one name per line), streamed: the encoder built the whole document in memory first, a
-    /// user id at a time through its generic machinery (3.4 % of a 1M-user local run's CPU samples).
+    /// user id at a time through its generic machinery (3.4 % of a 1M-user local run's CPU samples). Strings are
+    /// escaped as in the other JSON outputs (`/` is left as it is, where the encoder wrote `\/`): the same JSON,
+    /// byte-identical for ids and names without a slash or control character.
     private func writePsiIndex(_ index: PsiIndex, to file: String) throws {
         let out = try BufferedFileWriter(path: file)
         func member(_ key: String, _ values: [String]) throws {
