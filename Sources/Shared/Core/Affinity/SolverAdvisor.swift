@@ -87,11 +87,11 @@ public struct SolverAdvisor: Sendable {
             ? 1 + (solves - 1) * Self.carriedGrowthPerIteration(walkLength: walkLength) : (solves + 1) / 2
         let revAffSeconds = Double(probed.edgesTouched) * revAffSolves * revAffNanosecondsPerUpdate * 1e-9
         let reach = Self.reachedShare(probed.reached, of: Self.walkReach(graph: graph, probe: probe))
+        let revAffMode = revAffCarriesResiduals ? "incremental" : "solved afresh each iteration"
         let estimate =
             "estimated affinity work for the run: exact \(Self.format(exactSeconds)), RevAff ε = \(epsilon) "
-            + "\(Self.format(revAffSeconds)) (\(revAffCarriesResiduals ? "incremental" : "solved afresh each iteration")); "
-            + "RevAff reaches \(String(format: "%.1f", reach * 100)) % of the users "
-            + "the exact walk reaches"
+            + "\(Self.format(revAffSeconds)) (\(revAffMode)); RevAff reaches "
+            + "\(String(format: "%.1f", reach * 100)) % of the users the exact walk reaches"
         let speedUp = Self.format(requiredSpeedUp, unit: "×")
         let solver: AffinitySolver, reason: String
         if revAffSeconds * requiredSpeedUp > exactSeconds {
