@@ -62,6 +62,10 @@ struct DistributedDataset: Sendable {
         run.pollInterval = .milliseconds(20)
         run.timeout = .seconds(60)
         run.threads = 2
+        // A longer lease than the default 15 s: these tests are not about the lease, and in a fresh clone's CI, where
+        // every suite runs at once on 2 cores, one lost it (DistributedRunTests at c614676). The tests of the lease
+        // itself run `gplr run` processes with `--coordinator-lease-seconds`.
+        run.leaseMilliseconds = 60_000
         run.logger = .lines("test", log)
         return run
     }
