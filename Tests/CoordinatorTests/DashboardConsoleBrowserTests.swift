@@ -63,10 +63,13 @@ import Testing
                 "(document.querySelector('\(queueChart)')?.dataset.points ?? 0) >= 3")
             #expect(drawn, "the live run's queue chart never had 3 samples")
 
-            // The charts' data, read from the page, against the API's history (a sample never changes once stored).
+            // The charts' data, read from the page, against the API's history read after them: the page redraws
+            // with each new sample, and a sample never changes once stored, so every row drawn is in that history
+            // (its 720 samples outlast this test).
+            let queueRows = try await rows(browser, "\(queueChart) tr[data-at]")
+            let throughputRows = try await rows(browser, "\(throughputChart) tr[data-at]")
             let history = try await dashboard.get(DashboardPayload.History.self, "api/runs/live-run/history")
             let byTime = Dictionary(history.samples.map { ($0.at, $0) }) { first, _ in first }
-            let queueRows = try await rows(browser, "\(queueChart) tr[data-at]")
             #expect(queueRows.count >= 3)
             for row in queueRows {
                 let sample = try #require(byTime[Int64(row["at"] ?? "") ?? -1], "no sample at \(row)")
@@ -76,7 +79,6 @@ import Testing
                 #expect(Int(row["dead"] ?? "") == kinds.reduce(0) { $0 + $1.dead }, "\(row)")
                 #expect(Int(row["enqueued"] ?? "") == kinds.reduce(0) { $0 + $1.enqueued }, "\(row)")
             }
-            let throughputRows = try await rows(browser, "\(throughputChart) tr[data-at]")
             #expect(!throughputRows.isEmpty)
             for row in throughputRows {
                 let sample = try #require(byTime[Int64(row["at"] ?? "") ?? -1], "no sample at \(row)")
