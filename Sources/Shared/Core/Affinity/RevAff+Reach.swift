@@ -4,10 +4,14 @@ extension RevAff {
     /// users with a non-zero entry in that persona's bit column and clears the entry again, so the memory is a
     /// column and a workspace per thread plus one bit per user and persona, instead of Ψ̂ twice (at 10M users ×
     /// 20 personas, 3.2 GB while it is transposed).
+    /// - Parameter columns: the personas to push (all of them when `nil`).
     /// - Returns: the edges the pushes traversed (``Result/totalEdgesTouched`` of ``compute(graph:labels:personas:)``
-    ///   on the same input) and, per user, whether any persona's Ψ̂ entry is non-zero.
-    func reach(graph: PurchaseGraph, labels: LabelMatrix) throws -> (edgesTouched: Int, reached: [Bool]) {
-        let userCount = graph.userCount, personaCount = labels.personaCount
+    ///   on the same input) and, per user, whether any pushed persona's Ψ̂ entry is non-zero.
+    func reach(graph: PurchaseGraph, labels: LabelMatrix, columns: Range<Int>? = nil) throws
+        -> (edgesTouched: Int, reached: [Bool])
+    {
+        let columns = (columns ?? 0..<labels.personaCount).clamped(to: 0..<labels.personaCount)
+        let userCount = graph.userCount, personaCount = columns.count
         guard labels.userCount == userCount else {
             throw AlgorithmError(
                 .shardMismatch, "label matrix has \(labels.userCount) users, graph has \(userCount)",
@@ -24,11 +28,12 @@ extension RevAff {
                 ParallelLoop.run(
                     chunks: personaCount, threads: threadCount,
                     setup: { ProbeScratch(userCount: userCount, itemCount: graph.itemCount) }
-                ) { scratch, persona in
-                    let work = context.push(seeds: seeds[persona], into: scratch.column, workspace: scratch.workspace)
-                    edgeBase[persona] = work.edges
+                ) { scratch, chunk in
+                    let work = context.push(
+                        seeds: seeds[columns.lowerBound + chunk], into: scratch.column, workspace: scratch.workspace)
+                    edgeBase[chunk] = work.edges
                     // Each persona owns its own words of `bits`: no two threads write the same memory.
-                    let words = bitBase + persona * wordsPerPersona
+                    let words = bitBase + chunk * wordsPerPersona
                     for user in 0..<userCount where scratch.column[user] != 0 {
                         words[user >> 6] |= 1 << UInt64(user & 63)
                         scratch.column[user] = 0

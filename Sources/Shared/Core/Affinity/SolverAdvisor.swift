@@ -13,9 +13,12 @@ public enum SolverWork {
 /// from timings, so that the same graph and parameters always choose the same solver (and give the same Φ).
 ///
 /// The exact solver's work is counted (``SolverWork``). RevAff's depends on where the labels fall, so it is
-/// *measured on the graph*: one RevAff solve of a probe label matrix the size of the whole budget (τ users drawn
+/// *measured on the graph*: a RevAff solve of a probe label matrix the size of the whole budget (τ users drawn
 /// uniformly with the run's seed, each with ``probePersonasPerUser`` personas spread evenly over the persona
-/// set), its pushed edges counted. Over a run of T iterations the exact solver does T solves (incremental or
+/// set), its pushed edges counted. It pushes ``probeColumns`` persona columns first: the columns are alike by
+/// construction (the same number of seeds, drawn alike, with the same values), so where a few of them, scaled,
+/// already put RevAff far from the required speed-up (the common case: the 1M-user planted graph's probe cost
+/// as much as the exact solver's whole estimate), the rest is not pushed. Over a run of T iterations the exact solver does T solves (incremental or
 /// not, each touches every edge). RevAff carrying its residuals (``IncrementalRevAff``: a local run, or the
 /// coordinator's) pushes each iteration's new prototypes only, and its run costs one solve of the final size plus
 /// a measured share of one per further iteration (``carriedGrowthPerIteration(walkLength:)``); RevAff solved afresh
@@ -49,6 +52,14 @@ public struct SolverAdvisor: Sendable {
     public var requiredReach: Double = 0.99
     /// Personas per probe user (GPT-4 gave OnlineRetail's users 3.9 on average; a few is typical).
     public var probePersonasPerUser = 3
+    /// Persona columns the probe pushes first (`Int.max`: all at once). When their edges, scaled to every
+    /// column, put RevAff more than ``probeMargin`` past the required speed-up, auto picks exact without pushing
+    /// the rest; otherwise the rest is pushed and the decision is the whole probe's, as if it had run at once.
+    public var probeColumns = 4
+    /// How far past the required speed-up the first columns' scaled estimate must be to decide alone: the
+    /// columns are alike by construction, and four of twenty estimated the whole within 15 % on the graphs
+    /// measured (the tests' random graph, the 1M-user planted one: docs/benchmarks.md).
+    public var probeMargin = 1.5
     /// Time per (edge, column) update, measured with `gplr bench affinity` (Instacart-Full size, 2 threads):
     /// the exact solver updates 8 columns per edge visit with SIMD, RevAff one per pushed edge.
     public var exactNanosecondsPerUpdate = 0.26
@@ -80,29 +91,46 @@ public struct SolverAdvisor: Sendable {
                     + "under \(Self.format(minimumExactSeconds)), too little to trade for RevAff's error")
         }
         let probe = try probeLabels(graph: graph, personaCount: personaCount, budget: budget, seed: seed)
-        let probed = try RevAff(walkLength: walkLength, epsilon: epsilon, threadCount: threadCount)
-            .reach(graph: graph, labels: probe)
+        let solver = RevAff(walkLength: walkLength, epsilon: epsilon, threadCount: threadCount)
         let revAffSolves =
             revAffCarriesResiduals
             ? 1 + (solves - 1) * Self.carriedGrowthPerIteration(walkLength: walkLength) : (solves + 1) / 2
-        let revAffSeconds = Double(probed.edgesTouched) * revAffSolves * revAffNanosecondsPerUpdate * 1e-9
-        let reach = Self.reachedShare(probed.reached, of: Self.walkReach(graph: graph, probe: probe))
+        let secondsPerSolveEdge = revAffSolves * revAffNanosecondsPerUpdate * 1e-9
         let revAffMode = revAffCarriesResiduals ? "incremental" : "solved afresh each iteration"
+        let speedUp = Self.format(requiredSpeedUp, unit: "×")
+        // A few columns first: where they already put RevAff far from the speed-up, the rest is not pushed.
+        let first = min(max(probeColumns, 1), personaCount)
+        var probed = try solver.reach(graph: graph, labels: probe, columns: 0..<first)
+        if first < personaCount {
+            let scaled = Double(probed.edgesTouched) * Double(personaCount) / Double(first) * secondsPerSolveEdge
+            if scaled * requiredSpeedUp > exactSeconds * probeMargin {
+                let estimate =
+                    "estimated affinity work for the run: exact \(Self.format(exactSeconds)), RevAff ε = \(epsilon) "
+                    + "\(Self.format(scaled)) (\(revAffMode); from \(first) of \(personaCount) persona columns)"
+                return Decision(
+                    solver: .exact, exactSeconds: exactSeconds, revAffSeconds: scaled,
+                    reason: "auto chose exact: \(estimate); RevAff must be ≥ \(speedUp) cheaper")
+            }
+            let rest = try solver.reach(graph: graph, labels: probe, columns: first..<personaCount)
+            probed.edgesTouched += rest.edgesTouched
+            for user in rest.reached.indices where rest.reached[user] { probed.reached[user] = true }
+        }
+        let revAffSeconds = Double(probed.edgesTouched) * secondsPerSolveEdge
+        let reach = Self.reachedShare(probed.reached, of: Self.walkReach(graph: graph, seeds: probe.rowUsers))
         let estimate =
             "estimated affinity work for the run: exact \(Self.format(exactSeconds)), RevAff ε = \(epsilon) "
             + "\(Self.format(revAffSeconds)) (\(revAffMode)); RevAff reaches "
             + "\(String(format: "%.1f", reach * 100)) % of the users the exact walk reaches"
-        let speedUp = Self.format(requiredSpeedUp, unit: "×")
-        let solver: AffinitySolver, reason: String
+        let choice: AffinitySolver, reason: String
         if revAffSeconds * requiredSpeedUp > exactSeconds {
-            (solver, reason) = (.exact, "auto chose exact: \(estimate); RevAff must be ≥ \(speedUp) cheaper")
+            (choice, reason) = (.exact, "auto chose exact: \(estimate); RevAff must be ≥ \(speedUp) cheaper")
         } else if reach < requiredReach {
             let share = String(format: "%.0f", requiredReach * 100)
-            (solver, reason) = (.exact, "auto chose exact: \(estimate); RevAff must reach ≥ \(share) %")
+            (choice, reason) = (.exact, "auto chose exact: \(estimate); RevAff must reach ≥ \(share) %")
         } else {
-            (solver, reason) = (.revAff(epsilon: epsilon), "auto chose RevAff ε = \(epsilon): \(estimate)")
+            (choice, reason) = (.revAff(epsilon: epsilon), "auto chose RevAff ε = \(epsilon): \(estimate)")
         }
-        return Decision(solver: solver, exactSeconds: exactSeconds, revAffSeconds: revAffSeconds, reason: reason)
+        return Decision(solver: choice, exactSeconds: exactSeconds, revAffSeconds: revAffSeconds, reason: reason)
     }
 
     /// How much of one solve of the final size each iteration after the first adds to a run of RevAff carrying its
@@ -114,11 +142,11 @@ public struct SolverAdvisor: Sendable {
         walkLength == 1 ? (2.4 - 1) / 9 : (3.2 - 1) / 9
     }
 
-    /// Users the exact walk reaches from the probe: those sharing an item with a labeled user (for any ℓ̂ ≥ 1, a
-    /// user reached in one walk step is reached in more, and a longer walk reaches more: this is a lower bound).
-    static func walkReach(graph: PurchaseGraph, probe: LabelMatrix) -> [Bool] {
+    /// Users the exact walk reaches from `seeds`: those sharing an item with a seed (for any ℓ̂ ≥ 1, a user reached
+    /// in one walk step is reached in more, and a longer walk reaches more: this is a lower bound).
+    static func walkReach(graph: PurchaseGraph, seeds: some Sequence<Int>) -> [Bool] {
         var seededItems = [Bool](repeating: false, count: graph.itemCount)
-        for user in probe.rowUsers {
+        for user in seeds {
             for item in graph.userItems.row(user) { seededItems[Int(item)] = true }
         }
         return (0..<graph.userCount).map { user in graph.userItems.row(user).contains { seededItems[Int($0)] } }
