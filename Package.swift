@@ -16,6 +16,13 @@ let ourSettings: [SwiftSetting] = [
     .treatAllWarnings(as: .error),
 ]
 
+/// The pure core (graph, snapshot, ingest, generate, the solvers) is optimized in debug builds too: the tests run
+/// the built binaries over real graphs, and its kernels unoptimized cost a quarter of the test suite's CPU
+/// (docs/decisions.md, "Build"). `-O`, not `-Ounchecked`: bounds and overflow checks stay on. To step through the
+/// core in a debugger, build with `GPLR_CORE_ONONE=1`.
+let coreDebugSettings: [SwiftSetting] =
+    Context.environment["GPLR_CORE_ONONE"] == "1" ? [] : [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "gplr",
     products: [
@@ -77,7 +84,7 @@ let package = Package(
             path: "Sources/Shared/Core",
             // The synthetic data's persona archetypes, compiled into the binary (no resource bundle to install).
             resources: [.embedInCode("Synthetic/persona-archetypes.json")],
-            swiftSettings: ourSettings),
+            swiftSettings: ourSettings + coreDebugSettings),
         // What calls an LLM: the chat client, labelers, persona-set generation, item labeling.
         .target(
             name: "GPLRLLM",
