@@ -23,3 +23,20 @@ public func eventually(
 ) async rethrows -> Bool {
     try await poll(timeout: timeout, every: interval) { try await condition() ? true : nil } ?? false
 }
+
+/// Polls `value` every `interval` until it has not changed for `quiet`, or `timeout` passes: the value it settled
+/// at, or the last one read. For a count that another process's last actions may still move, e.g. requests a
+/// killed client wrote before it died, which the server can read after the kill.
+public func settled<T: Equatable>(
+    timeout: Duration, quiet: Duration, every interval: Duration = .milliseconds(20), _ value: () async throws -> T
+) async rethrows -> T {
+    var last = try await value()
+    var unchangedSince = ContinuousClock.now
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline, ContinuousClock.now - unchangedSince < quiet, !Task.isCancelled {
+        try? await Task.sleep(for: interval)
+        let now = try await value()
+        if now != last { (last, unchangedSince) = (now, ContinuousClock.now) }
+    }
+    return last
+}
