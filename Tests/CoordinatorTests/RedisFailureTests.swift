@@ -1,13 +1,8 @@
-import Foundation
 import GPLRTestSupport
 import Testing
 
 @testable import Coordinator
 @testable import GPLRRuntime
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// The failure model of DESIGN §6 for Redis, end to end with the real binaries (as ClusterFailureTests): redis-server
 /// restarted with persistence or lost without it mid-run; the run completes with the Φ of `gplr run --local`, every
