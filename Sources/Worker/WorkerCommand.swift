@@ -111,6 +111,12 @@ struct WorkerCommand: AsyncParsableCommand {
             visibility: .hidden))
     var debugJobDelayMs: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            "Testing only: inside every job, wait until this file exists before completing it.",
+            valueName: "path", visibility: .hidden))
+    var debugJobHoldFile: String?
+
     func validate() throws {
         guard let redisURL else { throw ValidationError("--redis is required (or set GPLR_REDIS_URL)") }
         do {
@@ -215,6 +221,7 @@ struct WorkerCommand: AsyncParsableCommand {
             cacheDirectory: cacheDirectory, leaseDuration: .seconds(leaseSeconds), maxAttempts: maxAttempts,
             workerID: id ?? WorkerConfiguration.defaultWorkerID(),
             debugJobDelay: debugJobDelayMs.map { .milliseconds($0) })
+        configuration.debugJobHoldFile = debugJobHoldFile
         configuration.llmAPIKey = llmKey
         configuration.llmHeaders = llmHeaders
         configuration.pruneAfter = .seconds(pruneAfterSeconds)

@@ -27,6 +27,9 @@ struct WorkerConfiguration: Sendable {
     var pruneAfter: Duration = .seconds(600)
     /// Testing only: a pause inside every job before it completes (`--debug-job-delay-ms`).
     var debugJobDelay: Duration?
+    /// Testing only: inside every job, after ``debugJobDelay``, wait until this file exists before completing it
+    /// (`--debug-job-hold-file`), so that a test can act while a job is surely in flight, however slow its machine.
+    var debugJobHoldFile: String?
     /// The key `llm` label jobs use (`OPENAI_API_KEY` or `--llm-key-file`); `nil` fails those jobs.
     var llmAPIKey: LLMAPIKey?
     /// Extra headers on `llm` jobs' requests (`--llm-header`, `--llm-header-file`); secrets like the key.

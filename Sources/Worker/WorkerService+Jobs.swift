@@ -45,6 +45,9 @@ extension WorkerService {
                 try await definition.run(payload: job.envelope.payload, in: context)
             }
             if let delay = configuration.debugJobDelay { try await clock.sleep(for: delay) }
+            if let hold = configuration.debugJobHoldFile {
+                while !FileManager.default.fileExists(atPath: hold) { try await clock.sleep(for: .milliseconds(20)) }
+            }
             state.settle(job)
             let stored = try await queue.complete(job, result: result)
             return .succeeded(stored: stored, leaseLost: state.leaseLost(job))

@@ -17,19 +17,19 @@ import Testing
             let label = LabelJobDefinition.kind
             let first = harness.fixture.labelJob(users: [1, 2, 3], labelsPath: harness.labelsPath)
             let held = harness.fixture.labelJob(users: [4, 5, 6], labelsPath: harness.labelsPath)
-            // Every job takes 10 s, past the 2 s lease: the job in flight survives only if its lease is extended. The
-            // 10 s are also the window in which the test must see the job pending: 5 s was missed once in CI, by a
-            // test process starved while every suite started at once.
+            // Every job is held in flight until the test creates `release` (no window the test could miss on a
+            // loaded machine: a fixed 10 s job was missed once in CI by a test process starved while every suite ran).
+            let release = harness.directory.file("release")
             let worker = try harness.startWorker(
-                "w1", ["--concurrency", "2", "--lease-seconds", "2", "--debug-job-delay-ms", "10000"])
+                "w1", ["--concurrency", "2", "--lease-seconds", "2", "--debug-job-hold-file", release])
             defer { worker.stop() }
             try await harness.queue.enqueue([try harness.envelope("in-flight", kind: label, payload: first)])
-            // Delivered and not yet acknowledged: the stream's pending entry (a heartbeat, every 2 s, could miss a
-            // job on a loaded machine; the pending entry lasts from delivery to completion).
+            // Delivered and not yet acknowledged: the stream's pending entry.
             let running = try await poll(timeout: .seconds(60)) {
                 try await harness.queue.streamStats(kind: label).pending == 1 ? true : nil
             }
             try #require(running == true, "worker log:\n\(worker.standardError)")
+            let inFlightSince = ContinuousClock.now
 
             #expect(try await harness.queue.pause(kind: label))
             #expect(try await harness.queue.pause(kind: label) == false, "paused already")
@@ -41,6 +41,14 @@ import Testing
             try await harness.queue.enqueue([
                 try harness.envelope("other-kind", kind: AffinityJobDefinition.kind, payload: affinity)
             ])
+            // The other kind is taken while the label kind is paused (and held in flight like every job).
+            let otherTaken = try await poll(timeout: .seconds(60)) {
+                try await harness.queue.streamStats(kind: AffinityJobDefinition.kind).pending == 1 ? true : nil
+            }
+            #expect(otherTaken == true, "worker log:\n\(worker.standardError)")
+            // Released after three lease periods in flight: the job survives them only if its lease is extended.
+            _ = await eventually(timeout: .seconds(30)) { ContinuousClock.now - inFlightSince >= .seconds(6) }
+            #expect(FileManager.default.createFile(atPath: release, contents: nil))
 
             let done = try await harness.waitForResults(["in-flight", "other-kind"], timeout: .seconds(60))
             #expect(done.count == 2, "worker log:\n\(worker.standardError)")
