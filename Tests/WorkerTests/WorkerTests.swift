@@ -138,7 +138,10 @@ import Testing
             defer { harness.remove() }
             let job = harness.fixture.labelJob(users: [7, 8], labelsPath: harness.labelsPath)
             try await harness.queue.enqueue([try harness.envelope("slow", kind: LabelJobDefinition.kind, payload: job)])
-            let worker = try harness.startWorker("w1", ["--debug-job-delay-ms", "8000"])
+            // The job is held in flight until the test creates `release`: no window to see it in that a starved test
+            // process could miss.
+            let release = harness.directory.file("release")
+            let worker = try harness.startWorker("w1", ["--debug-job-hold-file", release])
             defer { worker.stop() }
 
             let holding = try await poll(timeout: .seconds(20)) {
@@ -146,6 +149,7 @@ import Testing
             }
             #expect(holding != nil, "worker log:\n\(worker.standardError)")
             worker.send(SIGTERM)
+            #expect(FileManager.default.createFile(atPath: release, contents: nil))
             let termination = await worker.wait(timeout: .seconds(20))
             #expect(termination == .exited(0), "worker log:\n\(worker.standardError)")
             // The job in hand was finished, not dropped; the heartbeat record and its stream consumers are gone.
@@ -244,15 +248,22 @@ import Testing
             defer { harness.remove() }
             let job = harness.fixture.labelJob(users: [10, 11], labelsPath: harness.labelsPath)
             try await harness.queue.enqueue([try harness.envelope("long", kind: LabelJobDefinition.kind, payload: job)])
-            let slow = try harness.startWorker("slow", ["--lease-seconds", "1", "--debug-job-delay-ms", "6000"])
+            // Held in flight until the test creates `release` (no window a starved test process could miss).
+            let release = harness.directory.file("release")
+            let slow = try harness.startWorker("slow", ["--lease-seconds", "1", "--debug-job-hold-file", release])
             defer { slow.stop() }
             let holding = try await poll(timeout: .seconds(20)) {
                 try await harness.heartbeat("slow").flatMap { $0.currentJobs.contains("long") ? $0 : nil }
             }
             #expect(holding != nil, "worker log:\n\(slow.standardError)")
-            // A second worker reclaims every 0.5 s; it must never get the job while the first extends it.
+            // A second worker reclaims every 0.5 s; it must never get the job while the first extends it. The job is
+            // released three seconds (three lease periods) after the second worker is up.
             let other = try harness.startWorker("other", ["--lease-seconds", "1"])
             defer { other.stop() }
+            #expect(try await poll(timeout: .seconds(20)) { try await harness.heartbeat("other") } != nil)
+            let watchedSince = ContinuousClock.now
+            _ = await eventually(timeout: .seconds(30)) { ContinuousClock.now - watchedSince >= .seconds(3) }
+            #expect(FileManager.default.createFile(atPath: release, contents: nil))
             #expect(try await harness.waitForResults(["long"])["long"] != nil)
             // The log line follows the stored result: wait for it rather than race the worker's write.
             let completion = await poll(timeout: .seconds(10)) {
