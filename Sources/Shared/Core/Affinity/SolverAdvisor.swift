@@ -18,11 +18,12 @@ public enum SolverWork {
 /// set), its pushed edges counted. It pushes ``probeColumns`` persona columns first: the columns are alike by
 /// construction (the same number of seeds, drawn alike, with the same values), so where a few of them, scaled,
 /// already put RevAff far from the required speed-up (the common case: the 1M-user planted graph's probe cost
-/// as much as the exact solver's whole estimate), the rest is not pushed. Over a run of T iterations the exact solver does T solves (incremental or
-/// not, each touches every edge). RevAff carrying its residuals (``IncrementalRevAff``: a local run, or the
-/// coordinator's) pushes each iteration's new prototypes only, and its run costs one solve of the final size plus
-/// a measured share of one per further iteration (``carriedGrowthPerIteration(walkLength:)``); RevAff solved afresh
-/// each iteration (on workers) solves from all prototypes so far, ≈ (T + 1)/2 solves of the final size. Each count
+/// as much as the exact solver's whole estimate), the rest is not pushed. Over a run of T iterations the exact
+/// solver does T solves (incremental or not, each touches every edge). RevAff carrying its residuals
+/// (``IncrementalRevAff``: a local run, or the coordinator's) pushes each iteration's new prototypes only, and its
+/// run costs one solve of the final size plus a measured share of one per further iteration
+/// (``carriedGrowthPerIteration(walkLength:)``); RevAff solved afresh each iteration (on workers) solves from all
+/// prototypes so far, ≈ (T + 1)/2 solves of the final size. Each count
 /// is weighed by the time one update takes in that solver (``exactNanosecondsPerUpdate``,
 /// ``revAffNanosecondsPerUpdate``: `gplr bench affinity`, docs/benchmarks.md).
 ///
