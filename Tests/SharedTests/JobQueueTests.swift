@@ -89,6 +89,51 @@ func job(_ id: String, run: String = "r1", kind: JobKind = LabelJobDefinition.ki
         }
     }
 
+    /// The store script's batch path (one `HMGET` for which results exist, one `HSET` for the new ones; results
+    /// over 4 KB checked by `HEXISTS`) decides as storing job by job would: first result wins, also for a large
+    /// one; an earlier error is cleared; each duplicate is counted; a batch holding a job twice (the job-by-job
+    /// path) stores it once.
+    @Test func aBatchStoresLikeJobByJobWithLargeResultsEarlierErrorsAndRepeats() async throws {
+        try await withJobQueue(lease: .seconds(60)) { queue, _ in
+            try await queue.enqueue(["a", "b", "c", "d", "e"].map { job($0) })
+            let taken = try await queue.dequeue(consumer: "w1", kinds: [LabelJobDefinition.kind], count: 10)
+            let byID = Dictionary(uniqueKeysWithValues: taken.map { ($0.id, $0) })
+            let (a, b, c, d, e) = try (
+                #require(byID["a"]), #require(byID["b"]), #require(byID["c"]), #require(byID["d"]), #require(byID["e"])
+            )
+            let large = Data(repeating: 7, count: 10_000)
+            #expect(
+                try await queue.complete([(job: a, result: Data("first-a".utf8)), (job: c, result: large)]) == [
+                    true, true,
+                ])
+            _ = try await queue.client.send("HSET", RedisArgument(queue.keys.run("r1").errors), "b", "boom")
+
+            let stored = try await queue.complete([
+                (job: a, result: Data("late-a".utf8)), (job: b, result: Data("r-b".utf8)),
+                (job: c, result: Data(repeating: 9, count: 10_000)), (job: d, result: Data("r-d".utf8)),
+            ])
+            #expect(stored == [false, true, false, true])
+            #expect(try await queue.result(run: "r1", jobID: "a") == Data("first-a".utf8))
+            #expect(try await queue.result(run: "r1", jobID: "c") == large)
+            #expect(try await queue.result(run: "r1", jobID: "b") == Data("r-b".utf8))
+            let errorLeft = try await queue.client.send(
+                "HEXISTS", RedisArgument(queue.keys.run("r1").errors), "b")
+            #expect(errorLeft.int == 0, "a stored result clears the job's earlier error")
+            #expect(try await queue.attempts(run: "r1", jobID: "d").map(\.outcome) == ["done"])
+            #expect(try await queue.stats(run: "r1").duplicateResults == 2)
+
+            #expect(
+                try await queue.complete([(job: e, result: Data("e1".utf8)), (job: e, result: Data("e2".utf8))]) == [
+                    true, false,
+                ])
+            #expect(try await queue.result(run: "r1", jobID: "e") == Data("e1".utf8))
+            #expect(try await queue.attempts(run: "r1", jobID: "e").count == 1, "one delivery, one attempt")
+            let stats = try await queue.stats(run: "r1")
+            #expect(stats.duplicateResults == 3 && stats.completed == 5)
+            #expect(try await queue.streamStats(kind: LabelJobDefinition.kind).pending == 0)
+        }
+    }
+
     @Test func jobOfADeadWorkerIsReclaimedAfterTheLease() async throws {
         try await withJobQueue { queue, _ in
             try await queue.enqueue([job("j1")])

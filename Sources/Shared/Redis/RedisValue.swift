@@ -69,6 +69,17 @@ extension RedisValue {
         return self
     }
 
+    /// The value of `name` in a flat `[field, value, field, value]` array (its first occurrence), found by a scan
+    /// without building a dictionary: for a stream entry's few fields on the job queue's hot path, where
+    /// ``fieldMap`` was a tenth of a consumer's CPU. `nil` if the field is absent or this is not such an array.
+    public func field(_ name: String) -> RedisValue? {
+        guard case .array(let values) = self, values.count % 2 == 0 else { return nil }
+        for index in stride(from: 0, to: values.count, by: 2) {
+            if case .bytes(let key) = values[index], key.elementsEqual(name.utf8) { return values[index + 1] }
+        }
+        return nil
+    }
+
     /// A flat `[field, value, field, value]` array (HGETALL, stream entry fields) as a dictionary.
     public var fieldMap: [String: RedisValue]? {
         guard let values = array, values.count % 2 == 0 else { return nil }

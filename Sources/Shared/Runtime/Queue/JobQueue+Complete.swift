@@ -68,7 +68,13 @@ extension JobQueue {
         let scripts = [JobQueueScripts.storeResults, JobQueueScripts.acknowledgeMany]
         var stores: [[RedisArgument]] = scripts.map { ["SCRIPT", "LOAD", RedisArgument($0.source)] }
         let now = RunRecord.now()
-        for (runID, indices) in byRun {
+        // One script call per run and ``JobQueueScripts/batchLimit`` jobs.
+        let chunks = byRun.flatMap { runID, indices in
+            stride(from: 0, to: indices.count, by: JobQueueScripts.batchLimit).map { start in
+                (runID, Array(indices[start..<min(start + JobQueueScripts.batchLimit, indices.count)]))
+            }
+        }
+        for (runID, indices) in chunks {
             let run = keys.run(runID)
             var command: [RedisArgument] = [
                 "EVALSHA", RedisArgument(JobQueueScripts.storeResults.sha1), 4, RedisArgument(run.results),
@@ -89,20 +95,22 @@ extension JobQueue {
         for reply in storeReplies { _ = try reply.throwingServerError(context: "EVALSHA") }
         var acknowledgements: [[RedisArgument]] = []
         for (kind, entries) in byStream {
-            // At most 1,000 entries per call: Lua's `unpack` has a stack limit of a few thousand values.
-            for start in stride(from: 0, to: entries.count, by: 1000) {
+            for start in stride(from: 0, to: entries.count, by: JobQueueScripts.batchLimit) {
                 acknowledgements.append(
                     [
                         "EVALSHA", RedisArgument(JobQueueScripts.acknowledgeMany.sha1), 1,
                         RedisArgument(keys.jobStream(kind)), RedisArgument(configuration.group),
-                    ] + entries[start..<min(start + 1000, entries.count)].map { RedisArgument($0) })
+                    ]
+                        + entries[start..<min(start + JobQueueScripts.batchLimit, entries.count)].map {
+                            RedisArgument($0)
+                        })
             }
         }
         for reply in try await client.pipeline(acknowledgements) {
             _ = try reply.throwingServerError(context: "EVALSHA")
         }
         var stored = [Bool](repeating: false, count: completions.count)
-        for ((_, indices), reply) in zip(byRun, storeReplies.dropFirst(scripts.count)) {
+        for ((_, indices), reply) in zip(chunks, storeReplies.dropFirst(scripts.count)) {
             for (index, flag) in zip(indices, reply.array ?? []) { stored[index] = flag.int == 1 }
         }
         return stored

@@ -174,13 +174,16 @@ struct StreamEntry: Sendable {
     var rawEnvelope: Data
 
     init(kind: JobKind, value: RedisValue) throws(JobQueueError) {
-        guard let pair = value.array, pair.count == 2, let id = pair[0].string, let fields = pair[1].fieldMap else {
+        guard let pair = value.array, pair.count == 2, let id = pair[0].string, let count = pair[1].array?.count,
+            count % 2 == 0
+        else {
             throw JobQueueError(code: .unexpectedReply, message: "malformed stream entry: \(value)")
         }
+        let fields = pair[1]
         self.kind = kind
         self.id = id
-        self.jobID = fields["job"]?.string
-        self.runID = fields["run"]?.string
-        self.rawEnvelope = Data(fields["env"]?.bytes ?? [])
+        self.jobID = fields.field("job")?.string
+        self.runID = fields.field("run")?.string
+        self.rawEnvelope = Data(fields.field("env")?.bytes ?? [])
     }
 }

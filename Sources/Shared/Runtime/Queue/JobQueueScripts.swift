@@ -24,10 +24,17 @@ enum JobQueueScripts {
         """)
 
     /// KEYS: results, errors, dead letters, counters (one run). ARGV: the run's completions key, its attempts key,
-    /// attempts kept, now (ms), then job id, result and ``JobAttempt/openingJSON`` per job. Stores each result
-    /// unless one exists (first result wins), announces the stored ones in ONE completions entry (`jobs`: the ids
-    /// joined by newlines), and ends each job's attempt as `done` or `duplicate` (`end_attempt`,
-    /// ``attemptFunctions``). Returns 1 (stored) or 0 (duplicate) per job.
+    /// attempts kept, now (ms), then job id, result and ``JobAttempt/openingJSON`` per job (at most
+    /// ``batchLimit`` jobs: Lua's `unpack` has a stack limit). Stores each result unless one exists (first result
+    /// wins), announces the stored ones in ONE completions entry (`jobs`: the ids joined by newlines), and ends
+    /// each job's attempt as `done` or `duplicate` (``attemptFunctions``). Returns 1 (stored) or 0 (duplicate)
+    /// per job.
+    ///
+    /// With distinct job ids (every batch a worker completes) the script makes a few calls per batch, not per
+    /// job: which results exist is one `HMGET` (results over 4 KB are checked by `HEXISTS` each instead, so that
+    /// their stored values are not copied into Lua), the stored ones are one `HSET`, their earlier errors and dead
+    /// letters one `HDEL` each, the duplicates one `HINCRBY`, the attempts `end_attempts`. A batch that holds a
+    /// job twice takes the job-by-job path (`HSETNX` each), where the second is the duplicate.
     ///
     /// The announcement and the attempts are best effort: their keys (same hash tag as the run's other keys, so
     /// the same slot) come as arguments, not in KEYS, because Redis refuses a script whose declared keys the user
@@ -35,34 +42,80 @@ enum JobQueueScripts {
     /// swallows the refused writes) and the coordinator finds them by its full check.
     static let storeResults = RedisScript(
         attemptFunctions + """
-            local stored = {}
-            local announced = {}
+            local jobs, results, openings = {}, {}, {}
             for i = 5, #ARGV, 3 do
-              if redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) == 1 then
-                redis.call('HDEL', KEYS[2], ARGV[i])
-                redis.call('HDEL', KEYS[3], ARGV[i])
-                table.insert(announced, ARGV[i])
-                table.insert(stored, 1)
-              else
-                redis.call('HINCRBY', KEYS[4], 'duplicates', 1)
-                table.insert(stored, 0)
+              jobs[#jobs + 1] = ARGV[i]
+              results[#results + 1] = ARGV[i + 1]
+              openings[#openings + 1] = ARGV[i + 2]
+            end
+            local batched = distinct(jobs)
+            local stored, announced = {}, {}
+            local duplicates = 0
+            if batched then
+              local small = {}
+              for k = 1, #jobs do
+                if #results[k] <= 4096 then small[#small + 1] = jobs[k] end
+              end
+              local exists = {}
+              if #small > 0 then
+                local values = redis.call('HMGET', KEYS[1], unpack(small))
+                for j = 1, #small do
+                  if values[j] then exists[small[j]] = true end
+                end
+              end
+              local fresh = {}
+              for k = 1, #jobs do
+                if #results[k] > 4096 and redis.call('HEXISTS', KEYS[1], jobs[k]) == 1 then
+                  exists[jobs[k]] = true
+                end
+                if exists[jobs[k]] then
+                  duplicates = duplicates + 1
+                  stored[k] = 0
+                else
+                  fresh[#fresh + 1] = jobs[k]
+                  fresh[#fresh + 1] = results[k]
+                  announced[#announced + 1] = jobs[k]
+                  stored[k] = 1
+                end
+              end
+              if #fresh > 0 then redis.call('HSET', KEYS[1], unpack(fresh)) end
+            else
+              for k = 1, #jobs do
+                if redis.call('HSETNX', KEYS[1], jobs[k], results[k]) == 1 then
+                  announced[#announced + 1] = jobs[k]
+                  stored[k] = 1
+                else
+                  duplicates = duplicates + 1
+                  stored[k] = 0
+                end
               end
             end
             if #announced > 0 then
+              redis.call('HDEL', KEYS[2], unpack(announced))
+              redis.call('HDEL', KEYS[3], unpack(announced))
               pcall(redis.call, 'XADD', ARGV[1], 'MAXLEN', '~', '\(completionsLength)', '*',
                 'jobs', table.concat(announced, '\\n'), 'event', 'done')
             end
+            if duplicates > 0 then redis.call('HINCRBY', KEYS[4], 'duplicates', duplicates) end
             pcall(function()
               local kept = tonumber(ARGV[3])
-              for n = 1, #stored do
-                local i = 2 + 3 * n
-                local outcome = 'duplicate'
-                if stored[n] == 1 then outcome = 'done' end
-                end_attempt(ARGV[2], ARGV[i], ARGV[i + 2], outcome, ARGV[4], kept)
+              local outcomes = {}
+              for k = 1, #jobs do
+                outcomes[k] = 'duplicate'
+                if stored[k] == 1 then outcomes[k] = 'done' end
+              end
+              if batched then
+                end_attempts(ARGV[2], jobs, openings, outcomes, ARGV[4], kept)
+              else
+                for k = 1, #jobs do end_attempt(ARGV[2], jobs[k], openings[k], outcomes[k], ARGV[4], kept) end
               end
             end)
             return stored
             """)
+
+    /// Jobs per call of a script that takes a list of jobs (``storeResults``, ``acknowledgeMany``, the attempts'
+    /// start): Lua's `unpack` has a stack limit of a few thousand values.
+    static let batchLimit = 1000
 
     /// KEYS: stream. ARGV: group, entry id, entry id, … . ``acknowledge`` for many entries of one stream.
     static let acknowledgeMany = RedisScript(
