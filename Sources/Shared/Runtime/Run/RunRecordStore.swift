@@ -110,7 +110,7 @@ public struct RunRecordStore: RedisStore {
         try await update(
             run: runID,
             [
-                (.checkpoint, RedisArgument(try RunRecord.json(checkpoint))),
+                (.checkpoint, RedisArgument(try checkpoint.recordJSON())),
                 (.progress, RedisArgument(try RunRecord.json(RunProgress(checkpoint)))),
                 (.completedIterations, RedisArgument(checkpoint.completedIterations)),
             ])
