@@ -109,5 +109,57 @@ import Testing
         #expect(error.code == code)
         #expect(error.line == 3)
         #expect(error.description.contains("\(path):3"))
+        // Read for a graph's users, whether "x" is one of them or not: the same error.
+        for userIDs in [["x", "a"], ["a"]] {
+            let forGraph = try #require(throws: DatasetError.self) {
+                try LabelsFile.readUserLabels(path: path, personas: personas, userIDs: userIDs)
+            }
+            #expect(forGraph.code == code && forGraph.line == 3, "graph users \(userIDs)")
+        }
+    }
+
+    /// Reading for a graph's users gives, user by user, what the dictionary read gives: canonical and other
+    /// spellings, lines in and out of the graph's order, users the graph lacks (counted) and users the file lacks.
+    @Test(arguments: [1 << 16, 5])
+    func readingForAGraphsUsersMatchesTheDictionaryRead(chunkSize: Int) throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let path = try DatasetFixtures.write(
+            """
+            {"user":"u1","personas":["Busy Parents"]}
+            {"user":"u2","personas":["Health Enthusiast","Busy Parents"]}
+            {"user":"ghost","personas":["Busy Parents"]}
+            {"user":"u4","personas":[]}
+            { "personas" : ["busy  parents"], "user" : "u3" }
+            {"user":"u\\u00e9","personas":["Snack \\"Lover\\""]}
+            {"user":"u0","personas":["Unrepresentable"]}
+            {"user":"ü","personas":["Health Enthusiast"]}
+            {"user":"other","personas":["Nope"]}
+
+            """, to: "l.jsonl", in: dir)
+        let userIDs = ["u0", "u1", "u2", "u3", "u4", "u5", "u\u{e9}", "ü"]
+        let read = try LabelsFile.read(path: path, personas: personas, lenient: true, chunkSize: chunkSize)
+        let forGraph = try LabelsFile.readUserLabels(
+            path: path, personas: personas, userIDs: userIDs, lenient: true, chunkSize: chunkSize)
+        #expect(forGraph.personas == userIDs.map { read.labels[$0] })
+        #expect(forGraph == UserLabels(read, userIDs: userIDs))
+        #expect(forGraph[5] == nil && forGraph[4] == [] && forGraph[2] == [1, 0] && forGraph[6] == [2] && forGraph[7] == [1])
+        #expect(forGraph.usersOutsideGraph == 2 && forGraph.unknownNamesDropped == 1)
+    }
+
+    @Test func aUserOutsideTheGraphRepeatedIsStillAnError() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let path = try DatasetFixtures.write(
+            """
+            {"user":"ghost","personas":[]}
+            {"user":"a","personas":[]}
+            {"user":"ghost","personas":["Busy Parents"]}
+
+            """, to: "l.jsonl", in: dir)
+        let error = try #require(throws: DatasetError.self) {
+            try LabelsFile.readUserLabels(path: path, personas: personas, userIDs: ["a"])
+        }
+        #expect(error.code == .duplicateUser && error.line == 3 && error.description.contains("ghost"))
     }
 }

@@ -98,7 +98,7 @@ extension DemoCommand {
             var result = try await distributedRun(
                 url: url, prefix: prefix, snapshot: snapshot, personasPath: personasPath, results: results,
                 port: port, cluster: cluster)
-            result.labels = truth
+            result.labels = UserLabels(truth, userIDs: result.graph.userIDs)
             try RunSummary.printWithPlantedTruth(
                 result, noise: "LLM simulator noise drop \(noiseDrop) / add \(noiseAdd)")
             let statistics = simulator.statistics

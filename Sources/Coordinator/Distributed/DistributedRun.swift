@@ -289,7 +289,7 @@ struct DistributedRun: Sendable {
             try await records.setPhase(.done, run: runID)
             return LocalRun.Result(
                 outcome: outcome, graph: graph, personas: personas,
-                labels: LabelsFile.Contents(labels: [:], users: [], unknownNamesDropped: 0), files: files)
+                labels: .none(userCount: graph.userCount), files: files)
         } catch let error as DistributedRunError where error.code == .cancelled {
             throw error
         } catch {

@@ -103,6 +103,6 @@ struct LocalLLMRun {
         state.clear()
         return LocalRun.Result(
             outcome: outcome, graph: loaded.graph, personas: loaded.personas,
-            labels: LabelsFile.Contents(labels: [:], users: [], unknownNamesDropped: 0), files: files)
+            labels: .none(userCount: loaded.graph.userCount), files: files)
     }
 }

@@ -16,7 +16,8 @@ struct LocalRun {
         var outcome: RunOutcome
         var graph: PurchaseGraph
         var personas: PersonaSet
-        var labels: LabelsFile.Contents
+        /// The labels file's labels of the graph's users (what the run's labeler answered from).
+        var labels: UserLabels
         var files: [String]
     }
 
@@ -24,10 +25,11 @@ struct LocalRun {
         var inputs = inputs
         let loaded = try inputs.load()
         try inputs.resolveAutoSolver(for: loaded)
-        let labels = try LabelsFile.read(path: labelsPath, personas: loaded.personas)
+        let labels = try LabelsFile.readUserLabels(
+            path: labelsPath, personas: loaded.personas, userIDs: loaded.graph.userIDs)
         let labeler = TruthLabeler(
-            truthByUserID: labels.labels, graph: loaded.graph, personaCount: loaded.personas.count,
-            dropProbability: noise.drop, addProbability: noise.add, seed: noise.seed)
+            truth: labels, personaCount: loaded.personas.count, dropProbability: noise.drop,
+            addProbability: noise.add, seed: noise.seed)
         let runner = inputs.runner(loaded, labeler: labeler)
         let verbose = verbose
         let progress = Self.iterationProgress(inputs.parameters, mode: verbose ? .current : .off)

@@ -87,7 +87,7 @@ enum RunSummary {
         var reference = [[Int]](repeating: [], count: graph.userCount)
         var evaluated: [Int] = []
         for user in 0..<graph.userCount where !result.outcome.prototypes.isPrototype(user) {
-            guard let truth = result.labels.labels[graph.userIDs[user]] else { continue }
+            guard let truth = result.labels[user] else { continue }
             reference[user] = truth
             evaluated.append(user)
         }

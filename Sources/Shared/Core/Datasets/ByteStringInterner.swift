@@ -23,6 +23,23 @@ struct ByteStringInterner: Sendable {
 
     var count: Int { ends.count }
 
+    init() {}
+
+    /// An interner with room for `capacity` ids before its table grows.
+    init(capacity: Int) {
+        var slotCount = 1024
+        while slotCount < 2 * capacity { slotCount *= 2 }
+        slots = Array(repeating: 0, count: slotCount)
+        mask = slotCount - 1
+        ends.reserveCapacity(capacity)
+    }
+
+    /// Whether id `index` (any `Int`) is interned and has the bytes `key`.
+    @inline(__always)
+    func has(_ index: Int, bytes key: UnsafeRawBufferPointer) -> Bool {
+        index >= 0 && index < ends.count && equals(index, key)
+    }
+
     /// The index of `key`, assigning the next one if it is new.
     @inline(__always)
     mutating func intern(_ key: UnsafeRawBufferPointer) -> UInt32 {

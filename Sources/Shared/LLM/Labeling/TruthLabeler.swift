@@ -7,23 +7,19 @@ public import GPLRCore
 /// The noise for a user depends only on the seed and the user's index, never on batch order or size, so a run
 /// sharded across workers answers exactly like a run in one process.
 public struct TruthLabeler: PersonaLabeler {
-    /// User index → true persona indices.
-    public let truth: [Int: [Int]]
+    /// The true persona indices by user index (`nil`: the file has no line for the user).
+    public let truth: UserLabels
     public let personaCount: Int
     public let dropProbability: Double
     public let addProbability: Double
     public let seed: UInt64
 
-    /// - Parameter truthByUserID: external user id → persona indices, as read from a labels file.
+    /// - Parameter truth: the labels of the graph's users, as ``LabelsFile/readUserLabels(path:personas:userIDs:lenient:chunkSize:)``
+    ///   reads them.
     public init(
-        truthByUserID: [String: [Int]], graph: PurchaseGraph, personaCount: Int,
-        dropProbability: Double = 0, addProbability: Double = 0, seed: UInt64 = 0
+        truth: UserLabels, personaCount: Int, dropProbability: Double = 0, addProbability: Double = 0,
+        seed: UInt64 = 0
     ) {
-        var truth: [Int: [Int]] = [:]
-        truth.reserveCapacity(truthByUserID.count)
-        for (user, id) in graph.userIDs.enumerated() {
-            if let personas = truthByUserID[id] { truth[user] = personas }
-        }
         self.truth = truth
         self.personaCount = personaCount
         self.dropProbability = dropProbability
@@ -31,10 +27,20 @@ public struct TruthLabeler: PersonaLabeler {
         self.seed = seed
     }
 
+    /// - Parameter truthByUserID: external user id → persona indices, as read from a labels file.
+    public init(
+        truthByUserID: [String: [Int]], graph: PurchaseGraph, personaCount: Int,
+        dropProbability: Double = 0, addProbability: Double = 0, seed: UInt64 = 0
+    ) {
+        self.init(
+            truth: UserLabels(personas: graph.userIDs.map { truthByUserID[$0] }), personaCount: personaCount,
+            dropProbability: dropProbability, addProbability: addProbability, seed: seed)
+    }
+
     public func label(users: [Int], in graph: PurchaseGraph) async throws -> LabelingBatch {
         var batch = LabelingBatch()
         for user in users {
-            guard let personas = truth[user] else {
+            guard truth.personas.indices.contains(user), let personas = truth[user] else {
                 batch.failures[user] = "no label for user \(graph.userIDs[user]) in the labels file"
                 batch.counters["missing-from-labels-file", default: 0] += 1
                 continue

@@ -5,10 +5,10 @@ import Synchronization
 
 /// Runs `label` jobs: builds the labeler the job's ``LabelerSpec`` names and labels the batch.
 ///
-/// A worker keeps one executor for its lifetime: parsed labels files are cached per (path, persona names,
-/// file size and modification time), and the ``TruthLabeler`` built from one for a snapshot and noise setting is
-/// cached too, so the jobs of a run do not re-read a multi-million-line truth file each time. Reading a file
-/// runs on the ``BlockingExecutor``, never on the cooperative pool.
+/// A worker keeps one executor for its lifetime: a labels file read for a snapshot's users is cached per (path,
+/// persona names, file size and modification time, snapshot), so the jobs of a run do not re-read a
+/// multi-million-line truth file each time; the ``TruthLabeler`` of a job is built from it at no cost. Reading a
+/// file runs on the ``BlockingExecutor``, never on the cooperative pool.
 ///
 /// An `llm` spec runs an ``LLMLabeler`` over a ``ChatCompletionClient`` built once per distinct spec with the
 /// key, cache and rate limit of ``LLMJobContext`` (the worker's, never the payload's); call ``shutdown()``
@@ -16,19 +16,17 @@ import Synchronization
 public final class LabelJobExecutor: Sendable {
     private let blocking: BlockingExecutor
     private let files: Mutex<RecentlyUsed<FileKey, DigestedLabels>>
-    private let labelers: Mutex<RecentlyUsed<LabelerKey, TruthLabeler>>
     /// The worker's LLM key and Redis; `nil`: `llm` jobs fail (non-retriably) for want of a key.
     let llm: LLMJobContext?
     /// One client per distinct spec, kept for the executor's lifetime (a handful per worker).
     let llmClients = Mutex<[LLMLabelerSpec: ChatCompletionClient]>([:])
 
     /// - Parameters:
-    ///   - capacity: parsed files (and labelers) kept, least recently used dropped first.
+    ///   - capacity: labels files read (each for one snapshot) kept, least recently used dropped first.
     ///   - llm: what `llm` label jobs need from this worker (key, Redis for cache and rate limit).
     public init(blocking: BlockingExecutor = .shared, capacity: Int = 2, llm: LLMJobContext? = nil) {
         self.blocking = blocking
         files = Mutex(RecentlyUsed(capacity: capacity))
-        labelers = Mutex(RecentlyUsed(capacity: capacity))
         self.llm = llm
     }
 
@@ -40,9 +38,8 @@ public final class LabelJobExecutor: Sendable {
         let personas = try Self.validate(job, graph: graph)
         switch job.labeler {
         case .labelsFile(let path, let drop, let add, let seed, let expected):
-            let fileKey = try Self.fileKey(path: path, personas: personas)
-            let labelerKey = LabelerKey(file: fileKey, snapshot: job.snapshot, drop: drop, add: add, seed: seed)
-            let contents = try await labelsFile(fileKey, personas: personas)
+            let fileKey = try Self.fileKey(path: path, personas: personas, snapshot: job.snapshot)
+            let contents = try await labelsFile(fileKey, personas: personas, graph: graph)
             if let expected, contents.sha256 != expected.lowercased() {
                 // Another worker may hold the right file at this path: retriable, and the error says why.
                 throw JobExecutionError(
@@ -51,17 +48,9 @@ public final class LabelJobExecutor: Sendable {
                         + "\(expected.prefix(16))… (a different file at the same path)",
                     retriable: true)
             }
-            let labeler: TruthLabeler
-            if let cached = labelers.withLock({ $0.value(for: labelerKey) }) {
-                labeler = cached
-            } else {
-                labeler = try await blocking.run {
-                    TruthLabeler(
-                        truthByUserID: contents.file.labels, graph: graph, personaCount: personas.count,
-                        dropProbability: drop, addProbability: add, seed: seed)
-                }
-                labelers.withLock { $0.insert(labeler, for: labelerKey) }
-            }
+            let labeler = TruthLabeler(
+                truth: contents.labels, personaCount: personas.count, dropProbability: drop, addProbability: add,
+                seed: seed)
             return LabelJobResult(batch: try await labeler.label(users: job.users, in: graph))
         case .llm(let spec):
             return LabelJobResult(batch: try await labelWithLLM(job, spec: spec, personas: personas, graph: graph))
@@ -89,22 +78,16 @@ public final class LabelJobExecutor: Sendable {
 
     // MARK: - Caches
 
+    /// A labels file as read for one snapshot's users.
     struct FileKey: Hashable {
         var path: String
         var personaNames: [String]
         var size: Int
         var modified: Double
-    }
-
-    struct LabelerKey: Hashable {
-        var file: FileKey
         var snapshot: String
-        var drop: Double
-        var add: Double
-        var seed: UInt64
     }
 
-    private static func fileKey(path: String, personas: PersonaSet) throws -> FileKey {
+    private static func fileKey(path: String, personas: PersonaSet, snapshot: String) throws -> FileKey {
         let attributes: [FileAttributeKey: Any]
         do {
             attributes = try FileManager.default.attributesOfItem(atPath: path)
@@ -115,22 +98,22 @@ public final class LabelJobExecutor: Sendable {
         }
         let size = (attributes[.size] as? NSNumber)?.intValue ?? -1
         let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-        return FileKey(path: path, personaNames: personas.names, size: size, modified: modified)
+        return FileKey(path: path, personaNames: personas.names, size: size, modified: modified, snapshot: snapshot)
     }
 
-    /// A parsed labels file and the SHA-256 of the bytes it was parsed from.
+    /// A labels file read for a snapshot's users, and the SHA-256 of the bytes it was read from.
     struct DigestedLabels {
-        var file: LabelsFile.Contents
+        var labels: UserLabels
         var sha256: String
     }
 
-    private func labelsFile(_ key: FileKey, personas: PersonaSet) async throws -> DigestedLabels {
+    private func labelsFile(_ key: FileKey, personas: PersonaSet, graph: PurchaseGraph) async throws -> DigestedLabels {
         if let cached = files.withLock({ $0.value(for: key) }) { return cached }
         let contents: DigestedLabels
         do {
             contents = try await blocking.run {
                 DigestedLabels(
-                    file: try LabelsFile.read(path: key.path, personas: personas),
+                    labels: try LabelsFile.readUserLabels(path: key.path, personas: personas, userIDs: graph.userIDs),
                     sha256: try FileDigest.sha256(path: key.path))
             }
         } catch let error as DatasetError {
