@@ -1,5 +1,6 @@
-/// A labels file's labels of one graph's users, by user index (``LabelsFile/readUserLabels(path:personas:userIDs:lenient:chunkSize:)``):
-/// what a labeler that answers from the file, and an evaluation against it, read.
+/// A labels file's labels of one graph's users, by user index
+/// (``LabelsFile/readUserLabels(path:personas:userIDs:lenient:chunkSize:)``): what a labeler that answers from the
+/// file, and an evaluation against it, read.
 public struct UserLabels: Sendable, Equatable {
     /// Per user index: its persona indices (in file order, no repeats; empty = "Unrepresentable"), or `nil` when
     /// the file has no line for the user.

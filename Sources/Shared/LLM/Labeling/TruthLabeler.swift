@@ -14,8 +14,8 @@ public struct TruthLabeler: PersonaLabeler {
     public let addProbability: Double
     public let seed: UInt64
 
-    /// - Parameter truth: the labels of the graph's users, as ``LabelsFile/readUserLabels(path:personas:userIDs:lenient:chunkSize:)``
-    ///   reads them.
+    /// - Parameter truth: the labels of the graph's users, as
+    ///   ``LabelsFile/readUserLabels(path:personas:userIDs:lenient:chunkSize:)`` reads them.
     public init(
         truth: UserLabels, personaCount: Int, dropProbability: Double = 0, addProbability: Double = 0,
         seed: UInt64 = 0

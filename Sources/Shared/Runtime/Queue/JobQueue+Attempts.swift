@@ -76,8 +76,8 @@ extension JobQueue {
         }
     }
 
-    /// Opens an attempt per job: one script call per run and ``JobQueueScripts/batchLimit`` jobs (best effort: a worker whose ACL predates the attempts
-    /// key still runs its jobs, unrecorded).
+    /// Opens an attempt per job: one script call per run and ``JobQueueScripts/batchLimit`` jobs (best effort: a
+    /// worker whose ACL predates the attempts key still runs its jobs, unrecorded).
     func recordAttemptStarts(_ jobs: [LeasedJob]) async {
         for (runID, runJobs) in Dictionary(grouping: jobs, by: \.runID) {
             for start in stride(from: 0, to: runJobs.count, by: JobQueueScripts.batchLimit) {
