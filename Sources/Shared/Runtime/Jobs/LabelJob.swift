@@ -43,6 +43,12 @@ public struct LabelJobResult: Codable, Sendable, Equatable {
     /// Dropped/retried/noise counters, summed into the run's report.
     public var counters: [String: Int]
 
+    init(labeled: [Labeled], failed: [Failed], counters: [String: Int]) {
+        self.labeled = labeled
+        self.failed = failed
+        self.counters = counters
+    }
+
     public init(batch: LabelingBatch) {
         labeled = batch.labels.keys.sorted().map { Labeled(user: $0, personas: batch.labels[$0]!) }
         failed = batch.failures.keys.sorted().map { Failed(user: $0, error: batch.failures[$0]!) }
