@@ -134,6 +134,24 @@ func job(_ id: String, run: String = "r1", kind: JobKind = LabelJobDefinition.ki
         }
     }
 
+    /// Redis restarted empty between enqueue's two writes: the id is registered, its entry is gone, and enqueueing
+    /// it again adds nothing, so no worker could ever run it. Forgetting the run's ids without results (what the
+    /// coordinator does when it rebuilds a lost run) makes the enqueue add it; a job with a result stays known.
+    @Test func anIDRegisteredWithoutItsEntryIsEnqueuedAgainOnceForgotten() async throws {
+        try await withJobQueue(lease: .seconds(60)) { queue, _ in
+            try await queue.enqueue([job("done")])
+            let taken = try await queue.dequeue(consumer: "w", kinds: [LabelJobDefinition.kind])
+            #expect(try await queue.complete(taken.map { (job: $0, result: Data("r".utf8)) }) == [true])
+            _ = try await queue.client.send("SADD", RedisArgument(queue.keys.run("r1").jobs), "orphan")
+            #expect(try await queue.enqueue([job("orphan"), job("done")]) == 0, "both look enqueued")
+
+            #expect(try await queue.forgetJobsWithoutResults(run: "r1") == 1)
+            #expect(try await queue.enqueue([job("orphan"), job("done")]) == 1)
+            let again = try await queue.dequeue(consumer: "w", kinds: [LabelJobDefinition.kind], count: 10)
+            #expect(again.map(\.id) == ["orphan"])
+        }
+    }
+
     @Test func jobOfADeadWorkerIsReclaimedAfterTheLease() async throws {
         try await withJobQueue { queue, _ in
             try await queue.enqueue([job("j1")])

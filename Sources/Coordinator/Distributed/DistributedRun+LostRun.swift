@@ -53,6 +53,8 @@ extension DistributedRun {
                     + "\(record.snapshotHash.prefix(16))")
         }
         try await SnapshotStore(client: client, keys: keys).publish(bytes, hash: hash)
+        // Ids an enqueue in flight across the loss registered without their entries: enqueued again below.
+        try await JobQueue(client: client, keys: keys).forgetJobsWithoutResults(run: runID)
         var rebuilt = record
         rebuilt.phase = .created
         rebuilt.checkpoint = checkpoint

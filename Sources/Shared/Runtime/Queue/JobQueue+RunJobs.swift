@@ -75,3 +75,36 @@ extension JobQueue {
         return try replies.contains { (try $0.throwingServerError(context: "EXISTS").int ?? 0) > 0 }
     }
 }
+
+extension JobQueue {
+    /// After Redis lost a run's data: forgets the run's job ids that have no result, so that enqueueing them again
+    /// (``enqueue(_:)``) adds them instead of skipping them as known. Returns how many were forgotten.
+    ///
+    /// Enqueueing writes the stream entries first and the ids second, two round trips: when Redis restarts empty
+    /// between them, the entries go with the lost data and the ids land in the new one, so the jobs would look
+    /// enqueued while no entry exists to deliver them, and the run would wait for them forever. An id forgotten
+    /// here whose entry does exist is enqueued twice; results are first-wins, so it is reduced once.
+    @discardableResult
+    public func forgetJobsWithoutResults(run runID: String) async throws -> Int {
+        let run = keys.run(runID)
+        let reply = try await client.evaluate(
+            JobQueueScripts.forgetJobsWithoutResults, keys: [RedisArgument(run.jobs), RedisArgument(run.results)],
+            arguments: [])
+        return reply.int ?? 0
+    }
+}
+
+extension JobQueueScripts {
+    /// KEYS: a run's jobs set, its results. Removes from the set every id without a result; returns the count.
+    static let forgetJobsWithoutResults = RedisScript(
+        """
+        local removed = 0
+        for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+          if redis.call('HEXISTS', KEYS[2], id) == 0 then
+            redis.call('SREM', KEYS[1], id)
+            removed = removed + 1
+          end
+        end
+        return removed
+        """)
+}
