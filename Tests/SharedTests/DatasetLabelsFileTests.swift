@@ -148,6 +148,19 @@ import Testing
         #expect(forGraph.usersOutsideGraph == 2 && forGraph.unknownNamesDropped == 1)
     }
 
+    @Test func idsThatRepeatInTheGraphEachGetTheirLine() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let path = try DatasetFixtures.write(
+            """
+            {"user":"a","personas":["Busy Parents"]}
+            {"user":"b","personas":[]}
+
+            """, to: "l.jsonl", in: dir)
+        let labels = try LabelsFile.readUserLabels(path: path, personas: personas, userIDs: ["a", "b", "a", "c"])
+        #expect(labels.personas == [[0], [], [0], nil])
+    }
+
     @Test func aUserOutsideTheGraphRepeatedIsStillAnError() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }

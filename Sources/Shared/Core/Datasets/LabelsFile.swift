@@ -61,7 +61,11 @@ public enum LabelsFile {
         var ids = ByteStringInterner(capacity: userIDs.count)
         for id in userIDs { _ = ids.intern(id) }
         let graphUsers = userIDs.count
-        precondition(ids.count == graphUsers, "a graph's user ids are distinct")
+        guard ids.count == graphUsers else {
+            // Ids repeat (no graph gplr builds has that; a hand-made snapshot could): map them by id instead.
+            return UserLabels(
+                try read(path: path, personas: personas, lenient: lenient, chunkSize: chunkSize), userIDs: userIDs)
+        }
         var byUser = [[Int]?](repeating: nil, count: graphUsers)
         var outside = 0
         var next = 0
