@@ -31,9 +31,10 @@ extension JobQueue {
     }
 
     /// Completes many jobs in two pipelined round trips: first every result is stored (first result wins), one
-    /// script call per run, which also announces its stored jobs in one completions entry and ends their attempts
-    /// (``JobQueueScripts/storeResults``); then, only if every store succeeded, the jobs are acknowledged, one
-    /// script call per stream (another hash tag, so another script). A crash in between redelivers the jobs, whose
+    /// script call per run and ``JobQueueScripts/batchLimit`` jobs, which also announces its stored jobs in one
+    /// completions entry and ends their attempts (``JobQueueScripts/storeResults``); then, only if every store
+    /// succeeded, the jobs are acknowledged, one script call per stream and `batchLimit` entries (another hash
+    /// tag, so another script). A crash in between redelivers the jobs, whose
     /// second results are then ignored. A store Redis refuses (out of memory under `noeviction`, an ACL without the
     /// results key) throws and acknowledges nothing, so the jobs stay pending and run again: in one pipeline the
     /// acknowledgements would go through where the stores did not (`XACK` and `XDEL` are allowed out of memory),
