@@ -159,6 +159,7 @@ import Testing
             """, to: "l.jsonl", in: dir)
         let labels = try LabelsFile.readUserLabels(path: path, personas: personas, userIDs: ["a", "b", "a", "c"])
         #expect(labels.personas == [[0], [], [0], nil])
+        #expect(labels.usersOutsideGraph == 0)
     }
 
     @Test func aUserOutsideTheGraphRepeatedIsStillAnError() throws {

@@ -23,9 +23,9 @@ public enum SolverWork {
 /// (``IncrementalRevAff``: a local run, or the coordinator's) pushes each iteration's new prototypes only, and its
 /// run costs one solve of the final size plus a measured share of one per further iteration
 /// (``carriedGrowthPerIteration(walkLength:)``); RevAff solved afresh each iteration (on workers) solves from all
-/// prototypes so far, ≈ (T + 1)/2 solves of the final size. Each count
-/// is weighed by the time one update takes in that solver (``exactNanosecondsPerUpdate``,
-/// ``revAffNanosecondsPerUpdate``: `gplr bench affinity`, docs/benchmarks.md).
+/// prototypes so far, ≈ (T + 1)/2 solves of the final size. Each count is weighed by the time one update takes in
+/// that solver (``exactNanosecondsPerUpdate``, ``revAffNanosecondsPerUpdate``: `gplr bench affinity`,
+/// docs/benchmarks.md).
 ///
 /// RevAff is chosen only when (1) the exact solver's estimate reaches ``minimumExactSeconds`` (below it there is
 /// nothing worth saving, and no probe is run), (2) RevAff is estimated at least ``requiredSpeedUp`` times cheaper,

@@ -20,7 +20,8 @@ public struct UserLabels: Sendable, Equatable {
     /// `userIDs`, in their order.
     public init(_ contents: LabelsFile.Contents, userIDs: [String]) {
         personas = userIDs.map { contents.labels[$0] }
-        usersOutsideGraph = contents.labels.count - personas.lazy.filter { $0 != nil }.count
+        let graphUsers = Set(userIDs)
+        usersOutsideGraph = contents.labels.keys.count { !graphUsers.contains($0) }
         unknownNamesDropped = contents.unknownNamesDropped
     }
 

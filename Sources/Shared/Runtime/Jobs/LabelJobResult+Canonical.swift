@@ -18,13 +18,10 @@ extension LabelJobResult {
         out.append(contentsOf: try JobCoding.encode(failed))
         out.append(contentsOf: #","labeled":["#.utf8)
         for (index, entry) in labeled.enumerated() {
-            out.append(contentsOf: index == 0 ? #"{"personas":["#.utf8 : #",{"personas":["#.utf8)
-            for (position, persona) in entry.personas.enumerated() {
-                if position > 0 { out.append(UInt8(ascii: ",")) }
-                out.append(contentsOf: String(persona).utf8)
-            }
-            out.append(contentsOf: #"],"user":"#.utf8)
-            out.append(contentsOf: String(entry.user).utf8)
+            out.append(contentsOf: index == 0 ? #"{"personas":"#.utf8 : #",{"personas":"#.utf8)
+            out.appendJSON(entry.personas)
+            out.append(contentsOf: #","user":"#.utf8)
+            out.appendJSON(entry.user)
             out.append(UInt8(ascii: "}"))
         }
         out.append(contentsOf: "]}".utf8)

@@ -1,5 +1,6 @@
 import Foundation
 import GPLRRedis
+import GPLRSupport
 
 /// One delivery of a job to a worker, as the queue recorded it.
 public struct JobAttempt: Codable, Sendable, Equatable {
@@ -80,15 +81,12 @@ extension JobQueue {
     /// worker whose ACL predates the attempts key still runs its jobs, unrecorded).
     func recordAttemptStarts(_ jobs: [LeasedJob]) async {
         for (runID, runJobs) in Dictionary(grouping: jobs, by: \.runID) {
-            for start in stride(from: 0, to: runJobs.count, by: JobQueueScripts.batchLimit) {
-                await recordAttemptStarts(
-                    run: runID, runJobs[start..<min(start + JobQueueScripts.batchLimit, runJobs.count)])
-            }
+            for batch in runJobs.chunked(JobQueueScripts.batchLimit) { await recordAttemptStarts(run: runID, batch) }
         }
     }
 
     /// Opens an attempt per job of one run, in one script call (at most ``JobQueueScripts/batchLimit`` jobs).
-    private func recordAttemptStarts(run runID: String, _ runJobs: ArraySlice<LeasedJob>) async {
+    private func recordAttemptStarts(run runID: String, _ runJobs: [LeasedJob]) async {
         var arguments = [RedisArgument(Self.attemptsKept)]
         for job in runJobs {
             arguments += [RedisArgument(job.id), RedisArgument(JobAttempt(running: job).openingJSON)]

@@ -71,9 +71,7 @@ extension JobQueue {
         let now = RunRecord.now()
         // One script call per run and ``JobQueueScripts/batchLimit`` jobs.
         let chunks = byRun.flatMap { runID, indices in
-            stride(from: 0, to: indices.count, by: JobQueueScripts.batchLimit).map { start in
-                (runID, Array(indices[start..<min(start + JobQueueScripts.batchLimit, indices.count)]))
-            }
+            indices.chunked(JobQueueScripts.batchLimit).map { (runID: runID, indices: $0) }
         }
         for (runID, indices) in chunks {
             let run = keys.run(runID)
@@ -96,15 +94,12 @@ extension JobQueue {
         for reply in storeReplies { _ = try reply.throwingServerError(context: "EVALSHA") }
         var acknowledgements: [[RedisArgument]] = []
         for (kind, entries) in byStream {
-            for start in stride(from: 0, to: entries.count, by: JobQueueScripts.batchLimit) {
+            for batch in entries.chunked(JobQueueScripts.batchLimit) {
                 acknowledgements.append(
                     [
                         "EVALSHA", RedisArgument(JobQueueScripts.acknowledgeMany.sha1), 1,
                         RedisArgument(keys.jobStream(kind)), RedisArgument(configuration.group),
-                    ]
-                        + entries[start..<min(start + JobQueueScripts.batchLimit, entries.count)].map {
-                            RedisArgument($0)
-                        })
+                    ] + batch.map { RedisArgument($0) })
             }
         }
         for reply in try await client.pipeline(acknowledgements) {
