@@ -64,9 +64,12 @@ import Testing
 
     /// kill -9 of the coordinator after its second checkpoint; `gplr run --resume` is refused while the dead
     /// coordinator's lease lives (one coordinator per run), `gplr status` then says the coordinator is lost, and
-    /// the resume finishes the run from the record, reusing the results of the jobs that ran meanwhile.
-    @Test func coordinatorKilledMidRunIsResumed() async throws {
-        let cluster = try await ClusterHarness()
+    /// the resume finishes the run from the record, reusing the results of the jobs that ran meanwhile. With RevAff,
+    /// the resumed coordinator rebuilds Ψ̂ and the residuals its workers' jobs carry batch by batch, through jobs, and
+    /// goes on to the local run's Φ.
+    @Test(arguments: [[], ["--epsilon", "0.02"]])
+    func coordinatorKilledMidRunIsResumed(solver: [String]) async throws {
+        let cluster = try await ClusterHarness(runOptions: solver)
         defer { cluster.stop() }
         let reference = try await cluster.referencePhi()
         let run = "kill-coordinator"

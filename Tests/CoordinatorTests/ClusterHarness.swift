@@ -21,13 +21,16 @@ final class ClusterHarness: Sendable {
     /// Prototypes labeled per run (the label budget).
     let budget = 60
     let iterations = 5
+    /// Run options beyond the shared ones (e.g. the solver).
+    let extraRunOptions: [String]
     private let processes = Mutex<[ProcessHandle]>([])
 
     var snapshotPath: String { directory.file("g.gplrsnap") }
     var personasPath: String { directory.file("data/" + SyntheticGenerator.personasFile) }
     var truthPath: String { directory.file("data/" + SyntheticGenerator.truthFile) }
 
-    init(redis options: RedisServer.Options = RedisServer.Options()) async throws {
+    init(redis options: RedisServer.Options = RedisServer.Options(), runOptions extra: [String] = []) async throws {
+        extraRunOptions = extra
         let directory = try TemporaryDirectory(prefix: "gplr-cluster")
         do {
             try await Self.gplr([
@@ -56,7 +59,7 @@ final class ClusterHarness: Sendable {
         [
             "--snapshot", snapshotPath, "--personas", personasPath, "--labels", truthPath, "--budget", String(budget),
             "--iterations", String(iterations), "--seed", "11", "--noise-drop", "0.1", "--noise-add", "0.05",
-        ]
+        ] + extraRunOptions
     }
 
     /// Φ of the same run in one process (`gplr run --local`), the reference.

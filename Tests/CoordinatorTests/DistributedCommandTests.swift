@@ -167,7 +167,8 @@ import Testing
                 as? [String: Any])
         #expect(revAffReport["solver"] as? String == "revaff ε=0.01 (incremental)", "\(revAffReport)")
 
-        // On the workers, RevAff's per-persona jobs solve from every prototype each iteration.
+        // On the workers, RevAff's per-persona jobs carry their residuals from one iteration to the next (through
+        // side inputs and results): the pushes of the local run, so the same Ψ̂ to the last bit, and the same Φ.
         let jobsWorker = try TestWorker(url: server.url, graph: data.graph)
         let jobs = try await withWorker(jobsWorker) {
             try await runOffThePool(
@@ -182,7 +183,16 @@ import Testing
             try JSONSerialization.jsonObject(
                 with: Data(contentsOf: URL(fileURLWithPath: data.directory.file("workers3/report.json"))))
                 as? [String: Any])
-        #expect(jobsReport["solver"] as? String == "revaff ε=0.01", "\(jobsReport)")
+        #expect(jobsReport["solver"] as? String == "revaff ε=0.01 (incremental)", "\(jobsReport)")
+        // Every iteration's affinity jobs, and from the second on they read the residuals the previous ones left.
+        #expect(
+            (1...3).allSatisfy { t in jobsWorker.jobs.contains { $0.hasPrefix("affinity-t\(t)-") } },
+            "\(jobsWorker.jobs)")
+        let phiJobs = try String(contentsOfFile: data.directory.file("workers3/phi.jsonl"), encoding: .utf8)
+        #expect(phiJobs == phiLocalRevAff)
+        let psiLocal = try Data(contentsOf: URL(fileURLWithPath: data.directory.file("local2/psi.npy")))
+        let psiJobs = try Data(contentsOf: URL(fileURLWithPath: data.directory.file("workers3/psi.npy")))
+        #expect(psiJobs == psiLocal)
     }
 
     @Test func invalidCombinationsAreRefused() async throws {

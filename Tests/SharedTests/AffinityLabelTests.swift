@@ -76,4 +76,30 @@ import Testing
             try AffinityMatrix(userCount: 2, personaCount: 3, personas: [1, 0], values: [0, 0, 0, 0])
         }
     }
+
+    /// Shards added into a running matrix one by one, as their results arrive, give the bits of adding the
+    /// assembled matrix; a shard of other users, or a persona the matrix does not hold, is refused.
+    @Test func shardsAddedOneByOneEqualTheAssembledMatrixAdded() throws {
+        let users = 20_000, personaCount = 5
+        var random = SamplingRandom(seed: 3)
+        func randomMatrix(_ personas: [Int]) throws -> AffinityMatrix {
+            try AffinityMatrix(
+                userCount: users, personaCount: personaCount, personas: personas,
+                values: (0..<users * personas.count).map { _ in Double(random.next() % 1000) / 7.0 })
+        }
+        let running = try randomMatrix(Array(0..<personaCount))
+        let shards = [try randomMatrix([1, 3]), try randomMatrix([0]), try randomMatrix([2, 4])]
+        var together = running
+        try together.add(AffinityMatrix.assembled(from: shards))
+        var oneByOne = running
+        for shard in shards { try oneByOne.add(columnsOf: shard, threadCount: 2) }
+        #expect(oneByOne.values == together.values)
+        #expect(oneByOne.values != running.values)
+
+        var partial = try AffinityMatrix(zerosForUsers: users, personaCount: personaCount, personas: [0, 1])
+        let notHeld = #expect(throws: AlgorithmError.self) { try partial.add(columnsOf: shards[0]) }
+        #expect(notHeld?.code == .shardMismatch)
+        var other = try AffinityMatrix(zerosForUsers: users + 1, personaCount: personaCount)
+        #expect(throws: AlgorithmError.self) { try other.add(columnsOf: shards[1]) }
+    }
 }

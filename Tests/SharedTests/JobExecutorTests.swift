@@ -121,8 +121,9 @@ import Testing
         let decoded = try AffinityJobDefinition.decodeResult(AffinityJobDefinition.encodeResult(shardResult))
         let labels = try LabelMatrix(labels: fixture.prototypes.labels(), userCount: fixture.graph.userCount, beta: 0.5)
         let local = try ExactAffinity(walkLength: 2).compute(graph: fixture.graph, labels: labels, personas: shard)
-        #expect(decoded == local)
-        #expect(decoded.values.contains { $0 > 0 })
+        #expect(decoded.affinity == local)
+        #expect(decoded.residuals == nil)
+        #expect(decoded.affinity.values.contains { $0 > 0 })
     }
 
     @Test func revAffShardIsWithinEpsilonOfExact() throws {
@@ -131,12 +132,66 @@ import Testing
         let epsilon = 1e-3
         let job = fixture.affinityJob(personas: shard, prototypesKey: "gplr:p", walkLength: 2, epsilon: epsilon)
         let approximate = try AffinityJobExecutor().execute(job, graph: fixture.graph, prototypes: fixture.prototypes)
+            .affinity
         let labels = try LabelMatrix(labels: fixture.prototypes.labels(), userCount: fixture.graph.userCount, beta: 0.5)
         let exact = try ExactAffinity(walkLength: 2).compute(graph: fixture.graph, labels: labels, personas: shard)
         #expect(approximate.personas == shard)
         #expect(approximate.values.count == exact.values.count)
         let worst = zip(approximate.values, exact.values).map { abs($0 - $1) }.max() ?? 0
         #expect(worst <= epsilon + 1e-12)
+    }
+
+    /// Two iterations of a RevAff shard's jobs, the first job's residuals passed to the second through the result's
+    /// wire form (as the coordinator does through a side input): their increments sum to what one process
+    /// carrying the residuals holds, to the last bit, and the result says what is carried now.
+    @Test func revAffJobsCarryTheirResidualsFromOneIterationToTheNext() throws {
+        defer { directory.remove() }
+        let shard = [1, 3, 4]
+        let epsilon = 0.02
+        let all = try fixture.prototypes.labels()
+        var first = PrototypeLabels(personaCount: all.personaCount)
+        var second = PrototypeLabels(personaCount: all.personaCount)
+        for (index, user) in all.users.enumerated() {
+            if index % 2 == 0 {
+                try first.setPersonas(all.personas(ofUser: user)!, forUser: user)
+            } else {
+                try second.setPersonas(all.personas(ofUser: user)!, forUser: user)
+            }
+        }
+        let job = fixture.affinityJob(personas: shard, prototypesKey: "gplr:p", walkLength: 1, epsilon: epsilon)
+        let executor = AffinityJobExecutor(threadCount: 1)
+        let one = try AffinityJobDefinition.decodeResult(
+            AffinityJobDefinition.encodeResult(
+                try executor.execute(job, graph: fixture.graph, prototypes: PrototypeSet(first))))
+        let carried = try #require(one.residuals)
+        #expect(carried.personas == shard)
+        #expect(carried.count > 0, "the fixture must leave residuals below θ")
+        let two = try executor.execute(
+            job, graph: fixture.graph, prototypes: PrototypeSet(second), residuals: carried)
+        var summed = one.affinity
+        try summed.add(two.affinity)
+
+        var local = IncrementalRevAff(
+            solver: RevAff(walkLength: 1, epsilon: epsilon, threadCount: 1), userCount: fixture.graph.userCount,
+            personaCount: all.personaCount)
+        for batch in [first, second] {
+            try local.add(
+                graph: fixture.graph, labels: LabelMatrix(labels: batch, userCount: fixture.graph.userCount, beta: 0.5))
+        }
+        let reference = local.rowMajor()
+        for (column, persona) in shard.enumerated() {
+            let expected = (0..<fixture.graph.userCount).map { reference.values[$0 * all.personaCount + persona] }
+            let got = (0..<fixture.graph.userCount).map { summed.values[$0 * shard.count + column] }
+            #expect(got == expected, "persona \(persona)")
+        }
+        #expect(two.residuals == local.residuals.restricted(to: shard))
+
+        // An exact job never takes residuals.
+        let exact = fixture.affinityJob(personas: shard, prototypesKey: "gplr:p")
+        let error = #expect(throws: JobExecutionError.self) {
+            try executor.execute(exact, graph: fixture.graph, prototypes: fixture.prototypes, residuals: carried)
+        }
+        #expect(error?.code == .invalidPayload)
     }
 
     @Test func affinityJobRefusesBadPayloads() throws {

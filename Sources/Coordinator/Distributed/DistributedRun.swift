@@ -70,10 +70,8 @@ struct DistributedRun: Sendable {
         let (graph, hash) = try Snapshot.decode(bytes)
         try RunInputCheck.requireNonEmpty(graph, snapshot: new.snapshotPath)
         var parameters = new.parameters
-        if let reason = try parameters.resolveAutoSolver(
-            graph: graph, personaCount: personas.count, threadCount: nil,
-            revAffCarriesResiduals: new.affinityPlacement.resolved == .coordinator)
-        {
+        // RevAff carries its residuals wherever the affinities are computed (the coordinator, or the workers' jobs).
+        if let reason = try parameters.resolveAutoSolver(graph: graph, personaCount: personas.count, threadCount: nil) {
             logger.notice("run \(new.runID): solver: \(reason)")
         }
         try await SnapshotStore(client: client, keys: keys).publish(bytes, hash: hash)

@@ -38,6 +38,12 @@ public struct IncrementalRevAff: Sendable {
     /// Residuals carried for the next addition, over every persona and hop.
     public var carriedResiduals: Int { carried.reduce(0) { $0 + $1.count } }
 
+    /// The residuals carried for the next addition, every persona's (no hops where none is carried), in the form
+    /// that leaves the process.
+    public var residuals: RevAffResiduals {
+        RevAffResiduals(personas: Array(0..<personaCount), hops: carried.map(RevAffResiduals.hops(of:)))
+    }
+
     /// Pushes `labels` (the new prototypes only: a user's seeds must not be added twice) into Ψ̂, each persona on
     /// one of the solver's threads.
     public mutating func add(graph: PurchaseGraph, labels: LabelMatrix) throws {
@@ -64,11 +70,18 @@ public struct IncrementalRevAff: Sendable {
                         setup: { RevAffWorkspace(userCount: userCount, itemCount: graph.itemCount) }
                     ) { workspace, chunk in
                         // Each persona owns its column and its carried residuals: no two threads share memory.
+                        // The push goes into a zeroed column that is then added in, as a worker's increment is
+                        // added by the coordinator (``RevAff/increment(graph:labels:personas:carrying:)``): the
+                        // same sums, to the last bit, wherever the affinities are computed.
                         let persona = order[chunk]
-                        workBase[persona] =
-                            context.push(
-                                seeds: seeds[persona], into: base! + persona * userCount, workspace: workspace,
-                                carry: carry + persona)
+                        let increment = workspace.outputColumn()
+                        workBase[persona] = context.push(
+                            seeds: seeds[persona], into: increment, workspace: workspace, carry: carry + persona)
+                        let column = base! + persona * userCount
+                        for user in 0..<userCount {
+                            column[user] += increment[user]
+                            increment[user] = 0
+                        }
                     }
                 }
             }

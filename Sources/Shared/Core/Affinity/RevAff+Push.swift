@@ -26,6 +26,17 @@ final class RevAffWorkspace {
         itemStamp.initialize(repeating: 0, count: max(itemCount, 1))
     }
 
+    /// A users-long column of zeros that a push may write its output into, allocated on first use; whoever uses
+    /// it leaves it zeroed (``IncrementalRevAff`` adds it into its running column and clears it).
+    func outputColumn() -> UnsafeMutablePointer<Double> {
+        if let output { return output }
+        let column = KernelMemory.allocate(Double.self, capacity: userCount)
+        column.initialize(repeating: 0, count: max(userCount, 1))
+        output = column
+        return column
+    }
+    private var output: UnsafeMutablePointer<Double>?
+
     /// A fresh stamp: a node whose stamp differs has not been touched in the current hop.
     func nextStamp() -> UInt32 {
         if stamp == UInt32.max {
@@ -44,6 +55,7 @@ final class RevAffWorkspace {
         KernelMemory.deallocate(itemStamp)
         KernelMemory.deallocate(userList)
         KernelMemory.deallocate(itemList)
+        if let output { KernelMemory.deallocate(output) }
     }
 }
 
@@ -59,7 +71,7 @@ struct RevAffResidual: Sendable, Equatable {
 /// reaches stays below θ and costs nothing. (Lists of every carried residual, joined to each push's frontier,
 /// made every addition cost the whole of what was carried; dense, a T = 10 run takes 12–25 % less time,
 /// docs/benchmarks.md.)
-struct RevAffCarry: Sendable {
+struct RevAffCarry: Sendable, Equatable {
     /// `2ℓ̂` arrays once a push has used it; an empty array holds nothing.
     var hops: [[Double]] = []
 

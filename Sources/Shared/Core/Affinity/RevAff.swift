@@ -45,6 +45,34 @@ public struct RevAff: Sendable {
     public func compute(graph: PurchaseGraph, labels: LabelMatrix, personas: [Int]? = nil) throws -> Result {
         try validate(graph: graph, labels: labels)
         let columns = try validatedPersonas(personas, personaCount: labels.personaCount, context: "RevAff")
+        var dropped: [RevAffCarry] = []
+        return solve(graph: graph, labels: labels, columns: columns, carries: &dropped)
+    }
+
+    /// What `labels` (an iteration's new prototypes) add to Ψ̂ for `personas`, pushed together with the residuals
+    /// earlier additions left below θ (`residuals`), and the residuals this push leaves: one step of
+    /// ``IncrementalRevAff`` for a shard of personas, with its state passed in and out instead of kept. This is how
+    /// a stateless worker's `affinity` jobs stay incremental. The pushes are the ones ``IncrementalRevAff`` makes,
+    /// and its running column gains exactly the returned increment, so the running sums agree to the last bit.
+    /// - Parameter residuals: what earlier additions left (personas it does not hold carry nothing).
+    /// - Throws: ``AlgorithmError`` when a residual does not fit the graph or walk length.
+    public func increment(
+        graph: PurchaseGraph, labels: LabelMatrix, personas: [Int]? = nil, carrying residuals: RevAffResiduals
+    ) throws -> (result: Result, residuals: RevAffResiduals) {
+        try validate(graph: graph, labels: labels)
+        let columns = try validatedPersonas(personas, personaCount: labels.personaCount, context: "RevAff")
+        var carries = try columns.map {
+            try residuals.carry(of: $0, graph: graph, walkLength: walkLength, threshold: threshold)
+        }
+        let result = solve(graph: graph, labels: labels, columns: columns, carries: &carries)
+        return (result, RevAffResiduals(personas: columns, hops: carries.map(RevAffResiduals.hops(of:))))
+    }
+
+    /// Pushes each of `columns` (ascending personas) into a zeroed column; with `carries` (one per column) the
+    /// residuals below θ are joined and kept there, without (empty) they are dropped.
+    private func solve(graph: PurchaseGraph, labels: LabelMatrix, columns: [Int], carries: inout [RevAffCarry])
+        -> Result
+    {
         let userCount = graph.userCount, width = columns.count
         let seeds = labels.sparseColumns()
         // Largest seed sets first: they tend to cost most, and starting them early balances the threads.
@@ -54,15 +82,21 @@ public struct RevAff: Sendable {
         let context = RevAffContext(graph: graph, walkLength: walkLength, threshold: threshold)
         columnMajor.withUnsafeMutableBufferPointer { buffer in
             stats.withUnsafeMutableBufferPointer { statsBuffer in
-                let base = buffer.baseAddress, statsBase = statsBuffer.baseAddress!
-                ParallelLoop.run(
-                    chunks: width, threads: threadCount,
-                    setup: { RevAffWorkspace(userCount: userCount, itemCount: graph.itemCount) }
-                ) { workspace, chunk in
-                    let column = order[chunk], persona = columns[column]
-                    let work = context.push(
-                        seeds: seeds[persona], into: base! + column * userCount, workspace: workspace)
-                    statsBase[column] = PersonaStats(persona: persona, pushes: work.pushes, edgesTouched: work.edges)
+                carries.withUnsafeMutableBufferPointer { carryBuffer in
+                    let base = buffer.baseAddress, statsBase = statsBuffer.baseAddress!
+                    // Each column owns its carry: no two threads share memory.
+                    let carryBase = carryBuffer.isEmpty ? nil : carryBuffer.baseAddress
+                    ParallelLoop.run(
+                        chunks: width, threads: threadCount,
+                        setup: { RevAffWorkspace(userCount: userCount, itemCount: graph.itemCount) }
+                    ) { workspace, chunk in
+                        let column = order[chunk], persona = columns[column]
+                        let work = context.push(
+                            seeds: seeds[persona], into: base! + column * userCount, workspace: workspace,
+                            carry: carryBase.map { $0 + column })
+                        statsBase[column] = PersonaStats(
+                            persona: persona, pushes: work.pushes, edgesTouched: work.edges)
+                    }
                 }
             }
         }

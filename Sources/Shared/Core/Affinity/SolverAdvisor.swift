@@ -20,9 +20,10 @@ public enum SolverWork {
 /// already put RevAff far from the required speed-up (the common case: the 1M-user planted graph's probe cost
 /// as much as the exact solver's whole estimate), the rest is not pushed. Over a run of T iterations the exact
 /// solver does T solves (incremental or not, each touches every edge). RevAff carrying its residuals
-/// (``IncrementalRevAff``: a local run, or the coordinator's) pushes each iteration's new prototypes only, and its
-/// run costs one solve of the final size plus a measured share of one per further iteration
-/// (``carriedGrowthPerIteration(walkLength:)``); RevAff solved afresh each iteration (on workers) solves from all
+/// (``IncrementalRevAff``: a local run, the coordinator's, or the workers' jobs passing the residuals on) pushes
+/// each iteration's new prototypes only, and its run costs one solve of the final size plus a measured share of one
+/// per further iteration (``carriedGrowthPerIteration(walkLength:)``); RevAff solved afresh each iteration (by a
+/// computer that does not carry them; since payload version 4 no placement of a run does that) solves from all
 /// prototypes so far, ≈ (T + 1)/2 solves of the final size. Each count is weighed by the time one update takes in
 /// that solver (``exactNanosecondsPerUpdate``, ``revAffNanosecondsPerUpdate``: `gplr bench affinity`,
 /// docs/benchmarks.md).
@@ -65,8 +66,8 @@ public struct SolverAdvisor: Sendable {
     /// the exact solver updates 8 columns per edge visit with SIMD, RevAff one per pushed edge.
     public var exactNanosecondsPerUpdate = 0.26
     public var revAffNanosecondsPerUpdate = 3.5
-    /// Whether the run's RevAff would carry its residuals between iterations (`false`: per-persona jobs on workers,
-    /// which solve afresh each iteration).
+    /// Whether the run's RevAff would carry its residuals between iterations (`false`: a computer that solves
+    /// afresh each iteration).
     public var revAffCarriesResiduals = true
     public var threadCount: Int?
 

@@ -1,15 +1,19 @@
 public import GPLRCore
 
-/// An `affinity` job: compute the Ψ_raw columns (Π·L_raw, c_r not applied) of a shard of personas from a set of
-/// prototypes — with the exact solver, only the iteration's new prototypes (the coordinator adds the result to
-/// its running Ψ_raw); with RevAff, all of them.
+/// An `affinity` job: compute what the iteration's new prototypes add to the Ψ_raw columns (Π·L_raw, c_r not
+/// applied) of a shard of personas; the coordinator adds the result to its running Ψ_raw. With the exact solver that
+/// is Π·L_raw of the new prototypes. With RevAff it is what their seeds add when pushed together with the residuals
+/// earlier iterations left below θ (``residualsKey``), and the result also carries the residuals this push leaves,
+/// for the next iteration's job (``RevAff/increment(graph:labels:personas:carrying:)``): the worker stays
+/// stateless and the run incremental, with the pushes of a local run.
 ///
 /// The prototypes (which can be large) are not in the payload: they are stored once per iteration in Redis
 /// under ``prototypesKey`` (a ``PrototypeSet`` in JSON), and every shard of that iteration reads the same value.
 /// Version 2: results are Ψ_raw (version 1 returned c_r-scaled columns). Version 3: the solver is a value
-/// (`solver`, ``AffinitySolver``) instead of an optional `epsilon`. A worker refuses other versions.
+/// (`solver`, ``AffinitySolver``) instead of an optional `epsilon`. Version 4: RevAff jobs carry residuals (a
+/// version-3 RevAff job solved from every prototype). A worker refuses other versions.
 public struct AffinityJob: Codable, Sendable, Equatable {
-    public static let currentVersion = 3
+    public static let currentVersion = 4
 
     public var version: Int = AffinityJob.currentVersion
     public var snapshot: String
@@ -23,10 +27,13 @@ public struct AffinityJob: Codable, Sendable, Equatable {
     /// β of the run (informational since version 2: Ψ_raw does not depend on it).
     public var beta: Double
     public var solver: AffinitySolver
+    /// RevAff only: the side input holding the shard's residuals from earlier iterations (``RevAffResiduals`` in
+    /// its binary form); `nil` when nothing is carried yet (the first iteration, or a solve from scratch).
+    public var residualsKey: String?
 
     public init(
         snapshot: String, personaCount: Int, personas: [Int], prototypesKey: String, walkLength: Int, beta: Double,
-        solver: AffinitySolver
+        solver: AffinitySolver, residualsKey: String? = nil
     ) {
         self.snapshot = snapshot
         self.personaCount = personaCount
@@ -35,6 +42,19 @@ public struct AffinityJob: Codable, Sendable, Equatable {
         self.walkLength = walkLength
         self.beta = beta
         self.solver = solver
+        self.residualsKey = residualsKey
+    }
+}
+
+/// An `affinity` job's result: what the prototypes add to the shard's Ψ_raw columns and, for RevAff, the shard's
+/// residuals left below θ (every persona of the shard, none where nothing is carried).
+public struct AffinityShardResult: Sendable, Equatable {
+    public var affinity: AffinityMatrix
+    public var residuals: RevAffResiduals?
+
+    public init(affinity: AffinityMatrix, residuals: RevAffResiduals? = nil) {
+        self.affinity = affinity
+        self.residuals = residuals
     }
 }
 

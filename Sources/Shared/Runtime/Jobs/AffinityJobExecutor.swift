@@ -1,7 +1,7 @@
 import GPLRCore
 
-/// Runs an `affinity` job: L_raw from the job's prototypes, then Ψ_raw[:, shard] with the job's solver (exact or
-/// RevAff).
+/// Runs an `affinity` job: L_raw from the job's prototypes, then what they add to Ψ_raw[:, shard] with the job's
+/// solver: exact, or RevAff pushing them together with the shard's carried residuals.
 ///
 /// Pure and synchronous (CPU-heavy: call it off the cooperative pool). Everything in the payload is checked
 /// against the graph first, so a bad job fails with a non-retriable ``JobExecutionError`` naming the problem
@@ -16,19 +16,29 @@ struct AffinityJobExecutor: Sendable {
         self.threadCount = threadCount
     }
 
-    /// The Ψ_raw columns of the job's persona shard.
+    /// What the job's prototypes add to the Ψ_raw columns of its persona shard; with RevAff, pushed together with
+    /// `residuals` (the shard's, carried from earlier iterations; `nil`: none), and the residuals left now.
     /// - Throws: ``JobExecutionError`` (never retriable: the same payload fails the same way everywhere).
-    func execute(_ job: AffinityJob, graph: PurchaseGraph, prototypes: PrototypeSet) throws -> AffinityMatrix {
+    func execute(_ job: AffinityJob, graph: PurchaseGraph, prototypes: PrototypeSet, residuals: RevAffResiduals? = nil)
+        throws -> AffinityShardResult
+    {
         try Self.validate(job, graph: graph, prototypes: prototypes)
+        if residuals != nil, job.solver == .exact {
+            throw JobExecutionError(.invalidPayload, "an exact affinity job names RevAff residuals")
+        }
         do {
             let labels = try LabelMatrix(labels: prototypes.labels(), userCount: graph.userCount, beta: job.beta)
             switch job.solver {
             case .revAff(let epsilon):
-                return try RevAff(walkLength: job.walkLength, epsilon: epsilon, threadCount: threadCount)
-                    .compute(graph: graph, labels: labels, personas: job.personas).affinity
+                let (result, left) = try RevAff(walkLength: job.walkLength, epsilon: epsilon, threadCount: threadCount)
+                    .increment(
+                        graph: graph, labels: labels, personas: job.personas,
+                        carrying: residuals ?? RevAffResiduals())
+                return AffinityShardResult(affinity: result.affinity, residuals: left)
             case .exact:
-                return try ExactAffinity(walkLength: job.walkLength, threadCount: threadCount)
-                    .compute(graph: graph, labels: labels, personas: job.personas)
+                return AffinityShardResult(
+                    affinity: try ExactAffinity(walkLength: job.walkLength, threadCount: threadCount)
+                        .compute(graph: graph, labels: labels, personas: job.personas))
             }
         } catch let error as AlgorithmError {
             throw JobExecutionError(.computation, "affinity computation refused the job", underlying: error)

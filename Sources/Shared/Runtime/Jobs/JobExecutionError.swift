@@ -24,7 +24,7 @@ public struct JobExecutionError: Error, CustomStringConvertible, Sendable {
         public static let outOfRange = Code(.outOfRange)
         /// The labels file of a `labelsFile` labeler is missing, unreadable or malformed.
         public static let labelsFile = Code(.labelsFile)
-        /// The prototypes of an `affinity` job are missing from Redis or malformed.
+        /// The prototypes (or the carried residuals) of an `affinity` job are missing from Redis or malformed.
         public static let prototypes = Code(.prototypes)
         /// The snapshot could not be fetched or did not verify.
         public static let snapshot = Code(.snapshot)

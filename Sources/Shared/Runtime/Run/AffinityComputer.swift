@@ -34,6 +34,7 @@ public final class RunningAffinity: Sendable {
     private struct Contents {
         var matrix: AffinityMatrix
         var revAff: IncrementalRevAff?
+        var residuals = RevAffResiduals()
     }
     private let value: Mutex<Contents>
 
@@ -49,6 +50,15 @@ public final class RunningAffinity: Sendable {
     public func update(carrying body: (inout AffinityMatrix, inout IncrementalRevAff?) throws -> Void) throws {
         try value.withLock { contents in try body(&contents.matrix, &contents.revAff) }
     }
+
+    /// Changes the matrix and the RevAff residuals carried for computers that keep them out of process (the
+    /// distributed run's `affinity` jobs, ``RevAffResiduals``; empty until the first RevAff addition) together.
+    public func update(residuals body: (inout AffinityMatrix, inout RevAffResiduals) throws -> Void) throws {
+        try value.withLock { contents in try body(&contents.matrix, &contents.residuals) }
+    }
+
+    /// The RevAff residuals carried out of process (see ``update(residuals:)``).
+    public var residuals: RevAffResiduals { value.withLock { $0.residuals } }
 
     /// The matrix, once the computer is done with it.
     public var matrix: AffinityMatrix { value.withLock { $0.matrix } }

@@ -7,14 +7,14 @@ public import GPLRCore
 /// in place moves nothing through Redis, while workers return every shard's columns for every user as Float64,
 /// to be stored, read, decoded and assembled. For either solver the solve is the cheaper of the two: at 1M users ×
 /// 20 personas an incremental exact step takes 0.3–0.4 s on a 2-core machine, while the shards it replaces are
-/// 160 MB through Redis; RevAff in the coordinator carries its residuals between iterations (``IncrementalRevAff``),
-/// about two solves' work per run, where its jobs on workers solve from every prototype each iteration (a 1M-user
-/// RevAff run: 25 s against 74 s; docs/decisions.md, "Where affinities are computed"). `workers` keeps the
-/// per-persona jobs, the split for work no single machine should do alone.
+/// 160 MB through Redis. RevAff carries its residuals between iterations in either place (``IncrementalRevAff`` in
+/// the coordinator; on workers each shard's job reads the residuals its previous job left and returns its own,
+/// ``RevAffResiduals``), about two solves' work per run; the jobs add the shards' trips through Redis
+/// (docs/decisions.md, "Where affinities are computed"). `workers` keeps the per-persona jobs, the split for work
+/// no single machine should do alone.
 ///
 /// The run record stores the option as given; it resolves the same way on every resume (the solver is part of
-/// the record). Exact Ψ_raw is the same wherever it is computed; RevAff's Ψ̂ in the coordinator is the local
-/// run's, and on workers (solved afresh each iteration) another one within the same ε.
+/// the record). Ψ_raw is the local run's, to the last bit, wherever it is computed, for both solvers.
 public enum AffinityPlacement: String, Sendable, Codable, CaseIterable {
     /// The coordinator, for either solver.
     case auto
@@ -34,7 +34,7 @@ public enum AffinityPlacement: String, Sendable, Codable, CaseIterable {
         case (.auto, .exact):
             return "\(placement) (auto: an exact solve costs less than moving its Ψ shards through Redis)"
         case (.auto, .revAff):
-            return "\(placement) (auto: RevAff carries its residuals there; its jobs on workers would solve afresh)"
+            return "\(placement) (auto: RevAff's additions cost less than moving its Ψ shards through Redis)"
         default:
             return "\(placement) (--affinity-on \(rawValue))"
         }

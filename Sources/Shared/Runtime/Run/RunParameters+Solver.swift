@@ -4,7 +4,8 @@ extension RunParameters {
     /// Resolves `--solver auto` on the run's graph, before the run starts (``SolverAdvisor``): sets ``epsilon``
     /// (`nil` for the exact solver) and ``solverReason``. Does nothing when the solver was given.
     /// - Parameter revAffCarriesResiduals: whether RevAff would run incrementally
-    ///   (``AffinityComputer/carriesRevAffResiduals``: in this process or the coordinator, not on workers).
+    ///   (``AffinityComputer/carriesRevAffResiduals``: true of every computer a run uses, in this process, the
+    ///   coordinator or the workers' jobs; `false` for one that solves from every prototype each iteration).
     /// - Returns: the reason, to log, when a choice was made.
     @discardableResult
     public mutating func resolveAutoSolver(

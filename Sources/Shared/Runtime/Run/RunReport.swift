@@ -48,8 +48,9 @@ public struct RunReport: Sendable, Codable, Equatable {
     public var unreachableSample: [String] = []
     /// The affinity solver as run: "exact (incremental)" (each iteration adds its new prototypes' Π·L_raw),
     /// "revaff ε=… (incremental)" (each iteration pushes its new prototypes, with the residuals earlier pushes left
-    /// below θ carried: ε still bounds the result) or "revaff ε=…" (each iteration solves from all prototypes, where
-    /// the computer cannot carry residuals: affinity jobs on workers). `nil` in older reports.
+    /// below θ carried: ε still bounds the result; wherever the affinities are computed) or "revaff ε=…" (each
+    /// iteration solves from all prototypes: a computer that does not carry residuals, as affinity jobs on workers
+    /// before payload version 4). `nil` in older reports.
     public var solver: String?
     /// How `--solver auto` chose ``solver``, with its work estimates; `nil` when the solver was given.
     public var solverReason: String?
