@@ -194,6 +194,30 @@ import Testing
         #expect(error?.code == .invalidPayload)
     }
 
+    /// A RevAff result (`GPLRPSI2`) whose residuals are cut short, or name personas its columns do not hold, does
+    /// not decode; the coordinator then reports the job's result as bad instead of carrying the wrong residuals on.
+    @Test func aShardResultWithBrokenResidualsIsRefused() throws {
+        defer { directory.remove() }
+        let shard = try AffinityMatrix(userCount: 2, personaCount: 4, personas: [1, 3], values: [1, 2, 3, 4])
+        let hop = RevAffResiduals.Hop(nodes: [0], values: [0.001])
+        let residuals = RevAffResiduals(personas: [1, 3], hops: [[RevAffResiduals.Hop(), hop], []])
+        let bytes = AffinityShardCodec.encode(AffinityShardResult(affinity: shard, residuals: residuals))
+        #expect(Array(bytes.prefix(8)) == Array("GPLRPSI2".utf8))
+        #expect(
+            try AffinityShardCodec.decodeResult(bytes) == AffinityShardResult(affinity: shard, residuals: residuals))
+        #expect(try AffinityShardCodec.decode(bytes) == shard)
+        #expect(throws: AlgorithmError.self) { try AffinityShardCodec.decodeResult(Array(bytes.dropLast(4))) }
+        let other = AffinityShardCodec.encode(
+            AffinityShardResult(affinity: shard, residuals: RevAffResiduals(personas: [1], hops: [[]])))
+        let error = #expect(throws: AlgorithmError.self) { try AffinityShardCodec.decodeResult(other) }
+        #expect(error?.message.contains("carries residuals of [1]") == true)
+        // Without residuals the form is the one before them.
+        let plain = AffinityShardCodec.encode(AffinityShardResult(affinity: shard))
+        #expect(Array(plain.prefix(8)) == Array("GPLRPSI1".utf8))
+        #expect(try AffinityShardCodec.decodeResult(plain).residuals == nil)
+        #expect(throws: AlgorithmError.self) { try AffinityShardCodec.decodeResult(plain + [0]) }
+    }
+
     @Test func affinityJobRefusesBadPayloads() throws {
         defer { directory.remove() }
         let executor = AffinityJobExecutor()
