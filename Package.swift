@@ -213,7 +213,7 @@ let package = Package(
             name: "SharedTests",
             dependencies: [
                 "GPLRSupport", "GPLRZstd", "GPLRRedis", "GPLRHTTP", "GPLRCore", "GPLRLLM", "GPLRRuntime",
-                "GPLRTestSupport", "LLMSimulator",
+                "GPLRTestSupport", "LLMSimulator", "ProcessSupport",
             ],
             swiftSettings: ourSettings),
         .testTarget(

@@ -159,7 +159,15 @@ public final class LocalRedisServer: Sendable {
                     "redis-server \(ended) at start on port \(port) (is it installed? Ops/setup.sh; "
                         + "log: \(logPath))")
             }
-            if RedisPing.answers(port: port) { return }
+            if RedisPing.answers(port: port) {
+                // Ours, or another server that held the port first (ours then fails to bind and exits)?
+                if let owner = RedisPing.processID(port: port, password: options.password), owner != process.pid {
+                    signalAndWait(SIGKILL)
+                    throw ChildProcessError(
+                        .spawnFailed, "port \(port) is served by another redis-server (pid \(owner))")
+                }
+                return
+            }
             usleep(20_000)
         }
         signalAndWait(SIGKILL)
