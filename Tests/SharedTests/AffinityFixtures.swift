@@ -4,6 +4,18 @@ import Testing
 
 /// Small random graphs with the awkward cases built in, and the dense brute force of Eq. (2)–(4).
 enum AffinityFixtures {
+    /// `labels` split into `count` batches of users, in user order (as iterations would label them).
+    static func batches(_ labels: PrototypeLabels, count: Int) throws -> [PrototypeLabels] {
+        let users = labels.users
+        return try (0..<count).map { batch in
+            var part = PrototypeLabels(personaCount: labels.personaCount)
+            for user in users[users.count * batch / count..<users.count * (batch + 1) / count] {
+                try part.setPersonas(labels.personas(ofUser: user)!, forUser: user)
+            }
+            return part
+        }
+    }
+
     /// ~`userCount` users, `itemCount` items: a few isolated users, a few items with exactly one buyer, a few
     /// items nobody bought, the rest random.
     static func graph(seed: UInt64, userCount: Int = 90, itemCount: Int = 60) -> PurchaseGraph {

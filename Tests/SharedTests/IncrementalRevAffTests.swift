@@ -5,18 +5,6 @@ import Testing
 /// ``IncrementalRevAff``: Ψ̂ built batch by batch, with the residuals below θ carried between batches, keeps RevAff's
 /// bound |Ψ̂ − Ψ| ≤ ε against the exact Ψ of every prototype so far (Thm. 3), as one solve from scratch does.
 @Suite(.timeLimit(.minutes(5))) struct IncrementalRevAffTests {
-    /// `labels` split into `count` batches of users, in user order (as iterations would label them).
-    private func batches(_ labels: PrototypeLabels, count: Int) throws -> [PrototypeLabels] {
-        let users = labels.users
-        return try (0..<count).map { batch in
-            var part = PrototypeLabels(personaCount: labels.personaCount)
-            for user in users[users.count * batch / count..<users.count * (batch + 1) / count] {
-                try part.setPersonas(labels.personas(ofUser: user)!, forUser: user)
-            }
-            return part
-        }
-    }
-
     @Test(arguments: [1, 2, 3])
     func eachAdditionStaysWithinEpsilonOfTheExactAffinitySoFar(walkLength: Int) throws {
         for seed: UInt64 in [31, 32] {
@@ -26,7 +14,7 @@ import Testing
                 let solver = RevAff(walkLength: walkLength, epsilon: epsilon, threadCount: 2)
                 var running = IncrementalRevAff(solver: solver, userCount: graph.userCount, personaCount: 5)
                 var soFar = PrototypeLabels(personaCount: 5)
-                for batch in try batches(all, count: 6) {
+                for batch in try AffinityFixtures.batches(all, count: 6) {
                     try running.add(graph: graph, labels: LabelMatrix(labels: batch, userCount: graph.userCount))
                     try soFar.merge(batch)
                     let matrix = try LabelMatrix(labels: soFar, userCount: graph.userCount)
@@ -45,7 +33,7 @@ import Testing
         let all = try AffinityFixtures.labels(seed: 41, userCount: graph.userCount, personaCount: 4)
         var running = IncrementalRevAff(
             solver: RevAff(walkLength: 2, epsilon: 0, threadCount: 3), userCount: graph.userCount, personaCount: 4)
-        for batch in try batches(all, count: 4) {
+        for batch in try AffinityFixtures.batches(all, count: 4) {
             try running.add(graph: graph, labels: LabelMatrix(labels: batch, userCount: graph.userCount))
         }
         let reference = AffinityFixtures.bruteForce(

@@ -6,18 +6,6 @@ import Testing
 /// of the process and back, as a distributed run's stateless workers do, continues exactly as
 /// ``IncrementalRevAff`` does in one process; a carry that does not fit the graph or solver is refused.
 @Suite(.timeLimit(.minutes(2))) struct RevAffResidualsTests {
-    /// `labels` split into `count` batches of users, in user order (as iterations would label them).
-    private func batches(_ labels: PrototypeLabels, count: Int) throws -> [PrototypeLabels] {
-        let users = labels.users
-        return try (0..<count).map { batch in
-            var part = PrototypeLabels(personaCount: labels.personaCount)
-            for user in users[users.count * batch / count..<users.count * (batch + 1) / count] {
-                try part.setPersonas(labels.personas(ofUser: user)!, forUser: user)
-            }
-            return part
-        }
-    }
-
     /// Each batch pushed shard by shard, the residuals through their binary form between batches and the
     /// increments added to a running matrix (what the coordinator does with its workers' results), against one
     /// process carrying them: the same Ψ̂ to the last bit and the same residuals after every batch.
@@ -33,7 +21,7 @@ import Testing
             var running = try AffinityMatrix(zerosForUsers: graph.userCount, personaCount: personaCount)
             var carried = RevAffResiduals()
             var mostCarried = 0
-            for batch in try batches(all, count: 5) {
+            for batch in try AffinityFixtures.batches(all, count: 5) {
                 let labels = try LabelMatrix(labels: batch, userCount: graph.userCount)
                 try local.add(graph: graph, labels: labels)
                 var shards: [AffinityMatrix] = []
