@@ -58,7 +58,7 @@ public struct GPLRRunner: Sendable {
             resumingFrom: resumed, carriesRevAffResiduals: affinityComputer.carriesRevAffResiduals)
         // Ψ_raw = Π·L_raw (DESIGN §3): c_r is applied when Ψ is read. It is linear in L_raw, so each iteration only
         // propagates its own new prototypes and adds them: the exact solver directly, RevAff with the residuals it
-        // left below θ carried in the box (``IncrementalRevAff``), where the computer can (not on workers). Ψ_raw
+        // left below θ carried (in the box, ``IncrementalRevAff``, or through the affinity jobs). Ψ_raw
         // is not checkpointed (it is large): a resumed run rebuilds it, with one solve from every prototype or, for
         // RevAff carrying its residuals, batch by batch as it was built. The box is held across iterations and its
         // matrix only borrowed by each step, so the solver's in-place additions never copy it.
