@@ -11,9 +11,11 @@ public import GPLRCore
 /// under ``prototypesKey`` (a ``PrototypeSet`` in JSON), and every shard of that iteration reads the same value.
 /// Version 2: results are Ψ_raw (version 1 returned c_r-scaled columns). Version 3: the solver is a value
 /// (`solver`, ``AffinitySolver``) instead of an optional `epsilon`. Version 4: RevAff jobs carry residuals (a
-/// version-3 RevAff job solved from every prototype). A worker refuses other versions.
+/// version-3 RevAff job solved from every prototype). Version 5: the result's values may be sparse
+/// (``AffinityShardCodec`` `GPLRPSI3`/`GPLRPSI4`, which a version-4 coordinator cannot read). A worker refuses other
+/// versions.
 public struct AffinityJob: Codable, Sendable, Equatable {
-    public static let currentVersion = 4
+    public static let currentVersion = 5
 
     public var version: Int = AffinityJob.currentVersion
     public var snapshot: String

@@ -27,7 +27,7 @@ public enum AffinityJobDefinition: JobDefinition {
     }
 
     public static func decodeResult(_ data: Data) throws -> AffinityShardResult {
-        try AffinityShardCodec.decodeResult(Array(data))
+        try data.withUnsafeBytes { try AffinityShardCodec.decodeResult(raw: $0) }
     }
 
     /// The shard's residuals carried from earlier iterations (stored by the coordinator before the job).
