@@ -36,7 +36,8 @@ public final class ChildProcess: Sendable {
     ///   - stdoutPath, stderrPath: files for its standard output and error; the same path shares one descriptor.
     ///   - appendOutput: append to those files instead of truncating them.
     ///   - descriptors: more descriptors for the child, as child descriptor → this process's descriptor (e.g. the
-    ///     pipes of `chromium --remote-debugging-pipe` on 3 and 4).
+    ///     pipes of `chromium --remote-debugging-pipe` on 3 and 4). No other descriptor of this process is passed
+    ///     on: every other one above standard error is closed in the child.
     ///   - newProcessGroup: give it a process group of its own, so a Ctrl-C in the terminal reaches only this
     ///     process, which stops its children in order (`gplr demo`).
     public init(
@@ -77,6 +78,15 @@ public final class ChildProcess: Sendable {
         for (child, parent) in descriptors.sorted(by: { $0.key < $1.key }) {
             posix_spawn_file_actions_adddup2(&actions, parent, child)
         }
+        // Nothing else of this process's: without this, every descriptor open here without close-on-exec at the
+        // moment of the spawn (a file another thread is writing, a socket) would stay open in the child for its
+        // whole life. A test's freshly written script then cannot be executed while a redis-server started beside
+        // it holds it open for writing (ETXTBSY), and a `gplr demo` worker would keep the demo's files.
+        let highest = descriptors.keys.max() ?? 2
+        for descriptor in 3..<max(3, highest) where descriptors[descriptor] == nil {
+            posix_spawn_file_actions_addclose(&actions, descriptor)  // not open: glibc ignores the EBADF
+        }
+        Self.addCloseFrom(&actions, highest + 1)
 
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?]? = environment.map { environment in
@@ -95,6 +105,26 @@ public final class ChildProcess: Sendable {
         self.stdoutPath = stdoutPath
         self.stderrPath = stderrPath
     }
+
+    /// `posix_spawn_file_actions_addclosefrom_np(actions, lowest)` (glibc ≥ 2.34, which Swift's Glibc module does
+    /// not export: looked up by name), or where it is missing, a close action for each descriptor `/proc/self/fd`
+    /// lists now.
+    private static func addCloseFrom(_ actions: inout posix_spawn_file_actions_t, _ lowest: Int32) {
+        if let closeFrom = closeFromAction {
+            _ = closeFrom(&actions, lowest)
+            return
+        }
+        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        for descriptor in open.compactMap({ Int32($0) }).sorted() where descriptor >= lowest {
+            posix_spawn_file_actions_addclose(&actions, descriptor)
+        }
+    }
+
+    private typealias CloseFromAction =
+        @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    private static let closeFromAction: CloseFromAction? = dlsym(
+        UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np"
+    ).map { unsafeBitCast($0, to: CloseFromAction.self) }
 
     deinit {
         if !state.withLock({ $0.detached }) { stop() }
