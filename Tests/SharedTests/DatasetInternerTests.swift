@@ -27,6 +27,23 @@ import Testing
         #expect(interner.lookup("not-there-at-all") == nil)
     }
 
+    /// Ids kept whole in their slot (up to 7 bytes) and longer ones compared in the arena: ids that differ only by
+    /// trailing zero bytes, by one byte at either end, or across the 7/8-byte boundary stay apart.
+    @Test func shortAndLongIdsThatLookAlikeStayApart() {
+        let keys = [
+            "", "\u{0}", "\u{0}\u{0}", "a", "a\u{0}", "a\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}",
+            "a\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}",
+            "1000000", "10000000", "1000000\u{0}", "0000001", "100000", "ÿÿÿÿÿÿÿ", "ÿÿÿ", "ÿÿÿ\u{0}",
+            "12345678", "123456789", "12345679",
+        ]
+        var interner = ByteStringInterner()
+        for (index, key) in keys.enumerated() { #expect(interner.intern(key) == UInt32(index), "\(Array(key.utf8))") }
+        for (index, key) in keys.enumerated() { #expect(interner.lookup(key) == UInt32(index), "\(Array(key.utf8))") }
+        #expect(interner.count == keys.count)
+        #expect(interner.strings() == keys)
+        #expect(interner.lookup("a\u{0}\u{0}") == nil && interner.lookup("1234567") == nil)
+    }
+
     @Test func byteAndStringPathsBuildTheSameGraph() throws {
         var rng = SeededGenerator(seed: 5)
         var bytes = GraphBuilder(), strings = GraphBuilder()

@@ -8,14 +8,18 @@
 ///
 /// The ingest hot path sees every user and item id once per purchase row (tens of millions of rows), so ids
 /// are hashed straight from the CSV reader's bytes and kept in one byte arena; `String`s are made once per
-/// distinct id, when the graph is built. Open addressing with linear probing over a power-of-two table that
-/// stores `(hash high bits << 32) | (index + 1)` per slot, so most mismatches are rejected without touching
-/// the arena.
+/// distinct id, when the graph is built. Open addressing with linear probing over a power-of-two table of 16-byte
+/// slots: `(hash high bits << 32) | (index + 1)`, and the id itself when it is at most 7 bytes long (``inline(_:)``),
+/// so that a short id is found by reading its slot alone. At 10M users and 1M items the item table leaves the L3
+/// cache; reading the id back from the arena cost two more cache misses per purchase row (46 % of a 10M-user
+/// ingest's CPU, docs/benchmarks.md).
 struct ByteStringInterner: Sendable {
     private var arena: [UInt8] = []
     /// `ends[i]` is the arena offset one past id `i`; id `i` starts at `ends[i - 1]` (or 0).
     private var ends: [Int] = []
-    private var slots: [UInt64] = Array(repeating: 0, count: 1024)
+    /// Two words per slot: ``inline(_:)`` of the id, then `(hash high bits << 32) | (index + 1)` (0: empty).
+    private var slots: [UInt64] = Array(repeating: 0, count: 2 * 1024)
+    /// Slot count − 1 (a power of two minus one).
     private var mask = 1023
     /// The last id interned or found: purchase files are usually grouped by user, so the same user id
     /// arrives many rows in a row and is recognised without hashing.
@@ -29,9 +33,25 @@ struct ByteStringInterner: Sendable {
     init(capacity: Int) {
         var slotCount = 1024
         while slotCount < 2 * capacity { slotCount *= 2 }
-        slots = Array(repeating: 0, count: slotCount)
+        slots = Array(repeating: 0, count: 2 * slotCount)
         mask = slotCount - 1
         ends.reserveCapacity(capacity)
+    }
+
+    /// An id of at most 7 bytes as one word: its bytes (little-endian) and its length in the top byte, so that two
+    /// such words are equal exactly when the ids are. A longer id gives `UInt64.max` (a length byte of 255), which
+    /// the word of no short id equals: those ids are compared in the arena.
+    @inline(__always)
+    static func inline(_ key: UnsafeRawBufferPointer) -> UInt64 {
+        let n = key.count
+        guard n <= 7 else { return .max }
+        var word = UInt64(n) << 56
+        var i = 0
+        while i < n {
+            word |= UInt64(key[i]) << (UInt64(i) &* 8)
+            i &+= 1  // i < n ≤ 7
+        }
+        return word
     }
 
     /// Whether id `index` (any `Int`) is interned and has the bytes `key`.
@@ -45,8 +65,8 @@ struct ByteStringInterner: Sendable {
     mutating func intern(_ key: UnsafeRawBufferPointer) -> UInt32 {
         // `lastIndex` is -1 or an index handed out, so below `ends.count`; indices fit in 32 bits (`probe`).
         if lastIndex >= 0 && equals(lastIndex, key) { return UInt32(truncatingIfNeeded: lastIndex) }
-        let hash = Self.hash(key)
-        let (slot, found) = probe(key, hash: hash)
+        let hash = Self.hash(key), word = Self.inline(key)
+        let (slot, found) = probe(key, hash: hash, inline: word)
         if found >= 0 {
             lastIndex = found
             return UInt32(truncatingIfNeeded: found)
@@ -57,32 +77,38 @@ struct ByteStringInterner: Sendable {
         lastIndex = index
         arena.append(contentsOf: key)
         ends.append(arena.count)
-        slots[slot] = (hash & 0xFFFF_FFFF_0000_0000) | UInt64(index &+ 1)
-        if ends.count * 2 > slots.count { grow() }
+        slots[2 &* slot] = word
+        slots[2 &* slot &+ 1] = (hash & 0xFFFF_FFFF_0000_0000) | UInt64(index &+ 1)
+        if ends.count * 4 > slots.count { grow() }
         return UInt32(truncatingIfNeeded: index)
     }
 
     /// The index of `key` if it was interned.
     func lookup(_ key: UnsafeRawBufferPointer) -> UInt32? {
-        let (_, found) = probe(key, hash: Self.hash(key))
+        let (_, found) = probe(key, hash: Self.hash(key), inline: Self.inline(key))
         return found >= 0 ? UInt32(truncatingIfNeeded: found) : nil
     }
 
     /// Linear probing from `hash`: the slot holding `key` and its index, or the empty slot where it would go and -1.
+    /// A short id (`inline` is not `.max`) is compared by its slot's first word alone.
     @inline(__always)
-    private func probe(_ key: UnsafeRawBufferPointer, hash: UInt64) -> (slot: Int, index: Int) {
+    private func probe(_ key: UnsafeRawBufferPointer, hash: UInt64, inline: UInt64) -> (slot: Int, index: Int) {
         let tag = hash & 0xFFFF_FFFF_0000_0000
         return slots.withUnsafeBufferPointer { slots in
-            // `mask` is `slots.count - 1` (a power of two), so `x & mask` is always a valid slot; the table is at
-            // most half full, so the loop meets an empty slot.
+            // `mask` is the slot count − 1 (a power of two) and `slots` holds two words per slot, so `2 · (x & mask)`
+            // and the word after it are in range; the table is at most half full, so the loop meets an empty slot.
             var slot = Int(truncatingIfNeeded: hash) & mask
             while true {
-                let entry = slots[slot]
+                let entry = slots[2 &* slot &+ 1]
                 if entry == 0 { return (slot, -1) }
                 if entry & 0xFFFF_FFFF_0000_0000 == tag {
                     // Non-empty slots hold index + 1 ≥ 1 in their low half, so this is ≥ 0 and cannot overflow.
                     let index = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) &- 1
-                    if equals(index, key) { return (slot, index) }
+                    if inline != .max {
+                        if slots[2 &* slot] == inline { return (slot, index) }
+                    } else if equals(index, key) {
+                        return (slot, index)
+                    }
                 }
                 slot = (slot &+ 1) & mask
             }
@@ -150,16 +176,18 @@ struct ByteStringInterner: Sendable {
     }
 
     private mutating func grow() {
-        let newCount = slots.count * 2
-        var newSlots = [UInt64](repeating: 0, count: newCount)
+        let newCount = 2 * (mask + 1)
+        var newSlots = [UInt64](repeating: 0, count: 2 * newCount)
         let newMask = newCount - 1
         arena.withUnsafeBytes { bytes in
             for index in 0..<ends.count {
                 let start = index == 0 ? 0 : ends[index - 1]
-                let hash = Self.hash(UnsafeRawBufferPointer(rebasing: bytes[start..<ends[index]]))
+                let key = UnsafeRawBufferPointer(rebasing: bytes[start..<ends[index]])
+                let hash = Self.hash(key)
                 var slot = Int(truncatingIfNeeded: hash) & newMask
-                while newSlots[slot] != 0 { slot = (slot + 1) & newMask }
-                newSlots[slot] = (hash & 0xFFFF_FFFF_0000_0000) | UInt64(index + 1)
+                while newSlots[2 * slot + 1] != 0 { slot = (slot + 1) & newMask }
+                newSlots[2 * slot] = Self.inline(key)
+                newSlots[2 * slot + 1] = (hash & 0xFFFF_FFFF_0000_0000) | UInt64(index + 1)
             }
         }
         slots = newSlots
