@@ -26,7 +26,8 @@ import Testing
 
         let bytes = AffinityShardCodec.encode(shard)
         #expect(Array(bytes.prefix(8)) == Array("GPLRPSI4".utf8))
-        let dense = AffinityShardCodec.encode(shard.affinity).count + residuals.encoded().count
+        let affinity = shard.affinity
+        let dense = 20 + 4 * affinity.columnCount + 8 * affinity.values.count + residuals.encoded().count
         #expect(bytes.count < dense / 2, "sparse \(bytes.count) bytes against dense \(dense)")
         let decoded = try AffinityShardCodec.decodeResult(bytes)
         #expect(bits(decoded.affinity) == bits(shard.affinity))

@@ -21,14 +21,13 @@ enum AffinityShardCodec {
     static func encode(_ result: AffinityShardResult) -> [UInt8] {
         let matrix = result.affinity
         let nonZero = matrix.values.reduce(0) { $0 + ($1.bitPattern == 0 ? 0 : 1) }
-        let sparse = 8 + (matrix.values.count + 7) / 8 + 8 * nonZero < 8 * matrix.values.count
+        let denseSize = 8 * matrix.values.count, sparseSize = 8 + (matrix.values.count + 7) / 8 + 8 * nonZero
+        let sparse = sparseSize < denseSize
         let withResiduals = result.residuals != nil
         var out =
             sparse
             ? (withResiduals ? sparseMagicWithResiduals : sparseMagic) : (withResiduals ? magicWithResiduals : magic)
-        out.reserveCapacity(
-            20 + 4 * matrix.columnCount
-                + (sparse ? 8 + (matrix.values.count + 7) / 8 + 8 * nonZero : 8 * matrix.values.count))
+        out.reserveCapacity(20 + 4 * matrix.columnCount + min(sparseSize, denseSize))
         appendHeader(of: matrix, to: &out)
         if sparse {
             appendSparseValues(matrix.values, nonZero: nonZero, to: &out)
@@ -36,15 +35,6 @@ enum AffinityShardCodec {
             appendDenseValues(matrix.values, to: &out)
         }
         if let residuals = result.residuals { out += residuals.encoded() }
-        return out
-    }
-
-    /// The shard's columns alone, dense (`GPLRPSI1`).
-    static func encode(_ matrix: AffinityMatrix) -> [UInt8] {
-        var out = magic
-        out.reserveCapacity(20 + 4 * matrix.columnCount + 8 * matrix.values.count)
-        appendHeader(of: matrix, to: &out)
-        appendDenseValues(matrix.values, to: &out)
         return out
     }
 
@@ -68,21 +58,23 @@ enum AffinityShardCodec {
         #endif
     }
 
-    /// The count, the bitmap and the `nonZero` non-zero values of `values`.
+    /// The count, the bitmap and the `nonZero` non-zero values of `values`, written in place in one pass.
     private static func appendSparseValues(_ values: [Double], nonZero: Int, to out: inout [UInt8]) {
         withUnsafeBytes(of: UInt64(nonZero).littleEndian) { out.append(contentsOf: $0) }
-        let bitmapStart = out.count
-        out.append(contentsOf: repeatElement(0, count: (values.count + 7) / 8))
-        var kept: [UInt64] = []
-        kept.reserveCapacity(nonZero)
-        out.withUnsafeMutableBufferPointer { bytes in
-            let bitmap = bytes.baseAddress! + bitmapStart
+        let bitmapStart = out.count, bitmapLength = (values.count + 7) / 8
+        out.append(contentsOf: repeatElement(0, count: bitmapLength + 8 * nonZero))
+        out.withUnsafeMutableBytes { bytes in
+            let bitmap = bytes.baseAddress! + bitmapStart, valuesStart = bitmapStart + bitmapLength
+            var written = 0
             for (index, value) in values.enumerated() where value.bitPattern != 0 {
-                bitmap[index >> 3] |= 1 << UInt8(index & 7)
-                kept.append(value.bitPattern.littleEndian)
+                bitmap.storeBytes(
+                    of: bitmap.load(fromByteOffset: index >> 3, as: UInt8.self) | 1 << UInt8(index & 7),
+                    toByteOffset: index >> 3, as: UInt8.self)
+                bytes.storeBytes(
+                    of: value.bitPattern.littleEndian, toByteOffset: valuesStart + 8 * written, as: UInt64.self)
+                written += 1
             }
         }
-        kept.withUnsafeBytes { out.append(contentsOf: $0) }
     }
 
     /// The shard's columns; its residuals, if any, are read but not returned (``decodeResult(_:)``).
