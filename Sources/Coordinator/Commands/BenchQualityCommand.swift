@@ -41,7 +41,10 @@ struct BenchQualityCommand: AsyncParsableCommand {
     @Option(help: "Budgets, comma-separated shares or counts.")
     var budgets: String = "5%,10%,20%"
 
-    @Option(help: "Seeds of the runs (sampling), comma-separated; figures are their mean.")
+    @Option(
+        help:
+            "Seeds of the runs (sampling), comma-separated, or ranges like 0-19; figures are their mean, and DU is compared with uniform seed by seed."
+    )
     var seeds: String = "0,1,2"
 
     @Option(help: "Sampling methods, comma-separated (du, uniform).")
@@ -138,6 +141,10 @@ struct BenchQualityCommand: AsyncParsableCommand {
         progress.finish()
         print("")
         print(grid.summary(results, markdown: markdown))
+        if let paired = grid.pairedComparison(results) {
+            print("")
+            print(paired)
+        }
         if let reference = data.referenceTable {
             print("")
             print("reference figures from \(data.name)/README.md (not recomputed):")

@@ -17,10 +17,12 @@ struct QualityGrid {
         var method: String { "\(sampling == .du ? "DU" : "uniform") + \(solverName) + \(assignment.rawValue)" }
     }
 
-    /// Scores summed over seeds, or their mean.
+    /// Scores summed over seeds, or their mean; each run's F1 scores are kept, in seed order, for the paired
+    /// comparison (``pairedComparison(_:)``).
     struct Score {
         var micro = 0.0, macro = 0.0, coverage = 0.0, seconds = 0.0
         var runs = 0
+        var microBySeed: [Double] = [], macroBySeed: [Double] = []
 
         mutating func add(_ report: EvaluationReport, seconds: Double) {
             micro += report.microF1
@@ -28,11 +30,15 @@ struct QualityGrid {
             coverage += report.coverage
             self.seconds += seconds
             runs += 1
+            microBySeed.append(report.microF1)
+            macroBySeed.append(report.macroF1)
         }
 
         var mean: Score {
             let n = Double(max(runs, 1))
-            return Score(micro: micro / n, macro: macro / n, coverage: coverage / n, seconds: seconds / n, runs: runs)
+            return Score(
+                micro: micro / n, macro: macro / n, coverage: coverage / n, seconds: seconds / n, runs: runs,
+                microBySeed: microBySeed, macroBySeed: macroBySeed)
         }
     }
 
@@ -50,9 +56,13 @@ struct QualityGrid {
             guard let budget = LabelBudget(parsing: text) else { throw ValidationError("bad budget '\(text)'") }
             return budget
         }
-        self.seeds = try list(seeds).map { text in
-            guard let seed = UInt64(text) else { throw ValidationError("bad seed '\(text)'") }
-            return seed
+        self.seeds = try list(seeds).flatMap { text -> [UInt64] in
+            if let seed = UInt64(text) { return [seed] }
+            let bounds = text.split(separator: "-", omittingEmptySubsequences: false).map { UInt64($0) }
+            guard bounds.count == 2, let low = bounds[0], let high = bounds[1], low <= high, high - low < 10_000 else {
+                throw ValidationError("bad seed '\(text)' (a number, or a range like 0-19)")
+            }
+            return Array(low...high)
         }
         self.samplings = try list(sampling).map { text in
             guard let value = RunParameters.Sampling(rawValue: text) else {
