@@ -23,7 +23,8 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let snapshot = directory.file("empty.gplrsnap")
-        try Snapshot.write(try GraphBuilder().build(), to: snapshot)
+        var empty = GraphBuilder()
+        try Snapshot.write(try empty.build(), to: snapshot)
         try PersonaSet([Persona(name: "A", description: "a")]).write(to: directory.file("personas.json"))
         try "".write(toFile: directory.file("labels.jsonl"), atomically: true, encoding: .utf8)
         let ran = try await BuiltProduct.run(

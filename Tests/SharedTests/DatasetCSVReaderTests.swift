@@ -36,6 +36,22 @@ import Testing
         #expect(try Self.rows(path, chunkSize: 1) == expected)
     }
 
+    /// The row estimate the ingest reserves its arrays with: exact for a file within the sample, close for a
+    /// larger one with rows alike, 0 for an empty or missing file (reading it reports the error).
+    @Test func theLineEstimateIsCloseAndNeverFails() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let small = try DatasetFixtures.write("user,item\nu1,a\nu2,b\n", to: "small.csv", in: dir)
+        #expect(try ChunkedFileReader(path: small, chunkSize: 1).estimatedLineCount() == 4)
+        let rows = (0..<50_000).map { "user\($0 % 977),item\($0 % 313),\($0 % 7 + 1)\n" }.joined()
+        let large = try DatasetFixtures.write("user,item,count\n" + rows, to: "large.csv", in: dir)
+        let estimate = try ChunkedFileReader(path: large, chunkSize: 1).estimatedLineCount(sampleBytes: 4096)
+        #expect(estimate >= 50_001 && estimate < 60_000, "\(estimate)")
+        let empty = try DatasetFixtures.write("", to: "empty.csv", in: dir)
+        #expect(try ChunkedFileReader(path: empty, chunkSize: 1).estimatedLineCount() == 0)
+        #expect(IngestContext.estimatedRows(of: [small, dir.file("missing.csv"), small]) == 8)
+    }
+
     @Test func integersParseFromBytes() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }

@@ -47,6 +47,44 @@ import Testing
         }
     }
 
+    /// Rows grouped by user skip the counting sort; shuffled, the same purchases give the same graph, and a
+    /// reservation (too small, right or far too large) changes nothing but capacity.
+    @Test func groupedAndShuffledRowsBuildTheSameGraph() throws {
+        var random = SeededGenerator(seed: 11)
+        var rows: [(user: String, item: String, count: UInt32)] = []
+        for user in 0..<60 {
+            for _ in 0..<Int.random(in: 1...12, using: &random) {
+                rows.append(("u\(user)", "i\(Int.random(in: 0..<25, using: &random))", UInt32.random(in: 1...3, using: &random)))
+            }
+        }
+        func build(_ rows: [(user: String, item: String, count: UInt32)], reserve: Int) throws -> PurchaseGraph {
+            var builder = GraphBuilder()
+            builder.reserve(purchaseRows: reserve)
+            for row in rows { builder.addPurchase(user: row.user, item: row.item, count: row.count) }
+            return try builder.build()
+        }
+        let grouped = try build(rows, reserve: 0)
+        #expect(grouped.userCount == 60 && grouped.purchaseCounts.reduce(0, +) == rows.reduce(0) { $0 + $1.count })
+        // Users appear in another order when shuffled, so compare by id: each user's items and counts.
+        func purchases(_ graph: PurchaseGraph) -> [String: [String: UInt32]] {
+            Dictionary(uniqueKeysWithValues: (0..<graph.userCount).map { user in
+                (graph.userIDs[user], Dictionary(uniqueKeysWithValues: graph.purchases(ofUser: user).map {
+                    (graph.itemIDs[$0.item], $0.count)
+                }))
+            })
+        }
+        let expected = purchases(grouped)
+        for (shuffle, reserve) in [(true, 0), (true, 10), (false, rows.count), (true, 100_000)] {
+            var order = rows
+            if shuffle { order.shuffle(using: &random) }
+            let graph = try build(order, reserve: reserve)
+            #expect(purchases(graph) == expected, "shuffled \(shuffle), reserved \(reserve)")
+            #expect(graph.edgeCount == grouped.edgeCount && graph.userItems.targets.count == graph.edgeCount)
+            #expect(graph.itemUsers.transposed(columnCount: graph.userCount) == graph.userItems)
+        }
+        #expect(try build(rows, reserve: 500) == grouped, "grouped rows: the same graph, bit for bit")
+    }
+
     @Test func transposeTwiceIsIdentity() throws {
         var generator = SystemRandomNumberGenerator()
         var builder = GraphBuilder()

@@ -4,6 +4,7 @@
 enum GenericIngest {
     static func run(purchases: String, items: String?, context: inout IngestContext) throws -> PurchaseGraph {
         var builder = GraphBuilder()
+        builder.reserve(purchaseRows: IngestContext.estimatedRows(of: [purchases]))
         var text = context.text
         // A plain value: the row callback reads it without retaining `text`'s arrays on every row.
         let ids = text.ids
@@ -34,6 +35,6 @@ enum GenericIngest {
             try context.readItemNames(
                 items, idColumn: "item", nameColumn: "name", what: "item id", text: &text, into: &builder)
         }
-        return try context.finish(builder, text: text, purchases: purchases)
+        return try context.finish(&builder, text: text, purchases: purchases)
     }
 }

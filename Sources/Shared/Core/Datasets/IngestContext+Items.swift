@@ -15,9 +15,10 @@ extension IngestContext {
 
     /// How every format reader ends: keeps `text`'s counts for the report, applies its Latin-1 check to the ids
     /// and builds the graph (`purchases` names the file a count overflow is blamed on).
-    mutating func finish(_ builder: GraphBuilder, text: IngestText, purchases: String) throws -> PurchaseGraph {
+    /// The builder is spent (its arrays become the graph's).
+    mutating func finish(_ builder: inout GraphBuilder, text: IngestText, purchases: String) throws -> PurchaseGraph {
         self.text = text
         try text.checkLatin1IDs(builder)
-        return try Self.build(builder, purchases: purchases)
+        return try Self.build(&builder, purchases: purchases)
     }
 }

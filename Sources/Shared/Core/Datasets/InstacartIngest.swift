@@ -59,6 +59,7 @@ enum InstacartIngest {
         }
 
         var builder = GraphBuilder()
+        builder.reserve(purchaseRows: IngestContext.estimatedRows(of: purchasePaths))
         var graphUser = [UInt32](repeating: .max, count: orderUserIDs.count)  // orders.csv user → graph user
         for path in purchasePaths {
             try context.readCSV(path, columns: ["order_id", "product_id"], requiredCount: 2) { row, c in
@@ -89,7 +90,7 @@ enum InstacartIngest {
                 productsPath, idColumn: "product_id", nameColumn: "product_name", what: "product id", text: &text,
                 into: &builder)
         }
-        return try context.finish(builder, text: text, purchases: purchasePaths[0])
+        return try context.finish(&builder, text: text, purchases: purchasePaths[0])
     }
 
     /// The line of the first row of `orders.csv` with this order id (to name both lines of a conflict).

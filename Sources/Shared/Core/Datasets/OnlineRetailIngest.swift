@@ -49,7 +49,7 @@ enum OnlineRetailIngest {
             }
             return .used
         }
-        return try context.finish(builder, text: text, purchases: file)
+        return try context.finish(&builder, text: text, purchases: file)
     }
 
     /// "12346.0" / "12346.00" → "12346"; anything else unchanged.
