@@ -44,6 +44,50 @@ import Testing
         #expect(interner.lookup("a\u{0}\u{0}") == nil && interner.lookup("1234567") == nil)
     }
 
+    /// Numeric ids are remembered by value in front of the table: only canonical decimals ("7", not "07", "+7" or
+    /// "7 ") share that memo, so every other spelling stays its own id.
+    @Test func decimalValuesAreCanonicalOnly() {
+        func value(_ text: String) -> Int { Array(text.utf8).withUnsafeBytes { ByteStringInterner.decimalValue($0) } }
+        #expect(value("0") == 0 && value("7") == 7 && value("123456789") == 123_456_789)
+        for other in ["", "07", "00", "+7", "-7", "7 ", " 7", "7.0", "1234567890", "12a", "٣"] {
+            #expect(value(other) == -1, "\(other)")
+        }
+    }
+
+    /// The memo agrees with a Dictionary numbering keys by first appearance, whatever mix of numeric spellings,
+    /// other ids, values too sparse for the memo (interned before it covers them, and found again after it grew
+    /// to), and lookups without it.
+    @Test func numericIdsKeepTheirIndexThroughTheMemo() {
+        var rng = SeededGenerator(seed: 3)
+        var interner = ByteStringInterner()
+        var reference: [String: Int] = [:]
+        var order: [String] = []
+        func intern(_ key: String) {
+            let expected =
+                reference[key]
+                ?? {
+                    reference[key] = order.count
+                    order.append(key)
+                    return order.count - 1
+                }()
+            #expect(Int(interner.intern(key)) == expected, "\(key)")
+        }
+        // Past the memo's first limit (2²⁰) while only a few ids are known, so the table alone holds them.
+        for key in ["2000000", "02000000", "4", "x4"] { intern(key) }
+        for _ in 0..<400_000 {
+            let n = rng.nextIndex(below: 1_000_000)
+            switch rng.nextIndex(below: 10) {
+            case 0: intern("0\(n)")
+            case 1: intern("n\(n)")
+            default: intern(String(n))
+            }
+        }
+        // The memo now covers 2,000,000 (eight values per id, over 250,000 ids): it still has its first index.
+        for key in ["2000000", "02000000", "4", "x4"] { intern(key) }
+        #expect(interner.count == order.count && interner.strings() == order)
+        for key in order.prefix(2000) { #expect(interner.lookup(key) == reference[key].map(UInt32.init)) }
+    }
+
     @Test func byteAndStringPathsBuildTheSameGraph() throws {
         var rng = SeededGenerator(seed: 5)
         var bytes = GraphBuilder(), strings = GraphBuilder()

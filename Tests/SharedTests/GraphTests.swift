@@ -54,7 +54,9 @@ import Testing
         var rows: [(user: String, item: String, count: UInt32)] = []
         for user in 0..<60 {
             for _ in 0..<Int.random(in: 1...12, using: &random) {
-                rows.append(("u\(user)", "i\(Int.random(in: 0..<25, using: &random))", UInt32.random(in: 1...3, using: &random)))
+                rows.append(
+                    ("u\(user)", "i\(Int.random(in: 0..<25, using: &random))", UInt32.random(in: 1...3, using: &random))
+                )
             }
         }
         func build(_ rows: [(user: String, item: String, count: UInt32)], reserve: Int) throws -> PurchaseGraph {
@@ -67,11 +69,16 @@ import Testing
         #expect(grouped.userCount == 60 && grouped.purchaseCounts.reduce(0, +) == rows.reduce(0) { $0 + $1.count })
         // Users appear in another order when shuffled, so compare by id: each user's items and counts.
         func purchases(_ graph: PurchaseGraph) -> [String: [String: UInt32]] {
-            Dictionary(uniqueKeysWithValues: (0..<graph.userCount).map { user in
-                (graph.userIDs[user], Dictionary(uniqueKeysWithValues: graph.purchases(ofUser: user).map {
-                    (graph.itemIDs[$0.item], $0.count)
-                }))
-            })
+            Dictionary(
+                uniqueKeysWithValues: (0..<graph.userCount).map { user in
+                    (
+                        graph.userIDs[user],
+                        Dictionary(
+                            uniqueKeysWithValues: graph.purchases(ofUser: user).map {
+                                (graph.itemIDs[$0.item], $0.count)
+                            })
+                    )
+                })
         }
         let expected = purchases(grouped)
         for (shuffle, reserve) in [(true, 0), (true, 10), (false, rows.count), (true, 100_000)] {
