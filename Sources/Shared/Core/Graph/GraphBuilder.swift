@@ -140,8 +140,8 @@ struct GraphBuilder: Sendable {
                 initialized = edgeCount
             }
         }
-        // Sort each row by item (the high half of the packed key) and merge duplicates, compacting: the targets go
-        // over the user indices (no longer needed; the write position never passes the read position).
+        // Sort each row by item (the high half of the packed key) and merge duplicates, compacting. The targets are
+        // written over the rows' user indices, which the offsets now hold: same element type, at least as many.
         var mergedOffsets = [Int](repeating: 0, count: userCount + 1)
         var targets = rowUsers
         rowUsers = []
