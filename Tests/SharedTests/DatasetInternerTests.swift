@@ -3,27 +3,32 @@ import Testing
 @testable import GPLRCore
 
 @Suite(.timeLimit(.minutes(5))) struct DatasetInternerTests {
+    /// What the interner must do, with a Dictionary: number keys by first appearance.
+    struct FirstAppearance {
+        var index: [String: Int] = [:]
+        var order: [String] = []
+
+        mutating func number(_ key: String) -> Int {
+            if let known = index[key] { return known }
+            index[key] = order.count
+            order.append(key)
+            return order.count - 1
+        }
+    }
+
     /// The interner agrees with a Dictionary that numbers keys by first appearance, through many table growths.
     @Test func numbersKeysLikeADictionary() {
         var rng = SeededGenerator(seed: 99)
         var interner = ByteStringInterner()
-        var reference: [String: Int] = [:]
-        var order: [String] = []
+        var reference = FirstAppearance()
         for _ in 0..<20_000 {
             let length = rng.nextIndex(below: 24)
             let key = String((0..<length).map { _ in Character(Unicode.Scalar(UInt8(97 + rng.nextIndex(below: 3)))) })
-            let expected =
-                reference[key]
-                ?? {
-                    reference[key] = order.count
-                    order.append(key)
-                    return order.count - 1
-                }()
-            #expect(Int(interner.intern(key)) == expected)
+            #expect(Int(interner.intern(key)) == reference.number(key))
         }
-        #expect(interner.count == order.count)
-        #expect(interner.strings() == order)
-        for (key, index) in reference { #expect(interner.lookup(key) == UInt32(index)) }
+        #expect(interner.count == reference.order.count)
+        #expect(interner.strings() == reference.order)
+        for (key, index) in reference.index { #expect(interner.lookup(key) == UInt32(index)) }
         #expect(interner.lookup("not-there-at-all") == nil)
     }
 
@@ -60,18 +65,8 @@ import Testing
     @Test func numericIdsKeepTheirIndexThroughTheMemo() {
         var rng = SeededGenerator(seed: 3)
         var interner = ByteStringInterner()
-        var reference: [String: Int] = [:]
-        var order: [String] = []
-        func intern(_ key: String) {
-            let expected =
-                reference[key]
-                ?? {
-                    reference[key] = order.count
-                    order.append(key)
-                    return order.count - 1
-                }()
-            #expect(Int(interner.intern(key)) == expected, "\(key)")
-        }
+        var reference = FirstAppearance()
+        func intern(_ key: String) { #expect(Int(interner.intern(key)) == reference.number(key), "\(key)") }
         // Past the memo's first limit (2²⁰) while only a few ids are known, so the table alone holds them.
         for key in ["2000000", "02000000", "4", "x4"] { intern(key) }
         for _ in 0..<400_000 {
@@ -84,8 +79,10 @@ import Testing
         }
         // The memo now covers 2,000,000 (eight values per id, over 250,000 ids): it still has its first index.
         for key in ["2000000", "02000000", "4", "x4"] { intern(key) }
-        #expect(interner.count == order.count && interner.strings() == order)
-        for key in order.prefix(2000) { #expect(interner.lookup(key) == reference[key].map(UInt32.init)) }
+        #expect(interner.count == reference.order.count && interner.strings() == reference.order)
+        for key in reference.order.prefix(2000) {
+            #expect(interner.lookup(key) == reference.index[key].map(UInt32.init))
+        }
     }
 
     @Test func byteAndStringPathsBuildTheSameGraph() throws {
