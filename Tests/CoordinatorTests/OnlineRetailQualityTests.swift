@@ -40,7 +40,7 @@ struct OnlineRetailQualityTests {
     /// uniform run with the same seed share their first, uniform, iteration): on macro-F1 at every budget and on
     /// micro-F1 at 10 % and 20 % by more than twice the standard error of the paired difference (seeds 0–2); at 5 %
     /// DU ties on micro-F1 and may not fall behind by more than one standard error over seeds 0–9 (measured
-    /// −0.001 ± 0.002; over 20 seeds +0.005 ± 0.003, DU ahead on 11; seeds 0–2 alone put uniform ahead by 0.004).
+    /// −0.000 ± 0.002; over 20 seeds +0.005 ± 0.003, DU ahead on 11; seeds 0–2 alone put uniform ahead by 0.004).
     /// docs/benchmarks.md, "Quality on real data".
     @Test func duSamplingBeatsUniformAtEveryBudget() async throws {
         let directory = try #require(OnlineRetail.directory)

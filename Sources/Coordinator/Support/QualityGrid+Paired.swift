@@ -5,7 +5,7 @@ import Foundation
 /// A DU run and a uniform run with the same seed draw the same first iteration (DU's first iteration is uniform), so
 /// their difference is paired: its mean over the seeds, the standard error of that mean, and the seeds where DU came
 /// out ahead say whether a gap between two columns of the table is the methods or the draw. (On OnlineRetail at 5 %
-/// the three default seeds put uniform ahead on micro-F1 by 0.004, while twenty put DU ahead by the same: the paired
+/// the three default seeds put uniform ahead on micro-F1 by 0.004, while twenty put DU ahead by 0.005: the paired
 /// standard error there is 0.003; docs/benchmarks.md.)
 extension QualityGrid {
     /// The difference of two methods' scores over the same seeds.
