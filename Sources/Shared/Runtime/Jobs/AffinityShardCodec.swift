@@ -136,15 +136,19 @@ enum AffinityShardCodec {
         guard raw.count >= end else {
             throw fail("expected \(end) bytes\(withResiduals ? " or more" : ""), got \(raw.count)")
         }
-        var values = [Double](repeating: 0, count: count)
-        #if _endian(little)
-            values.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[start..<end])) }
-        #else
-            for i in 0..<count {
-                values[i] = Double(
-                    bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: start + 8 * i, as: UInt64.self)))
-            }
-        #endif
+        // Every value is written below: no zero-fill first (a dense shard is tens of megabytes).
+        let values = [Double](unsafeUninitializedCapacity: count) { out, initialized in
+            #if _endian(little)
+                UnsafeMutableRawBufferPointer(out).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[start..<end]))
+            #else
+                for i in 0..<count {
+                    out[i] = Double(
+                        bitPattern: UInt64(
+                            littleEndian: raw.loadUnaligned(fromByteOffset: start + 8 * i, as: UInt64.self)))
+                }
+            #endif
+            initialized = count
+        }
         return (values, end)
     }
 
