@@ -127,7 +127,7 @@ public struct SyntheticGenerator: Sendable {
         let progressInterval = 1 << 16
         var nextProgress = progressInterval
         for user in 0..<config.users {
-            sampler.drawUser(user, using: &rng)
+            sampler.drawUser(using: &rng)
             try sink.writeUser(user, personas: sampler.truth, purchases: sampler.purchases)
             rows += sampler.purchases.count
             if rows >= nextProgress {
