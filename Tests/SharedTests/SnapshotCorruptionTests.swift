@@ -88,6 +88,37 @@ import Testing
         #expect(error.message.contains("transpose"))
     }
 
+    /// The streamed check (keyed sums of the pairs) must agree with the exact walk: on true transposes, and on
+    /// item-users rows with one buyer swapped for a non-buyer (same degrees, still valid CSRs, so only the
+    /// transpose check can tell).
+    @Test func theStreamedTransposeCheckAgreesWithTheExactWalk() throws {
+        var random = SeededGenerator(seed: 21)
+        for _ in 0..<20 {
+            let users = Int.random(in: 2...60, using: &random), items = Int.random(in: 2...40, using: &random)
+            let rows = (0..<users).map { _ in
+                (0..<items).filter { _ in random.nextUnitDouble() < 0.2 }.map(UInt32.init)
+            }
+            let userItems = SnapshotTestGraphs.fromRows(rows, itemCount: items).userItems
+            let itemUsers = userItems.transposed(columnCount: items)
+            #expect(SnapshotDecoder.transposeViolation(userItems, itemUsers) == nil)
+            #expect(SnapshotDecoder.exactTransposeViolation(userItems, itemUsers) == nil)
+
+            // Swap one buyer of some item for a user who did not buy it.
+            guard let item = (0..<items).first(where: { itemUsers.offsets[$0 + 1] - itemUsers.offsets[$0] < users }),
+                itemUsers.offsets[item + 1] > itemUsers.offsets[item]
+            else { continue }
+            var buyers = Set(itemUsers.targets[itemUsers.offsets[item]..<itemUsers.offsets[item + 1]])
+            let outsider = UInt32((0..<users).first { !buyers.contains(UInt32($0)) }!)
+            buyers.remove(buyers.min()!)
+            buyers.insert(outsider)
+            var targets = itemUsers.targets
+            targets.replaceSubrange(itemUsers.offsets[item]..<itemUsers.offsets[item + 1], with: buyers.sorted())
+            let damaged = CompressedSparseRows(offsets: itemUsers.offsets, targets: targets)
+            #expect(SnapshotDecoder.exactTransposeViolation(userItems, damaged) != nil)
+            #expect(SnapshotDecoder.transposeViolation(userItems, damaged) != nil)
+        }
+    }
+
     @Test func zeroPurchaseCountIsRefused() throws {
         let graph = SnapshotTestGraphs.fromRows([[0, 1], [1]], itemCount: 2)
         var payload: [UInt8] = [0b0011_1100]  // codes: count 1, escape, escape

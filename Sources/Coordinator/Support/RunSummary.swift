@@ -86,7 +86,8 @@ enum RunSummary {
         let graph = result.graph
         var reference = [[Int]](repeating: [], count: graph.userCount)
         var evaluated: [Int] = []
-        for user in 0..<graph.userCount where !result.outcome.prototypes.isPrototype(user) {
+        let isPrototype = result.outcome.prototypes.prototypeMask(userCount: graph.userCount)
+        for user in 0..<graph.userCount where !isPrototype[user] {
             guard let truth = result.labels[user] else { continue }
             reference[user] = truth
             evaluated.append(user)

@@ -57,8 +57,9 @@ public struct AssignmentSummary: Sendable, Codable, Equatable {
         var counts = [Int](repeating: 0, count: edges.count - 1)
         var users = 0
         let width = affinity.personaCount
+        let isPrototype = labels.prototypeMask(userCount: affinity.userCount)
         affinity.values.withUnsafeBufferPointer { values in
-            for user in 0..<affinity.userCount where !labels.isPrototype(user) {
+            for user in 0..<affinity.userCount where !isPrototype[user] {
                 let row = values[(user * width)..<(user * width + width)]
                 guard let top = row.max(), top > 0 else { continue }
                 counts[Histogram.bin(of: top, edges: edges)] += 1

@@ -45,9 +45,10 @@ public struct PersonaAssignment: Sendable, Equatable {
         personas.reserveCapacity(userCount * min(maximum, width))
         var unreachable: [Int] = []
         var best: [(value: Double, persona: Int)] = []
+        let isPrototype = labels.prototypeMask(userCount: userCount)
         affinity.values.withUnsafeBufferPointer { values in
             for user in 0..<userCount {
-                if let labeled = labels.personas(ofUser: user) {
+                if isPrototype[user], let labeled = labels.personas(ofUser: user) {
                     personas.append(contentsOf: labeled)
                 } else {
                     best.removeAll(keepingCapacity: true)

@@ -58,9 +58,10 @@ public struct RunOutputWriter: Sendable {
         let phiLong = try PhiLongWriter(path: staging.path(Self.phiLongCSVFile), personas: personas)
         try phiCSV.write("user,personas,source\n")
         let names = personas.names  // built once: `PersonaSet.names` makes a new array on every call
+        let prototypeMask = outcome.prototypes.prototypeMask(userCount: graph.userCount)
         for user in 0..<graph.userCount {
             let assigned = Array(assignment.personas(ofUser: user))
-            let isPrototype = outcome.prototypes.isPrototype(user)
+            let isPrototype = prototypeMask[user]
             try phiJSONL.append(user: graph.userIDs[user], personas: assigned)
             try phiCSV.write(csvField: graph.userIDs[user])
             try phiCSV.write(",")
