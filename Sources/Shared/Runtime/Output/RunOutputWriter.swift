@@ -1,6 +1,7 @@
 import Foundation
 public import GPLRCore
 import GPLRSupport
+import Synchronization
 
 /// Writes a finished run's results into a directory (formats: docs/outputs.md):
 /// `phi.jsonl`, `phi.csv`, `phi-long.csv`, `prototypes.jsonl`, `psi.npy`, `psi-index.json`, `report.json`.
@@ -46,47 +47,101 @@ public struct RunOutputWriter: Sendable {
         return Self.files.map(path)
     }
 
+    /// Writes the files in two streams over the users, side by side: Φ's per-user files and `prototypes.jsonl` on
+    /// the calling thread, the long Φ and Ψ's files on a kernel thread; `report.json` after both. Why: at 10M users
+    /// the files are gigabytes of text and array, about a fifth of a local run's CPU on one thread, and nothing else
+    /// runs at this point. The bytes of every file are what one stream wrote.
     private func writeFiles(
         _ outcome: RunOutcome, graph: PurchaseGraph, personas: PersonaSet, into staging: OutputStaging
+    ) throws {
+        let phiJSONLPath = staging.path(Self.phiJSONLFile), phiCSVPath = staging.path(Self.phiCSVFile)
+        let prototypesPath = staging.path(Self.prototypesFile)
+        let phiLongPath = staging.path(Self.phiLongCSVFile), psiPath = staging.path(Self.psiFile)
+        let psiIndexPath = staging.path(Self.psiIndexFile)
+        let prototypeMask = outcome.prototypes.prototypeMask(userCount: graph.userCount)
+        let second = SecondStream()
+        KernelThreads.shared.run { [self] in
+            second.finish(
+                Result {
+                    try writePhiLong(
+                        outcome, graph: graph, personas: personas, prototypeMask: prototypeMask, to: phiLongPath)
+                    try writePsi(outcome.affinity, to: psiPath)
+                    try writePsiIndex(
+                        PsiIndex(rows: graph.userIDs, columns: outcome.affinity.personas.map { personas.names[$0] }),
+                        to: psiIndexPath)
+                })
+        }
+        let first = Result {
+            try writePhi(
+                outcome, graph: graph, personas: personas, prototypeMask: prototypeMask, jsonl: phiJSONLPath,
+                csv: phiCSVPath)
+            let prototypes = try LabelsFileWriter(path: prototypesPath, personas: personas)
+            for user in outcome.prototypes.users {
+                try prototypes.append(
+                    user: graph.userIDs[user], personas: outcome.prototypes.personas(ofUser: user) ?? [])
+            }
+            try prototypes.close()
+        }
+        let other = second.wait()
+        try first.get()
+        try other.get()
+        try writeJSON(RunReportDocument(outcome.report, provenance: provenance), to: staging.path(Self.reportFile))
+    }
+
+    /// `phi.jsonl` and `phi.csv`, one pass over the users.
+    private func writePhi(
+        _ outcome: RunOutcome, graph: PurchaseGraph, personas: PersonaSet, prototypeMask: [Bool], jsonl: String,
+        csv: String
     ) throws {
         let assignment = outcome.assignment
         var unreachable = [Bool](repeating: false, count: graph.userCount)
         for user in assignment.unreachableUsers { unreachable[user] = true }
-
-        let phiJSONL = try LabelsFileWriter(path: staging.path(Self.phiJSONLFile), personas: personas)
-        let phiCSV = try BufferedFileWriter(path: staging.path(Self.phiCSVFile))
-        let phiLong = try PhiLongWriter(path: staging.path(Self.phiLongCSVFile), personas: personas)
+        let phiJSONL = try LabelsFileWriter(path: jsonl, personas: personas)
+        let phiCSV = try BufferedFileWriter(path: csv)
         try phiCSV.write("user,personas,source\n")
         let names = personas.names  // built once: `PersonaSet.names` makes a new array on every call
-        let prototypeMask = outcome.prototypes.prototypeMask(userCount: graph.userCount)
         for user in 0..<graph.userCount {
             let assigned = Array(assignment.personas(ofUser: user))
-            let isPrototype = prototypeMask[user]
             try phiJSONL.append(user: graph.userIDs[user], personas: assigned)
             try phiCSV.write(csvField: graph.userIDs[user])
             try phiCSV.write(",")
             try phiCSV.write(csvField: assigned.map { names[$0] }.joined(separator: "|"))
-            let source = isPrototype ? "prototype" : unreachable[user] ? "unreachable" : "inferred"
+            let source = prototypeMask[user] ? "prototype" : unreachable[user] ? "unreachable" : "inferred"
             try phiCSV.write(",\(source)\n")
-            try phiLong.append(
-                user: graph.userIDs[user], personas: assigned, scores: assigned.map { outcome.affinity[user, $0] },
-                isPrototype: isPrototype)
         }
         try phiJSONL.close()
         try phiCSV.close()
-        try phiLong.close()
+    }
 
-        let prototypes = try LabelsFileWriter(path: staging.path(Self.prototypesFile), personas: personas)
-        for user in outcome.prototypes.users {
-            try prototypes.append(user: graph.userIDs[user], personas: outcome.prototypes.personas(ofUser: user) ?? [])
+    /// `phi-long.csv`: one row per user and assigned persona, with its affinity.
+    private func writePhiLong(
+        _ outcome: RunOutcome, graph: PurchaseGraph, personas: PersonaSet, prototypeMask: [Bool], to path: String
+    ) throws {
+        let assignment = outcome.assignment
+        let phiLong = try PhiLongWriter(path: path, personas: personas)
+        for user in 0..<graph.userCount {
+            let assigned = Array(assignment.personas(ofUser: user))
+            try phiLong.append(
+                user: graph.userIDs[user], personas: assigned, scores: assigned.map { outcome.affinity[user, $0] },
+                isPrototype: prototypeMask[user])
         }
-        try prototypes.close()
+        try phiLong.close()
+    }
 
-        try writePsi(outcome.affinity, to: staging.path(Self.psiFile))
-        try writePsiIndex(
-            PsiIndex(rows: graph.userIDs, columns: outcome.affinity.personas.map { names[$0] }),
-            to: staging.path(Self.psiIndexFile))
-        try writeJSON(RunReportDocument(outcome.report, provenance: provenance), to: staging.path(Self.reportFile))
+    /// The result of the stream ``writeFiles(_:graph:personas:into:)`` runs on a kernel thread, and the wait for it.
+    private final class SecondStream: Sendable {
+        private let result = Mutex<Result<Void, any Error>?>(nil)
+        private let done = DispatchSemaphore(value: 0)
+
+        func finish(_ outcome: Result<Void, any Error>) {
+            result.withLock { $0 = outcome }
+            done.signal()
+        }
+
+        func wait() -> Result<Void, any Error> {
+            done.wait()
+            return result.withLock { $0! }
+        }
     }
 
     /// Removes `<file>.partial` leftovers of earlier versions, which wrote each file under that name first.
