@@ -49,8 +49,8 @@ public struct RunOutputWriter: Sendable {
 
     /// Writes the files in two streams over the users, side by side: Φ's per-user files and `prototypes.jsonl` on
     /// the calling thread, the long Φ and Ψ's files on a kernel thread; `report.json` after both. Why: at 10M users
-    /// the files are gigabytes of text and array, about a fifth of a local run's CPU on one thread, and nothing else
-    /// runs at this point. The bytes of every file are what one stream wrote.
+    /// the files are ~5 GB of text and array, 16 % of a local run's CPU samples on one thread, and nothing else runs
+    /// at this point (docs/benchmarks.md, 15th session). Each file's bytes are what one stream wrote before.
     private func writeFiles(
         _ outcome: RunOutcome, graph: PurchaseGraph, personas: PersonaSet, into staging: OutputStaging
     ) throws {
@@ -59,6 +59,7 @@ public struct RunOutputWriter: Sendable {
         let phiLongPath = staging.path(Self.phiLongCSVFile), psiPath = staging.path(Self.psiFile)
         let psiIndexPath = staging.path(Self.psiIndexFile)
         let prototypeMask = outcome.prototypes.prototypeMask(userCount: graph.userCount)
+        let names = personas.names  // built once: `PersonaSet.names` makes a new array on every call
         let second = SecondStream()
         KernelThreads.shared.run { [self] in
             second.finish(
@@ -67,7 +68,7 @@ public struct RunOutputWriter: Sendable {
                         outcome, graph: graph, personas: personas, prototypeMask: prototypeMask, to: phiLongPath)
                     try writePsi(outcome.affinity, to: psiPath)
                     try writePsiIndex(
-                        PsiIndex(rows: graph.userIDs, columns: outcome.affinity.personas.map { personas.names[$0] }),
+                        PsiIndex(rows: graph.userIDs, columns: outcome.affinity.personas.map { names[$0] }),
                         to: psiIndexPath)
                 })
         }
