@@ -294,10 +294,12 @@ import Testing
         #expect(dead.map { $0["job-id"] } == [planted.dead] && dead.first?["state"] == "dead")
 
         // Text in the error, any case, then queued label jobs over two pages of 3.
+        // (The dead filter's page looks the same, so wait for the page of this search: its query is on the pager.)
         _ = try await browser.evaluate(setAndSearch("", "", "BOOM"))
         #expect(
             try await browser.waitUntil(
-                "\(pager)?.dataset.total === '1' && document.querySelector('tr.job-result')?.dataset.jobId === '\(planted.dead)'"
+                "\(pager)?.dataset.query.startsWith('q=BOOM&') && \(pager)?.dataset.total === '1'"
+                    + " && document.querySelector('tr.job-result')?.dataset.jobId === '\(planted.dead)'"
             ))
         _ = try await browser.evaluate(setAndSearch("queued", "label", ""))
         #expect(try await browser.waitUntil("\(pager)?.dataset.total === '4' && \(pager)?.dataset.offset === '0'"))
@@ -310,6 +312,21 @@ import Testing
         #expect(try await browser.waitUntil("\(pager)?.dataset.offset === '3'"), "no second page")
         let second = try await rows(browser, "tr.job-result")
         #expect(second.map { $0["job-id"] ?? "" } == Array(api.jobs.map(\.id).dropFirst(3)))
+
+        // A slow earlier search never replaces a newer one: the page's fetch holds the text search's answer back by
+        // a second, so it arrives after the queued search's (it replaced that page before the fix).
+        _ = try await browser.evaluate(
+            "window.realFetch = window.realFetch || window.fetch; window.fetch = (url, options) =>"
+                + " String(url).includes('q=BOOM') ? new Promise((done) => setTimeout(done, 1000))"
+                + ".then(() => window.realFetch(url, options)).then((r) => { setTimeout(() => { window.slowDone = true; },"
+                + " 300); return r; }) : window.realFetch(url, options); true")
+        _ = try await browser.evaluate(setAndSearch("", "", "BOOM"))
+        _ = try await browser.evaluate(setAndSearch("queued", "label", ""))
+        #expect(try await browser.waitUntil("window.slowDone === true"), "the held-back search never answered")
+        #expect(
+            try await browser.evaluate(
+                "\(pager)?.dataset.query.startsWith('state=queued&kind=label&') && \(pager)?.dataset.total === '4'")
+                as? Bool == true, "the earlier search's answer replaced the newer one")
     }
 
     /// The `data-*` attributes of the elements `selector` finds.

@@ -149,6 +149,10 @@ function searchFromAddress() {
   searchJobs(0);
 }
 
+// Searches answer in any order (a text search reads every job's error); only the one started last may show its
+// page, or a slow earlier answer would replace a newer one.
+let latestSearch = 0;
+
 async function searchJobs(offset) {
   const run = document.getElementById("job-run").value;
   if (!run) { showMessage("No run to search.", true); return; }
@@ -160,17 +164,22 @@ async function searchJobs(offset) {
   params.set("offset", Math.max(0, offset));
   params.set("limit", JOB_PAGE_SIZE);
   const box = document.getElementById("job-results");
+  const search = ++latestSearch;
   try {
-    renderJobResults(await getJSON("api/runs/" + encodeURIComponent(run) + "/jobs?" + params.toString()));
+    const page = await getJSON("api/runs/" + encodeURIComponent(run) + "/jobs?" + params.toString());
+    if (search === latestSearch) renderJobResults(page, params.toString());
   } catch (error) {
-    box.replaceChildren(el("p", { class: "run-error", "data-state": "error" }, error.message));
+    if (search === latestSearch) {
+      box.replaceChildren(el("p", { class: "run-error", "data-state": "error" }, error.message));
+    }
   }
 }
 
-function renderJobResults(page) {
+// `query`: the search's parameters, kept on the pager (`data-query`) so that what is shown says which search it is.
+function renderJobResults(page, query) {
   const offset = page.offset;
   const pager = el("p", { class: "jobs-note job-pager", "data-run-id": page.run, "data-total": page.total,
-      "data-offset": offset, "data-shown": page.jobs.length },
+      "data-offset": offset, "data-shown": page.jobs.length, "data-query": query },
     "Jobs " + integer(page.jobs.length ? offset + 1 : 0) + "–" + integer(offset + page.jobs.length) + " of " +
       integer(page.total) + " that match, as of " + new Date().toLocaleTimeString() + " ",
     el("button", { "data-action": "job-page-prev", disabled: offset === 0 ? "disabled" : null,
