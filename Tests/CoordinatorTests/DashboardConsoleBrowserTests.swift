@@ -314,12 +314,14 @@ import Testing
         #expect(second.map { $0["job-id"] ?? "" } == Array(api.jobs.map(\.id).dropFirst(3)))
 
         // A slow earlier search never replaces a newer one: the page's fetch holds the text search's answer back by
-        // a second, so it arrives after the queued search's (it replaced that page before the fix).
+        // a second, so it arrives after the queued search's (it replaced that page before the fix). `slowDone` is set
+        // by a timer queued once that answer's body is read, so it runs after the page has handled it.
         _ = try await browser.evaluate(
             "window.realFetch = window.realFetch || window.fetch; window.fetch = (url, options) =>"
-                + " String(url).includes('q=BOOM') ? new Promise((done) => setTimeout(done, 1000))"
-                + ".then(() => window.realFetch(url, options)).then((r) => { setTimeout(() => { window.slowDone = true; },"
-                + " 300); return r; }) : window.realFetch(url, options); true")
+                + " !String(url).includes('q=BOOM') ? window.realFetch(url, options)"
+                + " : new Promise((done) => setTimeout(done, 1000)).then(() => window.realFetch(url, options))"
+                + ".then((r) => { const json = r.json.bind(r); r.json = () => json().then((body) => {"
+                + " setTimeout(() => { window.slowDone = true; }, 0); return body; }); return r; }); true")
         _ = try await browser.evaluate(setAndSearch("", "", "BOOM"))
         _ = try await browser.evaluate(setAndSearch("queued", "label", ""))
         #expect(try await browser.waitUntil("window.slowDone === true"), "the held-back search never answered")

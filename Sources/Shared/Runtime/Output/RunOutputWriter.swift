@@ -49,7 +49,7 @@ public struct RunOutputWriter: Sendable {
 
     /// Writes the files in two streams over the users, side by side: Φ's per-user files and `prototypes.jsonl` on
     /// the calling thread, the long Φ and Ψ's files on a kernel thread; `report.json` after both. Why: at 10M users
-    /// the files are ~5 GB of text and array, 16 % of a local run's CPU samples on one thread, and nothing else runs
+    /// the files are ~4 GB of text and array, 16 % of a local run's CPU samples on one thread, and nothing else runs
     /// at this point (docs/benchmarks.md, 15th session). Each file's bytes are what one stream wrote before.
     private func writeFiles(
         _ outcome: RunOutcome, graph: PurchaseGraph, personas: PersonaSet, into staging: OutputStaging
