@@ -68,7 +68,7 @@ let package = Package(
             plugins: ["BuildInfoPlugin"]),
         .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
         .target(
-            name: "GPLRZstd", dependencies: ["CZstd"], path: "Sources/Shared/Compression",
+            name: "GPLRZstd", dependencies: ["CZstd", "GPLRSupport"], path: "Sources/Shared/Compression",
             swiftSettings: ourSettings),
         .target(
             name: "GPLRRedis",
@@ -190,7 +190,7 @@ let package = Package(
 
         // Starting child processes (posix_spawn with a clean signal mask) and a local redis-server: `gplr demo`,
         // `gplr bench queue` and the test support use it; the library targets never start processes.
-        .target(name: "ProcessSupport", swiftSettings: ourSettings),
+        .target(name: "ProcessSupport", dependencies: ["GPLRSupport"], swiftSettings: ourSettings),
 
         // OpenAI-compatible LLM simulator: a test and demo peer (never a production dependency).
         .target(

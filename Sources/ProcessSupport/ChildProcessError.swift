@@ -1,22 +1,11 @@
+public import GPLRSupport
+
 #if canImport(Glibc)
     import Glibc
 #endif
 
 /// A child process could not be started or controlled.
 public struct ChildProcessError: Error, CustomStringConvertible {
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Value: String { case spawnFailed, notFound, notReady }
-        private let value: Value
-        private init(_ value: Value) { self.value = value }
-        /// `posix_spawn` failed, or the child ended at once.
-        public static let spawnFailed = Code(.spawnFailed)
-        /// The executable to start is missing.
-        public static let notFound = Code(.notFound)
-        /// A server child did not start serving in time.
-        public static let notReady = Code(.notReady)
-        public var description: String { value.rawValue }
-    }
-
     public let code: Code
     public let message: String
     /// The `errno` of the failing call, if any.
@@ -32,4 +21,18 @@ public struct ChildProcessError: Error, CustomStringConvertible {
         guard let errno else { return message }
         return "\(message): \(String(cString: strerror(errno)))"
     }
+}
+
+extension ChildProcessError {
+    /// What kind of failure this is; compare against the statics.
+    public typealias Code = ErrorCode<ChildProcessError>
+}
+
+extension ErrorCode<ChildProcessError> {
+    /// `posix_spawn` failed, or the child ended at once.
+    public static var spawnFailed: Self { Self("spawnFailed") }
+    /// The executable to start is missing.
+    public static var notFound: Self { Self("notFound") }
+    /// A server child did not start serving in time.
+    public static var notReady: Self { Self("notReady") }
 }

@@ -1,16 +1,7 @@
+import GPLRSupport
+
 /// Why `gplr demo` could not go on.
 struct DemoError: Error, CustomStringConvertible {
-    struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Value: String { case redisUnreachable, workerExited }
-        private let value: Value
-        private init(_ value: Value) { self.value = value }
-        /// The `--redis` server does not answer.
-        static let redisUnreachable = Code(.redisUnreachable)
-        /// A worker the demo started ended during the run.
-        static let workerExited = Code(.workerExited)
-        var description: String { value.rawValue }
-    }
-
     let code: Code
     let message: String
     let underlying: (any Error)?
@@ -25,4 +16,16 @@ struct DemoError: Error, CustomStringConvertible {
         guard let underlying else { return "demo: \(message)" }
         return "demo: \(message): \(underlying)"
     }
+}
+
+extension DemoError {
+    /// What kind of failure this is; compare against the statics.
+    typealias Code = ErrorCode<DemoError>
+}
+
+extension ErrorCode<DemoError> {
+    /// The `--redis` server does not answer.
+    static var redisUnreachable: Self { Self("redisUnreachable") }
+    /// A worker the demo started ended during the run.
+    static var workerExited: Self { Self("workerExited") }
 }

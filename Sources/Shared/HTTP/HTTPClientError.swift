@@ -1,37 +1,10 @@
+public import GPLRSupport
+
 /// A failed HTTP exchange (not an HTTP error status: those are responses).
 ///
 /// The message is built from curl's own error text and the request's redacted URL; it never contains request
 /// header values, so the API key in `Authorization` cannot leak through it.
 public struct HTTPClientError: Error, CustomStringConvertible, Sendable {
-    /// What kind of failure; compare with the static members.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Base: String {
-            case timeout, connection, tls, invalidRequest, responseTooLarge, cancelled, shutdown, transfer, setup
-        }
-        private let base: Base
-
-        /// The connect or total timeout elapsed.
-        public static let timeout = Code(base: .timeout)
-        /// Resolving, connecting, sending or receiving failed, or the peer closed the connection.
-        public static let connection = Code(base: .connection)
-        /// TLS handshake or certificate verification failed.
-        public static let tls = Code(base: .tls)
-        /// The request cannot be sent as given (bad URL, unsupported scheme, CR/LF in a header).
-        public static let invalidRequest = Code(base: .invalidRequest)
-        /// The response body exceeded ``HTTPClientConfiguration/maxResponseBytes``.
-        public static let responseTooLarge = Code(base: .responseTooLarge)
-        /// The calling task was cancelled.
-        public static let cancelled = Code(base: .cancelled)
-        /// The client was shut down before the request finished.
-        public static let shutdown = Code(base: .shutdown)
-        /// Any other transfer failure reported by curl.
-        public static let transfer = Code(base: .transfer)
-        /// libcurl could not be initialised.
-        public static let setup = Code(base: .setup)
-
-        public var description: String { base.rawValue }
-    }
-
     public let code: Code
     /// curl's `CURLcode` (or `CURLMcode` for multi-handle failures), when curl reported the failure.
     public let curlCode: Int?
@@ -56,4 +29,30 @@ public struct HTTPClientError: Error, CustomStringConvertible, Sendable {
         if let curlCode { text += " [curl \(curlCode)]" }
         return text
     }
+}
+
+extension HTTPClientError {
+    /// What kind of failure; compare with the static members.
+    public typealias Code = ErrorCode<HTTPClientError>
+}
+
+extension ErrorCode<HTTPClientError> {
+    /// The connect or total timeout elapsed.
+    public static var timeout: Self { Self("timeout") }
+    /// Resolving, connecting, sending or receiving failed, or the peer closed the connection.
+    public static var connection: Self { Self("connection") }
+    /// TLS handshake or certificate verification failed.
+    public static var tls: Self { Self("tls") }
+    /// The request cannot be sent as given (bad URL, unsupported scheme, CR/LF in a header).
+    public static var invalidRequest: Self { Self("invalidRequest") }
+    /// The response body exceeded ``HTTPClientConfiguration/maxResponseBytes``.
+    public static var responseTooLarge: Self { Self("responseTooLarge") }
+    /// The calling task was cancelled.
+    public static var cancelled: Self { Self("cancelled") }
+    /// The client was shut down before the request finished.
+    public static var shutdown: Self { Self("shutdown") }
+    /// Any other transfer failure reported by curl.
+    public static var transfer: Self { Self("transfer") }
+    /// libcurl could not be initialised.
+    public static var setup: Self { Self("setup") }
 }

@@ -1,35 +1,10 @@
+public import GPLRSupport
+
 /// An error from the Redis layer: connecting, talking to the server, or a server error reply.
 ///
 /// The message never contains credentials: URLs are redacted before they appear in a message, and command
 /// arguments are never echoed (only the command name is kept as context).
 public struct RedisError: Error, CustomStringConvertible, Sendable, Hashable {
-    /// What kind of failure this is. Compare against the statics (`.connection`, `.timeout`, ...).
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Value: String, Hashable, Sendable {
-            case connection, io, `protocol`, timeout, url
-            case serverError = "server-error", unexpectedReply = "unexpected-reply"
-        }
-        private let value: Value
-        private init(_ value: Value) { self.value = value }
-
-        /// The server could not be reached (refused, unknown host, connect timeout) or the connection is closed.
-        public static let connection = Code(.connection)
-        /// Reading or writing the socket failed after the connection was established.
-        public static let io = Code(.io)
-        /// The server sent something hiredis could not parse.
-        public static let `protocol` = Code(.protocol)
-        /// The server answered with an error reply (`-ERR ...`, `-NOSCRIPT ...`, `-WRONGPASS ...`).
-        public static let serverError = Code(.serverError)
-        /// A connect or command timeout elapsed.
-        public static let timeout = Code(.timeout)
-        /// The connection URL is malformed or uses an unsupported scheme.
-        public static let url = Code(.url)
-        /// The reply had a shape the caller did not expect (e.g. a string where an integer was required).
-        public static let unexpectedReply = Code(.unexpectedReply)
-
-        public var description: String { value.rawValue }
-    }
-
     /// The kind of failure.
     public var code: Code
     /// A human-readable explanation (never containing a password).
@@ -69,4 +44,26 @@ public struct RedisError: Error, CustomStringConvertible, Sendable, Hashable {
         if let context { text += " (\(context))" }
         return text + ": " + message
     }
+}
+
+extension RedisError {
+    /// What kind of failure this is. Compare against the statics (`.connection`, `.timeout`, ...).
+    public typealias Code = ErrorCode<RedisError>
+}
+
+extension ErrorCode<RedisError> {
+    /// The server could not be reached (refused, unknown host, connect timeout) or the connection is closed.
+    public static var connection: Self { Self("connection") }
+    /// Reading or writing the socket failed after the connection was established.
+    public static var io: Self { Self("io") }
+    /// The server sent something hiredis could not parse.
+    public static var `protocol`: Self { Self("protocol") }
+    /// The server answered with an error reply (`-ERR ...`, `-NOSCRIPT ...`, `-WRONGPASS ...`).
+    public static var serverError: Self { Self("server-error") }
+    /// A connect or command timeout elapsed.
+    public static var timeout: Self { Self("timeout") }
+    /// The connection URL is malformed or uses an unsupported scheme.
+    public static var url: Self { Self("url") }
+    /// The reply had a shape the caller did not expect (e.g. a string where an integer was required).
+    public static var unexpectedReply: Self { Self("unexpected-reply") }
 }

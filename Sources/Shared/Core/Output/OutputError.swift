@@ -1,12 +1,7 @@
+public import GPLRSupport
+
 /// A result file could not be written.
 public struct OutputError: Error, CustomStringConvertible, Sendable {
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Value: Hashable, Sendable { case cannotWrite }
-        private let value: Value
-        public static let cannotWrite = Code(value: .cannotWrite)
-        public var description: String { "cannot-write" }
-    }
-
     public let code: Code
     /// The file that could not be written.
     public let path: String
@@ -17,4 +12,13 @@ public struct OutputError: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String { "cannot write \(path): \(reason)" }
+}
+
+extension OutputError {
+    /// What kind of failure this is; compare against the statics.
+    public typealias Code = ErrorCode<OutputError>
+}
+
+extension ErrorCode<OutputError> {
+    public static var cannotWrite: Self { Self("cannot-write") }
 }

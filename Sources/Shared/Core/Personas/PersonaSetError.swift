@@ -2,37 +2,6 @@ import GPLRSupport
 
 /// A persona set that cannot be used: unreadable, not the expected JSON, or failing validation.
 struct PersonaSetError: Error, CustomStringConvertible, Sendable {
-    struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Base: String, Sendable {
-            case unreadable, malformed, empty, emptyName, duplicateName, reservedName, unwritable, limitExceeded
-            case invalidCharacter
-        }
-        private let base: Base
-        private init(_ base: Base) { self.base = base }
-
-        /// The file could not be read.
-        static let unreadable = Code(.unreadable)
-        /// The file is not a JSON array of `{"name","description"}` (nor `{"personas": [...]}`).
-        static let malformed = Code(.malformed)
-        /// The set has no personas.
-        static let empty = Code(.empty)
-        /// A persona's name is empty after normalisation.
-        static let emptyName = Code(.emptyName)
-        /// Two names are equal after normalisation.
-        static let duplicateName = Code(.duplicateName)
-        /// A persona is named "Unrepresentable", which is an LLM answer, not a persona.
-        static let reservedName = Code(.reservedName)
-        /// The file could not be written.
-        static let unwritable = Code(.unwritable)
-        /// More personas, or longer names or descriptions, than ``PersonaSetLimits`` allow.
-        static let limitExceeded = Code(.limitExceeded)
-        /// A name holds `|` (the separator of `phi.csv`'s persona lists) or a control character (a line feed would
-        /// split the line of every output that names the persona).
-        static let invalidCharacter = Code(.invalidCharacter)
-
-        var description: String { base.rawValue }
-    }
-
     var code: Code
     var message: String
     /// The persona file, or `nil` for a set built in memory.
@@ -53,4 +22,31 @@ struct PersonaSetError: Error, CustomStringConvertible, Sendable {
         if let underlying { text += " (\(ErrorText.describe(underlying)))" }
         return text
     }
+}
+
+extension PersonaSetError {
+    /// What kind of failure this is; compare against the statics.
+    typealias Code = ErrorCode<PersonaSetError>
+}
+
+extension ErrorCode<PersonaSetError> {
+    /// The file could not be read.
+    static var unreadable: Self { Self("unreadable") }
+    /// The file is not a JSON array of `{"name","description"}` (nor `{"personas": [...]}`).
+    static var malformed: Self { Self("malformed") }
+    /// The set has no personas.
+    static var empty: Self { Self("empty") }
+    /// A persona's name is empty after normalisation.
+    static var emptyName: Self { Self("emptyName") }
+    /// Two names are equal after normalisation.
+    static var duplicateName: Self { Self("duplicateName") }
+    /// A persona is named "Unrepresentable", which is an LLM answer, not a persona.
+    static var reservedName: Self { Self("reservedName") }
+    /// The file could not be written.
+    static var unwritable: Self { Self("unwritable") }
+    /// More personas, or longer names or descriptions, than ``PersonaSetLimits`` allow.
+    static var limitExceeded: Self { Self("limitExceeded") }
+    /// A name holds `|` (the separator of `phi.csv`'s persona lists) or a control character (a line feed would
+    /// split the line of every output that names the persona).
+    static var invalidCharacter: Self { Self("invalidCharacter") }
 }

@@ -1,47 +1,10 @@
+package import GPLRSupport
+
 /// Why a snapshot could not be written, read or verified.
 ///
 /// Errors about one part of the file name it in ``section`` (e.g. `user-items`), and the description reads
 /// `snapshot section "user-items" is corrupt: checksum mismatch`.
 package struct SnapshotError: Error, CustomStringConvertible {
-    /// What kind of failure this is; compare against the static members.
-    package struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Kind: Hashable, Sendable {
-            case notASnapshot, unsupportedVersion, truncated, corrupt, trailingData, tooLarge, compression, io
-        }
-        private let kind: Kind
-        private init(_ kind: Kind) { self.kind = kind }
-
-        /// The file does not start with the snapshot magic.
-        package static let notASnapshot = Code(.notASnapshot)
-        /// The file's format version is newer than this build (or invalid).
-        package static let unsupportedVersion = Code(.unsupportedVersion)
-        /// The file ends inside the header or inside the named section.
-        package static let truncated = Code(.truncated)
-        /// The header or the named section fails verification.
-        package static let corrupt = Code(.corrupt)
-        /// Bytes follow the last section.
-        package static let trailingData = Code(.trailingData)
-        /// The graph cannot be represented in this format (e.g. more than 2³² users).
-        package static let tooLarge = Code(.tooLarge)
-        /// zstd refused to compress a section (e.g. an out-of-range compression level).
-        package static let compression = Code(.compression)
-        /// Reading or writing the file failed.
-        package static let io = Code(.io)
-
-        package var description: String {
-            switch kind {
-            case .notASnapshot: "not a snapshot"
-            case .unsupportedVersion: "unsupported version"
-            case .truncated: "truncated"
-            case .corrupt: "corrupt"
-            case .trailingData: "trailing data"
-            case .tooLarge: "too large"
-            case .compression: "compression"
-            case .io: "i/o"
-            }
-        }
-    }
-
     package let code: Code
     /// The section the problem is in (`user-ids`, `item-ids`, `item-names`, `user-items`, `purchase-counts`,
     /// `item-users`); `nil` for the header or the file as a whole.
@@ -90,4 +53,28 @@ extension SnapshotError {
     static func truncated(_ kind: SnapshotFormat.SectionKind?, _ message: String) -> SnapshotError {
         SnapshotError(code: .truncated, section: kind?.name, message: message)
     }
+}
+
+extension SnapshotError {
+    /// What kind of failure this is; compare against the static members.
+    package typealias Code = ErrorCode<SnapshotError>
+}
+
+extension ErrorCode<SnapshotError> {
+    /// The file does not start with the snapshot magic.
+    package static var notASnapshot: Self { Self("not a snapshot") }
+    /// The file's format version is newer than this build (or invalid).
+    package static var unsupportedVersion: Self { Self("unsupported version") }
+    /// The file ends inside the header or inside the named section.
+    package static var truncated: Self { Self("truncated") }
+    /// The header or the named section fails verification.
+    package static var corrupt: Self { Self("corrupt") }
+    /// Bytes follow the last section.
+    package static var trailingData: Self { Self("trailing data") }
+    /// The graph cannot be represented in this format (e.g. more than 2³² users).
+    package static var tooLarge: Self { Self("too large") }
+    /// zstd refused to compress a section (e.g. an out-of-range compression level).
+    package static var compression: Self { Self("compression") }
+    /// Reading or writing the file failed.
+    package static var io: Self { Self("i/o") }
 }

@@ -1,23 +1,8 @@
+public import GPLRSupport
+
 /// A Files or Batches call that failed after its retries. The message names the step and the redacted URL and
 /// carries the server's scrubbed error text: never the API key or a header value.
 public struct LLMBatchError: Error, CustomStringConvertible, Sendable {
-    /// What went wrong; compare with the static members.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Base: String { case rejected, unavailable, invalidResponse, cancelled }
-        private let base: Base
-
-        /// A 4xx other than 408/429: the request is wrong (a bad key, an unknown file); not retried.
-        public static let rejected = Code(base: .rejected)
-        /// 429, 5xx, timeouts and broken connections, on every attempt.
-        public static let unavailable = Code(base: .unavailable)
-        /// A 2xx whose body is not what the endpoint returns.
-        public static let invalidResponse = Code(base: .invalidResponse)
-        /// The calling task was cancelled.
-        public static let cancelled = Code(base: .cancelled)
-
-        public var description: String { base.rawValue }
-    }
-
     public let code: Code
     /// `upload`, `create`, `status` or `download`.
     public let step: String
@@ -39,4 +24,20 @@ public struct LLMBatchError: Error, CustomStringConvertible, Sendable {
         if let status { text += " [HTTP \(status)]" }
         return text
     }
+}
+
+extension LLMBatchError {
+    /// What went wrong; compare with the static members.
+    public typealias Code = ErrorCode<LLMBatchError>
+}
+
+extension ErrorCode<LLMBatchError> {
+    /// A 4xx other than 408/429: the request is wrong (a bad key, an unknown file); not retried.
+    public static var rejected: Self { Self("rejected") }
+    /// 429, 5xx, timeouts and broken connections, on every attempt.
+    public static var unavailable: Self { Self("unavailable") }
+    /// A 2xx whose body is not what the endpoint returns.
+    public static var invalidResponse: Self { Self("invalidResponse") }
+    /// The calling task was cancelled.
+    public static var cancelled: Self { Self("cancelled") }
 }

@@ -1,20 +1,7 @@
+public import GPLRSupport
+
 /// A persona-set generation that could not produce a set.
 public struct PersonaSetGenerationError: Error, CustomStringConvertible, Sendable {
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Base: String { case noUsers, noProposals, noMerges, noFinalSet }
-        private let base: Base
-        private init(_ base: Base) { self.base = base }
-        /// The graph has no user with a purchase.
-        public static let noUsers = Code(.noUsers)
-        /// Every propose call failed or answered no persona.
-        public static let noProposals = Code(.noProposals)
-        /// Every merge call failed or answered no persona.
-        public static let noMerges = Code(.noMerges)
-        /// The final call failed or answered no persona.
-        public static let noFinalSet = Code(.noFinalSet)
-        public var description: String { base.rawValue }
-    }
-
     public let code: Code
     public let message: String
     /// The step ("propose", "merge", "final").
@@ -34,4 +21,20 @@ public struct PersonaSetGenerationError: Error, CustomStringConvertible, Sendabl
         if let underlying { text += "; last cause: \(underlying)" }
         return text
     }
+}
+
+extension PersonaSetGenerationError {
+    /// What kind of failure this is; compare against the statics.
+    public typealias Code = ErrorCode<PersonaSetGenerationError>
+}
+
+extension ErrorCode<PersonaSetGenerationError> {
+    /// The graph has no user with a purchase.
+    public static var noUsers: Self { Self("noUsers") }
+    /// Every propose call failed or answered no persona.
+    public static var noProposals: Self { Self("noProposals") }
+    /// Every merge call failed or answered no persona.
+    public static var noMerges: Self { Self("noMerges") }
+    /// The final call failed or answered no persona.
+    public static var noFinalSet: Self { Self("noFinalSet") }
 }

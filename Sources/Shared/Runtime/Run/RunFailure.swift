@@ -1,22 +1,8 @@
+import GPLRSupport
+
 /// Why a run stopped although nothing crashed: its result could not be trusted (e.g. the labeler failed for too many
 /// of an iteration's users), so it fails loudly rather than ending "done" with a wrong or empty answer.
 struct RunFailure: Error, CustomStringConvertible, Sendable, Equatable {
-    /// What went wrong. Compare against the statics; the set may grow.
-    struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Value: Hashable, Sendable { case labelingFailed }
-        private let value: Value
-        private init(_ value: Value) { self.value = value }
-
-        /// More than the allowed share of an iteration's users got no label.
-        static let labelingFailed = Code(.labelingFailed)
-
-        var description: String {
-            switch value {
-            case .labelingFailed: "labeling failed"
-            }
-        }
-    }
-
     let code: Code
     let message: String
     /// The iteration it happened in (1-based).
@@ -56,4 +42,14 @@ struct RunFailure: Error, CustomStringConvertible, Sendable, Equatable {
     static func generalised(_ reason: String) -> String {
         reason.replacing(/user \S+/, with: "user …")
     }
+}
+
+extension RunFailure {
+    /// What went wrong. Compare against the statics; the set may grow.
+    typealias Code = ErrorCode<RunFailure>
+}
+
+extension ErrorCode<RunFailure> {
+    /// More than the allowed share of an iteration's users got no label.
+    static var labelingFailed: Self { Self("labeling failed") }
 }
