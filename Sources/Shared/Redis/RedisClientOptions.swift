@@ -36,13 +36,15 @@ public struct RedisReconnectPolicy: Sendable, Hashable {
 
 /// Options of a ``RedisClient``.
 public struct RedisClientOptions: Sendable, Hashable {
-    public var connection: RedisConnectionOptions
+    /// The connect and command timeouts: the defaults everywhere but in the Redis layer's own tests.
+    var connection: RedisConnectionOptions
     public var reconnect: RedisReconnectPolicy
 
-    public init(
-        connection: RedisConnectionOptions = RedisConnectionOptions(),
-        reconnect: RedisReconnectPolicy = RedisReconnectPolicy()
-    ) {
+    public init(reconnect: RedisReconnectPolicy = RedisReconnectPolicy()) {
+        self.init(connection: RedisConnectionOptions(), reconnect: reconnect)
+    }
+
+    init(connection: RedisConnectionOptions, reconnect: RedisReconnectPolicy = RedisReconnectPolicy()) {
         self.connection = connection
         self.reconnect = reconnect
     }

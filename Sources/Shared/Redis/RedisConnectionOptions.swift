@@ -1,12 +1,12 @@
 /// Timeouts of one connection.
-public struct RedisConnectionOptions: Sendable, Hashable {
+struct RedisConnectionOptions: Sendable, Hashable {
     /// How long establishing the TCP/Unix connection may take.
-    public var connectTimeout: Duration
+    var connectTimeout: Duration
     /// The socket read/write timeout of an ordinary command. Blocking commands (`XREADGROUP ... BLOCK`) add
     /// their block time on top (see ``RedisConnection/command(_:extraTimeout:)``).
-    public var commandTimeout: Duration
+    var commandTimeout: Duration
 
-    public init(connectTimeout: Duration = .seconds(5), commandTimeout: Duration = .seconds(30)) {
+    init(connectTimeout: Duration = .seconds(5), commandTimeout: Duration = .seconds(30)) {
         self.connectTimeout = connectTimeout
         self.commandTimeout = commandTimeout
     }

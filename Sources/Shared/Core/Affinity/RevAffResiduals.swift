@@ -7,17 +7,17 @@
 /// whatever process held them, which is how the tests check that a chain of jobs carries what a local run does.
 public struct RevAffResiduals: Sendable, Equatable {
     /// One hop's residuals.
-    public struct Hop: Sendable, Equatable {
+    struct Hop: Sendable, Equatable {
         /// Ascending node indices.
-        public internal(set) var nodes: [UInt32] = []
+        var nodes: [UInt32] = []
         /// Parallel to `nodes`.
-        public internal(set) var values: [Double] = []
+        var values: [Double] = []
     }
 
     /// Ascending persona indices.
     public private(set) var personas: [Int]
     /// Per persona (parallel to `personas`): no hops, or one per hop of the walk (2ℓ̂).
-    public private(set) var hops: [[Hop]]
+    private(set) var hops: [[Hop]]
 
     /// Nothing carried, for no persona.
     public init() {

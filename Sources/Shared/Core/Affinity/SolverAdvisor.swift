@@ -1,10 +1,10 @@
 import Foundation
 
 /// The work of an affinity solve in (edge, persona column) updates, the unit both solvers' costs are counted in.
-public enum SolverWork {
+enum SolverWork {
     /// The exact solver: ℓ̂ walks of two half-steps each over every persona column, the first half-step over
     /// the labeled users' edges only: ((2ℓ̂ − 1)·|E| + labeledEdges) · columns.
-    public static func exactUpdates(graph: PurchaseGraph, labeledEdges: Int, walkLength: Int, columns: Int) -> Int {
+    static func exactUpdates(graph: PurchaseGraph, labeledEdges: Int, walkLength: Int, columns: Int) -> Int {
         ((2 * walkLength - 1) * graph.edgeCount + labeledEdges) * columns
     }
 }

@@ -30,21 +30,21 @@ public struct AssignmentSummary: Sendable, Codable, Equatable {
 
     /// Persona co-occurrence in Φ: users who have both personas (prototypes with their LLM labels, the others
     /// with their assigned personas).
-    public struct CoOccurrence: Sendable, Codable, Equatable {
+    struct CoOccurrence: Sendable, Codable, Equatable {
         /// Personas kept at most: with more in R, the ones most users have (ties to the lower index).
-        public static let maxPersonas = 50
+        static let maxPersonas = 50
         /// The rows' and columns' personas, in R's order.
-        public var personas: [String]
+        var personas: [String]
         /// `users[i][j]`: users with both `personas[i]` and `personas[j]`; `users[i][i]`: users with `personas[i]`.
-        public var users: [[Int]]
+        var users: [[Int]]
         /// Personas of R left out (R had more than ``maxPersonas``).
-        public var omittedPersonas: Int
+        var omittedPersonas: Int
 
         enum CodingKeys: String, CodingKey { case personas, users, omittedPersonas = "omitted_personas" }
     }
 
     public var topAffinity: Histogram
-    public var coOccurrence: CoOccurrence
+    var coOccurrence: CoOccurrence
 
     enum CodingKeys: String, CodingKey { case topAffinity = "top_affinity", coOccurrence = "co_occurrence" }
 
