@@ -116,11 +116,13 @@ import Testing
             parameters.budget = .fraction(0.1)
             parameters.assignment = .topK
             let exact = try await data.runner(parameters).run()
-            parameters.epsilon = 0.01
+            parameters.solver = .revAff(epsilon: 0.01)
             let incremental = try await data.runner(parameters).run()
             #expect(incremental.report.solver == "revaff ε=0.01 (incremental)")
             let afresh = try await data.runner(
-                parameters, affinityComputer: SolvingAfresh(solver: LocalAffinityComputer(walkLength: 1, epsilon: 0.01))
+                parameters,
+                affinityComputer: SolvingAfresh(
+                    solver: LocalAffinityComputer(walkLength: 1, solver: .revAff(epsilon: 0.01)))
             ).run()
             #expect(afresh.report.solver == "revaff ε=0.01")
             let inferred = data.graph.userCount - incremental.prototypes.count
@@ -244,9 +246,19 @@ private struct SolvingAfresh: AffinityComputer {
             #"{"budget":{"fraction":{"_0":0.1}},"iterations":10,"topK":5,"walkLength":1,"beta":0.5,"#
             + #""sampling":"du","duFloor":1e-12,"seed":1}"#
         let parameters = try JSONDecoder().decode(RunParameters.self, from: Data(json.utf8))
-        #expect(parameters.assignment == .topK && parameters.duPrior == 0 && parameters.epsilon == nil)
+        #expect(parameters.assignment == .topK && parameters.duPrior == 0 && parameters.solver == .exact)
         let current = try JSONDecoder().decode(RunParameters.self, from: JSONEncoder().encode(RunParameters()))
         #expect(current == RunParameters())
+        // Before the solver was a value, RevAff was an optional `epsilon`: such a record resumes with RevAff.
+        let revAffJSON = json.replacingOccurrences(of: #""beta":0.5,"#, with: #""beta":0.5,"epsilon":0.02,"#)
+        let revAff = try JSONDecoder().decode(RunParameters.self, from: Data(revAffJSON.utf8))
+        #expect(revAff.solver == .revAff(epsilon: 0.02))
+        var withRevAff = RunParameters()
+        withRevAff.solver = .revAff(epsilon: 0.02)
+        let encoded = try JSONEncoder().encode(withRevAff)
+        let fields = try #require(try JSONSerialization.jsonObject(with: encoded) as? [String: Any])
+        #expect(fields["solver"] != nil && fields["epsilon"] == nil)
+        #expect(try JSONDecoder().decode(RunParameters.self, from: encoded) == withRevAff)
     }
 }
 

@@ -14,7 +14,7 @@ import Testing
             try labels.setPersonas(personas, forUser: user)
         }
         var parameters = RunParameters()
-        parameters.epsilon = 0.01
+        parameters.solver = .revAff(epsilon: 0.01)
         var report = RunReport(
             parameters: parameters, snapshotHash: "ab\"c/d", users: 1_000_124, items: 10, edges: 50,
             personas: ["Busy Parents", "Snack \"Lover\"", "Ünïcødé", "Tea/Drinker"])

@@ -18,7 +18,7 @@ import Testing
         var parameters = RunParameters()
         parameters.iterations = iterations
         parameters.budget = budget
-        parameters.epsilon = epsilon
+        parameters.solver = AffinitySolver(epsilon: epsilon)
         parameters.maxLabelFailureShare = maxFailureShare
         let report = RunReport(
             parameters: parameters, snapshotHash: "s", users: users, items: 10, edges: 50,

@@ -33,7 +33,7 @@ struct PlantedDataset {
             graph: graph, personas: personas, parameters: parameters,
             labeler: labeler ?? TruthLabeler(truthByUserID: truth, graph: graph, personaCount: personas.count),
             affinityComputer: affinityComputer
-                ?? LocalAffinityComputer(walkLength: parameters.walkLength, epsilon: parameters.epsilon),
+                ?? LocalAffinityComputer(walkLength: parameters.walkLength, solver: parameters.solver),
             snapshotHash: "test")
     }
 }
@@ -99,7 +99,7 @@ struct PlantedDataset {
         var parameters = RunParameters()
         parameters.budget = .count(200)
         let exact = try await data.runner(parameters).run()
-        parameters.epsilon = 0
+        parameters.solver = .revAff(epsilon: 0)
         let revAff = try await data.runner(parameters).run()
         // ε = 0 equals exact up to rounding: same prototypes chosen, same Φ.
         #expect(revAff.prototypes == exact.prototypes)
@@ -180,7 +180,7 @@ struct PlantedDataset {
         let data = try PlantedDataset(users: 900, items: 400, personas: 6)
         var parameters = RunParameters()
         parameters.budget = .count(120)
-        parameters.epsilon = epsilon
+        parameters.solver = AffinitySolver(epsilon: epsilon)
         let whole = try await data.runner(parameters).run()
 
         let saved = CheckpointBox()

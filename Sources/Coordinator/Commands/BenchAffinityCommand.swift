@@ -106,12 +106,12 @@ struct BenchAffinityCommand: ParsableCommand {
             print(
                 "method   ε        one solve   incremental          from scratch         max |inc − full|   "
                     + "max |inc − exact|   pushes: one solve / incremental   edges (M): one solve / incremental")
-            for epsilon in [nil] + epsilonValues.map(Optional.some) {
+            for solver in [.exact] + epsilonValues.map(AffinitySolver.revAff(epsilon:)) {
                 let run = try IncrementalAffinityBenchmark.run(
-                    graph: graph, prototypes: labels, walkLength: walkLength, epsilon: epsilon,
+                    graph: graph, prototypes: labels, walkLength: walkLength, solver: solver,
                     iterations: runIterations, threadCount: threads, repetitions: repetitions)
-                let method = epsilon == nil ? "exact   " : "revaff  "
-                let epsilonText = epsilon.map { String(format: "%-8g", $0) } ?? "-       "
+                let method = solver == .exact ? "exact   " : "revaff  "
+                let epsilonText = solver.epsilon.map { String(format: "%-8g", $0) } ?? "-       "
                 print(
                     method + " " + epsilonText
                         + String(
@@ -120,7 +120,7 @@ struct BenchAffinityCommand: ParsableCommand {
                             run.incrementalSeconds, run.incrementalSeconds / run.fullSolveSeconds,
                             run.fromScratchSeconds, run.fromScratchSeconds / run.fullSolveSeconds, run.maxDifference,
                             run.maxErrorAgainstExact)
-                        + (epsilon == nil
+                        + (solver == .exact
                             ? ""
                             : "   \(Console.count(run.fullSolvePushes)) / \(Console.count(run.incrementalPushes))"
                                 + String(

@@ -107,7 +107,7 @@ struct BenchQualityCommand: AsyncParsableCommand {
                 var parameters = RunParameters()
                 parameters.budget = cell.budget
                 parameters.sampling = cell.sampling
-                parameters.epsilon = cell.epsilon
+                parameters.solver = cell.solver
                 parameters.assignment = cell.assignment
                 parameters.topK = topK
                 parameters.duPrior = duPrior
@@ -116,7 +116,7 @@ struct BenchQualityCommand: AsyncParsableCommand {
                 let timer = Stopwatch()
                 let outcome = try await GPLRRunner(
                     graph: graph, personas: data.personas, parameters: parameters, labeler: labeler,
-                    affinityComputer: LocalAffinityComputer(walkLength: 1, epsilon: cell.epsilon),
+                    affinityComputer: LocalAffinityComputer(walkLength: 1, solver: cell.solver),
                     snapshotHash: "bench"
                 ).run()
                 let evaluated = (0..<graph.userCount).filter {

@@ -32,7 +32,7 @@ struct DistributedAffinityComputer: AffinityComputer {
 
     func addAffinity(graph: PurchaseGraph, labels: LabelMatrix, to running: RunningAffinity) async throws {
         try await add(
-            graph: graph, labels: labels, to: running, carrying: parameters.epsilon == nil ? nil : running.residuals)
+            graph: graph, labels: labels, to: running, carrying: parameters.solver == .exact ? nil : running.residuals)
     }
 
     /// Adds what `labels` add to Ψ_raw into `running`, by shard jobs, each shard as its result arrives; with
@@ -67,7 +67,7 @@ struct DistributedAffinityComputer: AffinityComputer {
                 AffinityJob(
                     snapshot: snapshotHash, personaCount: labels.personaCount, personas: shard,
                     prototypesKey: prototypesKey, walkLength: parameters.walkLength, beta: parameters.beta,
-                    solver: AffinitySolver(epsilon: parameters.epsilon), residualsKey: residualsKey),
+                    solver: parameters.solver, residualsKey: residualsKey),
                 run: runID, step: "t\(iteration)-p\(first)")
             jobs.append(job)
             shardOfJob[job.id] = shard

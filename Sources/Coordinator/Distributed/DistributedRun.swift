@@ -214,8 +214,7 @@ struct DistributedRun: Sendable {
         let waiter = JobWaiter(
             queue: JobQueue(client: client, keys: keys), records: records, runID: runID, pollInterval: pollInterval,
             timeout: timeout, logger: logger, progressMode: progressMode)
-        let solver = AffinitySolver(epsilon: record.parameters.epsilon)
-        let placement = record.affinityPlacement.summary(for: solver)
+        let placement = record.affinityPlacement.summary(for: record.parameters.solver)
         logger.info("run \(runID): affinities computed by the \(placement)")
         let affinityComputer: any AffinityComputer =
             switch record.affinityPlacement.resolved {
@@ -227,7 +226,7 @@ struct DistributedRun: Sendable {
                 CoordinatorAffinityComputer(
                     records: records, runID: runID,
                     solver: LocalAffinityComputer(
-                        walkLength: record.parameters.walkLength, epsilon: record.parameters.epsilon,
+                        walkLength: record.parameters.walkLength, solver: record.parameters.solver,
                         threadCount: threads))
             }
         var labeler: any PersonaLabeler = DistributedLabeler(

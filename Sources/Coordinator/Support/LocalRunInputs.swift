@@ -46,7 +46,7 @@ struct LocalRunInputs {
         GPLRRunner(
             graph: loaded.graph, personas: loaded.personas, parameters: parameters, labeler: labeler,
             affinityComputer: LocalAffinityComputer(
-                walkLength: parameters.walkLength, epsilon: parameters.epsilon, threadCount: threads),
+                walkLength: parameters.walkLength, solver: parameters.solver, threadCount: threads),
             snapshotHash: loaded.snapshotHash, threadCount: threads)
     }
 }

@@ -9,10 +9,10 @@ struct QualityGrid {
     struct Cell: Hashable {
         var budget: LabelBudget
         var sampling: RunParameters.Sampling
-        var epsilon: Double?
+        var solver: AffinitySolver
         var assignment: RunParameters.Assignment
 
-        var solverName: String { epsilon.map { "ε = \($0)" } ?? "exact" }
+        var solverName: String { solver.epsilon.map { "ε = \($0)" } ?? "exact" }
         /// The column of the summary table: everything but the budget.
         var method: String { "\(sampling == .du ? "DU" : "uniform") + \(solverName) + \(assignment.rawValue)" }
     }
@@ -45,7 +45,7 @@ struct QualityGrid {
     let budgets: [LabelBudget]
     let seeds: [UInt64]
     let samplings: [RunParameters.Sampling]
-    let epsilons: [Double?]
+    let solvers: [AffinitySolver]
     let assignments: [RunParameters.Assignment]
 
     init(budgets: String, seeds: String, sampling: String, solvers: String, assign: String) throws {
@@ -70,12 +70,12 @@ struct QualityGrid {
             }
             return value
         }
-        self.epsilons = try list(solvers).map { text -> Double? in
-            if text == "exact" { return nil }
+        self.solvers = try list(solvers).map { text -> AffinitySolver in
+            if text == "exact" { return .exact }
             guard let epsilon = Double(text), epsilon > 0, epsilon < 1 else {
                 throw ValidationError("bad solver '\(text)' (exact, or an ε in (0, 1))")
             }
-            return epsilon
+            return .revAff(epsilon: epsilon)
         }
         self.assignments = try list(assign).map { text in
             guard let value = RunParameters.Assignment(rawValue: text) else {
@@ -83,7 +83,7 @@ struct QualityGrid {
             }
             return value
         }
-        guard !self.budgets.isEmpty, !self.seeds.isEmpty, !samplings.isEmpty, !epsilons.isEmpty,
+        guard !self.budgets.isEmpty, !self.seeds.isEmpty, !samplings.isEmpty, !self.solvers.isEmpty,
             !assignments.isEmpty
         else {
             throw ValidationError("every list (budgets, seeds, sampling, solvers, assign) needs at least one value")
@@ -94,14 +94,14 @@ struct QualityGrid {
     var cells: [Cell] {
         budgets.flatMap { budget in
             samplings.flatMap { sampling in
-                epsilons.flatMap { epsilon in
-                    assignments.map { Cell(budget: budget, sampling: sampling, epsilon: epsilon, assignment: $0) }
+                solvers.flatMap { solver in
+                    assignments.map { Cell(budget: budget, sampling: sampling, solver: solver, assignment: $0) }
                 }
             }
         }
     }
 
-    var cellCount: Int { budgets.count * samplings.count * epsilons.count * assignments.count }
+    var cellCount: Int { budgets.count * samplings.count * solvers.count * assignments.count }
 
     /// Budgets down, methods across, "micro / macro" in each cell.
     func summary(_ results: [Cell: Score], markdown: Bool) -> String {

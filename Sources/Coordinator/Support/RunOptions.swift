@@ -90,10 +90,10 @@ struct RunOptions: ParsableArguments {
         p.walkLength = walkLength
         p.beta = beta
         switch solver {
-        case .exact: p.epsilon = nil
-        case .revaff: p.epsilon = epsilon ?? SolverAdvisor().epsilon
+        case .exact: p.solver = .exact
+        case .revaff: p.solver = .revAff(epsilon: epsilon ?? SolverAdvisor().epsilon)
         case .auto:
-            p.epsilon = epsilon
+            p.solver = AffinitySolver(epsilon: epsilon)
             p.autoSolver = epsilon == nil
         }
         p.sampling = sampling

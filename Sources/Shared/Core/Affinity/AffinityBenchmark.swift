@@ -145,7 +145,7 @@ public enum AffinityBenchmark {
 /// into T batches (as T iterations would label them), Ψ_raw kept up to date after each batch either incrementally
 /// or from scratch (one solve from every prototype so far, what gplr did before Ψ_raw became incremental), against
 /// one full solve. Incrementally means, for the exact solver, propagating the batch and adding it; for RevAff
-/// (`epsilon`), pushing the batch with the residuals carried (``IncrementalRevAff``) and writing the running Ψ̂ out
+/// (`.revAff(epsilon:)`), pushing the batch with the residuals carried (``IncrementalRevAff``) and writing the running Ψ̂ out
 /// row-major, as a run does after every iteration.
 public struct IncrementalAffinityBenchmark: Sendable, Equatable {
     /// Best wall time of one solve from all prototypes.
@@ -166,12 +166,12 @@ public struct IncrementalAffinityBenchmark: Sendable, Equatable {
     public let incrementalEdges: Int
 
     public static func run(
-        graph: PurchaseGraph, prototypes: PrototypeLabels, walkLength: Int = 1, epsilon: Double? = nil,
+        graph: PurchaseGraph, prototypes: PrototypeLabels, walkLength: Int = 1, solver: AffinitySolver = .exact,
         iterations: Int, threadCount: Int? = nil, repetitions: Int = 1
     ) throws -> IncrementalAffinityBenchmark {
         let clock = ContinuousClock()
         let exact = ExactAffinity(walkLength: walkLength, threadCount: threadCount)
-        let revAff = epsilon.map { RevAff(walkLength: walkLength, epsilon: $0, threadCount: threadCount) }
+        let revAff = solver.epsilon.map { RevAff(walkLength: walkLength, epsilon: $0, threadCount: threadCount) }
         var fullWork = (pushes: 0, edges: 0), incrementalWork = (pushes: 0, edges: 0)
         /// Ψ_raw from `labels` in one solve, and RevAff's pushes and edges (0 for the exact solver).
         func solve(_ labels: PrototypeLabels) throws -> (affinity: AffinityMatrix, work: (pushes: Int, edges: Int)) {

@@ -172,7 +172,7 @@ extension RunReportDocument.Parameters {
         assignment = String(parameters.assignment.rawValue.map { $0 == "-" ? "_" : $0 })
         walkLength = parameters.walkLength
         beta = parameters.beta
-        epsilon = parameters.epsilon
+        epsilon = parameters.solver.epsilon
         sampling = parameters.sampling.rawValue
         duFloor = parameters.duFloor
         duPrior = parameters.duPrior

@@ -64,18 +64,17 @@ public final class RunningAffinity: Sendable {
     public var matrix: AffinityMatrix { value.withLock { $0.matrix } }
 }
 
-/// Runs the exact solver (ε = nil) or RevAff in this process, off the cooperative thread pool's callers only in
+/// Runs the exact solver or RevAff in this process, off the cooperative thread pool's callers only in
 /// the sense that the solvers use their own worker threads; the call blocks its task while they run.
 public struct LocalAffinityComputer: AffinityComputer {
     public var walkLength: Int
-    /// ε for RevAff; `nil` for the exact solver.
-    public var epsilon: Double?
+    public var solver: AffinitySolver
     /// Threads for the solver; `nil` = all active processors.
     public var threadCount: Int?
 
-    public init(walkLength: Int, epsilon: Double?, threadCount: Int? = nil) {
+    public init(walkLength: Int, solver: AffinitySolver, threadCount: Int? = nil) {
         self.walkLength = walkLength
-        self.epsilon = epsilon
+        self.solver = solver
         self.threadCount = threadCount
     }
 
@@ -93,7 +92,7 @@ public struct LocalAffinityComputer: AffinityComputer {
     /// Adds into the running Ψ_raw, synchronously: the exact solver in its own last pass; RevAff by pushing the new
     /// seeds into its running column-major Ψ̂ with the residuals it carries, then writing that out row-major.
     public func solve(graph: PurchaseGraph, labels: LabelMatrix, addingTo running: RunningAffinity) throws {
-        if let epsilon {
+        if case .revAff(let epsilon) = solver {
             let solver = RevAff(walkLength: walkLength, epsilon: epsilon, threadCount: threadCount)
             try running.update { matrix, carried in
                 // Moved out of the box while it is changed, so its arrays are not copied on write.
@@ -126,7 +125,7 @@ public struct LocalAffinityComputer: AffinityComputer {
 
     /// The same, synchronously (to hand to a ``BlockingExecutor``).
     public func solve(graph: PurchaseGraph, labels: LabelMatrix) throws -> AffinityMatrix {
-        if let epsilon {
+        if case .revAff(let epsilon) = solver {
             return try RevAff(walkLength: walkLength, epsilon: epsilon, threadCount: threadCount)
                 .compute(graph: graph, labels: labels).affinity
         }

@@ -63,7 +63,7 @@ public struct GPLRRunner: Sendable {
         // RevAff carrying its residuals, batch by batch as it was built. The box is held across iterations and its
         // matrix only borrowed by each step, so the solver's in-place additions never copy it.
         var running: RunningAffinity?
-        let addsRevAff = parameters.epsilon != nil && affinityComputer.carriesRevAffResiduals
+        let addsRevAff = parameters.solver != .exact && affinityComputer.carriesRevAffResiduals
         func emptyAffinity() throws -> RunningAffinity {
             RunningAffinity(try AffinityMatrix(zerosForUsers: graph.userCount, personaCount: personas.count))
         }

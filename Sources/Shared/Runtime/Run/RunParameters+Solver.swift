@@ -1,8 +1,8 @@
 public import GPLRCore
 
 extension RunParameters {
-    /// Resolves `--solver auto` on the run's graph, before the run starts (``SolverAdvisor``): sets ``epsilon``
-    /// (`nil` for the exact solver) and ``solverReason``. Does nothing when the solver was given.
+    /// Resolves `--solver auto` on the run's graph, before the run starts (``SolverAdvisor``): sets ``solver``
+    /// and ``solverReason``. Does nothing when the solver was given.
     /// - Parameter revAffCarriesResiduals: whether RevAff would run incrementally
     ///   (``AffinityComputer/carriesRevAffResiduals``: true of every computer a run uses, in this process, the
     ///   coordinator or the workers' jobs; `false` for one that solves from every prototype each iteration).
@@ -18,7 +18,7 @@ extension RunParameters {
         let decision = try advisor.choose(
             graph: graph, personaCount: personaCount, walkLength: walkLength,
             budget: budget.total(userCount: graph.userCount), iterations: iterations, seed: seed)
-        epsilon = decision.solver.epsilon
+        solver = decision.solver
         solverReason = decision.reason
         autoSolver = false
         return decision.reason

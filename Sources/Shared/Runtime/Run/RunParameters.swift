@@ -1,3 +1,5 @@
+public import GPLRCore
+
 /// Everything that decides a GPLR run's result (Algorithm 1 and its subroutines). Two runs with equal
 /// parameters, graph and labeler give the same Φ.
 public struct RunParameters: Sendable, Equatable, Codable {
@@ -29,9 +31,9 @@ public struct RunParameters: Sendable, Equatable, Codable {
     public var walkLength: Int = 1
     /// β, the de-bias exponent of Eq. (3).
     public var beta: Double = 0.5
-    /// ε for RevAff; `nil` computes Ψ exactly.
-    public var epsilon: Double? = nil
-    /// Why ``epsilon`` is what it is when `--solver auto` chose it (``SolverAdvisor``); `nil` when the user did.
+    /// Which solver computes Ψ_raw: exact, or RevAff with its ε.
+    public var solver: AffinitySolver = .exact
+    /// Why ``solver`` is what it is when `--solver auto` chose it (``SolverAdvisor``); `nil` when the user did.
     public var solverReason: String? = nil
     /// `--solver auto` without an ε: ``resolveAutoSolver(graph:personaCount:threadCount:revAffCarriesResiduals:)``
     /// still has to choose the solver on the run's graph. Never stored: a run record holds the choice made.
@@ -54,13 +56,17 @@ public struct RunParameters: Sendable, Equatable, Codable {
     public init() {}
 
     private enum CodingKeys: String, CodingKey {
-        case budget, iterations, topK, assignment, walkLength, beta, epsilon, solverReason, sampling, duFloor, duPrior
+        case budget, iterations, topK, assignment, walkLength, beta, solver, solverReason, sampling, duFloor, duPrior
         case duPool
         case maxLabelFailureShare, seed
     }
 
+    /// Keys of records written before the solver was a value: an optional ε, absent for the exact solver.
+    private enum LegacyCodingKeys: String, CodingKey { case epsilon }
+
     /// Decodes parameters; fields added after a record was written take the values that reproduce that record's
-    /// runs: top-k assignment, the paper's DU prior 0, no DU candidate pool, no limit on label failures.
+    /// runs: top-k assignment, the paper's DU prior 0, no DU candidate pool, no limit on label failures, and the
+    /// solver from the optional `epsilon` such a record holds instead of `solver`.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         budget = try container.decode(LabelBudget.self, forKey: .budget)
@@ -69,7 +75,12 @@ public struct RunParameters: Sendable, Equatable, Codable {
         assignment = try container.decodeIfPresent(Assignment.self, forKey: .assignment) ?? .topK
         walkLength = try container.decode(Int.self, forKey: .walkLength)
         beta = try container.decode(Double.self, forKey: .beta)
-        epsilon = try container.decodeIfPresent(Double.self, forKey: .epsilon)
+        if let solver = try container.decodeIfPresent(AffinitySolver.self, forKey: .solver) {
+            self.solver = solver
+        } else {
+            let legacy = try decoder.container(keyedBy: LegacyCodingKeys.self)
+            solver = AffinitySolver(epsilon: try legacy.decodeIfPresent(Double.self, forKey: .epsilon))
+        }
         solverReason = try container.decodeIfPresent(String.self, forKey: .solverReason)
         sampling = try container.decode(Sampling.self, forKey: .sampling)
         duFloor = try container.decode(Double.self, forKey: .duFloor)
@@ -85,7 +96,7 @@ public struct RunParameters: Sendable, Equatable, Codable {
         if topK < 1 { return "top-k must be at least 1" }
         if walkLength < 1 { return "walk length must be at least 1" }
         if beta < 0 { return "beta must be non-negative" }
-        if let epsilon, !(epsilon >= 0 && epsilon < 1) { return "epsilon must be in [0, 1)" }
+        if let epsilon = solver.epsilon, !(epsilon >= 0 && epsilon < 1) { return "epsilon must be in [0, 1)" }
         if !(duFloor > 0 && duFloor < 1) { return "the DU floor δ must be in (0, 1)" }
         if !(duPrior >= 0 && duPrior.isFinite) { return "the DU prior α must be finite and ≥ 0" }
         if duPool < 0 { return "the DU candidate pool factor must be ≥ 0" }

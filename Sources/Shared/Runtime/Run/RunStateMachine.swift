@@ -78,7 +78,7 @@ struct RunStateMachine: Sendable {
         carriesRevAffResiduals: Bool = false
     ) throws {
         self.parameters = parameters
-        revAffIncremental = parameters.epsilon != nil && carriesRevAffResiduals
+        revAffIncremental = parameters.solver != .exact && carriesRevAffResiduals
         userCount = report.users
         prototypes = try resumed?.prototypes.labels() ?? PrototypeLabels(personaCount: personaCount)
         resumedBatches = try resumed?.prototypeBatches() ?? []
@@ -88,7 +88,10 @@ struct RunStateMachine: Sendable {
         attemptedUsers = Set(resumed?.failedUsers ?? []).union(prototypes.users)
         self.report = resumed?.report ?? report
         let revAffMode = revAffIncremental ? " (incremental)" : ""
-        self.report.solver = parameters.epsilon.map { "revaff ε=\($0)" + revAffMode } ?? "exact (incremental)"
+        switch parameters.solver {
+        case .exact: self.report.solver = "exact (incremental)"
+        case .revAff(let epsilon): self.report.solver = "revaff ε=\(epsilon)" + revAffMode
+        }
         self.report.solverReason = parameters.solverReason
         iteration = resumed?.completedIterations ?? 0
     }
@@ -165,7 +168,7 @@ struct RunStateMachine: Sendable {
         let labelingSecondsBefore = current?.labelingSeconds ?? 0
         current?.labelingSeconds = labelingSecondsBefore + seconds
 
-        let incremental = (parameters.epsilon == nil && hasAffinity) || revAffIncremental
+        let incremental = (parameters.solver == .exact && hasAffinity) || revAffIncremental
         if incremental && hasAffinity
             && !newPrototypes.users.contains(where: { !(newPrototypes.personas(ofUser: $0) ?? []).isEmpty })
         {
