@@ -14,6 +14,10 @@ struct WorkerJobContext: JobExecutionContext {
         try await snapshots.graph(for: hash)
     }
 
+    func userIDs(for hash: ContentHash) async throws -> [String] {
+        try await snapshots.userIDs(for: hash)
+    }
+
     func sideInput(_ key: String) async throws -> Data {
         try await sideInputs.sideInput(key)
     }

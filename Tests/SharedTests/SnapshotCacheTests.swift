@@ -104,4 +104,47 @@ import Testing
             #expect(try await cache.graph(for: fixture.hash) == fixture.graph)
         }
     }
+
+    @Test func userIDsAloneAreDecodedWithoutTheRestOfTheGraph() async throws {
+        try await withPublished { store, fixture, directory in
+            let first = SnapshotCache(store: store, directory: directory.path, logger: logger)
+            #expect(try await first.userIDs(for: fixture.hash) == fixture.graph.userIDs)
+            #expect(await first.statistics.downloads == 1)
+            let path = try #require(first.filePath(for: fixture.hash))
+            #expect(try Snapshot.read(from: path).info.hash == fixture.hash)  // cached whole and verified
+
+            // Damage the user-items section of the cached file: the user ids still load from it, so nothing but
+            // their section was read; the graph does not, and is downloaded again.
+            let userItems = try #require(try Snapshot.inspect(path: path).sections.first { $0.name == "user-items" })
+            var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+            bytes[userItems.offset + userItems.storedBytes / 2] ^= 0x5A
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            let second = SnapshotCache(store: store, directory: directory.path, logger: logger)
+            #expect(try await second.userIDs(for: fixture.hash) == fixture.graph.userIDs)
+            var statistics = await second.statistics
+            #expect(statistics.diskHits == 1 && statistics.downloads == 0 && statistics.corruptFiles == 0)
+            #expect(try await second.graph(for: fixture.hash) == fixture.graph)
+            statistics = await second.statistics
+            #expect(statistics.corruptFiles == 1 && statistics.downloads == 1)
+            // With the graph in memory, the user ids come from it.
+            #expect(try await second.userIDs(for: fixture.hash) == fixture.graph.userIDs)
+            #expect(await second.statistics.memoryHits == statistics.memoryHits + 1)
+        }
+    }
+
+    @Test func aDownloadForTheUserIDsIsVerifiedWhole() async throws {
+        try await withPublished(chunkSize: 1024) { store, fixture, directory in
+            // The last chunk lies in the last section (item-users), not in the user ids.
+            let last = (fixture.snapshotBytes.count + 1023) / 1024 - 1
+            let key = store.keys.snapshotChunk(hash: fixture.hash.hex, index: last)
+            var chunk = try #require(try await store.client.send("GET", RedisArgument(key)).bytes)
+            chunk[0] ^= 0x5A
+            try await store.client.send("SET", RedisArgument(key), RedisArgument(chunk))
+
+            let cache = SnapshotCache(store: store, directory: directory.path, logger: logger)
+            let error = await #expect(throws: SnapshotStoreError.self) { try await cache.userIDs(for: fixture.hash) }
+            #expect(error?.hash == fixture.hash)
+            #expect(!FileManager.default.fileExists(atPath: try #require(cache.filePath(for: fixture.hash))))
+        }
+    }
 }

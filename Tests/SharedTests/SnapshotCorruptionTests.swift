@@ -25,6 +25,27 @@ import Testing
         }
     }
 
+    @Test func theUserIDsAloneAreVerifiedAndOnlyThey() throws {
+        let (bytes, hash) = try Snapshot.encode(Self.graph)
+        let decoded = try Snapshot.decodeUserIDs(bytes)
+        #expect(decoded.userIDs == Self.graph.userIDs && decoded.hash == hash)
+        let info = try Snapshot.inspect(bytes)
+        for section in info.sections {
+            var damaged = bytes
+            damaged[section.offset + section.storedBytes / 2] ^= 0x20
+            if section.name == "user-ids" {
+                let error = try #require(throws: SnapshotError.self) { try Snapshot.decodeUserIDs(damaged) }
+                #expect(error.section == "user-ids" && error.code == .corrupt)
+            } else {
+                // Not read, so not verified: the ids are still the graph's (the header's hash covers their checksum).
+                #expect(try Snapshot.decodeUserIDs(damaged).userIDs == Self.graph.userIDs)
+            }
+        }
+        var header = bytes
+        header[12] ^= 0x01
+        #expect(throws: SnapshotError.self) { try Snapshot.decodeUserIDs(header) }
+    }
+
     @Test func flippedHeaderByteIsAnError() throws {
         let bytes = try Snapshot.encode(Self.graph).bytes
         let headerSize = SnapshotFormat.headerSize(sectionCount: 6)

@@ -34,6 +34,18 @@ extension Snapshot {
         }
     }
 
+    /// ``decodeUserIDs(_:)`` of the snapshot at `path`.
+    /// - Throws: ``SnapshotError`` with `path` set.
+    public static func readUserIDs(from path: String) throws -> (userIDs: [String], hash: ContentHash) {
+        let bytes = try SnapshotFile.readAll(path)
+        do {
+            return try decodeUserIDs(bytes)
+        } catch var error as SnapshotError {
+            error.path = path
+            throw error
+        }
+    }
+
     /// Verifies the header and every section checksum of the snapshot at `path` and returns its info,
     /// without decompressing or building the graph.
     public static func inspect(path: String) throws -> SnapshotInfo {

@@ -82,6 +82,15 @@ struct SnapshotDecoder: @unchecked Sendable {
             itemUsers: itemUsers)
     }
 
+    /// Verifies the `user-ids` section and decodes only it (the header was verified by `init`).
+    func decodeUserIDs() throws(SnapshotError) -> [String] {
+        guard let section = header.section(.userIDs), case .strings(let userIDs) = try decode(section) else {
+            // Unreachable: the header parser requires every kind.
+            throw SnapshotError.corrupt(nil, "the user-ids section is missing")
+        }
+        return userIDs
+    }
+
     enum DecodedSection {
         case strings([String])
         case rows(CompressedSparseRows)

@@ -38,10 +38,15 @@ public struct TruthLabeler: PersonaLabeler {
     }
 
     public func label(users: [Int], in graph: PurchaseGraph) async throws -> LabelingBatch {
+        label(users: users, userIDs: graph.userIDs)
+    }
+
+    /// The same, with only the graph's user ids (all a labels file needs: a worker need not load the graph).
+    public func label(users: [Int], userIDs: [String]) -> LabelingBatch {
         var batch = LabelingBatch()
         for user in users {
             guard truth.personas.indices.contains(user), let personas = truth[user] else {
-                batch.failures[user] = "no label for user \(graph.userIDs[user]) in the labels file"
+                batch.failures[user] = "no label for user \(userIDs[user]) in the labels file"
                 batch.counters["missing-from-labels-file", default: 0] += 1
                 continue
             }

@@ -6,8 +6,9 @@ public import Logging
 /// (`<directory>/<hash>.gplrsnap`), and Redis (``SnapshotStore``) behind both.
 ///
 /// Concurrent requests for one hash share one load, so a snapshot is downloaded once however many jobs ask
-/// for it at the same moment. A cached file is fully verified (``Snapshot/read(from:)`` and its hash) before
-/// use; a corrupt one is deleted and downloaded again. Decoding runs on the ``BlockingExecutor``, never on the
+/// for it at the same moment. A cached file is verified (its hash, and every section a load decodes) before
+/// use; a corrupt one is deleted and downloaded again. Jobs that need only the user ids
+/// (``userIDs(for:)``) decode only those. Decoding runs on the ``BlockingExecutor``, never on the
 /// cooperative pool. Counters: ``statistics``, and the `gplr_snapshot_*` metrics (``SnapshotMetrics``).
 public actor SnapshotCache {
     /// What the cache has done so far.
@@ -33,6 +34,9 @@ public actor SnapshotCache {
     private let logger: Logger
     private var memory: RecentlyUsed<ContentHash, PurchaseGraph>?
     private var loading: [ContentHash: Task<PurchaseGraph, any Error>] = [:]
+    /// User ids loaded without their graph (``userIDs(for:)``), as many snapshots as ``memoryCapacity``.
+    private var userIDMemory: RecentlyUsed<ContentHash, [String]>?
+    private var loadingUserIDs: [ContentHash: Task<[String], any Error>] = [:]
     private(set) var statistics = Statistics()
 
     public init(
@@ -45,25 +49,51 @@ public actor SnapshotCache {
         self.blocking = blocking
         self.logger = logger
         memory = memoryCapacity > 0 ? RecentlyUsed(capacity: memoryCapacity) : nil
+        userIDMemory = memoryCapacity > 0 ? RecentlyUsed(capacity: memoryCapacity) : nil
     }
 
     /// The graph of the snapshot `hash`, from memory, disk or Redis.
     /// - Throws: ``SnapshotStoreError`` naming the snapshot when it is not published or does not verify.
     public func graph(for hash: ContentHash) async throws -> PurchaseGraph {
         if let graph = memory?.value(for: hash) {
-            statistics.memoryHits += 1
-            SnapshotMetrics.hit(tier: "memory")
+            memoryHit()
             return graph
         }
         if let running = loading[hash] { return try await running.value }
         // A stored task, awaited by every requester of this hash (not fire-and-forget): a requester that is
         // cancelled stops waiting, the load goes on for the others.
-        let task = Task { try await self.load(hash) }
+        let task = Task { try await self.load(hash, Self.wholeGraph) }
         loading[hash] = task
         defer { loading[hash] = nil }
         let graph = try await task.value
         memory?.insert(graph, for: hash)
+        userIDMemory?.remove(hash)  // the graph's are the same ids
         return graph
+    }
+
+    /// The user ids of the snapshot `hash`: a decoded graph's when one is in memory or loading, else the `user-ids`
+    /// section alone (``Snapshot/decodeUserIDs(_:)``), the rest of the graph neither decoded nor kept. What a
+    /// labels-file label job needs: at 10M users a few hundred MB instead of the graph's GBs, and a fraction of
+    /// its decode time (docs/decisions.md, "A labels-file label job loads only the user ids"). A file downloaded
+    /// for it is verified whole (every section checksum) before it is cached on disk.
+    /// - Throws: ``SnapshotStoreError`` naming the snapshot when it is not published or does not verify.
+    public func userIDs(for hash: ContentHash) async throws -> [String] {
+        if let graph = memory?.value(for: hash) {
+            memoryHit()
+            return graph.userIDs
+        }
+        if let userIDs = userIDMemory?.value(for: hash) {
+            memoryHit()
+            return userIDs
+        }
+        if let running = loading[hash] { return try await running.value.userIDs }
+        if let running = loadingUserIDs[hash] { return try await running.value }
+        let task = Task { try await self.load(hash, Self.userIDsOnly) }
+        loadingUserIDs[hash] = task
+        defer { loadingUserIDs[hash] = nil }
+        let userIDs = try await task.value
+        userIDMemory?.insert(userIDs, for: hash)
+        return userIDs
     }
 
     /// The path a snapshot is cached under (`nil` without a directory).
@@ -71,16 +101,43 @@ public actor SnapshotCache {
         directory.map { "\($0)/\(hash.hex).\(Snapshot.fileExtension)" }
     }
 
-    private func load(_ hash: ContentHash) async throws -> PurchaseGraph {
+    private func memoryHit() {
+        statistics.memoryHits += 1
+        SnapshotMetrics.hit(tier: "memory")
+    }
+
+    /// How a load reads what it needs, from a cached file and from downloaded bytes; each verifies what it reads
+    /// and returns the content hash it found.
+    private struct Decoding<Value: Sendable>: Sendable {
+        let file: @Sendable (_ path: String) throws -> (Value, ContentHash)
+        let bytes: @Sendable ([UInt8]) throws -> (Value, ContentHash)
+    }
+
+    private static let wholeGraph = Decoding<PurchaseGraph>(
+        file: { path in
+            let (graph, info) = try Snapshot.read(from: path)
+            return (graph, info.hash)
+        },
+        bytes: { try Snapshot.decode($0) })
+
+    private static let userIDsOnly = Decoding<[String]>(
+        file: { try Snapshot.readUserIDs(from: $0) },
+        bytes: { bytes in
+            // Every section checksum first: the file is cached on disk for later jobs, which may need all of it.
+            let info = try Snapshot.inspect(bytes)
+            return (try Snapshot.decodeUserIDs(bytes).userIDs, info.hash)
+        })
+
+    private func load<Value: Sendable>(_ hash: ContentHash, _ decoding: Decoding<Value>) async throws -> Value {
         if let path = filePath(for: hash), FileManager.default.fileExists(atPath: path) {
             do {
-                let (graph, info) = try await blocking.run { try Snapshot.read(from: path) }
-                guard info.hash == hash else {
-                    throw SnapshotStoreError(hash: hash, message: "cached file \(path) holds snapshot \(info.hash.hex)")
+                let (value, found) = try await blocking.run { try decoding.file(path) }
+                guard found == hash else {
+                    throw SnapshotStoreError(hash: hash, message: "cached file \(path) holds snapshot \(found.hex)")
                 }
                 statistics.diskHits += 1
                 SnapshotMetrics.hit(tier: "disk")
-                return graph
+                return value
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
@@ -92,16 +149,15 @@ public actor SnapshotCache {
                 try? FileManager.default.removeItem(atPath: path)
             }
         }
-        // SnapshotStore.fetch decodes and verifies what it downloads: run it on the blocking executor.
+        // Downloading joins 4 MB chunks into one array and verifying hashes all of it: both on the blocking executor.
         let store = store
-        let fetched = try await withTaskExecutorPreference(blocking) { try await store.fetch(hash) }
+        let bytes = try await withTaskExecutorPreference(blocking) { try await store.fetchBytes(hash) }
+        let value = try await blocking.run { try SnapshotStore.verified(bytes, hash: hash, decoding.bytes) }
         statistics.downloads += 1
-        SnapshotMetrics.downloaded(bytes: fetched.bytes.count)
+        SnapshotMetrics.downloaded(bytes: bytes.count)
         logger.info(
-            "snapshot downloaded",
-            metadata: ["snapshot.hash": "\(hash.hex)", "snapshot.bytes": "\(fetched.bytes.count)"])
+            "snapshot downloaded", metadata: ["snapshot.hash": "\(hash.hex)", "snapshot.bytes": "\(bytes.count)"])
         if let path = filePath(for: hash), let directory {
-            let bytes = fetched.bytes
             do {
                 try await blocking.run {
                     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -114,6 +170,6 @@ public actor SnapshotCache {
                     metadata: ["snapshot.hash": "\(hash.hex)", "snapshot.path": "\(path)", "error": "\(error)"])
             }
         }
-        return fetched.graph
+        return value
     }
 }

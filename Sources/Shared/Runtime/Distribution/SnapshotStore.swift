@@ -44,6 +44,30 @@ public struct SnapshotStore: Sendable {
     /// Downloads and fully verifies the snapshot `hash`.
     /// - Throws: ``SnapshotStoreError`` naming the snapshot when it is missing, incomplete or corrupt.
     public func fetch(_ hash: ContentHash) async throws -> (graph: PurchaseGraph, bytes: [UInt8]) {
+        let bytes = try await fetchBytes(hash)
+        return (try Self.verified(bytes, hash: hash) { try Snapshot.decode($0) }, bytes)
+    }
+
+    /// Runs `decode` (which verifies) on the downloaded bytes of snapshot `hash` and checks the content hash it
+    /// finds: a failure is a ``SnapshotStoreError`` naming the snapshot.
+    public static func verified<Value>(
+        _ bytes: [UInt8], hash: ContentHash, _ decode: ([UInt8]) throws -> (Value, ContentHash)
+    ) throws -> Value {
+        let decoded: (value: Value, hash: ContentHash)
+        do {
+            decoded = try decode(bytes)
+        } catch {
+            throw SnapshotStoreError(hash: hash, message: "is corrupt", underlying: error)
+        }
+        guard decoded.hash == hash else {
+            throw SnapshotStoreError(hash: hash, message: "decodes to a different content hash \(decoded.hash)")
+        }
+        return decoded.value
+    }
+
+    /// Downloads the bytes of snapshot `hash` as published (complete, but not yet verified: see ``verified(_:hash:_:)``).
+    /// - Throws: ``SnapshotStoreError`` naming the snapshot when it is missing or incomplete.
+    public func fetchBytes(_ hash: ContentHash) async throws -> [UInt8] {
         let meta = try await client.send("HGETALL", .init(keys.snapshotMeta(hash: hash.hex))).fieldMap ?? [:]
         guard let total = meta["bytes"]?.string.flatMap(Int.init), let chunks = meta["chunks"]?.string.flatMap(Int.init)
         else {
@@ -62,16 +86,7 @@ public struct SnapshotStore: Sendable {
         guard bytes.count == total else {
             throw SnapshotStoreError(hash: hash, message: "has \(bytes.count) bytes in its chunks, expected \(total)")
         }
-        let decoded: (graph: PurchaseGraph, hash: ContentHash)
-        do {
-            decoded = try Snapshot.decode(bytes)
-        } catch {
-            throw SnapshotStoreError(hash: hash, message: "is corrupt", underlying: error)
-        }
-        guard decoded.hash == hash else {
-            throw SnapshotStoreError(hash: hash, message: "decodes to a different content hash \(decoded.hash)")
-        }
-        return (decoded.graph, bytes)
+        return bytes
     }
 }
 

@@ -8,7 +8,13 @@ public enum LabelJobDefinition: JobDefinition {
     public static func execute(_ payload: LabelJob, in context: any JobExecutionContext) async throws
         -> LabelJobResult
     {
-        try await context.llm.execute(payload, graph: try await context.graph(snapshot: payload.snapshot))
+        switch payload.labeler {
+        case .labelsFile:
+            // Only the user ids: at 10M users the worker holds a few hundred MB instead of the graph's GBs.
+            try await context.llm.execute(payload, userIDs: try await context.userIDs(snapshot: payload.snapshot))
+        case .llm:
+            try await context.llm.execute(payload, graph: try await context.graph(snapshot: payload.snapshot))
+        }
     }
 
     /// The same bytes as the default (``JobCoding/encode(_:)``), written faster

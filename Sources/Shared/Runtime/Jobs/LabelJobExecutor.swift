@@ -35,11 +35,24 @@ public final class LabelJobExecutor: Sendable {
     ///   or malformed labels file; retriable when the labels file is missing or unreadable here (another
     ///   worker may have it).
     public func execute(_ job: LabelJob, graph: PurchaseGraph) async throws -> LabelJobResult {
-        let personas = try Self.validate(job, graph: graph)
+        switch job.labeler {
+        case .labelsFile:
+            return try await execute(job, userIDs: graph.userIDs)
+        case .llm(let spec):
+            let personas = try Self.validate(job, userCount: graph.userCount)
+            return LabelJobResult(batch: try await labelWithLLM(job, spec: spec, personas: personas, graph: graph))
+        }
+    }
+
+    /// Labels the job's users from a labels file, knowing only the snapshot's user ids (`userIDs[u]` is user u's
+    /// id): all a labels-file job needs of the graph.
+    /// - Throws: as ``execute(_:graph:)``; an `llm` job, which needs the graph, is an invalid payload here.
+    public func execute(_ job: LabelJob, userIDs: [String]) async throws -> LabelJobResult {
+        let personas = try Self.validate(job, userCount: userIDs.count)
         switch job.labeler {
         case .labelsFile(let path, let drop, let add, let seed, let expected):
             let fileKey = try Self.fileKey(path: path, personas: personas, snapshot: job.snapshot)
-            let contents = try await labelsFile(fileKey, personas: personas, graph: graph)
+            let contents = try await labelsFile(fileKey, personas: personas, userIDs: userIDs)
             if let expected, contents.sha256 != expected.lowercased() {
                 // Another worker may hold the right file at this path: retriable, and the error says why.
                 throw JobExecutionError(
@@ -51,15 +64,16 @@ public final class LabelJobExecutor: Sendable {
             let labeler = TruthLabeler(
                 truth: contents.labels, personaCount: personas.count, dropProbability: drop, addProbability: add,
                 seed: seed)
-            return LabelJobResult(batch: try await labeler.label(users: job.users, in: graph))
-        case .llm(let spec):
-            return LabelJobResult(batch: try await labelWithLLM(job, spec: spec, personas: personas, graph: graph))
+            return LabelJobResult(batch: labeler.label(users: job.users, userIDs: userIDs))
+        case .llm:
+            throw JobExecutionError(
+                .invalidPayload, "an llm label job needs the snapshot's graph, not only its user ids")
         }
     }
 
     /// Checks the user indices, persona set and labeler parameters; returns R.
-    public static func validate(_ job: LabelJob, graph: PurchaseGraph) throws -> PersonaSet {
-        try JobExecutionError.requireIndices(job.users, below: graph.userCount, of: "user")
+    public static func validate(_ job: LabelJob, userCount: Int) throws -> PersonaSet {
+        try JobExecutionError.requireIndices(job.users, below: userCount, of: "user")
         let personas = try JobExecutionError.personaSet(job.personas)
         switch job.labeler {
         case .labelsFile(let path, let drop, let add, _, let sha256):
@@ -107,13 +121,13 @@ public final class LabelJobExecutor: Sendable {
         var sha256: String
     }
 
-    private func labelsFile(_ key: FileKey, personas: PersonaSet, graph: PurchaseGraph) async throws -> DigestedLabels {
+    private func labelsFile(_ key: FileKey, personas: PersonaSet, userIDs: [String]) async throws -> DigestedLabels {
         if let cached = files.withLock({ $0.value(for: key) }) { return cached }
         let contents: DigestedLabels
         do {
             contents = try await blocking.run {
                 DigestedLabels(
-                    labels: try LabelsFile.readUserLabels(path: key.path, personas: personas, userIDs: graph.userIDs),
+                    labels: try LabelsFile.readUserLabels(path: key.path, personas: personas, userIDs: userIDs),
                     sha256: try FileDigest.sha256(path: key.path))
             }
         } catch let error as DatasetError {
@@ -149,4 +163,7 @@ struct RecentlyUsed<Key: Hashable, Value> {
         entries.append((key, value))
         if entries.count > capacity { entries.removeFirst(entries.count - capacity) }
     }
+
+    /// Forgets `key`'s value, if any.
+    mutating func remove(_ key: Key) { entries.removeAll { $0.key == key } }
 }
