@@ -177,4 +177,49 @@ import Testing
         }
         #expect(error.code == .duplicateUser && error.line == 3 && error.description.contains("ghost"))
     }
+
+    /// A file in the graph's order is matched line by line without hashing the graph's ids: the same labels as
+    /// the dictionary read, whether every user has a line, one lacks it, a line is out of order, a user repeats
+    /// (an error naming the line) or the file holds a user the graph lacks.
+    @Test func aFileInTheGraphsOrderReadsLikeTheDictionaryRead() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let userIDs = (0..<300).map { "u\($0)" }
+        let names = personas.names
+        func line(_ user: Int) -> String {
+            #"{"user":"u\#(user)","personas":["\#(names[user % 2])"]}"#
+        }
+        let inOrder = (0..<300).map(line)
+        var lacking = inOrder
+        lacking.remove(at: 17)
+        var swapped = inOrder
+        swapped.swapAt(40, 41)
+        let cases = [inOrder, lacking, swapped, inOrder + [#"{"user":"ghost","personas":[]}"#]]
+        for (number, lines) in cases.enumerated() {
+            let path = try DatasetFixtures.write(lines.joined(separator: "\n") + "\n", to: "l\(number).jsonl", in: dir)
+            let read = try LabelsFile.read(path: path, personas: personas)
+            let forGraph = try LabelsFile.readUserLabels(path: path, personas: personas, userIDs: userIDs)
+            #expect(forGraph == UserLabels(read, userIDs: userIDs), "case \(number)")
+        }
+        let repeated = try DatasetFixtures.write((inOrder + [line(5)]).joined(separator: "\n"), to: "r.jsonl", in: dir)
+        let error = try #require(throws: DatasetError.self) {
+            try LabelsFile.readUserLabels(path: repeated, personas: personas, userIDs: userIDs)
+        }
+        #expect(error.code == .duplicateUser && error.line == 301 && error.description.contains("u5"))
+    }
+
+    /// A hand-made graph that repeats an id, and a file with a line for each of its positions: read by position.
+    @Test func aFileThatFollowsARepeatingGraphLineByLineIsReadByPosition() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let path = try DatasetFixtures.write(
+            """
+            {"user":"a","personas":["Busy Parents"]}
+            {"user":"b","personas":[]}
+            {"user":"a","personas":["Health Enthusiast"]}
+
+            """, to: "l.jsonl", in: dir)
+        let labels = try LabelsFile.readUserLabels(path: path, personas: personas, userIDs: ["a", "b", "a"])
+        #expect(labels.personas == [[0], [], [1]])
+    }
 }

@@ -50,48 +50,78 @@ public enum LabelsFile {
     /// counted, checked like the others, and dropped.
     ///
     /// Same checks and errors as ``read(path:personas:lenient:chunkSize:)``, but no `String` and no dictionary
-    /// entry per line: the ids are looked up by their bytes (``ByteStringInterner``), and a line whose user
-    /// is the graph's next one after the previous line's (a file written in the graph's order) is matched
-    /// without hashing. On a 1M-user truth file a worker's `read` and the labeler's per-user dictionary built
-    /// from it were a third of the worker's CPU in a distributed run.
+    /// entry per line. A line whose user is the graph's next one after the previous line's (a file written in the
+    /// graph's order, as gplr writes them) is matched by comparing its bytes with that id's; the graph's ids are
+    /// hashed (``ByteStringInterner``) only at the first line that is not, so a file in the graph's order is read
+    /// without building a table of every id (4 s of a worker's first label job at 10M users, most of its table's
+    /// 512 MB being zeroed and written at random). Graph ids that repeat (no graph gplr builds has that; a
+    /// hand-made snapshot could) are found when the table is built, or at the end when a user got no line, and the
+    /// file is then read by id, so each of them gets the id's line; a file with a line for every position of such a
+    /// graph, repeating the id where the graph does, is read by position. On a 1M-user truth file a worker's `read` and the
+    /// labeler's per-user dictionary built from it were a third of the worker's CPU in a distributed run.
     public static func readUserLabels(
         path: String, personas: PersonaSet, userIDs: [String], lenient: Bool = false,
         chunkSize: Int = CSVReader.defaultChunkSize
     ) throws -> UserLabels {
-        var ids = ByteStringInterner(capacity: userIDs.count)
-        for id in userIDs { _ = ids.intern(id) }
         let graphUsers = userIDs.count
-        guard ids.count == graphUsers else {
-            // Ids repeat (no graph gplr builds has that; a hand-made snapshot could): map them by id instead.
-            return UserLabels(
-                try read(path: path, personas: personas, lenient: lenient, chunkSize: chunkSize), userIDs: userIDs)
-        }
+        var table: ByteStringInterner?  // the graph's ids, then the lines' ids outside the graph
         var byUser = [[Int]?](repeating: nil, count: graphUsers)
         var outside = 0
         var next = 0
-        let dropped = try scan(path: path, personas: personas, lenient: lenient, chunkSize: chunkSize) {
-            user, indices, line in
-            let known = ids.count
-            let index: Int
-            switch user {
-            case .bytes(let bytes):
-                index = next < graphUsers && ids.has(next, bytes: bytes) ? next : Int(ids.intern(bytes))
-            case .string(let text):
-                index = Int(ids.intern(text))
+        /// The graph's ids hashed; `nil` when some repeat.
+        func graphTable() -> ByteStringInterner? {
+            var ids = ByteStringInterner(capacity: graphUsers)
+            for id in userIDs { _ = ids.intern(id) }
+            return ids.count == graphUsers ? ids : nil
+        }
+        struct RepeatedGraphIDs: Error {}
+        let dropped: Int
+        do {
+            dropped = try scan(path: path, personas: personas, lenient: lenient, chunkSize: chunkSize) {
+                user, indices, line in
+                var index = -1
+                if next < graphUsers {
+                    var expected = userIDs[next]
+                    let isNext =
+                        switch user {
+                        case .bytes(let bytes): expected.withUTF8 { $0.elementsEqual(bytes) }
+                        case .string(let text): expected.utf8.elementsEqual(text.utf8)
+                        }
+                    if isNext { index = next }
+                }
+                var known = graphUsers
+                if index < 0 {
+                    if table == nil {
+                        guard let ids = graphTable() else { throw RepeatedGraphIDs() }
+                        table = ids
+                    }
+                    known = table!.count
+                    index =
+                        switch user {
+                        case .bytes(let bytes): Int(table!.intern(bytes))
+                        case .string(let text): Int(table!.intern(text))
+                        }
+                }
+                next = index + 1
+                let repeated: Bool
+                if index < graphUsers {
+                    repeated = byUser[index] != nil
+                    byUser[index] = indices
+                } else {
+                    repeated = index < known  // interned by an earlier line
+                    outside += 1
+                }
+                if repeated {
+                    let id =
+                        index < graphUsers ? userIDs[index] : table.map { $0.string(at: index) } ?? "\(index)"
+                    throw DatasetError(.duplicateUser, "user '\(id)' appears again", file: path, line: line)
+                }
             }
-            next = index + 1
-            let repeated: Bool
-            if index < graphUsers {
-                repeated = byUser[index] != nil
-                byUser[index] = indices
-            } else {
-                repeated = index < known  // interned by an earlier line
-                outside += 1
-            }
-            if repeated {
-                throw DatasetError(
-                    .duplicateUser, "user '\(ids.string(at: index))' appears again", file: path, line: line)
-            }
+            // A user left without a line may share its id with one that has one: check the graph's ids then.
+            if table == nil, byUser.contains(where: { $0 == nil }), graphTable() == nil { throw RepeatedGraphIDs() }
+        } catch is RepeatedGraphIDs {
+            return UserLabels(
+                try read(path: path, personas: personas, lenient: lenient, chunkSize: chunkSize), userIDs: userIDs)
         }
         return UserLabels(personas: byUser, usersOutsideGraph: outside, unknownNamesDropped: dropped)
     }

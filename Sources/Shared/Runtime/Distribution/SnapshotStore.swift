@@ -14,6 +14,9 @@ public struct SnapshotStore: Sendable {
     /// Bytes per chunk (Redis values stay well below its 512 MB limit and transfers interleave with other traffic).
     public var chunkSize: Int
 
+    /// Chunks requested in one pipeline while downloading (64 MB with the default chunk size).
+    static let chunksPerRoundTrip = 16
+
     public init(client: RedisClient, keys: RedisKeys = RedisKeys(), chunkSize: Int = 4 << 20) {
         self.client = client
         self.keys = keys
@@ -73,15 +76,20 @@ public struct SnapshotStore: Sendable {
         else {
             throw SnapshotStoreError(hash: hash, message: "is not published in Redis")
         }
-        let replies = try await client.pipeline(
-            (0..<chunks).map { ["GET", .init(keys.snapshotChunk(hash: hash.hex, index: $0))] })
         var bytes: [UInt8] = []
         bytes.reserveCapacity(total)
-        for (index, reply) in replies.enumerated() {
-            guard let chunk = reply.bytes else {
-                throw SnapshotStoreError(hash: hash, message: "chunk \(index) of \(chunks) is missing")
+        // A window of chunks per round trip, appended and let go before the next: the download holds the snapshot
+        // once plus one window (64 MB), not every chunk's reply beside the joined bytes.
+        for window in stride(from: 0, to: chunks, by: Self.chunksPerRoundTrip) {
+            let indices = window..<min(chunks, window + Self.chunksPerRoundTrip)
+            let replies = try await client.pipeline(
+                indices.map { ["GET", .init(keys.snapshotChunk(hash: hash.hex, index: $0))] })
+            for (index, reply) in zip(indices, replies) {
+                guard let chunk = reply.bytes else {
+                    throw SnapshotStoreError(hash: hash, message: "chunk \(index) of \(chunks) is missing")
+                }
+                bytes += chunk
             }
-            bytes += chunk
         }
         guard bytes.count == total else {
             throw SnapshotStoreError(hash: hash, message: "has \(bytes.count) bytes in its chunks, expected \(total)")
