@@ -7,7 +7,8 @@
 #
 # USERS defaults to 1,000,000 (items USERS/10, label batches of USERS/1000), WORKERS to 2, BIN_DIR to
 # .build/release (build it first: `swift build -c release`). Needs /usr/bin/time, redis-server and redis-cli.
-# Each process holds the graph: at 10M users the coordinator takes ~9.3 GB and each worker ~6.9 GB.
+# The coordinator holds the graph (~6.5 GB at 10M users); a worker running labels-file label jobs holds only the
+# snapshot's user ids and the labels (~1.8 GB at 10M; it held the graph, ~6.9 GB, before the 16th session).
 # GPLR_RUN_ARGS adds options to the run (e.g. GPLR_RUN_ARGS="--solver exact" to keep the solver fixed across builds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
