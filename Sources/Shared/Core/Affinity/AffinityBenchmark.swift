@@ -145,8 +145,8 @@ public enum AffinityBenchmark {
 /// into T batches (as T iterations would label them), Ψ_raw kept up to date after each batch either incrementally
 /// or from scratch (one solve from every prototype so far, what gplr did before Ψ_raw became incremental), against
 /// one full solve. Incrementally means, for the exact solver, propagating the batch and adding it; for RevAff
-/// (`.revAff(epsilon:)`), pushing the batch with the residuals carried (``IncrementalRevAff``) and writing the running Ψ̂ out
-/// row-major, as a run does after every iteration.
+/// (`.revAff(epsilon:)`), pushing the batch with the residuals carried (``IncrementalRevAff``) and writing the
+/// running Ψ̂ out row-major, as a run does after every iteration.
 public struct IncrementalAffinityBenchmark: Sendable, Equatable {
     /// Best wall time of one solve from all prototypes.
     public let fullSolveSeconds: Double

@@ -57,8 +57,8 @@ public enum LabelsFile {
     /// 512 MB being zeroed and written at random). Graph ids that repeat (no graph gplr builds has that; a
     /// hand-made snapshot could) are found when the table is built, or at the end when a user got no line, and the
     /// file is then read by id, so each of them gets the id's line; a file with a line for every position of such a
-    /// graph, repeating the id where the graph does, is read by position. On a 1M-user truth file a worker's `read` and the
-    /// labeler's per-user dictionary built from it were a third of the worker's CPU in a distributed run.
+    /// graph, repeating the id where the graph does, is read by position. On a 1M-user truth file a worker's `read`
+    /// and the labeler's per-user dictionary built from it were a third of the worker's CPU in a distributed run.
     public static func readUserLabels(
         path: String, personas: PersonaSet, userIDs: [String], lenient: Bool = false,
         chunkSize: Int = CSVReader.defaultChunkSize

@@ -68,7 +68,8 @@ public struct SnapshotStore: Sendable {
         return decoded.value
     }
 
-    /// Downloads the bytes of snapshot `hash` as published (complete, but not yet verified: see ``verified(_:hash:_:)``).
+    /// Downloads the bytes of snapshot `hash` as published: complete, but not yet verified (see
+    /// ``verified(_:hash:_:)``).
     /// - Throws: ``SnapshotStoreError`` naming the snapshot when it is missing or incomplete.
     public func fetchBytes(_ hash: ContentHash) async throws -> [UInt8] {
         let meta = try await client.send("HGETALL", .init(keys.snapshotMeta(hash: hash.hex))).fieldMap ?? [:]
