@@ -22,36 +22,31 @@ extension Snapshot {
     /// Reads, fully verifies and decodes the snapshot at `path`.
     /// - Throws: ``SnapshotError`` with `path` set, naming the section that fails verification.
     public static func read(from path: String) throws -> (graph: PurchaseGraph, info: SnapshotInfo) {
-        let bytes = try SnapshotFile.readAll(path)
-        do {
-            return try bytes.withUnsafeBytes { raw throws -> (graph: PurchaseGraph, info: SnapshotInfo) in
+        try withFile(path) { bytes in
+            try bytes.withUnsafeBytes { raw throws -> (graph: PurchaseGraph, info: SnapshotInfo) in
                 let decoder = try SnapshotDecoder(file: raw)
                 return (try decoder.decode(), decoder.info)
             }
-        } catch var error as SnapshotError {
-            error.path = path
-            throw error
         }
     }
 
     /// ``decodeUserIDs(_:)`` of the snapshot at `path`.
     /// - Throws: ``SnapshotError`` with `path` set.
     public static func readUserIDs(from path: String) throws -> (userIDs: [String], hash: ContentHash) {
-        let bytes = try SnapshotFile.readAll(path)
-        do {
-            return try decodeUserIDs(bytes)
-        } catch var error as SnapshotError {
-            error.path = path
-            throw error
-        }
+        try withFile(path, decodeUserIDs)
     }
 
     /// Verifies the header and every section checksum of the snapshot at `path` and returns its info,
     /// without decompressing or building the graph.
     public static func inspect(path: String) throws -> SnapshotInfo {
+        try withFile(path, inspect)
+    }
+
+    /// `body` on the bytes of the file at `path`; a ``SnapshotError`` it throws names the file.
+    private static func withFile<Result>(_ path: String, _ body: ([UInt8]) throws -> Result) throws -> Result {
         let bytes = try SnapshotFile.readAll(path)
         do {
-            return try inspect(bytes)
+            return try body(bytes)
         } catch var error as SnapshotError {
             error.path = path
             throw error
