@@ -2,9 +2,8 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// The threads ``ParallelLoop`` runs its helpers on, the blocking executor its work and the output writer its
-/// second stream: plain threads of this process's own, parked on a semaphore between jobs, never libdispatch's or
-/// Swift concurrency's shared threads.
+/// The threads ``ParallelLoop`` runs its helpers on, and the blocking executor its work: plain threads of this
+/// process's own, parked on a semaphore between jobs, never libdispatch's or Swift concurrency's shared threads.
 ///
 /// Why not `DispatchQueue.concurrentPerform`: on Linux its work items and Swift's tasks share libdispatch's
 /// global worker threads, so a loop over every core left no thread for any task until it ended — a

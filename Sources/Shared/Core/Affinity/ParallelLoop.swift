@@ -4,9 +4,10 @@ import Synchronization
 
 /// Bounded data parallelism for the pure algorithms: `chunks` pieces of work on at most `threads` threads (the
 /// caller's and helpers from ``KernelThreads``, never the threads Swift's tasks run on), handed out dynamically
-/// (the machine may be shared, so static splits would wait on the slowest thread).
-enum ParallelLoop {
-    static func run(chunks: Int, threads: Int, _ body: (Int) -> Void) {
+/// (the machine may be shared, so static splits would wait on the slowest thread). Also the package's way to run
+/// a few blocking pieces side by side (the run's output files).
+package enum ParallelLoop {
+    package static func run(chunks: Int, threads: Int, _ body: (Int) -> Void) {
         let workers = min(max(threads, 1), chunks)
         if workers <= 1 {
             for chunk in 0..<chunks { body(chunk) }

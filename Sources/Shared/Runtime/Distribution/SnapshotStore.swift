@@ -53,7 +53,7 @@ public struct SnapshotStore: Sendable {
 
     /// Runs `decode` (which verifies) on the downloaded bytes of snapshot `hash` and checks the content hash it
     /// finds: a failure is a ``SnapshotStoreError`` naming the snapshot.
-    public static func verified<Value>(
+    static func verified<Value>(
         _ bytes: [UInt8], hash: ContentHash, _ decode: ([UInt8]) throws -> (Value, ContentHash)
     ) throws -> Value {
         let decoded: (value: Value, hash: ContentHash)
@@ -71,7 +71,7 @@ public struct SnapshotStore: Sendable {
     /// Downloads the bytes of snapshot `hash` as published: complete, but not yet verified (see
     /// ``verified(_:hash:_:)``).
     /// - Throws: ``SnapshotStoreError`` naming the snapshot when it is missing or incomplete.
-    public func fetchBytes(_ hash: ContentHash) async throws -> [UInt8] {
+    func fetchBytes(_ hash: ContentHash) async throws -> [UInt8] {
         let meta = try await client.send("HGETALL", .init(keys.snapshotMeta(hash: hash.hex))).fieldMap ?? [:]
         guard let total = meta["bytes"]?.string.flatMap(Int.init), let chunks = meta["chunks"]?.string.flatMap(Int.init)
         else {

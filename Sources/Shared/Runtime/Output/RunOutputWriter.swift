@@ -47,8 +47,8 @@ public struct RunOutputWriter: Sendable {
         return Self.files.map(path)
     }
 
-    /// Writes the files in two streams over the users, side by side: Φ's per-user files and `prototypes.jsonl` on
-    /// the calling thread, the long Φ and Ψ's files on a kernel thread; `report.json` after both. Why: at 10M users
+    /// Writes the files in two streams over the users, side by side (``ParallelLoop``): Φ's per-user files and
+    /// `prototypes.jsonl`, and the long Φ and Ψ's files; `report.json` after both. Why: at 10M users
     /// the files are ~4 GB of text and array, 16 % of a local run's CPU samples on one thread, and nothing else runs
     /// at this point (docs/benchmarks.md, 15th session). Each file's bytes are what one stream wrote before.
     private func writeFiles(
@@ -60,39 +60,39 @@ public struct RunOutputWriter: Sendable {
         let psiIndexPath = staging.path(Self.psiIndexFile)
         let prototypeMask = outcome.prototypes.prototypeMask(userCount: graph.userCount)
         let names = personas.names  // built once: `PersonaSet.names` makes a new array on every call
-        let second = SecondStream()
-        KernelThreads.shared.run { [self] in
-            second.finish(
-                Result {
+        let streams = Mutex<[Result<Void, any Error>?]>([nil, nil])
+        ParallelLoop.run(chunks: 2, threads: 2) { stream in
+            let outcome = Result {
+                if stream == 0 {
+                    try writePhi(
+                        outcome, graph: graph, personas: personas, names: names, prototypeMask: prototypeMask,
+                        jsonl: phiJSONLPath, csv: phiCSVPath)
+                    let prototypes = try LabelsFileWriter(path: prototypesPath, personas: personas)
+                    for user in outcome.prototypes.users {
+                        try prototypes.append(
+                            user: graph.userIDs[user], personas: outcome.prototypes.personas(ofUser: user) ?? [])
+                    }
+                    try prototypes.close()
+                } else {
                     try writePhiLong(
                         outcome, graph: graph, personas: personas, prototypeMask: prototypeMask, to: phiLongPath)
                     try writePsi(outcome.affinity, to: psiPath)
                     try writePsiIndex(
                         PsiIndex(rows: graph.userIDs, columns: outcome.affinity.personas.map { names[$0] }),
                         to: psiIndexPath)
-                })
-        }
-        let first = Result {
-            try writePhi(
-                outcome, graph: graph, personas: personas, prototypeMask: prototypeMask, jsonl: phiJSONLPath,
-                csv: phiCSVPath)
-            let prototypes = try LabelsFileWriter(path: prototypesPath, personas: personas)
-            for user in outcome.prototypes.users {
-                try prototypes.append(
-                    user: graph.userIDs[user], personas: outcome.prototypes.personas(ofUser: user) ?? [])
+                }
             }
-            try prototypes.close()
+            streams.withLock { $0[stream] = outcome }
         }
-        let other = second.wait()
-        try first.get()
-        try other.get()
+        // Both streams have ended (the staging directory is not discarded while one still writes into it).
+        for result in streams.withLock({ $0 }) { try result?.get() }
         try writeJSON(RunReportDocument(outcome.report, provenance: provenance), to: staging.path(Self.reportFile))
     }
 
-    /// `phi.jsonl` and `phi.csv`, one pass over the users.
+    /// `phi.jsonl` and `phi.csv`, one pass over the users; `names` are the personas' names.
     private func writePhi(
-        _ outcome: RunOutcome, graph: PurchaseGraph, personas: PersonaSet, prototypeMask: [Bool], jsonl: String,
-        csv: String
+        _ outcome: RunOutcome, graph: PurchaseGraph, personas: PersonaSet, names: [String], prototypeMask: [Bool],
+        jsonl: String, csv: String
     ) throws {
         let assignment = outcome.assignment
         var unreachable = [Bool](repeating: false, count: graph.userCount)
@@ -100,7 +100,6 @@ public struct RunOutputWriter: Sendable {
         let phiJSONL = try LabelsFileWriter(path: jsonl, personas: personas)
         let phiCSV = try BufferedFileWriter(path: csv)
         try phiCSV.write("user,personas,source\n")
-        let names = personas.names  // built once: `PersonaSet.names` makes a new array on every call
         for user in 0..<graph.userCount {
             let assigned = Array(assignment.personas(ofUser: user))
             try phiJSONL.append(user: graph.userIDs[user], personas: assigned)
@@ -127,22 +126,6 @@ public struct RunOutputWriter: Sendable {
                 isPrototype: prototypeMask[user])
         }
         try phiLong.close()
-    }
-
-    /// The result of the stream ``writeFiles(_:graph:personas:into:)`` runs on a kernel thread, and the wait for it.
-    private final class SecondStream: Sendable {
-        private let result = Mutex<Result<Void, any Error>?>(nil)
-        private let done = DispatchSemaphore(value: 0)
-
-        func finish(_ outcome: Result<Void, any Error>) {
-            result.withLock { $0 = outcome }
-            done.signal()
-        }
-
-        func wait() -> Result<Void, any Error> {
-            done.wait()
-            return result.withLock { $0! }
-        }
     }
 
     /// Removes `<file>.partial` leftovers of earlier versions, which wrote each file under that name first.
