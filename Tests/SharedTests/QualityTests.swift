@@ -35,6 +35,23 @@ import Testing
             let fusedDifference = zip(fused.values, whole.values).map { abs($0 - $1) }.max() ?? 0
             #expect(fusedDifference < 1e-12, "ℓ̂ = \(walkLength), fused")
             #expect(fused.values.contains { $0 > 0 })
+            // The same with the kernel's slabs kept between additions, as a run keeps them: batches of 1/6, 1/2 and
+            // 1/3 of the prototypes, so a slab grows, then is reused by a smaller batch over the larger one's data.
+            let scratch = ExactScratch()
+            var kept = AffinityMatrix(
+                trustedUserCount: graph.userCount, personaCount: all.personaCount,
+                personas: Array(0..<all.personaCount),
+                values: [Double](repeating: 0, count: graph.userCount * all.personaCount))
+            for sixths in [0..<1, 1..<4, 4..<6] {
+                var batch = PrototypeLabels(personaCount: all.personaCount)
+                for user in all.users where sixths.contains(user % 6) {
+                    try batch.setPersonas(all.personas(ofUser: user)!, forUser: user)
+                }
+                let labels = try LabelMatrix(labels: batch, userCount: graph.userCount)
+                try solver.add(graph: graph, labels: labels, into: &kept, scratch: scratch)
+            }
+            let keptDifference = zip(kept.values, whole.values).map { abs($0 - $1) }.max() ?? 0
+            #expect(keptDifference < 1e-12, "ℓ̂ = \(walkLength), slabs kept")
             var partial = try solver.compute(
                 graph: graph, labels: LabelMatrix(labels: all, userCount: graph.userCount), personas: [0, 1])
             #expect(throws: AlgorithmError.self) {

@@ -214,12 +214,13 @@ public struct IncrementalAffinityBenchmark: Sendable, Equatable {
                 sum = matrix
                 incrementalWork = (state.pushes, state.edgesTouched)
             } else {
+                let slabs = ExactScratch()  // kept from one addition to the next, as a run keeps them
                 for batch in batches {
                     let labels = try LabelMatrix(labels: batch, userCount: graph.userCount)
                     if sum == nil {
                         sum = try exact.compute(graph: graph, labels: labels)
                     } else {
-                        try exact.add(graph: graph, labels: labels, into: &sum!)
+                        try exact.add(graph: graph, labels: labels, into: &sum!, scratch: slabs)
                     }
                 }
             }

@@ -1,4 +1,6 @@
 /// One exact solve: the graph, L, the requested columns and the output buffer (row-major, `columns.count` wide).
+/// The last pass writes every entry of the buffer (or adds to it, with ``accumulate``), so without `accumulate` it
+/// may start uninitialised.
 struct ExactPlan {
     let graph: PurchaseGraph
     let labels: LabelMatrix
@@ -8,6 +10,8 @@ struct ExactPlan {
     let out: UnsafeMutablePointer<Double>
     /// Add the result to what `out` holds (the running Ψ_raw) instead of overwriting it: one pass, no second matrix.
     var accumulate = false
+    /// Where the slabs come from: a run's kept scratch, or (`nil`) memory of this solve's own.
+    var scratch: ExactScratch?
 
     /// Runs the solver with persona blocks of `V.scalarCount` columns.
     func run<V: SIMD>(_: V.Type) where V.Scalar == Double {
@@ -21,16 +25,12 @@ struct ExactPlan {
         let blocks = (width + lanes - 1) / lanes
         // Every persona block has its own L, Y (and X, acc) slab, so one parallel region covers all blocks:
         // chunk c is (block c / ranges, row range c % ranges), block-major so concurrent chunks share a Y slab.
-        let blockL = KernelMemory.allocate(V.self, capacity: blocks * labeledCount)
-        let y = KernelMemory.allocate(V.self, capacity: blocks * itemCount)
-        let x = KernelMemory.allocate(V.self, capacity: walkLength > 1 ? blocks * userCount : 1)
-        let acc = KernelMemory.allocate(V.self, capacity: walkLength > 1 ? blocks * userCount : 1)
-        defer {
-            KernelMemory.deallocate(blockL)
-            KernelMemory.deallocate(y)
-            KernelMemory.deallocate(x)
-            KernelMemory.deallocate(acc)
-        }
+        let slabs = scratch ?? ExactScratch()
+        let blockL = slabs.slab(0, V.self, capacity: blocks * labeledCount)
+        let y = slabs.slab(1, V.self, capacity: blocks * itemCount)
+        let x = slabs.slab(2, V.self, capacity: walkLength > 1 ? blocks * userCount : 1)
+        let acc = slabs.slab(3, V.self, capacity: walkLength > 1 ? blocks * userCount : 1)
+        defer { withExtendedLifetime(slabs) {} }  // the pointers above live as long as it does
         var columnOfPersona = [Int](repeating: -1, count: labels.personaCount)
         for (column, persona) in columns.enumerated() { columnOfPersona[persona] = column }
         for block in 0..<blocks {

@@ -35,6 +35,8 @@ public final class RunningAffinity: Sendable {
         var matrix: AffinityMatrix
         var revAff: IncrementalRevAff?
         var residuals = RevAffResiduals()
+        /// The exact solver's slabs, kept from one addition to the next (``ExactScratch``).
+        let exactScratch = ExactScratch()
     }
     private let value: Mutex<Contents>
 
@@ -55,6 +57,11 @@ public final class RunningAffinity: Sendable {
     /// distributed run's `affinity` jobs, ``RevAffResiduals``; empty until the first RevAff addition) together.
     public func update(residuals body: (inout AffinityMatrix, inout RevAffResiduals) throws -> Void) throws {
         try value.withLock { contents in try body(&contents.matrix, &contents.residuals) }
+    }
+
+    /// Changes the matrix with the exact solver's slabs kept for the run (see ``ExactScratch``).
+    package func update(scratch body: (inout AffinityMatrix, ExactScratch) throws -> Void) throws {
+        try value.withLock { contents in try body(&contents.matrix, contents.exactScratch) }
     }
 
     /// The RevAff residuals carried out of process (see ``update(residuals:)``).
@@ -120,7 +127,9 @@ public struct LocalAffinityComputer: AffinityComputer {
         }
         var solver = ExactAffinity(walkLength: walkLength)
         if let threadCount { solver.threadCount = threadCount }
-        try running.update { try solver.add(graph: graph, labels: labels, into: &$0) }
+        try running.update { matrix, scratch in
+            try solver.add(graph: graph, labels: labels, into: &matrix, scratch: scratch)
+        }
     }
 
     /// The same, synchronously (to hand to a ``BlockingExecutor``).

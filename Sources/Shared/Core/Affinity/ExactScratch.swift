@@ -1,0 +1,31 @@
+/// The exact solver's scratch slabs (L's persona blocks, Y, and for ℓ̂ > 1 X and its running sum), kept from one
+/// solve to the next of a run so that each iteration does not map and fault in fresh memory.
+///
+/// Why: the slabs are allocated with huge pages (``KernelMemory``) and are large (Y alone is 192 MB at 10M users,
+/// 1M items and 20 personas); a fresh allocation per solve cost every incremental iteration its page faults, and,
+/// where free memory is fragmented, the kernel's compaction to find 2 MiB pages (a 10M-user run's profile: 2.5 % of
+/// the coordinator's samples during the iterations zeroing huge pages for Y). A slab grows when a solve needs more
+/// and is never shrunk; its contents are not kept (every solve writes each slab before reading it).
+///
+/// Not thread-safe: one solve at a time uses it (``RunningAffinity`` holds it under its lock).
+package final class ExactScratch {
+    private var slabs: [(pointer: UnsafeMutablePointer<UInt8>, bytes: Int)] = []
+
+    package init() {}
+
+    deinit {
+        for slab in slabs { KernelMemory.deallocate(slab.pointer) }
+    }
+
+    /// Slab `index` with room for `capacity` elements of `Element` (uninitialised).
+    func slab<Element>(_ index: Int, _: Element.Type, capacity: Int) -> UnsafeMutablePointer<Element> {
+        let bytes = max(capacity, 1) * MemoryLayout<Element>.stride
+        while slabs.count <= index { slabs.append((KernelMemory.allocate(UInt8.self, capacity: 1), 1)) }
+        if slabs[index].bytes < bytes {
+            KernelMemory.deallocate(slabs[index].pointer)
+            slabs[index] = (KernelMemory.allocate(UInt8.self, capacity: bytes), bytes)
+        }
+        precondition(Int(bitPattern: slabs[index].pointer) % MemoryLayout<Element>.alignment == 0)
+        return UnsafeMutableRawPointer(slabs[index].pointer).bindMemory(to: Element.self, capacity: max(capacity, 1))
+    }
+}
