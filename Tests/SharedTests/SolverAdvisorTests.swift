@@ -42,23 +42,25 @@ import Testing
         advisor.requiredReach = 1.01
         let unreached = try choose(advisor, walkLength: 2)
         #expect(unreached.solver == .exact && unreached.reason.contains("must reach"), "\(unreached.reason)")
-        // A speed-up RevAff cannot have: exact, decided by the probe's first columns alone.
+        // A speed-up RevAff cannot have: exact, decided by the probe's first column alone.
         advisor.requiredReach = 0
         advisor.requiredSpeedUp = 1e12
         let slow = try choose(advisor, walkLength: 2)
         #expect(slow.solver == .exact && slow.reason.contains("cheaper"), "\(slow.reason)")
-        #expect(slow.reason.contains("from 4 of 20 persona columns"), "\(slow.reason)")
+        #expect(slow.reason.contains("from 1 of 20 persona columns"), "\(slow.reason)")
         #expect(slow.exactSeconds == revAff.exactSeconds)
         // Every column pushed at once: the same estimate as the RevAff decision's.
+        advisor.firstProbeColumns = .max
         advisor.probeColumns = .max
         let wholeProbe = try choose(advisor, walkLength: 2)
         #expect(wholeProbe.solver == .exact && !wholeProbe.reason.contains("persona columns"), "\(wholeProbe.reason)")
         #expect(wholeProbe.revAffSeconds == revAff.revAffSeconds)
     }
 
-    /// The probe pushes a few persona columns first and stops there only when their estimate, scaled to every
-    /// column, is more than the margin past the required speed-up. The columns are alike, so the scaled estimate
-    /// is close to the whole probe's; and wherever the probe goes on, its decision is exactly the whole probe's.
+    /// The probe pushes one persona column, then four, and stops at either only when their estimate, scaled to every
+    /// column, is more than that stage's margin past the required speed-up. The columns are alike, so each scaled
+    /// estimate is close to the whole probe's; and wherever the probe goes on, its decision is exactly the whole
+    /// probe's.
     @Test(arguments: [(1, 0.01), (1, 0.05), (2, 0.01), (2, 0.05)])
     func aFewColumnsDecideOnlyFarFromTheSpeedUp(walkLength: Int, epsilon: Double) throws {
         var advisor = SolverAdvisor()
@@ -66,14 +68,20 @@ import Testing
         advisor.epsilon = epsilon
         advisor.requiredReach = 0
         var whole = advisor
+        whole.firstProbeColumns = .max
         whole.probeColumns = .max
         // The speed-up each estimate would need to fail: the staged probe's scaled estimate when it stops early.
         whole.requiredSpeedUp = .infinity
         let full = try choose(whole, walkLength: walkLength)
         advisor.requiredSpeedUp = .infinity
-        let scaled = try choose(advisor, walkLength: walkLength)
-        #expect(scaled.reason.contains("from 4 of 20 persona columns"), "\(scaled.reason)")
-        #expect(abs(scaled.revAffSeconds / full.revAffSeconds - 1) < advisor.probeMargin - 1, "\(scaled.revAffSeconds)")
+        let one = try choose(advisor, walkLength: walkLength)
+        #expect(one.reason.contains("from 1 of 20 persona columns"), "\(one.reason)")
+        #expect(abs(one.revAffSeconds / full.revAffSeconds - 1) < advisor.firstProbeMargin - 1, "\(one.revAffSeconds)")
+        var second = advisor
+        second.firstProbeMargin = .infinity  // the first stage never decides: the second one does
+        let four = try choose(second, walkLength: walkLength)
+        #expect(four.reason.contains("from 4 of 20 persona columns"), "\(four.reason)")
+        #expect(abs(four.revAffSeconds / full.revAffSeconds - 1) < advisor.probeMargin - 1, "\(four.revAffSeconds)")
         // Around the speed-up the whole probe needs, the staged one gives the same decision.
         let needed = full.exactSeconds / full.revAffSeconds
         for factor in [0.5, 0.9, 0.99, 1.01, 1.1, 2] {
