@@ -36,6 +36,32 @@ import Testing
         #expect(try await executor.execute(job, graph: fixture.graph) == result)
     }
 
+    /// Jobs that start together (a worker's first ones, up to its concurrency) wait for one read of the labels file
+    /// instead of each reading it, and each answers as it would alone.
+    @Test func labelJobsStartedTogetherReadTheLabelsFileOnce() async throws {
+        defer { directory.remove() }
+        // Lines for users outside the graph after the fixture's, so that one read lasts while the jobs start.
+        let handle = try #require(FileHandle(forWritingAtPath: labelsPath))
+        handle.seekToEndOfFile()
+        handle.write(Data((0..<200_000).map { "{\"user\":\"outside-\($0)\",\"personas\":[]}\n" }.joined().utf8))
+        try handle.close()
+        let executor = LabelJobExecutor()
+        let jobs = (0..<8).map { fixture.labelJob(users: [$0, $0 + 100], labelsPath: labelsPath) }
+        let results = try await withThrowingTaskGroup(of: (Int, LabelJobResult).self) { group in
+            for (index, job) in jobs.enumerated() {
+                group.addTask { (index, try await executor.execute(job, graph: fixture.graph)) }
+            }
+            return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+        }
+        #expect(executor.labelsFileReads == 1)
+        for (index, job) in jobs.enumerated() {
+            #expect(try await LabelJobExecutor().execute(job, graph: fixture.graph) == results[index])
+        }
+        // A later job takes the file from the cache.
+        _ = try await executor.execute(jobs[0], graph: fixture.graph)
+        #expect(executor.labelsFileReads == 1)
+    }
+
     @Test func labelJobWithAMissingLabelsFileIsARetriableJobError() async throws {
         defer { directory.remove() }
         let job = fixture.labelJob(users: [1], labelsPath: directory.file("nope.jsonl"))

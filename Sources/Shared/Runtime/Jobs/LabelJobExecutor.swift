@@ -7,15 +7,16 @@ import Synchronization
 ///
 /// A worker keeps one executor for its lifetime: a labels file read for a snapshot's users is cached per (path,
 /// persona names, file size and modification time, snapshot), so the jobs of a run do not re-read a
-/// multi-million-line truth file each time; the ``TruthLabeler`` of a job is built from it at no cost. Reading a
-/// file runs on the ``BlockingExecutor``, never on the cooperative pool.
+/// multi-million-line truth file each time; jobs that start together wait for one read; the ``TruthLabeler`` of a
+/// job is built from it at no cost. Reading a file (and its SHA-256, at the same time) runs on the
+/// ``BlockingExecutor``, never on the cooperative pool.
 ///
 /// An `llm` spec runs an ``LLMLabeler`` over a ``ChatCompletionClient`` built once per distinct spec with the
 /// key, cache and rate limit of ``LLMJobContext`` (the worker's, never the payload's); call ``shutdown()``
 /// to close those clients.
 public final class LabelJobExecutor: Sendable {
     private let blocking: BlockingExecutor
-    private let files: Mutex<RecentlyUsed<FileKey, DigestedLabels>>
+    private let files: Mutex<LabelsFiles>
     /// The worker's LLM key and Redis; `nil`: `llm` jobs fail (non-retriably) for want of a key.
     let llm: LLMJobContext?
     /// One client per distinct spec, kept for the executor's lifetime (a handful per worker).
@@ -26,7 +27,7 @@ public final class LabelJobExecutor: Sendable {
     ///   - llm: what `llm` label jobs need from this worker (key, Redis for cache and rate limit).
     public init(blocking: BlockingExecutor = .shared, capacity: Int = 2, llm: LLMJobContext? = nil) {
         self.blocking = blocking
-        files = Mutex(RecentlyUsed(capacity: capacity))
+        files = Mutex(LabelsFiles(recent: RecentlyUsed(capacity: capacity)))
         self.llm = llm
     }
 
@@ -121,15 +122,46 @@ public final class LabelJobExecutor: Sendable {
         var sha256: String
     }
 
+    /// The labels files read, and the reads in progress: jobs that start together (a worker's first ones, up to
+    /// its concurrency) wait for one read instead of each reading the file (732 MB and 10M lines at 10M users).
+    struct LabelsFiles {
+        var recent: RecentlyUsed<FileKey, DigestedLabels>
+        var reading: [FileKey: Task<DigestedLabels, any Error>] = [:]
+        /// Reads started (for the tests).
+        var reads = 0
+    }
+
+    /// How many times a labels file has been read (each read serves every job that waited for it).
+    var labelsFileReads: Int { files.withLock { $0.reads } }
+
     private func labelsFile(_ key: FileKey, personas: PersonaSet, userIDs: [String]) async throws -> DigestedLabels {
-        if let cached = files.withLock({ $0.value(for: key) }) { return cached }
-        let contents: DigestedLabels
-        do {
-            contents = try await blocking.run {
-                DigestedLabels(
-                    labels: try LabelsFile.readUserLabels(path: key.path, personas: personas, userIDs: userIDs),
-                    sha256: try FileDigest.sha256(path: key.path))
+        let read = files.withLock { state -> Task<DigestedLabels, any Error>? in
+            if state.recent.value(for: key) != nil { return nil }
+            if let reading = state.reading[key] { return reading }
+            // Not the caller's child: a job cancelled while it waits leaves the read to the others.
+            let reading = Task { [self] in
+                defer { files.withLock { _ = $0.reading.removeValue(forKey: key) } }
+                let contents = try await self.read(key, personas: personas, userIDs: userIDs)
+                files.withLock { $0.recent.insert(contents, for: key) }
+                return contents
             }
+            state.reading[key] = reading
+            state.reads += 1
+            return reading
+        }
+        if let read { return try await read.value }
+        if let cached = files.withLock({ $0.recent.value(for: key) }) { return cached }
+        return try await labelsFile(key, personas: personas, userIDs: userIDs)  // dropped meanwhile: read again
+    }
+
+    /// Reads the file for the snapshot's users and, on a second thread at the same time, its SHA-256.
+    private func read(_ key: FileKey, personas: PersonaSet, userIDs: [String]) async throws -> DigestedLabels {
+        do {
+            async let sha256 = blocking.run { try FileDigest.sha256(path: key.path) }
+            let labels = try await blocking.run {
+                try LabelsFile.readUserLabels(path: key.path, personas: personas, userIDs: userIDs)
+            }
+            return DigestedLabels(labels: labels, sha256: try await sha256)
         } catch let error as DatasetError {
             let unreadable = error.code == .fileNotFound || error.code == .readFailed
             throw JobExecutionError(
@@ -137,8 +169,6 @@ public final class LabelJobExecutor: Sendable {
                 "labels file \(key.path) " + (unreadable ? "cannot be read on this worker" : "is malformed"),
                 retriable: unreadable, underlying: error)
         }
-        files.withLock { $0.insert(contents, for: key) }
-        return contents
     }
 }
 
