@@ -65,8 +65,11 @@ public struct SolverAdvisor: Sendable {
     /// A first stage before ``probeColumns``: this many columns, deciding alone only when their scaled estimate is
     /// ``firstProbeMargin`` past the speed-up (wider, for the smaller sample). On a large graph one column already
     /// holds tens of thousands of seeds, and where RevAff is far from paying (the usual case: at 10M users its
-    /// estimate is ~3× past the speed-up) the probe stops after a quarter of the work (~6 s less at 10M users).
+    /// estimate is ~3× past the speed-up) the probe stops after a quarter of the work (2.3–2.9 s off the start of a
+    /// 10M-user run: docs/benchmarks.md).
     public var firstProbeColumns = 1
+    /// How far past the required speed-up the first stage's scaled estimate must be to decide alone (one column
+    /// estimated the whole probe within 1–9 % on the graphs measured).
     public var firstProbeMargin = 2.25
     /// Time per (edge, column) update, measured with `gplr bench affinity` (Instacart-Full size, 2 threads):
     /// the exact solver updates 8 columns per edge visit with SIMD, RevAff one per pushed edge.
