@@ -155,7 +155,7 @@ struct DistributedPersonaGeneration: Sendable {
     // MARK: - Steps
 
     private func publish(_ path: String) async throws -> (PurchaseGraph, ContentHash) {
-        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        let bytes = try Snapshot.readBytes(from: path)
         let (graph, hash) = try Snapshot.decode(bytes)
         try await SnapshotStore(client: client, keys: keys).publish(bytes, hash: hash)
         return (graph, hash)

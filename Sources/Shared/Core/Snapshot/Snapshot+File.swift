@@ -42,6 +42,13 @@ extension Snapshot {
         try withFile(path, inspect)
     }
 
+    /// The bytes of the snapshot file at `path`, read once into one array (for a caller that verifies, decodes and
+    /// publishes the same bytes); nothing is checked yet.
+    /// - Throws: ``SnapshotError`` (`io`) naming the file.
+    package static func readBytes(from path: String) throws(SnapshotError) -> [UInt8] {
+        try SnapshotFile.readAll(path)
+    }
+
     /// `body` on the bytes of the file at `path`; a ``SnapshotError`` it throws names the file.
     private static func withFile<Result>(_ path: String, _ body: ([UInt8]) throws -> Result) throws -> Result {
         let bytes = try SnapshotFile.readAll(path)
