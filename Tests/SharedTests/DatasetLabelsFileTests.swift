@@ -160,6 +160,16 @@ import Testing
         let labels = try LabelsFile.readUserLabels(path: path, personas: personas, userIDs: ["a", "b", "a", "c"])
         #expect(labels.personas == [[0], [], [0], nil])
         #expect(labels.usersOutsideGraph == 0)
+        // A file with a line for each position of such a graph, repeating the id where it does: read by position.
+        let byPosition = try DatasetFixtures.write(
+            """
+            {"user":"a","personas":["Busy Parents"]}
+            {"user":"b","personas":[]}
+            {"user":"a","personas":["Health Enthusiast"]}
+
+            """, to: "p.jsonl", in: dir)
+        let positions = try LabelsFile.readUserLabels(path: byPosition, personas: personas, userIDs: ["a", "b", "a"])
+        #expect(positions.personas == [[0], [], [1]])
     }
 
     @Test func aUserOutsideTheGraphRepeatedIsStillAnError() throws {
@@ -206,20 +216,5 @@ import Testing
             try LabelsFile.readUserLabels(path: repeated, personas: personas, userIDs: userIDs)
         }
         #expect(error.code == .duplicateUser && error.line == 301 && error.description.contains("u5"))
-    }
-
-    /// A hand-made graph that repeats an id, and a file with a line for each of its positions: read by position.
-    @Test func aFileThatFollowsARepeatingGraphLineByLineIsReadByPosition() throws {
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
-        let path = try DatasetFixtures.write(
-            """
-            {"user":"a","personas":["Busy Parents"]}
-            {"user":"b","personas":[]}
-            {"user":"a","personas":["Health Enthusiast"]}
-
-            """, to: "l.jsonl", in: dir)
-        let labels = try LabelsFile.readUserLabels(path: path, personas: personas, userIDs: ["a", "b", "a"])
-        #expect(labels.personas == [[0], [], [1]])
     }
 }

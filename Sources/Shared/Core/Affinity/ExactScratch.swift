@@ -9,23 +9,24 @@
 ///
 /// Not thread-safe: one solve at a time uses it (``RunningAffinity`` holds it under its lock).
 package final class ExactScratch {
-    private var slabs: [(pointer: UnsafeMutablePointer<UInt8>, bytes: Int)] = []
+    private var slabs: [(pointer: UnsafeMutablePointer<UInt8>?, bytes: Int)] = []
 
     package init() {}
 
     deinit {
-        for slab in slabs { KernelMemory.deallocate(slab.pointer) }
+        for case let (pointer?, _) in slabs { KernelMemory.deallocate(pointer) }
     }
 
     /// Slab `index` with room for `capacity` elements of `Element` (uninitialised).
     func slab<Element>(_ index: Int, _: Element.Type, capacity: Int) -> UnsafeMutablePointer<Element> {
         let bytes = max(capacity, 1) * MemoryLayout<Element>.stride
-        while slabs.count <= index { slabs.append((KernelMemory.allocate(UInt8.self, capacity: 1), 1)) }
+        while slabs.count <= index { slabs.append((nil, 0)) }
         if slabs[index].bytes < bytes {
-            KernelMemory.deallocate(slabs[index].pointer)
+            if let old = slabs[index].pointer { KernelMemory.deallocate(old) }
             slabs[index] = (KernelMemory.allocate(UInt8.self, capacity: bytes), bytes)
         }
-        precondition(Int(bitPattern: slabs[index].pointer) % MemoryLayout<Element>.alignment == 0)
-        return UnsafeMutableRawPointer(slabs[index].pointer).bindMemory(to: Element.self, capacity: max(capacity, 1))
+        let pointer = UnsafeMutableRawPointer(slabs[index].pointer!)
+        precondition(Int(bitPattern: pointer) % MemoryLayout<Element>.alignment == 0)
+        return pointer.bindMemory(to: Element.self, capacity: max(capacity, 1))
     }
 }

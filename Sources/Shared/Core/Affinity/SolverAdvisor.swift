@@ -111,10 +111,14 @@ public struct SolverAdvisor: Sendable {
         let speedUp = Self.format(requiredSpeedUp, unit: "×")
         // A few columns first, in stages: where they already put RevAff far from the speed-up, the rest is not
         // pushed.
-        var probed = (edgesTouched: 0, reached: [Bool](repeating: false, count: graph.userCount))
+        var edgesTouched = 0, reached: [Bool] = []  // the first stage's, then each later stage's added
         func include(_ more: (edgesTouched: Int, reached: [Bool])) {
-            probed.edgesTouched += more.edgesTouched
-            for user in more.reached.indices where more.reached[user] { probed.reached[user] = true }
+            edgesTouched += more.edgesTouched
+            if reached.isEmpty {
+                reached = more.reached
+            } else {
+                for user in more.reached.indices where more.reached[user] { reached[user] = true }
+            }
         }
         var pushed = 0
         for (columns, margin) in [(firstProbeColumns, firstProbeMargin), (probeColumns, probeMargin)] {
@@ -123,7 +127,7 @@ public struct SolverAdvisor: Sendable {
             include(try solver.reach(graph: graph, labels: probe, columns: pushed..<end))
             pushed = end
             guard pushed < personaCount else { break }
-            let scaled = Double(probed.edgesTouched) * Double(personaCount) / Double(pushed) * secondsPerSolveEdge
+            let scaled = Double(edgesTouched) * Double(personaCount) / Double(pushed) * secondsPerSolveEdge
             if scaled * requiredSpeedUp > exactSeconds * margin {
                 let estimate =
                     "estimated affinity work for the run: exact \(Self.format(exactSeconds)), RevAff ε = \(epsilon) "
@@ -136,8 +140,8 @@ public struct SolverAdvisor: Sendable {
         if pushed < personaCount {
             include(try solver.reach(graph: graph, labels: probe, columns: pushed..<personaCount))
         }
-        let revAffSeconds = Double(probed.edgesTouched) * secondsPerSolveEdge
-        let reach = Self.reachedShare(probed.reached, of: Self.walkReach(graph: graph, seeds: probe.rowUsers))
+        let revAffSeconds = Double(edgesTouched) * secondsPerSolveEdge
+        let reach = Self.reachedShare(reached, of: Self.walkReach(graph: graph, seeds: probe.rowUsers))
         let estimate =
             "estimated affinity work for the run: exact \(Self.format(exactSeconds)), RevAff ε = \(epsilon) "
             + "\(Self.format(revAffSeconds)) (\(revAffMode)); RevAff reaches "

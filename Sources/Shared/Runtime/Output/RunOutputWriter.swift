@@ -62,7 +62,7 @@ public struct RunOutputWriter: Sendable {
         let names = personas.names  // built once: `PersonaSet.names` makes a new array on every call
         let streams = Mutex<[Result<Void, any Error>?]>([nil, nil])
         ParallelLoop.run(chunks: 2, threads: 2) { stream in
-            let outcome = Result {
+            let result = Result {
                 if stream == 0 {
                     try writePhi(
                         outcome, graph: graph, personas: personas, names: names, prototypeMask: prototypeMask,
@@ -82,7 +82,7 @@ public struct RunOutputWriter: Sendable {
                         to: psiIndexPath)
                 }
             }
-            streams.withLock { $0[stream] = outcome }
+            streams.withLock { $0[stream] = result }
         }
         // Both streams have ended (the staging directory is not discarded while one still writes into it).
         for result in streams.withLock({ $0 }) { try result?.get() }
