@@ -12,23 +12,29 @@
 /// slots: `(hash high bits << 32) | (index + 1)`, and the id itself when it is at most 7 bytes long (``inline(_:)``),
 /// so that a short id is found by reading its slot alone. At 10M users and 1M items the item table leaves the L3
 /// cache; reading the id back from the arena cost two more cache misses per purchase row (46 % of a 10M-user
-/// ingest's CPU, docs/benchmarks.md).
+/// ingest's CPU, docs/benchmarks.md). Numeric ids are kept in a direct memo by value instead (``direct``), and the
+/// table holds only the ids the memo does not cover.
 struct ByteStringInterner: Sendable {
     private var arena: [UInt8] = []
     /// `ends[i]` is the arena offset one past id `i`; id `i` starts at `ends[i - 1]` (or 0).
     private var ends: [Int] = []
-    /// Two words per slot: ``inline(_:)`` of the id, then `(hash high bits << 32) | (index + 1)` (0: empty).
+    /// Two words per slot: ``inline(_:)`` of the id, then `(hash high bits << 32) | (index + 1)` (0: empty). Holds the
+    /// ids that are not in ``direct``.
     private var slots: [UInt64] = Array(repeating: 0, count: 2 * 1024)
+    /// How many ids ``slots`` holds.
+    private var tableCount = 0
     /// Slot count − 1 (a power of two minus one).
     private var mask = 1023
     /// The last id interned or found: purchase files are usually grouped by user, so the same user id
     /// arrives many rows in a row and is recognised without hashing.
     private var lastIndex = -1
     /// Index + 1 (0: not seen) of each id that is a canonical decimal number (``decimalValue(_:)``), by its value:
-    /// a memo in front of the table for the common case of numeric ids: 4 bytes per value, against the table's 32–64
-    /// bytes per id (16-byte slots, at most half full), so at 10M users the 1M items' array stays in the L3 cache
-    /// where the table does not. Grown to cover values up to ``directLimit(_:)``; larger values, and other ids, go
-    /// through the table alone. The table always holds every id as well.
+    /// the home of numeric ids: 4 bytes per value, against the table's 32–64 bytes per id (16-byte slots, at most half
+    /// full), so at 10M users the 1M items' array stays in the L3 cache where the table does not, and the 10M users'
+    /// ids, which arrive in order, are added without a random probe into a 512 MB table and its rehashes. Grown to
+    /// cover values up to ``directLimit(_:)``; larger values, and other ids, go to the table. An id that went to the
+    /// table while its value was beyond the limit stays there (and is memoised here once found again), so a value
+    /// the memo does not know is looked up in the table before it is added.
     private var direct: [UInt32] = []
 
     var count: Int { ends.count }
@@ -79,15 +85,31 @@ struct ByteStringInterner: Sendable {
         } else if lastIndex >= 0 && equals(lastIndex, key) {
             return UInt32(truncatingIfNeeded: lastIndex)
         }
-        let index = internInTable(key)
-        let limit = Self.directLimit(count)
-        if value >= 0 && value < limit {
-            if value >= direct.count {
-                let size = min(limit, max(value + 1, 2 * direct.count))
-                direct.append(contentsOf: repeatElement(0, count: size - direct.count))
-            }
-            direct[value] = index &+ 1
+        let limit = Self.directLimit(count &+ 1)
+        guard value >= 0 && value < limit else { return internInTable(key) }
+        let index: UInt32
+        if tableCount > 0, let found = lookupInTable(key) {
+            index = found
+        } else {
+            index = UInt32(truncatingIfNeeded: append(key))
         }
+        lastIndex = Int(index)
+        if value >= direct.count {
+            let size = min(limit, max(value + 1, 2 * direct.count))
+            direct.append(contentsOf: repeatElement(0, count: size - direct.count))
+        }
+        direct[value] = index &+ 1
+        return index
+    }
+
+    /// Gives `key` the next index and stores its bytes (not in the table, nor in the memo).
+    @inline(__always)
+    private mutating func append(_ key: UnsafeRawBufferPointer) -> Int {
+        let index = ends.count
+        // A slot holds index + 1 in 32 bits: the 2³²−1st distinct id would not fit.
+        precondition(index < Int(UInt32.max), "more than 2³² − 2 distinct ids")
+        arena.append(contentsOf: key)
+        ends.append(arena.count)
         return index
     }
 
@@ -123,20 +145,28 @@ struct ByteStringInterner: Sendable {
             lastIndex = found
             return UInt32(truncatingIfNeeded: found)
         }
-        let index = ends.count
-        // A slot holds index + 1 in 32 bits: the 2³²−1st distinct id would not fit.
-        precondition(index < Int(UInt32.max), "more than 2³² − 2 distinct ids")
+        let index = append(key)
         lastIndex = index
-        arena.append(contentsOf: key)
-        ends.append(arena.count)
         slots[2 &* slot] = word
         slots[2 &* slot &+ 1] = (hash & 0xFFFF_FFFF_0000_0000) | UInt64(index &+ 1)
-        if ends.count * 4 > slots.count { grow() }
+        tableCount &+= 1
+        if tableCount * 4 > slots.count { grow() }
         return UInt32(truncatingIfNeeded: index)
     }
 
     /// The index of `key` if it was interned.
     func lookup(_ key: UnsafeRawBufferPointer) -> UInt32? {
+        let value = Self.decimalValue(key)
+        if value >= 0 && value < direct.count {
+            let memo = direct.withUnsafeBufferPointer { $0[value] }  // 0 ≤ value < direct.count
+            if memo != 0 { return memo &- 1 }
+        }
+        return tableCount > 0 ? lookupInTable(key) : nil
+    }
+
+    /// The index of `key` if the table holds it.
+    @inline(__always)
+    private func lookupInTable(_ key: UnsafeRawBufferPointer) -> UInt32? {
         let (_, found) = probe(key, hash: Self.hash(key), inline: Self.inline(key))
         return found >= 0 ? UInt32(truncatingIfNeeded: found) : nil
     }
@@ -227,12 +257,14 @@ struct ByteStringInterner: Sendable {
         }
     }
 
+    /// Doubles the table, placing again the ids it holds (not those only in the memo).
     private mutating func grow() {
         let newCount = 2 * (mask + 1)
         var newSlots = [UInt64](repeating: 0, count: 2 * newCount)
         let newMask = newCount - 1
         arena.withUnsafeBytes { bytes in
-            for index in 0..<ends.count {
+            for oldSlot in 0...mask where slots[2 * oldSlot + 1] != 0 {
+                let index = Int(slots[2 * oldSlot + 1] & 0xFFFF_FFFF) - 1
                 let start = index == 0 ? 0 : ends[index - 1]
                 let key = UnsafeRawBufferPointer(rebasing: bytes[start..<ends[index]])
                 let hash = Self.hash(key)
