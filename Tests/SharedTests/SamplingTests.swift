@@ -25,10 +25,13 @@ import Testing
 
     @Test func selectsTopScoresExcludingPrototypes() throws {
         var random = SamplingRandom(seed: 5)
-        let userCount = 3000, personas = 4
+        // Enough users for several blocks of the parallel selection (8 of 8,750 users with 2 threads).
+        let userCount = 70_000, personas = 4
         var values = (0..<userCount * personas).map { _ in random.nextUnit() < 0.3 ? 0 : random.nextUnit() }
-        // Identical rows for users 10, 11, 12 (a tie), all-zero rows for 20 and 21.
-        for u in [11, 12] { for r in 0..<personas { values[u * personas + r] = values[10 * personas + r] } }
+        // Identical rows for users 10, 11, 12 and, across a block boundary, 8749 and 8750 (a tie), all-zero rows for
+        // 20 and 21.
+        let tie = [10, 11, 12, 8749, 8750]
+        for u in tie.dropFirst() { for r in 0..<personas { values[u * personas + r] = values[10 * personas + r] } }
         for u in [20, 21] { for r in 0..<personas { values[u * personas + r] = 0 } }
         let affinity = try AffinityMatrix(
             userCount: userCount, personaCount: personas, personas: Array(0..<personas), values: values)
@@ -50,7 +53,7 @@ import Testing
         // A tie keeps the lower user index first.
         let all = try sampler.mostInformative(count: userCount, affinity: affinity, labels: labels).map { $0.user }
         let position = { (u: Int) in all.firstIndex(of: u)! }
-        #expect(position(10) + 1 == position(11) && position(11) + 1 == position(12))
+        #expect(zip(tie, tie.dropFirst()).allSatisfy { position($0) + 1 == position($1) })
         #expect(all.count == userCount - 4)
         var generator = SamplingRandom(seed: 1)
         let sampled = try sampler.sample(

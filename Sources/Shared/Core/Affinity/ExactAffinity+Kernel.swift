@@ -17,15 +17,15 @@ struct ExactPlan {
     func run<V: SIMD>(_: V.Type) where V.Scalar == Double {
         let userCount = graph.userCount, itemCount = graph.itemCount
         let labeledCount = labels.rowCount
-        let invUser = inverseDegrees(graph.userItems.offsets)
-        let invItem = inverseDegrees(graph.itemUsers.offsets)
+        let slabs = scratch ?? ExactScratch()
+        let invUser = slabs.inverseDegrees(graph.userItems.offsets)
+        let invItem = slabs.inverseDegrees(graph.itemUsers.offsets)
         let (labeledOffsets, labeledTargets) = labeledBuyers()
         let lanes = V.scalarCount
         let width = columns.count
         let blocks = (width + lanes - 1) / lanes
         // Every persona block has its own L, Y (and X, acc) slab, so one parallel region covers all blocks:
         // chunk c is (block c / ranges, row range c % ranges), block-major so concurrent chunks share a Y slab.
-        let slabs = scratch ?? ExactScratch()
         let blockL = slabs.slab(0, V.self, capacity: blocks * labeledCount)
         let y = slabs.slab(1, V.self, capacity: blocks * itemCount)
         let x = slabs.slab(2, V.self, capacity: walkLength > 1 ? blocks * userCount : 1)
@@ -116,14 +116,6 @@ struct ExactPlan {
                     }
                 }
             }
-        }
-    }
-
-    /// 1/d for every row of a CSR (0 for rows of degree 0, which then only ever sum to 0).
-    private func inverseDegrees(_ offsets: [Int]) -> [Double] {
-        (0..<offsets.count - 1).map { row in
-            let degree = offsets[row + 1] - offsets[row]
-            return degree == 0 ? 0 : 1.0 / Double(degree)
         }
     }
 

@@ -4,7 +4,7 @@ import Foundation
 /// popularity within a persona's pool) after O(n) set-up.
 struct AliasTable: Sendable {
     /// One slot per outcome, its probability and alias side by side: a draw reads one cache line, not two (at 10M
-    /// users the pool tables hold 16 MB and most draws miss the caches).
+    /// users a pool's table holds 800 KB, and a draw lands at a random slot of it).
     private struct Slot {
         var probability: Double
         var alias: UInt32
