@@ -52,6 +52,17 @@ import Testing
             }
             let keptDifference = zip(kept.values, whole.values).map { abs($0 - $1) }.max() ?? 0
             #expect(keptDifference < 1e-12, "ℓ̂ = \(walkLength), slabs kept")
+            // The scratch, which keeps the degrees of the graph it solved on, then given a graph of the same size.
+            let other = AffinityFixtures.graph(seed: 22, userCount: graph.userCount, itemCount: graph.itemCount)
+            let otherLabels = try LabelMatrix(labels: all, userCount: other.userCount)
+            var otherKept = AffinityMatrix(
+                trustedUserCount: other.userCount, personaCount: all.personaCount,
+                personas: Array(0..<all.personaCount),
+                values: [Double](repeating: 0, count: other.userCount * all.personaCount))
+            try solver.add(graph: other, labels: otherLabels, into: &otherKept, scratch: scratch)
+            let otherWhole = try solver.compute(graph: other, labels: otherLabels)
+            let otherDifference = zip(otherKept.values, otherWhole.values).map { abs($0 - $1) }.max() ?? 0
+            #expect(otherDifference < 1e-12 && otherWhole.values != whole.values, "ℓ̂ = \(walkLength), other graph")
             var partial = try solver.compute(
                 graph: graph, labels: LabelMatrix(labels: all, userCount: graph.userCount), personas: [0, 1])
             #expect(throws: AlgorithmError.self) {
