@@ -16,11 +16,13 @@ import Testing
         }
     }
 
-    /// The interner agrees with a Dictionary that numbers keys by first appearance, through many table growths.
-    @Test func numbersKeysLikeADictionary() {
+    /// The interner agrees with a Dictionary that numbers keys by first appearance, through many table growths, and
+    /// made with a capacity (its table sized at the first id that is not numeric, after numeric ones).
+    @Test(arguments: [nil, 5000]) func numbersKeysLikeADictionary(capacity: Int?) {
         var rng = SeededGenerator(seed: 99)
-        var interner = ByteStringInterner()
+        var interner = capacity.map { ByteStringInterner(capacity: $0) } ?? ByteStringInterner()
         var reference = FirstAppearance()
+        for key in ["17", "3"] { #expect(Int(interner.intern(key)) == reference.number(key)) }
         for _ in 0..<20_000 {
             let length = rng.nextIndex(below: 24)
             let key = String((0..<length).map { _ in Character(Unicode.Scalar(UInt8(97 + rng.nextIndex(below: 3)))) })

@@ -23,6 +23,8 @@ struct ByteStringInterner: Sendable {
     private var slots: [UInt64] = Array(repeating: 0, count: 2 * 1024)
     /// How many ids ``slots`` holds.
     private var tableCount = 0
+    /// The slot count the table takes when it receives its first id (``init(capacity:)``).
+    private var reservedSlotCount = 1024
     /// Slot count − 1 (a power of two minus one).
     private var mask = 1023
     /// The last id interned or found: purchase files are usually grouped by user, so the same user id
@@ -41,12 +43,13 @@ struct ByteStringInterner: Sendable {
 
     init() {}
 
-    /// An interner with room for `capacity` ids before its table grows.
+    /// An interner with room for `capacity` ids before its table grows. The table is sized for them when it first
+    /// receives an id: numeric ids never reach it (``direct``), and a table sized for the 10M ids of a labels file
+    /// is 512 MB.
     init(capacity: Int) {
         var slotCount = 1024
         while slotCount < 2 * capacity { slotCount *= 2 }
-        slots = Array(repeating: 0, count: 2 * slotCount)
-        mask = slotCount - 1
+        reservedSlotCount = slotCount
         ends.reserveCapacity(capacity)
     }
 
@@ -139,6 +142,10 @@ struct ByteStringInterner: Sendable {
     /// The table's part of ``intern(_:)``.
     @inline(__always)
     private mutating func internInTable(_ key: UnsafeRawBufferPointer) -> UInt32 {
+        if tableCount == 0 && reservedSlotCount > mask + 1 {
+            slots = Array(repeating: 0, count: 2 * reservedSlotCount)
+            mask = reservedSlotCount - 1
+        }
         let hash = Self.hash(key), word = Self.inline(key)
         let (slot, found) = probe(key, hash: hash, inline: word)
         if found >= 0 {
