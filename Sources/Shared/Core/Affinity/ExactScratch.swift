@@ -1,5 +1,6 @@
-/// The exact solver's scratch slabs (L's persona blocks, Y, and for ℓ̂ > 1 X and its running sum), kept from one
-/// solve to the next of a run so that each iteration does not map and fault in fresh memory.
+/// The exact solver's scratch slabs (L's persona blocks, Y, and for ℓ̂ > 1 X and its running sum) and the graph's
+/// inverse degrees, kept from one solve to the next of a run so that each iteration does not map and fault in fresh
+/// memory.
 ///
 /// Why: the slabs are allocated with huge pages (``KernelMemory``) and are large (Y alone is 192 MB at 10M users,
 /// 1M items and 20 personas); a fresh allocation per solve cost every incremental iteration its page faults, and,
