@@ -103,6 +103,7 @@ final class WorkerService: Service {
             logger.warning("cannot remove this worker's stream consumers", metadata: ["error": "\(error)"])
         }
         await context.llm.shutdown()
+        await context.snapshots.finishDiskWrites()
         let counters = state.snapshot
         logger.info(
             "worker stopped", metadata: ["worker.done": "\(counters.done)", "worker.failed": "\(counters.failed)"])

@@ -110,6 +110,7 @@ import Testing
             let first = SnapshotCache(store: store, directory: directory.path, logger: logger)
             #expect(try await first.userIDs(for: fixture.hash) == fixture.graph.userIDs)
             #expect(await first.statistics.downloads == 1)
+            await first.finishDiskWrites()  // the user ids' download is written beside the job that asked
             let path = try #require(first.filePath(for: fixture.hash))
             #expect(try Snapshot.read(from: path).info.hash == fixture.hash)  // cached whole and verified
 
@@ -129,6 +130,24 @@ import Testing
             // With the graph in memory, the user ids come from it.
             #expect(try await second.userIDs(for: fixture.hash) == fixture.graph.userIDs)
             #expect(await second.statistics.memoryHits == statistics.memoryHits + 1)
+        }
+    }
+
+    /// The user ids' download goes to the disk while the job that asked goes on; a graph asked for next, by the
+    /// same cache or by a new one once the write is finished, is read from that file, not downloaded again.
+    @Test func theGraphAfterTheUserIDsComesFromTheirWrittenDownload() async throws {
+        try await withPublished(chunkSize: 256) { store, fixture, directory in
+            let cache = SnapshotCache(store: store, directory: directory.path, memoryCapacity: 0, logger: logger)
+            let userIDs = try await cache.userIDs(for: fixture.hash)
+            #expect(userIDs == fixture.graph.userIDs)
+            #expect(try await cache.graph(for: fixture.hash) == fixture.graph)
+            let statistics = await cache.statistics
+            #expect(statistics.downloads == 1 && statistics.diskHits == 1 && statistics.diskWriteFailures == 0)
+            await cache.finishDiskWrites()
+            let second = SnapshotCache(store: store, directory: directory.path, logger: logger)
+            #expect(try await second.userIDs(for: fixture.hash) == fixture.graph.userIDs)
+            let secondStatistics = await second.statistics
+            #expect(secondStatistics.diskHits == 1 && secondStatistics.downloads == 0)
         }
     }
 
