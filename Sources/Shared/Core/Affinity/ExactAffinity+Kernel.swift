@@ -18,8 +18,8 @@ struct ExactPlan {
         let userCount = graph.userCount, itemCount = graph.itemCount
         let labeledCount = labels.rowCount
         let slabs = scratch ?? ExactScratch()
-        let invUser = slabs.inverseDegrees(graph.userItems.offsets)
-        let invItem = slabs.inverseDegrees(graph.itemUsers.offsets)
+        let invUser = slabs.inverseDegrees(graph.userItems)
+        let invItem = slabs.inverseDegrees(graph.itemUsers)
         let (labeledOffsets, labeledTargets) = labeledBuyers()
         let lanes = V.scalarCount
         let width = columns.count

@@ -21,20 +21,18 @@ package final class ExactScratch {
         for case let (pointer?, _) in slabs { KernelMemory.deallocate(pointer) }
     }
 
-    /// 1/d for every row of the CSR with these `offsets` (0 for rows of degree 0, which then only ever sum to 0),
-    /// computed once per CSR: a run's graph does not change between its solves, and at 10M users the users' 80 MB
-    /// array was allocated, faulted in and filled again every iteration. Offsets are recognised by their buffer.
-    func inverseDegrees(_ offsets: [Int]) -> [Double] {
+    /// ``CompressedSparseRows/inverseDegrees()`` of `rows`, computed once per CSR: a run's graph does not change
+    /// between its solves, and at 10M users the users' 80 MB array was allocated, faulted in and filled again every
+    /// iteration. A CSR is recognised by its offsets' buffer.
+    func inverseDegrees(_ rows: CompressedSparseRows) -> [Double] {
+        let offsets = rows.offsets
         func sameBuffer(_ kept: [Int]) -> Bool {
             kept.withUnsafeBufferPointer { kept in
                 offsets.withUnsafeBufferPointer { kept.baseAddress == $0.baseAddress && kept.count == $0.count }
             }
         }
         if let kept = inverseDegreesOfOffsets.first(where: { sameBuffer($0.offsets) }) { return kept.inverse }
-        let inverse = (0..<offsets.count - 1).map { row in
-            let degree = offsets[row + 1] - offsets[row]
-            return degree == 0 ? 0 : 1.0 / Double(degree)
-        }
+        let inverse = rows.inverseDegrees()
         // A solve reads two CSRs (the users' and the items'); older entries belong to an earlier graph.
         if inverseDegreesOfOffsets.count == 2 { inverseDegreesOfOffsets.removeFirst() }
         inverseDegreesOfOffsets.append((offsets, inverse))

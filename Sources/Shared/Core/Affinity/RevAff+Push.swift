@@ -91,14 +91,8 @@ struct RevAffContext {
         self.graph = graph
         self.walkLength = walkLength
         self.threshold = threshold
-        func inverse(_ offsets: [Int]) -> [Double] {
-            (0..<offsets.count - 1).map { row in
-                let degree = offsets[row + 1] - offsets[row]
-                return degree == 0 ? 0 : 1.0 / Double(degree)
-            }
-        }
-        inverseUserDegree = inverse(graph.userItems.offsets)
-        inverseItemDegree = inverse(graph.itemUsers.offsets)
+        inverseUserDegree = graph.userItems.inverseDegrees()
+        inverseItemDegree = graph.itemUsers.inverseDegrees()
     }
 
     /// Runs the hop-by-hop push for one persona from `seeds` (the non-zero entries of L[:, r]), adding Ψ̂[:, r]

@@ -27,6 +27,14 @@
     /// Number of entries in `row` (the node's degree).
     @inlinable func degree(_ row: Int) -> Int { offsets[row + 1] - offsets[row] }
 
+    /// 1/d for every row (0 for rows of degree 0, which then only ever sum to 0): the walk's step weights.
+    func inverseDegrees() -> [Double] {
+        (0..<rowCount).map { row in
+            let degree = self.degree(row)
+            return degree == 0 ? 0 : 1.0 / Double(degree)
+        }
+    }
+
     /// The column indices of `row`.
     @inlinable func row(_ row: Int) -> ArraySlice<UInt32> { targets[offsets[row]..<offsets[row + 1]] }
 

@@ -97,8 +97,9 @@ public struct DUSampler: Sendable {
         let distribution = PersonaDistribution(labels: labels)
         let mask = excluding ?? labels.prototypeMask(userCount: affinity.userCount)
         // A few blocks per thread, each keeping its own best `count`: blocks of a fixed 8,192 users kept every user
-        // they saw whenever `count` was larger (10M users: 160 MB of heaps per iteration, freshly faulted in). The
-        // best `count` of the union are the same whatever the blocks, as the order (score, then user) is total.
+        // they saw whenever `count` was larger (10M users: heaps of up to 160 MB per iteration, ~55 MB of it fresh
+        // pages in a profile). The best `count` of the union are the same whatever the blocks, as the order (score,
+        // then user) is total.
         let userCount = affinity.userCount, parts = 4 * max(threadCount, 1)
         let blockSize = max(8192, (userCount + parts - 1) / parts)
         let blocks = (userCount + blockSize - 1) / blockSize
