@@ -56,6 +56,8 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]),
         // Non-variadic C wrappers around curl's variadic setopt/getinfo (Swift cannot call C varargs).
         .target(name: "CCurlShim", dependencies: ["CCurl"], cSettings: [.treatAllWarnings(as: .error)]),
+        // The compiler's prefetch hint, which Swift cannot spell, for the solvers' gathers (GPLRCore only).
+        .target(name: "CPrefetch", cSettings: [.treatAllWarnings(as: .error)]),
 
         // Layers of the library code (docs/architecture.md): each imports only the ones below it, SwiftPM
         // enforces the direction. Only the wrappers import the C modules.
@@ -80,7 +82,9 @@ let package = Package(
         // Pure: graph, snapshot, ingest, the algorithms, output files. No Redis, HTTP, logging or metrics.
         .target(
             name: "GPLRCore",
-            dependencies: ["GPLRSupport", "GPLRZstd", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "GPLRSupport", "GPLRZstd", "CPrefetch", .product(name: "Crypto", package: "swift-crypto"),
+            ],
             path: "Sources/Shared/Core",
             // The synthetic data's persona archetypes, compiled into the binary (no resource bundle to install).
             resources: [.embedInCode("Synthetic/persona-archetypes.json")],

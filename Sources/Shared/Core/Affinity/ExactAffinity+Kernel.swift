@@ -56,12 +56,11 @@ struct ExactPlan {
                                         ParallelLoop.run(chunks: blocks * labeledChunks, threads: threads) { c in
                                             let block = c / labeledChunks
                                             let lBlock = blockL + block * labeledCount, yBlock = y + block * itemCount
-                                            for v in labeledItemRanges[c % labeledChunks] {
-                                                var sum = V()
-                                                for e in labOffsets[v]..<labOffsets[v + 1] {
-                                                    sum += lBlock[Int(labTargets[e])]
-                                                }
-                                                yBlock[v] = sum * invI[v]
+                                            let range = labeledItemRanges[c % labeledChunks]
+                                            let lastEdge = labOffsets[range.upperBound] - 1
+                                            for v in range {
+                                                let edges = labOffsets[v]..<labOffsets[v + 1]
+                                                yBlock[v] = gather(lBlock, labTargets, edges, lastEdge) * invI[v]
                                             }
                                         }
                                         for step in 1...walkLength {
@@ -71,29 +70,31 @@ struct ExactPlan {
                                                 ParallelLoop.run(chunks: blocks * itemChunks, threads: threads) { c in
                                                     let block = c / itemChunks
                                                     let xBlock = x + block * userCount, yBlock = y + block * itemCount
-                                                    for v in itemRanges[c % itemChunks] {
-                                                        var sum = V()
-                                                        for e in itemOffsets[v]..<itemOffsets[v + 1] {
-                                                            sum += xBlock[Int(itemTargets[e])]
-                                                        }
-                                                        yBlock[v] = sum * invI[v]
+                                                    let range = itemRanges[c % itemChunks]
+                                                    let lastEdge = itemOffsets[range.upperBound] - 1
+                                                    for v in range {
+                                                        let edges = itemOffsets[v]..<itemOffsets[v + 1]
+                                                        yBlock[v] =
+                                                            gather(xBlock, itemTargets, edges, lastEdge) * invI[v]
                                                     }
                                                 }
                                             }
                                             let last = step == walkLength
                                             // X = P·Y; acc += X; on the last step write acc / ℓ̂ to the output.
+                                            // Block-major: both threads gather from one Y slab at a time (a user
+                                            // tile going through every block in turn, for its output rows' sake,
+                                            // was slower at 10M users: docs/benchmarks.md).
                                             let userChunks = userRanges.count
                                             ParallelLoop.run(chunks: blocks * userChunks, threads: threads) { c in
                                                 let block = c / userChunks
                                                 let first = block * lanes, blockColumns = min(lanes, width - first)
                                                 let yBlock = y + block * itemCount
                                                 let xBlock = x + block * userCount, accBlock = acc + block * userCount
-                                                for u in userRanges[c % userChunks] {
-                                                    var sum = V()
-                                                    for e in userOffsets[u]..<userOffsets[u + 1] {
-                                                        sum += yBlock[Int(userTargets[e])]
-                                                    }
-                                                    let xu = sum * invU[u]
+                                                let range = userRanges[c % userChunks]
+                                                let lastEdge = userOffsets[range.upperBound] - 1
+                                                for u in range {
+                                                    let edges = userOffsets[u]..<userOffsets[u + 1]
+                                                    let xu = gather(yBlock, userTargets, edges, lastEdge) * invU[u]
                                                     if last {
                                                         let total = step == 1 ? xu : (accBlock[u] + xu) * scale
                                                         let row = out + u * width + first
@@ -118,6 +119,24 @@ struct ExactPlan {
             }
         }
     }
+
+    /// Σ rows[targets[e]] over `edges`, prefetching the row ``prefetchDistance`` edges ahead (up to `lastEdge`,
+    /// the last edge of the caller's range, so the index read ahead is always in the CSR).
+    @inline(__always)
+    private func gather<V: SIMD>(
+        _ rows: UnsafeMutablePointer<V>, _ targets: UnsafeBufferPointer<UInt32>, _ edges: Range<Int>, _ lastEdge: Int
+    ) -> V where V.Scalar == Double {
+        var sum = V()
+        for e in edges {
+            prefetchForRead(rows + Int(targets[min(e &+ Self.prefetchDistance, lastEdge)]))
+            sum += rows[Int(targets[e])]
+        }
+        return sum
+    }
+
+    /// How many edges ahead a gather asks for its row: the same loop in C (`Ops/bench-prefetch.c`) ran ~25 % faster
+    /// with 16 or 32 once the item slab outgrew the L3 (1M items), and no slower inside it (100K items).
+    static let prefetchDistance = 16
 
     /// For every item, the labeled rows (indices into L's rows) of its buyers: a CSR built from the labeled
     /// users' side, so it costs O(edges of prototypes) rather than O(|E|).
