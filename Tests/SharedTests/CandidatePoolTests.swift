@@ -65,6 +65,29 @@ import Testing
         #expect(pools[0].filter { !$0 }.count == 50_000)
     }
 
+    @Test func tiesAtTheThresholdGoToTheLowestUsersAcrossBlocks() throws {
+        // A third of the users have no purchases (all the same key), spread over four blocks of keys; the pool
+        // takes every user with purchases and 30,000 of the others: the lowest indices, whatever the threads.
+        let userCount = 200_000
+        var excluded = [Bool](repeating: false, count: userCount)
+        for user in stride(from: 0, to: userCount, by: 5) { excluded[user] = true }
+        let weight: (Int) -> Double = { $0 % 3 == 0 ? 0 : 1 }
+        let eligible = (0..<userCount).filter { !excluded[$0] }
+        let withPurchases = eligible.filter { weight($0) > 0 }
+        let expectedTies = Array(eligible.filter { weight($0) == 0 }.prefix(30_000))
+        #expect(expectedTies.last! > CandidatePool.blockSize)  // the tied users drawn span blocks
+        for threads in [1, 2, 3] {
+            var random = SamplingRandom(seed: 6)
+            let mask = try #require(
+                CandidatePool.exclusionMask(
+                    size: withPurchases.count + 30_000, excluded: excluded, weight: weight, threads: threads,
+                    using: &random))
+            let drawn = mask.indices.filter { !mask[$0] }
+            #expect(drawn.filter { weight($0) > 0 } == withPurchases, "threads \(threads)")
+            #expect(drawn.filter { weight($0) == 0 } == expectedTies, "threads \(threads)")
+        }
+    }
+
     @Test func quickselectFindsTheRankedValue() {
         var random = SamplingRandom(seed: 2)
         for count in [1, 2, 3, 10, 1000] {

@@ -19,44 +19,96 @@ struct CandidatePool {
         size: Int, excluded: [Bool], weight: (Int) -> Double, threads: Int = ParallelLoop.defaultThreadCount,
         using generator: inout some RandomNumberGenerator
     ) -> [Bool]? {
-        let eligible = excluded.lazy.filter { !$0 }.count
-        guard size < eligible else { return nil }
-        guard size > 0 else { return [Bool](repeating: true, count: excluded.count) }
-        let seed = generator.next()
         let userCount = excluded.count
-        var keys = [Double](repeating: -.infinity, count: userCount)
+        let blocks = (userCount + blockSize - 1) / blockSize
+        // Every pass below is block by block on all threads (at 10M users, one thread's passes over the users took
+        // ~0.5 s of each DU iteration); the keys are kept for eligible users only, block after block in user order.
+        var start = [Int](repeating: 0, count: blocks + 1)
         excluded.withUnsafeBufferPointer { excludedUsers in
-            keys.withUnsafeMutableBufferPointer { buffer in
-                let out = buffer.baseAddress!
-                ParallelLoop.run(chunks: (userCount + blockSize - 1) / blockSize, threads: threads) { block in
+            start.withUnsafeMutableBufferPointer { start in
+                let counts = start.baseAddress! + 1
+                ParallelLoop.run(chunks: blocks, threads: threads) { block in
+                    var eligible = 0
+                    for user in users(of: block, userCount) where !excludedUsers[user] { eligible += 1 }
+                    counts[block] = eligible
+                }
+            }
+        }
+        for block in 0..<blocks { start[block + 1] += start[block] }
+        let eligible = start[blocks]
+        guard size < eligible else { return nil }
+        guard size > 0 else { return [Bool](repeating: true, count: userCount) }
+        let seed = generator.next()
+        let keys = [Double](unsafeUninitializedCapacity: eligible) { buffer, initialized in
+            let out = buffer.baseAddress!
+            excluded.withUnsafeBufferPointer { excludedUsers in
+                ParallelLoop.run(chunks: blocks, threads: threads) { block in
                     var random = SamplingRandom(seed: seed, stream: UInt64(block))
-                    for user in block * blockSize..<min(userCount, (block + 1) * blockSize) where !excludedUsers[user] {
+                    var index = start[block]
+                    for user in users(of: block, userCount) where !excludedUsers[user] {
                         let uniform = Double.random(in: Double.leastNonzeroMagnitude..<1, using: &random)
                         let w = weight(user)
-                        out[user] = w > 0 ? log(uniform) / w : -Double.greatestFiniteMagnitude
+                        (out + index).initialize(to: w > 0 ? log(uniform) / w : -Double.greatestFiniteMagnitude)
+                        index += 1
+                    }
+                }
+            }
+            initialized = eligible
+        }
+        // The size-th largest key; every key above it wins, and of the keys equal to it the lowest user indices,
+        // until `size` are drawn: each block is allowed what the equal keys of the blocks before it left.
+        var reordered = keys
+        let threshold = Self.largest(size, of: &reordered)
+        reordered = []
+        var above = [Int](repeating: 0, count: blocks), equal = [Int](repeating: 0, count: blocks)
+        keys.withUnsafeBufferPointer { keys in
+            above.withUnsafeMutableBufferPointer { above in
+                equal.withUnsafeMutableBufferPointer { equal in
+                    let aboveCounts = above.baseAddress!, equalCounts = equal.baseAddress!
+                    ParallelLoop.run(chunks: blocks, threads: threads) { block in
+                        var higher = 0, same = 0
+                        for key in keys[start[block]..<start[block + 1]] {
+                            if key > threshold { higher += 1 } else if key == threshold { same += 1 }
+                        }
+                        aboveCounts[block] = higher
+                        equalCounts[block] = same
                     }
                 }
             }
         }
-        // The size-th largest key among eligible users; every key above it wins, and of the keys equal to it the
-        // lowest user indices, until `size` are drawn.
-        var eligibleKeys: [Double] = []
-        eligibleKeys.reserveCapacity(eligible)
-        for user in 0..<userCount where !excluded[user] { eligibleKeys.append(keys[user]) }
-        let threshold = Self.largest(size, of: &eligibleKeys)
-        var above = 0
-        for user in 0..<userCount where !excluded[user] && keys[user] > threshold { above += 1 }
-        var equalAllowed = size - above
+        var equalLeft = size - above.reduce(0, +)
+        var equalAllowed = [Int](repeating: 0, count: blocks)
+        for block in 0..<blocks {
+            equalAllowed[block] = min(equal[block], equalLeft)
+            equalLeft -= equalAllowed[block]
+        }
         var mask = [Bool](repeating: true, count: userCount)
-        for user in 0..<userCount where !excluded[user] {
-            if keys[user] > threshold {
-                mask[user] = false
-            } else if keys[user] == threshold && equalAllowed > 0 {
-                mask[user] = false
-                equalAllowed -= 1
+        excluded.withUnsafeBufferPointer { excludedUsers in
+            keys.withUnsafeBufferPointer { keys in
+                mask.withUnsafeMutableBufferPointer { mask in
+                    let out = mask.baseAddress!
+                    ParallelLoop.run(chunks: blocks, threads: threads) { block in
+                        var index = start[block], allowed = equalAllowed[block]
+                        for user in users(of: block, userCount) where !excludedUsers[user] {
+                            let key = keys[index]
+                            index += 1
+                            if key > threshold {
+                                out[user] = false
+                            } else if key == threshold && allowed > 0 {
+                                out[user] = false
+                                allowed -= 1
+                            }
+                        }
+                    }
+                }
             }
         }
         return mask
+    }
+
+    /// The users of block `block`.
+    private static func users(of block: Int, _ userCount: Int) -> Range<Int> {
+        block * blockSize..<min(userCount, (block + 1) * blockSize)
     }
 
     /// The `rank`-th largest value of `values` (1-based), by quickselect (reorders `values`).
