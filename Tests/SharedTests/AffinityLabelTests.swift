@@ -40,6 +40,42 @@ import Testing
         #expect(l.sparseColumns()[2].map(\.user) == [2])
     }
 
+    /// The solver probe's label matrix, built from equal rows directly: the same matrix (rows, values,
+    /// coefficients) as through the prototypes' dictionary, at several β; and malformed rows are refused.
+    @Test(arguments: [0.0, 0.5, 1.0])
+    func equalRowsGiveTheMatrixOfTheirPrototypes(beta: Double) throws {
+        var random = SamplingRandom(seed: 12)
+        let personaCount = 9, perRow = 3, userCount = 5000
+        var users: [Int] = [], personas: [Int] = [], labels: [Int: [Int]] = [:]
+        for user in 0..<userCount where random.nextUnit() < 0.2 {
+            // Skewed toward the low personas, so the coefficients differ.
+            var row = Set<Int>()
+            while row.count < perRow { row.insert(min(Int(random.nextUnit() * random.nextUnit() * 12), 8)) }
+            users.append(user)
+            personas += row.sorted()
+            labels[user] = Array(row)
+        }
+        let direct = try LabelMatrix(
+            rowUsers: users, personasPerRow: perRow, entryPersonas: personas, personaCount: personaCount,
+            userCount: userCount, beta: beta)
+        let viaPrototypes = try LabelMatrix(
+            labels: PrototypeLabels(personaCount: personaCount, labels: labels), userCount: userCount, beta: beta)
+        #expect(direct == viaPrototypes)
+        #expect(beta == 0 || Set(direct.coefficients).count > 2)  // β = 0 gives every persona 1
+
+        func refused(_ users: [Int], _ personas: [Int]) -> Bool {
+            (try? LabelMatrix(
+                rowUsers: users, personasPerRow: 2, entryPersonas: personas, personaCount: 4, userCount: 10)) == nil
+        }
+        #expect(!refused([1, 3], [0, 1, 2, 3]))
+        #expect(refused([3, 1], [0, 1, 2, 3]))  // users not ascending
+        #expect(refused([1, 10], [0, 1, 2, 3]))  // not a user of the graph
+        #expect(refused([1, 3], [1, 0, 2, 3]))  // personas not ascending
+        #expect(refused([1, 3], [1, 1, 2, 3]))  // a persona twice
+        #expect(refused([1, 3], [0, 1, 2, 4]))  // not a persona of the set
+        #expect(refused([1, 3], [0, 1, 2]))  // a row short
+    }
+
     @Test func labelsKeepOrderWithoutDuplicatesAndRejectBadInput() throws {
         let labels = try example()
         #expect(labels.personas(ofUser: 0) == [1, 0])

@@ -131,6 +131,25 @@ import Testing
         #expect(probe.entryValues.allSatisfy { abs($0 - 1.0 / 3) < 1e-15 })
     }
 
+    /// The probe's matrix is the one its prototypes would give (each user's personas taken in turn from the set,
+    /// wrapping past the last one), with and without a wrap, and with fewer personas than a probe row holds.
+    @Test(arguments: [2, 7, 20])
+    func theProbeIsTheMatrixOfItsPrototypes(personaCount: Int) throws {
+        let advisor = SolverAdvisor()
+        let probe = try advisor.probeLabels(graph: Self.graph, personaCount: personaCount, budget: 500, seed: 3)
+        let perUser = min(advisor.probePersonasPerUser, personaCount)
+        var labels: [Int: [Int]] = [:]
+        for (index, user) in probe.rowUsers.enumerated() {
+            labels[user] = (0..<perUser).map { (index * perUser + $0) % personaCount }
+        }
+        #expect(probe.rowUsers.count == 500)
+        #expect(
+            probe
+                == (try LabelMatrix(
+                    labels: PrototypeLabels(personaCount: personaCount, labels: labels),
+                    userCount: Self.graph.userCount)))
+    }
+
     /// The probe counts RevAff's work and reach without holding Ψ̂: the same edges and the same reached users as a
     /// full solve, at several ε (some users unreached) and thread counts.
     @Test(arguments: [0.002, 0.01, 0.05])

@@ -197,12 +197,18 @@ public struct SolverAdvisor: Sendable {
             count: min(max(budget, 1), graph.userCount), userCount: graph.userCount,
             excluding: PrototypeLabels(personaCount: personaCount, labels: [:]), using: &generator)
         let perUser = min(probePersonasPerUser, personaCount)
-        var labels: [Int: [Int]] = [:]
-        for (index, user) in users.enumerated() {
-            labels[user] = (0..<perUser).map { (index * perUser + $0) % personaCount }
+        var personas: [Int] = []
+        personas.reserveCapacity(users.count * perUser)
+        for index in users.indices {
+            let first = (index * perUser) % personaCount
+            // The row's personas first, first + 1, … wrap past the last one: ascending, they start after the wrap.
+            let wrapped = max(0, first + perUser - personaCount)
+            personas.append(contentsOf: 0..<wrapped)
+            personas.append(contentsOf: first..<min(first + perUser, personaCount))
         }
         return try LabelMatrix(
-            labels: PrototypeLabels(personaCount: personaCount, labels: labels), userCount: graph.userCount)
+            rowUsers: users, personasPerRow: perUser, entryPersonas: personas, personaCount: personaCount,
+            userCount: graph.userCount)
     }
 
     private static func format(_ value: Double, unit: String = " s") -> String {
