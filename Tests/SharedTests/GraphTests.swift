@@ -92,6 +92,34 @@ import Testing
         #expect(try build(rows, reserve: 500) == grouped, "grouped rows: the same graph, bit for bit")
     }
 
+    /// The transpose's row ranges scatter side by side: every thread count gives the pairs of a plain walk, each
+    /// column's rows ascending, with empty rows and empty columns at both ends and inside.
+    @Test func theTransposeIsThePairsOfAPlainWalkWhateverTheThreads() throws {
+        var random = SamplingRandom(seed: 21)
+        let rowCount = 3000, columnCount = 700
+        var offsets = [0], targets: [UInt32] = []
+        for row in 0..<rowCount {
+            if row > 5 && row < rowCount - 5 && random.nextUnit() < 0.9 {
+                // Skewed columns, the last few never used.
+                let columns = Set(
+                    (0..<Int(random.nextUnit() * 40)).map { _ in
+                        Int(random.nextUnit() * random.nextUnit() * Double(columnCount - 3)) + 1
+                    })
+                targets += columns.sorted().map { UInt32($0) }
+            }
+            offsets.append(targets.count)
+        }
+        let rows = CompressedSparseRows(offsets: offsets, targets: targets)
+        var expected = [[UInt32]](repeating: [], count: columnCount)
+        for row in 0..<rowCount { for column in rows.row(row) { expected[Int(column)].append(UInt32(row)) } }
+        for threads in [1, 2, 3, 8] {
+            let transposed = rows.transposed(columnCount: columnCount, threads: threads)
+            #expect((0..<columnCount).map { Array(transposed.row($0)) } == expected, "threads \(threads)")
+            #expect(transposed.offsets.count == columnCount + 1 && transposed.entryCount == targets.count)
+        }
+        #expect(expected[0].isEmpty && expected[columnCount - 1].isEmpty)
+    }
+
     @Test func transposeTwiceIsIdentity() throws {
         var generator = SystemRandomNumberGenerator()
         var builder = GraphBuilder()

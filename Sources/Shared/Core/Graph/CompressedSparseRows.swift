@@ -40,30 +40,67 @@
 
     /// The transpose, with `columnCount` rows. Rows of the result are sorted because rows of `self` are visited
     /// in order (a counting sort), so this is O(rows + columns + entries).
-    func transposed(columnCount: Int) -> CompressedSparseRows {
-        var counts = [Int](repeating: 0, count: columnCount + 1)
-        targets.withUnsafeBufferPointer { t in
-            for c in t { counts[Int(c) + 1] += 1 }
+    ///
+    /// The rows are split into `threads` ranges that count and scatter their entries side by side, each range
+    /// writing after the ranges before it in every column, so the result does not depend on the thread count; the
+    /// scatter prefetches the slot it will fill ``scatterPrefetchDistance`` entries ahead (at 10M users the single
+    /// scatter wrote 300M entries at random into 1.2 GB, ~3.4 s of the ingest on one core).
+    func transposed(columnCount: Int, threads: Int = ParallelLoop.defaultThreadCount) -> CompressedSparseRows {
+        let ranges = offsets.withUnsafeBufferPointer {
+            ParallelLoop.balancedRanges(offsets: $0, parts: max(1, threads))
         }
-        for i in 0..<columnCount { counts[i + 1] += counts[i] }
-        let newOffsets = counts
-        var cursor = counts
-        var newTargets = [UInt32](repeating: 0, count: targets.count)
-        offsets.withUnsafeBufferPointer { o in
-            targets.withUnsafeBufferPointer { t in
-                newTargets.withUnsafeMutableBufferPointer { out in
-                    for r in 0..<rowCount {
-                        for e in o[r]..<o[r + 1] {
-                            let c = Int(t[e])
-                            out[cursor[c]] = UInt32(r)
-                            cursor[c] += 1
+        let parts = ranges.count
+        // cursors[p · columnCount + c]: first the entries range p has in column c, then the next slot it fills.
+        var cursors = [Int](repeating: 0, count: parts * columnCount)
+        var newOffsets = [Int](repeating: 0, count: columnCount + 1)
+        let newTargets = [UInt32](unsafeUninitializedCapacity: entryCount) { out, initialized in
+            offsets.withUnsafeBufferPointer { o in
+                targets.withUnsafeBufferPointer { t in
+                    cursors.withUnsafeMutableBufferPointer { cursors in
+                        let base = cursors.baseAddress!
+                        ParallelLoop.run(chunks: parts, threads: threads) { part in
+                            let counts = base + part * columnCount
+                            for e in o[ranges[part].lowerBound]..<o[ranges[part].upperBound] {
+                                let column = Int(t[e])
+                                precondition(column < columnCount, "column \(column) of a CSR with \(columnCount)")
+                                counts[column] += 1
+                            }
+                        }
+                        var next = 0
+                        for column in 0..<columnCount {
+                            newOffsets[column] = next
+                            for part in 0..<parts {
+                                let count = base[part * columnCount + column]
+                                base[part * columnCount + column] = next
+                                next += count
+                            }
+                        }
+                        newOffsets[columnCount] = next
+                        let slots = out.baseAddress
+                        ParallelLoop.run(chunks: parts, threads: threads) { part in
+                            guard let slots else { return }
+                            let cursor = base + part * columnCount
+                            let range = ranges[part], lastEntry = o[range.upperBound] - 1
+                            for row in range {
+                                for e in o[row]..<o[row + 1] {
+                                    let ahead = Int(t[min(e &+ Self.scatterPrefetchDistance, lastEntry)])
+                                    prefetchForWrite(slots + cursor[ahead])
+                                    let column = Int(t[e])
+                                    (slots + cursor[column]).initialize(to: UInt32(row))
+                                    cursor[column] += 1
+                                }
+                            }
                         }
                     }
                 }
             }
+            initialized = entryCount
         }
         return CompressedSparseRows(offsets: newOffsets, targets: newTargets)
     }
+
+    /// How many entries ahead the transpose's scatter prefetches the slot it will write.
+    static let scatterPrefetchDistance = 16
 
     /// Checks the structural invariants of arrays read from an untrusted source.
     /// - Returns: `nil` when valid, otherwise a human-readable reason.

@@ -7,3 +7,9 @@ import CPrefetch
 func prefetchForRead(_ address: UnsafeRawPointer) {
     gplr_prefetch_read(address)
 }
+
+/// Hints that `address`'s cache line will be written soon (a scatter's slot), with the same guarantees.
+@inline(__always)
+func prefetchForWrite(_ address: UnsafeRawPointer) {
+    gplr_prefetch_write(address)
+}
