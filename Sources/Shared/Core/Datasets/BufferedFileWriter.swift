@@ -94,12 +94,27 @@ public final class BufferedFileWriter {
         bytesWritten += count
     }
 
+    /// `field` as one CSV field, as ``write(csvField:)`` writes it: for a writer that repeats a field on many rows.
+    public static func csvFieldBytes(_ field: String) -> [UInt8] {
+        var field = field
+        return field.withUTF8 { bytes in
+            guard needsCSVQuotes(bytes) else { return Array(bytes) }
+            var quoted: [UInt8] = [0x22]
+            for b in bytes {
+                if b == 0x22 { quoted.append(0x22) }
+                quoted.append(b)
+            }
+            quoted.append(0x22)
+            return quoted
+        }
+    }
+
     /// Appends `field` as one CSV field, quoted (with doubled quotes) only when it contains a separator, a
     /// quote or a line break.
     public func write(csvField field: String) throws {
         var field = field
         try field.withUTF8 { bytes in
-            if !bytes.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
+            if !Self.needsCSVQuotes(bytes) {
                 try write(UnsafeRawBufferPointer(bytes))
                 return
             }
@@ -110,6 +125,11 @@ public final class BufferedFileWriter {
             }
             try write(byte: 0x22)
         }
+    }
+
+    /// Whether a CSV field holds a separator, a quote or a line break (and is quoted).
+    private static func needsCSVQuotes(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
     }
 
     /// Appends `string` as a JSON string literal, quotes included.

@@ -120,10 +120,9 @@ public struct RunOutputWriter: Sendable {
         let assignment = outcome.assignment
         let phiLong = try PhiLongWriter(path: path, personas: personas)
         for user in 0..<graph.userCount {
-            let assigned = Array(assignment.personas(ofUser: user))
             try phiLong.append(
-                user: graph.userIDs[user], personas: assigned, scores: assigned.map { outcome.affinity[user, $0] },
-                isPrototype: prototypeMask[user])
+                user: graph.userIDs[user], personas: assignment.personas(ofUser: user),
+                score: { outcome.affinity[user, $0] }, isPrototype: prototypeMask[user])
         }
         try phiLong.close()
     }
