@@ -102,6 +102,15 @@ import Testing
         #expect(lines.first == "user,personas,source")
         #expect(lines.count == data.graph.userCount + 1)
         #expect(lines.filter { $0.hasSuffix(",prototype") }.count == 40)
+        // Plain ids and names (none needs CSV quotes): each line is id, the names joined by `|`, the source.
+        let names = data.personas.names
+        #expect(names.allSatisfy { !$0.contains(",") && !$0.contains("\"") })
+        for (user, line) in lines.dropFirst().enumerated() {
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            #expect(fields.count == 3 && fields[0] == data.graph.userIDs[user], "\(line)")
+            let joined = outcome.assignment.personas(ofUser: user).map { names[$0] }.joined(separator: "|")
+            #expect(fields.count == 3 && fields[1] == joined, "\(line)")
+        }
 
         let psiBytes = try Data(contentsOf: URL(fileURLWithPath: directory.file(RunOutputWriter.psiFile)))
         let header = NPYWriter.header(rows: data.graph.userCount, columns: data.personas.count)

@@ -228,7 +228,7 @@ public final class LabelsFileWriter {
     }
 
     /// Appends one user's line. `personas` are indices into the set; an empty list means Unrepresentable.
-    public func append(user: String, personas indices: [Int]) throws {
+    public func append(user: String, personas indices: some Collection<Int>) throws {
         try output.write(Self.userPrefix)
         try output.write(jsonString: user)
         try output.write(Self.personasPrefix)

@@ -100,14 +100,25 @@ public struct RunOutputWriter: Sendable {
         let phiJSONL = try LabelsFileWriter(path: jsonl, personas: personas)
         let phiCSV = try BufferedFileWriter(path: csv)
         try phiCSV.write("user,personas,source\n")
+        // When no name needs CSV quotes, a user's joined names need none either: their bytes go out as they are,
+        // without building the joined field (10M users: the output stream's per-user strings).
+        let nameBytes = names.map { Array($0.utf8) }
+        let namesArePlain = names.allSatisfy { BufferedFileWriter.csvFieldBytes($0) == Array($0.utf8) }
         for user in 0..<graph.userCount {
-            let assigned = Array(assignment.personas(ofUser: user))
+            let assigned = assignment.personas(ofUser: user)
             try phiJSONL.append(user: graph.userIDs[user], personas: assigned)
             try phiCSV.write(csvField: graph.userIDs[user])
-            try phiCSV.write(",")
-            try phiCSV.write(csvField: assigned.map { names[$0] }.joined(separator: "|"))
-            let source = prototypeMask[user] ? "prototype" : unreachable[user] ? "unreachable" : "inferred"
-            try phiCSV.write(",\(source)\n")
+            try phiCSV.write(byte: 0x2C)
+            if namesArePlain {
+                for (rank, persona) in assigned.enumerated() {
+                    if rank > 0 { try phiCSV.write(byte: 0x7C) }
+                    try nameBytes[persona].withUnsafeBytes { try phiCSV.write($0) }
+                }
+            } else {
+                try phiCSV.write(csvField: assigned.map { names[$0] }.joined(separator: "|"))
+            }
+            try phiCSV.write(
+                prototypeMask[user] ? ",prototype\n" : unreachable[user] ? ",unreachable\n" : ",inferred\n")
         }
         try phiJSONL.close()
         try phiCSV.close()
