@@ -27,10 +27,14 @@ extension LabelMatrix {
             }
             var previous = -1
             for persona in entryPersonas[index * personasPerRow..<(index + 1) * personasPerRow] {
-                guard persona > previous && persona < personaCount else {
+                guard persona >= 0 && persona < personaCount else {
                     throw AlgorithmError(
-                        .personaOutOfRange,
-                        "user \(user)'s personas are not ascending distinct personas of 0 ..< \(personaCount)",
+                        .personaOutOfRange, "user \(user) has persona \(persona), expected 0 ..< \(personaCount)",
+                        context: "LabelMatrix")
+                }
+                guard persona > previous else {
+                    throw AlgorithmError(
+                        .invalidParameter, "user \(user)'s personas are not ascending and distinct",
                         context: "LabelMatrix")
                 }
                 counts[persona] += 1

@@ -21,8 +21,9 @@ struct CandidatePool {
     ) -> [Bool]? {
         let userCount = excluded.count
         let blocks = (userCount + blockSize - 1) / blockSize
-        // Every pass below is block by block on all threads (at 10M users, one thread's passes over the users took
-        // ~0.5 s of each DU iteration); the keys are kept for eligible users only, block after block in user order.
+        // Every pass below is block by block on all threads (they were one thread's passes over all users; a 10M
+        // run's sampling did not change measurably, docs/benchmarks.md); the keys are kept for eligible users only,
+        // block after block in user order (they were an array over all users beside the selection's copy).
         var start = [Int](repeating: 0, count: blocks + 1)
         excluded.withUnsafeBufferPointer { excludedUsers in
             start.withUnsafeMutableBufferPointer { start in
