@@ -134,7 +134,7 @@ struct ExactPlan {
         return sum
     }
 
-    /// How many edges ahead a gather asks for its row: the same loop in C (`Ops/bench-prefetch.c`) ran ~25 % faster
+    /// How many edges ahead a gather asks for its row: the same loop in C (`Ops/bench-item-major.c`) ran ~25 % faster
     /// with 16 or 32 once the item slab outgrew the L3 (1M items), and no slower inside it (100K items).
     static let prefetchDistance = 16
 
