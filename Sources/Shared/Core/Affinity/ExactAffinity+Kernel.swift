@@ -52,32 +52,17 @@ struct ExactPlan {
                                             offsets: labOffsets, parts: parts)
                                         let itemRanges = ParallelLoop.balancedRanges(offsets: itemOffsets, parts: parts)
                                         // Y = P'·L, summing only labeled buyers.
-                                        let labeledChunks = labeledItemRanges.count
-                                        ParallelLoop.run(chunks: blocks * labeledChunks, threads: threads) { c in
-                                            let block = c / labeledChunks
-                                            let lBlock = blockL + block * labeledCount, yBlock = y + block * itemCount
-                                            let range = labeledItemRanges[c % labeledChunks]
-                                            let lastEdge = labOffsets[range.upperBound] - 1
-                                            for v in range {
-                                                let edges = labOffsets[v]..<labOffsets[v + 1]
-                                                yBlock[v] = gather(lBlock, labTargets, edges, lastEdge) * invI[v]
-                                            }
-                                        }
+                                        itemHop(
+                                            into: y, from: blockL, sourceRows: labeledCount, blocks: blocks,
+                                            offsets: labOffsets, targets: labTargets, ranges: labeledItemRanges,
+                                            inverse: invI)
                                         for step in 1...walkLength {
                                             if step > 1 {
                                                 // Y = P'·X over all buyers.
-                                                let itemChunks = itemRanges.count
-                                                ParallelLoop.run(chunks: blocks * itemChunks, threads: threads) { c in
-                                                    let block = c / itemChunks
-                                                    let xBlock = x + block * userCount, yBlock = y + block * itemCount
-                                                    let range = itemRanges[c % itemChunks]
-                                                    let lastEdge = itemOffsets[range.upperBound] - 1
-                                                    for v in range {
-                                                        let edges = itemOffsets[v]..<itemOffsets[v + 1]
-                                                        yBlock[v] =
-                                                            gather(xBlock, itemTargets, edges, lastEdge) * invI[v]
-                                                    }
-                                                }
+                                                itemHop(
+                                                    into: y, from: x, sourceRows: userCount, blocks: blocks,
+                                                    offsets: itemOffsets, targets: itemTargets, ranges: itemRanges,
+                                                    inverse: invI)
                                             }
                                             let last = step == walkLength
                                             // X = P·Y; acc += X; on the last step write acc / ℓ̂ to the output.
@@ -116,6 +101,24 @@ struct ExactPlan {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// Y = P'·`source` in every persona block: each item's row is the mean of the `source` rows its `targets` name
+    /// (L's labeled buyers on the first step, every buyer's row of X on later ones); `sourceRows` rows per block.
+    private func itemHop<V: SIMD>(
+        into y: UnsafeMutablePointer<V>, from source: UnsafeMutablePointer<V>, sourceRows: Int, blocks: Int,
+        offsets: UnsafeBufferPointer<Int>, targets: UnsafeBufferPointer<UInt32>, ranges: [Range<Int>],
+        inverse: UnsafeBufferPointer<Double>
+    ) where V.Scalar == Double {
+        let chunks = ranges.count, itemCount = graph.itemCount
+        ParallelLoop.run(chunks: blocks * chunks, threads: threads) { c in
+            let block = c / chunks
+            let sourceBlock = source + block * sourceRows, yBlock = y + block * itemCount
+            let range = ranges[c % chunks], lastEdge = offsets[range.upperBound] - 1
+            for v in range {
+                yBlock[v] = gather(sourceBlock, targets, offsets[v]..<offsets[v + 1], lastEdge) * inverse[v]
             }
         }
     }

@@ -41,9 +41,7 @@ extension LabelMatrix {
                 previous = persona
             }
         }
-        let total = entryPersonas.count
-        let distribution = PersonaDistribution(
-            probabilities: counts.map { total == 0 ? 0 : Double($0) / Double(total) }, labelCount: total)
+        let distribution = PersonaDistribution(counts: counts)
         self.userCount = userCount
         self.personaCount = personaCount
         self.beta = beta
@@ -51,6 +49,6 @@ extension LabelMatrix {
         self.rowUsers = rowUsers
         self.rowOffsets = (0...rowUsers.count).map { $0 * personasPerRow }
         self.entryPersonas = entryPersonas
-        self.entryValues = [Double](repeating: 1.0 / Double(personasPerRow), count: total)
+        self.entryValues = [Double](repeating: 1.0 / Double(personasPerRow), count: entryPersonas.count)
     }
 }

@@ -12,13 +12,15 @@ public struct PersonaDistribution: Sendable, Equatable {
 
     public init(labels: PrototypeLabels) {
         var counts = [Int](repeating: 0, count: labels.personaCount)
-        var total = 0
         for user in labels.users {
-            for persona in labels.personas(ofUser: user) ?? [] {
-                counts[persona] += 1
-                total += 1
-            }
+            for persona in labels.personas(ofUser: user) ?? [] { counts[persona] += 1 }
         }
+        self.init(counts: counts)
+    }
+
+    /// Q̂ from how many labels each persona has (``LabelMatrix``'s equal rows count them without prototypes).
+    package init(counts: [Int]) {
+        let total = counts.reduce(0, +)
         self.labelCount = total
         self.probabilities = counts.map { total == 0 ? 0 : Double($0) / Double(total) }
     }

@@ -113,18 +113,12 @@ public final class BufferedFileWriter {
     /// quote or a line break.
     public func write(csvField field: String) throws {
         var field = field
-        try field.withUTF8 { bytes in
-            if !Self.needsCSVQuotes(bytes) {
-                try write(UnsafeRawBufferPointer(bytes))
-                return
-            }
-            try write(byte: 0x22)
-            for b in bytes {
-                if b == 0x22 { try write(byte: 0x22) }
-                try write(byte: b)
-            }
-            try write(byte: 0x22)
+        let plain = try field.withUTF8 { bytes in
+            guard !Self.needsCSVQuotes(bytes) else { return false }
+            try write(UnsafeRawBufferPointer(bytes))
+            return true
         }
+        if !plain { try Self.csvFieldBytes(field).withUnsafeBytes { try write($0) } }
     }
 
     /// Whether a CSV field holds a separator, a quote or a line break (and is quoted).
