@@ -14,6 +14,11 @@ public enum BenchmarkTolerance {
     public static var rate: BenchmarkThresholds { BenchmarkThresholds(relative: [.p90: 50]) }
     /// Peak resident memory: ±15 % at p90 (it moves with the allocator and the machine's load far less than time).
     public static var memory: BenchmarkThresholds { BenchmarkThresholds(relative: [.p90: 15]) }
+    /// A time ratio of two things measured side by side in one iteration, in thousandths (the exact solver over its C
+    /// peer): ±200, i.e. 0.2×. The machine's speed moves both sides alike (the C peer alone ran 663 ms at p50 on 2 Dec
+    /// and 289–307 ms on 5 Dec, same code), so this is the figure that holds a promise across hosts: at the stored
+    /// 0.84×, a solver slower than 1.04× of C fails the check.
+    public static var ratio: BenchmarkThresholds { BenchmarkThresholds(absolute: [.p90: 200]) }
     /// Figures fixed by the data and the code (snapshot bytes per edge, in thousandths): ±20, i.e. 0.02 bytes/edge
     /// (a new zstd release may move it a little; a change of the format more).
     public static var size: BenchmarkThresholds { BenchmarkThresholds(absolute: [.p90: 20]) }

@@ -31,6 +31,24 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // The promise itself (within 1.2× of C), independent of how fast the host is today: both run in each iteration,
+    // back to back, and the iteration records the solver's time over the peer's.
+    let swiftOverC = BenchmarkMetric.custom("Swift ÷ C ×1000", polarity: .prefersSmaller, useScalingFactor: false)
+    Benchmark(
+        "ExactWalk1.SwiftOverC.1thread",
+        configuration: .init(
+            metrics: [swiftOverC], warmupIterations: 1, maxDuration: .seconds(20), maxIterations: 20,
+            thresholds: [swiftOverC: BenchmarkTolerance.ratio])
+    ) { benchmark in
+        let clock = ContinuousClock()
+        let solver = try clock.measure {
+            blackHole(
+                try ExactAffinity(walkLength: 1, threadCount: 1).compute(graph: fixture.graph, labels: fixture.labels))
+        }
+        let peer = clock.measure { blackHole(fixture.runC()) }
+        benchmark.measurement(swiftOverC, Int((solver / peer * 1000).rounded()))
+    }
+
     Benchmark("ExactWalk1.Swift.2threads") { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(
