@@ -3,8 +3,8 @@ import BenchmarkFixtures
 import CExactKernel
 import GPLRCore
 
-/// The exact solver against the same algorithm in plain C (`Benchmarks/CExactKernel`), one thread each, and the
-/// solver on two threads, on a random graph of Instacart-Full's size (206,209 users, 49,677 items, 13.3M purchases,
+/// The exact solver against the same algorithm in plain C (`Benchmarks/CExactKernel`), one thread each, their time
+/// ratio measured side by side in each iteration, and the solver on two threads, on a random graph of Instacart-Full's size (206,209 users, 49,677 items, 13.3M purchases,
 /// 51 personas, 10 % prototypes, ℓ̂ = 1: `gplr bench affinity`'s shape). Run: `swift package benchmark --target KernelBenchmarks`;
 /// thresholds in `Benchmarks/Thresholds/` (docs/benchmarks.md, "Benchmarks as code").
 let benchmarks: @Sendable () -> Void = {
