@@ -74,6 +74,9 @@ import Testing
         #expect(refused([1, 3], [1, 1, 2, 3]))  // a persona twice
         #expect(refused([1, 3], [0, 1, 2, 4]))  // not a persona of the set
         #expect(refused([1, 3], [0, 1, 2]))  // a row short
+        #expect(
+            (try? LabelMatrix(
+                rowUsers: [1], personasPerRow: 1, entryPersonas: [0], personaCount: 4, userCount: 10, beta: -1)) == nil)
     }
 
     @Test func labelsKeepOrderWithoutDuplicatesAndRejectBadInput() throws {

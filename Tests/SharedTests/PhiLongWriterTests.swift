@@ -34,4 +34,14 @@ import Testing
             """
         #expect(try String(contentsOfFile: path, encoding: .utf8) == expected)
     }
+
+    /// `phi.csv` writes persona names as plain bytes when none needs quoting: the predicate it asks must say
+    /// "quote" exactly for the fields the CSV writer would change.
+    @Test func theQuotingPredicateAgreesWithTheWriter() {
+        for field in ["", "Plain", "a,b", "Say \"Hi\"", "two\nlines", "cr\rhere", "Café | Bar", "émoji 🛒"] {
+            let quoted = BufferedFileWriter.csvFieldBytes(field) != Array(field.utf8)
+            #expect(BufferedFileWriter.needsCSVQuotes(field) == quoted, "\(field)")
+        }
+        #expect(BufferedFileWriter.needsCSVQuotes("a,b") && !BufferedFileWriter.needsCSVQuotes("Plain"))
+    }
 }

@@ -20,6 +20,15 @@ public struct AlgorithmError: Error, CustomStringConvertible, Sendable, Equatabl
 }
 
 extension AlgorithmError {
+    /// Refuses a β of Eq. (3) that is negative or not finite (the de-bias coefficients' exponent), naming `context`.
+    static func checkBeta(_ beta: Double, context: String) throws {
+        guard beta >= 0 && beta.isFinite else {
+            throw AlgorithmError(.invalidParameter, "beta must be finite and ≥ 0, got \(beta)", context: context)
+        }
+    }
+}
+
+extension AlgorithmError {
     /// What kind of input was rejected. Compare against the statics; the set may grow.
     public typealias Code = ErrorCode<AlgorithmError>
 }

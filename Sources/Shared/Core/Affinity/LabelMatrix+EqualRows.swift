@@ -9,9 +9,7 @@ extension LabelMatrix {
         rowUsers: [Int], personasPerRow: Int, entryPersonas: [Int], personaCount: Int, userCount: Int,
         beta: Double = 0.5
     ) throws {
-        guard beta >= 0 && beta.isFinite else {
-            throw AlgorithmError(.invalidParameter, "beta must be finite and ≥ 0, got \(beta)", context: "LabelMatrix")
-        }
+        try AlgorithmError.checkBeta(beta, context: "LabelMatrix")
         guard personasPerRow >= 1, entryPersonas.count == rowUsers.count * personasPerRow else {
             throw AlgorithmError(
                 .invalidParameter,

@@ -29,9 +29,7 @@ public struct LabelMatrix: Sendable, Equatable {
     /// - Throws: ``AlgorithmError/Code/userOutOfRange`` when a prototype is not a user of the graph,
     ///   ``AlgorithmError/Code/invalidParameter`` for a negative or non-finite β.
     public init(labels: PrototypeLabels, userCount: Int, beta: Double = 0.5) throws {
-        guard beta >= 0 && beta.isFinite else {
-            throw AlgorithmError(.invalidParameter, "beta must be finite and ≥ 0, got \(beta)", context: "LabelMatrix")
-        }
+        try AlgorithmError.checkBeta(beta, context: "LabelMatrix")
         let distribution = PersonaDistribution(labels: labels)
         let coefficients = distribution.debiasCoefficients(beta: beta)
         var rowUsers: [Int] = []

@@ -121,7 +121,12 @@ public final class BufferedFileWriter {
         if !plain { try Self.csvFieldBytes(field).withUnsafeBytes { try write($0) } }
     }
 
-    /// Whether a CSV field holds a separator, a quote or a line break (and is quoted).
+    /// Whether `field` holds a separator, a quote or a line break, so ``write(csvField:)`` quotes it.
+    public static func needsCSVQuotes(_ field: String) -> Bool {
+        var field = field
+        return field.withUTF8(needsCSVQuotes)
+    }
+
     private static func needsCSVQuotes(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         bytes.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
     }

@@ -155,9 +155,7 @@ public struct DUSampler: Sendable {
             throw AlgorithmError(
                 .invalidParameter, "prior α must be finite and ≥ 0, got \(prior)", context: "DUSampler")
         }
-        guard beta >= 0 && beta.isFinite else {
-            throw AlgorithmError(.invalidParameter, "beta must be finite and ≥ 0, got \(beta)", context: "DUSampler")
-        }
+        try AlgorithmError.checkBeta(beta, context: "DUSampler")
         try affinity.requireAllColumns(matching: labels, needs: "DU scores need", context: "DUSampler")
     }
 }

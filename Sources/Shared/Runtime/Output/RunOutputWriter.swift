@@ -103,7 +103,7 @@ public struct RunOutputWriter: Sendable {
         // When no name needs CSV quotes, a user's joined names need none either: their bytes go out as they are,
         // without building the joined field (10M users: the output stream's per-user strings).
         let nameBytes = names.map { Array($0.utf8) }
-        let namesArePlain = names.allSatisfy { BufferedFileWriter.csvFieldBytes($0) == Array($0.utf8) }
+        let namesArePlain = !names.contains(where: BufferedFileWriter.needsCSVQuotes)
         for user in 0..<graph.userCount {
             let assigned = assignment.personas(ofUser: user)
             try phiJSONL.append(user: graph.userIDs[user], personas: assigned)
